@@ -1,0 +1,242 @@
+// The heart of the emulator's runtime: the virtual clock, the accounting, the fault plan and the
+// execution in progress. Every emulated service method goes through `ServiceContext.call`, which
+//   1. refuses the call when the execution is over (6-minute deadline, 30 s for card actions, or a kill):
+//      after that moment nothing can be written, as on the real platform;
+//   2. counts the call (per "Service.method"), its Gmail quota units and its recipients;
+//   3. advances the virtual clock by the method's latency (emulator/latency.ts);
+//   4. may inject a seeded transient fault or kill the execution (FaultPlan);
+//   5. runs the service's own behaviour.
+
+import { latencyOf } from '../latency';
+
+/** Virtual time in epoch milliseconds. Only service calls and Utilities.sleep move it. */
+export class VirtualClock {
+  private ms: number;
+  constructor(start: number | Date = Date.UTC(2026, 0, 15, 8, 0, 0)) {
+    this.ms = typeof start === 'number' ? start : start.getTime();
+  }
+  now(): number {
+    return this.ms;
+  }
+  advance(ms: number): void {
+    if (ms < 0 || !Number.isFinite(ms)) throw new Error(`VirtualClock.advance: bad duration ${ms}`);
+    this.ms += ms;
+  }
+  set(ms: number): void {
+    if (ms < this.ms) throw new Error('VirtualClock.set: time cannot go backwards');
+    this.ms = ms;
+  }
+}
+
+export interface CallCounts {
+  calls: Record<string, number>;
+  gmailUnits: number;
+  recipients: number;
+  virtualMs: number;
+}
+
+export interface AccountingSnapshot extends CallCounts {
+  executions: number;
+  killedExecutions: number;
+  triggersFired: number;
+  faultsInjected: number;
+  byExecution: Array<CallCounts & { id: number; kind: ExecutionKind; fn: string; outcome: ExecutionOutcome }>;
+}
+
+export function emptyCounts(): CallCounts {
+  return { calls: {}, gmailUnits: 0, recipients: 0, virtualMs: 0 };
+}
+
+/** Totals over the workspace's life, and one row per execution. */
+export class Accounting {
+  readonly total: CallCounts = emptyCounts();
+  executions = 0;
+  killedExecutions = 0;
+  triggersFired = 0;
+  faultsInjected = 0;
+  readonly byExecution: AccountingSnapshot['byExecution'] = [];
+
+  count(execution: Execution | null, method: string, gmailUnits: number, recipients: number): void {
+    for (const counts of execution ? [this.total, execution.counts] : [this.total]) {
+      counts.calls[method] = (counts.calls[method] ?? 0) + 1;
+      counts.gmailUnits += gmailUnits;
+      counts.recipients += recipients;
+    }
+  }
+
+  /** Calls whose method starts with `prefix` ("SpreadsheetApp", "Gmail.", "UrlFetchApp.fetchAll"). */
+  callsMatching(prefix: string, counts: CallCounts = this.total): number {
+    return Object.entries(counts.calls)
+      .filter(([method]) => method.startsWith(prefix))
+      .reduce((sum, [, n]) => sum + n, 0);
+  }
+
+  snapshot(): AccountingSnapshot {
+    return {
+      ...structuredClone(this.total),
+      executions: this.executions,
+      killedExecutions: this.killedExecutions,
+      triggersFired: this.triggersFired,
+      faultsInjected: this.faultsInjected,
+      byExecution: structuredClone(this.byExecution),
+    };
+  }
+}
+
+/** mulberry32: a small, seedable PRNG, so every fault plan is reproducible from its seed. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export type TransientFault = 'http429' | 'http500' | 'http503' | 'network';
+
+export interface FaultOptions {
+  seed?: number;
+  /** Probability (0..1) that a faultable call fails transiently; per-method overrides below. */
+  rate?: number;
+  rateByMethod?: Record<string, number>;
+  /** Kill the execution at its Nth service call (1-based), in every execution. */
+  killEvery?: number;
+  /** Kill only the execution with this 1-based ordinal, at `killAtCall`. */
+  killExecution?: number;
+  killAtCall?: number;
+}
+
+/** Seeded fault injection: transient errors at a rate per method, and kills at the Nth call. */
+export class FaultPlan {
+  readonly random: () => number;
+  constructor(readonly options: FaultOptions = {}) {
+    this.random = seededRandom(options.seed ?? 1);
+  }
+
+  /** A transient fault to inject on this call, or null. Only calls marked faultable are eligible. */
+  transientFault(method: string): TransientFault | null {
+    const rate = this.options.rateByMethod?.[method] ?? this.options.rate ?? 0;
+    if (rate <= 0 || this.random() >= rate) return null;
+    const kinds: TransientFault[] = ['http429', 'http500', 'http503', 'network'];
+    return kinds[Math.floor(this.random() * kinds.length)];
+  }
+
+  shouldKill(execution: Execution): boolean {
+    const { killEvery, killExecution, killAtCall } = this.options;
+    if (killEvery && killEvery > 0 && execution.callIndex % killEvery === 0) return true;
+    if (killExecution && killAtCall && execution.ordinal === killExecution && execution.callIndex === killAtCall) return true;
+    return false;
+  }
+}
+
+export type ExecutionKind = 'menu' | 'rpc' | 'trigger' | 'card' | 'cli' | 'simple-trigger';
+export type ExecutionOutcome = 'running' | 'completed' | 'threw' | 'timed-out' | 'killed';
+
+export const EXECUTION_LIMIT_MS: Record<ExecutionKind, number> = {
+  menu: 6 * 60_000,
+  rpc: 6 * 60_000,
+  trigger: 6 * 60_000,
+  cli: 6 * 60_000,
+  card: 30_000,
+  'simple-trigger': 30_000,
+};
+
+/** Thrown by every service call once the execution is over. Scripts may catch it; it changes nothing. */
+export class ExecutionTerminated extends Error {
+  constructor(readonly reason: 'timed-out' | 'killed') {
+    super(reason === 'timed-out' ? 'Exceeded maximum execution time' : 'Execution killed (emulator fault injection)');
+    this.name = 'Error';
+  }
+}
+
+/** One run of a script function, as Apps Script counts executions. */
+export class Execution {
+  readonly counts: CallCounts = emptyCounts();
+  callIndex = 0;
+  outcome: ExecutionOutcome = 'running';
+  terminated: ExecutionTerminated | null = null;
+  readonly startedAt: number;
+  readonly deadline: number;
+
+  constructor(
+    readonly id: number,
+    readonly ordinal: number,
+    readonly kind: ExecutionKind,
+    readonly fn: string,
+    startedAt: number,
+  ) {
+    this.startedAt = startedAt;
+    this.deadline = startedAt + EXECUTION_LIMIT_MS[kind];
+  }
+}
+
+export interface CallOptions {
+  /** Gmail API quota units this call costs (Gmail API quota page). */
+  gmailUnits?: number;
+  /** Recipients this call sends to (counts against the daily recipients quota). */
+  recipients?: number;
+  /** Latency to use instead of the table's (e.g. fetchAll: the slowest request). */
+  latencyMs?: number;
+  /** Whether a transient fault may be injected here; the service turns it into its own error. */
+  faultable?: boolean;
+}
+
+export type FaultHandler = (fault: TransientFault) => never;
+
+/**
+ * What services see of the runtime. `call` wraps every emulated method. A service that can fail
+ * transiently passes `onFault` to turn an injected fault into its own exact error.
+ */
+export class ServiceContext {
+  execution: Execution | null = null;
+  /** Called after a call is counted and before it runs: the runner uses it to interleave executions. */
+  beforeCallHook: ((method: string) => void) | null = null;
+
+  constructor(
+    readonly clock: VirtualClock,
+    readonly accounting: Accounting,
+    public faults: FaultPlan = new FaultPlan(),
+  ) {}
+
+  call<T>(method: string, fn: () => T, options: CallOptions = {}, onFault?: FaultHandler): T {
+    const execution = this.execution;
+    if (execution) {
+      if (execution.terminated) throw execution.terminated;
+      if (this.clock.now() >= execution.deadline) this.terminate(execution, 'timed-out');
+      execution.callIndex += 1;
+      if (this.faults.shouldKill(execution)) this.terminate(execution, 'killed');
+    }
+    this.accounting.count(execution, method, options.gmailUnits ?? 0, options.recipients ?? 0);
+    const latency = options.latencyMs ?? latencyOf(method);
+    this.advance(latency);
+    this.beforeCallHook?.(method);
+    if (options.faultable && onFault) {
+      const fault = this.faults.transientFault(method);
+      if (fault) {
+        this.accounting.faultsInjected += 1;
+        onFault(fault);
+      }
+    }
+    return fn();
+  }
+
+  /** Advances virtual time (service latency, Utilities.sleep), charging it to the execution. */
+  advance(ms: number): void {
+    this.clock.advance(ms);
+    this.accounting.total.virtualMs += ms;
+    if (this.execution) this.execution.counts.virtualMs += ms;
+  }
+
+  /** True when the current execution has been killed or has run out of time. */
+  isTerminated(): boolean {
+    return Boolean(this.execution?.terminated);
+  }
+
+  terminate(execution: Execution, reason: 'timed-out' | 'killed'): never {
+    execution.terminated = new ExecutionTerminated(reason);
+    throw execution.terminated;
+  }
+}

@@ -1,0 +1,45 @@
+// The only public surface of the Apps Script bundle. Every function Apps Script may call by name is a
+// key of one of these groups; build.mjs emits a top-level forwarding `function` for each key and fails
+// the build when one is missing from the output.
+//   api       called from the sidebar (google.script.run) and the Gmail card; JSON in, JSON out.
+//   triggers  simple / installable / add-on triggers, time-driven handlers and menu items.
+
+import { buildStatus, type Status } from './domain/status';
+import { pickLocale } from './domain/i18n';
+import { readStatusFacts } from './adapters/session';
+import { addPostroomMenu, buildStatusCard, openSidebar } from './adapters/ui';
+
+function getStatus(): Status {
+  return buildStatus(readStatusFacts());
+}
+
+export const api = {
+  getStatus,
+};
+
+export const triggers = {
+  /** Simple trigger: runs when the spreadsheet opens (also in AuthMode.NONE, so no service but Ui). */
+  onOpen(_event?: GoogleAppsScript.Events.SheetsOnOpen): void {
+    addPostroomMenu(pickLocale(Session.getActiveUserLocale()));
+  },
+  /** Runs when the add-on is installed from the Marketplace; the menu must appear at once. */
+  onInstall(event?: GoogleAppsScript.Events.AddonOnInstall): void {
+    triggers.onOpen(event as unknown as GoogleAppsScript.Events.SheetsOnOpen);
+  },
+  /** Menu item "Open sidebar". */
+  showSidebar(): void {
+    openSidebar(pickLocale(Session.getActiveUserLocale()));
+  },
+  /** Gmail add-on homepage. */
+  onHomepage(_event?: unknown): GoogleAppsScript.Card_Service.Card {
+    return buildStatusCard(getStatus());
+  },
+  /** Gmail add-on contextual trigger (required by the manifest): the same card beside an open message. */
+  onGmailMessage(_event?: unknown): GoogleAppsScript.Card_Service.Card[] {
+    return [buildStatusCard(getStatus())];
+  },
+};
+
+export const entryPoints = { api, triggers };
+
+export type ServerApi = typeof api;
