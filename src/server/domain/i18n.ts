@@ -1,10 +1,26 @@
-// The user-facing strings of Postroom in French and English, shared by the server (cards, menus,
-// progress events) and the sidebar. The locale comes from the user's Apps Script locale
-// (Session.getActiveUserLocale): any French variant gets French, everything else English.
+// User-facing strings in French and English. Each feature declares its own catalog with
+// `defineMessages` (English is the reference; the French catalog must have exactly the same keys, or
+// it does not compile) and gets a typed `translate`. The locale comes from the user's Apps Script
+// locale (Session.getActiveUserLocale): any French variant gets French, everything else English.
 
 export type Locale = 'fr' | 'en';
+export type Params = Record<string, string | number>;
 
-const en = {
+/** Maps an Apps Script / BCP 47 locale tag ("fr", "fr_FR", "fr-CA", "en_GB", "") to a UI locale. */
+export function pickLocale(tag: string | null | undefined): Locale {
+  return /^fr(?:$|[_-])/i.test(tag ?? '') ? 'fr' : 'en';
+}
+
+function fill(template: string, params: Params): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+/** A typed translator over one catalog: `t(locale, key, params)`. */
+export function defineMessages<K extends string>(catalogs: { en: Record<K, string>; fr: Record<NoInfer<K>, string> }) {
+  return (locale: Locale, key: K, params: Params = {}): string => fill(catalogs[locale][key], params);
+}
+
+const common = {
   'app.name': 'Postroom',
   'menu.openSidebar': 'Open sidebar',
   'sidebar.title': 'Postroom',
@@ -18,36 +34,26 @@ const en = {
   'status.refresh': 'Refresh',
   'card.subtitle': 'Invoices out, receipts in',
   'card.userUnknown': 'unknown',
-} as const;
-
-export type MessageKey = keyof typeof en;
-
-const fr: Record<MessageKey, string> = {
-  'app.name': 'Postroom',
-  'menu.openSidebar': 'Ouvrir le panneau',
-  'sidebar.title': 'Postroom',
-  'status.heading': 'État',
-  'status.version': 'Version',
-  'status.user': 'Utilisateur',
-  'status.locale': 'Langue',
-  'status.timeZone': 'Fuseau horaire',
-  'status.loading': 'Chargement…',
-  'status.error': 'Impossible de joindre le serveur : {message}',
-  'status.refresh': 'Actualiser',
-  'card.subtitle': 'Factures envoyées, justificatifs collectés',
-  'card.userUnknown': 'inconnu',
 };
 
-const catalogs: Record<Locale, Record<MessageKey, string>> = { en, fr };
+export type MessageKey = keyof typeof common;
 
-/** Maps an Apps Script / BCP 47 locale tag ("fr", "fr_FR", "fr-CA", "en_GB", "") to a UI locale. */
-export function pickLocale(tag: string | null | undefined): Locale {
-  return /^fr\b|^fr[_-]/i.test(tag ?? '') ? 'fr' : 'en';
-}
-
-/** The string for `key` in `locale`, with `{name}` parameters replaced. */
-export function translate(locale: Locale, key: MessageKey, params: Record<string, string | number> = {}): string {
-  return catalogs[locale][key].replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in params ? String(params[name]) : whole,
-  );
-}
+/** The app-wide strings (menus, status, card). Features keep their own catalogs beside their code. */
+export const translate = defineMessages<MessageKey>({
+  en: common,
+  fr: {
+    'app.name': 'Postroom',
+    'menu.openSidebar': 'Ouvrir le panneau',
+    'sidebar.title': 'Postroom',
+    'status.heading': 'État',
+    'status.version': 'Version',
+    'status.user': 'Utilisateur',
+    'status.locale': 'Langue',
+    'status.timeZone': 'Fuseau horaire',
+    'status.loading': 'Chargement…',
+    'status.error': 'Impossible de joindre le serveur : {message}',
+    'status.refresh': 'Actualiser',
+    'card.subtitle': 'Factures envoyées, justificatifs collectés',
+    'card.userUnknown': 'inconnu',
+  },
+});
