@@ -1,0 +1,49 @@
+// Adapter: KeyValueStore over PropertiesService's user store, values as JSON. The user store is the
+// right one for an add-on: script properties are shared by every user of a published add-on, and
+// document properties do not exist in a Gmail card or a time-driven trigger.
+// Limits: 9 KB per value, 500 KB per store (https://developers.google.com/apps-script/guides/services/quotas).
+
+import { PostroomError } from '../domain/errors';
+import type { KeyValueStore } from '../ports';
+
+export const PROPERTY_VALUE_LIMIT = 9 * 1024;
+
+export function userPropertiesStore(prefix = 'postroom.'): KeyValueStore {
+  const properties = PropertiesService.getUserProperties();
+  return {
+    get<T>(key: string): T | null {
+      const raw = properties.getProperty(prefix + key);
+      if (raw === null) return null;
+      try {
+        return JSON.parse(raw) as T;
+      } catch (error) {
+        throw new PostroomError('INTERNAL', `Stored value ${prefix + key} is not valid JSON`, { cause: String(error) });
+      }
+    },
+    set(key: string, value: unknown): void {
+      const raw = JSON.stringify(value);
+      // Apps Script counts the key and the value; the value alone is the part that grows.
+      if (utf8Length(raw) > PROPERTY_VALUE_LIMIT) {
+        throw new PostroomError('INTERNAL', `Value for ${prefix + key} is ${utf8Length(raw)} bytes, over the 9 KB property limit`);
+      }
+      properties.setProperty(prefix + key, raw);
+    },
+    delete(key: string): void {
+      properties.deleteProperty(prefix + key);
+    },
+  };
+}
+
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) bytes += 1;
+    else if (code < 0x800) bytes += 2;
+    else if (code >= 0xd800 && code <= 0xdbff) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}

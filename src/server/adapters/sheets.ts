@@ -1,0 +1,166 @@
+// Adapter: the ledger spreadsheet's tabs as tables (LedgerStore / LedgerTable over SpreadsheetApp).
+// Sheets is the database: a table is read with one getValues, indexed in memory by the caller, and
+// written with one setValues per contiguous block, never a call per row or per cell.
+// Untrusted text columns are formatted "@" (plain text) so a value such as "=HYPERLINK(…)" is stored
+// as the text it is, never as a formula.
+// https://developers.google.com/apps-script/guides/support/best-practices#use_batch_operations
+
+import type { CellValue, LedgerRow, LedgerStore, LedgerTable, TableSpec } from '../ports';
+
+const LEDGER_ID_PROPERTY = 'postroom.ledgerSpreadsheetId';
+
+/**
+ * The ledger spreadsheet: the one recorded for this user, else the active (container) spreadsheet,
+ * recorded; else a new "Postroom" spreadsheet (Gmail card and triggers have no active spreadsheet).
+ */
+export function openLedgerSpreadsheet(): GoogleAppsScript.Spreadsheet.Spreadsheet {
+  const properties = PropertiesService.getUserProperties();
+  const recorded = properties.getProperty(LEDGER_ID_PROPERTY);
+  if (recorded) {
+    try {
+      return SpreadsheetApp.openById(recorded);
+    } catch (error) {
+      // Deleted or no longer shared: fall through and pick or create another, recorded below.
+      console.warn(`Ledger spreadsheet ${recorded} cannot be opened (${String(error)}); choosing another.`);
+    }
+  }
+  const spreadsheet = SpreadsheetApp.getActiveSpreadsheet() ?? SpreadsheetApp.create('Postroom');
+  properties.setProperty(LEDGER_ID_PROPERTY, spreadsheet.getId());
+  return spreadsheet;
+}
+
+export function sheetsLedgerStore(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet = openLedgerSpreadsheet()): LedgerStore {
+  const tables = new Map<string, LedgerTable>();
+  return {
+    table(spec: TableSpec): LedgerTable {
+      let table = tables.get(spec.name);
+      if (!table) {
+        table = new SheetTable(spreadsheet, spec);
+        tables.set(spec.name, table);
+      }
+      return table;
+    },
+    url: () => spreadsheet.getUrl(),
+  };
+}
+
+/** Maximal runs of consecutive numbers: [2,3,4,7,8] → [[2,4],[7,8]]. */
+export function contiguousRuns(sorted: number[]): Array<[number, number]> {
+  const runs: Array<[number, number]> = [];
+  for (const n of sorted) {
+    const last = runs[runs.length - 1];
+    if (last && n === last[1] + 1) last[1] = n;
+    else runs.push([n, n]);
+  }
+  return runs;
+}
+
+class SheetTable implements LedgerTable {
+  readonly name: string;
+  private readonly sheet: GoogleAppsScript.Spreadsheet.Sheet;
+  private header: string[];
+  /** The grid as last read or written (rows 2..), so updates need no second read. */
+  private grid: CellValue[][] | null = null;
+
+  constructor(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet, private readonly spec: TableSpec) {
+    this.name = spec.name;
+    const existing = spreadsheet.getSheetByName(spec.name);
+    this.sheet = existing ?? spreadsheet.insertSheet(spec.name);
+    this.header = existing ? this.readHeader() : [];
+    const missing = spec.headers.filter((name) => !this.header.includes(name));
+    if (missing.length) this.addColumns(missing, !existing);
+  }
+
+  headers(): string[] {
+    return [...this.header];
+  }
+
+  readAll(): LedgerRow[] {
+    const lastRow = this.sheet.getLastRow();
+    this.grid = lastRow > 1 ? (this.sheet.getRange(2, 1, lastRow - 1, this.header.length).getValues() as CellValue[][]) : [];
+    return this.grid.map((cells, index) => ({ rowNumber: index + 2, values: this.toRecord(cells) }));
+  }
+
+  append(rows: Array<Record<string, CellValue>>): number[] {
+    if (!rows.length) return [];
+    const grid = this.ensureGrid();
+    const first = grid.length + 2;
+    const block = rows.map((row) => this.header.map((name) => (name in row ? row[name] : '')));
+    const needed = first + block.length - 1 - this.sheet.getMaxRows();
+    if (needed > 0) this.sheet.insertRowsAfter(this.sheet.getMaxRows(), needed);
+    const range = this.sheet.getRange(first, 1, block.length, this.header.length);
+    if (this.textColumnIndexes().length) range.setNumberFormats(block.map(() => this.rowFormats()));
+    range.setValues(block);
+    grid.push(...block);
+    return block.map((_, index) => first + index);
+  }
+
+  update(updates: Array<{ rowNumber: number; values: Record<string, CellValue> }>): void {
+    if (!updates.length) return;
+    const grid = this.ensureGrid();
+    const columns = new Set<number>();
+    for (const { rowNumber, values } of updates) {
+      const cells = grid[rowNumber - 2];
+      if (!cells) throw new Error(`${this.name}: row ${rowNumber} does not exist`);
+      for (const [name, value] of Object.entries(values)) {
+        const column = this.header.indexOf(name);
+        if (column < 0) throw new Error(`${this.name}: no column "${name}"`);
+        cells[column] = value;
+        columns.add(column);
+      }
+    }
+    const rowNumbers = updates.map((u) => u.rowNumber);
+    const top = Math.min(...rowNumbers);
+    const bottom = Math.max(...rowNumbers);
+    for (const [from, to] of contiguousRuns([...columns].sort((a, b) => a - b))) {
+      const block = grid.slice(top - 2, bottom - 1).map((cells) => cells.slice(from, to + 1));
+      this.sheet.getRange(top, from + 1, block.length, to - from + 1).setValues(block);
+    }
+  }
+
+  private ensureGrid(): CellValue[][] {
+    if (!this.grid) this.readAll();
+    return this.grid as CellValue[][];
+  }
+
+  private toRecord(cells: CellValue[]): Record<string, CellValue> {
+    const record: Record<string, CellValue> = {};
+    this.header.forEach((name, index) => {
+      if (name) record[name] = cells[index] ?? '';
+    });
+    return record;
+  }
+
+  private readHeader(): string[] {
+    const lastColumn = this.sheet.getLastColumn();
+    if (lastColumn === 0) return [];
+    return this.sheet
+      .getRange(1, 1, 1, lastColumn)
+      .getValues()[0]
+      .map((value) => String(value).trim());
+  }
+
+  private textColumnIndexes(): number[] {
+    return (this.spec.textColumns ?? []).map((name) => this.header.indexOf(name)).filter((index) => index >= 0);
+  }
+
+  private rowFormats(): string[] {
+    const text = new Set(this.textColumnIndexes());
+    return this.header.map((_, index) => (text.has(index) ? '@' : 'General'));
+  }
+
+  /** Adds header cells (and, for a new tab, frozen header, text formats and a filter). */
+  private addColumns(names: string[], isNewTab: boolean): void {
+    const start = this.header.length + 1;
+    this.sheet.getRange(1, start, 1, names.length).setValues([names]);
+    this.header = [...this.header, ...names];
+    if (isNewTab) {
+      this.sheet.setFrozenRows(1);
+      this.sheet.getRange(1, 1, 1, this.header.length).setFontWeight('bold');
+      for (const column of this.textColumnIndexes()) {
+        this.sheet.getRange(2, column + 1, Math.max(1, this.sheet.getMaxRows() - 1), 1).setNumberFormat('@');
+      }
+      this.sheet.getRange(1, 1, Math.max(2, this.sheet.getMaxRows()), this.header.length).createFilter();
+    }
+  }
+}

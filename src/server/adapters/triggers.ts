@@ -1,0 +1,31 @@
+// Adapter: time-driven triggers over ScriptApp. A published add-on may not run them more often than
+// hourly; a script in the user's own project may use everyMinutes(1|5|10|15|30).
+// https://developers.google.com/apps-script/guides/triggers/installable#restrictions
+
+import type { Schedule, Scheduler } from '../ports';
+
+function triggersOf(handler: string): GoogleAppsScript.Script.Trigger[] {
+  return ScriptApp.getProjectTriggers().filter((trigger) => trigger.getHandlerFunction() === handler);
+}
+
+export function scriptScheduler(): Scheduler {
+  return {
+    schedule(handler: string, schedule: Schedule): void {
+      for (const trigger of triggersOf(handler)) ScriptApp.deleteTrigger(trigger);
+      if (schedule.kind === 'off') return;
+      const builder = ScriptApp.newTrigger(handler).timeBased();
+      if (schedule.kind === 'everyMinutes') builder.everyMinutes(schedule.minutes);
+      else if (schedule.kind === 'hourly') builder.everyHours(1);
+      else builder.everyDays(1).atHour(schedule.hour);
+      builder.create();
+    },
+    installed(handler: string): number {
+      return triggersOf(handler).length;
+    },
+    continueAfter(handler: string, delayMs: number): void {
+      // One-off triggers stay listed after they fire and count toward the 20 per user: keep one.
+      for (const trigger of triggersOf(handler)) ScriptApp.deleteTrigger(trigger);
+      ScriptApp.newTrigger(handler).timeBased().after(Math.max(1, Math.round(delayMs))).create();
+    },
+  };
+}
