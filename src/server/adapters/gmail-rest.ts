@@ -98,3 +98,37 @@ export function gmailErrorMessage(reply: GmailReply): string {
   if (message) return reason ? `${message} (${reason})` : message;
   return `HTTP ${reply.status}${reply.text ? `: ${reply.text.slice(0, 200)}` : ''}`;
 }
+
+/** 429, 5xx and "no answer" are worth retrying; other statuses are the answer. */
+export function isTransient(reply: GmailReply): boolean {
+  return reply.status === 0 || reply.status === 429 || reply.status >= 500;
+}
+
+export interface RetryOptions {
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const READ_RETRY: RetryOptions = { maxAttempts: 5, baseDelayMs: 1000, maxDelayMs: 32_000 };
+
+/**
+ * For idempotent calls only (reads, label changes): retries the transient failures of a batch with
+ * exponential backoff and jitter, honouring Retry-After; returns the final reply of every call.
+ * Never use it for sends: a send with no answer may have gone out.
+ */
+export function callGmailIdempotent(calls: readonly GmailCall[], options: RetryOptions = READ_RETRY): GmailReply[] {
+  const replies = callGmail(calls);
+  let pending = replies.map((reply, index) => index).filter((index) => isTransient(replies[index]));
+  for (let attempt = 1; pending.length && attempt < options.maxAttempts; attempt++) {
+    const exponential = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
+    const retryAfter = Math.max(0, ...pending.map((index) => replies[index].retryAfterMs ?? 0));
+    Utilities.sleep(Math.min(options.maxDelayMs, Math.max(retryAfter, exponential / 2 + Math.random() * (exponential / 2))));
+    const again = callGmail(pending.map((index) => calls[index]));
+    again.forEach((reply, k) => {
+      replies[pending[k]] = reply;
+    });
+    pending = pending.filter((index) => isTransient(replies[index]));
+  }
+  return replies;
+}
