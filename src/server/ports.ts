@@ -43,6 +43,13 @@ export interface LedgerStore {
   table(spec: TableSpec): LedgerTable;
   /** The ledger spreadsheet's URL, for links in the UI. */
   url(): string;
+  /**
+   * Applies pending writes now. Apps Script may hold Sheets writes back until the end of the
+   * execution; a killed execution may lose them. Call it when a write must be durable before what
+   * follows (e.g. marking rows "sending" before the send).
+   * https://developers.google.com/apps-script/reference/spreadsheet/spreadsheet-app#flush()
+   */
+  flush(): void;
 }
 
 /** Durable small key/value storage (PropertiesService: 9 KB per value, 500 KB per store). */

@@ -41,6 +41,7 @@ export function sheetsLedgerStore(spreadsheet: GoogleAppsScript.Spreadsheet.Spre
       return table;
     },
     url: () => spreadsheet.getUrl(),
+    flush: () => SpreadsheetApp.flush(),
   };
 }
 

@@ -85,7 +85,7 @@ export function decodeUtf8(bytes: ArrayLike<number>): string {
     }
     if (j <= need || cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
       out += '\ufffd';
-      i += Math.max(1, j === 1 ? 1 : j);
+      i += j; // the lead byte and the continuation bytes read so far
       continue;
     }
     out += String.fromCodePoint(cp);
@@ -319,7 +319,7 @@ export function parseHeaderValue(text: string): HeaderValue {
         }
       }
       if (p.encoded) percentDecodeToBytes(value, bytes);
-      else bytes.push(...encodeUtf8(value).map((b) => b)); // plain section: taken as written
+      else bytes.push(...encodeUtf8(value)); // a plain section is taken as written
     });
     // Plain sections were re-encoded as UTF-8 above; with a non-UTF-8 charset they are ASCII in practice.
     params[name] = decodeBytes(bytes, charset);
