@@ -206,16 +206,19 @@ export function base64LinesSize(n: number): number {
 
 // ---------------------------------------------------------------- file names
 
-/** An ASCII stand-in for a file name: accents dropped, other non-ASCII and quotes replaced by "_". */
+/**
+ * An ASCII stand-in for a file name (the `filename=` fallback for clients without RFC 2231): accents
+ * dropped, other non-ASCII and quotes replaced by "_", at most 60 characters (extension kept).
+ */
 export function asciiFilename(name: string): string {
   const stripped = name
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')
     .replace(/[^\x20-\x7e]|["\\]/g, '_');
-  if (stripped.length <= 80) return stripped;
+  if (stripped.length <= 60) return stripped;
   const dot = stripped.lastIndexOf('.');
   const ext = dot > 0 && stripped.length - dot <= 10 ? stripped.slice(dot) : '';
-  return stripped.slice(0, 80 - ext.length) + ext;
+  return stripped.slice(0, 60 - ext.length) + ext;
 }
 
 /** RFC 2231 §7 attribute-char set: everything else is percent-encoded. */
@@ -237,7 +240,7 @@ function fileNameParams(param: string, filename: string): string[] {
   const chunks: string[] = [];
   let chunk = '';
   for (const unit of units) {
-    if (chunk.length + unit.length > 60) {
+    if (chunk.length + unit.length > 50) {
       chunks.push(chunk);
       chunk = '';
     }
@@ -273,12 +276,17 @@ function normaliseMessageId(id: string): string {
 
 // ---------------------------------------------------------------- message
 
-function bodyPart(type: 'plain' | 'html', content: string): string[] {
+/**
+ * A text part. `last` marks a body that ends the whole message: the message's final CRLF would
+ * otherwise become a trailing newline of the text, so a soft line break ("=") absorbs it. Inside a
+ * multipart the CRLF before a boundary belongs to the boundary (RFC 2046 §5.1.1), so none is needed.
+ */
+function bodyPart(type: 'plain' | 'html', content: string, last: boolean): string[] {
   return [
     `Content-Type: text/${type}; charset=UTF-8`,
     'Content-Transfer-Encoding: quoted-printable',
     '',
-    encodeQuotedPrintable(content),
+    encodeQuotedPrintable(content) + (last ? '=' : ''),
   ];
 }
 
@@ -348,16 +356,16 @@ export function buildMessage(input: MessageInput): string {
   let body: string[];
   if (text && html) {
     body = [
-      `Content-Type: multipart/alternative; boundary="${altBoundary}"`,
+      foldHeader('Content-Type', ['multipart/alternative;', `boundary="${altBoundary}"`]),
       '',
-      ...multipart(altBoundary, [bodyPart('plain', text), bodyPart('html', html)]),
+      ...multipart(altBoundary, [bodyPart('plain', text, false), bodyPart('html', html, false)]),
     ];
   } else {
-    body = text ? bodyPart('plain', text) : bodyPart('html', html);
+    body = text ? bodyPart('plain', text, !attachments.length) : bodyPart('html', html, !attachments.length);
   }
   if (attachments.length) {
     body = [
-      `Content-Type: multipart/mixed; boundary="${mixedBoundary}"`,
+      foldHeader('Content-Type', ['multipart/mixed;', `boundary="${mixedBoundary}"`]),
       '',
       ...multipart(mixedBoundary, [body, ...attachments.map(attachmentPart)]),
     ];
