@@ -48,7 +48,7 @@ function stripComments(text: string): string {
     else if (depth === 0) {
       if (ch === '"') quoted = true;
       out += ch;
-    } else if (depth > 0) continue;
+    }
   }
   return out;
 }
