@@ -1,0 +1,209 @@
+// The Advanced `Gmail` service (Gmail API v1 exposed to scripts) over the shared mailbox: Users.Messages
+// list/get/modify/batchModify/send/trash, Users.Messages.Attachments.get, Users.Drafts
+// create/get/list/send/remove, Users.Labels list/create, Users.getProfile. Each method is one
+// `ctx.call('Gmail.Users.X.y', …)` charged with its Gmail quota units; errors are thrown as Apps Script
+// throws them: a GoogleJsonResponseException "API call to gmail.users.messages.get failed with error:
+// Requested entity was not found." Byte fields (`raw`, `body.data`, attachment `data`) come back as
+// Java byte arrays (signed numbers), as the Advanced service hands them to scripts; `raw` given to send
+// may be a web-safe base64 string or a byte array, or the message may come as a message/rfc822 Blob.
+// https://developers.google.com/apps-script/advanced/gmail
+
+import type { ServiceContext, TransientFault } from '../runtime/execution';
+import { asFakeBlob, fromScriptBytes, toSignedBytes } from '../services/blob';
+import { GMAIL_UNITS, GmailApiError, transientGmailError, type GmailApiCore, type GmailMethod, type MessageResource } from './api-core';
+import { fromBase64Url, type GmailPayload } from './mime';
+
+/** What Apps Script throws when an Advanced service call fails. */
+export class GoogleJsonResponseException extends Error {
+  readonly details: { code: number; message: string };
+  constructor(api: string, readonly code: number, detail: string) {
+    super(`API call to ${api} failed with error: ${detail}`);
+    this.name = 'GoogleJsonResponseException';
+    this.details = { code, message: detail };
+  }
+}
+
+type ScriptBytes = number[];
+
+/** The Advanced service's view of a payload: body.data as a byte array. */
+interface ScriptPayload extends Omit<GmailPayload, 'body' | 'parts'> {
+  body: { size: number; data?: ScriptBytes; attachmentId?: string };
+  parts?: ScriptPayload[];
+}
+
+interface ScriptMessage extends Omit<MessageResource, 'raw' | 'payload'> {
+  raw?: ScriptBytes;
+  payload?: ScriptPayload;
+}
+
+function base64ToScriptBytes(data: string): ScriptBytes {
+  return toSignedBytes(fromBase64Url(data));
+}
+
+function toScriptPayload(payload: GmailPayload): ScriptPayload {
+  const { body, parts, ...rest } = payload;
+  const out: ScriptPayload = { ...rest, body: { size: body.size } };
+  if (body.data !== undefined) out.body.data = base64ToScriptBytes(body.data);
+  if (body.attachmentId !== undefined) out.body.attachmentId = body.attachmentId;
+  if (parts) out.parts = parts.map(toScriptPayload);
+  return out;
+}
+
+function toScriptMessage(message: MessageResource): ScriptMessage {
+  const { raw, payload, ...rest } = message;
+  const out: ScriptMessage = { ...rest };
+  if (raw !== undefined) out.raw = base64ToScriptBytes(raw);
+  if (payload !== undefined) out.payload = toScriptPayload(payload);
+  return out;
+}
+
+/** `raw` as a script may pass it (web-safe base64 string or byte array), or a message/rfc822 Blob. */
+function rawBytes(raw: unknown, mediaData: unknown, api: string): Uint8Array | null {
+  const blob = mediaData === undefined ? null : asFakeBlob(mediaData);
+  if (mediaData !== undefined && !blob) throw new GoogleJsonResponseException(api, 400, 'Invalid media data: a Blob is expected.');
+  if (blob) return blob.rawBytes();
+  if (raw === undefined || raw === null || raw === '') return null;
+  if (typeof raw === 'string') {
+    try {
+      return fromBase64Url(raw);
+    } catch {
+      throw new GoogleJsonResponseException(api, 400, "Invalid value for ByteString: the 'raw' field is not web-safe base64.");
+    }
+  }
+  if (Array.isArray(raw) || raw instanceof Uint8Array) return fromScriptBytes(raw as number[]);
+  throw new GoogleJsonResponseException(api, 400, "Invalid value for 'raw'.");
+}
+
+function asList(value: unknown): string[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  return Array.isArray(value) ? value.map(String) : [String(value)];
+}
+
+type Options = Record<string, unknown> | undefined;
+
+export function createAdvancedGmail(deps: { core: GmailApiCore; ctx: ServiceContext }) {
+  const { core, ctx } = deps;
+
+  /** One Advanced service call: counted, timed, faultable, with Apps Script's error shape. */
+  function invoke<T>(scriptMethod: string, apiMethod: GmailMethod, fn: () => T): T {
+    const api = `gmail.users.${apiMethod}`;
+    const onFault = (fault: TransientFault): never => {
+      if (fault === 'network') throw new Error(`We're sorry, a server error occurred. Please wait a bit and try again.`);
+      const error = transientGmailError(fault);
+      throw new GoogleJsonResponseException(api, error.code, error.message);
+    };
+    return ctx.call(
+      `Gmail.Users.${scriptMethod}`,
+      () => {
+        try {
+          return fn();
+        } catch (error) {
+          if (error instanceof GmailApiError) throw new GoogleJsonResponseException(api, error.code, error.message);
+          throw error;
+        }
+      },
+      { gmailUnits: GMAIL_UNITS[apiMethod], faultable: true },
+      onFault,
+    );
+  }
+
+  const Attachments = {
+    get(userId: string, messageId: string, id: string) {
+      return invoke('Messages.Attachments.get', 'messages.attachments.get', () => {
+        const body = core.getAttachment(userId, messageId, id);
+        return { attachmentId: body.attachmentId, size: body.size, data: base64ToScriptBytes(body.data) };
+      });
+    },
+  };
+
+  const Messages = {
+    Attachments,
+    list(userId: string, optionalArgs?: Options) {
+      return invoke('Messages.list', 'messages.list', () =>
+        core.listMessages(userId, {
+          q: optionalArgs?.q === undefined ? undefined : String(optionalArgs.q),
+          labelIds: asList(optionalArgs?.labelIds),
+          maxResults: optionalArgs?.maxResults === undefined ? undefined : Number(optionalArgs.maxResults),
+          pageToken: optionalArgs?.pageToken === undefined ? undefined : String(optionalArgs.pageToken),
+          includeSpamTrash: Boolean(optionalArgs?.includeSpamTrash),
+        }),
+      );
+    },
+    get(userId: string, id: string, optionalArgs?: Options) {
+      return invoke('Messages.get', 'messages.get', () =>
+        toScriptMessage(
+          core.getMessage(userId, id, {
+            format: optionalArgs?.format === undefined ? undefined : String(optionalArgs.format),
+            metadataHeaders: asList(optionalArgs?.metadataHeaders),
+          }),
+        ),
+      );
+    },
+    modify(resource: { addLabelIds?: string[]; removeLabelIds?: string[] }, userId: string, id: string) {
+      return invoke('Messages.modify', 'messages.modify', () => core.modifyMessage(userId, id, resource ?? {}));
+    },
+    batchModify(resource: { ids?: string[]; addLabelIds?: string[]; removeLabelIds?: string[] }, userId: string): void {
+      invoke('Messages.batchModify', 'messages.batchModify', () => core.batchModify(userId, resource ?? {}));
+    },
+    send(resource: { raw?: unknown; threadId?: string }, userId: string, mediaData?: unknown) {
+      return invoke('Messages.send', 'messages.send', () =>
+        core.sendMessage(userId, rawBytes(resource?.raw, mediaData, 'gmail.users.messages.send'), resource?.threadId),
+      );
+    },
+    trash(userId: string, id: string) {
+      return invoke('Messages.trash', 'messages.trash', () => core.trashMessage(userId, id));
+    },
+  };
+
+  const Drafts = {
+    create(resource: { message?: { raw?: unknown; threadId?: string } }, userId: string, mediaData?: unknown) {
+      return invoke('Drafts.create', 'drafts.create', () =>
+        core.createDraft(userId, rawBytes(resource?.message?.raw, mediaData, 'gmail.users.drafts.create'), resource?.message?.threadId),
+      );
+    },
+    get(userId: string, id: string, optionalArgs?: Options) {
+      return invoke('Drafts.get', 'drafts.get', () => {
+        const draft = core.getDraft(userId, id, { format: optionalArgs?.format === undefined ? undefined : String(optionalArgs.format) });
+        return { id: draft.id, message: toScriptMessage(draft.message) };
+      });
+    },
+    list(userId: string, optionalArgs?: Options) {
+      return invoke('Drafts.list', 'drafts.list', () =>
+        core.listDrafts(userId, {
+          q: optionalArgs?.q === undefined ? undefined : String(optionalArgs.q),
+          maxResults: optionalArgs?.maxResults === undefined ? undefined : Number(optionalArgs.maxResults),
+          pageToken: optionalArgs?.pageToken === undefined ? undefined : String(optionalArgs.pageToken),
+        }),
+      );
+    },
+    send(resource: { id?: string }, userId: string) {
+      return invoke('Drafts.send', 'drafts.send', () => core.sendDraft(userId, resource ?? {}));
+    },
+    /** The Advanced service names drafts.delete `remove` (delete is a reserved word). */
+    remove(userId: string, id: string): void {
+      invoke('Drafts.remove', 'drafts.delete', () => core.deleteDraft(userId, id));
+    },
+  };
+
+  const Labels = {
+    list(userId: string) {
+      return invoke('Labels.list', 'labels.list', () => core.listLabels(userId));
+    },
+    create(resource: { name?: string; messageListVisibility?: string; labelListVisibility?: string }, userId: string) {
+      return invoke('Labels.create', 'labels.create', () => core.createLabel(userId, resource ?? {}));
+    },
+  };
+
+  const Users = {
+    Messages,
+    Drafts,
+    Labels,
+    getProfile(userId: string) {
+      return invoke('getProfile', 'getProfile', () => core.getProfile(userId));
+    },
+  };
+
+  return { Users };
+}
+
+export type AdvancedGmail = ReturnType<typeof createAdvancedGmail>;
