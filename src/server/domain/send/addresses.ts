@@ -60,12 +60,11 @@ export function checkAddress(address: string): string | null {
   return null;
 }
 
-/** Splits on `,` and `;` outside double quotes and angle brackets. */
+/** Splits on `,` and `;` outside double quotes (an address itself never holds either). */
 function splitItems(input: string): string[] {
   const items: string[] = [];
   let current = '';
   let quoted = false;
-  let angle = false;
   for (let i = 0; i < input.length; i++) {
     const c = input[i];
     if (quoted) {
@@ -75,13 +74,7 @@ function splitItems(input: string): string[] {
     } else if (c === '"') {
       quoted = true;
       current += c;
-    } else if (c === '<') {
-      angle = true;
-      current += c;
-    } else if (c === '>') {
-      angle = false;
-      current += c;
-    } else if ((c === ',' || c === ';') && !angle) {
+    } else if (c === ',' || c === ';') {
       items.push(current);
       current = '';
     } else current += c;
@@ -103,6 +96,7 @@ export function parseMailbox(item: string): { mailbox: Mailbox } | { problem: st
   if (hasLineBreak(input)) return { problem: 'line break in address' };
   const open = input.lastIndexOf('<');
   if (open >= 0) {
+    if (!input.includes('>', open)) return { problem: 'missing ">"' };
     if (!input.endsWith('>')) return { problem: 'text after ">"' };
     const address = input.slice(open + 1, -1).trim();
     const name = unquote(input.slice(0, open));

@@ -1,0 +1,163 @@
+// The Send job's settings: templates, sender, attachments folder, pace, retries and daily cap. One
+// schema serves the sidebar, the stored settings and the CLI's `--settings <json>`: parseSendSettings
+// fills defaults and refuses anything out of bounds with PostroomError('INVALID_SETTING') naming the
+// key, so a bad value is caught when it is saved, not halfway through a send.
+//
+// Bounds come from the platform (sources in DESIGN.md):
+// - Gmail API per-user rate: 15,000 quota units / min and messages.send costs 100, so at most 150
+//   sends / min (maxPerMinute ≤ 150). https://developers.google.com/gmail/api/reference/quota
+// - Workspace sending limit: 2,000 messages / day (dailyCap ≤ 2,000).
+//   https://support.google.com/a/answer/166852
+// - UrlFetchApp.fetchAll sends one batch in parallel; Google advises ≤ 50 calls per HTTP batch and
+//   allows 100 (batchSize ≤ 100).
+
+import { PostroomError } from '../errors';
+import { checkAddress, hasLineBreak } from './addresses';
+
+export interface SendSettings {
+  /** Subject with {{column}} placeholders. Required. */
+  subjectTemplate: string;
+  /** Plain-text body template ('' for none). At least one of text / HTML is required. */
+  textTemplate: string;
+  /** HTML body template ('' for none); placeholder values are HTML-escaped. */
+  htmlTemplate: string;
+  /** Display name of the sender, e.g. "Comptabilité Acuitis" ('' for the bare address). */
+  senderName: string;
+  /** Reply-To address, or '' for none. */
+  replyTo: string;
+  /** Drive folder (id, or a path like "Postroom/invoices" from My Drive) where file names are looked up. */
+  attachmentsFolder: string;
+  /** At most this many sends start within any 1 s. */
+  maxPerSecond: number;
+  /** At most this many sends start within any 60 s (≤ 150: the Gmail per-user quota). */
+  maxPerMinute: number;
+  /** Sends per parallel batch (one UrlFetchApp.fetchAll). */
+  batchSize: number;
+  /** Pause after each batch, in ms. */
+  pauseBetweenBatchesMs: number;
+  /** Retries after the first attempt for transient errors (429, 5xx, network). */
+  maxRetries: number;
+  /** First retry delay, in ms. */
+  retryDelayMs: number;
+  /** Multiplier between retries (5 s, 10 s, 20 s… with 5,000 and 2). */
+  retryBackoff: number;
+  /** Ceiling of one retry delay, in ms. */
+  maxRetryDelayMs: number;
+  /** At most this many messages in any 24 h window; the job pauses and resumes after the window. */
+  dailyCap: number;
+}
+
+export const DEFAULT_SEND_SETTINGS: Readonly<SendSettings> = Object.freeze({
+  subjectTemplate: '',
+  textTemplate: '',
+  htmlTemplate: '',
+  senderName: '',
+  replyTo: '',
+  attachmentsFolder: 'Postroom/invoices',
+  maxPerSecond: 10,
+  maxPerMinute: 150,
+  batchSize: 50,
+  pauseBetweenBatchesMs: 0,
+  maxRetries: 5,
+  retryDelayMs: 5_000,
+  retryBackoff: 2,
+  maxRetryDelayMs: 60_000,
+  dailyCap: 2_000,
+});
+
+type NumericKey = {
+  [K in keyof SendSettings]: SendSettings[K] extends number ? K : never;
+}[keyof SendSettings];
+
+/** Inclusive bounds of each numeric setting; `integer` for counts and milliseconds. */
+export const SEND_SETTING_BOUNDS: Readonly<Record<NumericKey, { min: number; max: number; integer: boolean }>> = Object.freeze({
+  maxPerSecond: { min: 1, max: 100, integer: true },
+  maxPerMinute: { min: 1, max: 150, integer: true },
+  batchSize: { min: 1, max: 100, integer: true },
+  pauseBetweenBatchesMs: { min: 0, max: 60_000, integer: true },
+  maxRetries: { min: 0, max: 10, integer: true },
+  retryDelayMs: { min: 0, max: 600_000, integer: true },
+  retryBackoff: { min: 1, max: 10, integer: false },
+  maxRetryDelayMs: { min: 0, max: 3_600_000, integer: true },
+  dailyCap: { min: 1, max: 2_000, integer: true },
+});
+
+const TEXT_LIMITS = {
+  subjectTemplate: 998,
+  textTemplate: 100_000,
+  htmlTemplate: 100_000,
+  senderName: 100,
+  replyTo: 254,
+  attachmentsFolder: 500,
+} as const;
+
+type TextKey = keyof typeof TEXT_LIMITS;
+
+export const SEND_SETTING_KEYS = Object.keys(DEFAULT_SEND_SETTINGS) as ReadonlyArray<keyof SendSettings>;
+
+function invalid(key: string, message: string): never {
+  throw new PostroomError('INVALID_SETTING', `${key}: ${message}`, { key });
+}
+
+function readNumber(key: NumericKey, value: unknown): number {
+  const bounds = SEND_SETTING_BOUNDS[key];
+  let n: number;
+  if (typeof value === 'number') n = value;
+  else if (typeof value === 'string' && /^\s*-?\d+(?:\.\d+)?\s*$/.test(value)) n = Number(value);
+  else invalid(key, `expected a number, got ${JSON.stringify(value)}`);
+  if (!Number.isFinite(n)) invalid(key, `expected a finite number, got ${value}`);
+  if (bounds.integer && !Number.isInteger(n)) invalid(key, `expected a whole number, got ${n}`);
+  if (n < bounds.min || n > bounds.max) invalid(key, `must be between ${bounds.min} and ${bounds.max}, got ${n}`);
+  return n;
+}
+
+function readText(key: TextKey, value: unknown): string {
+  if (typeof value !== 'string') invalid(key, `expected text, got ${JSON.stringify(value)}`);
+  if (value.length > TEXT_LIMITS[key]) invalid(key, `longer than ${TEXT_LIMITS[key]} characters`);
+  return value;
+}
+
+/**
+ * Validates settings from any source (stored JSON, sidebar form, CLI flag): unknown keys are refused
+ * (a typo must not silently fall back to a default), missing keys take DEFAULT_SEND_SETTINGS, numbers
+ * may come as numeric strings. Throws PostroomError('INVALID_SETTING') whose message starts with the key.
+ */
+export function parseSendSettings(input: unknown): SendSettings {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new PostroomError('INVALID_SETTING', 'settings: expected an object', { key: 'settings' });
+  }
+  const source = input as Record<string, unknown>;
+  for (const key of Object.keys(source)) {
+    if (!(SEND_SETTING_KEYS as readonly string[]).includes(key)) invalid(key, 'unknown setting');
+  }
+  const settings: SendSettings = { ...DEFAULT_SEND_SETTINGS };
+  for (const key of Object.keys(TEXT_LIMITS) as TextKey[]) {
+    if (source[key] !== undefined) settings[key] = readText(key, source[key]);
+  }
+  for (const key of Object.keys(SEND_SETTING_BOUNDS) as NumericKey[]) {
+    if (source[key] !== undefined) settings[key] = readNumber(key, source[key]);
+  }
+
+  settings.senderName = settings.senderName.trim();
+  settings.replyTo = settings.replyTo.trim();
+  settings.attachmentsFolder = settings.attachmentsFolder.trim();
+  if (!settings.subjectTemplate.trim()) invalid('subjectTemplate', 'a subject is required');
+  if (hasLineBreak(settings.subjectTemplate)) invalid('subjectTemplate', 'must be one line');
+  if (!settings.textTemplate.trim() && !settings.htmlTemplate.trim()) {
+    invalid('textTemplate', 'a text or an HTML body (htmlTemplate) is required');
+  }
+  if (hasLineBreak(settings.senderName)) invalid('senderName', 'must be one line');
+  if (settings.replyTo) {
+    const reason = checkAddress(settings.replyTo);
+    if (reason) invalid('replyTo', `invalid address "${settings.replyTo}": ${reason}`);
+  }
+  if (!settings.attachmentsFolder) invalid('attachmentsFolder', 'a Drive folder id or path is required');
+  if (hasLineBreak(settings.attachmentsFolder)) invalid('attachmentsFolder', 'must be one line');
+  if (settings.maxPerSecond > settings.maxPerMinute) {
+    invalid('maxPerSecond', `must not exceed maxPerMinute (${settings.maxPerMinute})`);
+  }
+  if (settings.maxRetryDelayMs < settings.retryDelayMs) {
+    invalid('maxRetryDelayMs', `must be at least retryDelayMs (${settings.retryDelayMs})`);
+  }
+  return settings;
+}
