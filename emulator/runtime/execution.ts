@@ -212,6 +212,8 @@ export class ServiceContext {
     this.accounting.count(execution, method, options.gmailUnits ?? 0, options.recipients ?? 0);
     const latency = options.latencyMs ?? latencyOf(method);
     this.advance(latency);
+    // A call whose latency crosses the deadline is cut off before it takes effect.
+    if (execution && this.clock.now() > execution.deadline) this.terminate(execution, 'timed-out');
     this.beforeCallHook?.(method);
     if (options.faultable && onFault) {
       const fault = this.faults.transientFault(method);

@@ -1,0 +1,55 @@
+// The global object of one execution: exactly the Apps Script services a V8 script sees, built
+// fresh over the workspace's stores for each execution, and the execution's virtual `Date` (added by
+// the runner). Nothing else: no require, process, Buffer, setTimeout, TextEncoder, atob, fetch or
+// window, because Apps Script has none of them (V8 runtime guide), and a script that leans on one must
+// fail here as it would there. https://developers.google.com/apps-script/guides/v8-runtime
+
+import { createDriveApp } from './drive/drive-app';
+import type { ExecutionEnvironment } from './runner';
+import { createCacheService } from './services/cache';
+import { createHtmlService } from './services/html-service';
+import { createPropertiesService } from './services/properties';
+import { createSpreadsheetApp } from './sheets/spreadsheet-app';
+import type { Workspace } from './workspace';
+
+/** The names every execution's global object holds (besides JavaScript's own built-ins and Date). */
+export const EMULATED_GLOBALS = [
+  'GmailApp',
+  'Gmail',
+  'UrlFetchApp',
+  'DriveApp',
+  'SpreadsheetApp',
+  'PropertiesService',
+  'CacheService',
+  'LockService',
+  'ScriptApp',
+  'Utilities',
+  'Session',
+  'MailApp',
+  'HtmlService',
+  'CardService',
+  'Logger',
+  'console',
+] as const;
+
+export type EmulatedGlobalName = (typeof EMULATED_GLOBALS)[number];
+
+/** The Apps Script globals of one execution over `workspace`. */
+export function buildGlobals(workspace: Workspace, environment: ExecutionEnvironment): Partial<Record<EmulatedGlobalName, unknown>> {
+  const { ctx } = workspace;
+  const makeDate = (ms: number) => new environment.Date(ms);
+  const inContainer = workspace.inContainer;
+  // Triggers have no user interface: SpreadsheetApp.getUi() throws there, as on the platform.
+  const hasUi = environment.execution.kind !== 'trigger';
+  return {
+    DriveApp: createDriveApp(workspace.drive, ctx, { makeDate }),
+    SpreadsheetApp: createSpreadsheetApp(workspace.sheets, ctx, {
+      activeSpreadsheetId: workspace.containerId,
+      ui: hasUi ? workspace.ui : null,
+      makeDate,
+    }),
+    PropertiesService: createPropertiesService(workspace.properties, ctx, { inContainer }),
+    CacheService: createCacheService(workspace.caches, ctx, { inContainer }),
+    HtmlService: createHtmlService(workspace.htmlFiles, ctx),
+  };
+}

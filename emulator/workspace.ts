@@ -1,0 +1,143 @@
+// One user's whole emulated Google world: the virtual clock, accounting, fault plan and service
+// context every call goes through, the quotas, and one store per service (Gmail mailbox, Drive,
+// Spreadsheets with the "Postroom" container spreadsheet active, property stores, caches, locks,
+// triggers), plus the session facts (user, locale, time zone), the add-on mode and the logs.
+// A Workspace outlives executions: the Runner builds fresh globals over it for each execution
+// (emulator/globals.ts), so state persists only where Apps Script persists it (stores), never in
+// script globals. `Workspace.create(options)` is the one way to make one.
+
+import { DriveStore } from './drive/drive-store';
+import { Mailbox } from './gmail/mailbox';
+import type { DueTrigger, RunnerWorkspace } from './runner';
+import { Accounting, FaultPlan, ServiceContext, VirtualClock } from './runtime/execution';
+import { Quotas } from './runtime/quotas';
+import { TRIGGER_RUNTIME_PER_DAY_MS, TriggerRuntimeBudget } from './runtime/trigger-event';
+import { createCacheStores, type CacheStores } from './services/cache';
+import { createPropertyStores, type PropertyStores } from './services/properties';
+import { UiLog } from './sheets/ui';
+import { SpreadsheetStore } from './sheets/spreadsheet-store';
+
+export const DEFAULT_USER = 'compta@opticiens-demo.fr';
+export const DEFAULT_LOCALE = 'fr';
+export const DEFAULT_TIME_ZONE = 'Europe/Paris';
+/** 2026-01-15 09:00 in Paris: a weekday morning in the demo's month. */
+export const DEFAULT_NOW = Date.UTC(2026, 0, 15, 8, 0, 0);
+export const CONTAINER_NAME = 'Postroom';
+
+export interface WorkspaceOptions {
+  /** Virtual start time: epoch ms, Date or ISO string. */
+  now?: number | Date | string;
+  user?: string;
+  /** Apps Script locale tag of the user ("fr", "en", "fr_FR"). */
+  locale?: string;
+  timeZone?: string;
+  /** Seed of fault injection and of deterministic ids. */
+  seed?: number;
+  /** Probability (0..1) of a transient fault on each faultable call. */
+  faultRate?: number;
+  /** Kill every execution at its Nth service call. */
+  killEvery?: number;
+  /** Published add-on rules (triggers at most hourly). */
+  addonMode?: boolean;
+  /** Google Workspace account (quotas of Workspace) rather than consumer; default: not @gmail.com. */
+  workspaceAccount?: boolean;
+  /** Create the bound "Postroom" spreadsheet (default true); false emulates a standalone script. */
+  container?: boolean;
+}
+
+/** The session facts Session / ScriptApp report. */
+export interface SessionFacts {
+  userEmail: string;
+  locale: string;
+  timeZone: string;
+}
+
+function parseNow(now: WorkspaceOptions['now']): number {
+  if (now === undefined) return DEFAULT_NOW;
+  if (typeof now === 'number') return now;
+  const ms = now instanceof Date ? now.getTime() : Date.parse(now);
+  if (!Number.isFinite(ms)) throw new Error(`Workspace: invalid date ${String(now)}`);
+  return ms;
+}
+
+export class Workspace implements RunnerWorkspace {
+  readonly clock: VirtualClock;
+  readonly accounting = new Accounting();
+  readonly faults: FaultPlan;
+  readonly ctx: ServiceContext;
+  readonly quotas: Quotas;
+  readonly session: SessionFacts;
+  readonly addonMode: boolean;
+  readonly workspaceAccount: boolean;
+  readonly seed: number;
+
+  readonly mailbox: Mailbox;
+  readonly drive: DriveStore;
+  readonly sheets: SpreadsheetStore;
+  /** The spreadsheet the script is bound to (null for a standalone script). */
+  readonly containerId: string | null;
+  readonly ui = new UiLog();
+  readonly properties: PropertyStores;
+  readonly caches: CacheStores;
+  readonly htmlFiles: Record<string, string> = {};
+  readonly triggerBudget: TriggerRuntimeBudget;
+  /** Every line Logger.log / console.* wrote, in order. */
+  readonly logLines: string[] = [];
+  /** The OAuth token ScriptApp.getOAuthToken returns and the Gmail REST routes accept. */
+  readonly oauthToken: string;
+
+  private constructor(options: WorkspaceOptions) {
+    this.clock = new VirtualClock(parseNow(options.now));
+    this.seed = options.seed ?? 1;
+    this.faults = new FaultPlan({ seed: this.seed, rate: options.faultRate ?? 0, killEvery: options.killEvery });
+    this.ctx = new ServiceContext(this.clock, this.accounting, this.faults);
+    const userEmail = (options.user ?? DEFAULT_USER).toLowerCase();
+    this.session = { userEmail, locale: options.locale ?? DEFAULT_LOCALE, timeZone: options.timeZone ?? DEFAULT_TIME_ZONE };
+    this.addonMode = options.addonMode ?? false;
+    this.workspaceAccount = options.workspaceAccount ?? !/@(gmail|googlemail)\.com$/.test(userEmail);
+    this.quotas = new Quotas(this.clock, { workspace: this.workspaceAccount });
+    this.triggerBudget = new TriggerRuntimeBudget(this.workspaceAccount ? TRIGGER_RUNTIME_PER_DAY_MS.workspace : TRIGGER_RUNTIME_PER_DAY_MS.consumer);
+    this.oauthToken = `ya29.emulated-${this.seed}-${userEmail.replace(/[^a-z0-9]/g, '')}`;
+
+    const now = () => this.clock.now();
+    this.mailbox = new Mailbox({ userEmail, now });
+    const idSeed = `postroom-${this.seed}`;
+    this.drive = new DriveStore(this.clock, { idSeed });
+    const sheetLocale = this.session.locale.replace('-', '_');
+    this.sheets = new SpreadsheetStore(this.clock, { idSeed, locale: sheetLocale.includes('_') ? sheetLocale : `${sheetLocale}_${sheetLocale.toUpperCase()}`, timeZone: this.session.timeZone });
+    const inContainer = options.container ?? true;
+    this.containerId = inContainer
+      ? this.sheets.create(CONTAINER_NAME, { firstSheetName: /^fr/i.test(this.session.locale) ? 'Feuille 1' : 'Sheet1' }).id
+      : null;
+    this.properties = createPropertyStores({ inContainer });
+    this.caches = createCacheStores({ inContainer });
+  }
+
+  static create(options: WorkspaceOptions = {}): Workspace {
+    return new Workspace(options);
+  }
+
+  get inContainer(): boolean {
+    return this.containerId !== null;
+  }
+
+  // ---- RunnerWorkspace ----------------------------------------------------------------------
+
+  releaseLocksOf(_executionId: number): void {
+    // Filled in once the lock store lands (emulator/services/lock.ts).
+  }
+
+  dueTriggers(_now: number): DueTrigger[] {
+    return [];
+  }
+
+  markTriggerFired(_uid: string, _at: number): void {}
+
+  nextTriggerAt(): number | null {
+    return null;
+  }
+
+  authModeFull(): unknown {
+    return 'FULL';
+  }
+}
