@@ -121,6 +121,29 @@ export class Workspace implements RunnerWorkspace {
     return this.containerId !== null;
   }
 
+  /**
+   * Setup helper (outside any execution, costs nothing): writes `rows` as plain text (number format
+   * "@", so nothing becomes a number, date or formula) into tab `name` of the container spreadsheet,
+   * creating the tab when missing.
+   */
+  writeContainerTab(name: string, rows: string[][]): void {
+    const data = this.containerId ? this.sheets.get(this.containerId) : undefined;
+    if (!data) throw new Error('Workspace.writeContainerTab: no container spreadsheet (standalone workspace)');
+    let sheet = data.sheets.find((candidate) => candidate.name === name);
+    if (!sheet) {
+      sheet = this.sheets.newSheet(name);
+      data.sheets.push(sheet);
+    }
+    rows.forEach((row, r) =>
+      row.forEach((value, c) => {
+        const cell = this.sheets.cell(sheet, r + 1, c + 1, true);
+        cell.value = value;
+        cell.formula = null;
+        cell.numberFormat = '@';
+      }),
+    );
+  }
+
   // ---- RunnerWorkspace ----------------------------------------------------------------------
 
   releaseLocksOf(_executionId: number): void {
