@@ -14,7 +14,12 @@ import { GMAIL_UNITS, GmailApiError, invalidArgument, type GmailApiCore, type Gm
 import { fromBase64Url } from './mime';
 import type { Route, RouteRequest, RouteResponse } from '../services/url-fetch';
 
-export const GMAIL_REST_ORIGINS = ['https://gmail.googleapis.com', 'https://www.googleapis.com'];
+/** URL prefixes served by the Gmail REST route (the www host also carries other APIs). */
+export const GMAIL_REST_PREFIXES = [
+  'https://gmail.googleapis.com/',
+  'https://www.googleapis.com/gmail/',
+  'https://www.googleapis.com/upload/gmail/',
+];
 
 const JSON_HEADERS = { 'Content-Type': 'application/json; charset=UTF-8' };
 
