@@ -82,6 +82,8 @@ const EXTENSION_TYPES: Record<string, string> = {
   eml: 'message/rfc822',
   gz: 'application/gzip',
   exe: 'application/x-msdownload',
+  ics: 'text/calendar',
+  p7s: 'application/pkcs7-signature',
 };
 
 const KIND_OF_TYPE: Record<string, FileKind> = {
