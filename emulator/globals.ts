@@ -5,10 +5,14 @@
 // fail here as it would there. https://developers.google.com/apps-script/guides/v8-runtime
 
 import { createDriveApp } from './drive/drive-app';
+import { createGmailGlobals } from './gmail/index';
 import type { ExecutionEnvironment } from './runner';
 import { createCacheService } from './services/cache';
 import { createHtmlService } from './services/html-service';
+import { createLockService } from './services/lock';
 import { createPropertiesService } from './services/properties';
+import { createScriptApp } from './services/script-app';
+import { createUrlFetchApp } from './services/url-fetch';
 import { createSpreadsheetApp } from './sheets/spreadsheet-app';
 import type { Workspace } from './workspace';
 
@@ -41,7 +45,20 @@ export function buildGlobals(workspace: Workspace, environment: ExecutionEnviron
   const inContainer = workspace.inContainer;
   // Triggers have no user interface: SpreadsheetApp.getUi() throws there, as on the platform.
   const hasUi = environment.execution.kind !== 'trigger';
+  const { session } = workspace;
+  // The Gmail views share one API core per execution: attachment ids handed out in one execution
+  // are not valid in the next (the real ids are not stable either; see emulator/FIDELITY.md).
+  const gmail = createGmailGlobals({
+    mailbox: workspace.mailbox,
+    ctx,
+    quotas: workspace.quotas,
+    oauthToken: workspace.oauthToken,
+    timeZone: session.timeZone,
+  });
   return {
+    GmailApp: gmail.GmailApp,
+    Gmail: gmail.Gmail,
+    UrlFetchApp: createUrlFetchApp(ctx, workspace.quotas, { ...gmail.gmailRestRoutes }),
     DriveApp: createDriveApp(workspace.drive, ctx, { makeDate }),
     SpreadsheetApp: createSpreadsheetApp(workspace.sheets, ctx, {
       activeSpreadsheetId: workspace.containerId,
@@ -50,6 +67,13 @@ export function buildGlobals(workspace: Workspace, environment: ExecutionEnviron
     }),
     PropertiesService: createPropertiesService(workspace.properties, ctx, { inContainer }),
     CacheService: createCacheService(workspace.caches, ctx, { inContainer }),
+    LockService: createLockService(workspace.locks, ctx, { inContainer, userEmail: session.userEmail, documentId: workspace.containerId ?? undefined }),
+    ScriptApp: createScriptApp(workspace.triggers, ctx, {
+      addonMode: workspace.addonMode,
+      oauthToken: workspace.oauthToken,
+      userEmail: session.userEmail,
+      scriptTimeZone: session.timeZone,
+    }),
     HtmlService: createHtmlService(workspace.htmlFiles, ctx),
   };
 }

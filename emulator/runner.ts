@@ -25,7 +25,7 @@ import {
 } from './runtime/execution';
 import { buildGlobals } from './globals';
 import { marshalRpcArguments, marshalRpcResult } from './runtime/rpc-values';
-import { buildTimeDrivenEvent, TRIGGER_RUNTIME_EXCEEDED, type TriggerRuntimeBudget } from './runtime/trigger-event';
+import { TRIGGER_RUNTIME_EXCEEDED, type TriggerRuntimeBudget } from './runtime/trigger-budget';
 import { makeVirtualDate } from './runtime/virtual-date';
 import { Workspace } from './workspace';
 
@@ -73,8 +73,8 @@ export interface RunnerWorkspace {
   markTriggerFired(uid: string, at: number): void;
   /** Epoch ms of the next time-driven trigger, or null when none is scheduled. */
   nextTriggerAt(): number | null;
-  /** ScriptApp.AuthMode.FULL as the emulated ScriptApp exposes it. */
-  authModeFull(): unknown;
+  /** The event object of a time-driven trigger firing at `at` (before the trigger is marked fired). */
+  triggerEvent(uid: string, at: number): unknown;
 }
 
 export interface ExecutionEnvironment {
@@ -101,8 +101,8 @@ export interface RunnerOptions<W extends RunnerWorkspace> {
 export interface InvokeOptions {
   /** Run other work in the middle of this execution, just before its Nth service call takes effect. */
   during?: Array<{ atCall: number; run: () => void }>;
-  /** Trigger id for a time-driven execution (event.triggerUid). */
-  triggerUid?: string;
+  /** The event object of a time-driven execution (else `args` is passed as given). */
+  event?: unknown;
 }
 
 export interface IdleOptions {
@@ -228,11 +228,7 @@ export class Runner<W extends RunnerWorkspace = Workspace> {
           callArgs = { argsJson: JSON.stringify(marshalRpcArguments(args)) };
         }
         const context = this.createContext(execution);
-        if (kind === 'trigger') {
-          const uid = options.triggerUid ?? '0';
-          const event = args.length > 0 ? args : [buildTimeDrivenEvent(clock.now(), uid, workspace.authModeFull())];
-          callArgs = { args: event };
-        }
+        if (options.event !== undefined) callArgs = { args: [options.event] };
         this.script.runInContext(context, { timeout: this.syncTimeoutMs, displayErrors: false });
         Object.defineProperty(context, '__postroomInvoke__', {
           value: { name: fn, ...callArgs },
@@ -321,12 +317,18 @@ export class Runner<W extends RunnerWorkspace = Workspace> {
   runDueTriggers(): InvokeResult[] {
     const { workspace } = this;
     const results: InvokeResult[] = [];
-    for (const trigger of workspace.dueTriggers(workspace.clock.now())) {
-      workspace.markTriggerFired(trigger.uid, workspace.clock.now());
-      workspace.accounting.triggersFired += 1;
-      results.push(this.invoke(trigger.handler, [], 'trigger', { triggerUid: trigger.uid }));
-    }
+    for (const trigger of workspace.dueTriggers(workspace.clock.now())) results.push(this.fire(trigger));
     return results;
+  }
+
+  /** One firing of a time-driven trigger: its event, its bookkeeping, its execution. */
+  private fire(trigger: DueTrigger): InvokeResult {
+    const { workspace } = this;
+    const at = workspace.clock.now();
+    const event = workspace.triggerEvent(trigger.uid, at);
+    workspace.markTriggerFired(trigger.uid, at);
+    workspace.accounting.triggersFired += 1;
+    return this.invoke(trigger.handler, [], 'trigger', { event });
   }
 
   /** Moves the virtual clock forward by `ms`, firing triggers as they come due. */
@@ -359,9 +361,7 @@ export class Runner<W extends RunnerWorkspace = Workspace> {
       const due = this.workspace.dueTriggers(clock.now()).slice(0, maxExecutions - results.length);
       if (due.length === 0) break;
       for (const trigger of due) {
-        this.workspace.markTriggerFired(trigger.uid, clock.now());
-        this.workspace.accounting.triggersFired += 1;
-        results.push(this.invoke(trigger.handler, [], 'trigger', { triggerUid: trigger.uid }));
+        results.push(this.fire(trigger));
         if (options.until?.()) break;
       }
     }

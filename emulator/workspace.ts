@@ -11,9 +11,11 @@ import { Mailbox } from './gmail/mailbox';
 import type { DueTrigger, RunnerWorkspace } from './runner';
 import { Accounting, FaultPlan, ServiceContext, VirtualClock } from './runtime/execution';
 import { Quotas } from './runtime/quotas';
-import { TRIGGER_RUNTIME_PER_DAY_MS, TriggerRuntimeBudget } from './runtime/trigger-event';
+import { TRIGGER_RUNTIME_PER_DAY_MS, TriggerRuntimeBudget } from './runtime/trigger-budget';
 import { createCacheStores, type CacheStores } from './services/cache';
+import { LockStore } from './services/lock';
 import { createPropertyStores, type PropertyStores } from './services/properties';
+import { TriggerStore } from './services/script-app';
 import { UiLog } from './sheets/ui';
 import { SpreadsheetStore } from './sheets/spreadsheet-store';
 
@@ -79,6 +81,8 @@ export class Workspace implements RunnerWorkspace {
   readonly ui = new UiLog();
   readonly properties: PropertyStores;
   readonly caches: CacheStores;
+  readonly locks = new LockStore();
+  readonly triggers: TriggerStore;
   readonly htmlFiles: Record<string, string> = {};
   readonly triggerBudget: TriggerRuntimeBudget;
   /** Every line Logger.log / console.* wrote, in order. */
@@ -111,6 +115,7 @@ export class Workspace implements RunnerWorkspace {
       : null;
     this.properties = createPropertyStores({ inContainer });
     this.caches = createCacheStores({ inContainer });
+    this.triggers = new TriggerStore(idSeed);
   }
 
   static create(options: WorkspaceOptions = {}): Workspace {
@@ -146,21 +151,27 @@ export class Workspace implements RunnerWorkspace {
 
   // ---- RunnerWorkspace ----------------------------------------------------------------------
 
-  releaseLocksOf(_executionId: number): void {
-    // Filled in once the lock store lands (emulator/services/lock.ts).
+  releaseLocksOf(executionId: number): void {
+    this.locks.releaseAllFor(executionId);
   }
 
-  dueTriggers(_now: number): DueTrigger[] {
-    return [];
+  dueTriggers(now: number): DueTrigger[] {
+    return this.triggers.dueTriggers(now).map((trigger) => ({ uid: trigger.uniqueId, handler: trigger.handlerFunction }));
   }
 
-  markTriggerFired(_uid: string, _at: number): void {}
+  markTriggerFired(uid: string, at: number): void {
+    const trigger = this.triggers.get(uid);
+    if (trigger) this.triggers.markFired(trigger, at);
+  }
 
   nextTriggerAt(): number | null {
-    return null;
+    return this.triggers.nextDueAt();
   }
 
-  authModeFull(): unknown {
-    return 'FULL';
+  triggerEvent(uid: string, at: number): unknown {
+    const trigger = this.triggers.get(uid);
+    if (!trigger) throw new Error(`Workspace.triggerEvent: no trigger ${uid}`);
+    return this.triggers.eventFor(trigger, at);
   }
+
 }

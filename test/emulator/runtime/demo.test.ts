@@ -2,7 +2,26 @@
 // document files that are valid by their specifications (PDF cross-reference offsets, PNG CRCs and
 // IDAT size, JPEG marker structure).
 
-import { simpleParser, type ParsedMail } from 'mailparser';
+// mailparser ships no types: the slice these tests read.
+interface ParsedAttachment {
+  filename?: string;
+  contentType: string;
+  contentDisposition: string;
+  cid?: string;
+  size: number;
+  content: Buffer;
+}
+interface ParsedMail {
+  subject?: string;
+  text?: string;
+  html?: string | false;
+  to?: unknown;
+  from?: { value: Array<{ address?: string }> };
+  headers: Map<string, unknown>;
+  attachments: ParsedAttachment[];
+}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { simpleParser } = require('mailparser') as { simpleParser(source: Buffer): Promise<ParsedMail> };
 import { inflateSync } from 'node:zlib';
 import { crc32, makeJpeg, makePdf, makePng } from '../../../emulator/demo/binary-files';
 import { generateDemoMailbox } from '../../../emulator/demo/demo-mailbox';
