@@ -1,0 +1,108 @@
+// The pacer driven by a simulated job: it must reach the ceiling and never pass any limit.
+
+import { GMAIL_USER_UNITS_PER_MINUTE, SendPacer, type PacerState } from '../../../src/server/domain/send/pacing';
+import { DEFAULT_SEND_SETTINGS } from '../../../src/server/domain/send/settings';
+
+/** Runs a greedy sender for `durationMs`; returns the send start times. */
+function simulate(pacer: SendPacer, durationMs: number, start = 0, roundTripMs = 0): number[] {
+  const sends: number[] = [];
+  let now = start;
+  while (now < start + durationMs) {
+    const slot = pacer.nextSlot(now);
+    if (slot.allowed > 0) {
+      pacer.take(slot.allowed, now);
+      for (let i = 0; i < slot.allowed; i++) sends.push(now);
+      now += roundTripMs;
+      pacer.finishBatch(now);
+    } else {
+      expect(slot.waitMs).toBeGreaterThan(0);
+      now += slot.waitMs;
+    }
+  }
+  return sends;
+}
+
+function maxInWindow(times: number[], windowMs: number): number {
+  let max = 0;
+  let j = 0;
+  for (let i = 0; i < times.length; i++) {
+    while (times[j] <= times[i] - windowMs) j++;
+    max = Math.max(max, i - j + 1);
+  }
+  return max;
+}
+
+describe('SendPacer', () => {
+  it('reaches 150 sends / min with the default settings and never passes 10 / s or 150 / min', () => {
+    const pacer = SendPacer.fromSettings(DEFAULT_SEND_SETTINGS);
+    const sends = simulate(pacer, 10 * 60_000);
+    expect(sends.length).toBe(1500);
+    expect(maxInWindow(sends, 1000)).toBe(10);
+    expect(maxInWindow(sends, 60_000)).toBe(150);
+    // Quota units spent in any 60 s never exceed 15,000.
+    expect(maxInWindow(sends, 60_000) * 100).toBeLessThanOrEqual(GMAIL_USER_UNITS_PER_MINUTE);
+  });
+
+  it('the unit bucket alone holds the rate to 15,000 units / min after the first burst', () => {
+    const pacer = new SendPacer({ maxPerSecond: 1000, maxPerMinute: 1000, batchSize: 1000, pauseBetweenBatchesMs: 0 });
+    const sends = simulate(pacer, 5 * 60_000);
+    expect(sends.filter((t) => t === 0)).toHaveLength(150); // a full bucket: one minute's worth
+    // Afterwards one send per 400 ms (100 units at 250 units / s).
+    const later = sends.filter((t) => t >= 60_000 && t < 120_000);
+    expect(later).toHaveLength(150);
+    expect(later[1] - later[0]).toBe(400);
+  });
+
+  it('pauses between batches (seed 000: batch_size 50, delay 1 s)', () => {
+    const pacer = new SendPacer({ maxPerSecond: 10, maxPerMinute: 150, batchSize: 50, pauseBetweenBatchesMs: 1_000 });
+    const sends = simulate(pacer, 60_000, 0, 200);
+    // 50 sends take 5 s at 10 / s, then the pause starts when the 50th batch's requests returned.
+    expect(sends[49]).toBe(4_000);
+    expect(sends[50]).toBe(4_000 + 200 + 1_000);
+    expect(maxInWindow(sends, 60_000)).toBeLessThanOrEqual(150);
+  });
+
+  it('says how long to wait and what limits it', () => {
+    const pacer = new SendPacer({ maxPerSecond: 2, maxPerMinute: 3, batchSize: 10, pauseBetweenBatchesMs: 0 });
+    pacer.take(2, 0);
+    expect(pacer.nextSlot(0)).toEqual({ allowed: 0, waitMs: 1000, limitedBy: 'perSecond' });
+    expect(pacer.nextSlot(1000)).toEqual({ allowed: 1, waitMs: 0, limitedBy: 'none' });
+    pacer.take(1, 1000);
+    expect(pacer.nextSlot(2000)).toEqual({ allowed: 0, waitMs: 58_000, limitedBy: 'perMinute' });
+    expect(pacer.nextSlot(60_000).allowed).toBe(2);
+  });
+
+  it('refuses to take more than allowed', () => {
+    const pacer = new SendPacer({ maxPerSecond: 2, maxPerMinute: 150, batchSize: 50, pauseBetweenBatchesMs: 0 });
+    expect(() => pacer.take(3, 0)).toThrow(RangeError);
+    pacer.take(2, 0);
+    expect(() => pacer.take(1, 500)).toThrow('only 0 allowed (perSecond)');
+  });
+
+  it('blocks after a 429 and restarts from an empty bucket', () => {
+    const pacer = SendPacer.fromSettings(DEFAULT_SEND_SETTINGS);
+    pacer.block(30_000, 0);
+    expect(pacer.nextSlot(10_000)).toEqual({ allowed: 0, waitMs: 20_000, limitedBy: 'blocked' });
+    // 30 s of refill at 250 units / s = 7,500 units = 75 sends, capped by 10 / s.
+    expect(pacer.nextSlot(30_000).allowed).toBe(10);
+  });
+
+  it('charges other calls to the same bucket', () => {
+    const pacer = new SendPacer({ maxPerSecond: 100, maxPerMinute: 150, batchSize: 100, pauseBetweenBatchesMs: 0 });
+    pacer.spendUnits(14_950, 0);
+    expect(pacer.nextSlot(0)).toEqual({ allowed: 0, waitMs: 200, limitedBy: 'units' });
+    expect(pacer.nextSlot(200).allowed).toBe(1);
+  });
+
+  it('continues across executions from its JSON state', () => {
+    const first = SendPacer.fromSettings(DEFAULT_SEND_SETTINGS);
+    const sends = simulate(first, 20_000);
+    const state: PacerState = JSON.parse(JSON.stringify(first.toState()));
+    expect(JSON.stringify(state).length).toBeLessThan(3_000);
+    const second = SendPacer.fromSettings(DEFAULT_SEND_SETTINGS, state);
+    const more = simulate(second, 120_000, 20_000);
+    const all = [...sends, ...more];
+    expect(maxInWindow(all, 60_000)).toBe(150);
+    expect(maxInWindow(all, 1000)).toBe(10);
+  });
+});
