@@ -12,7 +12,7 @@ export const FALLBACK_FILE_NAME = 'attachment';
 
 // C0/C1 controls, DEL, and invisible format characters (bidi controls, zero-width, BOM).
 const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
-const RESERVED = /[\\/:*?"<>|]/g;
+const RESERVED = /[\\/:*?"<>|]+/g;
 
 function codePoints(text: string): string[] {
   return Array.from(text);
@@ -25,16 +25,16 @@ function splitExtension(name: string): { stem: string; ext: string } {
 
 /**
  * A safe Drive file name: NFC-normalised (macOS mail sends decomposed accents), invisible characters
- * dropped, `\ / : * ? " < > |` replaced by "_", whitespace collapsed, leading dots and trailing dots /
+ * dropped, runs of `\ / : * ? " < > |` replaced by one "_", whitespace collapsed, leading dots and trailing dots /
  * spaces removed, cut to 200 characters keeping the extension; `fallback` when nothing is left.
  */
 export function sanitizeFileName(name: string, fallback: string = FALLBACK_FILE_NAME): string {
   let text = typeof name === 'string' ? name : '';
   if (typeof text.normalize === 'function') text = text.normalize('NFC');
   text = text.replace(/[\t\r\n]+/g, ' ').replace(INVISIBLE, '').replace(RESERVED, '_').replace(/\s+/g, ' ').trim();
-  text = text.replace(/^[.\s]+/, '').replace(/[.\s]+$/, '');
+  text = text.replace(/[.\s]+$/, '');
   let { stem, ext } = splitExtension(text);
-  stem = stem.replace(/[.\s]+$/, '');
+  stem = stem.replace(/^[.\s]+/, '').replace(/[.\s]+$/, ''); // ".pdf" is a nameless PDF: fallback stem, extension kept
   if (!stem) {
     if (!ext) return fallback;
     stem = splitExtension(fallback).stem || FALLBACK_FILE_NAME;
