@@ -129,10 +129,15 @@ export function headerValue(node: MimeNode, name: string): string {
   return header ? decodeHeaderValue(header.raw) : '';
 }
 
+/** A parameter value already read as UTF-8 (libmime decodes RFC 2231); RFC 2047 words decoded too. */
 function decodeParam(value: string | undefined): string {
   if (!value) return '';
-  const utf8 = Buffer.from(value, 'latin1').toString('utf8');
-  return utf8.includes('=?') ? libmime.decodeWords(utf8) : utf8;
+  return value.includes('=?') ? libmime.decodeWords(value) : value;
+}
+
+/** Parses a structured header (Content-Type, Content-Disposition) read as UTF-8. */
+function parseStructured(raw: string): { value: string; params: Record<string, string> } {
+  return libmime.parseHeaderValue(Buffer.from(raw, 'latin1').toString('utf8'));
 }
 
 // ---- bodies -----------------------------------------------------------------------------------
@@ -206,11 +211,11 @@ function parseNode(binary: string, defaultType: string, depth: number): MimeNode
   const { head, body } = splitHeadBody(binary);
   const headers = parseHeaderBlock(head);
   const contentTypeHeader = findHeader(headers, 'content-type');
-  const contentType = contentTypeHeader ? libmime.parseHeaderValue(contentTypeHeader.raw) : { value: defaultType, params: {} };
+  const contentType = contentTypeHeader ? parseStructured(contentTypeHeader.raw) : { value: defaultType, params: {} };
   let mimeType = (contentType.value || defaultType).toLowerCase().trim();
   if (!/^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/.test(mimeType)) mimeType = 'text/plain';
   const dispositionHeader = findHeader(headers, 'content-disposition');
-  const disposition = dispositionHeader ? libmime.parseHeaderValue(dispositionHeader.raw) : null;
+  const disposition = dispositionHeader ? parseStructured(dispositionHeader.raw) : null;
   const filename = decodeParam(disposition?.params.filename) || decodeParam(contentType.params.name);
   const contentIdHeader = findHeader(headers, 'content-id');
   const encodingHeader = findHeader(headers, 'content-transfer-encoding');
