@@ -75,7 +75,7 @@ function tokenize(query: string): Token[] {
       let end = i;
       while (end < query.length && !/[\s(){}"]/.test(query[end])) end += 1;
       const word = query.slice(i, end);
-      const operator = /^([A-Za-z_]+):(.*)$/.exec(word);
+      const operator = /^([A-Za-z_][A-Za-z0-9_]*):(.*)$/.exec(word);
       if (word === 'OR' || word === '|') tokens.push({ type: 'or' });
       else if (word === 'AND') tokens.push({ type: 'and' });
       else if (operator) {
