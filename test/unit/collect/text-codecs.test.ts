@@ -1,7 +1,9 @@
 // The hand-written codecs checked against Node's decoders and libmime (the reference for RFC 2047 / 2231).
-import libmime from 'libmime';
 import { decodeBase64, decodeEncodedWords, decodeLatin1, decodeUtf8, parseHeaderValue } from '../../../src/server/domain/collect';
 import { decodeBytes, encodeUtf8 } from '../../../src/server/domain/collect/text-codecs';
+
+// libmime ships no types: the two functions used here as the reference.
+const libmime = require('libmime') as { decodeWords(value: string): string; parseHeaderValue(value: string): { value: string; params: Record<string, string> } };
 
 describe('decodeBase64', () => {
   it('decodes standard and web-safe, padded or not, for every length', () => {
