@@ -19,6 +19,9 @@ describe('sanitizeFileName', () => {
     ['zero\u200Bwidth\uFEFF.pdf', 'zerowidth.pdf'],
     ['Rec\u0327u.pdf', 'Reçu.pdf'], // NFD from macOS becomes NFC
     ['=HYPERLINK("x").pdf', '=HYPERLINK(_x_).pdf'],
+    ['CON.pdf', '_CON.pdf'],
+    ['com1', '_com1'],
+    ['console.pdf', 'console.pdf'],
   ])('%j → %j', (input, expected) => {
     expect(sanitizeFileName(input)).toBe(expected);
   });

@@ -243,7 +243,7 @@ export interface SenderAuthentication {
  * Whether Gmail's verdicts show the From: domain really sent the message: DMARC pass for that domain,
  * or DKIM pass signed by that domain or a parent of it, or SPF pass for a mail-from domain aligned
  * with it (relaxed: one is the other or a sub-domain of it). Without a public-suffix list, a bare
- * TLD is never accepted as a parent; a two-label suffix such as co.uk is (see README of the job).
+ * TLD is never accepted as a parent, but a two-label public suffix such as co.uk would be (a known limit).
  */
 export function checkSenderAuthentication(fromAddress: string, auth: AuthResults): SenderAuthentication {
   const fromDomain = domainOf(fromAddress.trim().toLowerCase());

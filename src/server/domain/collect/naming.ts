@@ -39,6 +39,8 @@ export function sanitizeFileName(name: string, fallback: string = FALLBACK_FILE_
     if (!ext) return fallback;
     stem = splitExtension(fallback).stem || FALLBACK_FILE_NAME;
   }
+  // Windows device names cannot be files on a synced desktop ("CON.pdf", "com1.jpg").
+  if (/^(?:con|prn|aux|nul|com[1-9]|lpt[1-9])$/i.test(stem)) stem = `_${stem}`;
   return fitLength(stem, ext, MAX_FILE_NAME_LENGTH);
 }
 
