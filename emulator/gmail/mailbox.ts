@@ -242,7 +242,8 @@ export class Mailbox {
     const binary = bytesToBinary(new Uint8Array(readFileSync(path)));
     const chunks = binary.split(/^From [^\r\n]*\r?\n/m).filter((chunk) => chunk.trim() !== '');
     return chunks.map((chunk) => {
-      const unescaped = chunk.replace(/^>(>*From )/gm, '$1').replace(/\r?\n$/, '');
+      // The blank line a writer puts after each message is the separator's, not the message's.
+      const unescaped = chunk.replace(/^>(>*From )/gm, '$1').replace(/(\r?\n)\r?\n$/, '$1');
       const crlf = unescaped.replace(/\r?\n/g, '\r\n');
       return this.importRaw(binaryToBytes(crlf), options);
     });
