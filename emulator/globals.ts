@@ -13,6 +13,7 @@ import { createLockService } from './services/lock';
 import { createPropertiesService } from './services/properties';
 import { createScriptApp } from './services/script-app';
 import { createUrlFetchApp } from './services/url-fetch';
+import { createUtilities } from './services/utilities';
 import { createSpreadsheetApp } from './sheets/spreadsheet-app';
 import type { Workspace } from './workspace';
 
@@ -74,6 +75,7 @@ export function buildGlobals(workspace: Workspace, environment: ExecutionEnviron
       userEmail: session.userEmail,
       scriptTimeZone: session.timeZone,
     }),
+    Utilities: createUtilities(ctx),
     HtmlService: createHtmlService(workspace.htmlFiles, ctx),
   };
 }
