@@ -189,3 +189,25 @@ describe('planSend rejections', () => {
     expect(describeRowProblems(rejected.problems, 'fr')).toBe('Adresse to invalide « jean.dupont.x.fr » : missing @ ; Pièce jointe introuvable : ABSENT.pdf');
   });
 });
+
+describe('toMessageInput → buildMessage', () => {
+  it('builds the planned row’s message, read back identical by mailparser', async () => {
+    const { simpleParser, addressesOf } = await import('./parse-mail');
+    const { buildMessage, makeMessageId } = await import('../../../src/server/domain/send/mime');
+    const { toMessageInput } = await import('../../../src/server/domain/send/plan');
+    const [p] = plan([row('CCT123', '2025-01', 'Élodie <a@x.fr>; b@x.fr', { bcc: 'archive@acuitis.com' })]).ready;
+    const pdf = Uint8Array.from({ length: 3000 }, (_, i) => (i * 37) & 0xff);
+    const raw = buildMessage(
+      toMessageInput(p, { name: settings.senderName, address: 'comptabilite@acuitis.com' }, makeMessageId(['s', 'job', p.rowNumber], 'acuitis.com'), Date.UTC(2025, 1, 1), () => pdf),
+    );
+    const mail = await simpleParser(Buffer.from(raw, 'binary'));
+    expect(mail.subject).toBe('Votre facture CCT123 - 2025-01');
+    expect(addressesOf(mail.from)).toEqual([{ name: 'Comptabilité Acuitis', address: 'comptabilite@acuitis.com' }]);
+    expect(addressesOf(mail.to)).toEqual([{ name: 'Élodie', address: 'a@x.fr' }, { name: '', address: 'b@x.fr' }]);
+    expect(addressesOf(mail.bcc)).toEqual([{ name: '', address: 'archive@acuitis.com' }]);
+    expect(addressesOf(mail.replyTo)).toEqual([{ name: '', address: 'factures@acuitis.com' }]);
+    expect(mail.text).toBe(p.text);
+    expect(mail.html).toBe(p.html);
+    expect(mail.attachments.map((a) => [a.filename, Buffer.compare(a.content, Buffer.from(pdf))])).toEqual([['FACTURE_2025_01.pdf', 0]]);
+  });
+});

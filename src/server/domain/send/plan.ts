@@ -21,9 +21,9 @@ import {
   parseMailbox,
   type Mailbox,
 } from './addresses';
-import { utf8Length } from './encoding';
+import { utf8Length, type ByteSource } from './encoding';
 import { translateSend, type SendMessageKey } from './messages';
-import { estimateMessageSize } from './mime';
+import { estimateMessageSize, type MessageInput } from './mime';
 import { parseAttachmentRefs, parsePeriod, type AttachmentRef, type SendRow, type SendStatus } from './send-list';
 import type { SendSettings } from './settings';
 import { renderTemplate, type TemplateProblem } from './template';
@@ -320,5 +320,33 @@ export function planSend(rows: readonly SendRow[], filter: SendFilter, context: 
     invalid,
     ignored,
     counts: { rows: rows.length, matching, selected, ready: ready.length, invalid: invalid.length, deferred, byStatus },
+  };
+}
+
+/**
+ * The builder's input for a planned row, once the job has the sender, the Message-ID it recorded and
+ * the files' bytes (`bytesOf(id)`, e.g. Drive blob bytes, signed or not).
+ */
+export function toMessageInput(
+  planned: PlannedSend,
+  sender: { name: string; address: string },
+  messageId: string,
+  date: number,
+  bytesOf: (attachment: ResolvedAttachment) => ByteSource,
+  extraHeaders?: Readonly<Record<string, string>>,
+): MessageInput {
+  return {
+    from: sender,
+    to: planned.to,
+    cc: planned.cc,
+    bcc: planned.bcc,
+    replyTo: planned.replyTo,
+    subject: planned.subject,
+    text: planned.text || undefined,
+    html: planned.html || undefined,
+    attachments: planned.attachments.map((a) => ({ filename: a.name, mimeType: a.mimeType, bytes: bytesOf(a) })),
+    messageId,
+    date,
+    extraHeaders,
   };
 }
