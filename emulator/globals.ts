@@ -8,10 +8,14 @@ import { createDriveApp } from './drive/drive-app';
 import { createGmailGlobals } from './gmail/index';
 import type { ExecutionEnvironment } from './runner';
 import { createCacheService } from './services/cache';
+import { createCardService } from './services/card-service';
 import { createHtmlService } from './services/html-service';
 import { createLockService } from './services/lock';
+import { createLogger } from './services/logger';
+import { createMailApp } from './services/mail-app';
 import { createPropertiesService } from './services/properties';
 import { createScriptApp } from './services/script-app';
+import { createSession } from './services/session';
 import { createUrlFetchApp } from './services/url-fetch';
 import { createUtilities } from './services/utilities';
 import { createSpreadsheetApp } from './sheets/spreadsheet-app';
@@ -56,6 +60,7 @@ export function buildGlobals(workspace: Workspace, environment: ExecutionEnviron
     oauthToken: workspace.oauthToken,
     timeZone: session.timeZone,
   });
+  const logger = createLogger(workspace.logs, ctx);
   return {
     GmailApp: gmail.GmailApp,
     Gmail: gmail.Gmail,
@@ -76,6 +81,16 @@ export function buildGlobals(workspace: Workspace, environment: ExecutionEnviron
       scriptTimeZone: session.timeZone,
     }),
     Utilities: createUtilities(ctx),
+    Session: createSession(ctx, {
+      activeUserEmail: session.activeUserEmail,
+      effectiveUserEmail: session.userEmail,
+      locale: session.locale,
+      scriptTimeZone: session.timeZone,
+    }),
+    MailApp: createMailApp(workspace.quotas, ctx),
     HtmlService: createHtmlService(workspace.htmlFiles, ctx),
+    CardService: createCardService(ctx),
+    Logger: logger.Logger,
+    console: logger.console,
   };
 }

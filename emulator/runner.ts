@@ -66,8 +66,8 @@ export interface RunnerWorkspace {
   /** HTML files HtmlService.createHtmlOutputFromFile can serve, by name ("Sidebar"). */
   readonly htmlFiles: Record<string, string>;
   readonly triggerBudget: TriggerRuntimeBudget;
-  /** Log lines, in order; the runner reports the ones an execution wrote. */
-  readonly logLines: string[];
+  /** Log entries, in order; the runner reports the ones an execution wrote. */
+  readonly logs: ReadonlyArray<{ level: string; message: string }>;
   releaseLocksOf(executionId: number): void;
   dueTriggers(now: number): DueTrigger[];
   markTriggerFired(uid: string, at: number): void;
@@ -194,7 +194,7 @@ export class Runner<W extends RunnerWorkspace = Workspace> {
     accounting.executions += 1;
     const ordinal = accounting.executions;
     const execution = new Execution(ordinal, ordinal, kind, fn, clock.now());
-    const logStart = workspace.logLines.length;
+    const logStart = workspace.logs.length;
     const previous = ctx.execution;
     const previousHook = ctx.beforeCallHook;
     const during = [...(options.during ?? [])];
@@ -285,7 +285,7 @@ export class Runner<W extends RunnerWorkspace = Workspace> {
       counts: structuredClone(execution.counts),
       startedAt: execution.startedAt,
       endedAt: clock.now(),
-      logs: workspace.logLines.slice(logStart),
+      logs: workspace.logs.slice(logStart).map((entry) => (entry.level === 'Logger' || entry.level === 'log' ? entry.message : `${entry.level}: ${entry.message}`)),
     };
     if (outcome === 'completed') report.value = kind === 'rpc' ? marshalRpcResult(value) : value;
     if (error) report.error = error;

@@ -14,6 +14,7 @@ import { Quotas } from './runtime/quotas';
 import { TRIGGER_RUNTIME_PER_DAY_MS, TriggerRuntimeBudget } from './runtime/trigger-budget';
 import { createCacheStores, type CacheStores } from './services/cache';
 import { LockStore } from './services/lock';
+import type { LogEntry } from './services/logger';
 import { createPropertyStores, type PropertyStores } from './services/properties';
 import { TriggerStore } from './services/script-app';
 import { UiLog } from './sheets/ui';
@@ -30,6 +31,8 @@ export interface WorkspaceOptions {
   /** Virtual start time: epoch ms, Date or ISO string. */
   now?: number | Date | string;
   user?: string;
+  /** Session.getActiveUser().getEmail(); '' reproduces a consumer outside the owner's domain. Default: user. */
+  activeUserEmail?: string;
   /** Apps Script locale tag of the user ("fr", "en", "fr_FR"). */
   locale?: string;
   timeZone?: string;
@@ -49,7 +52,10 @@ export interface WorkspaceOptions {
 
 /** The session facts Session / ScriptApp report. */
 export interface SessionFacts {
+  /** The effective user: the account the script runs as (whose mailbox it is). */
   userEmail: string;
+  /** What Session.getActiveUser().getEmail() returns ('' when the platform withholds it). */
+  activeUserEmail: string;
   locale: string;
   timeZone: string;
 }
@@ -86,7 +92,7 @@ export class Workspace implements RunnerWorkspace {
   readonly htmlFiles: Record<string, string> = {};
   readonly triggerBudget: TriggerRuntimeBudget;
   /** Every line Logger.log / console.* wrote, in order. */
-  readonly logLines: string[] = [];
+  readonly logs: LogEntry[] = [];
   /** The OAuth token ScriptApp.getOAuthToken returns and the Gmail REST routes accept. */
   readonly oauthToken: string;
 
@@ -96,7 +102,7 @@ export class Workspace implements RunnerWorkspace {
     this.faults = new FaultPlan({ seed: this.seed, rate: options.faultRate ?? 0, killEvery: options.killEvery });
     this.ctx = new ServiceContext(this.clock, this.accounting, this.faults);
     const userEmail = (options.user ?? DEFAULT_USER).toLowerCase();
-    this.session = { userEmail, locale: options.locale ?? DEFAULT_LOCALE, timeZone: options.timeZone ?? DEFAULT_TIME_ZONE };
+    this.session = { userEmail, activeUserEmail: options.activeUserEmail ?? userEmail, locale: options.locale ?? DEFAULT_LOCALE, timeZone: options.timeZone ?? DEFAULT_TIME_ZONE };
     this.addonMode = options.addonMode ?? false;
     this.workspaceAccount = options.workspaceAccount ?? !/@(gmail|googlemail)\.com$/.test(userEmail);
     this.quotas = new Quotas(this.clock, { workspace: this.workspaceAccount });
