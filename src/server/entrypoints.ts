@@ -8,6 +8,8 @@ import { buildStatus, type Status } from './domain/status';
 import { pickLocale } from './domain/i18n';
 import { readStatusFacts } from './adapters/session';
 import { addPostroomMenu, buildStatusCard, openSidebar } from './adapters/ui';
+import { collectApi, collectTriggers } from './jobs/collect-entry';
+import { sendApi, sendTriggers } from './jobs/send-entry';
 
 function getStatus(): Status {
   return buildStatus(readStatusFacts());
@@ -15,6 +17,8 @@ function getStatus(): Status {
 
 export const api = {
   getStatus,
+  ...collectApi,
+  ...sendApi,
 };
 
 export const triggers = {
@@ -38,6 +42,8 @@ export const triggers = {
   onGmailMessage(_event?: unknown): GoogleAppsScript.Card_Service.Card[] {
     return [buildStatusCard(getStatus())];
   },
+  ...collectTriggers,
+  ...sendTriggers,
 };
 
 export const entryPoints = { api, triggers };
