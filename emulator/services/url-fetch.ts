@@ -13,7 +13,7 @@
 import { latencyOf } from '../latency';
 import { ExecutionTerminated, type ServiceContext, type TransientFault } from '../runtime/execution';
 import { QuotaExceededError, type Quotas } from '../runtime/quotas';
-import { asFakeBlob, FakeBlob, toSignedBytes } from './blob';
+import { asFakeBlob, FakeBlob, fromScriptBytes, toSignedBytes } from './blob';
 
 export interface RouteRequest {
   /** Upper-case HTTP method. */
@@ -144,6 +144,8 @@ export function createUrlFetchApp(ctx: ServiceContext, quotas: Quotas, routes: R
         contentType ??= blob.getContentType() ?? undefined;
       } else if (typeof raw === 'string') {
         payload = new Uint8Array(Buffer.from(raw, 'utf8'));
+      } else if (Array.isArray(raw) || raw instanceof Uint8Array) {
+        payload = fromScriptBytes(raw as number[]); // a byte array (signed or not)
       } else if (typeof raw === 'object') {
         payload = new Uint8Array(Buffer.from(formEncode(raw as Record<string, unknown>), 'utf8'));
       }
