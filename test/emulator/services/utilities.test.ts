@@ -113,10 +113,12 @@ describe('getUuid is a v4 UUID, reproducible from the workspace seed', () => {
 
 describe('newBlob and parseCsv', () => {
   it('newBlob of a string is UTF-8 text/plain', () => {
-    const blob = createUtilities(newContext()).newBlob('é', undefined, 'a.txt');
+    const utilities = createUtilities(newContext());
+    const blob = utilities.newBlob('é');
     expect(blob.getBytes()).toEqual([-61, -87]);
     expect(blob.getContentType()).toBe('text/plain');
-    expect(blob.getName()).toBe('a.txt');
+    const named = utilities.newBlob([37, 80, 68, 70], 'application/pdf', 'a.pdf');
+    expect([named.getName(), named.getContentType(), named.getDataAsString()]).toEqual(['a.pdf', 'application/pdf', '%PDF']);
   });
   it('parseCsv handles quotes, doubled quotes, delimiters and newlines inside fields', () => {
     const csv = 'name,note\n"Dupont, SA","dit ""ok""\nsur deux lignes"\nx;y,z\n';
