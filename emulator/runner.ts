@@ -103,6 +103,8 @@ export interface InvokeOptions {
   during?: Array<{ atCall: number; run: () => void }>;
   /** The event object of a time-driven execution (else `args` is passed as given). */
   event?: unknown;
+  /** Evaluate this expression after loading the script, instead of calling `fn` (see `evaluate`). */
+  expression?: string;
 }
 
 export interface IdleOptions {
@@ -130,6 +132,11 @@ const INVOKER = new vm.Script(
   })()`,
   { filename: 'postroom-runner-invoke.js' },
 );
+
+/** Evaluates an expression in the loaded script's global scope (tests inspecting the bundle). */
+function expressionInvoker(expression: string): vm.Script {
+  return new vm.Script(`(() => { delete globalThis.__postroomInvoke__; return { value: (${expression}) }; })()`, { filename: 'postroom-runner-evaluate.js' });
+}
 
 const SCRIPT_KINDS_BY_LIMIT: Record<ExecutionKind, string> = {
   menu: 'menu',
@@ -236,7 +243,8 @@ export class Runner<W extends RunnerWorkspace = Workspace> {
           enumerable: false,
           writable: true,
         });
-        const result = INVOKER.runInContext(context, { timeout: this.syncTimeoutMs, displayErrors: false }) as {
+        const invoker = options.expression !== undefined ? expressionInvoker(options.expression) : INVOKER;
+        const result = invoker.runInContext(context, { timeout: this.syncTimeoutMs, displayErrors: false }) as {
           missing?: boolean;
           value?: unknown;
           promise?: { settled: boolean; value?: unknown; error?: unknown; failed?: boolean };
@@ -291,6 +299,14 @@ export class Runner<W extends RunnerWorkspace = Workspace> {
     if (error) report.error = error;
     this.results.push(report);
     return report;
+  }
+
+  /**
+   * Loads the script in a fresh execution and evaluates `expression` in its global scope, e.g.
+   * `Object.keys(PostroomBundle.entryPoints.api)`: how tests look inside the loaded bundle.
+   */
+  evaluate(expression: string): InvokeResult {
+    return this.invoke('(evaluate)', [], 'cli', { expression });
   }
 
   /** google.script.run.<fn>(...args) */
