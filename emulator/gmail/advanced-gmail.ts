@@ -81,6 +81,27 @@ function asList(value: unknown): string[] | undefined {
 
 type Options = Record<string, unknown> | undefined;
 
+/** Members of the real collections (@types/google-apps-script apis/gmail_v1.d.ts) that we lack. */
+const ADVANCED_MEMBERS: Record<string, string[]> = {
+  'Gmail.Users': ['Drafts', 'History', 'Labels', 'Messages', 'Settings', 'Threads', 'getProfile', 'stop', 'watch'],
+  'Gmail.Users.Messages': ['Attachments', 'batchDelete', 'batchModify', 'get', 'import', 'insert', 'list', 'modify', 'remove', 'send', 'trash', 'untrash'],
+  'Gmail.Users.Drafts': ['create', 'get', 'list', 'remove', 'send', 'update'],
+  'Gmail.Users.Labels': ['create', 'get', 'list', 'patch', 'remove', 'update'],
+};
+
+/** A real member we do not emulate throws "Not emulated: Gmail.Users.Threads" when touched. */
+function withNotEmulated<T extends object>(target: T, path: string): T {
+  const members = new Set(ADVANCED_MEMBERS[path]);
+  return new Proxy(target, {
+    get(object, property, receiver) {
+      if (typeof property === 'string' && !(property in object) && members.has(property)) {
+        throw new Error(`Not emulated: ${path}.${property}`);
+      }
+      return Reflect.get(object, property, receiver);
+    },
+  });
+}
+
 export function createAdvancedGmail(deps: { core: GmailApiCore; ctx: ServiceContext }) {
   const { core, ctx } = deps;
 
@@ -195,15 +216,15 @@ export function createAdvancedGmail(deps: { core: GmailApiCore; ctx: ServiceCont
   };
 
   const Users = {
-    Messages,
-    Drafts,
-    Labels,
+    Messages: withNotEmulated(Messages, 'Gmail.Users.Messages'),
+    Drafts: withNotEmulated(Drafts, 'Gmail.Users.Drafts'),
+    Labels: withNotEmulated(Labels, 'Gmail.Users.Labels'),
     getProfile(userId: string) {
       return invoke('getProfile', 'getProfile', () => core.getProfile(userId));
     },
   };
 
-  return { Users };
+  return { Users: withNotEmulated(Users, 'Gmail.Users') };
 }
 
 export type AdvancedGmail = ReturnType<typeof createAdvancedGmail>;

@@ -257,6 +257,47 @@ describe('per-user quota: 15,000 units per minute (users quota page)', () => {
   });
 });
 
+describe('transient faults and unemulated members', () => {
+  test('injected faults surface as the Advanced service and GmailApp throw them, and change nothing', () => {
+    const world = makeWorld({ faults: { seed: 3, rate: 1 } });
+    const { Gmail, GmailApp } = world.globals;
+    const messages = new Set<string>();
+    for (let i = 0; i < 30; i++) {
+      try {
+        Gmail.Users.Messages.send({ raw: toBase64Url(crlf('To: a@acme.fr\r\nSubject: x\r\n\r\nx')) }, 'me');
+      } catch (error) {
+        messages.add((error as Error).message);
+      }
+    }
+    expect([...messages].sort()).toEqual([
+      'API call to gmail.users.messages.send failed with error: Backend Error',
+      'API call to gmail.users.messages.send failed with error: Rate Limit Exceeded',
+      'API call to gmail.users.messages.send failed with error: The service is currently unavailable.',
+      "We're sorry, a server error occurred. Please wait a bit and try again.",
+    ]);
+    expect(world.mailbox.sentMessages()).toEqual([]);
+    const appMessages = new Set<string>();
+    for (let i = 0; i < 30; i++) {
+      try {
+        GmailApp.sendEmail('a@acme.fr', 's', 'b');
+      } catch (error) {
+        appMessages.add((error as Error).message);
+      }
+    }
+    expect([...appMessages].sort()).toEqual([
+      'Service invoked too many times in a short time: gmail. Try Utilities.sleep(1000) between calls.',
+      "We're sorry, a server error occurred. Please wait a bit and try again.",
+    ]);
+    expect(world.mailbox.sentMessages()).toEqual([]);
+  });
+
+  test('real members we do not emulate throw "Not emulated"', () => {
+    const { Gmail } = makeWorld().globals;
+    expect(() => (Gmail.Users as unknown as { Threads: unknown }).Threads).toThrow('Not emulated: Gmail.Users.Threads');
+    expect(() => (Gmail.Users.Messages as unknown as { insert: unknown }).insert).toThrow('Not emulated: Gmail.Users.Messages.insert');
+  });
+});
+
 describe('nested mail imported by every path', () => {
   test('importEmlDir and importMbox give the same messages as importRaw', () => {
     const fs = jest.requireActual('node:fs') as typeof import('node:fs');
