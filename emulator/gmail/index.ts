@@ -31,6 +31,8 @@ export interface GmailGlobalsDeps {
   /** Attachment id lifetime overrides (see GmailApiCore). */
   attachmentIdTtlMs?: number;
   attachmentIdGenerations?: number;
+  /** Reuse an API core across executions (attachment ids and their lifetimes then span executions). */
+  core?: GmailApiCore;
 }
 
 export interface GmailGlobals {
@@ -43,7 +45,9 @@ export interface GmailGlobals {
 }
 
 export function createGmailGlobals(deps: GmailGlobalsDeps): GmailGlobals {
-  const core = new GmailApiCore({
+  const core =
+    deps.core ??
+    new GmailApiCore({
     mailbox: deps.mailbox,
     quotas: deps.quotas,
     now: () => deps.ctx.clock.now(),
