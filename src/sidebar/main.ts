@@ -1,21 +1,26 @@
 // Sidebar entry: asks the server for its status and renders it, in the user's language.
 
-import { pickLocale } from '../server/domain/i18n';
+import { pickLocale, type Locale } from '../server/domain/i18n';
 import { call } from './rpc';
 import { render, type SidebarState } from './view';
 
 const root = document.getElementById('app') as HTMLElement;
-const browserLocale = pickLocale(navigator.language);
+// The iframe only knows the browser's language until the server gives the user's Apps Script locale;
+// from then on, loading and error messages speak the user's language too.
+let locale: Locale = pickLocale(navigator.language);
 
 function show(state: SidebarState): void {
   render(root, state, refresh);
 }
 
 function refresh(): void {
-  show({ kind: 'loading', locale: browserLocale });
+  show({ kind: 'loading', locale });
   call('getStatus').then(
-    (status) => show({ kind: 'ready', status }),
-    (error: Error) => show({ kind: 'error', locale: browserLocale, message: error.message }),
+    (status) => {
+      locale = status.locale;
+      show({ kind: 'ready', status });
+    },
+    (error: Error) => show({ kind: 'error', locale, message: error.message }),
   );
 }
 
