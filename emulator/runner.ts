@@ -66,6 +66,8 @@ export interface RunnerWorkspace {
   /** HTML files HtmlService.createHtmlOutputFromFile can serve, by name ("Sidebar"). */
   readonly htmlFiles: Record<string, string>;
   readonly triggerBudget: TriggerRuntimeBudget;
+  /** The script time zone (appsscript.json timeZone): the zone of the script's Date methods. */
+  readonly timeZone: string;
   /** Log entries, in order; the runner reports the ones an execution wrote. */
   readonly logs: ReadonlyArray<{ level: string; message: string }>;
   releaseLocksOf(executionId: number): void;
@@ -96,6 +98,11 @@ export interface RunnerOptions<W extends RunnerWorkspace> {
   globals?: GlobalsFactory<W>;
   /** Real-time guard against runaway synchronous loops, per execution (default 20 s). */
   syncTimeoutMs?: number;
+  /**
+   * The time zone the script's Date methods use during an execution (process.env.TZ is set for its
+   * duration and restored after). Default: the workspace's script time zone; null leaves TZ alone.
+   */
+  timeZone?: string | null;
 }
 
 export interface InvokeOptions {
@@ -214,6 +221,10 @@ export class Runner<W extends RunnerWorkspace = Workspace> {
       error = describeError(reason);
     };
 
+    // Apps Script's Date works in the script's time zone (appsscript.json timeZone); Node's follows TZ.
+    const previousTz = process.env.TZ;
+    const timeZone = this.options.timeZone === undefined ? workspace.timeZone : this.options.timeZone;
+    if (timeZone) process.env.TZ = timeZone;
     ctx.execution = execution;
     ctx.beforeCallHook = (method) => {
       if (ctx.execution === execution) {
@@ -269,6 +280,10 @@ export class Runner<W extends RunnerWorkspace = Workspace> {
     } finally {
       ctx.execution = previous;
       ctx.beforeCallHook = previousHook;
+      if (timeZone) {
+        if (previousTz === undefined) delete process.env.TZ;
+        else process.env.TZ = previousTz;
+      }
     }
 
     let outcome: InvokeOutcome;

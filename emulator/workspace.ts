@@ -128,6 +128,10 @@ export class Workspace implements RunnerWorkspace {
     return new Workspace(options);
   }
 
+  get timeZone(): string {
+    return this.session.timeZone;
+  }
+
   get inContainer(): boolean {
     return this.containerId !== null;
   }

@@ -29,7 +29,8 @@ writeFileSync(
      GmailApp.sendEmail('equipe@opticiens-demo.fr', 'Point hebdo', 'Réunion lundi 9 h.');
      return GmailApp.search('in:sent').length;
    }
-   function leaky() { return process.pid; }`,
+   function leaky() { return process.pid; }
+   function hours() { var d = new Date(Date.UTC(2026, 0, 15, 8, 0, 0)); return [d.getHours(), d.getTimezoneOffset()]; }`,
 );
 
 describe('npm run local -- run --script x.js --call f', () => {
@@ -39,6 +40,12 @@ describe('npm run local -- run --script x.js --call f', () => {
     expect(JSON.parse(out.stdout)).toEqual({ sum: 30.5, withTax: 36.6, at: '2026-02-01T10:00:00.000Z' });
     expect(out.stderr).toContain('[log] items: 2');
     expect(out.stderr).toContain('total (cli): completed');
+  });
+
+  it("runs the script's Date methods in the script time zone (--time-zone), as Apps Script does", () => {
+    // (The runner sets TZ for each execution; under jest, process.env is sandboxed, hence a real process here.)
+    expect(JSON.parse(cli('run', '--script', script, '--call', 'hours').stdout)).toEqual([9, -60]);
+    expect(JSON.parse(cli('run', '--script', script, '--call', 'hours', '--time-zone', 'Asia/Tokyo').stdout)).toEqual([17, -540]);
   });
 
   it('fails a script that touches a Node global, with exit code 1', () => {
