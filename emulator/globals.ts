@@ -51,9 +51,10 @@ export function buildGlobals(workspace: Workspace, environment: ExecutionEnviron
   // Triggers have no user interface: SpreadsheetApp.getUi() throws there, as on the platform.
   const hasUi = environment.execution.kind !== 'trigger';
   const { session } = workspace;
-  // The Gmail views share one API core per execution: attachment ids handed out in one execution
-  // are not valid in the next (the real ids are not stable either; see emulator/FIDELITY.md).
+  // The Gmail views share the workspace's API core: attachment ids expire by their own rules (TTL,
+  // newer messages.get), not at the end of an execution (see emulator/FIDELITY.md).
   const gmail = createGmailGlobals({
+    core: workspace.gmailCore,
     mailbox: workspace.mailbox,
     ctx,
     quotas: workspace.quotas,

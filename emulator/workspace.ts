@@ -7,6 +7,7 @@
 // script globals. `Workspace.create(options)` is the one way to make one.
 
 import { DriveStore } from './drive/drive-store';
+import { GmailApiCore } from './gmail/api-core';
 import { Mailbox } from './gmail/mailbox';
 import type { DueTrigger, RunnerWorkspace } from './runner';
 import { Accounting, FaultPlan, ServiceContext, VirtualClock } from './runtime/execution';
@@ -80,6 +81,8 @@ export class Workspace implements RunnerWorkspace {
   readonly seed: number;
 
   readonly mailbox: Mailbox;
+  /** The Gmail API core shared by every execution: attachment ids live by their TTL, across executions. */
+  readonly gmailCore: GmailApiCore;
   readonly drive: DriveStore;
   readonly sheets: SpreadsheetStore;
   /** The spreadsheet the script is bound to (null for a standalone script). */
@@ -111,6 +114,7 @@ export class Workspace implements RunnerWorkspace {
 
     const now = () => this.clock.now();
     this.mailbox = new Mailbox({ userEmail, now });
+    this.gmailCore = new GmailApiCore({ mailbox: this.mailbox, quotas: this.quotas, now, timeZone: this.session.timeZone });
     const idSeed = `postroom-${this.seed}`;
     this.drive = new DriveStore(this.clock, { idSeed });
     const sheetLocale = this.session.locale.replace('-', '_');
