@@ -17,6 +17,7 @@ import vm from 'node:vm';
 import {
   Execution,
   ExecutionTerminated,
+  seededRandom,
   type Accounting,
   type CallCounts,
   type ExecutionKind,
@@ -71,6 +72,10 @@ export interface RunnerWorkspace {
   /** Log entries, in order; the runner reports the ones an execution wrote. */
   readonly logs: ReadonlyArray<{ level: string; message: string }>;
   releaseLocksOf(executionId: number): void;
+  /** Seeds the execution's Math.random (default 1). */
+  readonly seed?: number;
+  /** Sheets writes of an execution: applied at a normal end, discarded when it was cut off. */
+  readonly sheets?: { commitWrites(executionId: number): void; discardWrites(executionId: number): number };
   dueTriggers(now: number): DueTrigger[];
   markTriggerFired(uid: string, at: number): void;
   /** Epoch ms of the next time-driven trigger, or null when none is scheduled. */
@@ -198,6 +203,9 @@ export class Runner<W extends RunnerWorkspace = Workspace> {
       codeGeneration: { strings: true, wasm: false },
       microtaskMode: 'afterEvaluate',
     });
+    // Math.random seeded from the workspace seed and the execution's ordinal: jitter and random ids
+    // in the script are reproducible, so benchmark figures are deterministic.
+    (vm.runInContext('Math', context) as { random: () => number }).random = seededRandom((this.workspace.seed ?? 1) * 7919 + execution.ordinal);
     return context;
   }
 
@@ -295,6 +303,9 @@ export class Runner<W extends RunnerWorkspace = Workspace> {
       value = undefined;
     }
     execution.outcome = outcome;
+    // Sheets writes not yet flushed: applied at a normal end, lost when the execution was cut off.
+    if (outcome === 'timed-out' || outcome === 'killed') workspace.sheets?.discardWrites(execution.id);
+    else workspace.sheets?.commitWrites(execution.id);
     workspace.releaseLocksOf(execution.id);
     if (kind === 'trigger') workspace.triggerBudget.charge(execution.startedAt, clock.now() - execution.startedAt);
     if (outcome === 'killed') accounting.killedExecutions += 1;

@@ -43,6 +43,11 @@ export interface WorkspaceOptions {
   faultRate?: number;
   /** Kill every execution at its Nth service call. */
   killEvery?: number;
+  /**
+   * Unflushed Sheets value writes are lost when an execution is killed (adversarial reading of the
+   * undocumented platform behaviour; see emulator/FIDELITY.md). Default true.
+   */
+  loseUnflushedSheetWrites?: boolean;
   /** Published add-on rules (triggers at most hourly). */
   addonMode?: boolean;
   /** Google Workspace account (quotas of Workspace) rather than consumer; default: not @gmail.com. */
@@ -118,7 +123,7 @@ export class Workspace implements RunnerWorkspace {
     const idSeed = `postroom-${this.seed}`;
     this.drive = new DriveStore(this.clock, { idSeed });
     const sheetLocale = this.session.locale.replace('-', '_');
-    this.sheets = new SpreadsheetStore(this.clock, { idSeed, locale: sheetLocale.includes('_') ? sheetLocale : `${sheetLocale}_${sheetLocale.toUpperCase()}`, timeZone: this.session.timeZone });
+    this.sheets = new SpreadsheetStore(this.clock, { idSeed, locale: sheetLocale.includes('_') ? sheetLocale : `${sheetLocale}_${sheetLocale.toUpperCase()}`, timeZone: this.session.timeZone, loseUnflushedWritesOnKill: options.loseUnflushedSheetWrites ?? false });
     const inContainer = options.container ?? true;
     this.containerId = inContainer
       ? this.sheets.create(CONTAINER_NAME, { firstSheetName: /^fr/i.test(this.session.locale) ? 'Feuille 1' : 'Sheet1' }).id

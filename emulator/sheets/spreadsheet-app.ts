@@ -51,6 +51,19 @@ export interface RecordedToast {
   timeoutSeconds: number;
 }
 
+/** Calls after which the execution's pending writes are applied: reads see them, so they are flushed. */
+const FLUSHING_METHODS = new Set([
+  'flush',
+  'Range.getValues',
+  'Range.getValue',
+  'Range.getDisplayValues',
+  'Range.getDisplayValue',
+  'Range.getFormulas',
+  'Range.getFormula',
+  'Sheet.getLastRow',
+  'Sheet.getLastColumn',
+]);
+
 class SheetsScope {
   readonly toasts: RecordedToast[] = [];
   constructor(
@@ -60,7 +73,11 @@ class SheetsScope {
   ) {}
 
   call<T>(method: string, fn: () => T): T {
-    return this.ctx.call(`SpreadsheetApp.${method}`, fn);
+    return this.ctx.call(`SpreadsheetApp.${method}`, () => {
+      // A read or a flush applies the execution's pending writes (they become durable).
+      if (FLUSHING_METHODS.has(method)) this.store.commitWrites(this.ctx.execution?.id);
+      return fn();
+    });
   }
 
   spreadsheetData(id: string): SpreadsheetData {
@@ -119,6 +136,7 @@ class SheetsScope {
 
   /** Writes one value as typed input into a cell (see cell-values.ts). */
   write(spreadsheet: SpreadsheetData, sheet: SheetData, row: number, column: number, input: unknown): void {
+    this.store.journalWrite(this.ctx.execution?.id, sheet, row, column);
     const cell = this.store.cell(sheet, row, column, true);
     const result = interpretInput(input, cell.numberFormat, spreadsheet);
     cell.value = result.value;

@@ -40,6 +40,22 @@ export interface SpreadsheetStoreOptions {
   idSeed?: string;
   locale?: string;
   timeZone?: string;
+  /**
+   * Apps Script may hold Sheets writes back and apply them together ("Spreadsheet operations are
+   * sometimes bundled together to improve performance"; SpreadsheetApp.flush reference). Whether a
+   * killed execution's pending writes are applied is not documented; with this set, the emulator takes
+   * the adversarial answer: value writes not yet flushed (by flush(), a read, or the execution's normal
+   * end) are LOST when the execution is killed or times out.
+   */
+  loseUnflushedWritesOnKill?: boolean;
+}
+
+/** A cell value write not yet flushed: enough to undo it. */
+interface PendingWrite {
+  sheet: SheetData;
+  row: number;
+  column: number;
+  previous: Cell | undefined;
 }
 
 /** A new sheet's grid, as Sheets creates it: 1000 rows × 26 columns. */
@@ -56,6 +72,7 @@ export function hasContent(cell: Cell | undefined): boolean {
 
 export class SpreadsheetStore {
   private readonly spreadsheets = new Map<string, SpreadsheetData>();
+  private readonly pending = new Map<number, PendingWrite[]>();
   private counter = 0;
   private sheetCounter = 0;
 
@@ -105,6 +122,36 @@ export class SpreadsheetStore {
 
   all(): SpreadsheetData[] {
     return [...this.spreadsheets.values()];
+  }
+
+  /** Remembers a value write of an execution until it is flushed (see loseUnflushedWritesOnKill). */
+  journalWrite(executionId: number | undefined, sheet: SheetData, row: number, column: number): void {
+    if (!this.options.loseUnflushedWritesOnKill || executionId === undefined) return;
+    const current = this.cell(sheet, row, column);
+    const journal = this.pending.get(executionId) ?? [];
+    journal.push({ sheet, row, column, previous: current ? { ...current } : undefined });
+    this.pending.set(executionId, journal);
+  }
+
+  /** The execution's writes are applied for good (flush, a read, a normal end). */
+  commitWrites(executionId: number | undefined): void {
+    if (executionId !== undefined) this.pending.delete(executionId);
+  }
+
+  /** The execution was killed: its unflushed writes never reached the sheet. Returns how many. */
+  discardWrites(executionId: number): number {
+    const journal = this.pending.get(executionId) ?? [];
+    this.pending.delete(executionId);
+    for (const write of [...journal].reverse()) {
+      const cells = write.sheet.cells.get(write.row);
+      if (write.previous) {
+        if (cells) cells.set(write.column, write.previous);
+        else write.sheet.cells.set(write.row, new Map([[write.column, write.previous]]));
+      } else {
+        cells?.delete(write.column);
+      }
+    }
+    return journal.length;
   }
 
   /** The cell at (row, column), created on demand when `create` is set. */
