@@ -46,7 +46,7 @@ export const DEFAULT_OAUTH_TOKEN = 'ya29.postroom-emulator-oauth-token';
 /**
  * Error messages. The add-on and too-many-triggers texts are Apps Script's (quoted in the add-on
  * triggers guide and in public reports); the builder-argument texts are the emulator's own wording
- * (FIDELITY-services.md), as the reference does not publish them.
+ * (emulator/FIDELITY.md), as the reference does not publish them.
  */
 export const TRIGGER_ERRORS = {
   addonTooFrequent: 'Add-ons may not create time-based triggers to run more frequently than once per hour.',
