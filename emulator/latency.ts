@@ -22,6 +22,18 @@ export const LATENCY_TABLE: Record<string, LatencyEntry> = {
   // Drive
   'DriveApp.': { ms: 150, source: 'estimate: one Drive API round trip' },
   'DriveApp.Folder.createFile': { ms: 400, source: 'estimate: upload of a small file' },
+  'DriveApp.File.getBlob': { ms: 200, source: 'estimate: download of a small file' },
+  // Getters read the object the previous call returned: no round trip.
+  'DriveApp.File.getId': { ms: 1, source: 'estimate: local property of a fetched File' },
+  'DriveApp.File.getName': { ms: 1, source: 'estimate: local property of a fetched File' },
+  'DriveApp.File.getUrl': { ms: 1, source: 'estimate: local property of a fetched File' },
+  'DriveApp.File.getSize': { ms: 1, source: 'estimate: local property of a fetched File' },
+  'DriveApp.File.getMimeType': { ms: 1, source: 'estimate: local property of a fetched File' },
+  'DriveApp.Folder.getId': { ms: 1, source: 'estimate: local property of a fetched Folder' },
+  'DriveApp.Folder.getName': { ms: 1, source: 'estimate: local property of a fetched Folder' },
+  'DriveApp.Folder.getUrl': { ms: 1, source: 'estimate: local property of a fetched Folder' },
+  'DriveApp.FileIterator.': { ms: 20, source: 'estimate: iterators fetch pages of results; most steps are local' },
+  'DriveApp.FolderIterator.': { ms: 20, source: 'estimate: iterators fetch pages of results; most steps are local' },
   // Gmail
   'GmailApp.': { ms: 150, source: 'estimate' },
   'GmailApp.search': { ms: 500, source: 'estimate: search returns threads with their messages' },
