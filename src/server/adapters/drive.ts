@@ -1,6 +1,9 @@
 // Adapter: FileStore over DriveApp. Folders are addressed by path from My Drive's root and looked up
-// once per execution (a path cache), files are created from bytes; Drive allows several files with
-// the same name, so callers choose unique names (domain/collect naming) and nothing is overwritten.
+// once per execution (a path cache, and a cache of folders by id), files are created from bytes; Drive
+// allows several files with the same name, so callers choose unique names (domain/collect naming) and
+// nothing is overwritten. Every DriveApp getter is a round trip, so createFile asks Drive only for the
+// new file's id: its name, size and type are the ones given, and its URL is built from the id in the
+// form File.getUrl() returns (https://drive.google.com/file/d/<id>/view).
 // https://developers.google.com/apps-script/reference/drive/drive-app
 
 import type { FileStore, StoredFile } from '../ports';
@@ -22,18 +25,45 @@ function firstFolder(iterator: GoogleAppsScript.Drive.FolderIterator): GoogleApp
   return iterator.hasNext() ? iterator.next() : null;
 }
 
+/** The URL Drive shows a file at, from its id (what File.getUrl() returns, without the usp parameter). */
+export function driveFileUrl(id: string): string {
+  return `https://drive.google.com/file/d/${id}/view`;
+}
+
 export function driveFileStore(): FileStore {
   const folderCache = new Map<string, GoogleAppsScript.Drive.Folder>();
+  const foldersById = new Map<string, GoogleAppsScript.Drive.Folder>();
+
+  function folderById(id: string): GoogleAppsScript.Drive.Folder {
+    let folder = foldersById.get(id);
+    if (!folder) {
+      folder = DriveApp.getFolderById(id);
+      foldersById.set(id, folder);
+    }
+    return folder;
+  }
+
+  const idsByPath = new Map<string, string>();
+
+  /** The folder's id, asked of Drive once per path per execution. */
+  function remember(path: readonly string[], folder: GoogleAppsScript.Drive.Folder): string {
+    const key = path.join('/');
+    let id = idsByPath.get(key);
+    if (id === undefined) {
+      id = folder.getId();
+      idsByPath.set(key, id);
+      foldersById.set(id, folder);
+    }
+    return id;
+  }
 
   function walk(path: readonly string[], create: boolean): GoogleAppsScript.Drive.Folder | null {
-    let folder = DriveApp.getRootFolder();
-    for (let depth = 0; depth < path.length; depth++) {
+    // Start below the deepest folder already known, so a known path costs no call at all.
+    let start = path.length;
+    while (start > 0 && !folderCache.has(path.slice(0, start).join('/'))) start--;
+    let folder = start > 0 ? (folderCache.get(path.slice(0, start).join('/')) as GoogleAppsScript.Drive.Folder) : DriveApp.getRootFolder();
+    for (let depth = start; depth < path.length; depth++) {
       const key = path.slice(0, depth + 1).join('/');
-      const cached = folderCache.get(key);
-      if (cached) {
-        folder = cached;
-        continue;
-      }
       const found = firstFolder(folder.getFoldersByName(path[depth]));
       if (!found && !create) return null;
       folder = found ?? folder.createFolder(path[depth]);
@@ -43,27 +73,31 @@ export function driveFileStore(): FileStore {
   }
 
   function findByName(folderId: string, name: string): DriveFile | null {
-    const files = DriveApp.getFolderById(folderId).getFilesByName(name);
+    const files = folderById(folderId).getFilesByName(name);
     return files.hasNext() ? files.next() : null;
   }
 
   return {
     ensureFolder(path) {
-      return (walk(path, true) as GoogleAppsScript.Drive.Folder).getId();
+      return idsByPath.get(path.join('/')) ?? remember(path, walk(path, true) as GoogleAppsScript.Drive.Folder);
     },
     findFolder(path) {
-      return walk(path, false)?.getId() ?? null;
+      const known = idsByPath.get(path.join('/'));
+      if (known !== undefined) return known;
+      const folder = walk(path, false);
+      return folder ? remember(path, folder) : null;
     },
     listFileNames(folderId) {
       const names: string[] = [];
-      const files = DriveApp.getFolderById(folderId).getFiles();
+      const files = folderById(folderId).getFiles();
       while (files.hasNext()) names.push(files.next().getName());
       return names;
     },
     createFile(folderId, name, bytes, mimeType) {
       // Apps Script takes bytes as Java byte[]: signed values.
       const blob = Utilities.newBlob(Array.from(bytes, (b) => (b > 127 ? b - 256 : b)), mimeType, name);
-      return describe(DriveApp.getFolderById(folderId).createFile(blob));
+      const id = folderById(folderId).createFile(blob).getId();
+      return { id, name, url: driveFileUrl(id), size: bytes.length, mimeType };
     },
     getFile(id) {
       try {
@@ -84,7 +118,7 @@ export function driveFileStore(): FileStore {
         existing.setContent(text);
         return describe(existing);
       }
-      return describe(DriveApp.getFolderById(folderId).createFile(name, text, mimeType));
+      return describe(folderById(folderId).createFile(name, text, mimeType));
     },
     readTextFile(folderId, name) {
       const file = findByName(folderId, name);

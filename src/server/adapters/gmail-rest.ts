@@ -50,9 +50,19 @@ function headerValue(headers: Record<string, unknown>, name: string): string | u
   return undefined;
 }
 
+// Gmail API requests sent by this execution (each retry counts): module state lives as long as the
+// execution's global scope, so it starts at 0 in every execution. Jobs read it for their metrics.
+let requestsSent = 0;
+
+/** How many Gmail API requests this execution has sent so far (retries included). */
+export function gmailRequestsSent(): number {
+  return requestsSent;
+}
+
 /** Sends the calls in parallel (one fetchAll) and returns one reply per call, in order. */
 export function callGmail(calls: readonly GmailCall[]): GmailReply[] {
   if (!calls.length) return [];
+  requestsSent += calls.length;
   const token = ScriptApp.getOAuthToken();
   const requests: GoogleAppsScript.URL_Fetch.URLFetchRequest[] = calls.map((call) => ({
     url: buildUrl(call),

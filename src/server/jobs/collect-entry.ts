@@ -1,6 +1,118 @@
 // The collect job's entry points, spread into `api` and `triggers` by src/server/entrypoints.ts.
-// Keys here become top-level Apps Script functions: keep them unique across jobs.
+// Keys here become top-level Apps Script functions: keep them unique across jobs. Each builds the
+// job's deps over the real services (adapters) at call time, never at load time, and calls the ONE
+// implementation in collect.ts:
+//   api       collectFromGmail, checkCollectSetup, getCollectSettings, saveCollectSettings, getCollectStatus
+//   triggers  runCollect (the schedule's time-driven handler), runCollectContinue (one-off continuation)
+// Results are JSON-like (no Date), so they cross google.script.run as they are.
 
-export const collectApi = {};
+import { pickLocale } from '../domain/i18n';
+import { PostroomError, errorMessage } from '../domain/errors';
+import { gmailCollectMailbox } from '../adapters/collect-gmail';
+import { readAddonMode, scriptDayFormatter, sheetsLedgerProbe } from '../adapters/collect-platform';
+import { driveFileStore } from '../adapters/drive';
+import { userLock } from '../adapters/lock';
+import { userPropertiesStore } from '../adapters/properties';
+import { sheetsLedgerStore } from '../adapters/sheets';
+import { scriptScheduler } from '../adapters/triggers';
+import type { LedgerStore } from '../ports';
+import {
+  checkSetup,
+  collectFromGmail as runCollectJob,
+  getCollectSettings as readSettingsView,
+  getCollectStatus as readStatus,
+  loadCollectSettings,
+  saveCollectSettings as storeSettings,
+  type CollectDeps,
+  type CollectResult,
+  type CollectStatus,
+  type SettingsView,
+  type SetupReport,
+} from './collect';
+import { loadRunState } from './collect-state';
 
-export const collectTriggers = {};
+/** The deps over Apps Script services. The ledger spreadsheet is opened on first use only. */
+export function collectDeps(): CollectDeps {
+  let ledger: LedgerStore | null = null;
+  const openLedger = (): LedgerStore => (ledger ??= sheetsLedgerStore());
+  return {
+    store: userPropertiesStore(),
+    ledger: {
+      table: (spec) => openLedger().table(spec),
+      url: () => openLedger().url(),
+      flush: () => openLedger().flush(),
+    },
+    ledgerProbe: sheetsLedgerProbe(),
+    files: driveFileStore(),
+    mail: gmailCollectMailbox(),
+    lock: userLock(),
+    scheduler: scriptScheduler(),
+    clock: { now: () => Date.now() },
+    dayOf: scriptDayFormatter(),
+    locale: pickLocale(Session.getActiveUserLocale()),
+    addonMode: readAddonMode(),
+  };
+}
+
+/** Sidebar / card / CLI: one execution's share of a collect run (`pending: true` → call again). */
+function collectFromGmail(options?: { dryRun?: boolean; maxItems?: number; since?: string }): CollectResult {
+  return runCollectJob(collectDeps(), options);
+}
+
+function checkCollectSetup(): SetupReport {
+  return checkSetup(collectDeps());
+}
+
+function getCollectSettings(): SettingsView {
+  return readSettingsView(collectDeps());
+}
+
+function saveCollectSettings(settings: Record<string, unknown>): SettingsView {
+  return storeSettings(collectDeps(), settings);
+}
+
+function getCollectStatus(): CollectStatus {
+  return readStatus(collectDeps());
+}
+
+export const collectApi = {
+  collectFromGmail,
+  checkCollectSetup,
+  getCollectSettings,
+  saveCollectSettings,
+  getCollectStatus,
+};
+
+/** A trigger has no one to show an error to: the outcome goes to the execution log. */
+function runFromTrigger(deps: CollectDeps, what: string): CollectResult | null {
+  try {
+    const result = runCollectJob(deps, {});
+    console.log(`Postroom collect (${what}): ${result.status}, ${result.text}`);
+    return result;
+  } catch (error) {
+    if (error instanceof PostroomError && error.code === 'ALREADY_RUNNING') {
+      console.log(`Postroom collect (${what}): ${error.message}`);
+      return null;
+    }
+    console.error(`Postroom collect (${what}) failed: ${errorMessage(error)}`);
+    throw error;
+  }
+}
+
+export const collectTriggers = {
+  /** The schedule's time-driven handler: runs with the saved settings; nothing when `enabled` is false. */
+  runCollect(_event?: unknown): CollectResult | null {
+    const deps = collectDeps();
+    if (!loadCollectSettings(deps).enabled) {
+      console.log('Postroom collect: disabled in the settings, nothing done.');
+      return null;
+    }
+    return runFromTrigger(deps, 'schedule');
+  },
+  /** One-off continuation of a pending run (installed by the run itself when its time budget ran out). */
+  runCollectContinue(_event?: unknown): CollectResult | null {
+    const deps = collectDeps();
+    if (loadRunState(deps.store) === null) return null;
+    return runFromTrigger(deps, 'continuation');
+  },
+};

@@ -1,0 +1,61 @@
+// Adapter: the small platform facts the collect job needs besides its stores: the day of an instant in
+// the SCRIPT's time zone (Utilities.formatDate with Session.getScriptTimeZone, so "2026-01-05" is the
+// day the accountant sees), a read-only look at the ledger tabs for checkSetup (it must create
+// nothing), and whether the deployment is a published add-on.
+// https://developers.google.com/apps-script/reference/utilities/utilities#formatDate(Date,String,String)
+// https://developers.google.com/apps-script/reference/base/session#getScriptTimeZone()
+
+import type { LedgerProbe } from '../jobs/collect';
+
+/** `dayOf(ms)` → "YYYY-MM-DD" in the script time zone (the zone is read once per execution). */
+export function scriptDayFormatter(): (ms: number) => string {
+  let zone: string | null = null;
+  return (ms: number) => {
+    zone ??= Session.getScriptTimeZone();
+    return Utilities.formatDate(new Date(ms), zone, 'yyyy-MM-dd');
+  };
+}
+
+const LEDGER_ID_PROPERTY = 'postroom.ledgerSpreadsheetId';
+
+/**
+ * The ledger spreadsheet as sheetsLedgerStore would open it (the recorded one, else the active one),
+ * without creating anything: null when there is none yet.
+ */
+export function sheetsLedgerProbe(): LedgerProbe {
+  return {
+    tabs(names) {
+      const recorded = PropertiesService.getUserProperties().getProperty(LEDGER_ID_PROPERTY);
+      let spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet | null = null;
+      if (recorded) {
+        try {
+          spreadsheet = SpreadsheetApp.openById(recorded);
+        } catch (error) {
+          // Deleted or unshared: sheetsLedgerStore picks another one on the run, as reported below.
+          console.warn(`Ledger spreadsheet ${recorded} cannot be opened (${String(error)}).`);
+        }
+      }
+      spreadsheet ??= SpreadsheetApp.getActiveSpreadsheet();
+      if (!spreadsheet) return null;
+      const out: Record<string, { exists: boolean; headers: string[] }> = {};
+      for (const name of names) {
+        const sheet = spreadsheet.getSheetByName(name);
+        const width = sheet ? sheet.getLastColumn() : 0;
+        const headers = sheet && width > 0 ? sheet.getRange(1, 1, 1, width).getValues()[0].map((value) => String(value).trim()) : [];
+        out[name] = { exists: sheet !== null, headers };
+      }
+      return out;
+    },
+  };
+}
+
+/**
+ * True when the script property `postroom.addonMode` is "true" (set it in a published add-on's
+ * project): settings then refuse sub-hourly schedules up front. Without it the platform still refuses
+ * them when the trigger is created ("Add-ons may not create time-based triggers to run more frequently
+ * than once per hour"), and saving the settings reports that on the `schedule` key.
+ * https://developers.google.com/apps-script/guides/triggers/installable#restrictions
+ */
+export function readAddonMode(): boolean {
+  return PropertiesService.getScriptProperties().getProperty('postroom.addonMode') === 'true';
+}
