@@ -1,6 +1,155 @@
 // The send job's entry points, spread into `api` and `triggers` by src/server/entrypoints.ts.
 // Keys here become top-level Apps Script functions: keep them unique across jobs.
+//   api (google.script.run from the sidebar, JSON in / JSON out):
+//     planSend(filter?)      validate and queue the selected rows (invalid ones fail with reasons)
+//     startSend(filter?)     start the planned run (or plan + start) and send a first chunk
+//     continueSend()         one more chunk (the open sidebar calls it while `more`, after `waitMs`)
+//     getSendProgress()      the persisted progress, in the user's locale
+//     pauseSend() / resumeSend() / cancelSend()
+//     getSendSettings() / saveSendSettings(settings)
+//   triggers:
+//     runSendContinuation    the one-off time-driven trigger that continues a send by itself
+//                            (after a quota pause, or when no sidebar is open)
+// This file only wires adapters to the job (send-job.ts); it holds no logic of its own.
 
-export const sendApi = {};
+import { PostroomError } from '../domain/errors';
+import { pickLocale } from '../domain/i18n';
+import type { SendFilter } from '../domain/send/plan';
+import { parseSendSettings, type SendSettings } from '../domain/send/settings';
+import { advancedMailTransport, restMailTransport } from '../adapters/gmail-send';
+import { userLock } from '../adapters/lock';
+import { userPropertiesStore } from '../adapters/properties';
+import { driveAttachmentSource } from '../adapters/send-attachments';
+import { sendSheet } from '../adapters/send-sheet';
+import { sheetJobRunLog, userSendStateStore } from '../adapters/send-store';
+import { openLedgerSpreadsheet, sheetsLedgerStore } from '../adapters/sheets';
+import { scriptScheduler } from '../adapters/triggers';
+import type { MailTransport, SendDeps, SendSheet } from './send-ports';
+import {
+  SEND_CONTINUATION_HANDLER,
+  cancelSendJob,
+  continueSendJob,
+  pauseSendJob,
+  planSendJob,
+  resumeSendJob,
+  startSendJob,
+  viewSendProgress,
+  type ContinueResult,
+  type PlanResult,
+} from './send-job';
 
-export const sendTriggers = {};
+const SETTINGS_KEY = 'settings.send';
+
+function readSettings(): SendSettings {
+  const stored = userPropertiesStore().get<unknown>(SETTINGS_KEY);
+  if (stored === null) throw new PostroomError('SETUP_INCOMPLETE', 'The send settings are not set yet (subject and body templates): save them first.');
+  return parseSendSettings(stored);
+}
+
+/** The spreadsheet is opened on first use only (getSendProgress never needs it). */
+function lazySheet(): SendSheet {
+  let inner: SendSheet | null = null;
+  const get = () => (inner ??= sendSheet(openLedgerSpreadsheet()));
+  return {
+    read: () => get().read(),
+    write: (updates) => get().write(updates),
+    flush: () => get().flush(),
+    timeZoneOffsetMinutes: (date) => get().timeZoneOffsetMinutes(date),
+  };
+}
+
+/** The transport the settings choose, created when first used. */
+function lazyTransport(settings: () => SendSettings): MailTransport {
+  let inner: MailTransport | null = null;
+  const get = () => (inner ??= settings().transport === 'advanced' ? advancedMailTransport() : restMailTransport());
+  return {
+    get kind() {
+      return get().kind;
+    },
+    send: (raws) => get().send(raws),
+    listSent: (token, max) => get().listSent(token, max),
+    getSentFacts: (ids) => get().getSentFacts(ids),
+    usage: () => (inner ? inner.usage() : { calls: 0, units: 0 }),
+  };
+}
+
+function makeDeps(): SendDeps {
+  let settings: SendSettings | null = null;
+  const getSettings = () => (settings ??= readSettings());
+  return {
+    sheet: lazySheet(),
+    attachments: driveAttachmentSource(),
+    transport: lazyTransport(getSettings),
+    state: userSendStateStore(),
+    jobRuns: sheetJobRunLog(sheetsLedgerStore()),
+    scheduler: scriptScheduler(),
+    lock: userLock(),
+    clock: { now: () => Date.now(), sleep: (ms) => Utilities.sleep(Math.max(0, Math.round(ms))) },
+    settings: getSettings,
+    get sender() {
+      return { address: Session.getEffectiveUser().getEmail() };
+    },
+    get user() {
+      return Session.getActiveUser().getEmail() || Session.getEffectiveUser().getEmail();
+    },
+    random: Math.random,
+  };
+}
+
+function locale() {
+  return pickLocale(Session.getActiveUserLocale());
+}
+
+function toFilter(input: unknown): SendFilter {
+  if (input === undefined || input === null) return {};
+  if (typeof input !== 'object' || Array.isArray(input)) throw new PostroomError('INVALID_INPUT', 'filter: expected { key?, period?, max? }');
+  const { key, period, max, ...rest } = input as Record<string, unknown>;
+  const unknown = Object.keys(rest);
+  if (unknown.length) throw new PostroomError('INVALID_INPUT', `filter: unknown field ${unknown[0]}`);
+  return {
+    key: key === undefined || key === null ? undefined : String(key),
+    period: period === undefined || period === null ? undefined : String(period),
+    max: max === undefined || max === null || max === '' ? undefined : Number(max),
+  };
+}
+
+export const sendApi = {
+  planSend(filter?: { key?: string; period?: string; max?: number }): PlanResult {
+    return planSendJob(makeDeps(), toFilter(filter), locale());
+  },
+  startSend(filter?: { key?: string; period?: string; max?: number } | null): ContinueResult {
+    return startSendJob(makeDeps(), filter === undefined || filter === null ? null : toFilter(filter), locale());
+  },
+  continueSend(): ContinueResult {
+    return continueSendJob(makeDeps(), locale());
+  },
+  getSendProgress() {
+    return viewSendProgress(makeDeps(), locale());
+  },
+  pauseSend(): ContinueResult {
+    return pauseSendJob(makeDeps(), locale());
+  },
+  resumeSend(): ContinueResult {
+    return resumeSendJob(makeDeps(), locale());
+  },
+  cancelSend(): ContinueResult {
+    return cancelSendJob(makeDeps(), locale());
+  },
+  getSendSettings(): SendSettings | null {
+    const stored = userPropertiesStore().get<unknown>(SETTINGS_KEY);
+    return stored === null ? null : parseSendSettings(stored);
+  },
+  saveSendSettings(input: Record<string, unknown>): SendSettings {
+    const settings = parseSendSettings(input);
+    userPropertiesStore().set(SETTINGS_KEY, settings);
+    return settings;
+  },
+};
+
+export const sendTriggers = {
+  /** Time-driven (one-off `after`): continues the send without a sidebar. */
+  [SEND_CONTINUATION_HANDLER](_event?: unknown): void {
+    const result = continueSendJob(makeDeps(), locale());
+    console.log(`Send continuation: ${result.busy ? 'another execution holds the lock' : (result.progress?.state ?? 'no send')}`);
+  },
+};

@@ -286,7 +286,7 @@ export function checkSendRow(row: SendRow, context: PlanContext): { planned: Pla
  */
 export function planSend(rows: readonly SendRow[], filter: SendFilter, context: PlanContext): SendPlan {
   const normalised = normaliseFilter(filter);
-  const byStatus: SendPlan['counts']['byStatus'] = { pending: 0, sending: 0, drafted: 0, sent: 0, failed: 0, skipped: 0, unknown: 0 };
+  const byStatus: SendPlan['counts']['byStatus'] = { pending: 0, queued: 0, sending: 0, drafted: 0, sent: 0, failed: 0, skipped: 0, unknown: 0 };
   const ready: PlannedSend[] = [];
   const invalid: RejectedRow[] = [];
   const ignored: RejectedRow[] = [];

@@ -13,7 +13,9 @@
 //   subject      optional: replaces settings.subjectTemplate for this row (placeholders allowed)
 //   body         optional: replaces the text and HTML templates; the row is sent as plain text
 // Columns Postroom writes:
-//   status       pending ('' reads as pending) | sending | drafted | sent | failed | skipped
+//   status       pending ('' reads as pending) | queued | sending | drafted | sent | failed | skipped
+//                (queued: selected by a planned or running send; sending: the send call may have gone
+//                out, so the row is IN DOUBT until the job has checked the Sent mailbox)
 //   attempts     number of send attempts made
 //   sent_at      when Gmail accepted the message (ISO 8601 UTC text)
 //   message_id   Gmail message id; thread_id: Gmail thread id
@@ -26,10 +28,13 @@
 //                      a row whose attempt_at is older than an execution's life must be checked in
 //                      Sent before any new attempt
 //   next_attempt_at    earliest time of the next retry (ISO 8601 UTC), '' when none is scheduled
+//   run_id             the send job (run) that selected the row
+//   send_id            "<run_id>/<n>": written into the message as X-Postroom-Send-Id, so the job can
+//                      find the Sent copy of an attempt whose answer it never saw
 
 import { PostroomError } from '../errors';
 
-export const SEND_STATUSES = ['pending', 'sending', 'drafted', 'sent', 'failed', 'skipped'] as const;
+export const SEND_STATUSES = ['pending', 'queued', 'sending', 'drafted', 'sent', 'failed', 'skipped'] as const;
 export type SendStatus = (typeof SEND_STATUSES)[number];
 
 /** The tab's name. */
@@ -55,6 +60,8 @@ export const SEND_HEADERS = [
   'draft_id',
   'attempt_at',
   'next_attempt_at',
+  'run_id',
+  'send_id',
 ] as const;
 export type SendColumn = (typeof SEND_HEADERS)[number];
 
@@ -70,10 +77,12 @@ export const SEND_WRITTEN_COLUMNS = [
   'draft_id',
   'attempt_at',
   'next_attempt_at',
+  'run_id',
+  'send_id',
 ] as const satisfies readonly SendColumn[];
 
 /** Columns written as plain text (number format "@") because their content comes from users or Gmail. */
-export const SEND_TEXT_COLUMNS = ['key', 'period', 'to', 'cc', 'bcc', 'attachments', 'subject', 'body', 'error', 'message_id', 'thread_id', 'rfc822_message_id', 'draft_id'] as const satisfies readonly SendColumn[];
+export const SEND_TEXT_COLUMNS = ['key', 'period', 'to', 'cc', 'bcc', 'attachments', 'subject', 'body', 'error', 'message_id', 'thread_id', 'rfc822_message_id', 'draft_id', 'sent_at', 'attempt_at', 'next_attempt_at', 'run_id', 'send_id'] as const satisfies readonly SendColumn[];
 
 /** Other header spellings read as a Postroom column. */
 const HEADER_ALIASES: Readonly<Record<string, SendColumn>> = { cct: 'key', periode: 'period' };
@@ -120,6 +129,8 @@ export interface SendRow {
   draftId: string;
   attemptAt: string;
   nextAttemptAt: string;
+  runId: string;
+  sendId: string;
   /** Every column by normalised header, as text (Dates as YYYY-MM-DD, `period` as YYYY-MM). */
   fields: Record<string, string>;
 }
@@ -279,6 +290,8 @@ export function parseSendRows(values: readonly (readonly unknown[])[], options: 
       draftId: get('draft_id'),
       attemptAt: get('attempt_at'),
       nextAttemptAt: get('next_attempt_at'),
+      runId: get('run_id'),
+      sendId: get('send_id'),
       fields,
     });
   }

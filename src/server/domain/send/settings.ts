@@ -45,7 +45,15 @@ export interface SendSettings {
   maxRetryDelayMs: number;
   /** At most this many messages in any 24 h window; the job pauses and resumes after the window. */
   dailyCap: number;
+  /**
+   * How messages go out: 'rest' (Gmail REST API, parallel UrlFetchApp.fetchAll, the quota ceiling) or
+   * 'advanced' (the Advanced Gmail service, one call at a time; same gmail.modify scope).
+   */
+  transport: SendTransportName;
 }
+
+export const SEND_TRANSPORTS = ['rest', 'advanced'] as const;
+export type SendTransportName = (typeof SEND_TRANSPORTS)[number];
 
 export const DEFAULT_SEND_SETTINGS: Readonly<SendSettings> = Object.freeze({
   subjectTemplate: '',
@@ -63,6 +71,7 @@ export const DEFAULT_SEND_SETTINGS: Readonly<SendSettings> = Object.freeze({
   retryBackoff: 2,
   maxRetryDelayMs: 60_000,
   dailyCap: 2_000,
+  transport: 'rest',
 });
 
 type NumericKey = {
@@ -136,6 +145,10 @@ export function parseSendSettings(input: unknown): SendSettings {
   }
   for (const key of Object.keys(SEND_SETTING_BOUNDS) as NumericKey[]) {
     if (source[key] !== undefined) settings[key] = readNumber(key, source[key]);
+  }
+  if (source.transport !== undefined) {
+    if (!(SEND_TRANSPORTS as readonly unknown[]).includes(source.transport)) invalid('transport', `expected one of ${SEND_TRANSPORTS.join(', ')}, got ${JSON.stringify(source.transport)}`);
+    settings.transport = source.transport as SendTransportName;
   }
 
   settings.senderName = settings.senderName.trim();

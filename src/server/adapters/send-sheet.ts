@@ -1,0 +1,97 @@
+// Adapter: the `Sends` tab for the Send job, over SpreadsheetApp. One getValues reads the whole tab
+// (header included) per execution; writes go out as one setValues per run of adjacent written columns,
+// spanning the updated rows (the job keeps its columns adjacent, so a batch is ONE write). Columns are
+// matched by normalised header (send-list.ts), so users may rename case, reorder and add columns; the
+// columns Postroom writes are appended when missing, formatted as plain text ("@") where they hold
+// ids or times, so Sheets never turns a Gmail id or an ISO time into a number or a date.
+// https://developers.google.com/apps-script/guides/support/best-practices#use_batch_operations
+// https://developers.google.com/apps-script/reference/spreadsheet/spreadsheet-app#flush()
+
+import { PostroomError } from '../domain/errors';
+import { SEND_HEADERS, SEND_SHEET_NAME, SEND_TEXT_COLUMNS, normalizeColumnName, planHeaderRow } from '../domain/send/send-list';
+import type { CellValue } from '../ports';
+import type { SendSheet } from '../jobs/send-ports';
+import { contiguousRuns, openLedgerSpreadsheet } from './sheets';
+
+const ALIASES: Record<string, string> = { cct: 'key', periode: 'period' };
+
+export function sendSheet(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet = openLedgerSpreadsheet()): SendSheet {
+  let sheet: GoogleAppsScript.Spreadsheet.Sheet | null = null;
+  let grid: CellValue[][] = [];
+  let columns = new Map<string, number>();
+  let timeZone: string | null = null;
+
+  function indexColumns(header: readonly CellValue[]): void {
+    columns = new Map();
+    header.forEach((cell, index) => {
+      const name = normalizeColumnName(String(cell));
+      if (name) columns.set(ALIASES[name] ?? name, index);
+    });
+  }
+
+  function setTextFormat(target: GoogleAppsScript.Spreadsheet.Sheet, header: readonly string[], added: readonly string[]): void {
+    const text = new Set<string>(SEND_TEXT_COLUMNS);
+    const indexes = added.filter((name) => text.has(name as (typeof SEND_TEXT_COLUMNS)[number])).map((name) => header.indexOf(name));
+    const rows = Math.max(1, target.getMaxRows() - 1);
+    for (const [from, to] of contiguousRuns(indexes.sort((a, b) => a - b))) target.getRange(2, from + 1, rows, to - from + 1).setNumberFormat('@');
+  }
+
+  return {
+    read() {
+      const existing = spreadsheet.getSheetByName(SEND_SHEET_NAME);
+      sheet = existing ?? spreadsheet.insertSheet(SEND_SHEET_NAME);
+      let values = (existing ? sheet.getDataRange().getValues() : [[]]) as CellValue[][];
+      if (values.length === 0) values = [[]];
+      const { headers, added } = planHeaderRow(values[0]);
+      if (added.length) {
+        const first = headers.length - added.length;
+        sheet.getRange(1, first + 1, 1, added.length).setValues([added]);
+        if (!existing) sheet.setFrozenRows(1);
+        setTextFormat(sheet, headers, added);
+      }
+      const width = headers.length;
+      grid = values.map((row, index) => {
+        const cells = index === 0 ? [...headers] : [...row];
+        while (cells.length < width) cells.push('');
+        return cells.slice(0, Math.max(width, row.length));
+      });
+      indexColumns(grid[0]);
+      return grid.map((row) => [...row]);
+    },
+    write(updates) {
+      if (!updates.length) return;
+      if (!sheet) throw new PostroomError('INTERNAL', 'sendSheet.write before read');
+      const touched = new Set<number>();
+      for (const { rowNumber, values } of updates) {
+        const cells = grid[rowNumber - 1];
+        if (!cells || rowNumber < 2) throw new PostroomError('INTERNAL', `${SEND_SHEET_NAME}: row ${rowNumber} does not exist`);
+        for (const [name, value] of Object.entries(values)) {
+          const column = columns.get(name);
+          if (column === undefined) throw new PostroomError('INTERNAL', `${SEND_SHEET_NAME}: no column "${name}"`);
+          cells[column] = value;
+          touched.add(column);
+        }
+      }
+      const rowNumbers = updates.map((u) => u.rowNumber);
+      const top = Math.min(...rowNumbers);
+      const bottom = Math.max(...rowNumbers);
+      for (const [from, to] of contiguousRuns([...touched].sort((a, b) => a - b))) {
+        const block = grid.slice(top - 1, bottom).map((cells) => cells.slice(from, to + 1));
+        sheet.getRange(top, from + 1, block.length, to - from + 1).setValues(block);
+      }
+    },
+    flush() {
+      SpreadsheetApp.flush();
+    },
+    timeZoneOffsetMinutes(date) {
+      timeZone ??= spreadsheet.getSpreadsheetTimeZone();
+      const z = Utilities.formatDate(date, timeZone, 'Z'); // "+0100"
+      const match = /^([+-])(\d{2})(\d{2})$/.exec(z);
+      if (!match) return 0;
+      return (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3]));
+    },
+  };
+}
+
+/** The headers of a new Sends tab (for the CLI and tests). */
+export const NEW_SEND_TAB_HEADERS: readonly string[] = SEND_HEADERS;

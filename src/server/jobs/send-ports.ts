@@ -1,0 +1,129 @@
+// The Send job's ports: what the engine (send-job.ts) needs from the outside world, in its own terms.
+// The adapters in src/server/adapters/send-*.ts and gmail-send.ts implement them over Apps Script
+// services; the unit tests implement them with small in-memory fakes. Everything here is plain data.
+
+import type { AttachmentResolution } from '../domain/send/plan';
+import type { AttachmentRef, SendRow } from '../domain/send/send-list';
+import type { HttpOutcome } from '../domain/send/retry';
+import type { SendProgress } from '../domain/send/progress';
+import type { SendSettings } from '../domain/send/settings';
+import type { CellValue, Lock, Scheduler } from '../ports';
+import type { SendJobState } from './send-state';
+
+/** The `Sends` tab: one read of the whole table, batched block writes. */
+export interface SendSheet {
+  /** Every cell of the tab, header row first (one getValues). Creates the tab and adds missing columns. */
+  read(): CellValue[][];
+  /** Writes the given columns of the given rows in as few setValues as the column layout allows. */
+  write(updates: ReadonlyArray<{ rowNumber: number; values: Record<string, CellValue> }>): void;
+  /** Makes the writes so far durable (SpreadsheetApp.flush) before a send goes out. */
+  flush(): void;
+  /** Offset of the sheet's time zone from UTC at `date`, in minutes (for Date cells). */
+  timeZoneOffsetMinutes(date: Date): number;
+}
+
+/** A file's bytes and facts, loaded for one message. */
+export interface LoadedFile {
+  id: string;
+  name: string;
+  mimeType: string;
+  bytes: Uint8Array;
+}
+
+/** The attachments: Drive ids, URLs or names in the configured folder. */
+export interface AttachmentSource {
+  /** Finds (and loads) the files of a row; the resolution feeds checkSendRow. */
+  resolve(row: SendRow, refs: readonly AttachmentRef[], folder: string): AttachmentResolution;
+  /** The bytes of a file found by `resolve` in this execution. */
+  load(id: string): LoadedFile;
+}
+
+/** A message of the SENT label, as its metadata shows it. */
+export interface SentMessageFacts {
+  id: string;
+  threadId: string;
+  /** Epoch ms (Gmail internalDate). */
+  internalDate: number;
+  /** The X-Postroom-Send-Id header, '' when absent. */
+  sendId: string;
+  /** The Message-ID header, '' when absent. */
+  messageId: string;
+}
+
+/** The transport: sends raw messages and reads the Sent mailbox back (REST over fetchAll, or the Advanced service). */
+export interface MailTransport {
+  readonly kind: 'rest' | 'advanced';
+  /**
+   * Sends each raw message (base64url of the RFC 5322 text) once, in parallel where the transport can.
+   * Never throws for Gmail's answers: one outcome per message, status 0 when the outcome is unknown.
+   */
+  send(raws: readonly string[]): HttpOutcome[];
+  /** One page of ids labelled SENT, newest first (messages.list labelIds=SENT, not the search index); null when it could not be read. */
+  listSent(pageToken: string | null, maxResults: number): { ids: string[]; nextPageToken: string | null } | null;
+  /** Metadata of messages (X-Postroom-Send-Id, Message-ID, internalDate); null for one that could not be read. */
+  getSentFacts(ids: readonly string[]): Array<SentMessageFacts | null>;
+  /** Gmail calls made and quota units spent since the transport was created. */
+  usage(): { calls: number; units: number };
+}
+
+/** What the user asked while a chunk was running (pause / cancel from the sidebar). */
+export interface SendControl {
+  action: 'pause' | 'cancel';
+  by: string;
+  at: number;
+}
+
+/** The persisted job: its state record and its progress (user properties, one write for both). */
+export interface SendStateStore {
+  load(): { job: SendJobState | null; progress: SendProgress | null };
+  save(job: SendJobState, progress: SendProgress): void;
+  clear(): void;
+  readControl(): SendControl | null;
+  writeControl(control: SendControl): void;
+  clearControl(): void;
+}
+
+/** One row per run in the JobRuns tab (job = send). */
+export interface JobRunRecord {
+  runId: string;
+  status: string;
+  startedAt: number;
+  finishedAt: number;
+  total: number;
+  sent: number;
+  failed: number;
+  gmailCalls: number;
+  summary: string;
+}
+
+export interface JobRunLog {
+  /** Adds the run's row, or updates it when the run already has one. */
+  record(run: JobRunRecord): void;
+}
+
+export interface SendClock {
+  now(): number;
+  /** Waits (Utilities.sleep: real time on the platform, virtual in the emulator). */
+  sleep(ms: number): void;
+}
+
+export interface SendDeps {
+  sheet: SendSheet;
+  attachments: AttachmentSource;
+  transport: MailTransport;
+  state: SendStateStore;
+  jobRuns: JobRunLog;
+  scheduler: Scheduler;
+  lock: Lock;
+  clock: SendClock;
+  /** The validated settings (read fresh in every execution). */
+  settings(): SendSettings;
+  /** The account the messages go out from. */
+  sender: { address: string };
+  /** Who acts (for "paused by …"). */
+  user: string;
+  /** Seeded in tests, Math.random in production (retry jitter, run ids). */
+  random(): number;
+  /** Execution time budget of one chunk, in ms (default SEND_CHUNK_BUDGET_MS). */
+  budgetMs?: number;
+}
