@@ -1,0 +1,276 @@
+// The local CLI's `send` command: `npm run local -- send --list <csv> --files <dir> [--settings …]
+// [--sent-out <dir>] [--key K] [--period YYYY-MM] [--max N] [--max-executions N] [--state-out …]
+// [--fault-rate …] [--kill-every …]`. The CSV (comma or semicolon separated, RFC 4180 quotes, UTF-8)
+// becomes the `Sends` tab of the Postroom spreadsheet, the files of <dir> the attachments folder
+// (settings.attachmentsFolder, a path from My Drive). Then it does what the open sidebar does:
+// startSend, then continueSend again and again while the job has work, waiting (virtual time, firing
+// due triggers) when the job says to wait: a quota pause, a retry delay, a row in doubt settling. A
+// killed execution (--kill-every) is simply followed by the next call. Every message in SENT is
+// written as .eml into --sent-out. `driveSend` is the same driver the e2e tests and bench/send.ts use.
+
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { registerCommand, UsageError, type CliContext } from '../cli-commands';
+import type { InvokeError, InvokeResult, Runner } from '../runner';
+import type { Workspace } from '../workspace';
+
+export const SEND_SETTINGS_PROPERTY = 'postroom.settings.send';
+export const SENDS_TAB = 'Sends';
+
+/** Settings used when none are given: French invoice wording with {{key}} and {{period}}. */
+export const DEFAULT_CLI_SEND_SETTINGS = {
+  subjectTemplate: 'Votre facture {{key}} - {{period}}',
+  textTemplate: 'Bonjour,\n\nVeuillez trouver ci-joint votre facture {{key}} pour la période {{period}}.\n\nCordialement,\nLe service comptabilité',
+  htmlTemplate: '<p>Bonjour,</p><p>Veuillez trouver ci-joint votre facture <b>{{key}}</b> pour la période {{period}}.</p><p>Cordialement,<br>Le service comptabilité</p>',
+  senderName: 'Comptabilité',
+  attachmentsFolder: 'Postroom/invoices',
+};
+
+/** What startSend / continueSend / pauseSend… return (src/server/jobs/send-job.ts ContinueResult). */
+export interface SendContinue {
+  progress: null | {
+    jobId: string;
+    state: string;
+    total: number;
+    processed: number;
+    sent: number;
+    failed: number;
+    remaining: number;
+    ratePerMinute: number | null;
+    elapsedMs: number;
+    events: string[];
+    resumeAt: number | null;
+  };
+  more: boolean;
+  waitMs: number;
+  busy: boolean;
+  pendingControl: string | null;
+}
+
+export interface SendDriveResult {
+  results: InvokeResult[];
+  final: SendContinue | null;
+  error: InvokeError | null;
+}
+
+export interface DriveOptions {
+  /** Start with startSend(filter) (default {}); null: only continue an existing job. */
+  filter?: Record<string, unknown> | null;
+  maxExecutions?: number;
+  /** Called after each execution (tests inspect the state between executions). */
+  onExecution?: (result: InvokeResult) => void;
+}
+
+function isPostroomError(error: InvokeError | undefined, code: string): boolean {
+  return Boolean(error && (error.message.includes(code) || error.name === code));
+}
+
+/**
+ * The open sidebar, as a loop: start, then continue while `more`, waiting `waitMs` of virtual time
+ * (firing the job's own triggers meanwhile). A killed or timed-out execution is followed by the next
+ * call; a start that died before the job existed is started again.
+ */
+export function driveSend(runner: Runner, options: DriveOptions = {}): SendDriveResult {
+  const results: InvokeResult[] = [];
+  const max = options.maxExecutions ?? 500;
+  const record = (result: InvokeResult) => {
+    results.push(result);
+    options.onExecution?.(result);
+    return result;
+  };
+  let final: SendContinue | null = null;
+  let started = options.filter === null;
+  const filter = options.filter ?? {};
+  while (results.length < max) {
+    let result: InvokeResult;
+    if (!started) {
+      result = record(runner.rpc('startSend', filter));
+      if (result.outcome === 'completed') started = true;
+      else if (result.outcome === 'threw') return { results, final, error: result.error ?? null };
+      else {
+        // Killed: did the job come to exist? (getSendProgress reads the saved state only.)
+        const probe = record(runner.rpc('getSendProgress'));
+        const state = (probe.value as { progress: SendContinue['progress'] } | undefined)?.progress?.state;
+        if (probe.outcome === 'completed' && state && state !== 'planned') started = true;
+        continue;
+      }
+    } else {
+      result = record(runner.rpc('continueSend'));
+      if (result.outcome === 'threw') {
+        if (isPostroomError(result.error, 'ALREADY_RUNNING')) continue;
+        return { results, final, error: result.error ?? null };
+      }
+      if (result.outcome !== 'completed') continue;
+    }
+    final = result.value as SendContinue;
+    if (!final.more) return { results, final, error: null };
+    if (final.waitMs > 0) results.push(...runner.advanceAndFire(final.waitMs));
+  }
+  return { results, final, error: { name: 'Error', message: `send did not finish within ${max} executions` } };
+}
+
+/** RFC 4180 CSV; the delimiter (',' or ';') is the one the header line uses most. */
+export function parseCsv(text: string): string[][] {
+  const source = text.replace(/^\uFEFF/, '');
+  const firstLine = source.split(/\r?\n/, 1)[0] ?? '';
+  const delimiter = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ';' : ',';
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (quoted) {
+      if (c === '"' && source[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"' && field === '') quoted = true;
+    else if (c === delimiter) {
+      row.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && source[i + 1] === '\n') i++;
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+    } else field += c;
+  }
+  if (quoted) throw new UsageError('--list: unterminated quoted field in the CSV');
+  if (field !== '' || row.length) {
+    row.push(field);
+    rows.push(row);
+  }
+  return rows.filter((r) => r.some((cell) => cell.trim() !== ''));
+}
+
+const MIME_BY_EXTENSION: Record<string, string> = {
+  pdf: 'application/pdf',
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  txt: 'text/plain',
+  csv: 'text/csv',
+  xml: 'application/xml',
+  zip: 'application/zip',
+};
+
+/** Creates the folder path (from My Drive) in the emulated Drive; returns its id. */
+export function ensureDriveFolder(workspace: Workspace, path: string): string {
+  let parent = workspace.drive.rootId;
+  for (const segment of path.split('/').map((s) => s.trim()).filter(Boolean)) {
+    const existing = workspace.drive.children(parent, 'folder').find((folder) => folder.name === segment);
+    parent = existing ? existing.id : workspace.drive.createFolder(segment, parent).id;
+  }
+  return parent;
+}
+
+/** The settings stored for send (user properties), or null. */
+export function storedSendSettings(workspace: Workspace): Record<string, unknown> | null {
+  const raw = workspace.properties.user.values.get(SEND_SETTINGS_PROPERTY);
+  return raw ? (JSON.parse(raw) as Record<string, unknown>) : null;
+}
+
+export function storeSendSettings(workspace: Workspace, settings: Record<string, unknown>): void {
+  const store = workspace.properties.user;
+  const next = new Map(store.values);
+  next.set(SEND_SETTINGS_PROPERTY, JSON.stringify(settings));
+  store.commit(next);
+}
+
+/** Loads a send list (header + rows) and its files into the workspace. Returns the folder path. */
+export function loadSendList(workspace: Workspace, rows: string[][], files: Array<{ name: string; bytes: Uint8Array; mimeType?: string }>, folderPath: string): void {
+  workspace.writeContainerTab(SENDS_TAB, rows);
+  const folderId = ensureDriveFolder(workspace, folderPath);
+  for (const file of files) {
+    const extension = file.name.split('.').pop()?.toLowerCase() ?? '';
+    workspace.drive.createFile(file.name, file.bytes, file.mimeType ?? MIME_BY_EXTENSION[extension] ?? 'application/octet-stream', folderId);
+  }
+}
+
+/** Writes the SENT messages as .eml files (oldest first, "001-<id>.eml"). Returns how many. */
+export function writeSentMessages(workspace: Workspace, dir: string): number {
+  mkdirSync(dir, { recursive: true });
+  const sent = workspace.mailbox.sentMessages();
+  sent.forEach((message, index) => writeFileSync(join(dir, `${String(index + 1).padStart(4, '0')}-${message.id}.eml`), message.raw));
+  return sent.length;
+}
+
+function flagText(cli: CliContext, name: string): string | null {
+  const value = cli.flags[name];
+  return typeof value === 'string' ? value : null;
+}
+
+registerCommand('send', {
+  summary: 'Send the invoices of a CSV send list with their files, exactly once, as the sidebar would',
+  usage: '--list <file.csv> --files <dir> [--sent-out <dir>] [--key K] [--period YYYY-MM] [--max N] [--max-executions N]',
+  job: 'send',
+  flags: { list: 'value', files: 'value', 'sent-out': 'value', key: 'value', period: 'value', max: 'value', 'max-executions': 'value' },
+  run(cli) {
+    const list = flagText(cli, 'list');
+    const filesDir = flagText(cli, 'files');
+    if (!list) throw new UsageError('send needs --list <file.csv>');
+    if (!filesDir) throw new UsageError('send needs --files <dir>');
+    let csv: string;
+    try {
+      csv = readFileSync(list, 'utf8');
+    } catch {
+      throw new UsageError(`--list: cannot read ${list}`);
+    }
+    let entries: string[];
+    try {
+      entries = readdirSync(filesDir).filter((name) => statSync(join(filesDir, name)).isFile());
+    } catch {
+      throw new UsageError(`--files: not a directory: ${filesDir}`);
+    }
+    const rows = parseCsv(csv);
+    if (rows.length < 1) throw new UsageError('--list: the CSV is empty');
+    const { workspace } = cli;
+    let settings = storedSendSettings(workspace);
+    if (!settings) {
+      settings = { ...DEFAULT_CLI_SEND_SETTINGS };
+      storeSendSettings(workspace, settings);
+      cli.info('send: no --settings given, using the default French invoice templates');
+    }
+    const folder = typeof settings.attachmentsFolder === 'string' && settings.attachmentsFolder ? settings.attachmentsFolder : 'Postroom/invoices';
+    loadSendList(
+      workspace,
+      rows,
+      entries.map((name) => ({ name: basename(name), bytes: new Uint8Array(readFileSync(join(filesDir, name))) })),
+      folder,
+    );
+    cli.info(`send: ${rows.length - 1} row(s) in tab "${SENDS_TAB}", ${entries.length} file(s) in Drive "${folder}"`);
+    const filter: Record<string, unknown> = {};
+    if (flagText(cli, 'key')) filter.key = flagText(cli, 'key');
+    if (flagText(cli, 'period')) filter.period = flagText(cli, 'period');
+    if (flagText(cli, 'max')) filter.max = Number(flagText(cli, 'max'));
+    const maxExecutions = flagText(cli, 'max-executions') ? Number(flagText(cli, 'max-executions')) : 1000;
+    if (!Number.isInteger(maxExecutions) || maxExecutions < 1) throw new UsageError('--max-executions must be a positive integer');
+    const startMs = workspace.clock.now();
+    const outcome = driveSend(cli.runner(), { filter, maxExecutions });
+    const progress = outcome.final?.progress;
+    for (const line of progress?.events ?? []) cli.info(`  ${line}`);
+    const sentOut = flagText(cli, 'sent-out');
+    const written = sentOut ? writeSentMessages(workspace, sentOut) : 0;
+    const acc = workspace.accounting;
+    const summary = {
+      state: progress?.state ?? null,
+      total: progress?.total ?? 0,
+      sent: progress?.sent ?? 0,
+      failed: progress?.failed ?? 0,
+      remaining: progress?.remaining ?? 0,
+      executions: outcome.results.length,
+      killedExecutions: acc.killedExecutions,
+      virtualSeconds: Math.round((workspace.clock.now() - startMs) / 1000),
+      gmailUnits: acc.total.gmailUnits,
+      sentMessagesInMailbox: workspace.mailbox.sentMessages().length,
+      emlWritten: written,
+      error: outcome.error?.message ?? null,
+    };
+    cli.printJson(summary);
+    if (sentOut) cli.info(`send: ${written} message(s) written to ${sentOut}`);
+    return outcome.error || !progress || (progress.state !== 'done' && progress.state !== 'cancelled') ? 1 : 0;
+  },
+});
