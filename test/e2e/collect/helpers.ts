@@ -71,7 +71,7 @@ export function addMessage(workspace: Workspace, spec: MessageSpec): string {
       date: spec.date ?? new Date(Date.UTC(2026, 0, 5, 9, 0, 0)),
       messageId,
       inReplyTo: spec.inReplyTo,
-      references: spec.inReplyTo,
+      references: spec.inReplyTo ? `<${spec.inReplyTo}>` : undefined,
       authenticationResults: spec.auth,
     },
     spec.root,
