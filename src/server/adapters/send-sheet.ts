@@ -15,6 +15,17 @@ import { contiguousRuns, openLedgerSpreadsheet } from './sheets';
 
 const ALIASES: Record<string, string> = { cct: 'key', periode: 'period' };
 
+/** Runs closer than 3 columns are written as one block (the gap's cells are rewritten unchanged). */
+function mergeRuns(runs: Array<[number, number]>): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (const run of runs) {
+    const last = out[out.length - 1];
+    if (last && run[0] - last[1] <= 3) last[1] = run[1];
+    else out.push([run[0], run[1]]);
+  }
+  return out;
+}
+
 export function sendSheet(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet = openLedgerSpreadsheet()): SendSheet {
   let sheet: GoogleAppsScript.Spreadsheet.Sheet | null = null;
   let grid: CellValue[][] = [];
@@ -75,7 +86,7 @@ export function sendSheet(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet 
       const rowNumbers = updates.map((u) => u.rowNumber);
       const top = Math.min(...rowNumbers);
       const bottom = Math.max(...rowNumbers);
-      for (const [from, to] of contiguousRuns([...touched].sort((a, b) => a - b))) {
+      for (const [from, to] of mergeRuns(contiguousRuns([...touched].sort((a, b) => a - b)))) {
         const block = grid.slice(top - 1, bottom).map((cells) => cells.slice(from, to + 1));
         sheet.getRange(top, from + 1, block.length, to - from + 1).setValues(block);
       }

@@ -75,6 +75,8 @@ function lazyTransport(settings: () => SendSettings): MailTransport {
 
 function makeDeps(): SendDeps {
   let settings: SendSettings | null = null;
+  let sender: { address: string } | null = null;
+  let user: string | null = null;
   const getSettings = () => (settings ??= readSettings());
   return {
     sheet: lazySheet(),
@@ -87,10 +89,10 @@ function makeDeps(): SendDeps {
     clock: { now: () => Date.now(), sleep: (ms) => Utilities.sleep(Math.max(0, Math.round(ms))) },
     settings: getSettings,
     get sender() {
-      return { address: Session.getEffectiveUser().getEmail() };
+      return (sender ??= { address: Session.getEffectiveUser().getEmail() });
     },
     get user() {
-      return Session.getActiveUser().getEmail() || Session.getEffectiveUser().getEmail();
+      return (user ??= Session.getActiveUser().getEmail() || Session.getEffectiveUser().getEmail());
     },
     random: Math.random,
   };

@@ -1,0 +1,4 @@
+// Kill-at-every-index, part 3 of 4 (see kill-part.ts).
+import { describeKillPart } from './kill-part';
+
+describeKillPart(3);
