@@ -7,12 +7,23 @@
 
 import type { LedgerProbe } from '../jobs/collect';
 
-/** `dayOf(ms)` → "YYYY-MM-DD" in the script time zone (the zone is read once per execution). */
+/**
+ * `dayOf(ms)` → "YYYY-MM-DD" in the script time zone. The zone is read once per execution, and the
+ * day is asked of Utilities once per quarter hour of time (every zone's offset is a multiple of 15
+ * minutes, so all instants of a quarter hour fall on the same local day).
+ */
 export function scriptDayFormatter(): (ms: number) => string {
   let zone: string | null = null;
+  const days = new Map<number, string>();
   return (ms: number) => {
-    zone ??= Session.getScriptTimeZone();
-    return Utilities.formatDate(new Date(ms), zone, 'yyyy-MM-dd');
+    const bucket = Math.floor(ms / 900_000);
+    let day = days.get(bucket);
+    if (day === undefined) {
+      zone ??= Session.getScriptTimeZone();
+      day = Utilities.formatDate(new Date(bucket * 900_000), zone, 'yyyy-MM-dd');
+      days.set(bucket, day);
+    }
+    return day;
   };
 }
 

@@ -10,13 +10,29 @@ import type { FileStore, StoredFile } from '../ports';
 
 type DriveFile = GoogleAppsScript.Drive.File;
 
+/**
+ * A file's facts, each asked of Drive only when read (every getter is a round trip), then kept.
+ * The URL is built from the id (driveFileUrl).
+ */
 function describe(file: DriveFile): StoredFile & { bytes(): Uint8Array } {
+  const memo: Partial<StoredFile> = {};
+  const once = <K extends keyof StoredFile>(key: K, read: () => StoredFile[K]): StoredFile[K] => (memo[key] ??= read()) as StoredFile[K];
   return {
-    id: file.getId(),
-    name: file.getName(),
-    url: file.getUrl(),
-    size: file.getSize(),
-    mimeType: file.getMimeType(),
+    get id() {
+      return once('id', () => file.getId());
+    },
+    get name() {
+      return once('name', () => file.getName());
+    },
+    get url() {
+      return once('url', () => driveFileUrl(this.id));
+    },
+    get size() {
+      return once('size', () => file.getSize());
+    },
+    get mimeType() {
+      return once('mimeType', () => file.getMimeType());
+    },
     bytes: () => Uint8Array.from(file.getBlob().getBytes(), (b) => b & 0xff),
   };
 }

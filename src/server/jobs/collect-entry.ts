@@ -35,6 +35,7 @@ import { loadRunState } from './collect-state';
 export function collectDeps(): CollectDeps {
   let ledger: LedgerStore | null = null;
   const openLedger = (): LedgerStore => (ledger ??= sheetsLedgerStore());
+  let addonMode: boolean | null = null;
   return {
     store: userPropertiesStore(),
     ledger: {
@@ -50,7 +51,9 @@ export function collectDeps(): CollectDeps {
     clock: { now: () => Date.now() },
     dayOf: scriptDayFormatter(),
     locale: pickLocale(Session.getActiveUserLocale()),
-    addonMode: readAddonMode(),
+    get addonMode() {
+      return (addonMode ??= readAddonMode());
+    },
   };
 }
 

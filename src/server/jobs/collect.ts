@@ -395,7 +395,6 @@ interface MessagePlan {
   id: string;
   fetchError: string | null;
   walk: WalkResult | null;
-  day: string;
 }
 
 interface PendingLabels {
@@ -497,7 +496,7 @@ class CollectExecution {
       // The previous execution of this run died (killed, or past its deadline) before its end.
       this.careful = true;
       state.commitEvery = state.commitEvery ? Math.max(1, Math.floor(state.commitEvery / 2)) : CAREFUL_COMMIT_EVERY;
-      deps.store.set(STATE_KEYS.orphanRisk, true);
+      if (!deps.store.get<boolean>(STATE_KEYS.orphanRisk)) deps.store.set(STATE_KEYS.orphanRisk, true);
       this.log.warn('run.recovering', { commitEvery: state.commitEvery, cursor: state.cursor });
     } else if (state.commitEvery !== null) this.careful = true;
     if (!this.careful && deps.store.get<boolean>(STATE_KEYS.orphanRisk)) this.careful = true;
@@ -636,9 +635,8 @@ class CollectExecution {
       const fetched = deps.mail.getMessages(batchIds);
       const plans: MessagePlan[] = batchIds.map((id, i) => {
         const reply = fetched[i];
-        if (!reply.ok) return { id, fetchError: reply.error, walk: null, day: '' };
-        const walk = walkMessage(reply.value);
-        return { id, fetchError: null, walk, day: deps.dayOf(walk.message.internalDateMs ?? deps.clock.now()) };
+        if (!reply.ok) return { id, fetchError: reply.error, walk: null };
+        return { id, fetchError: null, walk: walkMessage(reply.value) };
       });
       const bytes = this.download(plans);
       for (const plan of plans) {
@@ -801,7 +799,7 @@ class CollectExecution {
       reason = checked.reason as QuarantineReason;
       detail = checked.detail;
     }
-    const day = plan.day;
+    const day = this.deps.dayOf(walk.message.internalDateMs ?? this.deps.clock.now());
     let file: { id: string; url: string; path: string };
     try {
       file = this.storeFile(state, day, candidate, content, checked.mimeType, sha);
