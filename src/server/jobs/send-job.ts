@@ -324,6 +324,14 @@ function budgetedResolver(deps: SendDeps, settings: SendSettings, deadline: numb
 
 function planInto(deps: SendDeps, locale: Locale, filter: SendFilter, table: SendTableModel, settings: SendSettings): { plan: SendPlan; job: SendJobState; progress: SendProgress } {
   const now = deps.clock.now();
+  // No send is active while planning, so a `queued` row belongs to no live run (a plan whose state
+  // was never saved: killed between the sheet write and the properties write): it is pending again.
+  for (const row of table.rows) {
+    if (row.status === 'queued') {
+      row.status = 'pending';
+      row.statusText = 'pending';
+    }
+  }
   const unchecked = { n: 0 };
   const plan = planSend(table.rows, filter, { settings, resolveAttachments: budgetedResolver(deps, settings, now + PLAN_ATTACHMENT_BUDGET_MS, unchecked) });
   const runId = makeRunId(now, deps.random);
