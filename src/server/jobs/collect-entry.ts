@@ -7,7 +7,7 @@
 // Results are JSON-like (no Date), so they cross google.script.run as they are.
 
 import { pickLocale } from '../domain/i18n';
-import { PostroomError, errorMessage } from '../domain/errors';
+import { PostroomError } from '../domain/errors';
 import { gmailCollectMailbox } from '../adapters/collect-gmail';
 import { readAddonMode, scriptDayFormatter, sheetsLedgerProbe } from '../adapters/collect-platform';
 import { driveFileStore } from '../adapters/drive';
@@ -22,6 +22,7 @@ import {
   getCollectSettings as readSettingsView,
   getCollectStatus as readStatus,
   loadCollectSettings,
+  errorMessage,
   saveCollectSettings as storeSettings,
   type CollectDeps,
   type CollectResult,

@@ -21,7 +21,7 @@
 //     is always fully recorded.
 // Dedupe keys on message id + part id and on sha256 (attachment ids are NOT stable across calls).
 
-import { PostroomError, errorMessage } from '../domain/errors';
+import { PostroomError } from '../domain/errors';
 import type { Locale } from '../domain/i18n';
 import {
   JOB_RUNS_TABLE,
@@ -1060,6 +1060,15 @@ function safeSettings(deps: CollectDeps): CollectSettings | null {
     // Invalid settings: the refusal already says so; there is no folder to log into.
     return null;
   }
+}
+
+/**
+ * The message of anything thrown. Not `instanceof Error`: an error may come from another realm (the
+ * emulator's services run outside the script's context), and a plain object with a message is fine.
+ */
+export function errorMessage(error: unknown): string {
+  if (typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string') return (error as { message: string }).message;
+  return String(error);
 }
 
 /**
