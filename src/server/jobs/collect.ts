@@ -334,11 +334,15 @@ export interface CollectStatus {
   lastRun: LastRun | null;
 }
 
-export function getCollectStatus(deps: Pick<CollectDeps, 'store' | 'lock' | 'locale'>): CollectStatus {
+export function getCollectStatus(deps: Pick<CollectDeps, 'store' | 'lock' | 'locale' | 'clock'>): CollectStatus {
   const handle = deps.lock.tryAcquire(0);
   let running: CollectStatus['running'] = null;
   if (handle) handle.release();
-  else running = { sinceMs: deps.store.get<LockHolder>(STATE_KEYS.lockHolder)?.sinceMs ?? 0 };
+  else {
+    const holder = deps.store.get<LockHolder>(STATE_KEYS.lockHolder);
+    // Locked by another Postroom job when the collect has no holder record.
+    if (holder) running = { sinceMs: holder.sinceMs };
+  }
   const state = loadRunState(deps.store);
   return {
     running,
@@ -377,18 +381,35 @@ export function collectFromGmail(deps: CollectDeps, rawInput?: unknown): Collect
   const executionStart = deps.clock.now();
   const input = parseCollectInput(rawInput);
   const handle = deps.lock.tryAcquire(LOCK_WAIT_MS);
-  if (!handle) {
-    const holder = deps.store.get<LockHolder>(STATE_KEYS.lockHolder);
-    const since = holder ? new Date(holder.sinceMs).toISOString() : '?';
-    throw new PostroomError('ALREADY_RUNNING', translateCollect(deps.locale, 'alreadyRunning', { since }), { sinceMs: holder?.sinceMs ?? null, runId: holder?.runId ?? null });
-  }
+  if (!handle) throw refusalWhileLocked(deps);
   try {
     const state = loadRunState(deps.store);
     deps.store.set(STATE_KEYS.lockHolder, { sinceMs: executionStart, runId: state?.runId ?? null } satisfies LockHolder);
-    return new CollectExecution(deps, executionStart).run(state, input);
+    try {
+      return new CollectExecution(deps, executionStart).run(state, input);
+    } finally {
+      deps.store.delete(STATE_KEYS.lockHolder);
+    }
   } finally {
     handle.release();
   }
+}
+
+/** An execution lasts at most 6 minutes: a holder record older than that is not holding the lock. */
+const EXECUTION_LIMIT_MS = 6 * 60_000;
+
+/**
+ * The lock is LockService's user lock, which every Postroom job shares: the collect's own holder
+ * record (written when it takes the lock, deleted when it lets go) tells a running collect ("already
+ * running since …") from another job.
+ */
+function refusalWhileLocked(deps: Pick<CollectDeps, 'store' | 'clock' | 'locale'>): PostroomError {
+  const holder = deps.store.get<LockHolder>(STATE_KEYS.lockHolder);
+  if (holder && deps.clock.now() - holder.sinceMs < EXECUTION_LIMIT_MS) {
+    const since = new Date(holder.sinceMs).toISOString();
+    return new PostroomError('ALREADY_RUNNING', translateCollect(deps.locale, 'alreadyRunning', { since }), { sinceMs: holder.sinceMs, runId: holder.runId });
+  }
+  return new PostroomError('ALREADY_RUNNING', translateCollect(deps.locale, 'otherJobRunning'), { sinceMs: null, runId: null });
 }
 
 interface MessagePlan {
@@ -1019,9 +1040,9 @@ class CollectExecution {
     if (this.logWritten) return;
     const { deps } = this;
     const lines = this.log.drain();
-    if (!lines.length) return;
-    const settings = this.settings ?? safeSettings(deps);
-    if (!settings) return;
+    // A refused run (no run state) writes nothing anywhere: the refusal goes back to the caller.
+    if (!lines.length || !this.state) return;
+    const settings = this.settings;
     this.logWritten = true;
     try {
       const folderId = deps.files.ensureFolder([settings.rootFolder, LOGS_FOLDER]);
@@ -1050,15 +1071,6 @@ class CollectExecution {
       text: formatCollectSummary(this.deps.locale, state.metrics, { dryRun: state.request.dryRun, pending }),
       executions: state.executions,
     };
-  }
-}
-
-function safeSettings(deps: CollectDeps): CollectSettings | null {
-  try {
-    return loadCollectSettings(deps);
-  } catch {
-    // Invalid settings: the refusal already says so; there is no folder to log into.
-    return null;
   }
 }
 

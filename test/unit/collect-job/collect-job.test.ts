@@ -5,7 +5,7 @@
 import { PROPERTY_VALUE_LIMIT } from '../../../src/server/adapters/properties';
 import { defaultCollectSettings } from '../../../src/server/domain/collect';
 import { PostroomError } from '../../../src/server/domain/errors';
-import { buildQuery, checkSetup, errorMessage, isExecutionOver, parseCollectInput, saveCollectSettings } from '../../../src/server/jobs/collect';
+import { buildQuery, checkSetup, collectFromGmail, errorMessage, isExecutionOver, parseCollectInput, saveCollectSettings, type CollectDeps } from '../../../src/server/jobs/collect';
 import { STATE_KEYS, chunkIds, loadSnapshot, saveSnapshot } from '../../../src/server/jobs/collect-state';
 import type { FileStore, KeyValueStore, Schedule, Scheduler } from '../../../src/server/ports';
 
@@ -169,5 +169,32 @@ describe('errors', () => {
     expect(isExecutionOver(new Error('Exceeded maximum execution time'))).toBe(true);
     expect(isExecutionOver(new Error('Execution killed (emulator fault injection)'))).toBe(true);
     expect(isExecutionOver(new Error('Service Spreadsheets failed'))).toBe(false);
+  });
+});
+
+describe('the lock is shared by every Postroom job', () => {
+  function refusedWith(holder: { sinceMs: number; runId: string | null } | null, now: number): PostroomError {
+    const store = memoryStore();
+    if (holder) store.set(STATE_KEYS.lockHolder, holder);
+    // Only what a refused start touches: the lock (held elsewhere), the store, the clock, the locale.
+    const deps = { store, lock: { tryAcquire: () => null }, clock: { now: () => now }, locale: 'en' } as unknown as CollectDeps;
+    try {
+      collectFromGmail(deps, {});
+    } catch (error) {
+      return error as PostroomError;
+    }
+    throw new Error('collectFromGmail ran while the lock was held');
+  }
+
+  it('says a collection is running when the collect holds it', () => {
+    const error = refusedWith({ sinceMs: Date.UTC(2026, 0, 15, 8), runId: 'r1' }, Date.UTC(2026, 0, 15, 8, 2));
+    expect(error.code).toBe('ALREADY_RUNNING');
+    expect(error.message).toBe('A collection is already running (since 2026-01-15T08:00:00.000Z).');
+  });
+
+  it('says another job is running when the collect has no live holder record', () => {
+    expect(refusedWith(null, Date.UTC(2026, 0, 15, 8)).message).toBe('Another Postroom job is running; try again in a few minutes.');
+    // A record older than an execution can last is left over from a killed execution.
+    expect(refusedWith({ sinceMs: Date.UTC(2026, 0, 15, 8), runId: null }, Date.UTC(2026, 0, 15, 8, 7)).message).toBe('Another Postroom job is running; try again in a few minutes.');
   });
 });
