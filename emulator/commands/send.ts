@@ -54,8 +54,8 @@ export interface SendDriveResult {
 }
 
 export interface DriveOptions {
-  /** Start with startSend(filter) (default {}); null: only continue an existing job. */
-  filter?: Record<string, unknown> | null;
+  /** Start with startSend(filter) (default {}); 'planned': startSend() of the planned run; null: only continue. */
+  filter?: Record<string, unknown> | 'planned' | null;
   maxExecutions?: number;
   /** Called after each execution (tests inspect the state between executions). */
   onExecution?: (result: InvokeResult) => void;
@@ -84,7 +84,7 @@ export function driveSend(runner: Runner, options: DriveOptions = {}): SendDrive
   while (results.length < max) {
     let result: InvokeResult;
     if (!started) {
-      result = record(runner.rpc('startSend', filter));
+      result = record(filter === 'planned' ? runner.rpc('startSend') : runner.rpc('startSend', filter));
       if (result.outcome === 'completed') started = true;
       else if (result.outcome === 'threw') return { results, final, error: result.error ?? null };
       else {
@@ -183,6 +183,13 @@ export function storeSendSettings(workspace: Workspace, settings: Record<string,
 /** Loads a send list (header + rows) and its files into the workspace. Returns the folder path. */
 export function loadSendList(workspace: Workspace, rows: string[][], files: Array<{ name: string; bytes: Uint8Array; mimeType?: string }>, folderPath: string): void {
   workspace.writeContainerTab(SENDS_TAB, rows);
+  // Workspace.writeContainerTab does not grow the grid: a list longer than the default 1,000 rows would
+  // sit outside the sheet's dimensions (reported to the emulator's owners). Grow it as Sheets would.
+  const sheet = workspace.sheets.get(workspace.containerId as string)?.sheets.find((candidate) => candidate.name === SENDS_TAB);
+  if (sheet) {
+    sheet.maxRows = Math.max(sheet.maxRows, rows.length + 1);
+    sheet.maxColumns = Math.max(sheet.maxColumns, ...rows.map((r) => r.length));
+  }
   const folderId = ensureDriveFolder(workspace, folderPath);
   for (const file of files) {
     const extension = file.name.split('.').pop()?.toLowerCase() ?? '';

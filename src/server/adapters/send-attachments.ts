@@ -1,8 +1,10 @@
 // Adapter: the Send job's attachments over DriveApp. A reference is a Drive file id, a Drive URL (the
 // id is taken from it) or a file name in the configured attachments folder (an id or a path such as
-// "Postroom/invoices" from My Drive). A file is read once per execution (getFileById / getFilesByName,
-// then getBlob): name, type and bytes come from the Blob, which costs no further call. An id that
-// matches no file is tried as a name in the folder, since a long file name may look like an id.
+// "Postroom/invoices" from My Drive). Planning needs only a file's facts (name, size, type: local
+// properties of a fetched File), so `resolve` never downloads; `load` reads the bytes (getBlob) when
+// the message is built, once per file per execution (a file attached to many rows is read once).
+// Names are found by listing the folder once, lazily (folder.getFiles), not by one search per row.
+// An id that matches no file is tried as a name in the folder (a long name may look like an id).
 // https://developers.google.com/apps-script/reference/drive/drive-app#getFileById(String)
 
 import type { AttachmentResolution, ResolvedAttachment } from '../domain/send/plan';
@@ -11,7 +13,7 @@ import { PostroomError } from '../domain/errors';
 import type { AttachmentSource, LoadedFile } from '../jobs/send-ports';
 
 const DRIVE_ID = /^[A-Za-z0-9_-]{25,}$/;
-/** Bytes kept in memory between resolve and load; beyond, the cache starts afresh. */
+/** Bytes kept in memory for files used by several rows; beyond, the cache starts afresh. */
 const CACHE_LIMIT_BYTES = 40_000_000;
 
 function isNotFound(error: unknown): boolean {
@@ -19,25 +21,36 @@ function isNotFound(error: unknown): boolean {
 }
 
 export function driveAttachmentSource(): AttachmentSource {
-  const files = new Map<string, LoadedFile>();
-  const byName = new Map<string, string | null>();
-  const folders = new Map<string, GoogleAppsScript.Drive.Folder | null>();
+  const loaded = new Map<string, LoadedFile>();
+  const fileObjects = new Map<string, GoogleAppsScript.Drive.File>();
+  const facts = new Map<GoogleAppsScript.Drive.File, ResolvedAttachment>();
+  const folders = new Map<string, FolderIndex | null>();
   let cachedBytes = 0;
 
-  function remember(file: GoogleAppsScript.Drive.File): LoadedFile {
-    const blob = file.getBlob();
-    const bytes = Uint8Array.from(blob.getBytes(), (b) => b & 0xff);
-    const loaded: LoadedFile = { id: file.getId(), name: blob.getName() ?? 'attachment', mimeType: blob.getContentType() ?? 'application/octet-stream', bytes };
-    if (cachedBytes + bytes.length > CACHE_LIMIT_BYTES) {
-      files.clear();
-      cachedBytes = 0;
-    }
-    files.set(loaded.id, loaded);
-    cachedBytes += bytes.length;
-    return loaded;
+  /** A folder's files by name, filled lazily from ONE iteration kept open for the execution. */
+  interface FolderIndex {
+    files: GoogleAppsScript.Drive.FileIterator;
+    byName: Map<string, GoogleAppsScript.Drive.File>;
+    done: boolean;
   }
 
-  function folderOf(setting: string): GoogleAppsScript.Drive.Folder | null {
+  /** A file's facts, read once (each getter is a call, however cheap). */
+  function factsOf(file: GoogleAppsScript.Drive.File, knownName?: string): ResolvedAttachment {
+    let known = facts.get(file);
+    if (!known) {
+      known = { id: file.getId(), name: knownName ?? file.getName(), size: file.getSize(), mimeType: file.getMimeType() || 'application/octet-stream' };
+      facts.set(file, known);
+      fileObjects.set(known.id, file);
+    }
+    return known;
+  }
+
+  function keep(file: GoogleAppsScript.Drive.File, knownName?: string): GoogleAppsScript.Drive.File {
+    factsOf(file, knownName);
+    return file;
+  }
+
+  function folderOf(setting: string): FolderIndex | null {
     if (folders.has(setting)) return folders.get(setting) ?? null;
     let folder: GoogleAppsScript.Drive.Folder | null = null;
     if (DRIVE_ID.test(setting)) {
@@ -59,29 +72,39 @@ export function driveAttachmentSource(): AttachmentSource {
       }
       folder = current;
     }
-    folders.set(setting, folder);
-    return folder;
+    const index = folder ? { files: folder.getFiles(), byName: new Map(), done: false } : null;
+    folders.set(setting, index);
+    return index;
   }
 
-  function findByName(name: string, folderSetting: string): LoadedFile | null {
-    const key = `${folderSetting}\u0000${name}`;
-    if (byName.has(key)) {
-      const id = byName.get(key);
-      return id ? (files.get(id) ?? remember(DriveApp.getFileById(id))) : null;
+  /**
+   * A file by name in the folder: the folder is listed once, as far as needed (a send list usually
+   * names files in the order they were put there), so N rows cost N iterator steps, not N searches.
+   * Of two files with the same name, the first listed is taken.
+   */
+  function findByName(name: string, folderSetting: string): GoogleAppsScript.Drive.File | null {
+    const index = folderOf(folderSetting);
+    if (!index) return null;
+    const known = index.byName.get(name);
+    if (known) return known;
+    while (!index.done) {
+      if (!index.files.hasNext()) {
+        index.done = true;
+        break;
+      }
+      const file = index.files.next();
+      const fileName = file.getName();
+      if (!index.byName.has(fileName)) index.byName.set(fileName, file);
+      if (fileName === name) return keep(file, fileName);
     }
-    const folder = folderOf(folderSetting);
-    const it = folder?.getFilesByName(name);
-    const file = it && it.hasNext() ? it.next() : null;
-    const loaded = file ? remember(file) : null;
-    byName.set(key, loaded?.id ?? null);
-    return loaded;
+    return null;
   }
 
-  function findById(id: string): LoadedFile | null {
-    const cached = files.get(id);
+  function findById(id: string): GoogleAppsScript.Drive.File | null {
+    const cached = fileObjects.get(id);
     if (cached) return cached;
     try {
-      return remember(DriveApp.getFileById(id));
+      return keep(DriveApp.getFileById(id));
     } catch (error) {
       if (isNotFound(error)) return null;
       throw error;
@@ -94,15 +117,27 @@ export function driveAttachmentSource(): AttachmentSource {
       const missing: string[] = [];
       for (const ref of refs) {
         const file = ref.kind === 'id' ? (findById(ref.id) ?? findByName(ref.raw, folderSetting)) : findByName(ref.name, folderSetting);
-        if (file) found.push({ id: file.id, name: file.name, size: file.bytes.length, mimeType: file.mimeType });
+        if (file) found.push(factsOf(file));
         else missing.push(ref.raw);
       }
       return { found, missing };
     },
     load(id: string): LoadedFile {
+      const cached = loaded.get(id);
+      if (cached) return cached;
       const file = findById(id);
       if (!file) throw new PostroomError('NOT_FOUND', `Attachment ${id} disappeared from Drive`);
-      return file;
+      const blob = file.getBlob();
+      const bytes = Uint8Array.from(blob.getBytes(), (b) => b & 0xff);
+      const known = factsOf(file);
+      const result: LoadedFile = { id, name: known.name, mimeType: blob.getContentType() || known.mimeType, bytes };
+      if (cachedBytes + bytes.length > CACHE_LIMIT_BYTES) {
+        loaded.clear();
+        cachedBytes = 0;
+      }
+      loaded.set(id, result);
+      cachedBytes += bytes.length;
+      return result;
     },
   };
 }

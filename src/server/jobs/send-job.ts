@@ -438,10 +438,12 @@ export function startSendJob(deps: SendDeps, filter: SendFilter | null, locale: 
 // ------------------------------------------------------------------------------------ verification
 
 /**
- * Checks the rows in doubt against the SENT label. Returns false when the check could not finish
- * (a metadata read failed): the rows stay in doubt and are checked again later.
+ * Checks the rows in doubt against the SENT label: a row whose send id (or Message-ID) is found is
+ * sent. When `conclusive` (the attempts are older than IN_DOUBT_SETTLE_MS, so no request can still be
+ * in flight), a row not found is proven not sent and goes back to the queue; otherwise it stays in
+ * doubt. Returns false when the check could not finish (a read failed): nothing is concluded then.
  */
-function verifyInDoubt(s: Session, rows: SendRow[]): boolean {
+function verifyInDoubt(s: Session, rows: SendRow[], conclusive: boolean): boolean {
   if (!rows.length) return true;
   const { transport } = s.deps;
   const wantedBySendId = new Map(rows.map((row) => [row.sendId, row]));
@@ -485,7 +487,7 @@ function verifyInDoubt(s: Session, rows: SendRow[]): boolean {
     const hit = found.get(row);
     if (hit) {
       markSent(s, row, hit);
-    } else if (complete) {
+    } else if (complete && conclusive) {
       // Proven not sent: the attempt never reached Gmail (or Gmail refused it without a trace).
       if (row.attempts > s.settings.maxRetries) markFailed(s, row, row.error || 'No answer from Gmail');
       else s.table.set(row, { status: 'queued', nextAttemptAt: formatSheetTime(Math.max(now, timeOf(row.nextAttemptAt) ?? now)) });
@@ -573,7 +575,7 @@ function applyControl(s: Session, control: SendControl): boolean {
   for (const row of runRows) if (row.status === 'queued') s.table.set(row, { status: 'pending', runId: '', sendId: '', nextAttemptAt: '' });
   const inDoubt = runRows.filter((row) => row.status === 'sending');
   const settled = inDoubt.filter((row) => (timeOf(row.attemptAt) ?? 0) + IN_DOUBT_SETTLE_MS <= now);
-  if (settled.length === inDoubt.length && verifyInDoubt(s, inDoubt)) {
+  if (settled.length === inDoubt.length && verifyInDoubt(s, inDoubt, true)) {
     for (const row of inDoubt) if (row.status === 'queued') s.table.set(row, { status: 'pending', runId: '', sendId: '', nextAttemptAt: '' });
     s.progress = cancelProgress(s.progress, now);
     s.deps.state.clearControl();
@@ -616,7 +618,7 @@ function runLoop(s: Session): ChunkOutcome {
     const settled = inDoubt.filter((row) => (timeOf(row.attemptAt) ?? 0) + IN_DOUBT_SETTLE_MS <= now);
     if (settled.length) {
       const before = deps.transport.usage().units;
-      if (!verifyInDoubt(s, settled)) for (const row of settled) if (row.status === 'sending') unverifiable.add(row);
+      if (!verifyInDoubt(s, settled, true)) for (const row of settled) if (row.status === 'sending') unverifiable.add(row);
       pacer.spendUnits(deps.transport.usage().units - before, deps.clock.now());
       continue;
     }
@@ -661,7 +663,8 @@ function runLoop(s: Session): ChunkOutcome {
     }
     // 3. Prepare the next batch (Drive reads and MIME) ahead of the pacer's slot.
     if (!prepared.length) {
-      const want = Math.min(settings.batchSize, cap.remaining, due.length);
+      // No more than one pacer slot can take at once (a batch is also capped by the per-second rate).
+      const want = Math.min(settings.batchSize, settings.maxPerSecond, cap.remaining, due.length);
       for (const row of due.slice(0, want)) {
         const item = prepareRow(s, row);
         if (item) prepared.push(item);
@@ -671,6 +674,13 @@ function runLoop(s: Session): ChunkOutcome {
     }
     const slot = pacer.nextSlot(now);
     if (slot.allowed === 0) {
+      if (now + slot.waitMs > deadline - BATCH_RESERVE_MS && slot.limitedBy !== 'blocked') {
+        // The wait would end past this chunk's useful time: end now, so the next execution spends the
+        // wait on its own start (reading the tab, finding files) instead of sleeping here.
+        releasePrepared();
+        persistPacer();
+        return { more: true, waitMs: 0 };
+      }
       if (slot.limitedBy === 'blocked' && now + slot.waitMs > deadline) {
         releasePrepared();
         s.progress = pauseForRate(s.progress, now + slot.waitMs, now);
@@ -737,6 +747,14 @@ function runLoop(s: Session): ChunkOutcome {
           break;
       }
     });
+    // Rows without an answer (a network error fails the whole fetchAll, though most requests went
+    // through): those already in SENT are recorded now; the others wait until they can be concluded.
+    const doubtful = batch.map((item) => item.row).filter((row) => row.status === 'sending');
+    if (doubtful.length) {
+      const before = deps.transport.usage().units;
+      verifyInDoubt(s, doubtful, false);
+      pacer.spendUnits(deps.transport.usage().units - before, deps.clock.now());
+    }
     persistPacer();
     const stop = pause as { until: number; kind: 'daily' | 'stop'; message: string } | null;
     if (stop) {
