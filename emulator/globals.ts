@@ -5,6 +5,7 @@
 // fail here as it would there. https://developers.google.com/apps-script/guides/v8-runtime
 
 import { createDriveApp } from './drive/drive-app';
+import { createDriveRestRoutes } from './drive/drive-rest';
 import { createGmailGlobals } from './gmail/index';
 import type { ExecutionEnvironment } from './runner';
 import { createCacheService } from './services/cache';
@@ -65,7 +66,10 @@ export function buildGlobals(workspace: Workspace, environment: ExecutionEnviron
   return {
     GmailApp: gmail.GmailApp,
     Gmail: gmail.Gmail,
-    UrlFetchApp: createUrlFetchApp(ctx, workspace.quotas, { ...gmail.gmailRestRoutes }),
+    UrlFetchApp: createUrlFetchApp(ctx, workspace.quotas, {
+      ...gmail.gmailRestRoutes,
+      ...createDriveRestRoutes({ store: workspace.drive, ctx, oauthToken: workspace.oauthToken }),
+    }),
     DriveApp: createDriveApp(workspace.drive, ctx, { makeDate }),
     SpreadsheetApp: createSpreadsheetApp(workspace.sheets, ctx, {
       activeSpreadsheetId: workspace.containerId,

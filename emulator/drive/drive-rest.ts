@@ -1,0 +1,329 @@
+// The Drive API v3 upload endpoint as a UrlFetchApp route over the workspace's DriveStore: files.create
+// with `POST https://www.googleapis.com/upload/drive/v3/files?uploadType=multipart`, a `multipart/related`
+// body of exactly two parts (JSON metadata {name, parents, mimeType, description}, then the media bytes,
+// raw or Content-Transfer-Encoding base64). It answers the File resource ({kind, id, name, mimeType} by
+// default, or the `fields` asked for) and Google's JSON error bodies: 401 without or with a wrong bearer
+// token, 404 "File not found: <id>." for a missing parent, 400 for a body that is not a well-formed
+// multipart upload. Each request that reaches Drive is counted as "Drive.REST.files.create" and costs
+// the latency of DriveApp.Folder.createFile (the same upload; fetchAll runs several in parallel).
+// Transient faults and the requests a kill still delivers are applied by url-fetch.ts, per request.
+// https://developers.google.com/workspace/drive/api/guides/manage-uploads#multipart
+// https://developers.google.com/workspace/drive/api/reference/rest/v3/files/create
+// https://developers.google.com/workspace/drive/api/guides/handle-errors
+
+import { createHash } from 'node:crypto';
+import { latencyOf } from '../latency';
+import type { ServiceContext } from '../runtime/execution';
+import type { Route, RouteRequest, RouteResponse, Routes } from '../services/url-fetch';
+import type { DriveItem, DriveStore } from './drive-store';
+
+/** The URL prefix this route is mounted on (createUrlFetchApp matches routes by prefix). */
+export const DRIVE_UPLOAD_PREFIX = 'https://www.googleapis.com/upload/drive/';
+const FILES_PATH = '/upload/drive/v3/files';
+
+const JSON_HEADERS = { 'Content-Type': 'application/json; charset=UTF-8' };
+const AUTH_HELP = 'Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.';
+
+/** A Drive API error with Google's JSON body ({error: {code, message, errors: [...]}}). */
+export class DriveApiError extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+    readonly reason: string,
+    readonly location?: { location: string; locationType: 'parameter' | 'header' },
+  ) {
+    super(message);
+  }
+
+  toResponse(): RouteResponse {
+    return json(this.code, {
+      error: {
+        code: this.code,
+        message: this.message,
+        errors: [{ message: this.message, domain: 'global', reason: this.reason, ...(this.location ?? {}) }],
+      },
+    });
+  }
+}
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): RouteResponse {
+  return { status, headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify(body, null, 2) };
+}
+
+function unauthenticated(missing: boolean): RouteResponse {
+  const message = missing ? `Request is missing required authentication credential. ${AUTH_HELP}` : `Request had invalid authentication credentials. ${AUTH_HELP}`;
+  return json(
+    401,
+    {
+      error: {
+        code: 401,
+        message,
+        errors: [
+          {
+            message: missing ? 'Login Required.' : 'Invalid Credentials',
+            domain: 'global',
+            reason: missing ? 'required' : 'authError',
+            location: 'Authorization',
+            locationType: 'header',
+          },
+        ],
+        status: 'UNAUTHENTICATED',
+      },
+    },
+    { 'WWW-Authenticate': 'Bearer realm="https://accounts.google.com/"' },
+  );
+}
+
+function header(headers: Record<string, string>, name: string): string | undefined {
+  const lower = name.toLowerCase();
+  return Object.entries(headers).find(([key]) => key.toLowerCase() === lower)?.[1];
+}
+
+// ---------------------------------------------------------------------------------------------
+// multipart/related (RFC 2387 over RFC 2046 §5.1)
+
+export interface BodyPart {
+  headers: Record<string, string>;
+  content: Uint8Array;
+}
+
+const malformed = () => new DriveApiError(400, 'Malformed multipart body.', 'badRequest');
+
+function indexOf(haystack: Uint8Array, needle: Uint8Array, from: number): number {
+  const first = needle[0];
+  const last = haystack.length - needle.length;
+  for (let i = from; i <= last; i++) {
+    if (haystack[i] !== first) continue;
+    let k = 1;
+    while (k < needle.length && haystack[i + k] === needle[k]) k++;
+    if (k === needle.length) return i;
+  }
+  return -1;
+}
+
+/** The boundary parameter of a multipart/related Content-Type, or null for any other type. */
+export function relatedBoundary(contentType: string | undefined): string | null {
+  if (!contentType || !/^\s*multipart\/related\s*(;|$)/i.test(contentType)) return null;
+  const match = /;\s*boundary\s*=\s*(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
+  return match ? (match[1] ?? match[2]) : null;
+}
+
+/**
+ * The body parts between `--boundary` delimiter lines (each at the start of the body or after a line
+ * break), up to the closing `--boundary--`. Throws Drive's 400 for a missing end boundary or a part
+ * without its header block.
+ */
+export function parseMultipart(body: Uint8Array, boundary: string): BodyPart[] {
+  const delimiter = new Uint8Array(Buffer.from(`--${boundary}`, 'latin1'));
+  const starts: number[] = [];
+  let at = 0;
+  for (;;) {
+    const found = indexOf(body, delimiter, at);
+    if (found < 0) break;
+    if (found === 0 || body[found - 1] === 0x0a) starts.push(found);
+    at = found + delimiter.length;
+  }
+  if (starts.length === 0) throw malformed();
+  const parts: BodyPart[] = [];
+  for (let n = 0; n < starts.length; n++) {
+    const after = starts[n] + delimiter.length;
+    if (body[after] === 0x2d && body[after + 1] === 0x2d) return parts; // the closing delimiter
+    if (n === starts.length - 1) break;
+    let start = after;
+    while (body[start] === 0x20 || body[start] === 0x09) start++; // transport padding
+    if (body[start] === 0x0d) start++;
+    if (body[start] !== 0x0a) throw malformed();
+    start++;
+    // The line break before the next delimiter belongs to the delimiter.
+    let end = starts[n + 1] - 1;
+    if (end > start && body[end - 1] === 0x0d) end--;
+    parts.push(splitPart(body.subarray(start, Math.max(start, end))));
+  }
+  throw new DriveApiError(400, 'Missing end boundary in multipart body.', 'badRequest');
+}
+
+function splitPart(part: Uint8Array): BodyPart {
+  // Headers end at the first empty line (CRLF CRLF, or LF LF); a part may have no headers at all.
+  let headerEnd = -1;
+  let contentStart = 0;
+  if (part[0] === 0x0d && part[1] === 0x0a) contentStart = 2;
+  else if (part[0] === 0x0a) contentStart = 1;
+  else {
+    for (let i = 0; i < part.length - 1; i++) {
+      if (part[i] === 0x0a && part[i + 1] === 0x0a) {
+        headerEnd = i;
+        contentStart = i + 2;
+        break;
+      }
+      if (part[i] === 0x0a && part[i + 1] === 0x0d && part[i + 2] === 0x0a) {
+        headerEnd = i;
+        contentStart = i + 3;
+        break;
+      }
+    }
+    if (headerEnd < 0) throw malformed();
+  }
+  const headers: Record<string, string> = {};
+  const text = headerEnd < 0 ? '' : Buffer.from(part.subarray(0, headerEnd)).toString('latin1');
+  for (const line of text.replace(/\r?\n[ \t]+/g, ' ').split(/\r?\n/)) {
+    if (!line.trim()) continue;
+    const colon = line.indexOf(':');
+    if (colon <= 0) throw malformed();
+    headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  return { headers, content: part.subarray(contentStart) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// files.create
+
+interface FileMetadata {
+  name: string;
+  parents: string[];
+  mimeType: string | null;
+  description: string | null;
+}
+
+function parseMetadata(part: BodyPart): FileMetadata {
+  const type = part.headers['content-type'] ?? '';
+  if (!/^application\/json\b/i.test(type)) {
+    throw new DriveApiError(400, `The metadata part must be application/json, not "${type || '(none)'}".`, 'badRequest');
+  }
+  const text = Buffer.from(part.content).toString('utf8').trim();
+  let value: unknown;
+  try {
+    value = text === '' ? {} : JSON.parse(text);
+  } catch {
+    throw new DriveApiError(400, 'Parse Error', 'parseError');
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new DriveApiError(400, 'Parse Error', 'parseError');
+  const record = value as Record<string, unknown>;
+  const invalid = (field: string) => new DriveApiError(400, `Invalid value for ${field}`, 'invalid', { location: field, locationType: 'parameter' });
+  if (record.name !== undefined && typeof record.name !== 'string') throw invalid('name');
+  if (record.mimeType !== undefined && typeof record.mimeType !== 'string') throw invalid('mimeType');
+  if (record.description !== undefined && typeof record.description !== 'string') throw invalid('description');
+  if (record.parents !== undefined && (!Array.isArray(record.parents) || !record.parents.every((p) => typeof p === 'string'))) throw invalid('parents');
+  return {
+    name: (record.name as string | undefined) ?? 'Untitled',
+    parents: (record.parents as string[] | undefined) ?? [],
+    mimeType: (record.mimeType as string | undefined) || null,
+    description: (record.description as string | undefined) ?? null,
+  };
+}
+
+function mediaBytes(part: BodyPart): Uint8Array {
+  const encoding = (part.headers['content-transfer-encoding'] ?? '').toLowerCase();
+  if (encoding === 'base64') return new Uint8Array(Buffer.from(Buffer.from(part.content).toString('latin1').replace(/\s+/g, ''), 'base64'));
+  if (encoding && !['binary', '8bit', '7bit'].includes(encoding)) throw new DriveApiError(400, `Unsupported Content-Transfer-Encoding: ${encoding}`, 'badRequest');
+  return new Uint8Array(part.content);
+}
+
+/** The File resource fields this route can answer (files.create's `fields`); sizes are strings (int64). */
+function fileResource(item: DriveItem): Record<string, unknown> {
+  const iso = (ms: number) => new Date(ms).toISOString();
+  return {
+    kind: 'drive#file',
+    id: item.id,
+    name: item.name,
+    mimeType: item.mimeType,
+    parents: [...item.parents],
+    size: String(item.bytes.length),
+    md5Checksum: createHash('md5').update(item.bytes).digest('hex'),
+    sha256Checksum: createHash('sha256').update(item.bytes).digest('hex'),
+    createdTime: iso(item.createdAt),
+    modifiedTime: iso(item.updatedAt),
+    trashed: item.trashed,
+    description: item.description ?? undefined,
+    webViewLink: `https://drive.google.com/file/d/${item.id}/view?usp=drivesdk`,
+    webContentLink: `https://drive.google.com/uc?id=${item.id}&export=download`,
+  };
+}
+
+const SUPPORTED_FIELDS = ['kind', 'id', 'name', 'mimeType', 'parents', 'size', 'md5Checksum', 'sha256Checksum', 'createdTime', 'modifiedTime', 'trashed', 'description', 'webViewLink', 'webContentLink'];
+
+const DEFAULT_FIELDS = ['kind', 'id', 'name', 'mimeType'];
+
+/** The `fields` of a request as a flat list ("id,name,size" or "*"; no nested selections); throws for an unknown one. */
+function parseFields(fields: string | null): string[] {
+  if (fields === null) return DEFAULT_FIELDS;
+  const wanted = fields.split(',').map((field) => field.trim()).filter(Boolean);
+  if (wanted.includes('*')) return SUPPORTED_FIELDS;
+  for (const field of wanted) {
+    if (!SUPPORTED_FIELDS.includes(field)) {
+      throw new DriveApiError(400, `Invalid field selection ${field}`, 'invalidParameter', { location: 'fields', locationType: 'parameter' });
+    }
+  }
+  return wanted;
+}
+
+function selectFields(resource: Record<string, unknown>, wanted: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(wanted.filter((field) => resource[field] !== undefined).map((field) => [field, resource[field]]));
+}
+
+export interface DriveRestDeps {
+  store: DriveStore;
+  ctx: ServiceContext;
+  /** What ScriptApp.getOAuthToken() returns: the only bearer token accepted. */
+  oauthToken: string;
+}
+
+/** The UrlFetchApp route of the Drive upload endpoint: one HTTP request in, one response out. */
+export function createDriveRestRoute(deps: DriveRestDeps): Route {
+  const { store, ctx } = deps;
+
+  const isFilesCreate = (request: RouteRequest): boolean => request.method === 'POST' && new URL(request.url).pathname === FILES_PATH;
+
+  function createFile(request: RouteRequest, params: URLSearchParams): RouteResponse {
+    const uploadType = params.get('uploadType');
+    if (uploadType !== 'multipart') {
+      throw new DriveApiError(400, `Not emulated: uploadType=${uploadType ?? '(none)'}; use uploadType=multipart`, 'badRequest', { location: 'uploadType', locationType: 'parameter' });
+    }
+    const boundary = relatedBoundary(header(request.headers, 'Content-Type'));
+    if (!boundary) throw new DriveApiError(400, 'Bad content type. Please use multipart.', 'badContent');
+    const parts = parseMultipart(request.payload, boundary);
+    if (parts.length !== 2) throw malformed();
+    const metadata = parseMetadata(parts[0]);
+    const bytes = mediaBytes(parts[1]);
+    if (metadata.parents.length > 1) throw new DriveApiError(403, 'Increasing the number of parents is not allowed.', 'cannotAddParent');
+    const parentId = metadata.parents[0] ?? store.rootId;
+    const parent = store.get(parentId);
+    if (!parent || parent.kind !== 'folder') {
+      // Drive says the same for an id that does not exist and for one the user cannot see.
+      throw new DriveApiError(404, `File not found: ${parentId}.`, 'notFound', { location: 'fileId', locationType: 'parameter' });
+    }
+    const mimeType = metadata.mimeType ?? parts[1].headers['content-type']?.split(';')[0].trim() ?? 'application/octet-stream';
+    // Checked before anything is created: a bad selection creates no file.
+    const fields = parseFields(params.get('fields'));
+    const item = store.createFile(metadata.name, bytes, mimeType || 'application/octet-stream', parent.id);
+    if (metadata.description !== null) item.description = metadata.description;
+    return json(200, selectFields(fileResource(item), fields));
+  }
+
+  const handle = (request: RouteRequest): RouteResponse => {
+    const authorization = header(request.headers, 'Authorization');
+    if (!authorization) return unauthenticated(true);
+    const token = /^Bearer\s+(.+)$/i.exec(authorization.trim())?.[1];
+    if (token !== deps.oauthToken) return unauthenticated(false);
+    if (!isFilesCreate(request)) {
+      return json(404, { error: { code: 404, message: 'Not Found', errors: [{ message: 'Not Found', domain: 'global', reason: 'notFound' }] } });
+    }
+    try {
+      return createFile(request, new URL(request.url).searchParams);
+    } catch (error) {
+      if (error instanceof DriveApiError) return error.toResponse();
+      throw error;
+    } finally {
+      ctx.accounting.count(ctx.execution, 'Drive.REST.files.create', 0, 0);
+    }
+  };
+
+  /** An upload costs what DriveApp's upload costs (emulator/latency.ts); fetchAll pays its slowest. */
+  const latencyMs = (request: RouteRequest): number => latencyOf(isFilesCreate(request) ? 'DriveApp.Folder.createFile' : 'UrlFetchApp.fetch');
+
+  return { handle, latencyMs };
+}
+
+/** The route mounted on its prefix, ready to spread into createUrlFetchApp's routes. */
+export function createDriveRestRoutes(deps: DriveRestDeps): Routes {
+  return { [DRIVE_UPLOAD_PREFIX]: createDriveRestRoute(deps) };
+}
