@@ -1,0 +1,224 @@
+// The Send job's engine (src/server/jobs/send-job.ts) over small stateful fakes of its ports: a sheet
+// grid, a transport whose answers a test scripts (and whose SENT mailbox it inspects), a clock whose
+// sleep moves time. These cover the answers the emulator does not produce on demand: a permanent 400,
+// Gmail's daily sending limit, a 401, a 500 that DID send, and a progress save lost after a sheet write.
+
+import { decodeBase64 } from '../../../src/server/domain/send/encoding';
+import type { HttpOutcome } from '../../../src/server/domain/send/retry';
+import { parseSendSettings, type SendSettings } from '../../../src/server/domain/send/settings';
+import type { SendProgress } from '../../../src/server/domain/send/progress';
+import { normalizeColumnName } from '../../../src/server/domain/send/send-list';
+import type { CellValue, Schedule } from '../../../src/server/ports';
+import { continueSendJob, IN_DOUBT_SETTLE_MS, startSendJob, viewSendProgress } from '../../../src/server/jobs/send-job';
+import type { MailTransport, SendControl, SendDeps, SentMessageFacts } from '../../../src/server/jobs/send-ports';
+import type { SendJobState } from '../../../src/server/jobs/send-state';
+
+type Responder = (sendId: string, attempt: number) => { status: number; json?: unknown; networkError?: string; executed: boolean };
+
+class World {
+  now = Date.UTC(2026, 0, 15, 8, 0, 0);
+  grid: CellValue[][];
+  sent: SentMessageFacts[] = [];
+  attempts = new Map<string, number>();
+  job: SendJobState | null = null;
+  progress: SendProgress | null = null;
+  control: SendControl | null = null;
+  triggers: Array<{ handler: string; delayMs?: number; schedule?: Schedule }> = [];
+  respond: Responder = () => ({ status: 200, executed: true });
+  settings: SendSettings;
+  budgetMs: number | undefined;
+  private counter = 0;
+
+  constructor(rows: number, settings: Partial<SendSettings> = {}) {
+    this.grid = [['key', 'period', 'to', 'attachments'], ...Array.from({ length: rows }, (_, i) => [`K${i + 1}`, '2026-01', `c${i + 1}@exemple.fr`, ''])];
+    this.settings = parseSendSettings({ subjectTemplate: 'Facture {{key}}', textTemplate: 'Bonjour', attachmentsFolder: 'x', ...settings });
+  }
+
+  rows(): Array<Record<string, CellValue>> {
+    const [header, ...rest] = this.grid;
+    return rest.map((row) => Object.fromEntries(header.map((h, i) => [String(h), row[i] ?? ''])));
+  }
+
+  deps(): SendDeps {
+    const world = this;
+    const transport: MailTransport = {
+      kind: 'rest',
+      send(raws): HttpOutcome[] {
+        world.now += 600;
+        return raws.map((raw) => {
+          const text = Buffer.from(decodeBase64(raw)).toString('latin1');
+          const sendId = /^X-Postroom-Send-Id: (.+)$/m.exec(text)?.[1].trim() ?? '';
+          const attempt = (world.attempts.get(sendId) ?? 0) + 1;
+          world.attempts.set(sendId, attempt);
+          const answer = world.respond(sendId, attempt);
+          const id = `m${++world.counter}`;
+          if (answer.executed) world.sent.unshift({ id, threadId: `t${id}`, internalDate: world.now, sendId, messageId: '' });
+          return answer.status === 200 ? { status: 200, json: { id, threadId: `t${id}` } } : { status: answer.status, json: answer.json, networkError: answer.networkError ?? null };
+        });
+      },
+      listSent(pageToken, max) {
+        const start = pageToken ? Number(pageToken) : 0;
+        const ids = world.sent.slice(start, start + max).map((m) => m.id);
+        return { ids, nextPageToken: start + max < world.sent.length ? String(start + max) : null };
+      },
+      getSentFacts: (ids) => ids.map((id) => world.sent.find((m) => m.id === id) ?? null),
+      usage: () => ({ calls: 0, units: 0 }),
+    };
+    return {
+      sheet: {
+        read: () => {
+          const header = world.grid[0].map(String);
+          const wanted = ['status', 'attempts', 'sent_at', 'message_id', 'thread_id', 'error', 'rfc822_message_id', 'draft_id', 'attempt_at', 'next_attempt_at', 'run_id', 'send_id', 'bcc', 'cc', 'subject', 'body'];
+          for (const name of wanted) if (!header.includes(name)) world.grid.forEach((row, i) => row.push(i === 0 ? name : ''));
+          return world.grid.map((row) => [...row]);
+        },
+        write: (updates) => {
+          const header = world.grid[0].map((h) => normalizeColumnName(String(h)));
+          for (const { rowNumber, values } of updates) for (const [name, value] of Object.entries(values)) world.grid[rowNumber - 1][header.indexOf(name)] = value;
+        },
+        flush: () => undefined,
+        timeZoneOffsetMinutes: () => 0,
+      },
+      attachments: { resolve: () => ({ found: [], missing: [] }), load: () => ({ id: '', name: '', mimeType: 'application/pdf', bytes: new Uint8Array() }) },
+      transport,
+      state: {
+        load: () => ({ job: world.job, progress: world.progress }),
+        save: (job, progress) => {
+          world.job = job;
+          world.progress = progress;
+        },
+        clear: () => undefined,
+        readControl: () => world.control,
+        writeControl: (control) => (world.control = control),
+        clearControl: () => (world.control = null),
+      },
+      jobRuns: { record: () => undefined },
+      scheduler: {
+        schedule: (handler, schedule) => world.triggers.push({ handler, schedule }),
+        installed: () => 0,
+        continueAfter: (handler, delayMs) => world.triggers.push({ handler, delayMs }),
+      },
+      lock: { tryAcquire: () => ({ release: () => undefined }) },
+      clock: { now: () => world.now, sleep: (ms) => (world.now += ms) },
+      settings: () => world.settings,
+      sender: { address: 'compta@acuitis.fr' },
+      user: 'compta@acuitis.fr',
+      random: () => 0.5,
+      budgetMs: world.budgetMs,
+    };
+  }
+
+  /** The sidebar's loop: start, then continue while there is work, waiting as told. */
+  runToEnd(maxCalls = 50): void {
+    let result = startSendJob(this.deps(), {}, 'fr');
+    for (let i = 0; i < maxCalls && result.more; i++) {
+      this.now += result.waitMs;
+      result = continueSendJob(this.deps(), 'fr');
+    }
+  }
+
+  sentCount(sendIdSuffix: string): number {
+    return this.sent.filter((m) => m.sendId.endsWith(`/${sendIdSuffix}`)).length;
+  }
+}
+
+describe('Gmail answers land on the rows', () => {
+  it('a permanent 400 fails its row with Google’s message, never retried', () => {
+    const world = new World(3);
+    world.respond = (sendId) =>
+      sendId.endsWith('/2') ? { status: 400, json: { error: { code: 400, message: 'Invalid To header', errors: [{ reason: 'invalidArgument' }] } }, executed: false } : { status: 200, executed: true };
+    world.runToEnd();
+    expect(world.rows().map((r) => r.status)).toEqual(['sent', 'failed', 'sent']);
+    expect(world.rows()[1].error).toBe('Invalid To header (HTTP 400, invalidArgument)');
+    expect(world.attempts.get([...world.attempts.keys()].find((k) => k.endsWith('/2'))!)).toBe(1);
+    expect(world.progress?.state).toBe('done');
+  });
+
+  it('a 429 is retried after its delay, and the row is sent once', () => {
+    const world = new World(2);
+    world.respond = (sendId, attempt) => (sendId.endsWith('/1') && attempt === 1 ? { status: 429, json: { error: { code: 429, message: 'Rate Limit Exceeded', errors: [{ reason: 'rateLimitExceeded' }] } }, executed: false } : { status: 200, executed: true });
+    world.runToEnd();
+    expect(world.rows().map((r) => [r.status, r.attempts])).toEqual([
+      ['sent', 2],
+      ['sent', 1],
+    ]);
+    expect(world.sentCount('1')).toBe(1);
+    expect(viewSendProgress(world.deps(), 'en').progress?.events.some((e) => /^🔁 Email \d\/2: K1 will be retried in \d+ s \(Rate Limit Exceeded/.test(e))).toBe(true);
+  });
+
+  it('a 500 that DID send is found in SENT and never sent again', () => {
+    const world = new World(3);
+    world.respond = (sendId, attempt) => (sendId.endsWith('/3') && attempt === 1 ? { status: 500, json: { error: { code: 500, message: 'Backend Error' } }, executed: true } : { status: 200, executed: true });
+    world.runToEnd();
+    expect(world.rows().every((r) => r.status === 'sent')).toBe(true);
+    expect(world.sentCount('3')).toBe(1);
+    expect(world.attempts.get([...world.attempts.keys()].find((k) => k.endsWith('/3'))!)).toBe(1);
+  });
+
+  it('no answer at all (network) and not in SENT: sent again only once the attempt has settled', () => {
+    const world = new World(2);
+    let firstAttemptAt = 0;
+    let secondAttemptAt = 0;
+    world.respond = (sendId, attempt) => {
+      if (sendId.endsWith('/2') && attempt === 1) {
+        firstAttemptAt = world.now;
+        return { status: 0, networkError: 'Address unavailable', executed: false };
+      }
+      if (sendId.endsWith('/2')) secondAttemptAt = world.now;
+      return { status: 200, executed: true };
+    };
+    world.runToEnd();
+    expect(world.sentCount('2')).toBe(1);
+    expect(secondAttemptAt - firstAttemptAt).toBeGreaterThanOrEqual(IN_DOUBT_SETTLE_MS - 1000);
+    expect(world.rows().map((r) => r.attempts)).toEqual([1, 2]);
+  });
+
+  it('Gmail’s daily sending limit pauses the job (paused-quota) without burning the row’s attempts', () => {
+    const world = new World(2);
+    world.respond = (sendId) =>
+      sendId.endsWith('/2') ? { status: 429, json: { error: { code: 429, message: 'User-rate limit exceeded (Mail sending)', errors: [{ reason: 'userRateLimitExceeded' }] } }, executed: false } : { status: 200, executed: true };
+    const result = startSendJob(world.deps(), {}, 'en');
+    expect(result.progress?.state).toBe('paused-quota');
+    expect(result.waitMs).toBe(60 * 60_000);
+    expect(world.rows()[1]).toMatchObject({ status: 'queued', attempts: 0 });
+    expect(world.triggers.at(-1)).toEqual({ handler: 'runSendContinuation', delayMs: 60 * 60_000 });
+  });
+
+  it('a 401 stops the job with Gmail’s words; nothing else is sent', () => {
+    const world = new World(3, { maxPerSecond: 1, batchSize: 1 });
+    world.respond = () => ({ status: 401, json: { error: { code: 401, message: 'Invalid Credentials' } }, executed: false });
+    const result = startSendJob(world.deps(), {}, 'en');
+    expect(result.progress?.state).toBe('paused');
+    expect(result.more).toBe(false);
+    expect(result.progress?.events.at(-1)).toBe('⏸️ Send paused by Gmail: Invalid Credentials (HTTP 401)');
+    expect(world.attempts.size).toBe(1);
+    expect(world.rows().map((r) => r.status)).toEqual(['queued', 'queued', 'queued']);
+  });
+});
+
+describe('the sheet is the truth for counts', () => {
+  it('counts rows already sent in the sheet but missing from a stale progress, without resending', () => {
+    const world = new World(3, { maxPerSecond: 1, batchSize: 1, maxPerMinute: 1 });
+    // One send a minute and short chunks: each chunk sends one row; keep the progress of the first.
+    world.budgetMs = 50_000;
+    const started = startSendJob(world.deps(), {}, 'en');
+    const staleProgress = world.progress!;
+    const staleJob = world.job!;
+    expect(started.more).toBe(true);
+    world.now += 61_000;
+    continueSendJob(world.deps(), 'en');
+    const sentNow = world.rows().filter((r) => r.status === 'sent').length;
+    expect(sentNow).toBeGreaterThan(staleProgress.sent);
+    // The properties go back to the stale save; the sheet keeps what happened.
+    world.progress = staleProgress;
+    world.job = staleJob;
+    world.respond = () => ({ status: 200, executed: true });
+    for (let i = 0; i < 10 && world.progress?.state !== 'done'; i++) {
+      world.now += 61_000;
+      continueSendJob(world.deps(), 'en');
+    }
+    expect(world.progress).toMatchObject({ state: 'done', sent: 3, failed: 0 });
+    expect(world.progress!.events.filter((e) => e.kind === 'sent').map((e) => (e as { key: string }).key).sort()).toEqual(['K1', 'K2', 'K3']);
+    expect(world.sent).toHaveLength(3);
+  });
+});
