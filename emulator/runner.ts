@@ -21,6 +21,7 @@ import {
   type Accounting,
   type CallCounts,
   type ExecutionKind,
+  type ScriptErrorConstructors,
   type ServiceContext,
   type VirtualClock,
 } from './runtime/execution';
@@ -206,6 +207,8 @@ export class Runner<W extends RunnerWorkspace = Workspace> {
     // Math.random seeded from the workspace seed and the execution's ordinal: jitter and random ids
     // in the script are reproducible, so benchmark figures are deterministic.
     (vm.runInContext('Math', context) as { random: () => number }).random = seededRandom((this.workspace.seed ?? 1) * 7919 + execution.ordinal);
+    // Errors thrown by services are re-created in this realm (see ServiceContext.scriptErrors).
+    this.workspace.ctx.scriptErrors = vm.runInContext('({ Error, TypeError, RangeError })', context) as ScriptErrorConstructors;
     return context;
   }
 
@@ -219,6 +222,7 @@ export class Runner<W extends RunnerWorkspace = Workspace> {
     const logStart = workspace.logs.length;
     const previous = ctx.execution;
     const previousHook = ctx.beforeCallHook;
+    const previousErrors = ctx.scriptErrors;
     const during = [...(options.during ?? [])];
 
     let value: unknown;
@@ -287,6 +291,7 @@ export class Runner<W extends RunnerWorkspace = Workspace> {
       fail(reason);
     } finally {
       ctx.execution = previous;
+      ctx.scriptErrors = previousErrors;
       ctx.beforeCallHook = previousHook;
       if (timeZone) {
         if (previousTz === undefined) delete process.env.TZ;

@@ -186,12 +186,26 @@ export interface CallOptions {
 
 export type FaultHandler = (fault: TransientFault) => never;
 
+export interface ScriptErrorConstructors {
+  Error: ErrorConstructor;
+  TypeError: TypeErrorConstructor;
+  RangeError: RangeErrorConstructor;
+}
+
 /**
  * What services see of the runtime. `call` wraps every emulated method. A service that can fail
  * transiently passes `onFault` to turn an injected fault into its own exact error.
  */
 export class ServiceContext {
   execution: Execution | null = null;
+  /**
+   * The running script's own Error constructors (its vm realm), set by the runner per execution. Errors
+   * a service throws are re-created with them, so that `error instanceof Error` holds in the script as
+   * it does on the platform.
+   */
+  scriptErrors: ScriptErrorConstructors | null = null;
+  /** How many service calls are under way (a service may call another). */
+  private depth = 0;
   /** Called after a call is counted and before it runs: the runner uses it to interleave executions. */
   beforeCallHook: ((method: string) => void) | null = null;
 
@@ -202,6 +216,19 @@ export class ServiceContext {
   ) {}
 
   call<T>(method: string, fn: () => T, options: CallOptions = {}, onFault?: FaultHandler): T {
+    this.depth += 1;
+    try {
+      return this.run(method, fn, options, onFault);
+    } catch (error) {
+      // Only where the error leaves the emulator for the script (the outermost call): emulator code
+      // around nested calls still sees its own error classes.
+      throw this.depth === 1 ? this.toScriptRealm(error) : error;
+    } finally {
+      this.depth -= 1;
+    }
+  }
+
+  private run<T>(method: string, fn: () => T, options: CallOptions, onFault?: FaultHandler): T {
     const execution = this.execution;
     if (execution) {
       if (execution.terminated) throw execution.terminated;
@@ -223,6 +250,18 @@ export class ServiceContext {
       }
     }
     return fn();
+  }
+
+  /** A host-realm Error re-created in the script's realm (same name, message, stack and fields). */
+  toScriptRealm(error: unknown): unknown {
+    const realm = this.scriptErrors;
+    if (!realm || !(error instanceof Error)) return error;
+    const Constructor = error instanceof TypeError ? realm.TypeError : error instanceof RangeError ? realm.RangeError : realm.Error;
+    const copy = new Constructor(error.message) as Error & Record<string, unknown>;
+    for (const [key, value] of Object.entries(error)) copy[key] = value;
+    Object.defineProperty(copy, 'name', { value: error.name, writable: true, configurable: true, enumerable: false });
+    Object.defineProperty(copy, 'stack', { value: error.stack, writable: true, configurable: true, enumerable: false });
+    return copy;
   }
 
   /** Advances virtual time (service latency, Utilities.sleep), charging it to the execution. */

@@ -23,6 +23,7 @@ describe('parseSendSettings', () => {
       htmlTemplate: '',
       senderName: '',
       replyTo: '',
+      transport: 'rest',
       attachmentsFolder: 'Postroom/invoices',
       maxPerSecond: 10,
       maxPerMinute: 150,
