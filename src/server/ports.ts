@@ -67,6 +67,20 @@ export interface StoredFile {
   mimeType: string;
 }
 
+/** A file to create (FileStore.createFiles). */
+export interface NewFile {
+  folderId: string;
+  name: string;
+  bytes: Uint8Array;
+  mimeType: string;
+}
+
+/**
+ * The outcome of one file of a batch. A failed upload is not idempotent to repeat: `maybeCreated`
+ * says the file may exist all the same (server error, network failure), so look before creating again.
+ */
+export type CreateFileResult = { ok: true; file: StoredFile } | { ok: false; error: string; maybeCreated: boolean };
+
 export interface FileStore {
   /** The folder at `path` (e.g. ["Postroom", "incoming", "2025-01-31"]) from the Drive root, created as needed. */
   ensureFolder(path: readonly string[]): string;
@@ -75,6 +89,8 @@ export interface FileStore {
   /** Names of the (non-trashed) files in a folder. */
   listFileNames(folderId: string): string[];
   createFile(folderId: string, name: string, bytes: Uint8Array, mimeType: string): StoredFile;
+  /** Creates many files, in parallel where the platform allows; one outcome per item, in order, never retried. */
+  createFiles(items: readonly NewFile[]): CreateFileResult[];
   /** Finds a file by id, or by name inside a folder. */
   getFile(id: string): (StoredFile & { bytes(): Uint8Array }) | null;
   findFileByName(folderId: string, name: string): (StoredFile & { bytes(): Uint8Array }) | null;

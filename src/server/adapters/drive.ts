@@ -3,10 +3,12 @@
 // allows several files with the same name, so callers choose unique names (domain/collect naming) and
 // nothing is overwritten. Every DriveApp getter is a round trip, so createFile asks Drive only for the
 // new file's id: its name, size and type are the ones given, and its URL is built from the id in the
-// form File.getUrl() returns (https://drive.google.com/file/d/<id>/view).
+// form File.getUrl() returns (https://drive.google.com/file/d/<id>/view). createFiles uploads in
+// parallel with the Drive API (drive-upload.ts); a file over the multipart size goes through DriveApp.
 // https://developers.google.com/apps-script/reference/drive/drive-app
 
-import type { FileStore, StoredFile } from '../ports';
+import type { CreateFileResult, FileStore, StoredFile } from '../ports';
+import { MULTIPART_MAX_BYTES, uploadFiles } from './drive-upload';
 
 type DriveFile = GoogleAppsScript.Drive.File;
 
@@ -93,6 +95,13 @@ export function driveFileStore(): FileStore {
     return files.hasNext() ? files.next() : null;
   }
 
+  function createFile(folderId: string, name: string, bytes: Uint8Array, mimeType: string): StoredFile {
+    // Apps Script takes bytes as Java byte[]: signed values.
+    const blob = Utilities.newBlob(Array.from(bytes, (b) => (b > 127 ? b - 256 : b)), mimeType, name);
+    const id = folderById(folderId).createFile(blob).getId();
+    return { id, name, url: driveFileUrl(id), size: bytes.length, mimeType };
+  }
+
   return {
     ensureFolder(path) {
       return idsByPath.get(path.join('/')) ?? remember(path, walk(path, true) as GoogleAppsScript.Drive.Folder);
@@ -109,11 +118,30 @@ export function driveFileStore(): FileStore {
       while (files.hasNext()) names.push(files.next().getName());
       return names;
     },
-    createFile(folderId, name, bytes, mimeType) {
-      // Apps Script takes bytes as Java byte[]: signed values.
-      const blob = Utilities.newBlob(Array.from(bytes, (b) => (b > 127 ? b - 256 : b)), mimeType, name);
-      const id = folderById(folderId).createFile(blob).getId();
-      return { id, name, url: driveFileUrl(id), size: bytes.length, mimeType };
+    createFile,
+    createFiles(items) {
+      const results: CreateFileResult[] = new Array(items.length);
+      const small = items.flatMap((item, index) => (item.bytes.length <= MULTIPART_MAX_BYTES ? [index] : []));
+      const uploads = uploadFiles(small.map((index) => items[index]));
+      small.forEach((index, k) => {
+        const outcome = uploads[k];
+        const { name, bytes, mimeType } = items[index];
+        results[index] = outcome.ok
+          ? { ok: true, file: { id: outcome.id, name, url: driveFileUrl(outcome.id), size: bytes.length, mimeType: outcome.mimeType || mimeType } }
+          : { ok: false, error: outcome.error, maybeCreated: outcome.maybeCreated };
+      });
+      items.forEach((item, index) => {
+        if (results[index]) return;
+        try {
+          results[index] = { ok: true, file: createFile(item.folderId, item.name, item.bytes, item.mimeType) };
+        } catch (error) {
+          const message = typeof (error as { message?: unknown })?.message === 'string' ? (error as { message: string }).message : String(error);
+          if (/Exceeded maximum execution time|Execution killed/i.test(message)) throw error;
+          // DriveApp does not say whether the upload was stored before the error.
+          results[index] = { ok: false, error: message, maybeCreated: true };
+        }
+      });
+      return results;
     },
     getFile(id) {
       try {
