@@ -70,7 +70,7 @@ import {
   type SkipReason,
   type WalkResult,
 } from '../domain/collect';
-import type { CellValue, Clock, FileStore, KeyValueStore, LedgerRow, LedgerStore, Lock, Scheduler } from '../ports';
+import type { CellValue, Clock, CreateFileResult, FileStore, KeyValueStore, LedgerRow, LedgerStore, Lock, Scheduler, StoredFile } from '../ports';
 import {
   SNAPSHOT_MAX_IDS,
   STATE_KEYS,
@@ -423,6 +423,28 @@ interface PendingLabels {
   quarantine: boolean;
 }
 
+type AttachmentResult = 'imported' | 'quarantined' | 'skipped' | 'error' | 'deferred';
+
+/** A message of a chunk, decided; `attachments` settle after the chunk's files are stored (null: nothing to settle). */
+interface MessageDecision {
+  plan: MessagePlan;
+  weight: number;
+  attachments: Array<() => AttachmentResult> | null;
+}
+
+/** A file decided for a chunk, stored by storeFiles; `result` is its real outcome. */
+interface PendingUpload {
+  folderId: string;
+  /** "incoming/2026-01-05": the key of the names taken in that folder. */
+  folderKey: string;
+  base: string;
+  name: string;
+  content: Uint8Array;
+  mimeType: string;
+  sha: string;
+  result: CreateFileResult | null;
+}
+
 class CollectExecution {
   private log: RunLog;
   private runId = '';
@@ -446,6 +468,12 @@ class CollectExecution {
   private names = new Map<string, Set<string>>();
   private receiptRows = 0;
   private careful = false;
+  /** Files decided for the current chunk, not stored yet, and the same by sha256. */
+  private pendingUploads: PendingUpload[] = [];
+  private pendingBySha = new Map<string, PendingUpload>();
+  /** sha256 of the files whose store failed in this execution. */
+  private failedShas = new Set<string>();
+  private orphanRiskMarked = false;
   private labelIds: Record<string, string> | null = null;
 
   constructor(
@@ -648,6 +676,14 @@ class CollectExecution {
 
   // ---- messages -------------------------------------------------------------------------------
 
+  /**
+   * Messages in batches of MESSAGE_BATCH (one messages.get fetchAll, one download pass), each batch in
+   * chunks (the whole batch, or `commitEvery` messages while recovering): DECIDE every attachment of
+   * the chunk (dedupe, classify, folder and unique name), STORE the chunk's files (in parallel, or one
+   * by one with an orphan probe when careful), then SETTLE each message in order from the real
+   * outcomes (rows, counts, labels). The time budget and the run's limit are checked per message while
+   * deciding; what was decided is always stored and settled before stopping.
+   */
   private processMessages(ids: string[]): 'budget' | 'limit' | 'end' {
     const { deps, state } = this;
     while (this.cursor < ids.length) {
@@ -660,16 +696,40 @@ class CollectExecution {
         return { id, fetchError: null, walk: walkMessage(reply.value) };
       });
       const bytes = this.download(plans);
-      for (const plan of plans) {
-        if (this.timeUp()) return 'budget';
-        const weight = plan.walk?.candidates.length ?? 0;
-        if (weight > 0 && this.handled > 0 && this.handled + weight > state.request.limit) return 'limit';
-        this.handleMessage(plan, bytes);
-        this.handled += weight;
-        this.cursor += 1;
-        this.handledSinceCommit += 1;
+      let next = 0;
+      while (next < plans.length) {
+        const room = state.commitEvery !== null ? Math.max(1, state.commitEvery - this.handledSinceCommit) : plans.length;
+        const decided: MessageDecision[] = [];
+        let handledAhead = this.handled;
+        let stop: 'budget' | 'limit' | null = null;
+        while (next < plans.length && decided.length < room) {
+          if (this.timeUp()) {
+            stop = 'budget';
+            break;
+          }
+          const plan = plans[next];
+          const weight = plan.walk?.candidates.length ?? 0;
+          if (weight > 0 && handledAhead > 0 && handledAhead + weight > state.request.limit) {
+            stop = 'limit';
+            break;
+          }
+          decided.push(this.decideMessage(plan, bytes, weight));
+          handledAhead += weight;
+          next += 1;
+          if (handledAhead >= state.request.limit && this.cursor + decided.length < ids.length) {
+            stop = 'limit';
+            break;
+          }
+        }
+        this.storeFiles();
+        for (const decision of decided) {
+          this.settleMessage(decision);
+          this.handled += decision.weight;
+          this.cursor += 1;
+          this.handledSinceCommit += 1;
+        }
         if (state.commitEvery !== null && this.handledSinceCommit >= state.commitEvery) this.commit();
-        if (this.handled >= state.request.limit && this.cursor < ids.length) return 'limit';
+        if (stop) return stop;
       }
     }
     return 'end';
@@ -704,14 +764,16 @@ class CollectExecution {
     return out;
   }
 
-  private handleMessage(plan: MessagePlan, bytes: Map<string, Fetched<Uint8Array>>): void {
+  /** Message-level checks and counts, and the decision for each attachment (settled after the store). */
+  private decideMessage(plan: MessagePlan, bytes: Map<string, Fetched<Uint8Array>>, weight: number): MessageDecision {
     const m = this.current;
     const { log } = this;
+    const decision: MessageDecision = { plan, weight, attachments: null };
     m.emailsScanned += 1;
     if (!plan.walk) {
       m.errorsCount += 1;
       log.error('message.fetch_failed', { messageId: plan.id, reason: plan.fetchError ?? '' });
-      return;
+      return decision;
     }
     const walk = plan.walk;
     for (const [reason, count] of Object.entries(walk.skipped)) countSkip(m, reason as SkipReason, count ?? 0);
@@ -722,31 +784,43 @@ class CollectExecution {
     if (sender.verdict === 'skip') {
       countSkip(m, 'sender_not_allowed');
       log.info('message.skipped', { messageId: plan.id, reason: sender.reason, sender: from.address, attachments: walk.candidates.length });
-      return;
+      return decision;
     }
     const senderQuarantine = sender.verdict === 'quarantine' ? sender : null;
     if (senderQuarantine) log.warn('message.sender_not_authenticated', { messageId: plan.id, sender: from.address, reason: senderQuarantine.detail });
+    decision.attachments = walk.candidates.map((candidate) => this.decideAttachment(plan, candidate, bytes, senderQuarantine ? senderQuarantine.detail : null));
+    return decision;
+  }
+
+  /** Rows, counts and labels of one message from the real outcomes of its attachments. */
+  private settleMessage(decision: MessageDecision): void {
+    if (!decision.attachments) return;
+    const { plan } = decision;
     const labels: PendingLabels = { imported: false, quarantine: false };
     let failed = false;
-    for (const candidate of walk.candidates) {
-      const result = this.handleAttachment(plan, candidate, bytes, senderQuarantine ? senderQuarantine.detail : null);
-      if (result === 'error') failed = true;
+    for (const settle of decision.attachments) {
+      const result = settle();
+      if (result === 'error' || result === 'deferred') failed = true;
       else if (result === 'imported') labels.imported = true;
       else if (result === 'quarantined') labels.quarantine = true;
     }
     if (failed) {
-      log.warn('message.not_labelled', { messageId: plan.id, reason: 'an attachment could not be handled; the message is tried again next run' });
+      this.log.warn('message.not_labelled', { messageId: plan.id, reason: 'an attachment could not be handled; the message is tried again next run' });
       return;
     }
     if (labels.imported || labels.quarantine) this.labels.set(plan.id, labels);
   }
 
-  private handleAttachment(
+  /**
+   * Everything about one attachment that needs no write: counted and logged now; its row (if any) is
+   * recorded when settled, in message order. A file to store becomes a PendingUpload of the chunk.
+   */
+  private decideAttachment(
     plan: MessagePlan,
     candidate: AttachmentCandidate,
     bytes: Map<string, Fetched<Uint8Array>>,
     senderNotAuthenticated: string | null,
-  ): 'imported' | 'quarantined' | 'skipped' | 'error' {
+  ): () => AttachmentResult {
     const m = this.current;
     const walk = plan.walk as WalkResult;
     const key = attachmentKey(plan.id, candidate.partId);
@@ -761,29 +835,31 @@ class CollectExecution {
       this.log.info('attachment.recovered', { ...fields, state: String(own.state) });
       if (String(own.state) === 'quarantined') {
         countQuarantine(m, String(own.reason ?? '').split(':')[0] as QuarantineReason);
-        return 'quarantined';
+        return () => 'quarantined';
       }
       m.receiptsCreated += 1;
-      return 'imported';
+      return () => 'imported';
     }
     if (this.index.check(key) !== 'new') {
       m.duplicatesSkipped += 1;
       this.log.info('attachment.duplicate', { ...fields, reason: 'duplicate_key' });
-      return 'imported';
+      return () => 'imported';
     }
     const pre = classifyAttachment({ declaredMimeType: candidate.mimeType, filename: candidate.filename, size: candidate.size }, this.settings);
     if (pre.verdict === 'skip') {
       countSkip(m, pre.reason as SkipReason);
       this.log.info('attachment.skipped', { ...fields, reason: pre.reason });
-      return 'skipped';
+      return () => 'skipped';
     }
     if (!pre.fetchBytes) {
       // 0 bytes or over maxSizeBytes: quarantined on Gmail's size, without a download or a file.
       const reason = pre.reason as QuarantineReason;
-      this.record(plan, candidate, key, { state: 'quarantined', reason: `${reason}: ${pre.detail}`, sha: '', file: null, mimeType: pre.mimeType, size: candidate.size });
       countQuarantine(m, reason);
       this.log.warn('attachment.quarantined', { ...fields, reason, detail: pre.detail, stored: false });
-      return 'quarantined';
+      return () => {
+        this.record(plan, candidate, key, { state: 'quarantined', reason: `${reason}: ${pre.detail}`, sha: '', file: null, mimeType: pre.mimeType, size: candidate.size });
+        return 'quarantined';
+      };
     }
 
     let content: Uint8Array;
@@ -792,7 +868,7 @@ class CollectExecution {
       if (!reply || !reply.ok) {
         m.errorsCount += 1;
         this.log.error('attachment.download_failed', { ...fields, reason: reply && !reply.ok ? reply.error : 'not downloaded' });
-        return 'error';
+        return () => 'error';
       }
       content = reply.value;
     } else content = decodeInlineData(candidate);
@@ -801,12 +877,32 @@ class CollectExecution {
     if (this.index.check(key, sha) === 'duplicate_sha256') {
       m.duplicatesSkipped += 1;
       this.log.info('attachment.duplicate', { ...fields, reason: 'duplicate_sha256', sha256: sha });
-      return 'imported';
+      return () => 'imported';
+    }
+    const original = this.pendingBySha.get(sha);
+    if (original) {
+      // The same bytes are being stored for an earlier attachment of this chunk: a duplicate once that
+      // file is stored; if it is not, this message waits for the next run with it.
+      return () => {
+        if (original.result?.ok) {
+          m.duplicatesSkipped += 1;
+          this.log.info('attachment.duplicate', { ...fields, reason: 'duplicate_sha256', sha256: sha });
+          return 'imported';
+        }
+        this.log.warn('attachment.deferred', { ...fields, reason: 'the same bytes could not be stored for an earlier attachment', sha256: sha });
+        return 'deferred';
+      };
+    }
+    if (this.failedShas.has(sha)) {
+      // Storing these bytes failed earlier in this execution: they are stored under that earlier
+      // message when it is tried again (oldest first), not under this one.
+      this.log.warn('attachment.deferred', { ...fields, reason: 'the same bytes could not be stored for an earlier attachment', sha256: sha });
+      return () => 'deferred';
     }
     const checked = classifyAttachment({ declaredMimeType: candidate.mimeType, filename: candidate.filename, size: content.length, bytes: content }, this.settings);
     if (checked.verdict === 'skip') {
       countSkip(m, checked.reason as SkipReason);
-      return 'skipped';
+      return () => 'skipped';
     }
     let state: ReceiptState = 'ingested';
     let reason: QuarantineReason | null = null;
@@ -821,24 +917,38 @@ class CollectExecution {
       detail = checked.detail;
     }
     const day = this.deps.dayOf(walk.message.internalDateMs ?? this.deps.clock.now());
-    let file: { id: string; url: string; path: string };
+    let upload: PendingUpload;
     try {
-      file = this.storeFile(state, day, candidate, content, checked.mimeType, sha);
+      upload = this.planFile(state, day, candidate, content, checked.mimeType, sha);
     } catch (error) {
       if (isExecutionOver(error)) throw error;
       m.errorsCount += 1;
       this.log.error('attachment.store_failed', { ...fields, reason: errorMessage(error) });
-      return 'error';
+      return () => 'error';
     }
-    this.record(plan, candidate, key, { state, reason: reason ? `${reason}: ${detail}` : '', sha, file, mimeType: checked.mimeType, size: content.length });
-    if (state === 'quarantined') {
-      countQuarantine(m, reason as QuarantineReason);
-      this.log.warn('attachment.quarantined', { ...fields, reason, detail, path: file.path, sha256: sha });
-      return 'quarantined';
-    }
-    m.receiptsCreated += 1;
-    this.log.info('attachment.ingested', { ...fields, path: file.path, sha256: sha, size: content.length, sender: walk.message.from.address });
-    return 'imported';
+    return () => {
+      const result = upload.result;
+      if (!result || !result.ok) {
+        m.errorsCount += 1;
+        this.log.error('attachment.store_failed', {
+          ...fields,
+          reason: result ? result.error : 'not stored',
+          maybeCreated: result ? result.maybeCreated : false,
+          path: storagePath(state, day, upload.name),
+        });
+        return 'error';
+      }
+      const file = { id: result.file.id, url: result.file.url, path: storagePath(state, day, upload.name) };
+      this.record(plan, candidate, key, { state, reason: reason ? `${reason}: ${detail}` : '', sha, file, mimeType: checked.mimeType, size: content.length });
+      if (state === 'quarantined') {
+        countQuarantine(m, reason as QuarantineReason);
+        this.log.warn('attachment.quarantined', { ...fields, reason, detail, path: file.path, sha256: sha });
+        return 'quarantined';
+      }
+      m.receiptsCreated += 1;
+      this.log.info('attachment.ingested', { ...fields, path: file.path, sha256: sha, size: content.length, sender: walk.message.from.address });
+      return 'imported';
+    };
   }
 
   private record(
@@ -871,36 +981,80 @@ class CollectExecution {
     );
   }
 
-  /** Stores the bytes under a unique sanitised name in the day folder; never overwrites; reuses an orphan after a crash. */
-  private storeFile(state: ReceiptState, day: string, candidate: AttachmentCandidate, content: Uint8Array, mimeType: string, sha: string): { id: string; url: string; path: string } {
-    const { deps } = this;
+  /**
+   * The file an attachment becomes: its day folder and a unique sanitised name, RESERVED now (even if
+   * the upload then fails, so no other file of this execution takes a name an in-doubt upload may
+   * hold). Nothing is overwritten. A dry run gets its path and is stored as already done.
+   */
+  private planFile(state: ReceiptState, day: string, candidate: AttachmentCandidate, content: Uint8Array, mimeType: string, sha: string): PendingUpload {
     const ext = extensionForMimeType(mimeType);
     const base = sanitizeFileName(candidate.filename, ext ? `attachment.${ext}` : 'attachment');
     const folderKey = `${STATE_FOLDER[state]}/${day}`;
     const taken = this.takenNames(folderKey);
-    if (this.state.request.dryRun) {
-      const name = uniqueName(base, taken);
-      taken.add(name);
-      return { id: '', url: '', path: storagePath(state, day, name) };
+    const name = uniqueName(base, taken);
+    taken.add(name);
+    const upload: PendingUpload = { folderId: '', folderKey, base, name, content, mimeType, sha, result: null };
+    if (this.state.request.dryRun) upload.result = { ok: true, file: { id: '', name, url: '', size: content.length, mimeType } };
+    else {
+      upload.folderId = this.deps.files.ensureFolder([this.settings.rootFolder, STATE_FOLDER[state], day]);
+      this.pendingUploads.push(upload);
     }
-    const folderId = deps.files.ensureFolder([this.settings.rootFolder, STATE_FOLDER[state], day]);
-    for (;;) {
-      const name = uniqueName(base, taken);
-      if (this.careful) {
-        // After a crash a file may be in Drive that no Receipt records: reuse it if it is these bytes.
-        const existing = deps.files.findFileByName(folderId, name);
-        if (existing) {
-          taken.add(name);
-          if (existing.size === content.length && sha256Hex(existing.bytes()) === sha) {
-            this.log.info('file.reused', { filename: name, path: storagePath(state, day, name) });
-            return { id: existing.id, url: existing.url, path: storagePath(state, day, name) };
-          }
-          continue;
+    this.pendingBySha.set(sha, upload);
+    return upload;
+  }
+
+  /**
+   * Stores the chunk's files: all at once through FileStore.createFiles (parallel uploads), or, while
+   * careful (after a crash or an upload in doubt), one by one after probing Drive for an orphan of the
+   * same name, size and sha256 to reuse. An upload that may have created its file all the same
+   * (`maybeCreated`) makes the next runs careful until a run ends clean, so the orphan is reused then.
+   */
+  private storeFiles(): void {
+    const uploads = this.pendingUploads;
+    this.pendingUploads = [];
+    this.pendingBySha = new Map();
+    if (!uploads.length) return;
+    if (this.careful) {
+      for (const upload of uploads) {
+        try {
+          upload.result = { ok: true, file: this.storeCarefully(upload) };
+        } catch (error) {
+          if (isExecutionOver(error)) throw error;
+          upload.result = { ok: false, error: errorMessage(error), maybeCreated: true };
         }
       }
-      const stored = deps.files.createFile(folderId, name, content, mimeType);
-      taken.add(name);
-      return { id: stored.id, url: stored.url, path: storagePath(state, day, name) };
+    } else {
+      const results = this.deps.files.createFiles(uploads.map(({ folderId, name, content, mimeType }) => ({ folderId, name, bytes: content, mimeType })));
+      uploads.forEach((upload, i) => (upload.result = results[i]));
+    }
+    let inDoubt = 0;
+    for (const upload of uploads) {
+      const result = upload.result as CreateFileResult;
+      if (result.ok) continue;
+      this.failedShas.add(upload.sha);
+      if (result.maybeCreated) inDoubt += 1;
+    }
+    if (inDoubt && !this.orphanRiskMarked) {
+      this.deps.store.set(STATE_KEYS.orphanRisk, true);
+      this.orphanRiskMarked = true;
+      this.log.warn('run.uploads_in_doubt', { files: inDoubt, reason: 'the next runs probe Drive before creating these files again' });
+    }
+  }
+
+  /** After a crash a file may be in Drive that no Receipt records: reuse it if it is these bytes. */
+  private storeCarefully(upload: PendingUpload): StoredFile {
+    const { deps } = this;
+    const taken = this.takenNames(upload.folderKey);
+    for (;;) {
+      const existing = deps.files.findFileByName(upload.folderId, upload.name);
+      if (!existing) return deps.files.createFile(upload.folderId, upload.name, upload.content, upload.mimeType);
+      if (existing.size === upload.content.length && sha256Hex(existing.bytes()) === upload.sha) {
+        this.log.info('file.reused', { filename: upload.name, path: `${upload.folderKey}/${upload.name}` });
+        return { id: existing.id, name: upload.name, url: existing.url, size: upload.content.length, mimeType: upload.mimeType };
+      }
+      // Another file holds the name: take the next free one.
+      upload.name = uniqueName(upload.base, taken);
+      taken.add(upload.name);
     }
   }
 
@@ -1001,7 +1155,9 @@ class CollectExecution {
     const result = this.result(status, finishedAt, false, logUrl);
     deps.store.set(STATE_KEYS.lastRun, { ...result, logPath } satisfies LastRun);
     clearRun(deps.store, state);
-    if (!limitReached && !state.request.dryRun) deps.store.delete(STATE_KEYS.orphanRisk);
+    // Orphans are no longer possible once a run has met every message of its query without an error
+    // (an upload in doubt, or any failed message, is tried again by the next run: careful until then).
+    if (!limitReached && !state.request.dryRun && state.metrics.errorsCount === 0) deps.store.delete(STATE_KEYS.orphanRisk);
     if (deps.scheduler.installed(COLLECT_CONTINUE_HANDLER) > 0) deps.scheduler.schedule(COLLECT_CONTINUE_HANDLER, { kind: 'off' });
     return result;
   }

@@ -1,0 +1,156 @@
+// The collect job's parallel uploads (Drive API multipart through UrlFetchApp.fetchAll), through the
+// built bundle: one fault on one upload of a batch (a refusal, a server error, a network error that
+// fails the whole fetchAll after the other uploads reached Drive). The files that were stored are
+// recorded, the message of the failed file is not labelled and is collected by the next run, and an
+// upload in doubt makes that next run probe Drive and reuse the orphan: in the end exactly the files,
+// rows and labels of an undisturbed run, no copy. Also: uploads go in parallel, a dry run uploads
+// nothing.
+
+import { makePdf, makePng } from '../../../emulator/demo/binary-files';
+import { attachment, textPart } from '../../../emulator/demo/mime-writer';
+import type { TransientFault } from '../../../emulator/runtime/execution';
+import { parseLogLines } from '../../../src/server/domain/collect/log';
+import { SUPPLIER, addMessage, collect, collectedFiles, ensureBuilt, labelsByMessage, openWorkspace, outcome, receipts, type Opened } from './helpers';
+
+beforeAll(ensureBuilt);
+
+/** 8 messages, 12 files; the 2nd message has two (its PDF is the 2nd upload of the batch). */
+function prepared(): Opened {
+  const opened = openWorkspace();
+  for (let n = 1; n <= 8; n++) {
+    const parts = [textPart(`message ${n}`), attachment('application/pdf', `F-${n}.pdf`, makePdf([`F-${n}`, 'Montant TTC : 42,00 €']))];
+    if (n % 2 === 0) parts.push(attachment('image/png', `scan-${n}.png`, makePng(4, 4, [n, 2 * n, 3 * n])));
+    addMessage(opened.workspace, {
+      date: new Date(Date.UTC(2026, 0, 5, 8 + n, 0, 0)),
+      messageId: `upload-${n}@x`,
+      subject: `Facture ${n}`,
+      root: { kind: 'multi', subtype: 'mixed', parts },
+    });
+  }
+  return opened;
+}
+
+const undisturbed = (() => {
+  let value: ReturnType<typeof outcome> | null = null;
+  return () => (value ??= (() => {
+    const opened = prepared();
+    collect(opened);
+    return outcome(opened.workspace);
+  })());
+})();
+
+/**
+ * Makes the 2nd request of the first fetchAll that carries Drive uploads fail with `fault`, once.
+ * The emulator draws a fault per request just before the request reaches its route, in order; a
+ * request follows an upload of the same fetchAll when the upload count grew since the previous draw.
+ */
+function faultSecondUpload(opened: Opened, fault: TransientFault): void {
+  const { workspace } = opened;
+  let call = 0;
+  workspace.ctx.beforeCallHook = () => {
+    call += 1;
+  };
+  let lastCall = -1;
+  let lastUploads = 0;
+  let fired = false;
+  workspace.faults.transientFault = () => {
+    const uploads = workspace.accounting.total.calls['Drive.REST.files.create'] ?? 0;
+    const afterUpload = call === lastCall && uploads > lastUploads;
+    lastCall = call;
+    lastUploads = uploads;
+    if (fired || !afterUpload) return null;
+    fired = true;
+    workspace.accounting.faultsInjected += 1;
+    return fault;
+  };
+}
+
+function logEvents(opened: Opened): Array<{ event: string; [key: string]: unknown }> {
+  return opened.workspace.drive
+    .listFiles()
+    .filter((file) => file.path.startsWith('Postroom/logs/'))
+    .flatMap((file) => parseLogLines(Buffer.from(opened.workspace.drive.get(file.id)!.bytes).toString('utf8'))) as Array<{ event: string }>;
+}
+
+const uploads = (opened: Opened) => opened.workspace.accounting.total.calls['Drive.REST.files.create'] ?? 0;
+const driveAppCreates = (opened: Opened) => opened.workspace.accounting.total.calls['DriveApp.Folder.createFile'] ?? 0;
+
+describe('uploads in parallel', () => {
+  it('stores the 12 files with Drive REST uploads in one fetchAll: no DriveApp upload but the log', () => {
+    const opened = prepared();
+    const result = collect(opened);
+    expect(result.summary!.metrics).toMatchObject({ receiptsCreated: 12, errorsCount: 0 });
+    expect(uploads(opened)).toBe(12);
+    expect(driveAppCreates(opened)).toBe(1); // the day's log file
+    expect(outcome(opened.workspace)).toEqual(undisturbed());
+    // The bytes in Drive are the attachments' bytes, under their sanitised names, in the day folder.
+    expect(collectedFiles(opened.workspace).map((f) => f.path)).toContain('Postroom/incoming/2026-01-05/F-2.pdf');
+  });
+
+  it('a dry run uploads nothing', () => {
+    const opened = prepared();
+    const result = collect(opened, { dryRun: true });
+    expect(result.summary!.metrics.receiptsCreated).toBe(12);
+    expect(uploads(opened)).toBe(0);
+    expect(collectedFiles(opened.workspace)).toEqual([]);
+    expect(receipts(opened.workspace)).toEqual([]);
+  });
+});
+
+describe('one upload of a batch fails', () => {
+  it('refused (429): the other 11 files are recorded; the message waits unlabelled; the next run stores its file in parallel', () => {
+    const opened = prepared();
+    faultSecondUpload(opened, 'http429');
+    const first = collect(opened);
+    expect(first.summary!.metrics).toMatchObject({ receiptsCreated: 11, errorsCount: 1 });
+    expect(receipts(opened.workspace).map((row) => row.original_filename)).not.toContain('F-2.pdf');
+    expect(receipts(opened.workspace)).toHaveLength(11);
+    const labels = labelsByMessage(opened.workspace);
+    expect(labels['<upload-2@x>']).toEqual({ labels: [], unread: true });
+    expect(labels['<upload-1@x>'].labels).toEqual(['Postroom/imported']);
+    expect(collectedFiles(opened.workspace)).toHaveLength(11);
+
+    const uploadsBefore = uploads(opened);
+    const second = collect(opened);
+    expect(second.summary!.metrics).toMatchObject({ receiptsCreated: 1, duplicatesSkipped: 1, errorsCount: 0 });
+    // A 4xx creates nothing: no probe needed, the file goes up through the REST upload again.
+    expect(uploads(opened) - uploadsBefore).toBe(1);
+    expect(outcome(opened.workspace)).toEqual(undisturbed());
+  });
+
+  it('in doubt (500): recorded as an error, the next run probes Drive first (careful), then stores it once', () => {
+    const opened = prepared();
+    faultSecondUpload(opened, 'http500');
+    const first = collect(opened);
+    expect(first.summary!.metrics).toMatchObject({ receiptsCreated: 11, errorsCount: 1 });
+    expect(logEvents(opened).find((e) => e.event === 'attachment.store_failed')).toMatchObject({ messageId: expect.any(String), maybeCreated: true });
+    expect(logEvents(opened).map((e) => e.event)).toContain('run.uploads_in_doubt');
+    expect(opened.workspace.properties.user.values.get('postroom.collect.orphanRisk')).toBe('true');
+
+    const createsBefore = driveAppCreates(opened);
+    collect(opened);
+    // Careful: DriveApp after a probe by name (nothing there: a 500 from the emulator created nothing).
+    expect(driveAppCreates(opened) - createsBefore).toBe(1);
+    expect(outcome(opened.workspace)).toEqual(undisturbed());
+    // That run met every message without an error: the risk is cleared.
+    expect(opened.workspace.properties.user.values.has('postroom.collect.orphanRisk')).toBe(false);
+  });
+
+  it('network error: the whole fetchAll fails after 11 uploads reached Drive; the next run reuses those orphans, no copy', () => {
+    const opened = prepared();
+    faultSecondUpload(opened, 'network');
+    const first = collect(opened);
+    // Apps Script's fetchAll throws for the batch: every file of it is in doubt, no row, no label.
+    expect(first.summary!.metrics).toMatchObject({ receiptsCreated: 0, errorsCount: 12 });
+    expect(receipts(opened.workspace)).toEqual([]);
+    expect(collectedFiles(opened.workspace)).toHaveLength(11);
+    expect(Object.values(labelsByMessage(opened.workspace)).every((m) => m.labels.length === 0 && m.unread)).toBe(true);
+
+    collect(opened);
+    const reused = logEvents(opened).filter((e) => e.event === 'file.reused');
+    expect(reused).toHaveLength(11);
+    expect(outcome(opened.workspace)).toEqual(undisturbed());
+    const shas = collectedFiles(opened.workspace).map((f) => f.sha256);
+    expect(new Set(shas).size).toBe(shas.length);
+  });
+});
