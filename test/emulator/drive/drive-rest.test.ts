@@ -13,6 +13,7 @@ import { latencyOf } from '../../../emulator/latency';
 import { Accounting, Execution, ExecutionTerminated, FaultPlan, ServiceContext, VirtualClock, type FaultOptions } from '../../../emulator/runtime/execution';
 import { Quotas } from '../../../emulator/runtime/quotas';
 import { createUrlFetchApp } from '../../../emulator/services/url-fetch';
+import { DRIVE_UPLOAD_URL, buildMultipartBody } from '../../../src/server/adapters/drive-upload';
 
 const TOKEN = 'ya29.drive-test-token';
 const UPLOAD = 'https://www.googleapis.com/upload/drive/v3/files?uploadType=multipart';
@@ -113,6 +114,19 @@ describe('files.create, uploadType=multipart (drive/api/guides/manage-uploads#mu
     expect(store.children(folder.id, 'file').map((f) => f.name)).toEqual(['F-0.pdf', 'F-1.pdf', 'F-2.pdf', 'F-3.pdf', 'F-4.pdf', 'F-5.pdf']);
     expect(accounting.total.calls['Drive.REST.files.create']).toBe(6);
     expect(accounting.total.calls['UrlFetchApp.fetchAll']).toBe(1);
+  });
+});
+
+describe('the body Postroom\'s adapter builds (src/server/adapters/drive-upload.ts)', () => {
+  test('is accepted as sent by the adapter: signed byte payload, its boundary, its fields', () => {
+    const { UrlFetchApp, store, folder } = makeDrive();
+    const { body, contentType } = buildMultipartBody({ folderId: folder.id, name: 'Reçu 1.pdf', bytes: BINARY, mimeType: 'application/pdf' });
+    const response = UrlFetchApp.fetch(DRIVE_UPLOAD_URL, upload(signed(body), contentType, DRIVE_UPLOAD_URL));
+    expect(response.getResponseCode()).toBe(200);
+    const file = JSON.parse(response.getContentText());
+    expect(file).toEqual({ id: expect.any(String), name: 'Reçu 1.pdf', mimeType: 'application/pdf' });
+    expect(store.pathOf(file.id)).toBe('Postroom/Reçu 1.pdf');
+    expect(sha(store.get(file.id)!.bytes)).toBe(sha(BINARY));
   });
 });
 
