@@ -6,19 +6,29 @@
 // One run = a snapshot of the ids matching the query, handled oldest first, over as many executions as
 // needed. One execution: lock → settings and checks (first execution) → JobRun row → snapshot → read
 // the Receipts ledger ONCE → messages in batches (messages.get in parallel, attachments with the ids of
-// that same get, sha256, dedupe, classify, store) until the time budget, the attachment limit or the
-// end → COMMIT → finish the run, or leave it pending with a continuation trigger → one log write.
+// that same get) and each batch in chunks: DECIDE (sha256, dedupe, classify, day folder, unique name
+// reserved) → STORE the chunk's files (Drive REST uploads in parallel through FileStore.createFiles) →
+// SETTLE each message in order from the real outcomes (rows, counts, labels) — until the time budget,
+// the attachment limit or the end → COMMIT → finish the run, or leave it pending with a continuation
+// trigger → one log write.
 //
 // Crash safety (an execution may die at any call; nothing after that call happens):
 //   commit = (1) checkpoint "rows from R on may be mine" → (2) append the Receipts rows, flush →
 //            (3) labels and read-marks (batchModify per label set) → (4) checkpoint the cursor.
 //   - died before (2): files may be in Drive with no Receipt ("orphans"). The next execution sees the
-//     run still marked in flight, so it probes Drive by name before creating a file and REUSES a file
-//     whose size and sha256 match; it also commits in smaller and smaller batches until it gets through.
+//     run still marked in flight, so it is CAREFUL: it stores one file at a time, probing Drive by name
+//     first and REUSING a file whose size and sha256 match; it also commits in smaller and smaller
+//     batches until it gets through.
 //   - died between (2) and (4): the rows from R on are this run's own; the messages are handled again,
 //     their attachments are recognised by key (no download, counted as created, not as duplicates),
 //     and the labels are applied. Labels go on only after the rows are flushed, so a labelled message
 //     is always fully recorded.
+// An upload is not idempotent. A failed one is an error of its message (not labelled, collected again
+// by the next run, its name kept reserved in this execution); when it may have created its file all the
+// same (5xx, network: `maybeCreated`), the orphan risk is recorded and the runs stay careful until one
+// meets every message of its query without an error. Bytes whose upload failed are not stored under a
+// later message of the same execution: that message waits too, so the file lands where an undisturbed
+// run puts it.
 // Dedupe keys on message id + part id and on sha256 (attachment ids are NOT stable across calls).
 
 import { PostroomError } from '../domain/errors';
