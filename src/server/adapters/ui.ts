@@ -1,9 +1,8 @@
-// Adapter over the Sheets UI (menu, sidebar) and CardService (the Gmail add-on card).
-// Gmail add-ons are card-based; the HTML sidebar exists only in the Sheets editor.
-// https://developers.google.com/workspace/add-ons/concepts/card-interfaces
+// Adapter over the Sheets UI: the Postroom menu and the HTML sidebar (which exists only in the Sheets
+// editor; the Gmail add-on is card-based: adapters/cards.ts).
+// https://developers.google.com/apps-script/guides/dialogs#custom_sidebars
 
 import { translate, type Locale } from '../domain/i18n';
-import type { Status } from '../domain/status';
 
 export function addPostroomMenu(locale: Locale): void {
   SpreadsheetApp.getUi()
@@ -15,22 +14,4 @@ export function addPostroomMenu(locale: Locale): void {
 export function openSidebar(locale: Locale): void {
   const html = HtmlService.createHtmlOutputFromFile('Sidebar').setTitle(translate(locale, 'sidebar.title'));
   SpreadsheetApp.getUi().showSidebar(html);
-}
-
-export function buildStatusCard(status: Status): GoogleAppsScript.Card_Service.Card {
-  const t = (key: Parameters<typeof translate>[1]) => translate(status.locale, key);
-  const section = CardService.newCardSection()
-    .setHeader(t('status.heading'))
-    .addWidget(CardService.newDecoratedText().setTopLabel(t('status.version')).setText(status.version))
-    .addWidget(
-      CardService.newDecoratedText()
-        .setTopLabel(t('status.user'))
-        .setText(status.user || t('card.userUnknown')),
-    )
-    .addWidget(CardService.newDecoratedText().setTopLabel(t('status.locale')).setText(status.locale))
-    .addWidget(CardService.newDecoratedText().setTopLabel(t('status.timeZone')).setText(status.timeZone));
-  return CardService.newCardBuilder()
-    .setHeader(CardService.newCardHeader().setTitle(t('app.name')).setSubtitle(t('card.subtitle')))
-    .addSection(section)
-    .build();
 }

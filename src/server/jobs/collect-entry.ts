@@ -3,7 +3,8 @@
 // job's deps over the real services (adapters) at call time, never at load time, and calls the ONE
 // implementation in collect.ts:
 //   api       collectFromGmail, checkCollectSetup, getCollectSettings, saveCollectSettings, getCollectStatus
-//   triggers  runCollect (the schedule's time-driven handler), runCollectContinue (one-off continuation)
+//   triggers  runCollect (the schedule's time-driven handler), runCollectNow (a person's one-off request),
+//             runCollectContinue (one-off continuation)
 // Results are JSON-like (no Date), so they cross google.script.run as they are.
 
 import { pickLocale } from '../domain/i18n';
@@ -112,6 +113,14 @@ export const collectTriggers = {
       return null;
     }
     return runFromTrigger(deps, 'schedule');
+  },
+  /**
+   * One-off run asked for by a person (the Gmail card's "Collect now"): a card action has 30 s, so it
+   * installs this trigger instead of collecting itself. Runs whatever `enabled` says (that setting is
+   * for the schedule).
+   */
+  runCollectNow(_event?: unknown): CollectResult | null {
+    return runFromTrigger(collectDeps(), 'on request');
   },
   /** One-off continuation of a pending run (installed by the run itself when its time budget ran out). */
   runCollectContinue(_event?: unknown): CollectResult | null {

@@ -73,7 +73,7 @@ function lazyTransport(settings: () => SendSettings): MailTransport {
   };
 }
 
-function makeDeps(): SendDeps {
+function makeDeps(options: { budgetMs?: number } = {}): SendDeps {
   let settings: SendSettings | null = null;
   let sender: { address: string } | null = null;
   let user: string | null = null;
@@ -95,6 +95,7 @@ function makeDeps(): SendDeps {
       return (user ??= Session.getActiveUser().getEmail() || Session.getEffectiveUser().getEmail());
     },
     random: Math.random,
+    ...(options.budgetMs === undefined ? {} : { budgetMs: options.budgetMs }),
   };
 }
 
@@ -147,6 +148,17 @@ export const sendApi = {
     return settings;
   },
 };
+
+/** A Gmail card action has 30 s: resuming there sends for 20 s, then the continuation trigger goes on. */
+export const CARD_SEND_BUDGET_MS = 20_000;
+
+/** Pause, resume or cancel from the Gmail card (not a google.script.run function: no key in sendApi). */
+export function controlSendFromCard(action: 'pause' | 'resume' | 'cancel'): ContinueResult {
+  const deps = makeDeps({ budgetMs: CARD_SEND_BUDGET_MS });
+  if (action === 'pause') return pauseSendJob(deps, locale());
+  if (action === 'cancel') return cancelSendJob(deps, locale());
+  return resumeSendJob(deps, locale());
+}
 
 export const sendTriggers = {
   /** Time-driven (one-off `after`): continues the send without a sidebar. */

@@ -65,8 +65,14 @@ import { createJobState, isCounted, makeRunId, makeSendId, markCounted, sendInde
 
 /** One chunk's time budget: 4.5 of the 6 minutes of an execution. */
 export const SEND_CHUNK_BUDGET_MS = 270_000;
-/** Time a batch may still need after the budget check (preparing + sending + writing). */
+/**
+ * Time a batch may still need after the budget check (preparing + sending + writing): 45 s of a
+ * trigger's or the sidebar's 4.5-minute budget, half of a shorter one (a card action's 20 s).
+ */
 const BATCH_RESERVE_MS = 45_000;
+function batchReserve(budgetMs: number): number {
+  return Math.min(BATCH_RESERVE_MS, Math.floor(budgetMs / 2));
+}
 /** A request with no answer is assumed finished (executed or not) this long after it started. */
 export const IN_DOUBT_SETTLE_MS = 120_000;
 /** Verification looks this much further back than the oldest attempt (clock skew with Gmail). */
@@ -592,6 +598,7 @@ function runLoop(s: Session): ChunkOutcome {
   const { deps, settings } = s;
   const budget = deps.budgetMs ?? SEND_CHUNK_BUDGET_MS;
   const deadline = s.startedAt + budget;
+  const reserve = batchReserve(budget);
   const pacer = SendPacer.fromSettings(settings, s.job.pacer, deps.clock.now());
   let prepared: Prepared[] = [];
   /** Rows in doubt whose check could not finish in this chunk (a read failed): left for the next one. */
@@ -657,7 +664,7 @@ function runLoop(s: Session): ChunkOutcome {
       persistPacer();
       return { more: true, waitMs: cap.resumeAt - now };
     }
-    if (now >= deadline - BATCH_RESERVE_MS) {
+    if (now >= deadline - reserve) {
       persistPacer();
       return { more: true, waitMs: 0 };
     }
@@ -674,7 +681,7 @@ function runLoop(s: Session): ChunkOutcome {
     }
     const slot = pacer.nextSlot(now);
     if (slot.allowed === 0) {
-      if (now + slot.waitMs > deadline - BATCH_RESERVE_MS && slot.limitedBy !== 'blocked') {
+      if (now + slot.waitMs > deadline - reserve && slot.limitedBy !== 'blocked') {
         // The wait would end past this chunk's useful time: end now, so the next execution spends the
         // wait on its own start (reading the tab, finding files) instead of sleeping here.
         releasePrepared();
