@@ -10,7 +10,8 @@
 
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { registerCommand, UsageError, type CliContext } from '../cli-commands';
+import { getCommand, registerCommand, UsageError, type CliContext } from '../cli-commands';
+import { DEMO_SEND_FOLDER } from '../demo/index';
 import type { InvokeError, InvokeResult, Runner } from '../runner';
 import type { Workspace } from '../workspace';
 
@@ -281,3 +282,43 @@ registerCommand('send', {
     return outcome.error || !progress || (progress.state !== 'done' && progress.state !== 'cancelled') ? 1 : 0;
   },
 });
+
+// `npm start` runs `demo` (the README's main job): after what it already does (the opening, the
+// collect), the demo's January invoices are sent from the Sends tab, exactly as the sidebar would.
+const demo = getCommand('demo');
+if (demo && !(demo as { sends?: boolean }).sends) {
+  registerCommand(
+    'demo',
+    {
+      ...demo,
+      summary: `${demo.summary}; then sends the demo's January invoices`,
+      sends: true,
+      async run(cli) {
+        const code = await demo.run(cli);
+        if (code !== 0) return code;
+        return runDemoSend(cli);
+      },
+    } as typeof demo,
+    { replace: true },
+  );
+}
+
+function runDemoSend(cli: CliContext): number {
+  const { workspace } = cli;
+  const rows = workspace.sheets.tabValues(workspace.containerId as string)[SENDS_TAB] ?? [];
+  cli.print('');
+  if (rows.length < 2) {
+    cli.info('send: no demo send list in this workspace (a --mailbox was given?): nothing to send');
+    return 0;
+  }
+  if (!storedSendSettings(workspace)) storeSendSettings(workspace, { ...DEFAULT_CLI_SEND_SETTINGS, attachmentsFolder: DEMO_SEND_FOLDER });
+  cli.info(`send settings: the default French invoice templates, PDFs from Drive "${DEMO_SEND_FOLDER}"`);
+  const startMs = workspace.clock.now();
+  const outcome = driveSend(cli.runner(), { filter: {}, maxExecutions: 100 });
+  const progress = outcome.final?.progress;
+  cli.print(`Send ${progress?.jobId ?? ''}: ${progress?.state ?? 'not started'}`);
+  for (const line of progress?.events ?? []) cli.print(`  ${line}`);
+  cli.print(`  ${outcome.results.length} execution(s), ${Math.round((workspace.clock.now() - startMs) / 1000)} s of virtual time, ${workspace.mailbox.sentMessages().length} message(s) in SENT`);
+  if (outcome.error) cli.print(`  error: ${outcome.error.message}`);
+  return outcome.error || !progress || progress.state !== 'done' ? 1 : 0;
+}

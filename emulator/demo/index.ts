@@ -3,7 +3,7 @@
 //   writeDemoFiles(dir)        writes mailbox/*.eml, send-list/envois.csv and send-list/pdf/*.pdf
 //   loadDemoWorkspace(ws)      imports the mailbox (unread, INBOX) into a Workspace, puts the send
 //                              list's PDFs in Drive under "Postroom/Envois 2026-01/" and the list
-//                              itself in the "Envois" tab of the Postroom spreadsheet.
+//                              itself in the "Sends" tab of the Postroom spreadsheet.
 // The job helpers may read the send list in another shape: demoSendRows()/demoSendFiles() are the data.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -15,7 +15,8 @@ export { DEMO_USER, DEMO_WHITELIST, generateDemoMailbox } from './demo-mailbox';
 export { DEMO_PERIOD, DEMO_SEND_COLUMNS, demoSendCsv, demoSendFiles, demoSendRows } from './demo-send-list';
 
 export const DEMO_SEND_FOLDER = `Postroom/Envois ${DEMO_PERIOD}`;
-export const DEMO_SEND_TAB = 'Envois';
+// The tab the send job reads (src/server/domain/send/send-list.ts).
+export const DEMO_SEND_TAB = 'Sends';
 
 export interface DemoFiles {
   mailboxDir: string;

@@ -174,14 +174,14 @@ describe('the demo send list', () => {
     expect(demoSendCsv().split('\r\n')[0]).toBe('key,period,to,cc,attachments,name,amount');
   });
 
-  it('loads into a workspace: mailbox unread in INBOX, PDFs in Drive, rows in the Envois tab', () => {
+  it('loads into a workspace: mailbox unread in INBOX, PDFs in Drive, rows in the Sends tab', () => {
     const workspace = Workspace.create();
     const loaded = loadDemoWorkspace(workspace);
     expect(loaded.messages).toBe(messages.length);
     const state = workspace.mailbox.dumpState();
     expect(state).toHaveLength(messages.length);
     expect(state.every((entry) => entry.unread && entry.labels.includes('INBOX'))).toBe(true);
-    expect(workspace.sheets.tabValues(workspace.containerId!).Envois).toHaveLength(13);
+    expect(workspace.sheets.tabValues(workspace.containerId!).Sends).toHaveLength(13);
     expect(workspace.drive.listFiles().filter((file) => file.path.startsWith('Postroom/Envois 2026-01/'))).toHaveLength(demoSendFiles().size);
   });
 });
