@@ -75,7 +75,7 @@ describe('npm run local -- run --script x.js --call f', () => {
     const state = JSON.parse(readFileSync(stateFile, 'utf8'));
     expect(Object.keys(state)).toEqual(expect.arrayContaining(['drive', 'sheets', 'gmail', 'sent', 'triggers', 'accounting']));
     expect(state.drive[0]).toEqual({ path: expect.any(String), id: expect.any(String), size: expect.any(Number), sha256: expect.stringMatching(/^[0-9a-f]{64}$/), mimeType: 'application/pdf' });
-    expect(state.sheets.Envois[0]).toEqual(['key', 'period', 'to', 'cc', 'attachments', 'name', 'amount']);
+    expect(state.sheets.Sends[0]).toEqual(['key', 'period', 'to', 'cc', 'attachments', 'name', 'amount']);
     expect(state.gmail.length).toBeGreaterThan(20);
     expect(state.gmail[0]).toEqual({ id: expect.any(String), threadId: expect.any(String), messageIdHeader: expect.any(String), labels: expect.any(Array), unread: expect.any(Boolean) });
     expect(state.sent).toHaveLength(1);
