@@ -3,7 +3,7 @@ import {
   base64Decode,
   base64Encode,
   base64UrlEncode,
-  fromSignedBytes,
+  toUint8Array,
   latin1Decode,
   toSignedBytes,
   utf8Decode,
@@ -46,7 +46,7 @@ describe('base64', () => {
     expect(() => base64Decode('abcde')).toThrow('bad length');
   });
   it('converts signed bytes', () => {
-    expect(Array.from(fromSignedBytes([-1, -128, 0, 127]))).toEqual([255, 128, 0, 127]);
+    expect(Array.from(toUint8Array([-1, -128, 0, 127]))).toEqual([255, 128, 0, 127]);
     expect(toSignedBytes([255, 128, 0, 127])).toEqual([-1, -128, 0, 127]);
   });
 });

@@ -3,6 +3,7 @@
 // document properties do not exist in a Gmail card or a time-driven trigger.
 // Limits: 9 KB per value, 500 KB per store (https://developers.google.com/apps-script/guides/services/quotas).
 
+import { utf8Length } from '../domain/encoding';
 import { PostroomError } from '../domain/errors';
 import type { KeyValueStore } from '../ports';
 
@@ -34,16 +35,3 @@ export function userPropertiesStore(prefix = 'postroom.'): KeyValueStore {
   };
 }
 
-function utf8Length(text: string): number {
-  let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0x80) bytes += 1;
-    else if (code < 0x800) bytes += 2;
-    else if (code >= 0xd800 && code <= 0xdbff) {
-      bytes += 4;
-      i++;
-    } else bytes += 3;
-  }
-  return bytes;
-}

@@ -1,5 +1,22 @@
 // Byte encodings the Apps Script runtime lacks as globals (no TextEncoder, TextDecoder, atob, btoa,
-// Buffer): UTF-8, Latin-1, base64 and base64url (padded or not), and Apps Script's signed bytes.
+// Buffer): UTF-8, Latin-1, base64 and base64url (padded or not), and Apps Script's signed bytes
+// (Blob.getBytes() returns -128..127). The one implementation for the whole server bundle.
+// https://developers.google.com/apps-script/guides/v8-runtime
+
+/** Bytes as Apps Script (signed -128..127) or JavaScript (0..255) hands them over. */
+export type ByteSource = Uint8Array | ArrayLike<number>;
+
+/** Signed or unsigned byte values as a Uint8Array (the same array when it already is one). */
+export function toUint8Array(bytes: ByteSource): Uint8Array {
+  if (bytes instanceof Uint8Array) return bytes;
+  const out = new Uint8Array(bytes.length);
+  for (let i = 0; i < bytes.length; i++) {
+    const value = bytes[i];
+    if (!Number.isInteger(value) || value < -128 || value > 255) throw new RangeError(`byte ${i} is ${value}, not a byte`);
+    out[i] = value & 0xff;
+  }
+  return out;
+}
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const DECODE = (() => {
@@ -28,6 +45,21 @@ export function utf8Encode(text: string): Uint8Array {
     else out.push(0xf0 | (code >> 18), 0x80 | ((code >> 12) & 63), 0x80 | ((code >> 6) & 63), 0x80 | (code & 63));
   }
   return Uint8Array.from(out);
+}
+
+/** The number of bytes `text` takes in UTF-8 (Properties and Gmail limits are in bytes). */
+export function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) bytes += 1;
+    else if (code < 0x800) bytes += 2;
+    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
 }
 
 /** UTF-8 bytes to text; invalid sequences become U+FFFD, as WHATWG decoders do. */
@@ -93,9 +125,13 @@ export function base64Encode(bytes: ArrayLike<number>): string {
   return out.join('');
 }
 
-/** base64url without padding, as the Gmail API's `raw` accepts it. */
-export function base64UrlEncode(bytes: ArrayLike<number>): string {
-  return base64Encode(bytes).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+/**
+ * URL-safe base64 (RFC 4648 §5), as the Gmail API's `raw` field takes it: unpadded by default; `pad`
+ * keeps the `=` like Utilities.base64EncodeWebSafe. Gmail accepts either.
+ */
+export function base64UrlEncode(bytes: ArrayLike<number>, options: { pad?: boolean } = {}): string {
+  const url = base64Encode(bytes).replace(/\+/g, '-').replace(/\//g, '_');
+  return options.pad ? url : url.replace(/=+$/, '');
 }
 
 /** Decodes base64 or base64url, padded or not; whitespace is ignored; anything else is an error. */
@@ -109,7 +145,7 @@ export function base64Decode(text: string): Uint8Array {
     const take = Math.min(4, clean.length - i);
     for (let k = 0; k < 4; k++) {
       const value = k < take ? DECODE[clean.charCodeAt(i + k) & 0xff] : 0;
-      if (value < 0 || clean.charCodeAt(i + k) > 255) throw new Error(`Invalid base64 character at ${i + k}`);
+      if (value < 0 || clean.charCodeAt(i + k) > 255) throw new Error(`Invalid base64 character ${JSON.stringify(clean[i + k])} at ${i + k}`);
       n = (n << 6) | value;
     }
     out[o++] = (n >> 16) & 0xff;
@@ -117,11 +153,6 @@ export function base64Decode(text: string): Uint8Array {
     if (take > 3) out[o++] = n & 0xff;
   }
   return out.subarray(0, o);
-}
-
-/** Apps Script's signed bytes (Java byte[]) to unsigned. */
-export function fromSignedBytes(bytes: ArrayLike<number>): Uint8Array {
-  return Uint8Array.from(bytes as ArrayLike<number>, (b) => b & 0xff);
 }
 
 /** Unsigned bytes to the signed values Apps Script's byte[] parameters take. */

@@ -35,7 +35,7 @@
 
 import { describeRowProblems, checkSendRow, planSend, toMessageInput, type AttachmentResolution, type PlannedSend, type SendFilter, type SendPlan } from '../domain/send/plan';
 import { buildMessage, domainOf, makeMessageId } from '../domain/send/mime';
-import { encodeBase64Url, encodeUtf8 } from '../domain/send/encoding';
+import { base64UrlEncode, utf8Encode } from '../domain/encoding';
 import { SendPacer } from '../domain/send/pacing';
 import { classifyOutcome, decideRetry } from '../domain/send/retry';
 import { dailyCapStatus } from '../domain/send/daily-cap';
@@ -527,7 +527,7 @@ function prepareRow(s: Session, row: SendRow): Prepared | null {
     const input = toMessageInput(checked.planned, { name: settings.senderName, address: sender }, messageId, s.deps.clock.now(), (a) => s.deps.attachments.load(a.id).bytes, {
       'X-Postroom-Send-Id': row.sendId,
     });
-    raw = encodeBase64Url(encodeUtf8(buildMessage(input)));
+    raw = base64UrlEncode(utf8Encode(buildMessage(input)), { pad: true });
   } catch (error) {
     if (error instanceof PostroomError && error.code === 'INVALID_INPUT') {
       markFailed(s, row, error.message);

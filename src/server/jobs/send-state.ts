@@ -4,7 +4,7 @@
 // counts a row twice), and the job's usage counters. Plain JSON, a few KB at most (the pacer keeps one
 // timestamp per send of the last minute: 150 × 14 bytes), stored in the user properties (9 KB a value).
 
-import { decodeBase64, encodeBase64 } from '../domain/send/encoding';
+import { base64Decode, base64Encode } from '../domain/encoding';
 import type { PacerState } from '../domain/send/pacing';
 import { PostroomError } from '../domain/errors';
 
@@ -35,7 +35,7 @@ export function createJobState(runId: string, filter: SendJobState['filter'], to
     total,
     createdAt: now,
     startedAt: null,
-    counted: encodeBase64(new Uint8Array(Math.ceil(total / 8))),
+    counted: base64Encode(new Uint8Array(Math.ceil(total / 8))),
     pacer: null,
     executions: 0,
     gmailCalls: 0,
@@ -55,7 +55,7 @@ export function parseJobState(value: unknown): SendJobState {
 
 /** Whether send index `n` (1-based) is marked counted. */
 export function isCounted(state: SendJobState, n: number): boolean {
-  const bits = decodeBase64(state.counted);
+  const bits = base64Decode(state.counted);
   const i = n - 1;
   return i >= 0 && i >> 3 < bits.length && (bits[i >> 3] & (1 << (i & 7))) !== 0;
 }
@@ -64,12 +64,12 @@ export function isCounted(state: SendJobState, n: number): boolean {
 export function markCounted(state: SendJobState, ns: readonly number[]): SendJobState {
   if (!ns.length) return state;
   const bits = new Uint8Array(Math.max(Math.ceil(state.total / 8), 1));
-  bits.set(decodeBase64(state.counted).subarray(0, bits.length));
+  bits.set(base64Decode(state.counted).subarray(0, bits.length));
   for (const n of ns) {
     const i = n - 1;
     if (i >= 0 && i >> 3 < bits.length) bits[i >> 3] |= 1 << (i & 7);
   }
-  return { ...state, counted: encodeBase64(bits) };
+  return { ...state, counted: base64Encode(bits) };
 }
 
 /** "<runId>/<n>" for the n-th row of a run. */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { hexFromSignedDigest, sha256, sha256Hex, toHex, toUnsignedBytes } from '../../../src/server/domain/collect';
+import { hexFromSignedDigest, sha256, sha256Hex, toHex } from '../../../src/server/domain/collect';
+import { toUint8Array as toUnsignedBytes } from '../../../src/server/domain/encoding';
 
 const nodeSha = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 const signed = (bytes: Uint8Array): number[] => Array.from(bytes, (b) => (b > 127 ? b - 256 : b));

@@ -3,7 +3,7 @@
 // sleep moves time. These cover the answers the emulator does not produce on demand: a permanent 400,
 // Gmail's daily sending limit, a 401, a 500 that DID send, and a progress save lost after a sheet write.
 
-import { decodeBase64 } from '../../../src/server/domain/send/encoding';
+import { base64Decode } from '../../../src/server/domain/encoding';
 import type { HttpOutcome } from '../../../src/server/domain/send/retry';
 import { parseSendSettings, type SendSettings } from '../../../src/server/domain/send/settings';
 import type { SendProgress } from '../../../src/server/domain/send/progress';
@@ -46,7 +46,7 @@ class World {
       send(raws): HttpOutcome[] {
         world.now += 600;
         return raws.map((raw) => {
-          const text = Buffer.from(decodeBase64(raw)).toString('latin1');
+          const text = Buffer.from(base64Decode(raw)).toString('latin1');
           const sendId = /^X-Postroom-Send-Id: (.+)$/m.exec(text)?.[1].trim() ?? '';
           const attempt = (world.attempts.get(sendId) ?? 0) + 1;
           world.attempts.set(sendId, attempt);

@@ -12,7 +12,7 @@ import {
   makeMessageId,
   type MessageInput,
 } from '../../../src/server/domain/send/mime';
-import { encodeBase64Url, encodeUtf8 } from '../../../src/server/domain/send/encoding';
+import { base64UrlEncode, utf8Encode } from '../../../src/server/domain/encoding';
 import { PostroomError } from '../../../src/server/domain/errors';
 
 function randomBytes(n: number, seed: number): Uint8Array {
@@ -197,7 +197,7 @@ describe('buildMessage read back by mailparser', () => {
 
   it('survives the Gmail raw round trip: base64url of the message decodes to the same bytes', async () => {
     const raw = buildMessage(baseInput());
-    const wire = encodeBase64Url(encodeUtf8(raw));
+    const wire = base64UrlEncode(utf8Encode(raw));
     expect(wire).toMatch(/^[A-Za-z0-9_-]+=*$/);
     const mail = await simpleParser(Buffer.from(wire, 'base64url'));
     expect(mail.subject).toBe(baseInput().subject);
@@ -244,13 +244,13 @@ describe('makeMessageId, date and sizes', () => {
   it('estimateMessageSize is an upper bound, close for large attachments', () => {
     const input = baseInput({ attachments: [{ filename: 'big.pdf', mimeType: 'application/pdf', bytes: randomBytes(3_000_000, 5) }] });
     const raw = buildMessage(input);
-    const headerBytes = encodeUtf8(
+    const headerBytes = utf8Encode(
       [input.subject, input.from.name, ...input.to.map((m) => m.name + m.address), ...input.cc!.map((m) => m.name + m.address), ...input.bcc!.map((m) => m.name + m.address)].join(''),
     ).length;
     const estimate = estimateMessageSize({
       headerBytes,
-      textBytes: encodeUtf8(input.text!).length,
-      htmlBytes: encodeUtf8(input.html!).length,
+      textBytes: utf8Encode(input.text!).length,
+      htmlBytes: utf8Encode(input.html!).length,
       attachments: [{ name: 'big.pdf', size: 3_000_000 }],
     });
     expect(estimate).toBeGreaterThanOrEqual(raw.length);

@@ -29,4 +29,4 @@ export * from './metrics';
 export * from './mime-walk';
 export * from './naming';
 export * from './settings';
-export { decodeBase64, decodeEncodedWords, decodeUtf8, decodeLatin1, parseHeaderValue, type HeaderValue } from './text-codecs';
+export { decodeEncodedWords, parseHeaderValue, type HeaderValue } from './text-codecs';

@@ -7,7 +7,8 @@
 // https://developers.google.com/gmail/api/reference/rest/v1/users.messages#MessagePart
 
 import { pickAuthenticationResults, type AuthResults } from './auth-results';
-import { decodeBase64, decodeEncodedWords, decodeLatin1, parseHeaderValue } from './text-codecs';
+import { base64Decode, latin1Decode } from '../encoding';
+import { decodeEncodedWords, parseHeaderValue } from './text-codecs';
 
 /** The Gmail API resources as JSON (REST) gives them; every field may be missing in a strange message. */
 export interface GmailHeader {
@@ -211,7 +212,7 @@ export function domainOf(address: string): string {
 /** Content of a candidate Gmail inlined (`inlineData`), as bytes. */
 export function decodeInlineData(candidate: Pick<AttachmentCandidate, 'inlineData'>): Uint8Array {
   if (candidate.inlineData === undefined) throw new Error('This attachment has no inline data; fetch it by attachmentId.');
-  return decodeBase64(candidate.inlineData);
+  return base64Decode(candidate.inlineData);
 }
 
 /** Drive and Docs links in a text or HTML body (unique, `&amp;` decoded, trailing punctuation dropped). */
@@ -322,7 +323,7 @@ export function walkMessage(message: GmailMessage, options: WalkOptions = {}): W
       if (data !== undefined) {
         let text: string;
         try {
-          text = decodeLatin1(decodeBase64(data)); // links are ASCII: no charset needed to find them
+          text = latin1Decode(base64Decode(data)); // links are ASCII: no charset needed to find them
         } catch (error) {
           return problem(`part ${partId ?? '?'}: body is not base64 (${error instanceof Error ? error.message : String(error)})`);
         }

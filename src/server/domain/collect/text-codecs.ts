@@ -1,105 +1,11 @@
 // Byte and header-text codecs for the collect domain, written by hand because the Apps Script V8
 // runtime has no TextDecoder, no atob and no Buffer (https://developers.google.com/apps-script/guides/v8-runtime).
-// Covers what mail needs: base64 / base64url bodies (the Gmail API sends `body.data` web-safe, padded
-// or not), UTF-8, ISO-8859-1, ISO-8859-15 and Windows-1252 bytes, RFC 2047 encoded words
+// Covers what mail needs (base64 and UTF-8 themselves are in ../encoding.ts): ISO-8859-15 and
+// Windows-1252 bytes besides UTF-8 and Latin-1, RFC 2047 encoded words
 // (`=?UTF-8?B?…?=`, `=?ISO-8859-1?Q?…?=`) and RFC 2231 parameters (`filename*=UTF-8''…`, continuations
 // `filename*0*=`). Unknown charsets are reported, never guessed silently.
 
-const BASE64_VALUES: Int16Array = (() => {
-  const table = new Int16Array(128).fill(-1);
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-  for (let i = 0; i < alphabet.length; i++) table[alphabet.charCodeAt(i)] = i;
-  table['+'.charCodeAt(0)] = 62;
-  table['-'.charCodeAt(0)] = 62;
-  table['/'.charCodeAt(0)] = 63;
-  table['_'.charCodeAt(0)] = 63;
-  return table;
-})();
-
-/**
- * Decodes standard or web-safe base64, padded or not; whitespace is ignored. Throws on any other
- * character or an impossible length, so a corrupt body is an error the caller can count.
- */
-export function decodeBase64(text: string): Uint8Array {
-  const sextets: number[] = [];
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code === 0x3d) break; // '=' padding: the rest is padding
-    if (code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d) continue;
-    const value = code < 128 ? BASE64_VALUES[code] : -1;
-    if (value < 0) throw new Error(`Invalid base64 character ${JSON.stringify(text[i])} at ${i}`);
-    sextets.push(value);
-  }
-  if (sextets.length % 4 === 1) throw new Error('Invalid base64 length');
-  const out = new Uint8Array(Math.floor((sextets.length * 3) / 4));
-  let o = 0;
-  for (let i = 0; i < sextets.length; i += 4) {
-    const a = sextets[i];
-    const b = sextets[i + 1];
-    const c = sextets[i + 2];
-    const d = sextets[i + 3];
-    out[o++] = (a << 2) | (b >> 4);
-    if (c !== undefined) out[o++] = ((b & 15) << 4) | (c >> 2);
-    if (d !== undefined) out[o++] = ((c & 3) << 6) | d;
-  }
-  return out;
-}
-
-/** UTF-8 bytes to a string; malformed sequences become U+FFFD (as the WHATWG decoder does). */
-export function decodeUtf8(bytes: ArrayLike<number>): string {
-  let out = '';
-  let i = 0;
-  const n = bytes.length;
-  while (i < n) {
-    const b0 = bytes[i] & 0xff;
-    if (b0 < 0x80) {
-      out += String.fromCharCode(b0);
-      i++;
-      continue;
-    }
-    let need = 0;
-    let cp = 0;
-    let min = 0;
-    if (b0 >= 0xc2 && b0 <= 0xdf) {
-      need = 1;
-      cp = b0 & 0x1f;
-      min = 0x80;
-    } else if (b0 >= 0xe0 && b0 <= 0xef) {
-      need = 2;
-      cp = b0 & 0x0f;
-      min = 0x800;
-    } else if (b0 >= 0xf0 && b0 <= 0xf4) {
-      need = 3;
-      cp = b0 & 0x07;
-      min = 0x10000;
-    } else {
-      out += '\ufffd';
-      i++;
-      continue;
-    }
-    let j = 1;
-    for (; j <= need; j++) {
-      const b = i + j < n ? bytes[i + j] & 0xff : -1;
-      if (b < 0x80 || b > 0xbf) break;
-      cp = (cp << 6) | (b & 0x3f);
-    }
-    if (j <= need || cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
-      out += '\ufffd';
-      i += j; // the lead byte and the continuation bytes read so far
-      continue;
-    }
-    out += String.fromCodePoint(cp);
-    i += need + 1;
-  }
-  return out;
-}
-
-/** ISO-8859-1 (Latin-1): each byte is the code point of the same value. */
-export function decodeLatin1(bytes: ArrayLike<number>): string {
-  let out = '';
-  for (let i = 0; i < bytes.length; i++) out += String.fromCharCode(bytes[i] & 0xff);
-  return out;
-}
+import { base64Decode, latin1Decode, utf8Decode, utf8Encode } from '../encoding';
 
 // Windows-1252 differs from Latin-1 in 0x80..0x9F (0 = undefined, kept as the C1 control).
 const CP1252_HIGH = [
@@ -132,10 +38,10 @@ function decodeLatin9(bytes: ArrayLike<number>): string {
 /** The decoder for a MIME charset label, or null when this module does not know it. */
 export function charsetDecoder(charset: string): ((bytes: ArrayLike<number>) => string) | null {
   const label = charset.trim().toLowerCase().replace(/_/g, '-');
-  if (label === 'utf-8' || label === 'utf8') return decodeUtf8;
+  if (label === 'utf-8' || label === 'utf8') return utf8Decode;
   // US-ASCII is decoded as Windows-1252, like browsers do: an 8-bit byte in "ASCII" text is usually cp1252.
   if (label === 'us-ascii' || label === 'ascii' || label === 'windows-1252' || label === 'cp1252') return decodeWindows1252;
-  if (label === 'iso-8859-1' || label === 'latin1' || label === 'latin-1' || label === 'iso8859-1' || label === 'l1') return decodeLatin1;
+  if (label === 'iso-8859-1' || label === 'latin1' || label === 'latin-1' || label === 'iso8859-1' || label === 'l1') return latin1Decode;
   if (label === 'iso-8859-15' || label === 'latin-9' || label === 'iso8859-15') return decodeLatin9;
   return null;
 }
@@ -144,8 +50,8 @@ export function charsetDecoder(charset: string): ((bytes: ArrayLike<number>) => 
 export function decodeBytes(bytes: ArrayLike<number>, charset: string): string {
   const decoder = charsetDecoder(charset);
   if (decoder) return decoder(bytes);
-  const utf8 = decodeUtf8(bytes);
-  return utf8.includes('\ufffd') ? decodeLatin1(bytes) : utf8;
+  const utf8 = utf8Decode(bytes);
+  return utf8.includes('\ufffd') ? latin1Decode(bytes) : utf8;
 }
 
 function decodeQEncoding(text: string): number[] {
@@ -181,7 +87,7 @@ export function decodeEncodedWords(value: string): string {
       if (encoding.toUpperCase() === 'Q') bytes = decodeQEncoding(payload);
       else {
         try {
-          bytes = Array.from(decodeBase64(payload));
+          bytes = Array.from(base64Decode(payload));
         } catch {
           bytes = null; // a broken word stays as written: visible, not lost
         }
@@ -209,22 +115,9 @@ function percentDecodeToBytes(text: string, into: number[]): void {
     } else {
       const code = text.charCodeAt(i);
       if (code < 0x80) into.push(code);
-      else for (const b of encodeUtf8(text[i])) into.push(b); // raw 8-bit text in a header: keep it
+      else for (const b of utf8Encode(text[i])) into.push(b); // raw 8-bit text in a header: keep it
     }
   }
-}
-
-/** UTF-8 bytes of a string (used for raw non-ASCII characters met inside encoded parameters). */
-export function encodeUtf8(text: string): number[] {
-  const out: number[] = [];
-  for (const ch of text) {
-    const cp = ch.codePointAt(0) as number;
-    if (cp < 0x80) out.push(cp);
-    else if (cp < 0x800) out.push(0xc0 | (cp >> 6), 0x80 | (cp & 63));
-    else if (cp < 0x10000) out.push(0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63));
-    else out.push(0xf0 | (cp >> 18), 0x80 | ((cp >> 12) & 63), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63));
-  }
-  return out;
 }
 
 /** A structured header value such as Content-Type or Content-Disposition, split into its parts. */
@@ -319,7 +212,7 @@ export function parseHeaderValue(text: string): HeaderValue {
         }
       }
       if (p.encoded) percentDecodeToBytes(value, bytes);
-      else bytes.push(...encodeUtf8(value)); // a plain section is taken as written
+      else bytes.push(...utf8Encode(value)); // a plain section is taken as written
     });
     // Plain sections were re-encoded as UTF-8 above; with a non-UTF-8 charset they are ASCII in practice.
     params[name] = decodeBytes(bytes, charset);

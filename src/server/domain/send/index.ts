@@ -10,7 +10,7 @@
 //   plan.ts       planSend: select pending/failed rows (key, period, max), validate each, give
 //                 ready rows (PlannedSend) and failed ones with reasons (RowProblem, rendered FR/EN).
 //   mime.ts       buildMessage (+ toMessageInput in plan.ts): the RFC 5322 message for Gmail `raw`;
-//                 makeMessageId to pre-record the Message-ID; encodeBase64Url in encoding.ts.
+//                 makeMessageId to pre-record the Message-ID; byte codecs are in ../encoding.ts.
 //   pacing.ts     SendPacer: when the next sends may start (quota units, per second, per minute,
 //                 batches), with JSON state carried across executions.
 //   retry.ts      classifyOutcome / decideRetry: what to do with each Gmail answer.
@@ -20,7 +20,6 @@
 
 export * from './addresses';
 export * from './daily-cap';
-export * from './encoding';
 export * from './messages';
 export * from './mime';
 export * from './pacing';

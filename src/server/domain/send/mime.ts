@@ -22,7 +22,8 @@
 
 import { PostroomError } from '../errors';
 import { checkAddress, hasLineBreak, type Mailbox } from './addresses';
-import { encodeBase64, encodeUtf8, sha256Hex, utf8Length, wrapLines, type ByteSource } from './encoding';
+import { base64Encode, utf8Encode, utf8Length, type ByteSource } from '../encoding';
+import { sha256Hex } from '../sha256';
 
 export interface MessageAttachment {
   filename: string;
@@ -68,14 +69,14 @@ export function encodeWords(text: string): string[] {
   for (const char of text) {
     const size = utf8Length(char);
     if (chunkBytes + size > ENCODED_WORD_BYTES && chunk) {
-      words.push(`=?UTF-8?B?${encodeBase64(encodeUtf8(chunk))}?=`);
+      words.push(`=?UTF-8?B?${base64Encode(utf8Encode(chunk))}?=`);
       chunk = '';
       chunkBytes = 0;
     }
     chunk += char;
     chunkBytes += size;
   }
-  if (chunk || !words.length) words.push(`=?UTF-8?B?${encodeBase64(encodeUtf8(chunk))}?=`);
+  if (chunk || !words.length) words.push(`=?UTF-8?B?${base64Encode(utf8Encode(chunk))}?=`);
   return words;
 }
 
@@ -156,7 +157,7 @@ const DOMAIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?
 export function makeMessageId(parts: readonly (string | number)[], domain: string): string {
   if (!parts.length) fail('makeMessageId needs at least one part.');
   if (!DOMAIN.test(domain)) fail(`Invalid Message-ID domain "${domain}".`);
-  const digest = sha256Hex(encodeUtf8(parts.map(String).join('\u001f')));
+  const digest = sha256Hex(utf8Encode(parts.map(String).join('\u001f')));
   return `<${digest.slice(0, 32)}.postroom@${domain}>`;
 }
 
@@ -172,7 +173,7 @@ export function encodeQuotedPrintable(text: string): string {
   const lines = text.replace(/\r\n|\r/g, '\n').split('\n');
   const out: string[] = [];
   for (const line of lines) {
-    const bytes = encodeUtf8(line);
+    const bytes = utf8Encode(line);
     let current = '';
     for (let i = 0; i < bytes.length; i++) {
       const b = bytes[i];
@@ -193,8 +194,15 @@ export function encodeQuotedPrintable(text: string): string {
 }
 
 /** Base64 of bytes in 76-character CRLF lines. */
+/** Splits a long single-line string into lines of `width` characters (base64 bodies: 76, RFC 2045 §6.8). */
+export function wrapLines(text: string, width = 76): string[] {
+  const lines: string[] = [];
+  for (let i = 0; i < text.length; i += width) lines.push(text.slice(i, i + width));
+  return lines;
+}
+
 export function encodeBase64Lines(bytes: ByteSource): string {
-  return wrapLines(encodeBase64(bytes), 76).join(CRLF);
+  return wrapLines(base64Encode(bytes), 76).join(CRLF);
 }
 
 /** Size in bytes of base64 in 76-character CRLF lines for `n` input bytes (what an attachment weighs in the message). */
@@ -224,7 +232,7 @@ export function asciiFilename(name: string): string {
 /** RFC 2231 §7 attribute-char set: everything else is percent-encoded. */
 function percentEncode2231(value: string): string[] {
   const units: string[] = [];
-  for (const b of encodeUtf8(value)) {
+  for (const b of utf8Encode(value)) {
     const c = String.fromCharCode(b);
     units.push(/[A-Za-z0-9!#$&+\-.^_`|~]/.test(c) ? c : `%${b.toString(16).toUpperCase().padStart(2, '0')}`);
   }
@@ -349,7 +357,7 @@ export function buildMessage(input: MessageInput): string {
 
   // Boundaries come from the Message-ID: deterministic, and "=_" cannot occur in base64 or
   // quoted-printable content (QP writes "=" as "=3D"), so they never collide with a body.
-  const tag = sha256Hex(encodeUtf8(messageId)).slice(0, 24);
+  const tag = sha256Hex(utf8Encode(messageId)).slice(0, 24);
   const altBoundary = `=_postroom_alt_${tag}`;
   const mixedBoundary = `=_postroom_mixed_${tag}`;
 

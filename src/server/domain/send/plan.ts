@@ -21,7 +21,7 @@ import {
   parseMailbox,
   type Mailbox,
 } from './addresses';
-import { utf8Length, type ByteSource } from './encoding';
+import { utf8Length, type ByteSource } from '../encoding';
 import { translateSend, type SendMessageKey } from './messages';
 import { estimateMessageSize, type MessageInput } from './mime';
 import { parseAttachmentRefs, parsePeriod, type AttachmentRef, type SendRow, type SendStatus } from './send-list';

@@ -10,7 +10,7 @@
 
 import { PostroomError } from '../errors';
 import type { Locale } from '../i18n';
-import { utf8Length } from './encoding';
+import { utf8Length } from '../encoding';
 import { formatClockUtc, formatDuration, translateSend, type SendMessageKey } from './messages';
 
 export const SEND_JOB_STATES = ['planned', 'running', 'paused-quota', 'paused', 'done', 'cancelled'] as const;
