@@ -16,13 +16,12 @@ import { latencyOf } from '../latency';
 import type { ServiceContext } from '../runtime/execution';
 import type { Route, RouteRequest, RouteResponse, Routes } from '../services/url-fetch';
 import type { DriveItem, DriveStore } from './drive-store';
+import { checkBearer, jsonResponse } from '../services/google-api';
 
 /** The URL prefix this route is mounted on (createUrlFetchApp matches routes by prefix). */
 export const DRIVE_UPLOAD_PREFIX = 'https://www.googleapis.com/upload/drive/';
 const FILES_PATH = '/upload/drive/v3/files';
 
-const JSON_HEADERS = { 'Content-Type': 'application/json; charset=UTF-8' };
-const AUTH_HELP = 'Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.';
 
 /** A Drive API error with Google's JSON body ({error: {code, message, errors: [...]}}). */
 export class DriveApiError extends Error {
@@ -36,7 +35,7 @@ export class DriveApiError extends Error {
   }
 
   toResponse(): RouteResponse {
-    return json(this.code, {
+    return jsonResponse(this.code, {
       error: {
         code: this.code,
         message: this.message,
@@ -46,33 +45,7 @@ export class DriveApiError extends Error {
   }
 }
 
-function json(status: number, body: unknown, headers: Record<string, string> = {}): RouteResponse {
-  return { status, headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify(body, null, 2) };
-}
 
-function unauthenticated(missing: boolean): RouteResponse {
-  const message = missing ? `Request is missing required authentication credential. ${AUTH_HELP}` : `Request had invalid authentication credentials. ${AUTH_HELP}`;
-  return json(
-    401,
-    {
-      error: {
-        code: 401,
-        message,
-        errors: [
-          {
-            message: missing ? 'Login Required.' : 'Invalid Credentials',
-            domain: 'global',
-            reason: missing ? 'required' : 'authError',
-            location: 'Authorization',
-            locationType: 'header',
-          },
-        ],
-        status: 'UNAUTHENTICATED',
-      },
-    },
-    { 'WWW-Authenticate': 'Bearer realm="https://accounts.google.com/"' },
-  );
-}
 
 function header(headers: Record<string, string>, name: string): string | undefined {
   const lower = name.toLowerCase();
@@ -296,16 +269,14 @@ export function createDriveRestRoute(deps: DriveRestDeps): Route {
     const fields = parseFields(params.get('fields'));
     const item = store.createFile(metadata.name, bytes, mimeType || 'application/octet-stream', parent.id);
     if (metadata.description !== null) item.description = metadata.description;
-    return json(200, selectFields(fileResource(item), fields));
+    return jsonResponse(200, selectFields(fileResource(item), fields));
   }
 
   const handle = (request: RouteRequest): RouteResponse => {
-    const authorization = header(request.headers, 'Authorization');
-    if (!authorization) return unauthenticated(true);
-    const token = /^Bearer\s+(.+)$/i.exec(authorization.trim())?.[1];
-    if (token !== deps.oauthToken) return unauthenticated(false);
+    const denied = checkBearer(request.headers, deps.oauthToken);
+    if (denied) return denied;
     if (!isFilesCreate(request)) {
-      return json(404, { error: { code: 404, message: 'Not Found', errors: [{ message: 'Not Found', domain: 'global', reason: 'notFound' }] } });
+      return jsonResponse(404, { error: { code: 404, message: 'Not Found', errors: [{ message: 'Not Found', domain: 'global', reason: 'notFound' }] } });
     }
     try {
       return createFile(request, new URL(request.url).searchParams);

@@ -13,6 +13,7 @@ import { latencyOf } from '../latency';
 import { GMAIL_UNITS, GmailApiError, invalidArgument, type GmailApiCore, type GmailMethod } from './api-core';
 import { fromBase64Url } from './mime';
 import type { Route, RouteRequest, RouteResponse } from '../services/url-fetch';
+import { checkBearer, jsonResponse } from '../services/google-api';
 
 /** URL prefixes served by the Gmail REST route (the www host also carries other APIs). */
 export const GMAIL_REST_PREFIXES = [
@@ -21,7 +22,6 @@ export const GMAIL_REST_PREFIXES = [
   'https://www.googleapis.com/upload/gmail/',
 ];
 
-const JSON_HEADERS = { 'Content-Type': 'application/json; charset=UTF-8' };
 
 /** The Advanced-service method whose latency a REST method shares (emulator/latency.ts). */
 const LATENCY_KEYS: Record<GmailMethod, string> = {
@@ -42,41 +42,12 @@ const LATENCY_KEYS: Record<GmailMethod, string> = {
   getProfile: 'Gmail.Users.getProfile',
 };
 
-function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): RouteResponse {
-  return { status, headers: { ...JSON_HEADERS, ...headers }, body: body === undefined ? '' : JSON.stringify(body, null, 2) };
-}
 
 export function errorResponse(error: GmailApiError): RouteResponse {
   return jsonResponse(error.code, error.toJson(), error.headers);
 }
 
-const AUTH_HELP = 'Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.';
 
-function unauthenticated(missing: boolean): RouteResponse {
-  const message = missing
-    ? `Request is missing required authentication credential. ${AUTH_HELP}`
-    : `Request had invalid authentication credentials. ${AUTH_HELP}`;
-  return jsonResponse(
-    401,
-    {
-      error: {
-        code: 401,
-        message,
-        errors: [
-          {
-            message: missing ? 'Login Required.' : 'Invalid Credentials',
-            domain: 'global',
-            reason: missing ? 'required' : 'authError',
-            location: 'Authorization',
-            locationType: 'header',
-          },
-        ],
-        status: 'UNAUTHENTICATED',
-      },
-    },
-    { 'WWW-Authenticate': 'Bearer realm="https://accounts.google.com/"' },
-  );
-}
 
 function parseJsonBody(request: RouteRequest): Record<string, unknown> {
   const text = Buffer.from(request.payload).toString('utf8').trim();
@@ -269,10 +240,8 @@ export function createGmailRestRoute(deps: GmailRestDeps): Route {
 
   const handle = (request: RouteRequest): RouteResponse => {
     const url = new URL(request.url);
-    const authorization = header(request, 'Authorization');
-    if (!authorization) return unauthenticated(true);
-    const token = /^Bearer\s+(.+)$/i.exec(authorization.trim())?.[1];
-    if (token !== deps.oauthToken) return unauthenticated(false);
+    const denied = checkBearer(request.headers, deps.oauthToken);
+    if (denied) return denied;
     const routed = route(request, url);
     if (!routed) {
       return jsonResponse(404, {
