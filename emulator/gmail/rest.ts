@@ -71,12 +71,6 @@ function rawFromJson(value: unknown): Uint8Array | null {
   }
 }
 
-function header(request: RouteRequest, name: string): string | undefined {
-  const lower = name.toLowerCase();
-  const entry = Object.entries(request.headers).find(([key]) => key.toLowerCase() === lower);
-  return entry?.[1];
-}
-
 function numberParam(params: URLSearchParams, name: string): number | undefined {
   const value = params.get(name);
   return value === null ? undefined : Number(value);
