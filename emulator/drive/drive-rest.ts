@@ -1,14 +1,20 @@
-// The Drive API v3 upload endpoint as a UrlFetchApp route over the workspace's DriveStore: files.create
-// with `POST https://www.googleapis.com/upload/drive/v3/files?uploadType=multipart`, a `multipart/related`
-// body of exactly two parts (JSON metadata {name, parents, mimeType, description}, then the media bytes,
-// raw or Content-Transfer-Encoding base64). It answers the File resource ({kind, id, name, mimeType} by
-// default, or the `fields` asked for) and Google's JSON error bodies: 401 without or with a wrong bearer
-// token, 404 "File not found: <id>." for a missing parent, 400 for a body that is not a well-formed
-// multipart upload. Each request that reaches Drive is counted as "Drive.REST.files.create" and costs
-// the latency of DriveApp.Folder.createFile (the same upload; fetchAll runs several in parallel).
+// The Drive API v3 as UrlFetchApp routes over the workspace's DriveStore:
+// - files.create, `POST https://www.googleapis.com/upload/drive/v3/files?uploadType=multipart`: a
+//   `multipart/related` body of exactly two parts (JSON metadata {name, parents, mimeType, description},
+//   then the media bytes, raw or Content-Transfer-Encoding base64). It answers the File resource ({kind,
+//   id, name, mimeType} by default, or the `fields` asked for). Counted as "Drive.REST.files.create", it
+//   costs the latency of DriveApp.Folder.createFile (the same upload).
+// - files.get, `GET https://www.googleapis.com/drive/v3/files/<id>`: the File resource (default fields or
+//   `fields`), or with `alt=media` the file's bytes with its Content-Type. Counted as
+//   "Drive.REST.files.get", it costs the latency of DriveApp.File.getBlob (the same download).
+// Both answer Google's JSON error bodies: 401 without or with a wrong bearer token, 404 "File not
+// found: <id>." for a missing file or parent, 400 for a body that is not a well-formed multipart upload,
+// 403 fileNotDownloadable for the media of a folder. fetchAll runs several requests in parallel.
 // Transient faults and the requests a kill still delivers are applied by url-fetch.ts, per request.
 // https://developers.google.com/workspace/drive/api/guides/manage-uploads#multipart
 // https://developers.google.com/workspace/drive/api/reference/rest/v3/files/create
+// https://developers.google.com/workspace/drive/api/reference/rest/v3/files/get
+// https://developers.google.com/workspace/drive/api/guides/manage-downloads
 // https://developers.google.com/workspace/drive/api/guides/handle-errors
 
 import { createHash } from 'node:crypto';
@@ -20,7 +26,10 @@ import { checkBearer, jsonResponse } from '../services/google-api';
 
 /** The URL prefix this route is mounted on (createUrlFetchApp matches routes by prefix). */
 export const DRIVE_UPLOAD_PREFIX = 'https://www.googleapis.com/upload/drive/';
+/** The URL prefix of the metadata and download endpoint (files.get). */
+export const DRIVE_API_PREFIX = 'https://www.googleapis.com/drive/';
 const FILES_PATH = '/upload/drive/v3/files';
+const FILE_GET_PATH = /^\/drive\/v3\/files\/([^/]+)$/;
 
 
 /** A Drive API error with Google's JSON body ({error: {code, message, errors: [...]}}). */
@@ -46,6 +55,11 @@ export class DriveApiError extends Error {
 }
 
 
+
+/** Google's 404 for a path (or method) the API does not have. */
+function pathNotFound(): RouteResponse {
+  return jsonResponse(404, { error: { code: 404, message: 'Not Found', errors: [{ message: 'Not Found', domain: 'global', reason: 'notFound' }] } });
+}
 
 function header(headers: Record<string, string>, name: string): string | undefined {
   const lower = name.toLowerCase();
@@ -275,9 +289,7 @@ export function createDriveRestRoute(deps: DriveRestDeps): Route {
   const handle = (request: RouteRequest): RouteResponse => {
     const denied = checkBearer(request.headers, deps.oauthToken);
     if (denied) return denied;
-    if (!isFilesCreate(request)) {
-      return jsonResponse(404, { error: { code: 404, message: 'Not Found', errors: [{ message: 'Not Found', domain: 'global', reason: 'notFound' }] } });
-    }
+    if (!isFilesCreate(request)) return pathNotFound();
     try {
       return createFile(request, new URL(request.url).searchParams);
     } catch (error) {
@@ -294,7 +306,58 @@ export function createDriveRestRoute(deps: DriveRestDeps): Route {
   return { handle, latencyMs };
 }
 
-/** The route mounted on its prefix, ready to spread into createUrlFetchApp's routes. */
+/** The id of a files.get request (`GET /drive/v3/files/<id>`), or null for any other request. */
+function fileGetId(request: RouteRequest): string | null {
+  if (request.method !== 'GET') return null;
+  const match = FILE_GET_PATH.exec(new URL(request.url).pathname);
+  return match ? decodeURIComponent(match[1]) : null;
+}
+
+/**
+ * The UrlFetchApp route of the metadata / download endpoint: files.get by id, the File resource or,
+ * with `alt=media`, the bytes. A trashed file is still found by id (as in Drive); a folder's media is
+ * 403 fileNotDownloadable. Any other path or method under /drive/ is 404.
+ */
+export function createDriveApiRoute(deps: DriveRestDeps): Route {
+  const { store, ctx } = deps;
+
+  function getFile(id: string, params: URLSearchParams): RouteResponse {
+    const item = store.get(id);
+    if (!item) throw new DriveApiError(404, `File not found: ${id}.`, 'notFound', { location: 'fileId', locationType: 'parameter' });
+    const alt = params.get('alt') ?? 'json';
+    if (alt === 'media') {
+      if (item.kind !== 'file') {
+        throw new DriveApiError(403, 'Only files with binary content can be downloaded. Use Export with Docs Editors files.', 'fileNotDownloadable', { location: 'alt', locationType: 'parameter' });
+      }
+      return { status: 200, headers: { 'Content-Type': item.mimeType, 'Content-Length': String(item.bytes.length) }, body: new Uint8Array(item.bytes) };
+    }
+    if (alt !== 'json') throw new DriveApiError(400, `Invalid value for alt: ${alt}`, 'invalidParameter', { location: 'alt', locationType: 'parameter' });
+    const resource = item.kind === 'file' ? fileResource(item) : { ...fileResource(item), size: undefined, md5Checksum: undefined, sha256Checksum: undefined, webContentLink: undefined };
+    return jsonResponse(200, selectFields(resource, parseFields(params.get('fields'))));
+  }
+
+  const handle = (request: RouteRequest): RouteResponse => {
+    const denied = checkBearer(request.headers, deps.oauthToken);
+    if (denied) return denied;
+    const id = fileGetId(request);
+    if (id === null) return pathNotFound();
+    try {
+      return getFile(id, new URL(request.url).searchParams);
+    } catch (error) {
+      if (error instanceof DriveApiError) return error.toResponse();
+      throw error;
+    } finally {
+      ctx.accounting.count(ctx.execution, 'Drive.REST.files.get', 0, 0);
+    }
+  };
+
+  /** A download costs what DriveApp's getBlob costs (emulator/latency.ts); fetchAll pays its slowest. */
+  const latencyMs = (request: RouteRequest): number => latencyOf(fileGetId(request) !== null ? 'DriveApp.File.getBlob' : 'UrlFetchApp.fetch');
+
+  return { handle, latencyMs };
+}
+
+/** The routes mounted on their prefixes, ready to spread into createUrlFetchApp's routes. */
 export function createDriveRestRoutes(deps: DriveRestDeps): Routes {
-  return { [DRIVE_UPLOAD_PREFIX]: createDriveRestRoute(deps) };
+  return { [DRIVE_UPLOAD_PREFIX]: createDriveRestRoute(deps), [DRIVE_API_PREFIX]: createDriveApiRoute(deps) };
 }

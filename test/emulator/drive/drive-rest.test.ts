@@ -1,8 +1,11 @@
-// The emulated Drive API v3 upload endpoint (emulator/drive/drive-rest.ts) through the emulated
-// UrlFetchApp: a multipart/related files.create stores the exact bytes in the DriveStore under its
-// parent, answers the File resource (default fields or `fields`), refuses what Drive refuses with
-// Google's JSON error bodies (401, 404 for a missing parent, 400 for a malformed body), is counted as
-// Drive.REST.files.create, costs one upload's latency, and runs in parallel under fetchAll.
+// The emulated Drive API v3 (emulator/drive/drive-rest.ts) through the emulated UrlFetchApp: a
+// multipart/related files.create stores the exact bytes in the DriveStore under its parent, answers the
+// File resource (default fields or `fields`), refuses what Drive refuses with Google's JSON error bodies
+// (401, 404 for a missing parent, 400 for a malformed body), is counted as Drive.REST.files.create,
+// costs one upload's latency, and runs in parallel under fetchAll. files.get answers a file's metadata,
+// or its exact bytes with alt=media (404 for a missing id, 401 without the token), counted as
+// Drive.REST.files.get at one download's latency, in parallel under fetchAll.
+// https://developers.google.com/workspace/drive/api/reference/rest/v3/files/get
 // https://developers.google.com/workspace/drive/api/guides/manage-uploads#multipart
 // https://developers.google.com/workspace/drive/api/guides/handle-errors
 
@@ -206,6 +209,80 @@ describe('faults and kills are the UrlFetchApp layer\'s, per request', () => {
     expect(created).toBeGreaterThan(0);
     expect(created).toBeLessThan(12);
     expect(ctx.execution?.terminated).toBeTruthy();
+  });
+});
+
+describe('files.get (drive/api/reference/rest/v3/files/get, guides/manage-downloads)', () => {
+  const FILES = 'https://www.googleapis.com/drive/v3/files/';
+  const get = (id: string, query = '?alt=media', headers: Record<string, string> = auth): GoogleAppsScript.URL_Fetch.URLFetchRequest => ({
+    url: `${FILES}${encodeURIComponent(id)}${query}`,
+    method: 'get',
+    headers,
+    muteHttpExceptions: true,
+  });
+
+  test('alt=media answers the exact bytes with the file\'s Content-Type, signed in getContent as Apps Script gives them', () => {
+    const { UrlFetchApp, store, folder, accounting } = makeDrive();
+    const file = store.createFile('Facture é.pdf', BINARY, 'application/pdf', folder.id);
+    const response = UrlFetchApp.fetch(get(file.id).url, get(file.id));
+    expect(response.getResponseCode()).toBe(200);
+    expect(response.getHeaders()).toMatchObject({ 'Content-Type': 'application/pdf' });
+    const content = response.getContent();
+    expect(content).toEqual(signed(BINARY));
+    expect(sha(Uint8Array.from(content, (b) => b & 0xff))).toBe(sha(BINARY));
+    expect(accounting.total.calls['Drive.REST.files.get']).toBe(1);
+  });
+
+  test('without alt=media: the File resource, default fields or `fields`; a trashed file is still found by id', () => {
+    const { UrlFetchApp, store, folder } = makeDrive();
+    const file = store.createFile('a.pdf', BINARY, 'application/pdf', folder.id);
+    const plain = UrlFetchApp.fetch(`${FILES}${file.id}`, get(file.id, ''));
+    expect(JSON.parse(plain.getContentText())).toEqual({ kind: 'drive#file', id: file.id, name: 'a.pdf', mimeType: 'application/pdf' });
+    file.trashed = true;
+    const chosen = UrlFetchApp.fetch(`${FILES}${file.id}?fields=id,size,trashed`, get(file.id, '?fields=id,size,trashed'));
+    expect(JSON.parse(chosen.getContentText())).toEqual({ id: file.id, size: String(BINARY.length), trashed: true });
+  });
+
+  test('404 "File not found: <id>." for an unknown id; 403 fileNotDownloadable for a folder\'s media; 401 without the token', () => {
+    const { UrlFetchApp, folder, accounting } = makeDrive();
+    const missing = UrlFetchApp.fetch(`${FILES}nope?alt=media`, get('nope'));
+    expect(missing.getResponseCode()).toBe(404);
+    expect(JSON.parse(missing.getContentText()).error).toMatchObject({ code: 404, message: 'File not found: nope.', errors: [{ reason: 'notFound', location: 'fileId' }] });
+    const ofFolder = UrlFetchApp.fetch(`${FILES}${folder.id}?alt=media`, get(folder.id));
+    expect(ofFolder.getResponseCode()).toBe(403);
+    expect(JSON.parse(ofFolder.getContentText()).error.errors[0].reason).toBe('fileNotDownloadable');
+    const anonymous = UrlFetchApp.fetch(`${FILES}${folder.id}?alt=media`, get(folder.id, '?alt=media', {}));
+    expect(anonymous.getResponseCode()).toBe(401);
+    const wrongPath = UrlFetchApp.fetch(`${FILES}${folder.id}/children`, get(`${folder.id}/children`, ''));
+    expect(wrongPath.getResponseCode()).toBe(404);
+    expect(accounting.total.calls['Drive.REST.files.get']).toBe(2);
+  });
+
+  test('without muteHttpExceptions a 404 throws Apps Script\'s "Request failed" error', () => {
+    const { UrlFetchApp } = makeDrive();
+    expect(() => UrlFetchApp.fetch(`${FILES}nope?alt=media`, { headers: auth })).toThrow(/^Request failed for https:\/\/www\.googleapis\.com\/drive\/v3\/files\/nope returned code 404/);
+  });
+
+  test('costs one download (DriveApp.File.getBlob\'s latency); fetchAll of 20 downloads costs the slowest, not the sum', () => {
+    const { UrlFetchApp, store, folder, clock, accounting } = makeDrive();
+    const files = Array.from({ length: 20 }, (_, n) => store.createFile(`F-${n}.pdf`, Uint8Array.of(n, 255 - n), 'application/pdf', folder.id));
+    let start = clock.now();
+    UrlFetchApp.fetch(get(files[0].id).url, get(files[0].id));
+    expect(clock.now() - start).toBe(latencyOf('DriveApp.File.getBlob'));
+    start = clock.now();
+    const responses = UrlFetchApp.fetchAll(files.map((f) => get(f.id)));
+    expect(clock.now() - start).toBe(latencyOf('DriveApp.File.getBlob'));
+    expect(responses.map((r) => Array.from(r.getContent(), (b) => b & 0xff))).toEqual(files.map((_, n) => [n, 255 - n]));
+    expect(accounting.total.calls['Drive.REST.files.get']).toBe(21);
+    expect(accounting.total.calls['UrlFetchApp.fetchAll']).toBe(1);
+  });
+
+  test('an HTTP fault answers one download without touching the others', () => {
+    // Same draws as the upload fault test: seed 7 at rate 0.3 faults the 1st (429) and 7th (503) request.
+    const { UrlFetchApp, store, folder } = makeDrive({ seed: 7, rate: 0.3 });
+    const files = Array.from({ length: 8 }, (_, n) => store.createFile(`F-${n}.pdf`, Uint8Array.of(n), 'application/pdf', folder.id));
+    const responses = UrlFetchApp.fetchAll(files.map((f) => get(f.id)));
+    expect(responses.map((r) => r.getResponseCode())).toEqual([429, 200, 200, 200, 200, 200, 503, 200]);
   });
 });
 
