@@ -24,7 +24,7 @@ import { sendSheet } from '../adapters/send-sheet';
 import { sheetJobRunLog, userSendStateStore } from '../adapters/send-store';
 import { openLedgerSpreadsheet, sheetsLedgerStore } from '../adapters/sheets';
 import { scriptScheduler } from '../adapters/triggers';
-import type { MailTransport, SendDeps, SendSheet } from './send-ports';
+import type { JobRunLog, MailTransport, SendDeps, SendSheet } from './send-ports';
 import {
   SEND_CONTINUATION_HANDLER,
   cancelSendJob,
@@ -46,10 +46,15 @@ function readSettings(): SendSettings {
   return parseSendSettings(stored);
 }
 
-/** The spreadsheet is opened on first use only (getSendProgress never needs it). */
-function lazySheet(): SendSheet {
+/** The ledger spreadsheet, opened on first use only (getSendProgress never needs it), once per execution. */
+function lazySpreadsheet(): () => GoogleAppsScript.Spreadsheet.Spreadsheet {
+  let spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet | null = null;
+  return () => (spreadsheet ??= openLedgerSpreadsheet());
+}
+
+function lazySheet(open: () => GoogleAppsScript.Spreadsheet.Spreadsheet): SendSheet {
   let inner: SendSheet | null = null;
-  const get = () => (inner ??= sendSheet(openLedgerSpreadsheet()));
+  const get = () => (inner ??= sendSheet(open()));
   return {
     read: () => get().read(),
     write: (updates) => get().write(updates),
@@ -78,12 +83,14 @@ function makeDeps(options: { budgetMs?: number } = {}): SendDeps {
   let sender: { address: string } | null = null;
   let user: string | null = null;
   const getSettings = () => (settings ??= readSettings());
+  const spreadsheet = lazySpreadsheet();
+  let jobRuns: JobRunLog | null = null;
   return {
-    sheet: lazySheet(),
+    sheet: lazySheet(spreadsheet),
     attachments: driveAttachmentSource(),
     transport: lazyTransport(getSettings),
     state: userSendStateStore(),
-    jobRuns: sheetJobRunLog(sheetsLedgerStore()),
+    jobRuns: { record: (run) => (jobRuns ??= sheetJobRunLog(sheetsLedgerStore(spreadsheet()))).record(run) },
     scheduler: scriptScheduler(),
     lock: userLock(),
     clock: { now: () => Date.now(), sleep: (ms) => Utilities.sleep(Math.max(0, Math.round(ms))) },

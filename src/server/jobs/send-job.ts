@@ -37,7 +37,7 @@ import { describeRowProblems, checkSendRow, planSend, toMessageInput, type Attac
 import { buildMessage, domainOf, makeMessageId } from '../domain/send/mime';
 import { base64UrlEncode, utf8Encode } from '../domain/encoding';
 import { SendPacer } from '../domain/send/pacing';
-import { classifyOutcome, decideRetry } from '../domain/send/retry';
+import { classifyOutcome, decideRetry, retryDelay } from '../domain/send/retry';
 import { dailyCapStatus } from '../domain/send/daily-cap';
 import {
   cancelProgress,
@@ -60,7 +60,7 @@ import type { SendSettings } from '../domain/send/settings';
 import { PostroomError, errorMessage } from '../domain/errors';
 import type { Locale } from '../domain/i18n';
 import type { CellValue, LockHandle } from '../ports';
-import type { SendDeps, SendControl } from './send-ports';
+import type { LoadOutcome, SendDeps, SendControl } from './send-ports';
 import { createJobState, isCounted, makeRunId, makeSendId, markCounted, sendIndexOf, type SendJobState } from './send-state';
 
 /** One chunk's time budget: 4.5 of the 6 minutes of an execution. */
@@ -85,6 +85,10 @@ export const SEND_CONTINUATION_HANDLER = 'runSendContinuation';
 const SAFETY_CONTINUATION_MS = 7 * 60_000;
 /** Pause when Gmail reports its daily sending limit without saying until when. */
 const DAILY_LIMIT_FALLBACK_MS = 60 * 60_000;
+/** A group of rows marked `sending` together covers at most this much time of sending. */
+export const GROUP_WINDOW_MS = 60_000;
+/** And at most this many rows (a minute at the Gmail ceiling: 15,000 units / 100 per send). */
+export const MAX_GROUP_ROWS = 150;
 const LOCK_WAIT_MS = 500;
 const SENT_PAGE_SIZE = 100;
 
@@ -147,6 +151,7 @@ const CHANGE_COLUMNS: Record<keyof RowChange, string> = {
 class SendTableModel {
   readonly rows: SendRow[];
   private readonly dirty = new Map<number, Record<string, CellValue>>();
+  private unflushed = false;
 
   constructor(private readonly deps: SendDeps) {
     const values = deps.sheet.read();
@@ -176,14 +181,21 @@ class SendTableModel {
     return this.dirty.size;
   }
 
-  /** One batched write of every change so far; `flush` makes it durable before what follows. */
+  /**
+   * One batched write of every change so far; `flush` makes it durable before what follows (skipped
+   * when nothing was written since the last flush).
+   */
   commit(flush: boolean): void {
     if (this.dirty.size) {
       const updates = [...this.dirty.entries()].sort((a, b) => a[0] - b[0]).map(([rowNumber, values]) => ({ rowNumber, values }));
       this.dirty.clear();
       this.deps.sheet.write(updates);
+      this.unflushed = true;
     }
-    if (flush) this.deps.sheet.flush();
+    if (flush && this.unflushed) {
+      this.deps.sheet.flush();
+      this.unflushed = false;
+    }
   }
 }
 
@@ -260,7 +272,13 @@ function markFailed(s: Session, row: SendRow, error: string): void {
 
 function countResult(s: Session, row: SendRow): void {
   const n = sendIndexOf(row.sendId, s.job.runId);
-  if (n === null || isCounted(s.job, n)) return;
+  if (n === null) return;
+  if (isCounted(s.job, n)) {
+    // Its event is in the progress already, but the sheet had lost its result (the progress is saved
+    // after each burst, the sheet with each group): reconcile counted from the sheet, so count it again.
+    s.progress = row.status === 'sent' ? { ...s.progress, sent: s.progress.sent + 1 } : { ...s.progress, failed: s.progress.failed + 1 };
+    return;
+  }
   const now = s.deps.clock.now();
   s.progress =
     row.status === 'sent'
@@ -507,35 +525,96 @@ function verifyInDoubt(s: Session, rows: SendRow[], conclusive: boolean): boolea
 interface Prepared {
   row: SendRow;
   raw: string;
-  messageId: string;
 }
 
-function prepareRow(s: Session, row: SendRow): Prepared | null {
-  const settings = s.settings;
-  const checked = checkSendRow(row, {
-    settings,
-    resolveAttachments: (r, refs) => s.deps.attachments.resolve(r, refs, settings.attachmentsFolder),
+/**
+ * Rows marked `sending` in one write, sent in bursts until `sendBy`. `pending`: not attempted yet, in
+ * order; `prepared`: the next burst's messages, built (its rows are the first of `pending`).
+ */
+interface SendGroup {
+  pending: Array<{ row: SendRow; before: RowChange }>;
+  prepared: Prepared[];
+  /** No request of the group starts after this instant (written as the rows' attempt_at). */
+  sendBy: number;
+}
+
+/** The Message-ID of a row's message: the same for every attempt, known before the message is built. */
+function messageIdOf(s: Session, row: SendRow): string {
+  return makeMessageId([s.job.runId, row.sendId], domainOf(s.deps.sender.address));
+}
+
+/**
+ * Marks the rows `sending` (in memory; the caller writes and flushes): attempts + 1, the Message-ID,
+ * and attempt_at = `sendBy`, the latest instant any of their requests may start, so that a row left
+ * `sending` by a killed execution is checked only once its request, sent at any time up to sendBy,
+ * cannot be in flight any more (attempt_at + IN_DOUBT_SETTLE_MS).
+ */
+function markGroup(s: Session, rows: readonly SendRow[], sendBy: number): SendGroup {
+  const attemptAt = formatSheetTime(sendBy);
+  const pending = rows.map((row) => {
+    const before: RowChange = { status: 'queued', attempts: row.attempts, attemptAt: row.attemptAt, rfc822MessageId: row.rfc822MessageId, error: row.error, nextAttemptAt: row.nextAttemptAt };
+    s.table.set(row, { status: 'sending', attempts: row.attempts + 1, attemptAt, rfc822MessageId: messageIdOf(s, row), error: '', nextAttemptAt: '' });
+    return { row, before };
   });
-  if ('problems' in checked) {
-    markFailed(s, row, describeRowProblems(checked.problems, s.locale));
-    return null;
+  return { pending, prepared: [], sendBy };
+}
+
+/** An attempt that failed before its request left (an attachment could not be read): retried or failed. */
+function failAttempt(s: Session, row: SendRow, error: string, retry: boolean, now: number): void {
+  if (!retry || row.attempts > s.settings.maxRetries) {
+    markFailed(s, row, retry ? `${error} — gave up after ${row.attempts} attempt(s)` : error);
+    return;
   }
-  const sender = s.deps.sender.address;
-  const messageId = makeMessageId([s.job.runId, row.sendId], domainOf(sender));
-  let raw: string;
-  try {
-    const input = toMessageInput(checked.planned, { name: settings.senderName, address: sender }, messageId, s.deps.clock.now(), (a) => s.deps.attachments.load(a.id).bytes, {
-      'X-Postroom-Send-Id': row.sendId,
+  const delayMs = retryDelay(row.attempts - 1, s.settings, { random: s.deps.random });
+  s.table.set(row, { status: 'queued', error, nextAttemptAt: formatSheetTime(now + delayMs) });
+  s.progress = recordRetry(s.progress, { key: row.key, error, delayMs }, now);
+}
+
+/**
+ * Builds the messages of a burst: each row checked again (addresses, placeholders, attachments found),
+ * the attachments' bytes read in parallel (one loadAll for the burst; a file shared by rows is read
+ * once), the MIME built. A row that cannot be built fails (or, for a read that may work later, goes back
+ * to the queue with a delay); it is not sent.
+ */
+function prepareBurst(s: Session, rows: readonly SendRow[]): Prepared[] {
+  const settings = s.settings;
+  const checked: Array<{ row: SendRow; planned: PlannedSend }> = [];
+  for (const row of rows) {
+    const result = checkSendRow(row, {
+      settings,
+      resolveAttachments: (r, refs) => s.deps.attachments.resolve(r, refs, settings.attachmentsFolder),
     });
-    raw = base64UrlEncode(utf8Encode(buildMessage(input)), { pad: true });
-  } catch (error) {
-    if (error instanceof PostroomError && error.code === 'INVALID_INPUT') {
-      markFailed(s, row, error.message);
-      return null;
-    }
-    throw error;
+    if ('problems' in result) markFailed(s, row, describeRowProblems(result.problems, s.locale));
+    else checked.push({ row, planned: result.planned });
   }
-  return { row, raw, messageId };
+  const ids = [...new Set(checked.flatMap((c) => c.planned.attachments.map((a) => a.id)))];
+  const loaded = new Map<string, LoadOutcome>();
+  if (ids.length) s.deps.attachments.loadAll(ids).forEach((outcome, i) => loaded.set(ids[i], outcome));
+  const now = s.deps.clock.now();
+  const sender = s.deps.sender.address;
+  const prepared: Prepared[] = [];
+  for (const { row, planned } of checked) {
+    const failed = planned.attachments.map((a) => loaded.get(a.id)).find((outcome) => !outcome || !outcome.ok);
+    if (failed !== undefined) {
+      if (failed && !failed.ok) failAttempt(s, row, failed.error, failed.retry, now);
+      else throw new PostroomError('INTERNAL', `No read outcome for an attachment of row ${row.rowNumber}`);
+      continue;
+    }
+    const bytesOf = (a: { id: string }) => (loaded.get(a.id) as Extract<LoadOutcome, { ok: true }>).file.bytes;
+    try {
+      const input = toMessageInput(planned, { name: settings.senderName, address: sender }, messageIdOf(s, row), now, bytesOf, {
+        'X-Postroom-Send-Id': row.sendId,
+      });
+      prepared.push({ row, raw: base64UrlEncode(utf8Encode(buildMessage(input)), { pad: true }) });
+    } catch (error) {
+      if (error instanceof PostroomError && error.code === 'INVALID_INPUT') {
+        markFailed(s, row, error.message);
+        continue;
+      }
+      throw error;
+    }
+  }
+  return prepared;
 }
 
 interface ChunkOutcome {
@@ -595,33 +674,72 @@ function inDoubtWait(rows: SendRow[], now: number): number {
 
 /** The work loop of one execution. Assumes the lock is held. */
 function runLoop(s: Session): ChunkOutcome {
+  const group: GroupHolder = { current: null };
+  const outcome = workLoop(s, group);
+  // Rows of a group that were never attempted go back to the queue (in memory: the chunk's final write).
+  abandonGroup(s, group);
+  return outcome;
+}
+
+interface GroupHolder {
+  current: SendGroup | null;
+}
+
+/** Puts the rows of the group that were never attempted back as they were before the group's mark. */
+function abandonGroup(s: Session, holder: GroupHolder): void {
+  const group = holder.current;
+  holder.current = null;
+  if (!group) return;
+  for (const { row, before } of group.pending) s.table.set(row, before);
+}
+
+/**
+ * Finds the files of rows about to be sent (the adapter keeps what it found for the execution), until
+ * `until`: a wait for the pacer is spent on the Drive listing instead of the next burst.
+ */
+function warmUp(s: Session, rows: readonly SendRow[], until: number, warmed: Set<SendRow>): void {
+  for (const row of rows) {
+    if (s.deps.clock.now() >= until) return;
+    if (warmed.has(row)) continue;
+    warmed.add(row);
+    const refs = parseAttachmentRefs(row.attachments);
+    if (refs.length) s.deps.attachments.resolve(row, refs, s.settings.attachmentsFolder);
+  }
+}
+
+/** The size of the next group: what the pacer allows until `sendBy`, the daily cap, the rows due. */
+function groupSize(pacer: SendPacer, now: number, sendBy: number, capRemaining: number, due: number): number {
+  return Math.min(MAX_GROUP_ROWS, capRemaining, due, pacer.capacity(now, sendBy - now, MAX_GROUP_ROWS));
+}
+
+function workLoop(s: Session, holder: GroupHolder): ChunkOutcome {
   const { deps, settings } = s;
   const budget = deps.budgetMs ?? SEND_CHUNK_BUDGET_MS;
   const deadline = s.startedAt + budget;
   const reserve = batchReserve(budget);
   const pacer = SendPacer.fromSettings(settings, s.job.pacer, deps.clock.now());
-  let prepared: Prepared[] = [];
   /** Rows in doubt whose check could not finish in this chunk (a read failed): left for the next one. */
   const unverifiable = new Set<SendRow>();
   const persistPacer = () => {
     s.job = { ...s.job, pacer: pacer.toState() };
   };
-  const releasePrepared = () => {
-    prepared = [];
-  };
+  const pendingRows = () => new Set(holder.current?.pending.map((p) => p.row) ?? []);
+  const warmed = new Set<SendRow>();
 
   for (;;) {
     let now = deps.clock.now();
     const control = deps.state.readControl();
     if (control) {
+      abandonGroup(s, holder);
       applyControl(s, control);
-      releasePrepared();
       persistPacer();
       return { more: s.progress.state !== 'cancelled' && s.progress.state !== 'paused', waitMs: s.progress.state === 'running' ? IN_DOUBT_SETTLE_MS : 0 };
     }
     const runRows = s.table.ofRun(s.job.runId);
-    // 1. Rows in doubt whose request cannot be in flight any more are checked before anything else.
-    const inDoubt = runRows.filter((row) => row.status === 'sending' && !unverifiable.has(row));
+    const marked = pendingRows();
+    // 1. Rows in doubt whose request cannot be in flight any more are checked before anything else
+    //    (a row of the current group that was not attempted yet is not in doubt: this execution knows).
+    const inDoubt = runRows.filter((row) => row.status === 'sending' && !unverifiable.has(row) && !marked.has(row));
     const settled = inDoubt.filter((row) => (timeOf(row.attemptAt) ?? 0) + IN_DOUBT_SETTLE_MS <= now);
     if (settled.length) {
       const before = deps.transport.usage().units;
@@ -629,100 +747,118 @@ function runLoop(s: Session): ChunkOutcome {
       pacer.spendUnits(deps.transport.usage().units - before, deps.clock.now());
       continue;
     }
-    const preparedRows = new Set(prepared.map((p) => p.row));
-    const queued = runRows.filter((row) => row.status === 'queued' && !preparedRows.has(row));
-    const due = queued.filter((row) => (timeOf(row.nextAttemptAt) ?? 0) <= now);
-    if (!due.length && !prepared.length) {
-      if (!queued.length && !inDoubt.length && unverifiable.size) {
+    if (!holder.current) {
+      const queued = runRows.filter((row) => row.status === 'queued');
+      const due = queued.filter((row) => (timeOf(row.nextAttemptAt) ?? 0) <= now);
+      if (!due.length) {
+        if (!queued.length && !inDoubt.length && unverifiable.size) {
+          persistPacer();
+          return { more: true, waitMs: 60_000 };
+        }
+        if (!queued.length && !inDoubt.length) {
+          s.progress = finishProgress(s.progress, now);
+          persistPacer();
+          return { more: false, waitMs: 0 };
+        }
+        const nextRetry = queued.length ? Math.min(...queued.map((row) => timeOf(row.nextAttemptAt) ?? now)) - now : Infinity;
+        const wait = Math.max(1, Math.min(nextRetry, inDoubt.length ? inDoubtWait(inDoubt, now) : Infinity));
+        if (now + wait > deadline) {
+          persistPacer();
+          return { more: true, waitMs: wait };
+        }
+        // Results so far are written before a wait for retries or rows in doubt.
         persistPacer();
-        return { more: true, waitMs: 60_000 };
+        checkpoint(s);
+        deps.clock.sleep(wait);
+        continue;
       }
-      if (!queued.length && !inDoubt.length) {
-        s.progress = finishProgress(s.progress, now);
+      // 2. The daily cap, from the sent_at cells of the whole tab.
+      const cap = dailyCapStatus(
+        s.table.rows.filter((row) => row.status === 'sent').map((row) => row.sentAt),
+        now,
+        settings.dailyCap,
+      );
+      if (cap.remaining === 0 && cap.resumeAt !== null) {
+        s.progress = pauseForQuota(s.progress, { resumeAt: cap.resumeAt, sentToday: cap.sentInWindow, cap: settings.dailyCap }, now);
         persistPacer();
-        return { more: false, waitMs: 0 };
+        return { more: true, waitMs: cap.resumeAt - now };
       }
-      const nextRetry = queued.length ? Math.min(...queued.map((row) => timeOf(row.nextAttemptAt) ?? now)) - now : Infinity;
-      const wait = Math.max(1, Math.min(nextRetry, inDoubt.length ? inDoubtWait(inDoubt, now) : Infinity));
-      if (now + wait > deadline) {
+      if (now >= deadline - reserve) {
         persistPacer();
-        return { more: true, waitMs: wait };
+        return { more: true, waitMs: 0 };
       }
-      s.table.commit(true);
-      deps.clock.sleep(wait);
-      continue;
-    }
-    // 2. The daily cap, from the sent_at cells of the whole tab.
-    const cap = dailyCapStatus(
-      s.table.rows.filter((row) => row.status === 'sent').map((row) => row.sentAt),
-      now,
-      settings.dailyCap,
-    );
-    if (cap.remaining === 0 && cap.resumeAt !== null) {
-      releasePrepared();
-      s.progress = pauseForQuota(s.progress, { resumeAt: cap.resumeAt, sentToday: cap.sentInWindow, cap: settings.dailyCap }, now);
+      const slot = pacer.nextSlot(now);
+      if (slot.allowed === 0) {
+        if (now + slot.waitMs > deadline - reserve && slot.limitedBy !== 'blocked') {
+          // The wait would end past this chunk's useful time: end now, so the next execution spends the
+          // wait on its own start (reading the tab, finding files) instead of sleeping here.
+          persistPacer();
+          return { more: true, waitMs: 0 };
+        }
+        if (slot.limitedBy === 'blocked' && now + slot.waitMs > deadline) {
+          s.progress = pauseForRate(s.progress, now + slot.waitMs, now);
+          persistPacer();
+          return { more: true, waitMs: slot.waitMs };
+        }
+        const wakeAt = now + Math.min(slot.waitMs, Math.max(1, deadline - now));
+        // The wait is spent finding the next group's files on Drive (listing the folder), not after it.
+        warmUp(s, due.slice(0, MAX_GROUP_ROWS), wakeAt, warmed);
+        deps.clock.sleep(Math.max(1, wakeAt - deps.clock.now()));
+        continue;
+      }
+      // 3. Intent for a whole group: every row the pacer can send before `sendBy` is `sending` (durable,
+      //    one write, with the previous group's results) before any of its requests leaves.
+      const sendBy = Math.max(now, Math.min(now + GROUP_WINDOW_MS, deadline - reserve));
+      const size = groupSize(pacer, now, sendBy, cap.remaining, due.length);
+      holder.current = markGroup(s, due.slice(0, Math.max(1, size)), sendBy);
       persistPacer();
-      return { more: true, waitMs: cap.resumeAt - now };
+      checkpoint(s);
     }
-    if (now >= deadline - reserve) {
-      persistPacer();
-      return { more: true, waitMs: 0 };
-    }
-    // 3. Prepare the next batch (Drive reads and MIME) ahead of the pacer's slot.
-    if (!prepared.length) {
-      // No more than one pacer slot can take at once (a batch is also capped by the per-second rate).
-      const want = Math.min(settings.batchSize, settings.maxPerSecond, cap.remaining, due.length);
-      for (const row of due.slice(0, want)) {
-        const item = prepareRow(s, row);
-        if (item) prepared.push(item);
+    // 4. A burst of the current group: built ahead of the pacer's slot (Drive reads and MIME while the
+    //    per-second window frees), no more than one slot can take, then sent when the slot opens.
+    const group = holder.current;
+    if (!group.prepared.length) {
+      const rows = group.pending.slice(0, Math.min(settings.maxPerSecond, settings.batchSize));
+      group.prepared = prepareBurst(s, rows.map((p) => p.row));
+      // Rows that could not be built are final, or queued again with a delay: out of the group.
+      const built = new Set(group.prepared.map((item) => item.row));
+      const dropped = new Set(rows.filter((p) => !built.has(p.row)).map((p) => p.row));
+      group.pending = group.pending.filter((p) => !dropped.has(p.row));
+      if (!group.pending.length) {
+        holder.current = null;
+        continue;
       }
-      if (!prepared.length) continue;
       now = deps.clock.now();
     }
     const slot = pacer.nextSlot(now);
-    if (slot.allowed === 0) {
-      if (now + slot.waitMs > deadline - reserve && slot.limitedBy !== 'blocked') {
-        // The wait would end past this chunk's useful time: end now, so the next execution spends the
-        // wait on its own start (reading the tab, finding files) instead of sleeping here.
-        releasePrepared();
-        persistPacer();
-        return { more: true, waitMs: 0 };
+    if (slot.allowed === 0 || now > group.sendBy) {
+      if (now + slot.waitMs > group.sendBy) {
+        // The rest of the group cannot go out before its send-by time: it is queued again and the next
+        // group marks it afresh (a row is never sent after the time its mark announced).
+        abandonGroup(s, holder);
+        continue;
       }
-      if (slot.limitedBy === 'blocked' && now + slot.waitMs > deadline) {
-        releasePrepared();
-        s.progress = pauseForRate(s.progress, now + slot.waitMs, now);
-        persistPacer();
-        return { more: true, waitMs: slot.waitMs };
-      }
-      const wait = Math.min(slot.waitMs, Math.max(1, deadline - now));
-      if (wait >= 1000) s.table.commit(true);
-      deps.clock.sleep(wait);
-      if (deps.clock.now() >= deadline) {
-        releasePrepared();
-        persistPacer();
-        return { more: true, waitMs: 0 };
-      }
+      deps.clock.sleep(slot.waitMs);
       continue;
     }
-    const batch = prepared.slice(0, slot.allowed);
-    prepared = prepared.slice(batch.length);
-    // 4. Intent: the batch is `sending` (durable) before any request leaves.
-    const attemptAt = formatSheetTime(now);
-    for (const item of batch) {
-      s.table.set(item.row, { status: 'sending', attempts: item.row.attempts + 1, attemptAt, rfc822MessageId: item.messageId, error: '', nextAttemptAt: '' });
-    }
-    pacer.take(batch.length, now);
-    persistPacer();
-    checkpoint(s);
+    const burst = group.prepared.slice(0, slot.allowed);
+    group.prepared = group.prepared.slice(burst.length);
+    const inBurst = new Set(burst.map((item) => item.row));
+    group.pending = group.pending.filter((p) => !inBurst.has(p.row));
+    if (!group.pending.length) holder.current = null;
+    pacer.take(burst.length, now);
     // 5. One parallel call.
-    const outcomes = deps.transport.send(batch.map((item) => item.raw));
+    const burstAt = formatSheetTime(now);
+    const outcomes = deps.transport.send(burst.map((item) => item.raw));
     now = deps.clock.now();
     pacer.finishBatch(now);
-    // 6. Results (written with the next batch's intent, or at the end of the chunk).
+    // 6. Results, in memory: written with the next group's intent, or at the end of the chunk.
     let pause: { until: number; kind: 'daily' | 'stop'; message: string } | null = null;
-    batch.forEach((item, index) => {
+    burst.forEach((item, index) => {
       const outcome = outcomes[index];
       const row = item.row;
+      // The request started now, not when the group was marked: rows left in doubt settle from here.
+      s.table.set(row, { attemptAt: burstAt });
       const decision = decideRetry(outcome, row.attempts, settings, now, { random: deps.random });
       const classified = classifyOutcome(outcome, now);
       switch (decision.action) {
@@ -756,7 +892,7 @@ function runLoop(s: Session): ChunkOutcome {
     });
     // Rows without an answer (a network error fails the whole fetchAll, though most requests went
     // through): those already in SENT are recorded now; the others wait until they can be concluded.
-    const doubtful = batch.map((item) => item.row).filter((row) => row.status === 'sending');
+    const doubtful = burst.map((item) => item.row).filter((row) => row.status === 'sending');
     if (doubtful.length) {
       const before = deps.transport.usage().units;
       verifyInDoubt(s, doubtful, false);
@@ -765,7 +901,7 @@ function runLoop(s: Session): ChunkOutcome {
     persistPacer();
     const stop = pause as { until: number; kind: 'daily' | 'stop'; message: string } | null;
     if (stop) {
-      releasePrepared();
+      abandonGroup(s, holder);
       if (stop.kind === 'daily') {
         const capNow = dailyCapStatus(s.table.rows.filter((row) => row.status === 'sent').map((row) => row.sentAt), now, settings.dailyCap);
         s.progress = pauseForQuota(s.progress, { resumeAt: stop.until, sentToday: capNow.sentInWindow, cap: settings.dailyCap }, now);
@@ -775,6 +911,9 @@ function runLoop(s: Session): ChunkOutcome {
       s.progress = pauseByUser(s.progress, `Gmail: ${stop.message}`, now);
       return { more: false, waitMs: 0 };
     }
+    // The live gauge: the progress (and the pacer) after every burst, one properties write. The sheet
+    // catches up with the next group's write; progress counts follow the sheet on the next start.
+    saveAll(s);
   }
 }
 

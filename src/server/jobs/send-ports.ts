@@ -30,12 +30,22 @@ export interface LoadedFile {
   bytes: Uint8Array;
 }
 
+/**
+ * The outcome of reading one file: its bytes, or why not. `retry` is true when the read may succeed
+ * later (429, 5xx, no answer): the row's attempt fails and is retried; false when it will not (the file
+ * is gone, 404, or another 4xx): the row fails.
+ */
+export type LoadOutcome = { ok: true; file: LoadedFile } | { ok: false; error: string; retry: boolean };
+
 /** The attachments: Drive ids, URLs or names in the configured folder. */
 export interface AttachmentSource {
-  /** Finds (and loads) the files of a row; the resolution feeds checkSendRow. */
+  /** Finds the files of a row (their facts, not their bytes); the resolution feeds checkSendRow. */
   resolve(row: SendRow, refs: readonly AttachmentRef[], folder: string): AttachmentResolution;
-  /** The bytes of a file found by `resolve` in this execution. */
-  load(id: string): LoadedFile;
+  /**
+   * The bytes of files found by `resolve` in this execution, read in parallel; one outcome per id, in
+   * order (an id asked twice is read once; bytes read earlier in the execution may be reused).
+   */
+  loadAll(ids: readonly string[]): LoadOutcome[];
 }
 
 /** A message of the SENT label, as its metadata shows it. */

@@ -243,7 +243,9 @@ describe('the Advanced Gmail service transport', () => {
     const out = driveSend(runner);
     expect(out.final?.progress?.state).toBe('done');
     expect(workspace.accounting.total.calls['Gmail.Users.Messages.send']).toBe(6);
-    expect(workspace.accounting.total.calls['UrlFetchApp.fetchAll'] ?? 0).toBe(0);
+    // No Gmail request through UrlFetchApp (the attachments are still read with Drive's REST API).
+    expect(Object.keys(workspace.accounting.total.calls).filter((method) => method.startsWith('Gmail.REST.'))).toEqual([]);
+    expect(workspace.accounting.total.calls['Drive.REST.files.get']).toBe(6);
     expect([...(await sentCountByKey(workspace)).values()]).toEqual([1, 1, 1, 1, 1, 1]);
   });
 });

@@ -79,7 +79,7 @@ class World {
         flush: () => undefined,
         timeZoneOffsetMinutes: () => 0,
       },
-      attachments: { resolve: () => ({ found: [], missing: [] }), load: () => ({ id: '', name: '', mimeType: 'application/pdf', bytes: new Uint8Array() }) },
+      attachments: { resolve: () => ({ found: [], missing: [] }), loadAll: (ids) => ids.map((id) => ({ ok: true, file: { id, name: id, mimeType: 'application/pdf', bytes: new Uint8Array() } })) },
       transport,
       state: {
         load: () => ({ job: world.job, progress: world.progress }),

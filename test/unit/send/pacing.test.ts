@@ -105,4 +105,28 @@ describe('SendPacer', () => {
     expect(maxInWindow(all, 60_000)).toBe(150);
     expect(maxInWindow(all, 1000)).toBe(10);
   });
+
+  it('capacity: how many sends the next minute holds, without using them', () => {
+    const pacer = SendPacer.fromSettings(DEFAULT_SEND_SETTINGS);
+    // Fresh: 150 in the first 15 s at 10 / s, then the minute window is full until the first expire.
+    expect(pacer.capacity(0, 59_999)).toBe(150);
+    expect(pacer.capacity(0, 5_000)).toBe(60);
+    expect(pacer.capacity(0, 60_000, 150)).toBe(150);
+    expect(pacer.capacity(0, 0)).toBe(10);
+    // Asking does not take: the next slot is still the full one.
+    expect(pacer.nextSlot(0).allowed).toBe(10);
+    // Once a minute's worth is sent, nothing fits before the window frees.
+    const sends = simulate(pacer, 20_000);
+    expect(sends).toHaveLength(150);
+    expect(pacer.capacity(20_000, 30_000)).toBe(0);
+    expect(pacer.capacity(20_000, 40_000)).toBe(10);
+    // A 429 block holds everything until it ends.
+    const blocked = SendPacer.fromSettings(DEFAULT_SEND_SETTINGS);
+    blocked.block(30_000, 0);
+    expect(blocked.capacity(0, 29_999)).toBe(0);
+    // The capacity is what a greedy sender really gets over the same span.
+    const fresh = SendPacer.fromSettings({ ...DEFAULT_SEND_SETTINGS, maxPerSecond: 3, batchSize: 7, pauseBetweenBatchesMs: 2_000 });
+    const predicted = fresh.capacity(0, 30_000);
+    expect(simulate(fresh, 30_001)).toHaveLength(predicted);
+  });
 });

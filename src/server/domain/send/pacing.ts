@@ -141,6 +141,31 @@ export class SendPacer {
   }
 
   /**
+   * How many sends could start between `now` and `now + horizonMs` (both included) if each started as
+   * soon as the limits allow, at most `max`. Does not change the state. It is an upper bound: real sends
+   * take time, and their pause between batches starts when they come back (finishBatch), not at once.
+   * The Send job sizes a group of rows marked `sending` together with it.
+   */
+  capacity(now: number, horizonMs: number, max = Number.POSITIVE_INFINITY): number {
+    const sim = new SendPacer(this.limits, this.state, now);
+    const end = now + Math.max(0, horizonMs);
+    let t = now;
+    let n = 0;
+    while (n < max && t <= end) {
+      const slot = sim.nextSlot(t);
+      if (slot.allowed > 0) {
+        const k = Math.min(slot.allowed, max - n);
+        sim.take(k, t);
+        sim.finishBatch(t);
+        n += k;
+      } else {
+        t += slot.waitMs;
+      }
+    }
+    return n;
+  }
+
+  /**
    * Records `n` sends started at `now`. Throws when more than nextSlot(now).allowed: the caller
    * must ask first. When the batch fills, the pause between batches starts.
    */
