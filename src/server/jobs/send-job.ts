@@ -7,22 +7,33 @@
 //   pause / resume / cancel, and viewSendProgress from the persisted state.
 //
 // Exactly once (the protocol, and why it is sound):
-//   1. Intent first. Before a batch goes out, its rows are written `sending` with attempt_at,
-//      attempts+1, the Message-ID built into the message and the send id, and the sheet is flushed
-//      (SpreadsheetApp.flush). Every message carries `X-Postroom-Send-Id: <run_id>/<n>`. The results
-//      of the previous batch ride in the same write.
-//   2. One fetchAll sends the batch (messages.send). 2xx → sent; a permanent 4xx → failed (Gmail's
-//      words on the row); 429 (not executed) → queued with next_attempt_at; 5xx or no answer (the
-//      request MAY have been executed) → stays `sending`: IN DOUBT.
+//   1. Intent first, per GROUP. Before any request of a group leaves, every row of the group is written
+//      `sending` with attempts+1, the Message-ID built into its message, and attempt_at = the group's
+//      SEND-BY time (now + GROUP_WINDOW_MS at most, never past the chunk's useful time), in ONE write,
+//      flushed (SpreadsheetApp.flush). A group is as many due rows as the pacer can send before send-by
+//      (pacer.capacity: ≤ 150 = one minute at the Gmail ceiling), capped by the daily cap. The results
+//      of the previous group ride in the same write. Every message carries `X-Postroom-Send-Id:
+//      <run_id>/<n>`. No request of a group starts after its send-by time: rows not attempted by then
+//      (or when the chunk ends, a pause or cancel arrives, Gmail stops the job) go back to `queued`
+//      in memory, as they were, and the next write says so (they were never sent: this execution knows).
+//   2. The group goes out in bursts as the rate settings allow (maxPerSecond, maxPerMinute, batchSize,
+//      units), each burst ONE fetchAll of messages.send, built ahead of its slot (attachments read in
+//      parallel, MIME). 2xx → sent; a permanent 4xx → failed (Gmail's words on the row); 429 (not
+//      executed) → queued with next_attempt_at; 5xx or no answer (the request MAY have been executed) →
+//      stays `sending`: IN DOUBT, its attempt_at now the burst's real start. Results stay in memory
+//      until the next group's write (or the end of the chunk, or a wait for retries); the progress and
+//      pacer are saved after every burst (one properties write) for the live gauge.
 //   3. No row in doubt is ever sent again before it is checked: once its request can no longer be in
-//      flight (attempt_at + IN_DOUBT_SETTLE_MS), the job lists the SENT label newest first
+//      flight (attempt_at + IN_DOUBT_SETTLE_MS; attempt_at is the send-by time, or the real start when
+//      this execution recorded it), the job lists the SENT label newest first
 //      (messages.list labelIds=SENT; the label listing, not the search index, which may lag) and reads
 //      the X-Postroom-Send-Id / Message-ID of every message it does not already know (the sheet holds
 //      the ids of the messages it recorded), down to the oldest attempt_at minus VERIFY_MARGIN_MS.
 //      Found → sent with Gmail's ids; not found → the send never happened → queued again.
 //   A kill at any instruction leaves each row in one of: pending/queued (nothing sent: sending it is
-//   right), `sending` (checked before anything else happens to it), sent/failed (final). A send can
-//   only happen after its `sending` mark is durable, so no send escapes the check; a row is re-sent
+//   right), `sending` (checked before anything else happens to it: a row of a group whose request never
+//   left is simply not found and queued again), sent/failed (final). A send can only happen after its
+//   `sending` mark is durable and before its attempt_at, so no send escapes the check; a row is re-sent
 //   only when the check proves its earlier attempt absent from SENT.
 //   Assumptions about the real platform (the emulator honours them; FIDELITY notes): a messages.send
 //   request that has not completed within IN_DOUBT_SETTLE_MS of its start never will; a message that
@@ -31,7 +42,9 @@
 //   makes the sheet write durable before it returns.
 //
 // Progress: the sheet is the truth for counts; progress events are added once per row (bitmap in the
-// job state), and the progress + job state are saved in one properties write after each sheet write.
+// job state), and the progress + job state are saved in one properties write after each sheet write and
+// after each burst. The progress may so run ahead of the sheet: a new execution recounts from the sheet,
+// and a row whose event is already recorded is counted again without a second event when it ends.
 
 import { describeRowProblems, checkSendRow, planSend, toMessageInput, type AttachmentResolution, type PlannedSend, type SendFilter, type SendPlan } from '../domain/send/plan';
 import { buildMessage, domainOf, makeMessageId } from '../domain/send/mime';

@@ -1,7 +1,8 @@
 // The Send job end to end: the BUILT bundle (dist/Code.js) in the runner, over an emulated workspace.
 // Outcomes only: the messages in SENT (parsed by mailparser), the rows of the Sends tab, the JobRuns
 // row, the progress the sidebar reads (FR / EN), what happens on invalid rows, transient faults, the
-// daily cap, the lock, pause / resume / cancel, and the Advanced-service transport.
+// daily cap, the lock, pause / resume / cancel, the Advanced-service transport, the attachments read in
+// parallel from Drive (a file shared by every row read once), and the Sheets cost of a larger send.
 
 import { driveSend, type SendContinue } from '../../../emulator/commands/send';
 import { FaultPlan } from '../../../emulator/runtime/execution';
@@ -247,5 +248,41 @@ describe('the Advanced Gmail service transport', () => {
     expect(Object.keys(workspace.accounting.total.calls).filter((method) => method.startsWith('Gmail.REST.'))).toEqual([]);
     expect(workspace.accounting.total.calls['Drive.REST.files.get']).toBe(6);
     expect([...(await sentCountByKey(workspace)).values()]).toEqual([1, 1, 1, 1, 1, 1]);
+  });
+});
+
+describe('attachments are read in parallel from Drive (files.get alt=media)', () => {
+  it('a file attached to every row (the CGV) is read once; each message carries the exact bytes of both', async () => {
+    const cgv = new Uint8Array(pdfFor('CGV 2026'));
+    const rows = invoiceRows(20).map((r) => ({ ...r, attachments: `${r.attachments}; CGV.pdf` }));
+    const files = [...invoiceRows(20).map((r) => ({ name: r.attachments, bytes: new Uint8Array(pdfFor(r.key)) })), { name: 'CGV.pdf', bytes: cgv }];
+    const { workspace, runner } = setupSend(rows, { files });
+    const out = driveSend(runner);
+    expect(out.final?.progress?.state).toBe('done');
+    expect(out.results).toHaveLength(1);
+    expect(workspace.accounting.total.calls['Drive.REST.files.get']).toBe(21);
+    expect(workspace.accounting.total.calls['DriveApp.File.getBlob'] ?? 0).toBe(0);
+    const mails = await parsedSent(workspace);
+    expect(mails).toHaveLength(20);
+    for (const mail of mails) {
+      const key = /facture (CCT\d+)/.exec(mail.subject ?? '')?.[1] ?? '?';
+      expect(mail.attachments.map((a) => a.filename)).toEqual([`FACTURE_${key}.pdf`, 'CGV.pdf']);
+      expect(Buffer.compare(mail.attachments[0].content, pdfFor(key))).toBe(0);
+      expect(Buffer.compare(mail.attachments[1].content, Buffer.from(cgv))).toBe(0);
+    }
+  });
+});
+
+describe('the Sheets cost of a larger send', () => {
+  it('300 rows with the default pace: at most 0.05 Sheets reads + writes per row, every row sent once', () => {
+    const { workspace, runner } = setupSend(invoiceRows(300));
+    const out = driveSend(runner);
+    expect(out.final?.progress?.state).toBe('done');
+    const calls = workspace.accounting.total.calls;
+    const readsWrites = ['SpreadsheetApp.Range.getValues', 'SpreadsheetApp.Range.setValues', 'SpreadsheetApp.Range.setValue'].reduce((sum, method) => sum + (calls[method] ?? 0), 0);
+    expect(readsWrites / 300).toBeLessThanOrEqual(0.05);
+    expect(new Set(workspace.mailbox.sentMessages().map((m) => m.to)).size).toBe(300);
+    expect(workspace.mailbox.sentMessages()).toHaveLength(300);
+    expect(sendRows(workspace).every((l) => l.status === 'sent' && l.attempts === 1)).toBe(true);
   });
 });

@@ -9,8 +9,8 @@ import { parseSendSettings, type SendSettings } from '../../../src/server/domain
 import type { SendProgress } from '../../../src/server/domain/send/progress';
 import { normalizeColumnName } from '../../../src/server/domain/send/send-list';
 import type { CellValue, Schedule } from '../../../src/server/ports';
-import { continueSendJob, IN_DOUBT_SETTLE_MS, startSendJob, viewSendProgress } from '../../../src/server/jobs/send-job';
-import type { MailTransport, SendControl, SendDeps, SentMessageFacts } from '../../../src/server/jobs/send-ports';
+import { continueSendJob, GROUP_WINDOW_MS, IN_DOUBT_SETTLE_MS, MAX_GROUP_ROWS, startSendJob, viewSendProgress } from '../../../src/server/jobs/send-job';
+import type { LoadOutcome, MailTransport, SendControl, SendDeps, SentMessageFacts } from '../../../src/server/jobs/send-ports';
 import type { SendJobState } from '../../../src/server/jobs/send-state';
 
 type Responder = (sendId: string, attempt: number) => { status: number; json?: unknown; networkError?: string; executed: boolean };
@@ -27,10 +27,21 @@ class World {
   respond: Responder = () => ({ status: 200, executed: true });
   settings: SendSettings;
   budgetMs: number | undefined;
+  /** The grid as of the last flush: what survives a kill. */
+  durable: CellValue[][] = [];
+  writes = 0;
+  flushes = 0;
+  /** Sends whose row was not `sending` in the flushed sheet, or sent after its attempt_at. */
+  violations: string[] = [];
+  /** Per file id: the answer of Drive to its n-th read (default: the bytes). */
+  read: (id: string, n: number) => LoadOutcome = (id) => ({ ok: true, file: { id, name: id, mimeType: 'application/pdf', bytes: Uint8Array.of(0x25, 0x50, 0x44, 0x46, 0x2d) } });
+  reads = new Map<string, number>();
+  /** Thrown by the next transport.send before any request leaves (a kill there). */
+  killAtSend = false;
   private counter = 0;
 
-  constructor(rows: number, settings: Partial<SendSettings> = {}) {
-    this.grid = [['key', 'period', 'to', 'attachments'], ...Array.from({ length: rows }, (_, i) => [`K${i + 1}`, '2026-01', `c${i + 1}@exemple.fr`, ''])];
+  constructor(rows: number, settings: Partial<SendSettings> = {}, attachments: (i: number) => string = () => '') {
+    this.grid = [['key', 'period', 'to', 'attachments'], ...Array.from({ length: rows }, (_, i) => [`K${i + 1}`, '2026-01', `c${i + 1}@exemple.fr`, attachments(i + 1)])];
     this.settings = parseSendSettings({ subjectTemplate: 'Facture {{key}}', textTemplate: 'Bonjour', attachmentsFolder: 'x', ...settings });
   }
 
@@ -44,6 +55,11 @@ class World {
     const transport: MailTransport = {
       kind: 'rest',
       send(raws): HttpOutcome[] {
+        if (world.killAtSend) {
+          world.killAtSend = false;
+          throw new Error('Execution killed');
+        }
+        world.checkIntent(raws);
         world.now += 600;
         return raws.map((raw) => {
           const text = Buffer.from(base64Decode(raw)).toString('latin1');
@@ -73,13 +89,25 @@ class World {
           return world.grid.map((row) => [...row]);
         },
         write: (updates) => {
+          world.writes++;
           const header = world.grid[0].map((h) => normalizeColumnName(String(h)));
           for (const { rowNumber, values } of updates) for (const [name, value] of Object.entries(values)) world.grid[rowNumber - 1][header.indexOf(name)] = value;
         },
-        flush: () => undefined,
+        flush: () => {
+          world.flushes++;
+          world.durable = world.grid.map((row) => [...row]);
+        },
         timeZoneOffsetMinutes: () => 0,
       },
-      attachments: { resolve: () => ({ found: [], missing: [] }), loadAll: (ids) => ids.map((id) => ({ ok: true, file: { id, name: id, mimeType: 'application/pdf', bytes: new Uint8Array() } })) },
+      attachments: {
+        resolve: (_row, refs) => ({ found: refs.map((ref) => ({ id: ref.raw, name: ref.raw, size: 5, mimeType: 'application/pdf' })), missing: [] }),
+        loadAll: (ids) =>
+          ids.map((id) => {
+            const n = (world.reads.get(id) ?? 0) + 1;
+            world.reads.set(id, n);
+            return world.read(id, n);
+          }),
+      },
       transport,
       state: {
         load: () => ({ job: world.job, progress: world.progress }),
@@ -114,6 +142,17 @@ class World {
     for (let i = 0; i < maxCalls && result.more; i++) {
       this.now += result.waitMs;
       result = continueSendJob(this.deps(), 'fr');
+    }
+  }
+
+  /** Every message must belong to a row that is `sending` in the FLUSHED sheet, before its attempt_at. */
+  checkIntent(raws: readonly string[]): void {
+    const header = this.durable[0]?.map(String) ?? [];
+    for (const raw of raws) {
+      const sendId = /^X-Postroom-Send-Id: (.+)$/m.exec(Buffer.from(base64Decode(raw)).toString('latin1'))?.[1].trim() ?? '';
+      const row = this.durable.find((cells) => cells[header.indexOf('send_id')] === sendId);
+      if (!row || row[header.indexOf('status')] !== 'sending') this.violations.push(`${sendId}: not sending in the flushed sheet`);
+      else if (Date.parse(String(row[header.indexOf('attempt_at')])) < this.now) this.violations.push(`${sendId}: sent after its attempt_at`);
     }
   }
 
@@ -220,5 +259,109 @@ describe('the sheet is the truth for counts', () => {
     expect(world.progress).toMatchObject({ state: 'done', sent: 3, failed: 0 });
     expect(world.progress!.events.filter((e) => e.kind === 'sent').map((e) => (e as { key: string }).key).sort()).toEqual(['K1', 'K2', 'K3']);
     expect(world.sent).toHaveLength(3);
+  });
+});
+
+describe('intent per group: rows marked `sending` together, sent in paced bursts', () => {
+  it('every message leaves after its row is `sending` in the flushed sheet, and before its attempt_at', () => {
+    const world = new World(400);
+    world.runToEnd();
+    expect(world.violations).toEqual([]);
+    expect(world.rows().every((r) => r.status === 'sent' && r.attempts === 1)).toBe(true);
+    expect(world.sent).toHaveLength(400);
+  });
+
+  it('writes the sheet once per group of up to a minute of sends, not once per burst of 10', () => {
+    const world = new World(400);
+    const marked: number[] = [];
+    const deps = world.deps();
+    const write = deps.sheet.write;
+    deps.sheet.write = (updates) => {
+      marked.push(updates.filter((u) => u.values.status === 'sending').length);
+      write(updates);
+    };
+    let result = startSendJob(deps, {}, 'fr');
+    for (let i = 0; i < 20 && result.more; i++) {
+      world.now += result.waitMs;
+      const next = world.deps();
+      next.sheet.write = deps.sheet.write;
+      result = continueSendJob(next, 'fr');
+    }
+    expect(world.progress?.state).toBe('done');
+    // 400 rows at 150 a minute (10 a second): 40 bursts, but 3 groups (150, 150, 100) and few writes.
+    expect(marked.filter((n) => n > 0)).toEqual([150, 150, 100]);
+    expect(Math.max(...marked)).toBeLessThanOrEqual(MAX_GROUP_ROWS);
+    expect(world.writes).toBeLessThanOrEqual(8);
+    expect(world.sent).toHaveLength(400);
+  });
+
+  it('a kill after the group’s intent write and before any request: every row is still sent exactly once', () => {
+    const world = new World(30);
+    world.killAtSend = true;
+    const startedAt = world.now;
+    expect(() => startSendJob(world.deps(), {}, 'fr')).toThrow('Execution killed');
+    // The whole group is `sending` in the flushed sheet; nothing reached Gmail.
+    const header = world.durable[0].map(String);
+    expect(world.durable.slice(1).map((row) => row[header.indexOf('status')])).toEqual(Array(30).fill('sending'));
+    const attemptAt = Date.parse(String(world.durable[1][header.indexOf('attempt_at')]));
+    expect(attemptAt).toBeGreaterThan(startedAt);
+    expect(attemptAt).toBeLessThanOrEqual(startedAt + GROUP_WINDOW_MS);
+    expect(world.sent).toHaveLength(0);
+    // The next executions check SENT once the send-by time has settled, find nothing, and send each once.
+    const firstSendAt: number[] = [];
+    world.respond = () => {
+      firstSendAt.push(world.now);
+      return { status: 200, executed: true };
+    };
+    let result = continueSendJob(world.deps(), 'fr');
+    for (let i = 0; i < 20 && result.more; i++) {
+      world.now += result.waitMs;
+      result = continueSendJob(world.deps(), 'fr');
+    }
+    expect(world.progress).toMatchObject({ state: 'done', sent: 30, failed: 0 });
+    expect(Math.min(...firstSendAt)).toBeGreaterThanOrEqual(attemptAt + IN_DOUBT_SETTLE_MS);
+    for (let n = 1; n <= 30; n++) expect(world.sentCount(String(n))).toBe(1);
+    expect(world.rows().every((r) => r.status === 'sent' && r.attempts === 2)).toBe(true);
+    expect(world.violations).toEqual([]);
+  });
+
+  it('a pause between bursts puts the group’s unattempted rows back in the queue, as they were', () => {
+    const world = new World(60);
+    const deps = world.deps();
+    const send = deps.transport.send;
+    let bursts = 0;
+    deps.transport.send = (raws) => {
+      if (++bursts === 2) world.control = { action: 'pause', by: 'compta@acuitis.fr', at: world.now };
+      return send(raws);
+    };
+    const result = startSendJob(deps, {}, 'en');
+    expect(result.progress?.state).toBe('paused');
+    const rows = world.rows();
+    expect(rows.filter((r) => r.status === 'sent')).toHaveLength(20);
+    expect(rows.filter((r) => r.status === 'queued').every((r) => r.attempts === 0 && r.attempt_at === '' && r.rfc822_message_id === '')).toBe(true);
+    expect(rows.filter((r) => r.status === 'queued')).toHaveLength(40);
+  });
+});
+
+describe('attachments read per burst, each with its own outcome', () => {
+  it('a file gone from Drive fails its row only; a read that may work later retries the row; a shared file is asked once per burst', () => {
+    const world = new World(3, {}, (i) => `F${i}.pdf, CGV.pdf`);
+    world.read = (id, n) => {
+      if (id === 'F2.pdf') return { ok: false, error: 'Attachment F2.pdf disappeared from Drive', retry: false };
+      if (id === 'F1.pdf' && n === 1) return { ok: false, error: 'Attachment F1.pdf: Drive HTTP 503: Backend Error', retry: true };
+      return { ok: true, file: { id, name: id, mimeType: 'application/pdf', bytes: Uint8Array.of(0x25, 0x50, 0x44, 0x46) } };
+    };
+    world.runToEnd();
+    expect(world.rows().map((r) => [r.status, r.attempts])).toEqual([
+      ['sent', 2],
+      ['failed', 1],
+      ['sent', 1],
+    ]);
+    expect(world.rows()[1].error).toBe('Attachment F2.pdf disappeared from Drive');
+    expect(world.sent).toHaveLength(2);
+    expect(world.sentCount('2')).toBe(0);
+    // One read of CGV.pdf for the first burst (three rows), one for the retry of row 1.
+    expect(world.reads.get('CGV.pdf')).toBe(2);
+    expect(world.progress).toMatchObject({ state: 'done', sent: 2, failed: 1 });
   });
 });
