@@ -7,12 +7,15 @@
 // `loadAll` reads the bytes with the Drive API v3 (files.get `alt=media`) through UrlFetchApp.fetchAll
 // and the script's OAuth token (the manifest's `drive` scope): READ_BATCH files per call, in parallel,
 // for the latency of one download, where DriveApp's getBlob reads one file per call. Each file has its
-// own outcome (a 404 or a 5xx fails only the rows that attach that file). Bytes are kept for the
-// execution, least recently used dropped first past CACHE_LIMIT_BYTES, so a file attached to many rows
-// (the terms and conditions PDF) is read once.
+// own outcome (a 404 or a 5xx fails only the rows that attach that file); a read that may work later
+// (429, 5xx, no answer) is tried again within the call, up to 3 times (Utilities.sleep between: reads
+// change nothing, so retrying is safe). Bytes are kept for the execution, least recently used dropped
+// first past CACHE_LIMIT_BYTES, so a file attached to many rows (the terms and conditions PDF) is read
+// once.
 // https://developers.google.com/apps-script/reference/drive/drive-app#getFileById(String)
 // https://developers.google.com/workspace/drive/api/guides/manage-downloads
 // https://developers.google.com/apps-script/reference/url-fetch/url-fetch-app#fetchAll(Object)
+// https://developers.google.com/apps-script/reference/utilities/utilities#sleep(Integer)
 
 import type { AttachmentResolution, ResolvedAttachment } from '../domain/send/plan';
 import type { AttachmentRef } from '../domain/send/send-list';
@@ -27,6 +30,9 @@ const CACHE_LIMIT_BYTES = 40_000_000;
  */
 export const READ_BATCH = 20;
 export const DRIVE_FILES_URL = 'https://www.googleapis.com/drive/v3/files/';
+/** Tries of a read that may work later (429, 5xx, no answer) within one loadAll, and the pause between. */
+const READ_ATTEMPTS = 3;
+const READ_RETRY_PAUSE_MS = 500;
 
 function messageOf(error: unknown): string {
   if (typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string') return (error as { message: string }).message;
@@ -172,31 +178,45 @@ export function driveAttachmentSource(): AttachmentSource {
           toRead.push(id);
         }
       }
-      for (let i = 0; i < toRead.length; i += READ_BATCH) {
-        const batch = toRead.slice(i, i + READ_BATCH);
-        token ??= ScriptApp.getOAuthToken();
-        const requests = batch.map(
-          (id): GoogleAppsScript.URL_Fetch.URLFetchRequest => ({
-            url: `${DRIVE_FILES_URL}${encodeURIComponent(id)}?alt=media`,
-            method: 'get',
-            headers: { Authorization: `Bearer ${token}` },
-            muteHttpExceptions: true,
-          }),
-        );
-        let responses: GoogleAppsScript.URL_Fetch.HTTPResponse[];
-        try {
-          responses = UrlFetchApp.fetchAll(requests);
-        } catch (error) {
-          if (isExecutionOver(error)) throw error;
-          // A network failure fails the whole fetchAll: every read of the batch may be tried again.
-          for (const id of batch) outcomes.set(id, { ok: false, error: `Drive: ${messageOf(error)}`, retry: true });
-          continue;
-        }
-        batch.forEach((id, k) => outcomes.set(id, readReply(id, responses[k])));
+      // A read changes nothing on Drive, so a read that may work later is tried again at once, up to
+      // READ_ATTEMPTS times (a network failure fails a whole fetchAll: one bad request costs them all).
+      let pending = toRead;
+      for (let attempt = 1; attempt <= READ_ATTEMPTS && pending.length; attempt++) {
+        if (attempt > 1) Utilities.sleep(READ_RETRY_PAUSE_MS * (attempt - 1));
+        readBatches(pending, outcomes);
+        pending = pending.filter((id) => {
+          const outcome = outcomes.get(id) as LoadOutcome;
+          return !outcome.ok && outcome.retry;
+        });
       }
       return ids.map((id) => outcomes.get(id) as LoadOutcome);
     },
   };
+
+  function readBatches(toRead: readonly string[], outcomes: Map<string, LoadOutcome>): void {
+    for (let i = 0; i < toRead.length; i += READ_BATCH) {
+      const batch = toRead.slice(i, i + READ_BATCH);
+      token ??= ScriptApp.getOAuthToken();
+      const requests = batch.map(
+        (id): GoogleAppsScript.URL_Fetch.URLFetchRequest => ({
+          url: `${DRIVE_FILES_URL}${encodeURIComponent(id)}?alt=media`,
+          method: 'get',
+          headers: { Authorization: `Bearer ${token}` },
+          muteHttpExceptions: true,
+        }),
+      );
+      let responses: GoogleAppsScript.URL_Fetch.HTTPResponse[];
+      try {
+        responses = UrlFetchApp.fetchAll(requests);
+      } catch (error) {
+        if (isExecutionOver(error)) throw error;
+        // A network failure fails the whole fetchAll: every read of the batch may be tried again.
+        for (const id of batch) outcomes.set(id, { ok: false, error: `Drive: ${messageOf(error)}`, retry: true });
+        continue;
+      }
+      batch.forEach((id, k) => outcomes.set(id, readReply(id, responses[k])));
+    }
+  }
 
   function readReply(id: string, response: GoogleAppsScript.URL_Fetch.HTTPResponse): LoadOutcome {
     const status = response.getResponseCode();
