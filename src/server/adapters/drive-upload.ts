@@ -14,6 +14,7 @@
 // https://developers.google.com/apps-script/reference/url-fetch/url-fetch-app#fetchAll(Object)
 
 import { toSignedBytes, utf8Encode } from '../domain/encoding';
+import { scriptToken } from './oauth';
 
 export const DRIVE_UPLOAD_URL = 'https://www.googleapis.com/upload/drive/v3/files?uploadType=multipart&fields=id,name,mimeType';
 
@@ -169,8 +170,6 @@ function isExecutionOver(error: unknown): boolean {
   return /Exceeded maximum execution time|Execution killed/i.test(messageOf(error));
 }
 
-// The token is asked once per execution (module state lives as long as the execution's global scope).
-let token: string | null = null;
 
 /**
  * Uploads the files in parallel, `UPLOAD_BATCH_FILES` / `UPLOAD_BATCH_BYTES` per fetchAll, and returns
@@ -179,15 +178,14 @@ let token: string | null = null;
 export function uploadFiles(items: readonly UploadItem[]): UploadOutcome[] {
   const outcomes: UploadOutcome[] = new Array(items.length);
   if (!items.length) return outcomes;
-  token ??= ScriptApp.getOAuthToken();
-  for (const batch of planBatches(items.map((item) => item.bytes.length))) {
+    for (const batch of planBatches(items.map((item) => item.bytes.length))) {
     const requests = batch.map((index): GoogleAppsScript.URL_Fetch.URLFetchRequest => {
       const { body, contentType } = buildMultipartBody(items[index]);
       return {
         url: DRIVE_UPLOAD_URL,
         method: 'post',
         contentType,
-        headers: { Authorization: `Bearer ${token}` },
+        headers: { Authorization: `Bearer ${scriptToken()}` },
         // Apps Script takes bytes as Java byte[]: signed values.
         payload: toSignedBytes(body) as unknown as GoogleAppsScript.URL_Fetch.Payload,
         muteHttpExceptions: true,

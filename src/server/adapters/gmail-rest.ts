@@ -5,6 +5,8 @@
 // https://developers.google.com/apps-script/reference/url-fetch/url-fetch-app#fetchAll(Object)
 // https://developers.google.com/gmail/api/reference/rest
 
+import { scriptToken } from './oauth';
+
 export const GMAIL_API_BASE = 'https://gmail.googleapis.com/gmail/v1/users/me/';
 
 export interface GmailCall {
@@ -63,7 +65,7 @@ export function gmailRequestsSent(): number {
 export function callGmail(calls: readonly GmailCall[]): GmailReply[] {
   if (!calls.length) return [];
   requestsSent += calls.length;
-  const token = ScriptApp.getOAuthToken();
+  const token = scriptToken();
   const requests: GoogleAppsScript.URL_Fetch.URLFetchRequest[] = calls.map((call) => ({
     url: buildUrl(call),
     method: call.method,

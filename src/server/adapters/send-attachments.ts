@@ -20,6 +20,7 @@
 import type { AttachmentResolution, ResolvedAttachment } from '../domain/send/plan';
 import type { AttachmentRef } from '../domain/send/send-list';
 import type { AttachmentSource, LoadOutcome, LoadedFile } from '../jobs/send-ports';
+import { scriptToken } from './oauth';
 
 const DRIVE_ID = /^[A-Za-z0-9_-]{25,}$/;
 /** Bytes kept in memory for the execution; past this, the least recently used files are dropped. */
@@ -65,7 +66,6 @@ export function driveAttachmentSource(): AttachmentSource {
   const facts = new Map<GoogleAppsScript.Drive.File, ResolvedAttachment>();
   const folders = new Map<string, FolderIndex | null>();
   let cachedBytes = 0;
-  let token: string | null = null;
 
   /** A folder's files by name, filled lazily from ONE iteration kept open for the execution. */
   interface FolderIndex {
@@ -196,12 +196,11 @@ export function driveAttachmentSource(): AttachmentSource {
   function readBatches(toRead: readonly string[], outcomes: Map<string, LoadOutcome>): void {
     for (let i = 0; i < toRead.length; i += READ_BATCH) {
       const batch = toRead.slice(i, i + READ_BATCH);
-      token ??= ScriptApp.getOAuthToken();
-      const requests = batch.map(
+            const requests = batch.map(
         (id): GoogleAppsScript.URL_Fetch.URLFetchRequest => ({
           url: `${DRIVE_FILES_URL}${encodeURIComponent(id)}?alt=media`,
           method: 'get',
-          headers: { Authorization: `Bearer ${token}` },
+          headers: { Authorization: `Bearer ${scriptToken()}` },
           muteHttpExceptions: true,
         }),
       );

@@ -40,31 +40,6 @@ export type SendStatus = (typeof SEND_STATUSES)[number];
 /** The tab's name. */
 export const SEND_SHEET_NAME = 'Sends';
 
-/** The columns of a new `Sends` tab, in order. */
-export const SEND_HEADERS = [
-  'key',
-  'period',
-  'to',
-  'cc',
-  'bcc',
-  'attachments',
-  'subject',
-  'body',
-  'status',
-  'attempts',
-  'sent_at',
-  'message_id',
-  'thread_id',
-  'error',
-  'rfc822_message_id',
-  'draft_id',
-  'attempt_at',
-  'next_attempt_at',
-  'run_id',
-  'send_id',
-] as const;
-export type SendColumn = (typeof SEND_HEADERS)[number];
-
 /** Columns the job writes; a user-made tab missing some gets them appended (see planHeaderRow). */
 export const SEND_WRITTEN_COLUMNS = [
   'status',
@@ -79,7 +54,11 @@ export const SEND_WRITTEN_COLUMNS = [
   'next_attempt_at',
   'run_id',
   'send_id',
-] as const satisfies readonly SendColumn[];
+] as const;
+
+/** The columns of a new `Sends` tab, in order: what the user fills, then what the job writes. */
+export const SEND_HEADERS = ['key', 'period', 'to', 'cc', 'bcc', 'attachments', 'subject', 'body', ...SEND_WRITTEN_COLUMNS] as const;
+export type SendColumn = (typeof SEND_HEADERS)[number];
 
 /** Columns written as plain text (number format "@") because their content comes from users or Gmail. */
 export const SEND_TEXT_COLUMNS = ['key', 'period', 'to', 'cc', 'bcc', 'attachments', 'subject', 'body', 'error', 'message_id', 'thread_id', 'rfc822_message_id', 'draft_id', 'sent_at', 'attempt_at', 'next_attempt_at', 'run_id', 'send_id'] as const satisfies readonly SendColumn[];
