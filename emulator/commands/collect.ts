@@ -14,6 +14,7 @@ import { getCommand, registerCommand, UsageError, type CliContext } from '../cli
 import type { InvokeError, InvokeResult, Runner } from '../runner';
 import type { ExecutionKind } from '../runtime/execution';
 import type { Workspace } from '../workspace';
+import type { CollectResult } from '../../src/server/jobs/collect';
 
 export const COLLECT_SETTINGS_PROPERTY = 'postroom.settings.collect';
 export const DEMO_COLLECT_SETTINGS = { allowedSenders: [...DEMO_WHITELIST], requireAuthenticatedSender: true };
@@ -24,32 +25,8 @@ export interface CollectInput {
   since?: string;
 }
 
-/** The JSON-like result of one `collectFromGmail` execution (src/server/jobs/collect.ts CollectResult). */
-export interface CollectOutcome {
-  runId: string;
-  status: string;
-  dryRun: boolean;
-  pending: boolean;
-  text: string;
-  executions: number;
-  logPath: string;
-  logUrl: string;
-  startedAtMs: number;
-  finishedAtMs: number | null;
-  metrics: Record<string, unknown> & {
-    emailsScanned: number;
-    attachmentsSeen: number;
-    attachmentsDownloaded: number;
-    receiptsCreated: number;
-    duplicatesSkipped: number;
-    quarantined: number;
-    errorsCount: number;
-    gmailApiCalls: number;
-    durationSec: number;
-    skipped: Record<string, number>;
-    quarantinedByReason: Record<string, number>;
-  };
-}
+/** The JSON-like result of one `collectFromGmail` execution: the job's own type, as it crosses the runner. */
+export type CollectOutcome = CollectResult;
 
 export interface DriveResult {
   /** Every execution, in order. */
