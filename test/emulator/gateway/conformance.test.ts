@@ -64,6 +64,19 @@ describe('MailGateway conformance: REST and Advanced give the same answers', () 
     }
   });
 
+  it.each(KINDS)('%s: the calls and quota units the gateway reports are what Gmail counted', (kind) => {
+    for (const name of Object.keys(results[kind])) {
+      const { usage, emulator } = results[kind][name];
+      expect({ name, calls: usage.calls, units: usage.units }).toEqual({ name, calls: emulator.calls, units: emulator.units });
+    }
+  });
+
+  it('REST runs a batch in one fetchAll; the Advanced service makes no HTTP call', () => {
+    expect(results.rest.full.emulator.fetchAll).toBe(1);
+    expect(results.rest.send.emulator.fetchAll).toBe(1);
+    for (const name of Object.keys(results.advanced)) expect(results.advanced[name].emulator.fetchAll).toBe(0);
+  });
+
   it('leaves the same mailbox behind', () => {
     expect(comparable('advanced', worlds.advanced.workspace.mailbox.dumpState())).toEqual(comparable('rest', worlds.rest.workspace.mailbox.dumpState()));
   });

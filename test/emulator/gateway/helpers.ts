@@ -34,7 +34,10 @@ export const KINDS: Kind[] = ['rest', 'advanced'];
 export interface RunResult {
   kind: Kind;
   result: any;
+  /** What the gateway says it spent. */
   usage: { calls: number; units: number };
+  /** What the emulator counted for that execution: Gmail API calls (REST or Advanced) and quota units. */
+  emulator: { calls: number; units: number; fetchAll: number };
 }
 
 export const SUPPLIER = 'factures@fournisseur-verre.fr';
@@ -52,7 +55,7 @@ export function invoiceEml(n: number, user: string): Buffer {
   return crlf(`From: =?UTF-8?Q?Verrerie_Fran=C3=A7aise?= <${SUPPLIER}>
 To: ${user}
 Subject: =?ISO-8859-1?Q?Facture_n=B0${n}_re=E7ue?=
-Date: Mon, 1${n} Jan 2026 09:00:00 +0100
+Date: ${new Date(Date.UTC(2026, 0, 5, 8) + n * 3600_000).toUTCString()}
 Message-ID: <invoice-${n}@fournisseur-verre.fr>
 MIME-Version: 1.0
 Content-Type: multipart/mixed; boundary="mix"
@@ -129,7 +132,12 @@ export function makeWorld(count = 3): World {
     run(kind, operation, ...args) {
       const outcome = runner.invoke('gatewayRun', [kind, operation, JSON.stringify(args)], 'cli');
       if (outcome.outcome !== 'completed') throw new Error(`${kind} ${operation}: ${outcome.outcome} ${outcome.error?.message ?? ''}\n${outcome.error?.stack ?? ''}`);
-      return JSON.parse(String(outcome.value)) as RunResult;
+      const calls = Object.entries(outcome.counts.calls);
+      const count = (prefix: string) => calls.filter(([method]) => method.startsWith(prefix)).reduce((sum, [, n]) => sum + n, 0);
+      return {
+        ...(JSON.parse(String(outcome.value)) as Omit<RunResult, 'emulator'>),
+        emulator: { calls: count('Gmail.'), units: outcome.counts.gmailUnits, fetchAll: count('UrlFetchApp.fetchAll') },
+      };
     },
   };
 }

@@ -59,12 +59,12 @@ export function isExecutionOver(error: unknown): boolean {
 
 /** Messages of Advanced-service failures that carry no HTTP code, by what they mean. */
 const EXCEPTION_PATTERNS: Array<{ pattern: RegExp; outcome: (detail: string) => HttpOutcome }> = [
-  { pattern: /authori[sz]ation is required|invalid[_ ]grant|invalid credentials|login required/i, outcome: (detail) => googleBody(401, detail, 'authError') },
+  { pattern: /authori[sz]ation is required|invalid[_ ]grant|invalid (authentication )?credentials|login required|unauthenticated/i, outcome: (detail) => googleBody(401, detail, 'authError') },
   { pattern: /insufficient (authentication )?(scopes|permission)|does not have permission|access denied/i, outcome: (detail) => googleBody(403, detail, 'insufficientPermissions') },
   { pattern: /too many times for one day|daily limit|mail sending/i, outcome: (detail) => googleBody(429, detail, 'dailyLimitExceeded') },
   { pattern: /too many times|rate limit|user-rate limit/i, outcome: (detail) => googleBody(429, detail, 'rateLimitExceeded') },
   { pattern: /not found|no such|requested entity was not found/i, outcome: (detail) => googleBody(404, detail, 'notFound') },
-  { pattern: /invalid (argument|value|id)|bad request|precondition/i, outcome: (detail) => googleBody(400, detail, 'invalidArgument') },
+  { pattern: /\binvalid\b|bad request|precondition/i, outcome: (detail) => googleBody(400, detail, 'invalidArgument') },
 ];
 
 function googleBody(status: number, message: string, reason: string): HttpOutcome {
