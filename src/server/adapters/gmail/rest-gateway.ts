@@ -7,6 +7,7 @@
 // https://developers.google.com/apps-script/reference/url-fetch/url-fetch-app#fetchAll(Object)
 // https://developers.google.com/gmail/api/reference/rest
 
+import { isExecutionOver } from '../../domain/errors';
 import { mailErrorFromHttp } from '../../domain/mail/error-mapping';
 import type { MailGateway } from '../../ports/mail-gateway';
 import type { ApiAnswer, ApiRequest, GmailTransport } from './api-request';
@@ -77,6 +78,8 @@ export function restTransport(now: () => number = () => Date.now()): GmailTransp
       const answers: ApiAnswer[] = [];
       for (let i = 0; i < requests.length; i += FETCH_BATCH) {
         for (const reply of callGmail(requests.slice(i, i + FETCH_BATCH).map(restCall))) {
+          // The execution's end (deadline, kill) is not Gmail's answer: it stops everything.
+          if (reply.networkError && isExecutionOver({ message: reply.networkError })) throw new Error(reply.networkError);
           const error = mailErrorFromHttp(operation, reply, now());
           answers.push(error ? { ok: false, error } : { ok: true, json: reply.json });
         }
