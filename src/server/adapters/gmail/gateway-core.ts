@@ -99,9 +99,12 @@ export function createMailGateway(transport: GmailTransport, deps: GatewayDeps):
   /** Each request once: for sends, which are never repeated (a send with no answer may have gone out). */
   function once(requests: readonly ApiRequest[], operation: string): ApiAnswer[] {
     if (!requests.length) return [];
-    for (const request of requests) meter.charge(request.method);
     const answers = transport.run(requests, operation);
     if (answers.length !== requests.length) throw new Error(`${transport.kind} transport answered ${answers.length} of ${requests.length} requests`);
+    requests.forEach((request, i) => {
+      const answer = answers[i];
+      if (answer.ok || !answer.notSent) meter.charge(request.method);
+    });
     return answers;
   }
 
