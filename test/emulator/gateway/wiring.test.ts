@@ -32,7 +32,7 @@ describe('mail gateway choice from the settings', () => {
   it('refuses an unknown transport with a clear error', () => {
     const world = makeWorld(1);
     store(world, { 'settings.mail': { transport: 'smtp' } });
-    expect(() => world.run('settings', 'profile')).toThrow(/settings\.mail\.transport: expected one of rest, advanced, got "smtp"/);
+    expect(() => world.run('settings', 'profile')).toThrow('Le transport de messagerie « smtp » (settings.mail.transport) est inconnu');
   });
 });
 
