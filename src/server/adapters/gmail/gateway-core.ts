@@ -9,7 +9,7 @@
 import type { MailError } from '../../domain/mail-errors';
 import { base64Decode } from '../../domain/encoding';
 import { headerValue, type GmailMessage } from '../../domain/collect/mime-walk';
-import { decodeHeaders, headersOfRaw, readMessageView } from '../../domain/mail/message-view';
+import { decodeHeaders, headersOfRaw, readMessageView, type MessageView } from '../../domain/mail/message-view';
 import { QuotaMeter } from '../../domain/mail/quota-units';
 import { IDEMPOTENT_RETRY, isRetryable, retryWaitMs, type RetryPolicy } from '../../domain/mail/retry-policy';
 import type {
@@ -64,7 +64,11 @@ function toMessage(json: Json, format: MessageFormat): MailMessage {
     resource: resource as unknown as GmailMessage,
   };
   if (raw) message.raw = raw;
-  if (format === 'full') message.view = readMessageView(message.resource);
+  if (format === 'full') {
+    // Decoded on first read: a job that only walks attachments (collect) never pays for the bodies.
+    let view: MessageView | undefined;
+    Object.defineProperty(message, 'view', { enumerable: true, configurable: true, get: () => (view ??= readMessageView(message.resource)) });
+  }
   return message;
 }
 
