@@ -61,7 +61,8 @@ describe('Advanced service not enabled', () => {
     const outcome = runner.invoke('gatewayRun', ['advanced', 'getMessages', JSON.stringify([world.invoices, 'minimal'])], 'cli');
     const { result, usage } = JSON.parse(String(outcome.value));
     expect(result).toEqual([{ ok: false, error: expect.objectContaining({ name: 'PermissionError', status: 0, operation: 'getMessages' }) }]);
-    expect(result[0].error.en).toContain('Advanced Gmail service is not enabled');
+    expect(result[0].error.en).toBe('The Advanced Gmail service is not enabled in this project: choose the REST transport in the mail settings, or enable the service (appsscript.json).');
+    expect(result[0].error.fr).toContain('Le service Gmail avancé n’est pas activé dans ce projet');
     expect(usage).toEqual({ calls: 0, units: 0 });
   });
 });
