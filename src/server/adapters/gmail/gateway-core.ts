@@ -150,8 +150,10 @@ export function createMailGateway(transport: GmailTransport, deps: GatewayDeps):
     return chunks.flatMap((chunk, c): Array<MailOutcome<true>> => {
       const answer = answers[c];
       if (answer.ok) return chunk.map(() => ({ ok: true, value: true }));
-      // One bad id must fail only itself: a rejected chunk is redone per message (5 units each).
-      if (answer.error.kind !== 'invalid_request' || chunk.length === 1) return chunk.map(() => ({ ok: false, error: answer.error }));
+      // One bad id must fail only itself: a rejected chunk is redone per message (5 units each) —
+      // unless Gmail rejected a label ("Invalid label: …"), which would fail every message alike.
+      const perMessageCanHelp = answer.error.kind === 'invalid_request' && chunk.length > 1 && !/\blabel\b/i.test(answer.error.detail);
+      if (!perMessageCanHelp) return chunk.map(() => ({ ok: false, error: answer.error }));
       return idempotent(
         chunk.map((id): ApiRequest => ({ method: 'messages.modify', id, addLabelIds: add, removeLabelIds: remove })),
         operation,
