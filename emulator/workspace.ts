@@ -13,6 +13,7 @@ import type { DueTrigger, RunnerWorkspace } from './runner';
 import { Accounting, FaultPlan, ServiceContext, VirtualClock } from './runtime/execution';
 import { Quotas } from './runtime/quotas';
 import { TRIGGER_RUNTIME_PER_DAY_MS, TriggerRuntimeBudget } from './runtime/trigger-budget';
+import { BrowserDialogs } from './services/browser';
 import { createCacheStores, type CacheStores } from './services/cache';
 import { LockStore } from './services/lock';
 import type { LogEntry } from './services/logger';
@@ -93,6 +94,8 @@ export class Workspace implements RunnerWorkspace {
   /** The spreadsheet the script is bound to (null for a standalone script). */
   readonly containerId: string | null;
   readonly ui = new UiLog();
+  /** Browser.inputBox / msgBox: scripted answers and the record of the dialogs shown. */
+  readonly browser = new BrowserDialogs();
   readonly properties: PropertyStores;
   readonly caches: CacheStores;
   readonly locks = new LockStore();
