@@ -37,6 +37,10 @@ export interface CommonOptions {
   seed: number;
   faultRate: number;
   killEvery: number | null;
+  /** Charge the script's own CPU time to its executions ('measured', the CLI default) or not ('off'). */
+  cpuTime: 'measured' | 'off';
+  /** Apps Script's V8 is this many times slower than this machine (default 3). */
+  cpuScale: number;
   addon: boolean;
   consumer: boolean;
   stateOut: string | null;

@@ -11,6 +11,7 @@ import { GmailApiCore } from './gmail/api-core';
 import { Mailbox } from './gmail/mailbox';
 import type { DueTrigger, RunnerWorkspace } from './runner';
 import { Accounting, FaultPlan, ServiceContext, VirtualClock } from './runtime/execution';
+import { ScriptCpuMeter, type ScriptCpuOptions } from './runtime/script-cpu';
 import { Quotas } from './runtime/quotas';
 import { TRIGGER_RUNTIME_PER_DAY_MS, TriggerRuntimeBudget } from './runtime/trigger-budget';
 import { BrowserDialogs } from './services/browser';
@@ -55,6 +56,11 @@ export interface WorkspaceOptions {
   workspaceAccount?: boolean;
   /** Create the bound "Postroom" spreadsheet (default true); false emulates a standalone script. */
   container?: boolean;
+  /**
+   * Charge the script's own JavaScript CPU time (× scale) to each execution (runtime/script-cpu.ts).
+   * Default off: measured time is not reproducible, and tests and benchmarks need exact figures.
+   */
+  scriptCpu?: ScriptCpuOptions;
 }
 
 /** The session facts Session / ScriptApp report. */
@@ -111,7 +117,7 @@ export class Workspace implements RunnerWorkspace {
     this.clock = new VirtualClock(parseNow(options.now));
     this.seed = options.seed ?? 1;
     this.faults = new FaultPlan({ seed: this.seed, rate: options.faultRate ?? 0, killEvery: options.killEvery });
-    this.ctx = new ServiceContext(this.clock, this.accounting, this.faults);
+    this.ctx = new ServiceContext(this.clock, this.accounting, this.faults, new ScriptCpuMeter(options.scriptCpu ?? { mode: 'off' }));
     const userEmail = (options.user ?? DEFAULT_USER).toLowerCase();
     this.session = { userEmail, activeUserEmail: options.activeUserEmail ?? userEmail, locale: options.locale ?? DEFAULT_LOCALE, timeZone: options.timeZone ?? DEFAULT_TIME_ZONE };
     this.addonMode = options.addonMode ?? false;

@@ -30,12 +30,14 @@ writeFileSync(
      return GmailApp.search('in:sent').length;
    }
    function leaky() { return process.pid; }
+   function busy(n) { var h = 0; for (var i = 0; i < n; i++) { h = (h * 31 + i) | 0; } Logger.log('done'); return Date.now(); }
    function hours() { var d = new Date(Date.UTC(2026, 0, 15, 8, 0, 0)); return [d.getHours(), d.getTimezoneOffset()]; }`,
 );
 
 describe('npm run local -- run --script x.js --call f', () => {
   it('prints the JSON result on stdout, the summary and logs on stderr', () => {
-    const out = cli('run', '--script', script, '--call', 'total', '--args', '[[10, 20.5], 0.2]', '--now', '2026-02-01T10:00:00Z');
+    // --cpu-time off: the virtual clock moves only with service calls, so `at` is exact.
+    const out = cli('run', '--script', script, '--call', 'total', '--args', '[[10, 20.5], 0.2]', '--now', '2026-02-01T10:00:00Z', '--cpu-time', 'off');
     expect(out.code).toBe(0);
     expect(JSON.parse(out.stdout)).toEqual({ sum: 30.5, withTax: 36.6, at: '2026-02-01T10:00:00.000Z' });
     expect(out.stderr).toContain('[log] items: 2');
@@ -46,6 +48,21 @@ describe('npm run local -- run --script x.js --call f', () => {
     // (The runner sets TZ for each execution; under jest, process.env is sandboxed, hence a real process here.)
     expect(JSON.parse(cli('run', '--script', script, '--call', 'hours').stdout)).toEqual([9, -60]);
     expect(JSON.parse(cli('run', '--script', script, '--call', 'hours', '--time-zone', 'Asia/Tokyo').stdout)).toEqual([17, -540]);
+  });
+
+  it("charges the script's own CPU time by default (--cpu-time measured), not with --cpu-time off", () => {
+    const start = Date.parse('2026-01-15T08:00:00Z');
+    const measured = cli('run', '--script', script, '--call', 'busy', '--args', '[30000000]', '--now', '2026-01-15T08:00:00Z');
+    expect(measured.code).toBe(0);
+    expect(JSON.parse(measured.stdout)).toBeGreaterThan(start);
+    expect(measured.stderr).toMatch(/busy \(cli\): completed after [\d.]+ s of virtual time \([\d.]+ s of it the script's own CPU\)/);
+    const off = cli('run', '--script', script, '--call', 'busy', '--args', '[30000000]', '--now', '2026-01-15T08:00:00Z', '--cpu-time', 'off');
+    expect(JSON.parse(off.stdout)).toBe(start);
+    expect(off.stderr).not.toContain('own CPU');
+    const bad = cli('run', '--script', script, '--call', 'busy', '--cpu-time', 'fast');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--cpu-time must be measured or off (got "fast")');
+    expect(cli('run', '--script', script, '--call', 'busy', '--cpu-scale', '0').stderr).toContain('--cpu-scale must be a number above 0');
   });
 
   it('fails a script that touches a Node global, with exit code 1', () => {
