@@ -18,7 +18,7 @@
 
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { getCommand, listCommands, registerCommand, UsageError, type CliContext, type CommandSpec, type CommonOptions, type FlagKind } from './cli-commands';
+import { countFlag, getCommand, listCommands, registerCommand, UsageError, type CliContext, type CommandSpec, type CommonOptions, type FlagKind } from './cli-commands';
 import { DEMO_SEND_TAB, loadDemoWorkspace } from './demo/index';
 import { Runner, type InvokeResult } from './runner';
 import type { ExecutionKind } from './runtime/execution';
@@ -82,6 +82,7 @@ export function parseCommandLine(argv: string[], lookup: (name: string) => Comma
       const value = eq >= 0 ? arg.slice(eq + 1) : rest[++i];
       if (value === undefined || (eq < 0 && value.startsWith('--'))) throw new UsageError(`option --${name} needs a value`);
       flags[name] = value;
+      if (kind === 'count') countFlag(flags, name);
     }
   }
   return { command, positional, flags, spec };
@@ -175,11 +176,16 @@ export function applySettings(workspace: Workspace, file: string, job: string | 
   return byJob.map(([name]) => name);
 }
 
-/** Loads the mailbox: the given .eml directory / .mbox / .eml, or the demo workspace. */
-export function loadMailbox(workspace: Workspace, mailbox: string | null): string {
+/**
+ * Loads the mailbox: the given .eml directory / .mbox / .eml, or the demo workspace (with its send list
+ * unless `demoSendList` is false: a command that brings the user's own list never merges with the demo's).
+ */
+export function loadMailbox(workspace: Workspace, mailbox: string | null, demoSendList = true): string {
   if (mailbox === null) {
-    const loaded = loadDemoWorkspace(workspace);
-    return `demo workspace: ${loaded.messages} messages, send list of ${loaded.sendRows} rows in tab "${DEMO_SEND_TAB}"`;
+    const loaded = loadDemoWorkspace(workspace, { sendList: demoSendList });
+    return demoSendList
+      ? `demo workspace: ${loaded.messages} messages, send list of ${loaded.sendRows} rows in tab "${DEMO_SEND_TAB}"`
+      : `demo workspace: ${loaded.messages} messages (no demo send list: the command brings its own)`;
   }
   if (statSync(mailbox).isDirectory()) {
     const imported = workspace.mailbox.importEmlDir(mailbox);
@@ -334,7 +340,7 @@ export async function main(argv: string[], io: CliIo = { stdout: (t) => process.
     parsed = parseCommandLine(argv);
     const options = readCommonOptions(parsed.flags);
     const workspace = createWorkspace(options);
-    const loaded = loadMailbox(workspace, options.mailbox);
+    const loaded = loadMailbox(workspace, options.mailbox, parsed.spec.demoSendList ?? true);
     const runners = new Map<string, Runner>();
     const cli: CliContext = {
       workspace,
