@@ -224,7 +224,7 @@ export class FakeGmailMessage implements Pick<
 
 export class FakeGmailThread implements Pick<
   GoogleAppsScript.Gmail.GmailThread,
-  'getId' | 'getMessages' | 'getMessageCount' | 'getFirstMessageSubject' | 'getLastMessageDate' | 'getLabels' | 'addLabel' | 'removeLabel' | 'markRead' | 'markUnread' | 'moveToTrash' | 'moveToArchive' | 'moveToInbox' | 'isUnread' | 'isInTrash' | 'isInInbox' | 'hasStarredMessages' | 'getPermalink'
+  'getId' | 'getMessages' | 'getMessageCount' | 'getFirstMessageSubject' | 'getLastMessageDate' | 'getLabels' | 'addLabel' | 'removeLabel' | 'markRead' | 'markUnread' | 'moveToTrash' | 'moveToArchive' | 'moveToInbox' | 'refresh' | 'isUnread' | 'isInTrash' | 'isInInbox' | 'hasStarredMessages' | 'getPermalink'
 > {
   constructor(
     private readonly scope: Scope,
@@ -298,6 +298,11 @@ export class FakeGmailThread implements Pick<
       for (const message of this.messages()) this.scope.mailbox.trash(message.id);
     });
     return this as unknown as GoogleAppsScript.Gmail.GmailThread;
+  }
+
+  /** Reloads the thread's state: here every read is live, so it only returns the thread. */
+  refresh(): GoogleAppsScript.Gmail.GmailThread {
+    return call(this.scope, 'Thread.refresh', () => this as unknown as GoogleAppsScript.Gmail.GmailThread);
   }
 
   /** Archive: INBOX leaves every message of the thread (TRASH and user labels stay as they are). */
