@@ -312,6 +312,8 @@ registerCommand('send', {
       executions: outcome.results.length,
       killedExecutions: acc.killedExecutions,
       virtualSeconds: Math.round((workspace.clock.now() - startMs) / 1000),
+      // Of which the script's own JavaScript (--cpu-time measured, the default; 0 with --cpu-time off).
+      scriptCpuSeconds: Math.round(acc.total.scriptCpuMs / 100) / 10,
       gmailUnits: acc.total.gmailUnits,
       sentMessagesInMailbox: workspace.mailbox.sentMessages().length,
       emlWritten: written,
