@@ -211,7 +211,7 @@ describe('send --list without --mailbox: the list replaces the demo send list', 
     expect(mail.subject).toBe('Facture K1 – Lycée Jean Moulin');
     expect(mail.text).toContain('Montant : 312,00 €');
     expect(mail.subject).not.toContain('\uFFFD');
-  });
+  }, 60_000); // async (mailparser): jest's 5 s default would count the CLI run under a loaded machine
 
   it('refuses a UTF-16 CSV with a clear message', () => {
     const out = send(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('key,to\n', 'utf16le')]), 'utf16');
