@@ -18,6 +18,13 @@ const script = `
     GmailApp.moveMessageToTrash(threadOf(b).getMessages()[0]);
     return [archived, GmailApp.search('in:inbox').length, GmailApp.search('in:trash').length];
   }
+  function restLabels(id) {
+    var response = UrlFetchApp.fetch('https://gmail.googleapis.com/gmail/v1/users/me/messages/' + id + '?format=minimal', {
+      headers: { Authorization: 'Bearer ' + ScriptApp.getOAuthToken() },
+    });
+    return JSON.parse(response.getContentText()).labelIds.slice().sort();
+  }
+  function archiveSeenByRest(subject) { var t = threadOf(subject); t.moveToArchive(); return t.getMessages().map(function (m) { return restLabels(m.getId()); }); }
   function badThread() { GmailApp.moveThreadToArchive({ getId: function () { return 'nope'; } }); }
 `;
 
@@ -46,6 +53,11 @@ describe('GmailThread moves', () => {
     const { runner } = setup();
     expect(runner.invoke('trash', ['Facture 1']).value).toEqual([true, [['TRASH', 'UNREAD'], ['TRASH', 'UNREAD']]]);
     expect(runner.invoke('inbox', ['Facture 1']).value).toEqual([true, false, [['INBOX', 'UNREAD'], ['INBOX', 'UNREAD']]]);
+  });
+
+  it('is seen by the Gmail REST API through UrlFetchApp too', () => {
+    const { runner } = setup();
+    expect(runner.invoke('archiveSeenByRest', ['Facture 1']).value).toEqual([['UNREAD'], ['UNREAD']]);
   });
 
   it('leaves the other threads alone', () => {
