@@ -8,7 +8,7 @@
 //   registerCommand('collect', {
 //     summary: 'Collect receipts from the mailbox into Drive',
 //     job: 'collect',                       // a flat --settings object is stored as this job's
-//     flags: { 'max-executions': 'value' }, // extra flags, beyond the common ones
+//     flags: { 'max-executions': 'count' }, // extra flags: 'value', 'boolean', or 'count' (checked whole number >= 1)
 //     run(cli) {
 //       const runner = cli.runner();        // dist/Code.js (+ Sidebar.html) over cli.workspace
 //       const result = runner.menu('collectNow');
@@ -24,7 +24,11 @@
 import type { Runner } from './runner';
 import type { Workspace } from './workspace';
 
-export type FlagKind = 'value' | 'boolean';
+/**
+ * 'value' takes a string, 'boolean' none; 'count' takes a whole number >= 1, checked when the command
+ * line is parsed (so `--max abc` is refused with a clear message before anything runs).
+ */
+export type FlagKind = 'value' | 'boolean' | 'count';
 
 /** Options every command accepts (parsed and applied by the CLI before the handler runs). */
 export interface CommonOptions {
@@ -37,6 +41,10 @@ export interface CommonOptions {
   seed: number;
   faultRate: number;
   killEvery: number | null;
+  /** Charge the script's own CPU time to its executions ('measured', the CLI default) or not ('off'). */
+  cpuTime: 'measured' | 'off';
+  /** Apps Script's V8 is this many times slower than this machine (default 3). */
+  cpuScale: number;
   addon: boolean;
   consumer: boolean;
   stateOut: string | null;
@@ -67,6 +75,11 @@ export interface CommandSpec {
   flags?: Record<string, FlagKind>;
   /** The settings job a flat `--settings` object belongs to (stored as postroom.settings.<job>). */
   job?: string;
+  /**
+   * Whether the demo workspace (no --mailbox) brings its send list (the Sends tab and its PDFs). Default
+   * true; a command that loads the user's own list says false, so the two can never merge.
+   */
+  demoSendList?: boolean;
   /** Returns the exit code: 0 success, 1 the script failed, 2 bad usage. */
   run(cli: CliContext): number | Promise<number>;
 }
@@ -85,6 +98,17 @@ export function registerCommand(name: string, spec: CommandSpec, options: { repl
   if (!/^[a-z][a-z0-9-]*$/.test(name)) throw new Error(`registerCommand: invalid command name "${name}"`);
   if (commands.has(name) && !options.replace) throw new Error(`registerCommand: "${name}" is already registered (pass { replace: true })`);
   commands.set(name, spec);
+}
+
+/** A 'count' flag's value as a number (the parser has checked it), or `fallback` when absent. */
+export function countFlag(flags: Record<string, string | true>, name: string, fallback: number): number;
+export function countFlag(flags: Record<string, string | true>, name: string): number | null;
+export function countFlag(flags: Record<string, string | true>, name: string, fallback: number | null = null): number | null {
+  const raw = flags[name];
+  if (raw === undefined) return fallback;
+  const value = typeof raw === 'string' && /^\s*\d+\s*$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(value) || value < 1) throw new UsageError(`--${name} must be a positive whole number (got "${String(raw)}")`);
+  return value;
 }
 
 export function getCommand(name: string): CommandSpec | undefined {

@@ -7,7 +7,8 @@
 //   help                                                 the commands and options
 // Common options: --mailbox <dir of .eml | file.mbox | file.eml>, --now <ISO date>, --user <email>,
 // --locale <tag>, --time-zone <IANA>, --settings <json file>, --seed <n>, --fault-rate <0..1>,
-// --kill-every <N>, --addon, --consumer, --state-out <json file>.
+// --kill-every <N>, --addon, --consumer, --state-out <json file>, --cpu-time measured|off (the script's
+// own JavaScript CPU time charged to its executions, × --cpu-scale, default 3; off = reproducible figures).
 // --settings: a JSON object keyed by job ({ "collect": {…}, "send": {…} }), or, for a command bound to
 // a job, that job's flat object. Each job's settings are stored where the app reads them: the USER
 // properties, key `postroom.settings.<job>`, as JSON (src/server/adapters/properties.ts reads
@@ -17,10 +18,11 @@
 
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { getCommand, listCommands, registerCommand, UsageError, type CliContext, type CommandSpec, type CommonOptions, type FlagKind } from './cli-commands';
+import { countFlag, getCommand, listCommands, registerCommand, UsageError, type CliContext, type CommandSpec, type CommonOptions, type FlagKind } from './cli-commands';
 import { DEMO_SEND_TAB, loadDemoWorkspace } from './demo/index';
 import { Runner, type InvokeResult } from './runner';
 import type { ExecutionKind } from './runtime/execution';
+import { DEFAULT_CPU_SCALE, type ScriptCpuMode } from './runtime/script-cpu';
 import { writeState } from './state';
 import { Workspace } from './workspace';
 
@@ -38,6 +40,8 @@ const COMMON_FLAGS: Record<string, FlagKind> = {
   seed: 'value',
   'fault-rate': 'value',
   'kill-every': 'value',
+  'cpu-time': 'value',
+  'cpu-scale': 'value',
   addon: 'boolean',
   consumer: 'boolean',
   'state-out': 'value',
@@ -78,6 +82,7 @@ export function parseCommandLine(argv: string[], lookup: (name: string) => Comma
       const value = eq >= 0 ? arg.slice(eq + 1) : rest[++i];
       if (value === undefined || (eq < 0 && value.startsWith('--'))) throw new UsageError(`option --${name} needs a value`);
       flags[name] = value;
+      if (kind === 'count') countFlag(flags, name);
     }
   }
   return { command, positional, flags, spec };
@@ -96,6 +101,13 @@ function numberFlag(flags: Record<string, string | true>, name: string, check: (
 function stringFlag(flags: Record<string, string | true>, name: string): string | null {
   const raw = flags[name];
   return typeof raw === 'string' ? raw : null;
+}
+
+/** --cpu-time measured|off: charge the script's own CPU time to its executions (default measured). */
+function cpuTimeFlag(flags: Record<string, string | true>): ScriptCpuMode {
+  const raw = stringFlag(flags, 'cpu-time') ?? 'measured';
+  if (raw !== 'measured' && raw !== 'off') throw new UsageError(`--cpu-time must be measured or off (got "${raw}")`);
+  return raw;
 }
 
 /** The common options, validated. */
@@ -130,6 +142,8 @@ export function readCommonOptions(flags: Record<string, string | true>): CommonO
     seed: numberFlag(flags, 'seed', (n) => Number.isInteger(n) && n >= 0, 'a non-negative integer') ?? 1,
     faultRate: numberFlag(flags, 'fault-rate', (n) => n >= 0 && n <= 1, 'a number between 0 and 1') ?? 0,
     killEvery: numberFlag(flags, 'kill-every', (n) => Number.isInteger(n) && n >= 1, 'a positive integer'),
+    cpuTime: cpuTimeFlag(flags),
+    cpuScale: numberFlag(flags, 'cpu-scale', (n) => n > 0 && n <= 100, 'a number above 0 (at most 100)') ?? DEFAULT_CPU_SCALE,
     addon: flags.addon === true,
     consumer: flags.consumer === true,
     stateOut: stringFlag(flags, 'state-out'),
@@ -162,11 +176,16 @@ export function applySettings(workspace: Workspace, file: string, job: string | 
   return byJob.map(([name]) => name);
 }
 
-/** Loads the mailbox: the given .eml directory / .mbox / .eml, or the demo workspace. */
-export function loadMailbox(workspace: Workspace, mailbox: string | null): string {
+/**
+ * Loads the mailbox: the given .eml directory / .mbox / .eml, or the demo workspace (with its send list
+ * unless `demoSendList` is false: a command that brings the user's own list never merges with the demo's).
+ */
+export function loadMailbox(workspace: Workspace, mailbox: string | null, demoSendList = true): string {
   if (mailbox === null) {
-    const loaded = loadDemoWorkspace(workspace);
-    return `demo workspace: ${loaded.messages} messages, send list of ${loaded.sendRows} rows in tab "${DEMO_SEND_TAB}"`;
+    const loaded = loadDemoWorkspace(workspace, { sendList: demoSendList });
+    return demoSendList
+      ? `demo workspace: ${loaded.messages} messages, send list of ${loaded.sendRows} rows in tab "${DEMO_SEND_TAB}"`
+      : `demo workspace: ${loaded.messages} messages (no demo send list: the command brings its own)`;
   }
   if (statSync(mailbox).isDirectory()) {
     const imported = workspace.mailbox.importEmlDir(mailbox);
@@ -193,6 +212,7 @@ export function createWorkspace(options: CommonOptions): Workspace {
     killEvery: options.killEvery ?? undefined,
     addonMode: options.addon,
     workspaceAccount: options.consumer ? false : undefined,
+    scriptCpu: { mode: options.cpuTime, scale: options.cpuScale },
   });
 }
 
@@ -217,7 +237,8 @@ function kindFlag(raw: string | true | undefined): ExecutionKind {
 function describeResult(result: InvokeResult): string {
   const seconds = ((result.endedAt - result.startedAt) / 1000).toFixed(1);
   const calls = Object.values(result.counts.calls).reduce((sum, n) => sum + n, 0);
-  const head = `${result.fn} (${result.kind}): ${result.outcome} after ${seconds} s of virtual time, ${calls} service calls, ${result.counts.gmailUnits} Gmail units`;
+  const cpu = result.counts.scriptCpuMs > 0 ? ` (${(result.counts.scriptCpuMs / 1000).toFixed(1)} s of it the script's own CPU)` : '';
+  const head = `${result.fn} (${result.kind}): ${result.outcome} after ${seconds} s of virtual time${cpu}, ${calls} service calls, ${result.counts.gmailUnits} Gmail units`;
   return result.error ? `${head}\n  ${result.error.name}: ${result.error.message}` : head;
 }
 
@@ -286,7 +307,8 @@ function registerBuiltins(): void {
       for (const [name, spec] of listCommands()) cli.print(`  ${name.padEnd(8)} ${spec.summary}${spec.usage ? `\n           ${name} ${spec.usage}` : ''}`);
       cli.print(
         '\nCommon options:\n  --mailbox <dir|file.mbox|file.eml>  --now <ISO date>  --user <email>  --locale <tag>  --time-zone <IANA>\n' +
-          '  --settings <json>  --seed <n>  --fault-rate <0..1>  --kill-every <N>  --addon  --consumer  --state-out <file.json>',
+          '  --settings <json>  --seed <n>  --fault-rate <0..1>  --kill-every <N>  --addon  --consumer  --state-out <file.json>\n' +
+          '  --cpu-time measured|off (charge the script\'s own CPU time, default measured)  --cpu-scale <x> (default 3)',
       );
       return 0;
     },
@@ -318,7 +340,7 @@ export async function main(argv: string[], io: CliIo = { stdout: (t) => process.
     parsed = parseCommandLine(argv);
     const options = readCommonOptions(parsed.flags);
     const workspace = createWorkspace(options);
-    const loaded = loadMailbox(workspace, options.mailbox);
+    const loaded = loadMailbox(workspace, options.mailbox, parsed.spec.demoSendList ?? true);
     const runners = new Map<string, Runner>();
     const cli: CliContext = {
       workspace,

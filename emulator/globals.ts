@@ -8,6 +8,7 @@ import { createDriveApp } from './drive/drive-app';
 import { createDriveRestRoutes } from './drive/drive-rest';
 import { createGmailGlobals } from './gmail/index';
 import type { ExecutionEnvironment } from './runner';
+import { createBrowser } from './services/browser';
 import { createCacheService } from './services/cache';
 import { createCardService } from './services/card-service';
 import { createHtmlService } from './services/html-service';
@@ -36,6 +37,7 @@ export const EMULATED_GLOBALS = [
   'Utilities',
   'Session',
   'MailApp',
+  'Browser',
   'HtmlService',
   'CardService',
   'Logger',
@@ -92,7 +94,9 @@ export function buildGlobals(workspace: Workspace, environment: ExecutionEnviron
       locale: session.locale,
       scriptTimeZone: session.timeZone,
     }),
-    MailApp: createMailApp(workspace.quotas, ctx),
+    MailApp: createMailApp(workspace.quotas, ctx, { mailbox: workspace.mailbox, quotas: workspace.quotas }),
+    // Browser dialogs need a spreadsheet with a user interface: not in triggers, not standalone.
+    Browser: createBrowser(ctx, workspace.browser, { hasUi: hasUi && inContainer }),
     HtmlService: createHtmlService(workspace.htmlFiles, ctx),
     CardService: createCardService(ctx),
     Logger: logger.Logger,

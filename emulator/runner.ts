@@ -6,7 +6,9 @@
 //   card / simple-trigger   30-second limit (Workspace add-on card actions, onOpen)
 // The limit is a hard kill: once it passes, every service call throws (ServiceContext.call), and an
 // execution that caught that error and returned is still reported as timed-out. Locks the execution
-// holds are released at its end. Due time-driven triggers fire as executions as the virtual clock
+// holds are released at its end. With script CPU metering on (workspace option `scriptCpu`), the
+// script's own JavaScript is charged to the clock between service calls (runtime/script-cpu.ts).
+// Due time-driven triggers fire as executions as the virtual clock
 // moves (`advanceAndFire`, `runUntilIdle`), within the daily trigger runtime budget.
 // https://developers.google.com/apps-script/guides/services/quotas#current_limitations
 // https://developers.google.com/apps-script/guides/html/communication
@@ -259,6 +261,8 @@ export class Runner<W extends RunnerWorkspace = Workspace> {
         }
         const context = this.createContext(execution);
         if (options.event !== undefined) callArgs = { args: [options.event] };
+        // From here the script's own JavaScript runs: its CPU time is metered (when on) between service calls.
+        ctx.enterScript(execution);
         this.script.runInContext(context, { timeout: this.syncTimeoutMs, displayErrors: false });
         Object.defineProperty(context, '__postroomInvoke__', {
           value: { name: fn, ...callArgs },
@@ -284,12 +288,15 @@ export class Runner<W extends RunnerWorkspace = Workspace> {
       }
     } catch (reason) {
       if (isVmTimeout(reason)) {
-        // A synchronous loop that spins for real seconds would have reached the deadline on the platform.
+        // A synchronous loop that spins for real seconds would have reached the deadline on the platform
+        // (the whole limit is charged below, so the spinning segment's CPU time is not charged on top).
+        execution.scriptCpuSince = null;
         if (clock.now() < execution.deadline) ctx.advance(execution.deadline - clock.now());
         execution.terminated ??= new ExecutionTerminated('timed-out');
       }
       fail(reason);
     } finally {
+      ctx.leaveScript(execution);
       ctx.execution = previous;
       ctx.scriptErrors = previousErrors;
       ctx.beforeCallHook = previousHook;

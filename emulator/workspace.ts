@@ -11,8 +11,10 @@ import { GmailApiCore } from './gmail/api-core';
 import { Mailbox } from './gmail/mailbox';
 import type { DueTrigger, RunnerWorkspace } from './runner';
 import { Accounting, FaultPlan, ServiceContext, VirtualClock } from './runtime/execution';
+import { ScriptCpuMeter, type ScriptCpuOptions } from './runtime/script-cpu';
 import { Quotas } from './runtime/quotas';
 import { TRIGGER_RUNTIME_PER_DAY_MS, TriggerRuntimeBudget } from './runtime/trigger-budget';
+import { BrowserDialogs } from './services/browser';
 import { createCacheStores, type CacheStores } from './services/cache';
 import { LockStore } from './services/lock';
 import type { LogEntry } from './services/logger';
@@ -54,6 +56,11 @@ export interface WorkspaceOptions {
   workspaceAccount?: boolean;
   /** Create the bound "Postroom" spreadsheet (default true); false emulates a standalone script. */
   container?: boolean;
+  /**
+   * Charge the script's own JavaScript CPU time (× scale) to each execution (runtime/script-cpu.ts).
+   * Default off: measured time is not reproducible, and tests and benchmarks need exact figures.
+   */
+  scriptCpu?: ScriptCpuOptions;
 }
 
 /** The session facts Session / ScriptApp report. */
@@ -93,6 +100,8 @@ export class Workspace implements RunnerWorkspace {
   /** The spreadsheet the script is bound to (null for a standalone script). */
   readonly containerId: string | null;
   readonly ui = new UiLog();
+  /** Browser.inputBox / msgBox: scripted answers and the record of the dialogs shown. */
+  readonly browser = new BrowserDialogs();
   readonly properties: PropertyStores;
   readonly caches: CacheStores;
   readonly locks = new LockStore();
@@ -108,7 +117,7 @@ export class Workspace implements RunnerWorkspace {
     this.clock = new VirtualClock(parseNow(options.now));
     this.seed = options.seed ?? 1;
     this.faults = new FaultPlan({ seed: this.seed, rate: options.faultRate ?? 0, killEvery: options.killEvery });
-    this.ctx = new ServiceContext(this.clock, this.accounting, this.faults);
+    this.ctx = new ServiceContext(this.clock, this.accounting, this.faults, new ScriptCpuMeter(options.scriptCpu ?? { mode: 'off' }));
     const userEmail = (options.user ?? DEFAULT_USER).toLowerCase();
     this.session = { userEmail, activeUserEmail: options.activeUserEmail ?? userEmail, locale: options.locale ?? DEFAULT_LOCALE, timeZone: options.timeZone ?? DEFAULT_TIME_ZONE };
     this.addonMode = options.addonMode ?? false;

@@ -10,7 +10,7 @@
 // `runCollectToEnd` is the driver the e2e tests and bench/collect.ts use too.
 
 import { DEMO_WHITELIST } from '../demo/index';
-import { getCommand, registerCommand, UsageError, type CliContext } from '../cli-commands';
+import { countFlag, getCommand, registerCommand, UsageError, type CliContext } from '../cli-commands';
 import type { InvokeError, InvokeResult, Runner } from '../runner';
 import type { ExecutionKind } from '../runtime/execution';
 import type { Workspace } from '../workspace';
@@ -74,12 +74,8 @@ export function storeDemoCollectSettings(workspace: Workspace): boolean {
 function readInput(flags: Record<string, string | true>): CollectInput {
   const input: CollectInput = {};
   if (flags['dry-run'] === true) input.dryRun = true;
-  const max = flags.max;
-  if (max !== undefined) {
-    const n = Number(max);
-    if (typeof max !== 'string' || !Number.isInteger(n) || n < 1) throw new UsageError(`--max must be a positive whole number (got "${String(max)}")`);
-    input.maxItems = n;
-  }
+  const max = countFlag(flags, 'max');
+  if (max !== null) input.maxItems = max;
   const since = flags.since;
   if (since !== undefined) {
     if (typeof since !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(since) || Number.isNaN(Date.parse(`${since}T00:00:00Z`))) {
@@ -175,11 +171,9 @@ if (!getCommand('collect')) {
     summary: 'Collect receipts from Gmail into Drive (the job the sidebar, the card and the trigger run)',
     usage: '[--dry-run] [--max N] [--since YYYY-MM-DD] [--json] [--max-executions N]',
     job: 'collect',
-    flags: { 'dry-run': 'boolean', max: 'value', since: 'value', json: 'boolean', 'max-executions': 'value' },
+    flags: { 'dry-run': 'boolean', max: 'count', since: 'value', json: 'boolean', 'max-executions': 'count' },
     run(cli) {
-      const raw = cli.flags['max-executions'];
-      const maxExecutions = raw === undefined ? 100 : Number(raw);
-      if (!Number.isInteger(maxExecutions) || maxExecutions < 1) throw new UsageError(`--max-executions must be a positive whole number (got "${String(raw)}")`);
+      const maxExecutions = countFlag(cli.flags, 'max-executions', 100);
       return runCollectCommand(cli, readInput(cli.flags), cli.flags.json === true, maxExecutions);
     },
   });

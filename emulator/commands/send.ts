@@ -1,7 +1,8 @@
 // The local CLI's `send` command: `npm run local -- send --list <csv> --files <dir> [--settings …]
 // [--sent-out <dir>] [--key K] [--period YYYY-MM] [--max N] [--max-executions N] [--state-out …]
-// [--fault-rate …] [--kill-every …]`. The CSV (comma or semicolon separated, RFC 4180 quotes, UTF-8)
-// becomes the `Sends` tab of the Postroom spreadsheet, the files of <dir> the attachments folder
+// [--fault-rate …] [--kill-every …]`. The CSV (comma or semicolon separated, RFC 4180 quotes, UTF-8, or
+// Windows-1252 with a notice) REPLACES the `Sends` tab of the Postroom spreadsheet (the demo workspace
+// comes without its own send list here), the files of <dir> the attachments folder
 // (settings.attachmentsFolder, a path from My Drive). Then it does what the open sidebar does:
 // startSend, then continueSend again and again while the job has work, waiting (virtual time, firing
 // due triggers) when the job says to wait: a quota pause, a retry delay, a row in doubt settling. A
@@ -10,7 +11,7 @@
 
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { getCommand, registerCommand, UsageError, type CliContext } from '../cli-commands';
+import { countFlag, getCommand, registerCommand, UsageError, type CliContext } from '../cli-commands';
 import { DEMO_SEND_FOLDER } from '../demo/index';
 import type { InvokeError, InvokeResult, Runner } from '../runner';
 import type { Workspace } from '../workspace';
@@ -181,8 +182,14 @@ export function storeSendSettings(workspace: Workspace, settings: Record<string,
   store.commit(next);
 }
 
-/** Loads a send list (header + rows) and its files into the workspace. Returns the folder path. */
+/**
+ * Loads a send list (header + rows) and its files into the workspace. The list REPLACES whatever the
+ * Sends tab held (a fresh tab, never cells written over an older list, which would merge the two).
+ */
 export function loadSendList(workspace: Workspace, rows: string[][], files: Array<{ name: string; bytes: Uint8Array; mimeType?: string }>, folderPath: string): void {
+  const container = workspace.sheets.get(workspace.containerId as string);
+  const previous = container?.sheets.findIndex((candidate) => candidate.name === SENDS_TAB) ?? -1;
+  if (container && previous >= 0) container.sheets.splice(previous, 1);
   workspace.writeContainerTab(SENDS_TAB, rows);
   // Workspace.writeContainerTab does not grow the grid: a list longer than the default 1,000 rows would
   // sit outside the sheet's dimensions (reported to the emulator's owners). Grow it as Sheets would.
@@ -211,51 +218,92 @@ function flagText(cli: CliContext, name: string): string | null {
   return typeof value === 'string' ? value : null;
 }
 
+/** Windows-1252's 0x80–0x9F (the rest is Latin-1); the five unassigned bytes map to themselves (WHATWG). */
+const WINDOWS_1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
+
+/** Decodes Windows-1252 by hand: Node 20's TextDecoder('windows-1252') decodes 0x80–0x9F as Latin-1 (€ lost). */
+export function decodeWindows1252(bytes: Uint8Array): string {
+  let out = '';
+  for (const byte of bytes) out += byte >= 0x80 && byte <= 0x9f ? WINDOWS_1252_HIGH[byte - 0x80] : String.fromCharCode(byte);
+  return out;
+}
+
+/**
+ * The CSV's text. UTF-8 (with or without BOM) is read as is; a file that is not valid UTF-8 is what
+ * Excel's plain "CSV" export writes on Windows, Windows-1252: it is decoded as such, with a notice
+ * (never "Lyc\uFFFDe" in a subject). UTF-16 and binary files are refused with a clear message.
+ */
+export function decodeCsvBytes(bytes: Uint8Array, name: string): { text: string; notice: string | null } {
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    throw new UsageError(`--list: ${name} is UTF-16 text; save it as "CSV UTF-8" (or CSV) and try again`);
+  }
+  if (bytes.includes(0)) throw new UsageError(`--list: ${name} is not a text CSV file (it holds NUL bytes)`);
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), notice: null };
+  } catch {
+    const text = decodeWindows1252(bytes);
+    return { text, notice: `send: ${name} is not UTF-8; read as Windows-1252 (Excel's "CSV" on Windows). Save it as "CSV UTF-8" to avoid this notice.` };
+  }
+}
+
+/**
+ * `--list <csv> --files <dir>`: the CSV (UTF-8, or Windows-1252 with a notice) REPLACES the Sends tab,
+ * the files go to the attachments folder of the stored send settings (the default French templates are
+ * stored when none are). Used by the `send` command (and by the sidebar preview on its branch).
+ */
+export function loadSendListFromDisk(workspace: Workspace, list: string, filesDir: string, info: (text: string) => void): void {
+  let csvBytes: Uint8Array;
+  try {
+    csvBytes = new Uint8Array(readFileSync(list));
+  } catch {
+    throw new UsageError(`--list: cannot read ${list}`);
+  }
+  const decoded = decodeCsvBytes(csvBytes, list);
+  let entries: string[];
+  try {
+    entries = readdirSync(filesDir).filter((name) => statSync(join(filesDir, name)).isFile());
+  } catch {
+    throw new UsageError(`--files: not a directory: ${filesDir}`);
+  }
+  const rows = parseCsv(decoded.text);
+  if (rows.length < 1) throw new UsageError('--list: the CSV is empty');
+  if (decoded.notice) info(decoded.notice);
+  let settings = storedSendSettings(workspace);
+  if (!settings) {
+    settings = { ...DEFAULT_CLI_SEND_SETTINGS };
+    storeSendSettings(workspace, settings);
+    info('send: no --settings given, using the default French invoice templates');
+  }
+  const folder = typeof settings.attachmentsFolder === 'string' && settings.attachmentsFolder ? settings.attachmentsFolder : 'Postroom/invoices';
+  loadSendList(
+    workspace,
+    rows,
+    entries.map((name) => ({ name: basename(name), bytes: new Uint8Array(readFileSync(join(filesDir, name))) })),
+    folder,
+  );
+  info(`send: ${rows.length - 1} row(s) in tab "${SENDS_TAB}", ${entries.length} file(s) in Drive "${folder}"`);
+}
+
 registerCommand('send', {
   summary: 'Send the invoices of a CSV send list with their files, exactly once, as the sidebar would',
   usage: '--list <file.csv> --files <dir> [--sent-out <dir>] [--key K] [--period YYYY-MM] [--max N] [--max-executions N]',
   job: 'send',
-  flags: { list: 'value', files: 'value', 'sent-out': 'value', key: 'value', period: 'value', max: 'value', 'max-executions': 'value' },
+  flags: { list: 'value', files: 'value', 'sent-out': 'value', key: 'value', period: 'value', max: 'count', 'max-executions': 'count' },
+  // The user's list replaces the demo's: without --mailbox, the demo mailbox comes without its send list.
+  demoSendList: false,
   run(cli) {
     const list = flagText(cli, 'list');
     const filesDir = flagText(cli, 'files');
     if (!list) throw new UsageError('send needs --list <file.csv>');
     if (!filesDir) throw new UsageError('send needs --files <dir>');
-    let csv: string;
-    try {
-      csv = readFileSync(list, 'utf8');
-    } catch {
-      throw new UsageError(`--list: cannot read ${list}`);
-    }
-    let entries: string[];
-    try {
-      entries = readdirSync(filesDir).filter((name) => statSync(join(filesDir, name)).isFile());
-    } catch {
-      throw new UsageError(`--files: not a directory: ${filesDir}`);
-    }
-    const rows = parseCsv(csv);
-    if (rows.length < 1) throw new UsageError('--list: the CSV is empty');
     const { workspace } = cli;
-    let settings = storedSendSettings(workspace);
-    if (!settings) {
-      settings = { ...DEFAULT_CLI_SEND_SETTINGS };
-      storeSendSettings(workspace, settings);
-      cli.info('send: no --settings given, using the default French invoice templates');
-    }
-    const folder = typeof settings.attachmentsFolder === 'string' && settings.attachmentsFolder ? settings.attachmentsFolder : 'Postroom/invoices';
-    loadSendList(
-      workspace,
-      rows,
-      entries.map((name) => ({ name: basename(name), bytes: new Uint8Array(readFileSync(join(filesDir, name))) })),
-      folder,
-    );
-    cli.info(`send: ${rows.length - 1} row(s) in tab "${SENDS_TAB}", ${entries.length} file(s) in Drive "${folder}"`);
+    loadSendListFromDisk(workspace, list, filesDir, cli.info);
     const filter: Record<string, unknown> = {};
     if (flagText(cli, 'key')) filter.key = flagText(cli, 'key');
     if (flagText(cli, 'period')) filter.period = flagText(cli, 'period');
-    if (flagText(cli, 'max')) filter.max = Number(flagText(cli, 'max'));
-    const maxExecutions = flagText(cli, 'max-executions') ? Number(flagText(cli, 'max-executions')) : 1000;
-    if (!Number.isInteger(maxExecutions) || maxExecutions < 1) throw new UsageError('--max-executions must be a positive integer');
+    const max = countFlag(cli.flags, 'max');
+    if (max !== null) filter.max = max;
+    const maxExecutions = countFlag(cli.flags, 'max-executions', 1000);
     const startMs = workspace.clock.now();
     const outcome = driveSend(cli.runner(), { filter, maxExecutions });
     const progress = outcome.final?.progress;
@@ -272,6 +320,8 @@ registerCommand('send', {
       executions: outcome.results.length,
       killedExecutions: acc.killedExecutions,
       virtualSeconds: Math.round((workspace.clock.now() - startMs) / 1000),
+      // Of which the script's own JavaScript (--cpu-time measured, the default; 0 with --cpu-time off).
+      scriptCpuSeconds: Math.round(acc.total.scriptCpuMs / 100) / 10,
       gmailUnits: acc.total.gmailUnits,
       sentMessagesInMailbox: workspace.mailbox.sentMessages().length,
       emlWritten: written,

@@ -313,10 +313,45 @@ defineCheck_('Gmail API attachmentId changes between messages.get calls', 'https
   expectTrue_(body.size > 0, 'attachment body size');
 });
 
+defineCheck_('GmailThread.moveToArchive / moveToInbox change INBOX on the thread, seen by the Gmail API', 'https://developers.google.com/apps-script/reference/gmail/gmail-thread#moveToArchive()', function () {
+  var thread = conformanceMessage_().thread;
+  var id = thread.getMessages()[0].getId();
+  thread.moveToArchive();
+  expectEqual_(thread.refresh().isInInbox(), false, 'isInInbox after moveToArchive');
+  expectEqual_((Gmail.Users.Messages.get('me', id, { format: 'minimal' }).labelIds || []).indexOf('INBOX'), -1, 'INBOX label after moveToArchive');
+  thread.moveToInbox();
+  expectTrue_((Gmail.Users.Messages.get('me', id, { format: 'minimal' }).labelIds || []).indexOf('INBOX') >= 0, 'INBOX label after moveToInbox');
+});
+
+defineCheck_('MailApp.sendEmail(message) lands in Sent and takes one recipient from the daily quota', 'https://developers.google.com/apps-script/reference/mail/mail-app#sendEmail(Object)', function () {
+  var token = 'postroommail' + Utilities.getUuid().replace(/-/g, '').slice(0, 12);
+  var before = MailApp.getRemainingDailyQuota();
+  MailApp.sendEmail({ to: Session.getEffectiveUser().getEmail(), subject: 'Conformance ' + token, body: 'MailApp ' + token, htmlBody: '<p>MailApp <b>' + token + '</b></p>' });
+  expectEqual_(MailApp.getRemainingDailyQuota(), before - 1, 'remaining daily quota');
+  for (var attempt = 0; attempt < 15; attempt++) {
+    var threads = GmailApp.search('in:sent subject:' + token);
+    if (threads.length > 0) {
+      CONFORMANCE_STATE_.mailAppThread = threads[0];
+      expectEqual_(threads[0].getMessages()[0].getPlainBody().trim(), 'MailApp ' + token, 'plain body');
+      return;
+    }
+    Utilities.sleep(2000);
+  }
+  throw new Error('the MailApp message never appeared in Sent');
+});
+
+defineCheck_('Blob.getAs("application/pdf") of HTML gives a PDF named with .pdf', 'https://developers.google.com/apps-script/reference/base/blob#getAs(String)', function () {
+  var pdf = Utilities.newBlob('<p>Facture F-001</p>', 'text/html', 'facture.2026.html').getAs('application/pdf');
+  expectEqual_(pdf.getContentType(), 'application/pdf', 'content type');
+  expectEqual_(pdf.getName(), 'facture.2026.pdf', 'name');
+  expectEqual_(pdf.getDataAsString().slice(0, 5), '%PDF-', 'PDF header');
+});
+
 function conformanceNoop() {}
 
 function cleanUpConformance_() {
   if (CONFORMANCE_STATE_.thread) CONFORMANCE_STATE_.thread.moveToTrash();
+  if (CONFORMANCE_STATE_.mailAppThread) CONFORMANCE_STATE_.mailAppThread.moveToTrash();
 }
 
 /** Runs every check; writes one row per check into the "Conformance" sheet; returns the results. */

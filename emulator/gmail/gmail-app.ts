@@ -1,7 +1,8 @@
 // GmailApp over the shared mailbox: thread-level views (labels are added to and removed from every
 // message of a thread; a thread is unread when any message is), messages read from their real bytes,
 // attachments as Blobs (GmailAttachment adds getSize and getHash = SHA-1 hex), sendEmail / createDraft
-// that BUILD a real MIME message and store its exact bytes in SENT / DRAFT, and GmailDraft.send. Every
+// that BUILD a real MIME message and store its exact bytes in SENT / DRAFT (`sendComposed`, which
+// MailApp.sendEmail shares), GmailDraft.send, and the thread moves (archive, inbox, trash). Every
 // method is a `ctx.call('GmailApp…')`; sends count recipients against the daily quota with Apps Script's
 // "Service invoked too many times for one day: email." Members we do not emulate throw
 // "Not emulated: GmailApp.x".
@@ -223,7 +224,7 @@ export class FakeGmailMessage implements Pick<
 
 export class FakeGmailThread implements Pick<
   GoogleAppsScript.Gmail.GmailThread,
-  'getId' | 'getMessages' | 'getMessageCount' | 'getFirstMessageSubject' | 'getLastMessageDate' | 'getLabels' | 'addLabel' | 'removeLabel' | 'markRead' | 'markUnread' | 'moveToTrash' | 'isUnread' | 'isInTrash' | 'isInInbox' | 'hasStarredMessages' | 'getPermalink'
+  'getId' | 'getMessages' | 'getMessageCount' | 'getFirstMessageSubject' | 'getLastMessageDate' | 'getLabels' | 'addLabel' | 'removeLabel' | 'markRead' | 'markUnread' | 'moveToTrash' | 'moveToArchive' | 'moveToInbox' | 'refresh' | 'isUnread' | 'isInTrash' | 'isInInbox' | 'hasStarredMessages' | 'getPermalink'
 > {
   constructor(
     private readonly scope: Scope,
@@ -297,6 +298,21 @@ export class FakeGmailThread implements Pick<
       for (const message of this.messages()) this.scope.mailbox.trash(message.id);
     });
     return this as unknown as GoogleAppsScript.Gmail.GmailThread;
+  }
+
+  /** Reloads the thread's state: here every read is live, so it only returns the thread. */
+  refresh(): GoogleAppsScript.Gmail.GmailThread {
+    return call(this.scope, 'Thread.refresh', () => this as unknown as GoogleAppsScript.Gmail.GmailThread);
+  }
+
+  /** Archive: INBOX leaves every message of the thread (TRASH and user labels stay as they are). */
+  moveToArchive(): GoogleAppsScript.Gmail.GmailThread {
+    return this.modifyAll('moveToArchive', [], ['INBOX']);
+  }
+
+  /** Back to the inbox: INBOX on every message, out of TRASH and SPAM (Gmail's "Move to Inbox"). */
+  moveToInbox(): GoogleAppsScript.Gmail.GmailThread {
+    return this.modifyAll('moveToInbox', ['INBOX'], ['TRASH', 'SPAM']);
   }
 
   isUnread(): boolean {
@@ -613,17 +629,43 @@ export function createGmailApp(deps: GmailAppDeps) {
     /** Builds a real MIME message and sends it: its exact bytes land in SENT. */
     sendEmail(recipient: string, subject: string, body: string, options?: GoogleAppsScript.Gmail.GmailAdvancedOptions): GoogleAppsScript.Gmail.GmailApp {
       const recipients = countRecipients(String(recipient ?? ''), options?.cc ?? '', options?.bcc ?? '');
-      call(
-        scope,
-        'sendEmail',
-        () => {
-          const bytes = composeMessage(scope, String(recipient ?? ''), String(subject ?? ''), String(body ?? ''), options);
-          if (recipients === 0) throw new Error('Invalid argument: recipient');
-          consumeRecipients(scope, recipients);
-          scope.mailbox.insertSent(bytes);
-        },
-        recipients,
-      );
+      call(scope, 'sendEmail', () => sendComposed(scope, String(recipient ?? ''), String(subject ?? ''), String(body ?? ''), options), recipients);
+      return proxied;
+    },
+
+    moveThreadToArchive(thread: GoogleAppsScript.Gmail.GmailThread): GoogleAppsScript.Gmail.GmailApp {
+      return moveThreads('moveThreadToArchive', [thread], [], ['INBOX']);
+    },
+
+    moveThreadsToArchive(threads: GoogleAppsScript.Gmail.GmailThread[]): GoogleAppsScript.Gmail.GmailApp {
+      return moveThreads('moveThreadsToArchive', threads, [], ['INBOX']);
+    },
+
+    moveThreadToInbox(thread: GoogleAppsScript.Gmail.GmailThread): GoogleAppsScript.Gmail.GmailApp {
+      return moveThreads('moveThreadToInbox', [thread], ['INBOX'], ['TRASH', 'SPAM']);
+    },
+
+    moveThreadsToInbox(threads: GoogleAppsScript.Gmail.GmailThread[]): GoogleAppsScript.Gmail.GmailApp {
+      return moveThreads('moveThreadsToInbox', threads, ['INBOX'], ['TRASH', 'SPAM']);
+    },
+
+    moveThreadToTrash(thread: GoogleAppsScript.Gmail.GmailThread): GoogleAppsScript.Gmail.GmailApp {
+      return trashThreads('moveThreadToTrash', [thread]);
+    },
+
+    moveThreadsToTrash(threads: GoogleAppsScript.Gmail.GmailThread[]): GoogleAppsScript.Gmail.GmailApp {
+      return trashThreads('moveThreadsToTrash', threads);
+    },
+
+    moveMessageToTrash(message: GoogleAppsScript.Gmail.GmailMessage): GoogleAppsScript.Gmail.GmailApp {
+      call(scope, 'moveMessageToTrash', () => scope.mailbox.trash(messageIdOf(scope, message)));
+      return proxied;
+    },
+
+    moveMessagesToTrash(messages: GoogleAppsScript.Gmail.GmailMessage[]): GoogleAppsScript.Gmail.GmailApp {
+      call(scope, 'moveMessagesToTrash', () => {
+        for (const id of listOf(messages, 'messages').map((message) => messageIdOf(scope, message))) scope.mailbox.trash(id);
+      });
       return proxied;
     },
 
@@ -635,6 +677,57 @@ export function createGmailApp(deps: GmailAppDeps) {
     },
   };
 
+  /** Label moves on whole threads (the ids are checked before anything changes). */
+  function moveThreads(method: string, threads: GoogleAppsScript.Gmail.GmailThread[], add: string[], remove: string[]): GoogleAppsScript.Gmail.GmailApp {
+    call(scope, method, () => {
+      const ids = listOf(threads, 'threads').map((thread) => threadIdOf(scope, thread));
+      for (const id of ids) for (const message of scope.mailbox.threadMessages(id)) scope.mailbox.modifyLabels(message.id, add, remove);
+    });
+    return proxied;
+  }
+
+  function trashThreads(method: string, threads: GoogleAppsScript.Gmail.GmailThread[]): GoogleAppsScript.Gmail.GmailApp {
+    call(scope, method, () => {
+      const ids = listOf(threads, 'threads').map((thread) => threadIdOf(scope, thread));
+      for (const id of ids) for (const message of scope.mailbox.threadMessages(id)) scope.mailbox.trash(message.id);
+    });
+    return proxied;
+  }
+
   const proxied = withNotEmulated(app, 'GmailApp') as unknown as GoogleAppsScript.Gmail.GmailApp;
   return proxied;
+}
+
+function listOf<T>(value: T[], name: string): T[] {
+  if (!Array.isArray(value)) throw new Error(`Invalid argument: ${name}`);
+  // Apps Script limits the batch variants to 100 items per call.
+  if (value.length > 100) throw new Error(`Invalid argument: ${name}`);
+  return value;
+}
+
+function threadIdOf(scope: Scope, thread: GoogleAppsScript.Gmail.GmailThread): string {
+  const id = typeof (thread as { getId?: unknown } | null)?.getId === 'function' ? String(thread.getId()) : '';
+  if (!id || scope.mailbox.threadMessages(id).length === 0) throw new Error('Invalid argument: thread');
+  return id;
+}
+
+function messageIdOf(scope: Scope, message: GoogleAppsScript.Gmail.GmailMessage): string {
+  const id = typeof (message as { getId?: unknown } | null)?.getId === 'function' ? String(message.getId()) : '';
+  if (!id || !scope.mailbox.getMessage(id)) throw new Error('Invalid argument: message');
+  return id;
+}
+
+/** What sending needs: the mailbox, the recipients quota and the clock (GmailApp's scope, or MailApp's). */
+export type SendScope = Pick<GmailAppDeps, 'mailbox' | 'ctx' | 'quotas'>;
+
+/**
+ * Composes the message GmailApp / MailApp put on the wire, takes its recipients from the daily quota
+ * and stores its exact bytes in SENT. Runs inside the caller's `ctx.call`. Returns the stored message.
+ */
+export function sendComposed(scope: SendScope, recipient: string, subject: string, body: string, options?: GoogleAppsScript.Gmail.GmailAdvancedOptions): StoredMessage {
+  const bytes = composeMessage(scope as Scope, recipient, subject, body, options);
+  const recipients = countRecipients(recipient, options?.cc ?? '', options?.bcc ?? '');
+  if (recipients === 0) throw new Error('Invalid argument: recipient');
+  consumeRecipients(scope as Scope, recipients);
+  return scope.mailbox.insertSent(bytes);
 }

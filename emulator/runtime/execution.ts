@@ -6,8 +6,12 @@
 //   3. advances the virtual clock by the method's latency (emulator/latency.ts);
 //   4. may inject a seeded transient fault or kill the execution (FaultPlan);
 //   5. runs the service's own behaviour.
+// With script CPU metering on (runtime/script-cpu.ts), a call first charges the CPU time the script's
+// own JavaScript spent since the previous call (scaled) to the virtual clock, and is cut off when that
+// crosses the deadline.
 
 import { latencyOf } from '../latency';
+import { ScriptCpuMeter } from './script-cpu';
 
 /** Virtual time in epoch milliseconds. Only service calls and Utilities.sleep move it. */
 export class VirtualClock {
@@ -33,6 +37,8 @@ export interface CallCounts {
   gmailUnits: number;
   recipients: number;
   virtualMs: number;
+  /** Virtual ms charged for the script's own JavaScript (0 unless script CPU metering is on); part of virtualMs. */
+  scriptCpuMs: number;
 }
 
 export interface AccountingSnapshot extends CallCounts {
@@ -44,7 +50,7 @@ export interface AccountingSnapshot extends CallCounts {
 }
 
 export function emptyCounts(): CallCounts {
-  return { calls: {}, gmailUnits: 0, recipients: 0, virtualMs: 0 };
+  return { calls: {}, gmailUnits: 0, recipients: 0, virtualMs: 0, scriptCpuMs: 0 };
 }
 
 /** Totals over the workspace's life, and one row per execution. */
@@ -158,6 +164,10 @@ export class Execution {
   callIndex = 0;
   outcome: ExecutionOutcome = 'running';
   terminated: ExecutionTerminated | null = null;
+  /** CPU clock (ms) at which the script last got control, or null while a service runs (script-cpu.ts). */
+  scriptCpuSince: number | null = null;
+  /** Scaled CPU below one virtual millisecond, carried to the next charge. */
+  scriptCpuCarry = 0;
   readonly startedAt: number;
   readonly deadline: number;
 
@@ -213,11 +223,18 @@ export class ServiceContext {
     readonly clock: VirtualClock,
     readonly accounting: Accounting,
     public faults: FaultPlan = new FaultPlan(),
+    /** Script CPU metering (off by default: deterministic figures). */
+    public cpu: ScriptCpuMeter = new ScriptCpuMeter(),
   ) {}
 
   call<T>(method: string, fn: () => T, options: CallOptions = {}, onFault?: FaultHandler): T {
+    // The script hands control to the emulator here (when its CPU segment is open): its own JavaScript
+    // since the last call is charged first, and the segment reopens when the call returns or throws.
+    const execution = this.execution;
+    const fromScript = execution !== null && execution.scriptCpuSince !== null;
     this.depth += 1;
     try {
+      if (fromScript) this.chargeScriptCpu(execution, true);
       return this.run(method, fn, options, onFault);
     } catch (error) {
       // Only where the error leaves the emulator for the script (the outermost call): emulator code
@@ -225,7 +242,29 @@ export class ServiceContext {
       throw this.depth === 1 ? this.toScriptRealm(error) : error;
     } finally {
       this.depth -= 1;
+      if (fromScript) this.cpu.open(execution);
     }
+  }
+
+  /** The runner gives the script control (loading it, calling its function): a CPU segment opens. */
+  enterScript(execution: Execution): void {
+    this.cpu.open(execution);
+  }
+
+  /** The script's call returned (or threw): its last CPU segment is charged. */
+  leaveScript(execution: Execution): void {
+    this.chargeScriptCpu(execution, false);
+  }
+
+  /** Closes the open CPU segment, charging it; before a call, ends the execution when it crossed the deadline. */
+  private chargeScriptCpu(execution: Execution, beforeCall: boolean): void {
+    const ms = this.cpu.close(execution);
+    if (ms > 0) {
+      execution.counts.scriptCpuMs += ms;
+      this.accounting.total.scriptCpuMs += ms;
+      this.advance(ms);
+    }
+    if (beforeCall && !execution.terminated && this.clock.now() > execution.deadline) this.terminate(execution, 'timed-out');
   }
 
   private run<T>(method: string, fn: () => T, options: CallOptions, onFault?: FaultHandler): T {

@@ -1,7 +1,17 @@
 // FakeBlob: Apps Script's Blob over real bytes. Apps Script hands bytes to scripts as Java byte[],
 // which reach JavaScript as SIGNED numbers (-128..127); getBytes() does the same here, and every
 // method that takes bytes accepts signed or unsigned values.
+// getAs('application/pdf') turns an HTML blob into a real PDF of its text (html-pdf.ts).
 // https://developers.google.com/apps-script/reference/base/blob
+
+import { htmlToPdf } from './html-pdf';
+
+/** "ShoppingList.12.25.2014" → "ShoppingList.12.25.pdf" (Blob.getAs's documented rule); null stays null. */
+export function withExtension(name: string | null, extension: string): string | null {
+  if (name === null) return null;
+  const dot = name.lastIndexOf('.');
+  return `${dot > 0 ? name.slice(0, dot) : name}.${extension}`;
+}
 
 export type ByteInput = ArrayLike<number> | Uint8Array;
 
@@ -97,8 +107,20 @@ export class FakeBlob implements Pick<
     return false;
   }
 
+  /**
+   * The same data as another type. Emulated: the same type (a copy) and HTML → PDF (its text on A4
+   * pages, emulator/services/html-pdf.ts). The name gets the new extension, replacing what follows its
+   * last dot ("Facture.html" → "Facture.pdf"), as the reference says.
+   */
   getAs(contentType: string): GoogleAppsScript.Base.Blob {
-    if (contentType === this.contentType) return this.copyBlob();
+    const target = String(contentType).toLowerCase();
+    const source = (this.contentType ?? '').toLowerCase().split(';')[0].trim();
+    if (target === source) return this.copyBlob();
+    if (target === 'application/pdf' && source === 'text/html') {
+      const charset = /charset="?([^";]+)/i.exec(this.contentType ?? '')?.[1];
+      const html = charset && /^(iso-8859-1|latin1)$/i.test(charset) ? Buffer.from(this.bytes).toString('latin1') : Buffer.from(this.bytes).toString('utf8');
+      return new FakeBlob(htmlToPdf(html), 'application/pdf', withExtension(this.name, 'pdf')) as unknown as GoogleAppsScript.Base.Blob;
+    }
     throw new Error(`Not emulated: Blob.getAs(${contentType}) conversion from ${this.contentType}`);
   }
 

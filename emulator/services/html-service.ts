@@ -4,6 +4,7 @@
 // https://developers.google.com/apps-script/reference/html/html-service
 
 import type { ServiceContext } from '../runtime/execution';
+import { FakeBlob } from './blob';
 import { withNotEmulated } from './fake-support';
 
 type HtmlOutput = GoogleAppsScript.HTML.HtmlOutput;
@@ -28,6 +29,8 @@ export class FakeHtmlOutput
       | 'setSandboxMode'
       | 'setXFrameOptionsMode'
       | 'addMetaTag'
+      | 'getBlob'
+      | 'getAs'
     >
 {
   content: string;
@@ -120,6 +123,14 @@ export class FakeHtmlOutput
       this.metaTags.push({ name, content });
       return this.self();
     });
+  }
+  /** The content as a text/html Blob (UTF-8), named after the title when there is one. */
+  getBlob(): GoogleAppsScript.Base.Blob {
+    return this.call('getBlob', () => FakeBlob.fromString(this.content, 'text/html', this.title || null) as unknown as GoogleAppsScript.Base.Blob);
+  }
+  /** getBlob().getAs(contentType): 'application/pdf' gives a PDF of the HTML's text (see Blob.getAs). */
+  getAs(contentType: string): GoogleAppsScript.Base.Blob {
+    return this.call('getAs', () => FakeBlob.fromString(this.content, 'text/html', this.title || null).getAs(contentType));
   }
 }
 

@@ -16,7 +16,9 @@
 //       TriggerStore.dueTriggers(now) / markFired(trigger, now) / nextDueAt() / eventFor(trigger, firedAt)
 //   createUtilities(ctx)                                                        → Utilities
 //   createSession(ctx, { activeUserEmail?, effectiveUserEmail?, locale?, scriptTimeZone? }) → Session
-//   createMailApp(quotas: { remainingRecipients(): number }, ctx)               → MailApp
+//   createMailApp(quotas: { remainingRecipients(): number }, ctx, { mailbox, quotas }?) → MailApp
+//       (without the mailbox, sendEmail throws "Not emulated")
+//   createBrowser(ctx, dialogs: BrowserDialogs, { hasUi })                     → Browser (scripted answers)
 //   createHtmlService(files: Record<name, html>, ctx)                          → HtmlService
 //   createCardService(ctx)                                                      → CardService (renderCard(card) → JSON)
 //   createLogger(logs: LogEntry[], ctx)                                         → { Logger, console }
@@ -36,6 +38,7 @@ export { createScriptApp, TriggerStore, DEFAULT_OAUTH_TOKEN, type StoredTrigger,
 export { createUtilities, formatJavaDate } from './utilities';
 export { createSession, type SessionOptions } from './session';
 export { createMailApp, type RecipientQuota } from './mail-app';
+export { createBrowser, BrowserDialogs, type BrowserAnswer, type RecordedBrowserDialog } from './browser';
 export { createHtmlService, FakeHtmlOutput } from './html-service';
 export { createCardService, renderCard } from './card-service';
 export { createLogger, type LogEntry } from './logger';

@@ -1,12 +1,16 @@
 // The local CLI as users run it (`tsx emulator/cli.ts …`, what `npm run local --` does after the
 // build): `run` on a plain Apps Script file prints the function's JSON result; a script touching a
 // Node global fails; bad options exit with code 2; --state-out writes the documented shape with the
-// sent messages' bytes beside it; `call` and `demo` run the built bundle.
+// sent messages' bytes beside it; `call` and `demo` run the built bundle; every numeric option of every
+// command refuses a non-number; `send --list` replaces the demo send list (never merges) and reads a
+// Windows-1252 CSV as such; the script's own CPU time is charged unless --cpu-time off.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { makePdf } from '../../emulator/demo/binary-files';
+import { simpleParser } from '../unit/send/parse-mail';
 
 const ROOT = join(__dirname, '../..');
 const TSX = join(ROOT, 'node_modules/.bin/tsx');
@@ -30,12 +34,14 @@ writeFileSync(
      return GmailApp.search('in:sent').length;
    }
    function leaky() { return process.pid; }
+   function busy(n) { var h = 0; for (var i = 0; i < n; i++) { h = (h * 31 + i) | 0; } Logger.log('done'); return Date.now(); }
    function hours() { var d = new Date(Date.UTC(2026, 0, 15, 8, 0, 0)); return [d.getHours(), d.getTimezoneOffset()]; }`,
 );
 
 describe('npm run local -- run --script x.js --call f', () => {
   it('prints the JSON result on stdout, the summary and logs on stderr', () => {
-    const out = cli('run', '--script', script, '--call', 'total', '--args', '[[10, 20.5], 0.2]', '--now', '2026-02-01T10:00:00Z');
+    // --cpu-time off: the virtual clock moves only with service calls, so `at` is exact.
+    const out = cli('run', '--script', script, '--call', 'total', '--args', '[[10, 20.5], 0.2]', '--now', '2026-02-01T10:00:00Z', '--cpu-time', 'off');
     expect(out.code).toBe(0);
     expect(JSON.parse(out.stdout)).toEqual({ sum: 30.5, withTax: 36.6, at: '2026-02-01T10:00:00.000Z' });
     expect(out.stderr).toContain('[log] items: 2');
@@ -46,6 +52,21 @@ describe('npm run local -- run --script x.js --call f', () => {
     // (The runner sets TZ for each execution; under jest, process.env is sandboxed, hence a real process here.)
     expect(JSON.parse(cli('run', '--script', script, '--call', 'hours').stdout)).toEqual([9, -60]);
     expect(JSON.parse(cli('run', '--script', script, '--call', 'hours', '--time-zone', 'Asia/Tokyo').stdout)).toEqual([17, -540]);
+  });
+
+  it("charges the script's own CPU time by default (--cpu-time measured), not with --cpu-time off", () => {
+    const start = Date.parse('2026-01-15T08:00:00Z');
+    const measured = cli('run', '--script', script, '--call', 'busy', '--args', '[30000000]', '--now', '2026-01-15T08:00:00Z');
+    expect(measured.code).toBe(0);
+    expect(JSON.parse(measured.stdout)).toBeGreaterThan(start);
+    expect(measured.stderr).toMatch(/busy \(cli\): completed after [\d.]+ s of virtual time \([\d.]+ s of it the script's own CPU\)/);
+    const off = cli('run', '--script', script, '--call', 'busy', '--args', '[30000000]', '--now', '2026-01-15T08:00:00Z', '--cpu-time', 'off');
+    expect(JSON.parse(off.stdout)).toBe(start);
+    expect(off.stderr).not.toContain('own CPU');
+    const bad = cli('run', '--script', script, '--call', 'busy', '--cpu-time', 'fast');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--cpu-time must be measured or off (got "fast")');
+    expect(cli('run', '--script', script, '--call', 'busy', '--cpu-scale', '0').stderr).toContain('--cpu-scale must be a number above 0');
   });
 
   it('fails a script that touches a Node global, with exit code 1', () => {
@@ -103,5 +124,98 @@ describe('the built bundle through the CLI', () => {
     expect(out.code).toBe(0);
     expect(out.stdout).toContain('Postroom: Ouvrir le panneau → showSidebar');
     expect(out.stdout).toContain('26 messages, 26 unread');
+  });
+});
+
+describe('numeric options are checked, for every command', () => {
+  const cases: Array<[string[], string]> = [
+    [['send', '--list', 'x.csv', '--files', '.', '--max', 'abc'], '--max must be a positive whole number (got "abc")'],
+    [['send', '--list', 'x.csv', '--files', '.', '--max', '0'], '--max must be a positive whole number (got "0")'],
+    [['send', '--list', 'x.csv', '--files', '.', '--max-executions', '2.5'], '--max-executions must be a positive whole number (got "2.5")'],
+    [['collect', '--max', '1e3'], '--max must be a positive whole number (got "1e3")'],
+    [['collect', '--max-executions', 'lots'], '--max-executions must be a positive whole number (got "lots")'],
+    [['collect', '--seed', 'abc'], '--seed must be a non-negative integer (got "abc")'],
+    [['send', '--list', 'x.csv', '--files', '.', '--kill-every', '-3'], '--kill-every must be a positive integer (got "-3")'],
+    [['call', 'getStatus', '--fault-rate', 'x'], '--fault-rate must be a number between 0 and 1 (got "x")'],
+    [['run', '--script', 'x.js', '--call', 'f', '--cpu-scale', 'fast'], '--cpu-scale must be a number above 0'],
+  ];
+
+  it.each(cases)('%j is refused with exit code 2 and a clear message, before anything runs', (args, message) => {
+    const out = cli(...args);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain(message);
+    expect(out.stdout).toBe('');
+  });
+});
+
+describe('send --list without --mailbox: the list replaces the demo send list', () => {
+  const work = mkdtempSync(join(tmpdir(), 'postroom-cli-send-'));
+  const files = join(work, 'pdf');
+
+  beforeAll(() => {
+    if (!existsSync(join(ROOT, 'dist/Code.js'))) spawnSync('node', ['build.mjs', '--quiet'], { cwd: ROOT });
+    mkdirSync(files, { recursive: true });
+    for (const key of ['K1', 'K2']) writeFileSync(join(files, `${key}.pdf`), makePdf([`Facture ${key}`]));
+    writeFileSync(join(work, 'settings.json'), JSON.stringify({ subjectTemplate: 'Facture {{key}} – {{name}}', textTemplate: 'Montant : {{amount}}', attachmentsFolder: 'Factures' }));
+  });
+
+  function send(csv: string | Buffer, name: string, ...extra: string[]) {
+    const list = join(work, `${name}.csv`);
+    writeFileSync(list, csv);
+    const state = join(work, name, 'state.json');
+    const out = cli('send', '--list', list, '--files', files, '--settings', join(work, 'settings.json'), '--state-out', state, '--cpu-time', 'off', ...extra);
+    return { ...out, state: existsSync(state) ? JSON.parse(readFileSync(state, 'utf8')) : null, dir: join(work, name) };
+  }
+
+  it('a one-row list processes one row and mails no demo customer', () => {
+    const out = send('key,period,to,cc,attachments,name,amount\nK1,2026-01,client@exemple.fr,,K1.pdf,Client Un,10\n', 'one-row');
+    expect(out.code).toBe(0);
+    expect(JSON.parse(out.stdout)).toMatchObject({ state: 'done', total: 1, sent: 1, failed: 0, sentMessagesInMailbox: 1 });
+    expect(out.state.sent.map((m: { to: string }) => m.to)).toEqual(['client@exemple.fr']);
+    expect(out.state.sheets.Sends.slice(0, 2).map((row: string[]) => row.slice(0, 7))).toEqual([
+      ['key', 'period', 'to', 'cc', 'attachments', 'name', 'amount'],
+      ['K1', '2026-01', 'client@exemple.fr', '', 'K1.pdf', 'Client Un', '10'],
+    ]);
+    expect(out.state.sheets.Sends.slice(2).every((row: string[]) => !/C-10\d\d/.test(row.join(' ')))).toBe(true);
+    expect(out.stderr).toContain('no demo send list: the command brings its own');
+  });
+
+  it('a list with fewer columns in another order is read as it is (no demo column survives)', () => {
+    // Six columns in another order than the demo's seven: merged over the demo's header, the demo's 7th
+    // column ("amount") would survive next to this list's own (a second "amount" column).
+    const out = send('to;key;attachments;period;name;amount\nun@exemple.fr;K1;K1.pdf;2026-01;Un;1\ndeux@exemple.fr;K2;K2.pdf;2026-01;Deux;2\n', 'narrow');
+    expect(out.code).toBe(0);
+    expect(JSON.parse(out.stdout)).toMatchObject({ state: 'done', total: 2, sent: 2, failed: 0 });
+    expect(out.state.sent.map((m: { to: string }) => m.to).sort()).toEqual(['deux@exemple.fr', 'un@exemple.fr']);
+    const header: string[] = out.state.sheets.Sends[0];
+    expect(header.slice(0, 6)).toEqual(['to', 'key', 'attachments', 'period', 'name', 'amount']);
+    // (The job appends its own columns, cc and status among them; no name appears twice.)
+    expect(new Set(header).size).toBe(header.length);
+  });
+
+  it('decodes a Windows-1252 CSV as Windows-1252, with a notice: "Lycée" and "€" reach the subject intact', async () => {
+    const csv = Buffer.from('key;period;to;attachments;name;amount\r\nK1;2026-01;intendance@lycee.fr;K1.pdf;Lycée Jean Moulin;312,00 €\r\n', 'utf8')
+      .toString('utf8')
+      .replace('é', '\u0000')
+      .replace('€', '\u0001');
+    const bytes = Buffer.from(csv, 'latin1');
+    bytes[bytes.indexOf(0)] = 0xe9; // é in Windows-1252
+    bytes[bytes.indexOf(1)] = 0x80; // € in Windows-1252
+    expect(() => new TextDecoder('utf-8', { fatal: true }).decode(bytes)).toThrow();
+    const out = send(bytes, 'cp1252', '--sent-out', join(work, 'cp1252', 'sent'));
+    expect(out.code).toBe(0);
+    expect(out.stderr).toContain('is not UTF-8; read as Windows-1252');
+    const emls = readdirSync(join(work, 'cp1252', 'sent'));
+    expect(emls).toHaveLength(1);
+    const mail = await simpleParser(readFileSync(join(work, 'cp1252', 'sent', emls[0])));
+    expect(mail.subject).toBe('Facture K1 – Lycée Jean Moulin');
+    expect(mail.text).toContain('Montant : 312,00 €');
+    expect(mail.subject).not.toContain('\uFFFD');
+  }, 60_000); // async (mailparser): jest's 5 s default would count the CLI run under a loaded machine
+
+  it('refuses a UTF-16 CSV with a clear message', () => {
+    const out = send(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('key,to\n', 'utf16le')]), 'utf16');
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain('is UTF-16 text; save it as "CSV UTF-8"');
   });
 });

@@ -115,3 +115,19 @@ describe('the command registry', () => {
     expect(() => registerCommand('probe-job', { summary: 'again', run: () => 0 }, { replace: true })).not.toThrow();
   });
 });
+
+describe('numeric options of every registered command', () => {
+  it("refuses a non-number for every 'count' flag, before the command runs", async () => {
+    await run('help'); // loads the command files
+    const { listCommands } = await import('../../../emulator/cli-commands');
+    const counted = listCommands().flatMap(([name, spec]) => Object.entries(spec.flags ?? {}).filter(([, kind]) => kind === 'count').map(([flag]) => [name, flag] as const));
+    expect(counted).toEqual(expect.arrayContaining([['send', 'max'], ['send', 'max-executions'], ['collect', 'max'], ['collect', 'max-executions']]));
+    for (const [command, flag] of counted) {
+      for (const bad of ['abc', '0', '-1', '2.5', '1e3', '']) {
+        const out = await run(command, `--${flag}=${bad}`);
+        expect(out.code).toBe(2);
+        expect(out.stderr).toContain(`--${flag} must be a positive whole number (got "${bad}")`);
+      }
+    }
+  });
+});
