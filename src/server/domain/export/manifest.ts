@@ -45,7 +45,7 @@ export interface Manifest {
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-export function buildManifest(run: ExportRun, files: readonly ManifestFile[], state: Manifest['state'], finishedAt: number | null): Manifest {
+export function buildManifest(run: ExportRun, files: readonly ManifestFile[], state: Manifest['state'], finishedAt: number | null, maxFileBytes = MAX_FILE_BYTES): Manifest {
   const splitFiles = files.filter((f) => f.splitForSize).length;
   return {
     format: MANIFEST_FORMAT,
@@ -74,10 +74,10 @@ export function buildManifest(run: ExportRun, files: readonly ManifestFile[], st
     files: [...files],
     missingIds: run.missingIds,
     limits: {
-      maxFileBytes: MAX_FILE_BYTES,
+      maxFileBytes,
       splitFiles,
       note:
-        `Each file holds at most batchSize (${run.options.batchSize}) messages and at most ${MAX_FILE_BYTES} bytes (Apps Script allows 50 MB per Drive write and per UrlFetch): ` +
+        `Each file holds at most batchSize (${run.options.batchSize}) messages and at most ${maxFileBytes} bytes (Apps Script allows 50 MB per Drive write and per UrlFetch): ` +
         `a file is closed early when the next message would take it past that size (splitForSize), or when an execution's time is up.`,
     },
     error: run.lastError,

@@ -51,6 +51,8 @@ export interface ExportRun {
   missing: number;
   missingIds: string[];
   intent: BatchIntent | null;
+  /** Snapshot position up to which attachments may have been uploaded (saved before each upload round). */
+  uploadsUpTo: number;
   /** True from an execution's start to its clean end: still true at the next start means it died. */
   inFlight: boolean;
   executions: number;
@@ -115,6 +117,7 @@ export function newRun(fields: { runId: string; options: ExportOptions; gmailQue
     missing: 0,
     missingIds: [],
     intent: null,
+    uploadsUpTo: 0,
     inFlight: false,
     executions: 0,
     transientStreak: 0,

@@ -11,8 +11,8 @@ import { errorMessage } from '../../domain/errors';
 import { isMailError } from '../../domain/mail-errors';
 import type { ExportNewFile } from '../../ports/export-files';
 import type { MailMessage } from '../../ports/mail-gateway';
-import { ATTACHMENT_ROUND_BYTES } from './deps';
-import { pace, type ExecutionContext } from './context';
+import { ATTACHMENT_ROUND_BYTES, READ_CHUNK } from './deps';
+import { pace, save, type ExecutionContext } from './context';
 
 type Stored = Pick<ExportedAttachment, 'file' | 'error'>;
 
@@ -53,7 +53,7 @@ function rounds<T extends { size: number }>(items: T[], maxBytes: number): T[][]
 function upload(ctx: ExecutionContext, folderId: string, files: Array<{ key: string; file: ExportNewFile }>, result: Map<string, Stored>): void {
   const { deps } = ctx;
   let todo = files;
-  if (ctx.careful) {
+  if (ctx.position < ctx.carefulUpTo) {
     todo = files.filter(({ key, file }) => {
       const found = deps.files.findFile(folderId, file.name);
       if (found && found.size === file.bytes.length) result.set(key, { file: file.name });
@@ -91,6 +91,12 @@ export function storeAttachments(ctx: ExecutionContext, read: Array<{ message: M
   );
   if (!wanted.length) return result;
   const folderId = attachmentsFolder(ctx);
+  // Written down before any upload: a crash after this point makes the next execution look first.
+  const chunkEnd = ctx.position + READ_CHUNK;
+  if (ctx.run.uploadsUpTo < chunkEnd) {
+    ctx.run.uploadsUpTo = chunkEnd;
+    save(ctx);
+  }
   for (const round of rounds(wanted, ATTACHMENT_ROUND_BYTES)) {
     const remote = round.filter((w) => w.attachmentId !== null);
     if (remote.length && !pace(ctx, remote.length * UNIT_COST.attachment)) return null;

@@ -10,7 +10,7 @@ import { emptyPending, save, type ExecutionContext } from './context';
 
 export function writeManifest(ctx: ExecutionContext, state: 'running' | 'done' | 'cancelled' | 'failed', finishedAt: number | null): void {
   const { deps, run } = ctx;
-  const text = JSON.stringify(buildManifest(run, ctx.files, state, finishedAt), null, 2) + '\n';
+  const text = JSON.stringify(buildManifest(run, ctx.files, state, finishedAt, deps.maxFileBytes), null, 2) + '\n';
   deps.files.writeText(run.folderId as string, MANIFEST_NAME, text, 'application/json');
 }
 
@@ -49,7 +49,6 @@ export function commitBatch(ctx: ExecutionContext, bytes: number | null): void {
   run.attachmentsFailed += ctx.pending.attachmentsFailed;
   run.intent = null;
   ctx.pending = emptyPending();
-  ctx.careful = false;
   save(ctx);
 }
 

@@ -21,12 +21,17 @@ export interface ExecutionContext {
   pending: { missingIds: string[]; attachmentsSeen: number; attachmentsStored: number; attachmentsFailed: number };
   /** Reads in a row that met a transient error. */
   readFailures: number;
+  /** Chunks read in this execution (the first one is read whatever the clock says: every execution progresses). */
+  chunksRead: number;
   /** The export folder's attachments/ folder, once created in this execution. */
   attachmentsFolderId: string | null;
   /** The files written so far (from manifest.json). */
   files: ManifestFile[];
-  /** After a crash: stored attachments are probed by name before uploading again, until the next checkpoint. */
-  careful: boolean;
+  /**
+   * After a crash: the attachments of positions before this one may already be in Drive (uploaded by
+   * the execution that died), so they are looked for by name and size before uploading.
+   */
+  carefulUpTo: number;
   /** Gmail usage of the gateway when this execution started (the gateway counts from its creation). */
   usageBase: { calls: number; units: number };
   runUsageBase: { calls: number; units: number };
@@ -42,9 +47,10 @@ export function newContext(deps: ExportDeps, run: ExportRun, startedAt: number):
     position: run.cursor,
     pending: emptyPending(),
     readFailures: 0,
+    chunksRead: 0,
     attachmentsFolderId: null,
     files: [],
-    careful: false,
+    carefulUpTo: 0,
     usageBase: deps.mail.usage(),
     runUsageBase: { calls: run.gmailCalls, units: run.gmailUnits },
   };
@@ -66,7 +72,8 @@ export function timeUp(ctx: ExecutionContext): boolean {
 export function pace(ctx: ExecutionContext, units: number): boolean {
   const wait = waitBefore(ctx.run.recentUnits, ctx.deps.clock.now(), units);
   if (wait > 0) {
-    if (wait >= timeLeft(ctx)) return false;
+    // A wait is at most a minute (the quota window): taken even past the budget for an execution's first chunk.
+    if (wait >= timeLeft(ctx) && ctx.chunksRead > 0) return false;
     ctx.deps.clock.sleep(wait);
   }
   spend(ctx.run.recentUnits, ctx.deps.clock.now(), units);

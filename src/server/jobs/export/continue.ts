@@ -37,30 +37,30 @@ function leavePending(ctx: ExecutionContext, delayMs: number): ExportProgress {
 }
 
 function failureMessage(ctx: ExecutionContext, error: unknown): string {
-  const message = isMailError(error) ? error.userMessage(ctx.deps.locale) : errorMessage(error);
-  return translateExport(ctx.deps.locale, 'error.gmail', { message });
+  return isMailError(error) ? translateExport(ctx.deps.locale, 'error.gmail', { message: error.userMessage(ctx.deps.locale) }) : errorMessage(error);
 }
 
 function work(ctx: ExecutionContext): ExportProgress {
   const { deps, run } = ctx;
   ensureFolder(ctx);
   loadManifestFiles(ctx);
-  ctx.ids = ensureSnapshot(ctx);
+  // A run whose every position is exported needs no snapshot (a finish cut off may have trashed it already).
+  if (run.total === null || run.cursor < run.total) ctx.ids = ensureSnapshot(ctx);
   resolveIntent(ctx);
   let stop: 'end' | 'time' | 'cancel' = 'end';
-  while (ctx.position < ctx.ids.length) {
+  while (ctx.position < (run.total ?? 0)) {
     if (cancelRequested(deps.store)) {
       stop = 'cancel';
       break;
     }
-    if (timeUp(ctx) || readNextChunk(ctx) === 'time') {
+    if ((ctx.chunksRead > 0 && timeUp(ctx)) || readNextChunk(ctx) === 'time') {
       stop = 'time';
       break;
     }
   }
   writeBatch(ctx);
   if (stop === 'cancel' || cancelRequested(deps.store)) return finishedProgress(finishExport(ctx, 'cancelled'), deps.locale);
-  if (ctx.run.cursor < ctx.ids.length) {
+  if (run.cursor < (run.total ?? 0)) {
     run.transientStreak = 0;
     return leavePending(ctx, CONTINUE_AFTER_MS);
   }
@@ -81,7 +81,7 @@ export function continueExportRun(deps: ExportDeps): ExportProgress | null {
     const run = loadRun(deps.store);
     if (!run) return null;
     const ctx = newContext(deps, run, deps.clock.now());
-    ctx.careful = run.inFlight; // the previous execution died: attachments it stored are looked for first
+    if (run.inFlight) ctx.carefulUpTo = run.uploadsUpTo; // the previous execution died: what it uploaded is looked for first
     run.inFlight = true;
     run.executions += 1;
     save(ctx);

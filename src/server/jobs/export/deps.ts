@@ -25,6 +25,8 @@ export interface ExportDeps {
   newRunId(): string;
   /** Work stops being taken after this many ms of an execution (default EXECUTION_BUDGET_MS). */
   budgetMs?: number;
+  /** Largest batch file in bytes (default MAX_FILE_BYTES; tests use small values). */
+  maxFileBytes?: number;
 }
 
 export const EXPORT_CONTINUE_HANDLER = 'runExportContinue';

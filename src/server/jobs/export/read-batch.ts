@@ -4,7 +4,7 @@
 // error stops the chunk at that message, which is read again after a pause (the order of the files
 // never changes); after several failures in a row the execution ends and the next one goes on.
 
-import { addToBatch, decodeBody, fits, readMessageView, toExportedMessage, trackNewest, UNIT_COST, type MessageView } from '../../domain/export';
+import { addToBatch, decodeBody, fits, MAX_FILE_BYTES, readMessageView, toExportedMessage, trackNewest, UNIT_COST, type MessageView } from '../../domain/export';
 import { utf8Length } from '../../domain/encoding';
 import { isMailError, type MailError } from '../../domain/mail-errors';
 import type { MailMessage } from '../../ports/mail-gateway';
@@ -72,7 +72,7 @@ export function readNextChunk(ctx: ExecutionContext): ReadOutcome {
     ctx.pending.attachmentsSeen += exported.Attachments.length;
     const json = JSON.stringify(exported);
     const bytes = utf8Length(json);
-    if (!fits(ctx.batch, bytes, run.options.batchSize)) {
+    if (!fits(ctx.batch, bytes, run.options.batchSize, deps.maxFileBytes ?? MAX_FILE_BYTES)) {
       ctx.batch.splitForSize = ctx.batch.items.length < run.options.batchSize;
       writeBatch(ctx);
     }
@@ -81,6 +81,7 @@ export function readNextChunk(ctx: ExecutionContext): ReadOutcome {
     ctx.position++;
     if (ctx.batch.items.length >= run.options.batchSize) writeBatch(ctx);
   }
+  ctx.chunksRead++;
   if (!failure) {
     ctx.readFailures = 0;
     return 'read';
