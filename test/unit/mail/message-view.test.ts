@@ -1,7 +1,7 @@
 // readMessageView on Gmail API resources: RFC 2047 headers, bodies in UTF-8 / ISO-8859-1 /
 // Windows-1252 from base64url, the attachment list with inline flags, large bodies to fetch.
 
-import { readMessageView } from '../../../src/server/domain/mail/message-view';
+import { headersOfRaw, readMessageView } from '../../../src/server/domain/mail/message-view';
 
 const b64url = (bytes: Uint8Array | string): string =>
   Buffer.from(typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes).toString('base64').replace(/\+/g, '-').replace(/\//g, '_');
@@ -76,5 +76,12 @@ describe('readMessageView', () => {
     expect(view.text).toBeNull();
     expect(view.problems).toHaveLength(1);
     expect(readMessageView(null as never).id).toBe('');
+  });
+});
+
+describe('headersOfRaw', () => {
+  it('reads the header block of raw bytes, folded and encoded', () => {
+    const raw = Buffer.from('From: =?UTF-8?Q?Zo=C3=AB?= <z@x.fr>\r\nSubject: Facture\r\n =?UTF-8?B?w6l0w6k=?=\r\nX-Postroom-Send-Id: run1/3\r\n\r\nbody: not a header\r\n', 'utf8');
+    expect(headersOfRaw(Uint8Array.from(raw))).toEqual({ from: 'Zoë <z@x.fr>', subject: 'Facture été', 'x-postroom-send-id': 'run1/3' });
   });
 });

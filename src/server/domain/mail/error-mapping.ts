@@ -20,6 +20,7 @@ import {
   type MailError,
   type MailErrorFacts,
 } from '../mail-errors';
+import { errorMessage, isExecutionOver } from '../errors';
 import { classifyOutcome, parseGoogleError, type HttpOutcome } from './google-outcome';
 
 /** The typed error for an HTTP outcome, or null for a success (2xx). */
@@ -43,28 +44,14 @@ export function mailErrorFromHttp(operation: string, outcome: HttpOutcome, now: 
   }
 }
 
-/** The message of anything thrown, across realms (an Error from the platform is not this realm's Error). */
-export function thrownMessage(error: unknown): string {
-  if (typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string') return (error as { message: string }).message;
-  return String(error);
-}
-
-/**
- * True for the error the runtime throws once the execution is over (6-minute deadline, kill): it is
- * not Gmail's answer and must propagate, never become one item's outcome.
- */
-export function isExecutionOver(error: unknown): boolean {
-  return /Exceeded maximum execution time|Execution killed/i.test(thrownMessage(error));
-}
-
 /** Messages of Advanced-service failures that carry no HTTP code, by what they mean. */
 const EXCEPTION_PATTERNS: Array<{ pattern: RegExp; outcome: (detail: string) => HttpOutcome }> = [
-  { pattern: /authori[sz]ation is required|invalid[_ ]grant|invalid credentials|login required/i, outcome: (detail) => googleBody(401, detail, 'authError') },
+  { pattern: /authori[sz]ation is required|invalid[_ ]grant|invalid (authentication )?credentials|login required|unauthenticated/i, outcome: (detail) => googleBody(401, detail, 'authError') },
   { pattern: /insufficient (authentication )?(scopes|permission)|does not have permission|access denied/i, outcome: (detail) => googleBody(403, detail, 'insufficientPermissions') },
   { pattern: /too many times for one day|daily limit|mail sending/i, outcome: (detail) => googleBody(429, detail, 'dailyLimitExceeded') },
   { pattern: /too many times|rate limit|user-rate limit/i, outcome: (detail) => googleBody(429, detail, 'rateLimitExceeded') },
   { pattern: /not found|no such|requested entity was not found/i, outcome: (detail) => googleBody(404, detail, 'notFound') },
-  { pattern: /invalid (argument|value|id)|bad request|precondition/i, outcome: (detail) => googleBody(400, detail, 'invalidArgument') },
+  { pattern: /\binvalid\b|bad request|precondition/i, outcome: (detail) => googleBody(400, detail, 'invalidArgument') },
 ];
 
 function googleBody(status: number, message: string, reason: string): HttpOutcome {
@@ -81,7 +68,7 @@ const API_CALL_PREFIX = /^(?:GoogleJsonResponseException: )?API call to [\w.]+ f
  */
 export function outcomeOfException(error: unknown): HttpOutcome {
   const details = (error as { details?: { code?: unknown; message?: unknown; errors?: unknown } } | null)?.details;
-  const message = thrownMessage(error);
+  const message = errorMessage(error);
   const detail = (typeof details?.message === 'string' && details.message ? details.message : message).replace(API_CALL_PREFIX, '').trim();
   if (typeof details?.code === 'number' && details.code > 0) {
     const errors = Array.isArray(details.errors) ? details.errors : [{ message: detail, reason: '' }];
@@ -97,5 +84,5 @@ export function outcomeOfException(error: unknown): HttpOutcome {
  */
 export function mailErrorFromException(operation: string, error: unknown, now: number): MailError {
   if (isExecutionOver(error)) throw error;
-  return mailErrorFromHttp(operation, outcomeOfException(error), now) ?? new TransientError({ operation, status: 0, detail: thrownMessage(error) });
+  return mailErrorFromHttp(operation, outcomeOfException(error), now) ?? new TransientError({ operation, status: 0, detail: errorMessage(error) });
 }

@@ -7,7 +7,7 @@
 // https://developers.google.com/gmail/api/reference/rest/v1/users.messages#MessagePart
 // https://www.rfc-editor.org/rfc/rfc2047
 
-import { base64Decode } from '../encoding';
+import { base64Decode, utf8Decode } from '../encoding';
 import { headerValue, parseSender, partFileName, type GmailHeader, type GmailMessage, type GmailMessagePart } from '../collect/mime-walk';
 import { decodeBytes, decodeEncodedWords, parseHeaderValue } from '../collect/text-codecs';
 
@@ -67,6 +67,27 @@ export function decodeHeaders(headers: readonly GmailHeader[] | undefined): Reco
     if (!(name in out)) out[name] = decodeEncodedWords(unfold(header.value)).trim();
   }
   return out;
+}
+
+/**
+ * The top-level headers of raw RFC 5322 bytes (messages.get format=raw), decoded like decodeHeaders:
+ * the header block ends at the first empty line; 8-bit header bytes are read as UTF-8.
+ */
+export function headersOfRaw(raw: ArrayLike<number>): Record<string, string> {
+  let end = raw.length;
+  for (let i = 0; i + 1 < raw.length; i++) {
+    if (raw[i] === 0x0a && (raw[i + 1] === 0x0a || (raw[i + 1] === 0x0d && raw[i + 2] === 0x0a))) {
+      end = i;
+      break;
+    }
+  }
+  const head = utf8Decode(Array.prototype.slice.call(raw, 0, end) as number[]);
+  const headers: GmailHeader[] = [];
+  for (const line of head.split(/\r?\n(?![ \t])/)) {
+    const colon = line.indexOf(':');
+    if (colon > 0) headers.push({ name: line.slice(0, colon).trim(), value: line.slice(colon + 1).trim() });
+  }
+  return decodeHeaders(headers);
 }
 
 /** The text of a body part: base64url data decoded in the part's charset (Content-Type charset=…). */
