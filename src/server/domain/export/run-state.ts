@@ -55,6 +55,8 @@ export interface ExportRun {
   uploadsUpTo: number;
   /** True from an execution's start to its clean end: still true at the next start means it died. */
   inFlight: boolean;
+  /** Executions in a row that died before writing a file: each makes the next batch smaller (50, 25, 12…). */
+  crashStreak: number;
   executions: number;
   /** Executions in a row that ended on a transient Gmail / Drive error. */
   transientStreak: number;
@@ -119,6 +121,7 @@ export function newRun(fields: { runId: string; options: ExportOptions; gmailQue
     intent: null,
     uploadsUpTo: 0,
     inFlight: false,
+    crashStreak: 0,
     executions: 0,
     transientStreak: 0,
     gmailCalls: 0,

@@ -40,6 +40,7 @@ export function commitBatch(ctx: ExecutionContext, bytes: number | null): void {
     run.files = intent.index;
     run.exported += intent.count;
     run.bytes += bytes;
+    run.crashStreak = 0;
   }
   run.cursor = intent && bytes !== null ? intent.to : ctx.position;
   run.missing += ctx.pending.missingIds.length;

@@ -60,6 +60,15 @@ export function emptyPending(): ExecutionContext['pending'] {
   return { missingIds: [], attachmentsSeen: 0, attachmentsStored: 0, attachmentsFailed: 0 };
 }
 
+/**
+ * The most messages the next file may hold: batchSize, or after executions that died before writing
+ * one, 50 then 25, 12, 6, 3, 1, so that an execution killed at a fixed call still writes a file.
+ */
+export function batchLimit(ctx: ExecutionContext): number {
+  const { crashStreak, options } = ctx.run;
+  return crashStreak === 0 ? options.batchSize : Math.min(options.batchSize, Math.max(1, 50 >> (crashStreak - 1)));
+}
+
 export function timeLeft(ctx: ExecutionContext): number {
   return (ctx.deps.budgetMs ?? EXECUTION_BUDGET_MS) - (ctx.deps.clock.now() - ctx.startedAt);
 }

@@ -5,8 +5,8 @@
 // finish, or leave the rest to the next trigger. A transient failure ends the execution early (what
 // was read is written first); Gmail refusing the authorisation or the permission fails the export.
 
-import { errorMessage } from '../../domain/errors';
-import { runningProgress, translateExport, type ExportProgress, finishedProgress } from '../../domain/export';
+import { errorMessage, PostroomError } from '../../domain/errors';
+import { exportFolderName, finishedProgress, runningProgress, translateExport, type ExportProgress } from '../../domain/export';
 import { isMailError } from '../../domain/mail-errors';
 import { loadManifestFiles, resolveIntent } from './checkpoint';
 import { isExecutionOver, isRetryable, newContext, save, timeUp, type ExecutionContext } from './context';
@@ -19,9 +19,21 @@ import { readNextChunk } from './read-batch';
 import { cancelRequested, loadRun } from './state-store';
 import { writeBatch } from './write-batch';
 
+const MAX_NAME_ATTEMPTS = 50;
+
+/** The export folder: a free `<YYYY-MM-DD_HHmm>_<slug>` name chosen once (and saved before it is created). */
 function ensureFolder(ctx: ExecutionContext): void {
   const { deps, run } = ctx;
   if (run.folderId) return;
+  if (!run.folderName) {
+    const stamp = deps.formatDate(run.startedAt, 'yyyy-MM-dd_HHmm');
+    for (let attempt = 1; attempt <= MAX_NAME_ATTEMPTS && !run.folderName; attempt++) {
+      const name = exportFolderName(stamp, run.options.query, attempt);
+      if (deps.files.findFolder([...run.options.folder, name]) === null) run.folderName = name;
+    }
+    if (!run.folderName) throw new PostroomError('INTERNAL', translateExport(deps.locale, 'error.folderTaken', { path: run.options.folder.join('/') }));
+    save(ctx);
+  }
   run.folderId = deps.files.ensureFolder([...run.options.folder, run.folderName]);
   run.folderUrl = deps.files.folderUrl(run.folderId);
   save(ctx);
@@ -81,7 +93,11 @@ export function continueExportRun(deps: ExportDeps): ExportProgress | null {
     const run = loadRun(deps.store);
     if (!run) return null;
     const ctx = newContext(deps, run, deps.clock.now());
-    if (run.inFlight) ctx.carefulUpTo = run.uploadsUpTo; // the previous execution died: what it uploaded is looked for first
+    if (run.inFlight) {
+      // The previous execution died: what it uploaded is looked for first, and the next file is smaller.
+      ctx.carefulUpTo = run.uploadsUpTo;
+      run.crashStreak += 1;
+    }
     run.inFlight = true;
     run.executions += 1;
     save(ctx);

@@ -10,7 +10,7 @@ import { isMailError, type MailError } from '../../domain/mail-errors';
 import type { MailMessage } from '../../ports/mail-gateway';
 import { storeAttachments } from './attachments';
 import { READ_CHUNK } from './deps';
-import { pace, stillFailing, timeLeft, type ExecutionContext } from './context';
+import { batchLimit, pace, stillFailing, timeLeft, type ExecutionContext } from './context';
 import { writeBatch } from './write-batch';
 
 const MAX_READ_FAILURES = 5;
@@ -54,7 +54,8 @@ function sortOutcomes(ids: string[], outcomes: ReturnType<ExecutionContext['deps
 /** Reads the next chunk into the batch (writing full batches as it goes). */
 export function readNextChunk(ctx: ExecutionContext): ReadOutcome {
   const { deps, run } = ctx;
-  const ids = ctx.ids.slice(ctx.position, ctx.position + READ_CHUNK);
+  const limit = batchLimit(ctx);
+  const ids = ctx.ids.slice(ctx.position, ctx.position + Math.min(READ_CHUNK, limit));
   if (!pace(ctx, ids.length * UNIT_COST.get)) return 'time';
   const { slots, failure } = sortOutcomes(ids, deps.mail.getMessages(ids, 'full'));
   const read = slots.filter((slot): slot is Extract<Slot, { message: MailMessage }> => 'message' in slot);
@@ -72,14 +73,14 @@ export function readNextChunk(ctx: ExecutionContext): ReadOutcome {
     ctx.pending.attachmentsSeen += exported.Attachments.length;
     const json = JSON.stringify(exported);
     const bytes = utf8Length(json);
-    if (!fits(ctx.batch, bytes, run.options.batchSize, deps.maxFileBytes ?? MAX_FILE_BYTES)) {
-      ctx.batch.splitForSize = ctx.batch.items.length < run.options.batchSize;
+    if (!fits(ctx.batch, bytes, limit, deps.maxFileBytes ?? MAX_FILE_BYTES)) {
+      ctx.batch.splitForSize = ctx.batch.items.length < limit;
       writeBatch(ctx);
     }
     addToBatch(ctx.batch, slot.id, json, bytes);
     trackNewest(run, slot.id, Number.isFinite(slot.message.internalDate) ? slot.message.internalDate : null);
     ctx.position++;
-    if (ctx.batch.items.length >= run.options.batchSize) writeBatch(ctx);
+    if (ctx.batch.items.length >= limit) writeBatch(ctx);
   }
   ctx.chunksRead++;
   if (!failure) {

@@ -1,18 +1,14 @@
 // Step: start an export (startExport). The options are checked (a bad one is refused in the user's
 // language and nothing is written), the lock is taken briefly, the query is tried on Gmail once (a
-// query Gmail rejects is refused the same way), `since` becomes an `after:` bound, the folder name is
-// chosen (a free `<YYYY-MM-DD_HHmm>_<slug>` under the export folder), the run is saved, its JobRuns row
-// opened, and a one-off trigger continues the work: the call returns at once.
+// query Gmail rejects is refused the same way), `since` becomes an `after:` bound, the run is saved
+// and a one-off trigger continues the work (folder, JobRuns row, snapshot…): the call returns at once.
 
 import { PostroomError } from '../../domain/errors';
-import { exportFolderName, gmailQueryFor, newRun, parseExportOptions, runningProgress, translateExport, type ExportProgress } from '../../domain/export';
+import { gmailQueryFor, newRun, parseExportOptions, runningProgress, translateExport, type ExportProgress } from '../../domain/export';
 import { isMailError } from '../../domain/mail-errors';
 import { EXPORT_CONTINUE_HANDLER, FIRST_CONTINUE_MS, type ExportDeps } from './deps';
-import { recordJobRun } from './job-runs';
 import { holdExportLock, lockedRefusal } from './lock';
 import { EXPORT_KEYS, loadRun, loadSinceMark, saveRun } from './state-store';
-
-const MAX_NAME_ATTEMPTS = 50;
 
 function refuseRunning(deps: ExportDeps, startedAt: number): never {
   throw new PostroomError('ALREADY_RUNNING', translateExport(deps.locale, 'run.alreadyRunning', { since: deps.formatDate(startedAt, 'yyyy-MM-dd HH:mm') }));
@@ -46,18 +42,9 @@ export function startExportRun(deps: ExportDeps, rawOptions: unknown): ExportPro
       throw new PostroomError('INVALID_INPUT', probe.error.userMessage(deps.locale), { field: 'query' });
     }
 
-    const stamp = deps.formatDate(now, 'yyyy-MM-dd_HHmm');
-    let folderName: string | null = null;
-    for (let attempt = 1; attempt <= MAX_NAME_ATTEMPTS && folderName === null; attempt++) {
-      const name = exportFolderName(stamp, options.query, attempt);
-      if (deps.files.findFolder([...options.folder, name]) === null) folderName = name;
-    }
-    if (folderName === null) throw new PostroomError('INTERNAL', translateExport(deps.locale, 'error.folderTaken', { path: options.folder.join('/') }));
-
-    const run = newRun({ runId: deps.newRunId(), options, gmailQuery, skipIds, startedAt: now, folderName });
+    // The folder and the JobRuns row come with the first execution: a start does as little as it can.
+    const run = newRun({ runId: deps.newRunId(), options, gmailQuery, skipIds, startedAt: now, folderName: '' });
     deps.store.delete(EXPORT_KEYS.control);
-    saveRun(deps.store, run);
-    recordJobRun(deps, run, 'running', null, runningProgress(run, deps.locale).summary);
     saveRun(deps.store, run);
     deps.scheduler.continueAfter(EXPORT_CONTINUE_HANDLER, FIRST_CONTINUE_MS);
     return runningProgress(run, deps.locale);
