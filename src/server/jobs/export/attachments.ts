@@ -12,7 +12,7 @@ import { isMailError } from '../../domain/mail-errors';
 import type { ExportNewFile } from '../../ports/export-files';
 import type { MailMessage } from '../../ports/mail-gateway';
 import { ATTACHMENT_ROUND_BYTES, READ_CHUNK } from './deps';
-import { pace, save, type ExecutionContext } from './context';
+import { charged, pace, save, type ExecutionContext } from './context';
 
 type Stored = Pick<ExportedAttachment, 'file' | 'error'>;
 
@@ -101,6 +101,7 @@ export function storeAttachments(ctx: ExecutionContext, read: Array<{ message: M
     const remote = round.filter((w) => w.attachmentId !== null);
     if (remote.length && !pace(ctx, remote.length * UNIT_COST.attachment)) return null;
     const fetched = remote.length ? ctx.deps.mail.getAttachments(remote.map((w) => ({ messageId: w.messageId, attachmentId: w.attachmentId as string }))) : [];
+    if (remote.length) charged(ctx);
     const files: Array<{ key: string; file: ExportNewFile }> = [];
     round.forEach((w) => {
       let bytes: Uint8Array | null = null;

@@ -4,7 +4,7 @@
 
 import { isMailError, TransientError } from '../../domain/mail-errors';
 import { emptyBatch, spend, waitBefore, type ExportRun, type ManifestFile, type PendingBatch } from '../../domain/export';
-import { EXECUTION_BUDGET_MS, type ExportDeps } from './deps';
+import { EXECUTION_BUDGET_MS, READ_CHUNK, type ExportDeps } from './deps';
 import { saveRun } from './state-store';
 
 export interface ExecutionContext {
@@ -21,6 +21,12 @@ export interface ExecutionContext {
   pending: { missingIds: string[]; attachmentsSeen: number; attachmentsStored: number; attachmentsFailed: number };
   /** Reads in a row that met a transient error. */
   readFailures: number;
+  /**
+   * Messages per read. A network failure of one request fails a whole fetchAll, so after a failed
+   * read the next reads are smaller (halved, down to 5), and grow back slowly (5 more after each clean
+   * one, up to 50).
+   */
+  chunkSize: number;
   /** Chunks read in this execution (the first one is read whatever the clock says: every execution progresses). */
   chunksRead: number;
   /** The export folder's attachments/ folder, once created in this execution. */
@@ -34,6 +40,10 @@ export interface ExecutionContext {
   carefulUpTo: number;
   /** Gmail usage of the gateway when this execution started (the gateway counts from its creation). */
   usageBase: { calls: number; units: number };
+  /** The run's cursor when this execution started (did it move the export forward?). */
+  cursorAtStart: number;
+  /** The gateway's unit count when the pacer last recorded it. */
+  unitsSeen: number;
   runUsageBase: { calls: number; units: number };
 }
 
@@ -48,10 +58,13 @@ export function newContext(deps: ExportDeps, run: ExportRun, startedAt: number):
     pending: emptyPending(),
     readFailures: 0,
     chunksRead: 0,
+    chunkSize: READ_CHUNK,
     attachmentsFolderId: null,
     files: [],
     carefulUpTo: 0,
     usageBase: deps.mail.usage(),
+    unitsSeen: deps.mail.usage().units,
+    cursorAtStart: run.cursor,
     runUsageBase: { calls: run.gmailCalls, units: run.gmailUnits },
   };
 }
@@ -77,7 +90,11 @@ export function timeUp(ctx: ExecutionContext): boolean {
   return timeLeft(ctx) <= 0;
 }
 
-/** Waits until `units` more fit the quota; false when that wait would run past the budget. */
+/**
+ * Waits until `units` more (the estimate of the next Gmail call) fit the quota; false when that wait
+ * would run past the budget. What the call really cost, retries inside the gateway included, is
+ * recorded after it by `charged`.
+ */
 export function pace(ctx: ExecutionContext, units: number): boolean {
   const wait = waitBefore(ctx.run.recentUnits, ctx.deps.clock.now(), units);
   if (wait > 0) {
@@ -85,8 +102,14 @@ export function pace(ctx: ExecutionContext, units: number): boolean {
     if (wait >= timeLeft(ctx) && ctx.chunksRead > 0) return false;
     ctx.deps.clock.sleep(wait);
   }
-  spend(ctx.run.recentUnits, ctx.deps.clock.now(), units);
   return true;
+}
+
+/** Records the units the gateway spent since the last record, in the pacer's window. */
+export function charged(ctx: ExecutionContext): void {
+  const units = ctx.deps.mail.usage().units;
+  spend(ctx.run.recentUnits, ctx.deps.clock.now(), units - ctx.unitsSeen);
+  ctx.unitsSeen = units;
 }
 
 /** Copies the gateway's usage into the run's counters. */

@@ -115,6 +115,8 @@ export function continueExportRun(deps: ExportDeps): ExportProgress | null {
 /** What was read is kept (written now, when possible); a retryable error leaves the export for the next execution. */
 function handleFailure(ctx: ExecutionContext, error: unknown): ExportProgress {
   const { deps, run } = ctx;
+  // The streak counts executions that ended on an error WITHOUT moving the export forward.
+  if (run.cursor > ctx.cursorAtStart) run.transientStreak = 0;
   const fatal = !isRetryable(error) || run.transientStreak + 1 >= MAX_TRANSIENT_STREAK;
   if (run.folderId && run.total !== null && ctx.batch.items.length) {
     try {

@@ -7,7 +7,7 @@
 import { PostroomError } from '../../domain/errors';
 import { UNIT_COST } from '../../domain/export';
 import { LIST_PAGE, MAX_SNAPSHOT, SNAPSHOT_FILE } from './deps';
-import { pace, save, stillFailing, type ExecutionContext } from './context';
+import { charged, pace, save, stillFailing, type ExecutionContext } from './context';
 
 function listAll(ctx: ExecutionContext): string[] {
   const { deps, run } = ctx;
@@ -19,6 +19,7 @@ function listAll(ctx: ExecutionContext): string[] {
   do {
     if (!pace(ctx, UNIT_COST.list)) throw stillFailing('search', 'no time left in this execution to list the messages');
     const page = deps.mail.search(run.gmailQuery, { pageToken, max: LIST_PAGE });
+    charged(ctx);
     if (!page.ok) throw page.error;
     for (const id of page.value.ids) {
       if (skip.has(id) || seen.has(id)) continue; // a page boundary may repeat an id when mail arrives meanwhile
@@ -43,6 +44,7 @@ export function ensureSnapshot(ctx: ExecutionContext): string[] {
   }
   if (!pace(ctx, UNIT_COST.profile)) throw stillFailing('profile', 'no time left in this execution');
   const profile = deps.mail.profile();
+  charged(ctx);
   if (!profile.ok) throw profile.error;
   const ids = listAll(ctx);
   deps.files.writeText(folderId, SNAPSHOT_FILE, ids.join('\n'), 'text/plain');

@@ -10,10 +10,12 @@ import { isMailError, type MailError } from '../../domain/mail-errors';
 import type { MailMessage } from '../../ports/mail-gateway';
 import { storeAttachments } from './attachments';
 import { READ_CHUNK } from './deps';
-import { batchLimit, pace, stillFailing, timeLeft, type ExecutionContext } from './context';
+import { batchLimit, charged, pace, stillFailing, timeLeft, type ExecutionContext } from './context';
 import { writeBatch } from './write-batch';
 
-const MAX_READ_FAILURES = 5;
+const MAX_READ_FAILURES = 8;
+const MIN_READ_CHUNK = 5;
+const MAX_READ_BACKOFF_MS = 10_000;
 
 export type ReadOutcome = 'read' | 'time';
 
@@ -26,6 +28,7 @@ function fetchPendingBodies(ctx: ExecutionContext, read: Array<{ message: MailMe
   if (!wanted.length) return true;
   if (!pace(ctx, wanted.length * UNIT_COST.attachment)) return false;
   const outcomes = ctx.deps.mail.getAttachments(wanted.map((w) => w.ref));
+  charged(ctx);
   wanted.forEach(({ view, body }, i) => {
     const outcome = outcomes[i];
     view[body.kind] = outcome?.ok ? decodeBody(outcome.value, body.charset) : '';
@@ -55,9 +58,11 @@ function sortOutcomes(ids: string[], outcomes: ReturnType<ExecutionContext['deps
 export function readNextChunk(ctx: ExecutionContext): ReadOutcome {
   const { deps, run } = ctx;
   const limit = batchLimit(ctx);
-  const ids = ctx.ids.slice(ctx.position, ctx.position + Math.min(READ_CHUNK, limit));
+  const ids = ctx.ids.slice(ctx.position, ctx.position + Math.min(ctx.chunkSize, limit));
   if (!pace(ctx, ids.length * UNIT_COST.get)) return 'time';
-  const { slots, failure } = sortOutcomes(ids, deps.mail.getMessages(ids, 'full'));
+  const outcomes = deps.mail.getMessages(ids, 'full');
+  charged(ctx);
+  const { slots, failure } = sortOutcomes(ids, outcomes);
   const read = slots.filter((slot): slot is Extract<Slot, { message: MailMessage }> => 'message' in slot);
   if (!fetchPendingBodies(ctx, read)) return 'time';
   const stored = run.options.includeAttachments ? storeAttachments(ctx, read) : new Map();
@@ -85,10 +90,12 @@ export function readNextChunk(ctx: ExecutionContext): ReadOutcome {
   ctx.chunksRead++;
   if (!failure) {
     ctx.readFailures = 0;
+    ctx.chunkSize = Math.min(READ_CHUNK, ctx.chunkSize + MIN_READ_CHUNK);
     return 'read';
   }
   ctx.readFailures++;
-  const backoff = Math.max(failure.retryAfterMs ?? 0, 1000 * 2 ** (ctx.readFailures - 1));
+  ctx.chunkSize = Math.max(MIN_READ_CHUNK, Math.floor(ctx.chunkSize / 2));
+  const backoff = Math.max(failure.retryAfterMs ?? 0, Math.min(MAX_READ_BACKOFF_MS, 1000 * 2 ** (ctx.readFailures - 1)));
   if (ctx.readFailures >= MAX_READ_FAILURES || backoff >= timeLeft(ctx)) throw failure;
   deps.clock.sleep(backoff);
   return 'read';
