@@ -57,6 +57,7 @@ export function folderSegments(path: string): string[] | null {
   if (path.length > 500 || /[\u0000-\u001f\u007f]/.test(path)) return null;
   const segments = path.split('/').map((s) => s.trim());
   if (segments[0] === '') segments.shift(); // a leading "/" is allowed
+  if (segments.length > 1 && segments[segments.length - 1] === '') segments.pop(); // and a trailing one
   if (!segments.length || segments.some((s) => s === '' || s === '.' || s === '..' || s.length > 200)) return null;
   return segments;
 }

@@ -42,6 +42,8 @@ export interface ExecutionContext {
   usageBase: { calls: number; units: number };
   /** The run's cursor when this execution started (did it move the export forward?). */
   cursorAtStart: number;
+  /** When the last paced Gmail call started. */
+  paidAt?: number;
   /** The gateway's unit count when the pacer last recorded it. */
   unitsSeen: number;
   runUsageBase: { calls: number; units: number };
@@ -102,13 +104,15 @@ export function pace(ctx: ExecutionContext, units: number): boolean {
     if (wait >= timeLeft(ctx) && ctx.chunksRead > 0) return false;
     ctx.deps.clock.sleep(wait);
   }
+  ctx.paidAt = ctx.deps.clock.now();
   return true;
 }
 
 /** Records the units the gateway spent since the last record, in the pacer's window. */
 export function charged(ctx: ExecutionContext): void {
   const units = ctx.deps.mail.usage().units;
-  spend(ctx.run.recentUnits, ctx.deps.clock.now(), units - ctx.unitsSeen);
+  // Dated when the call started (Gmail counts a request when it arrives), so the next one may follow a second later.
+  spend(ctx.run.recentUnits, ctx.paidAt ?? ctx.deps.clock.now(), units - ctx.unitsSeen);
   ctx.unitsSeen = units;
 }
 
