@@ -37,6 +37,8 @@ export interface ExportRun {
   folderName: string;
   folderId: string | null;
   folderUrl: string | null;
+  /** The export folder's attachments/ folder, once created (includeAttachments). */
+  attachmentsFolderId: string | null;
   /** Messages selected (snapshot size); null while listing. */
   total: number | null;
   /** Index in the snapshot of the next message to export. */
@@ -108,6 +110,7 @@ export function newRun(fields: { runId: string; options: ExportOptions; gmailQue
     ...fields,
     folderId: null,
     folderUrl: null,
+    attachmentsFolderId: null,
     total: null,
     cursor: 0,
     exported: 0,

@@ -26,9 +26,14 @@ interface Wanted {
   data: string | null;
 }
 
+/** The attachments/ folder: created (or found) once per export, its id kept in the run. */
 function attachmentsFolder(ctx: ExecutionContext): string {
   const { run, deps } = ctx;
-  return (ctx.attachmentsFolderId ??= deps.files.ensureFolder([...run.options.folder, run.folderName, ATTACHMENTS_FOLDER]));
+  if (!run.attachmentsFolderId) {
+    run.attachmentsFolderId = deps.files.ensureFolder([...run.options.folder, run.folderName, ATTACHMENTS_FOLDER]);
+    save(ctx);
+  }
+  return run.attachmentsFolderId;
 }
 
 /** Groups items into rounds of at most `maxBytes` declared bytes (an item over the limit gets a round of its own). */

@@ -29,8 +29,6 @@ export interface ExecutionContext {
   chunkSize: number;
   /** Chunks read in this execution (the first one is read whatever the clock says: every execution progresses). */
   chunksRead: number;
-  /** The export folder's attachments/ folder, once created in this execution. */
-  attachmentsFolderId: string | null;
   /** The files written so far (from manifest.json). */
   files: ManifestFile[];
   /**
@@ -61,7 +59,6 @@ export function newContext(deps: ExportDeps, run: ExportRun, startedAt: number):
     readFailures: 0,
     chunksRead: 0,
     chunkSize: READ_CHUNK,
-    attachmentsFolderId: null,
     files: [],
     carefulUpTo: 0,
     usageBase: deps.mail.usage(),

@@ -10,7 +10,7 @@ import { exportFolderName, finishedProgress, runningProgress, translateExport, t
 import { isMailError } from '../../domain/mail-errors';
 import { loadManifestFiles, resolveIntent } from './checkpoint';
 import { isExecutionOver, isRetryable, newContext, save, timeUp, type ExecutionContext } from './context';
-import { CONTINUE_AFTER_MS, EXPORT_CONTINUE_HANDLER, MAX_TRANSIENT_STREAK, type ExportDeps } from './deps';
+import { CONTINUE_AFTER_MS, CONTROL_CHECK_MS, EXPORT_CONTINUE_HANDLER, MAX_TRANSIENT_STREAK, SAFETY_CONTINUE_MS, type ExportDeps } from './deps';
 import { finishExport } from './finish';
 import { recordJobRun } from './job-runs';
 import { ensureSnapshot } from './list-snapshot';
@@ -60,10 +60,14 @@ function work(ctx: ExecutionContext): ExportProgress {
   if (run.total === null || run.cursor < run.total) ctx.ids = ensureSnapshot(ctx);
   resolveIntent(ctx);
   let stop: 'end' | 'time' | 'cancel' = 'end';
+  let controlCheckedAt = -Infinity;
   while (ctx.position < (run.total ?? 0)) {
-    if (cancelRequested(deps.store)) {
-      stop = 'cancel';
-      break;
+    if (deps.clock.now() - controlCheckedAt >= CONTROL_CHECK_MS) {
+      controlCheckedAt = deps.clock.now();
+      if (cancelRequested(deps.store)) {
+        stop = 'cancel';
+        break;
+      }
     }
     if ((ctx.chunksRead > 0 && timeUp(ctx)) || readNextChunk(ctx) === 'time') {
       stop = 'time';
@@ -83,7 +87,7 @@ function work(ctx: ExecutionContext): ExportProgress {
 export function continueExportRun(deps: ExportDeps): ExportProgress | null {
   const first = loadRun(deps.store);
   if (!first) return null;
-  const handle = holdExportLock(deps, first.runId);
+  const handle = holdExportLock(deps, first.runId, undefined, false);
   if (!handle) {
     // Another job (or another execution of this one) holds the user lock: try again later.
     deps.scheduler.continueAfter(EXPORT_CONTINUE_HANDLER, CONTINUE_AFTER_MS);
@@ -93,6 +97,7 @@ export function continueExportRun(deps: ExportDeps): ExportProgress | null {
     const run = loadRun(deps.store);
     if (!run) return null;
     const ctx = newContext(deps, run, deps.clock.now());
+    deps.scheduler.continueAfter(EXPORT_CONTINUE_HANDLER, SAFETY_CONTINUE_MS);
     if (run.inFlight) {
       // The previous execution died: what it uploaded is looked for first, and the next file is smaller.
       ctx.carefulUpTo = run.uploadsUpTo;

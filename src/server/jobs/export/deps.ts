@@ -35,6 +35,13 @@ export const EXECUTION_BUDGET_MS = 270_000;
 export const LOCK_WAIT_MS = 1000;
 /** The first execution starts this soon after startExport returns. */
 export const FIRST_CONTINUE_MS = 1000;
+/**
+ * Installed when an execution starts: if it dies (no `finally` runs on the platform), this trigger
+ * still continues the export, after the 6-minute limit has surely passed. A clean end replaces it.
+ */
+export const SAFETY_CONTINUE_MS = 7 * 60_000;
+/** How often a running execution looks for a cancel request. */
+export const CONTROL_CHECK_MS = 5_000;
 /** After a transient failure or a cut execution, the next one starts this soon. */
 export const CONTINUE_AFTER_MS = 60_000;
 /** Messages per messages.get fetchAll (Gmail advises at most 50 calls per batch). */

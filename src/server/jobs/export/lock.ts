@@ -10,9 +10,14 @@ import { EXPORT_KEYS, type LockHolder } from './state-store';
 
 const EXECUTION_LIMIT_MS = 6 * 60_000;
 
-export function holdExportLock(deps: ExportDeps, runId: string | null, waitMs = LOCK_WAIT_MS): LockHandle | null {
+/**
+ * Takes the user lock. `recordHolder`: also note who holds it (startExport and cancel, short calls);
+ * a continuing execution does not (its run's `inFlight` says it works, and it saves calls).
+ */
+export function holdExportLock(deps: ExportDeps, runId: string | null, waitMs = LOCK_WAIT_MS, recordHolder = true): LockHandle | null {
   const handle = deps.lock.tryAcquire(waitMs);
   if (!handle) return null;
+  if (!recordHolder) return handle;
   deps.store.set(EXPORT_KEYS.holder, { sinceMs: deps.clock.now(), runId } satisfies LockHolder);
   return {
     release() {
