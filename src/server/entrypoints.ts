@@ -14,6 +14,7 @@ import { translateCard } from './domain/card-messages';
 import { errorMessage } from './domain/errors';
 import { collectApi, collectTriggers } from './jobs/collect-entry';
 import { controlSendFromCard, sendApi, sendTriggers } from './jobs/send-entry';
+import { mailSettingsApi } from './wiring/mail-gateway';
 import { exportApi, exportTriggers } from './wiring/export';
 
 function getStatus(): Status {
@@ -42,6 +43,7 @@ export const api = {
   getStatus,
   ...collectApi,
   ...sendApi,
+  ...mailSettingsApi,
   ...exportApi,
 };
 

@@ -23,8 +23,11 @@ export type ApiRequest =
 type AssertMethods<T extends GmailApiMethod> = T;
 export type RequestMethod = AssertMethods<ApiRequest['method']>;
 
-/** One request's answer: Gmail's JSON (null for an empty 204), or the typed error. */
-export type ApiAnswer = { ok: true; json: unknown } | { ok: false; error: MailError };
+/**
+ * One request's answer: Gmail's JSON (null for an empty 204), or the typed error; `notSent` when the
+ * request never left the script (then it costs no call and no quota).
+ */
+export type ApiAnswer = { ok: true; json: unknown } | { ok: false; error: MailError; notSent?: true };
 
 export interface GmailTransport {
   readonly kind: 'rest' | 'advanced';
