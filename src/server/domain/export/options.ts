@@ -2,7 +2,8 @@
 // is written: an object with only known keys, `query` a Gmail search text, `max` a whole number ≥ 1,
 // `batchSize` 1–5,000 (default 5,000, as the seed's exporter), `folder` a Drive folder path (default
 // Postroom/exports), `includeAttachments` a boolean, `since` "last" (what arrived since the previous
-// complete export of the same query) or a day YYYY-MM-DD. A bad value throws INVALID_INPUT with a
+// complete export of the same query) or a day YYYY-MM-DD; null or '' (an empty form field) is "not
+// given". A bad value throws INVALID_INPUT with a
 // message in the user's language naming the option.
 
 import { PostroomError } from '../errors';
@@ -42,7 +43,8 @@ function refuse(locale: Locale, field: string, key: Parameters<typeof translateE
   throw new PostroomError('INVALID_INPUT', translateExport(locale, key, params), { field });
 }
 
-const absent = (value: unknown) => value === undefined || value === null;
+/** Not given: undefined, null, or '' (an empty field of the sidebar's form). */
+const absent = (value: unknown) => value === undefined || value === null || value === '';
 
 /** A valid calendar day YYYY-MM-DD. */
 export function isDay(text: string): boolean {
