@@ -3,8 +3,7 @@
 // `batchSize` 1–5,000 (default 5,000, as the seed's exporter), `folder` a Drive folder path (default
 // Postroom/exports), `includeAttachments` a boolean, `since` "last" (what arrived since the previous
 // complete export of the same query) or a day YYYY-MM-DD; null or '' (an empty form field) is "not
-// given". A bad value throws INVALID_INPUT with a
-// message in the user's language naming the option.
+// given". A bad value throws INVALID_INPUT with a message in the user's language naming the option.
 
 import { PostroomError } from '../errors';
 import type { Locale } from '../i18n';
