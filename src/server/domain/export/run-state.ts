@@ -170,6 +170,6 @@ export function trackNewest(run: Pick<ExportRun, 'newestMs' | 'newestIds'>, id: 
     run.newestIds = [id];
   } else if (second === current) {
     if (internalMs > (run.newestMs as number)) run.newestMs = internalMs;
-    if (!run.newestIds.includes(id) && run.newestIds.length < 200) run.newestIds.push(id);
+    if (!run.newestIds.includes(id) && run.newestIds.length < 50) run.newestIds.push(id);
   }
 }
