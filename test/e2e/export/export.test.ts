@@ -184,3 +184,32 @@ describe('options', () => {
     }
   });
 });
+
+describe('progress and cancel through the bundle', () => {
+  it('getExportProgress follows the run; a cancel asked while an execution reads is applied by it, files kept', () => {
+    const opened = openWorkspace();
+    simpleMessages(opened.workspace, 400);
+    const { runner } = opened;
+    expect(runner.rpc('getExportProgress').value).toMatchObject({ state: 'idle', summary: 'Aucun export pour l’instant.' });
+    const started = runner.rpc('startExport', { batchSize: 100 });
+    expect(started.value).toMatchObject({ state: 'running', total: null, summary: 'Recherche des messages à exporter…' });
+    expect(runner.rpc('getExportProgress').value).toMatchObject({ state: 'running', runId: (started.value as { runId: string }).runId });
+    // The continuation fires; a person cancels from the sidebar while it reads (its 110th service call).
+    const next = opened.workspace.nextTriggerAt()!;
+    opened.workspace.ctx.advance(Math.max(0, next - opened.workspace.clock.now()));
+    let cancelled: unknown = null;
+    const execution = runner.invoke('runExportContinue', [], 'trigger', { during: [{ atCall: 110, run: () => (cancelled = runner.rpc('cancelExport').value) }] });
+    expect(cancelled).toMatchObject({ state: 'running', cancelRequested: true });
+    expect(execution.outcome).toBe('completed');
+    const progress = runner.rpc('getExportProgress').value as { state: string; exported: number; files: number; folderUrl: string; summary: string };
+    expect(progress.state).toBe('cancelled');
+    expect(progress.exported).toBeGreaterThan(0);
+    expect(progress.exported).toBeLessThan(400);
+    expect(progress.summary).toBe(`Export annulé : ${progress.exported} messages exportés sur 400 dans ${progress.files} fichier${progress.files > 1 ? 's' : ''}`);
+    const files = folderFiles(opened, progress.folderUrl);
+    expect(exportedMessages(files)).toHaveLength(progress.exported);
+    expect(manifestOf(files)).toMatchObject({ state: 'cancelled', counts: { selected: 400, exported: progress.exported } });
+    expect(tab(opened.workspace, 'JobRuns').map((r) => r.status)).toEqual(['cancelled']);
+    expect(opened.workspace.nextTriggerAt()).toBeNull();
+  });
+});
