@@ -11,7 +11,7 @@
 // method): deterministic, so they are figures, not noise. The report is Markdown.
 
 import { join } from 'node:path';
-import { runExportToEnd } from '../emulator/commands/export';
+import { runExportToEnd, type ExportInput } from '../emulator/commands/export';
 import { makePdf } from '../emulator/demo/binary-files';
 import { attachment, htmlPart, textPart, writeMessage, type MimeNode } from '../emulator/demo/mime-writer';
 import { Runner } from '../emulator/runner';
@@ -134,12 +134,12 @@ function measure(snapshot: AccountingSnapshot, virtualMs: number, outcomes: stri
   };
 }
 
-export function runPostroom(count = MESSAGES, faultRate = 0): Measure & { bytes: number; splitFiles: number; unique: number } {
+export function runPostroom(count = MESSAGES, faultRate = 0, input: ExportInput = {}): Measure & { bytes: number; splitFiles: number; unique: number; attachments: number } {
   const workspace = Workspace.create({ now: NOW, faultRate, seed: 3 });
   generateMailbox(workspace, count);
   const runner = new Runner(workspace, { scriptPath: join(ROOT, 'dist/Code.js'), sidebarPath: null });
   const started = workspace.clock.now();
-  const result = runExportToEnd(runner, {});
+  const result = runExportToEnd(runner, input);
   if (result.error || result.progress?.state !== 'done') throw new Error(`postroom export did not finish: ${result.error ?? result.progress?.summary}`);
   const virtualMs = workspace.clock.now() - started;
   const folder = workspace.drive.pathOf(decodeURIComponent(result.progress.folderUrl!.split('/').pop()!));
@@ -153,6 +153,7 @@ export function runPostroom(count = MESSAGES, faultRate = 0): Measure & { bytes:
     bytes: files.reduce((total, f) => total + f.size, 0),
     splitFiles: manifest.limits.splitFiles,
     unique: new Set(ids).size,
+    attachments: workspace.drive.listFiles().filter((f) => f.path.startsWith(`${folder}/attachments/`)).length,
   };
 }
 
@@ -180,6 +181,7 @@ const share = (perMinute: number) => `${Math.round((perMinute / CEILING_PER_MINU
 export async function run(): Promise<string> {
   const ours = runPostroom();
   const faulty = runPostroom(MESSAGES, 0.15);
+  const withFiles = runPostroom(MESSAGES, 0, { includeAttachments: true });
   const naive = runNaive();
   return [
     `## Export benchmark: ${MESSAGES.toLocaleString('en')} messages (emulator accounting, deterministic)`,
@@ -193,6 +195,10 @@ export async function run(): Promise<string> {
     `| Gmail quota units | ${ours.gmailUnits.toLocaleString('en')} (${(ours.gmailUnits / ours.exported).toFixed(2)} per message) | ${naive.gmailUnits} (GmailApp is not charged API units) |`,
     `| Gmail calls | ${ours.gmailCalls.toLocaleString('en')}: ${ours.gmailDetail} | ${naive.gmailCalls.toLocaleString('en')}: ${naive.gmailDetail}… |`,
     `| Drive calls | ${ours.drive} (${ours.driveDetail}) | ${naive.drive} (${naive.driveDetail}) |`,
+    '',
+    `With includeAttachments (1,000 PDFs stored next to the batches): ${withFiles.exported.toLocaleString('en')} messages and ${withFiles.attachments.toLocaleString('en')} attachment files, ` +
+      `${withFiles.executions} executions, ${minutes(withFiles.virtualMs)}, ${Math.round(withFiles.perMinute).toLocaleString('en')} messages / min (${share(withFiles.perMinute)}; attachments.get costs 5 units too), ` +
+      `${withFiles.gmailUnits.toLocaleString('en')} Gmail units, Drive: ${withFiles.driveDetail} uploads.`,
     '',
     `With 15 % of Gmail and Drive requests failing (429 / 500 / 503 / network, seed 3): ${faulty.exported.toLocaleString('en')} messages (${faulty.unique.toLocaleString('en')} distinct) in ${faulty.files} files, ` +
       `${faulty.executions} executions, ${minutes(faulty.virtualMs)}, ${Math.round(faulty.perMinute).toLocaleString('en')} / min (${share(faulty.perMinute)}), ${faulty.gmailUnits.toLocaleString('en')} Gmail units (retries are charged).`,
