@@ -4,17 +4,13 @@
 // duration, Gmail calls, and two columns of its own added to the tab on first use: folder_url (the
 // export folder) and gmail_units.
 
-import type { CellValue, TableSpec } from '../../ports';
-import { JOB_RUNS_TABLE, JOB_RUN_COLUMNS, asSheetText, jobRunToRow } from '../collect/ledger';
+import { JOB_RUN_COLUMNS, asSheetText, jobRunToRow } from '../collect/ledger';
 import type { ExportRun, ExportState } from './run-state';
 
 export const EXPORT_JOB_RUN_COLUMNS = [...JOB_RUN_COLUMNS, 'folder_url', 'gmail_units'] as const;
 
-export const EXPORT_JOB_RUNS_TABLE: TableSpec = {
-  ...JOB_RUNS_TABLE,
-  headers: EXPORT_JOB_RUN_COLUMNS,
-  textColumns: [...(JOB_RUNS_TABLE.textColumns ?? []), 'folder_url'],
-};
+/** A cell as Sheets takes it (the ports' CellValue, spelled out so the domain imports only the domain). */
+export type JobRunCell = string | number | boolean | Date;
 
 /** JobRuns' status words: running, succeeded, partial (done with messages or files missing), cancelled, failed. */
 export function jobRunStatus(state: ExportState, run: Pick<ExportRun, 'missing' | 'attachmentsFailed'>): string {
@@ -23,8 +19,8 @@ export function jobRunStatus(state: ExportState, run: Pick<ExportRun, 'missing' 
   return state;
 }
 
-export function exportJobRunRow(run: ExportRun, state: ExportState, finishedAt: number | null, summary: string): Record<string, CellValue> {
-  const row: Record<string, CellValue> = jobRunToRow({
+export function exportJobRunRow(run: ExportRun, state: ExportState, finishedAt: number | null, summary: string): Record<string, JobRunCell> {
+  const row: Record<string, JobRunCell> = jobRunToRow({
     runId: run.runId,
     job: 'export',
     status: 'running',

@@ -30,7 +30,9 @@ export function writeBatch(ctx: ExecutionContext): void {
   };
   save(ctx);
   const text = batchText(batch);
-  ctx.batch = emptyBatch(ctx.position); // the text is all we need now: let the items go
+  // The text is all that is needed now: let the items go (memory holds one batch, not two).
+  batch.items = [];
+  ctx.batch = emptyBatch(ctx.position);
   const file = deps.files.writeText(run.folderId as string, run.intent.name, text, 'application/json');
   commitBatch(ctx, file.size);
 }
