@@ -213,3 +213,27 @@ describe('progress and cancel through the bundle', () => {
     expect(opened.workspace.nextTriggerAt()).toBeNull();
   });
 });
+
+describe('size limit', () => {
+  it('a batch that would pass 20 MB is cut into files under the limit, and the manifest says so', () => {
+    const opened = openWorkspace();
+    const big = 'Relevé détaillé : ' + 'ligne de facture, montant 12,00 €\n'.repeat(30_000); // ≈ 1 MB of text per message
+    for (let i = 1; i <= 26; i++) {
+      const raw = Buffer.from(
+        `From: f@verre.fr\r\nTo: compta@x.fr\r\nSubject: Gros relevé ${i}\r\nDate: ${new Date(Date.parse('2026-01-19T09:00:00Z') - i * 60_000).toUTCString()}\r\n` +
+          `Message-ID: <big${i}@x>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n${big.replace(/\n/g, '\r\n')}`,
+      );
+      opened.workspace.mailbox.importRaw(new Uint8Array(raw));
+    }
+    const result = runExport(opened, { batchSize: 5000 });
+    expect(result.progress).toMatchObject({ state: 'done', exported: 26 });
+    const files = folderFiles(opened, result.progress!.folderUrl);
+    const names = batchNames(files);
+    expect(names.length).toBe(2);
+    for (const name of names) expect(files.get(name)!.length).toBeLessThanOrEqual(20 * 1024 * 1024);
+    const manifest = manifestOf(files);
+    expect(manifest.limits).toMatchObject({ maxFileBytes: 20 * 1024 * 1024, splitFiles: 1 });
+    expect(manifest.files.map((f: { splitForSize: boolean }) => f.splitForSize)).toEqual([true, false]);
+    expect(exportedMessages(files).map((m) => m.Subject)).toEqual(Array.from({ length: 26 }, (_, i) => `Gros relevé ${i + 1}`));
+  });
+});
