@@ -1,4 +1,4 @@
-// Adapter: reading and labelling the user's mailbox through the Gmail REST API (collect, export).
+// Adapter: reading and labelling the user's mailbox through the Gmail REST API (collect; the export reads through the MailGateway port).
 // Messages are fetched in parallel batches (fetchAll), labels are changed per MESSAGE with
 // batchModify (labelling whole threads is what makes other tools re-import or miss mail), and
 // attachments are fetched with the attachmentId of the same messages.get, because attachment ids are
