@@ -165,3 +165,9 @@ class SheetTable implements LedgerTable {
     }
   }
 }
+
+/** The URL of the ledger spreadsheet recorded for this user, without opening it; null before the first one. */
+export function recordedLedgerUrl(): string | null {
+  const id = PropertiesService.getUserProperties().getProperty(LEDGER_ID_PROPERTY);
+  return id ? `https://docs.google.com/spreadsheets/d/${encodeURIComponent(id)}/edit` : null;
+}

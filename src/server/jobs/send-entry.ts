@@ -159,9 +159,10 @@ export const sendApi = {
 /** A Gmail card action has 30 s: resuming there sends for 20 s, then the continuation trigger goes on. */
 export const CARD_SEND_BUDGET_MS = 20_000;
 
-/** Pause, resume or cancel from the Gmail card (not a google.script.run function: no key in sendApi). */
-export function controlSendFromCard(action: 'pause' | 'resume' | 'cancel'): ContinueResult {
+/** Start (the planned send), pause, resume or cancel from the Gmail card (not a google.script.run function: no key in sendApi). */
+export function controlSendFromCard(action: 'start' | 'pause' | 'resume' | 'cancel'): ContinueResult {
   const deps = makeDeps({ budgetMs: CARD_SEND_BUDGET_MS });
+  if (action === 'start') return startSendJob(deps, null, locale());
   if (action === 'pause') return pauseSendJob(deps, locale());
   if (action === 'cancel') return cancelSendJob(deps, locale());
   return resumeSendJob(deps, locale());
