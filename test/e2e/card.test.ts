@@ -85,6 +85,8 @@ const WORDS = {
     started: 'Collecte lancée',
     startedDry: 'Simulation lancée',
     requested: 'Collecte demandée à 15/01/2026 09:00',
+    running: 'Une collecte est en cours (depuis 15/01/2026 09:00).',
+    busy: 'Une collecte est déjà en cours ; son résultat s’affichera ici.',
     last: 'Dernière collecte : Terminée',
     dryLast: 'Dernière collecte : Simulation',
     openLog: 'Ouvrir le journal',
@@ -111,6 +113,8 @@ const WORDS = {
     started: 'Collection started',
     startedDry: 'Dry run started',
     requested: 'Collection requested at 15/01/2026 09:00',
+    running: 'A collection is running (since 15/01/2026 09:00).',
+    busy: 'A collection is already under way; its result will show here.',
     last: 'Last run: Succeeded',
     dryLast: 'Last run: Dry run',
     openLog: 'Open the log',
@@ -210,6 +214,31 @@ describe.each(['fr', 'en'] as const)('the Gmail home card (%s)', (locale) => {
     const log = buttons(after).find((b) => b.text === w.openLog);
     expect(log?.url).toBe(String(jobRuns(workspace)[0].log_url));
     expect(log?.url).toMatch(/^https:\/\/drive\.google\.com\//);
+  });
+
+  it('while a collection runs, the card says since when, the button is disabled and a click starts nothing', () => {
+    const { workspace, runner } = openWorkspace({ locale });
+    invoiceMessage(workspace);
+    let during: Json | null = null;
+    let clickedMeanwhile: unknown = null;
+    const run = runner.invoke('runCollectNow', [], 'trigger', {
+      during: [
+        {
+          atCall: 30,
+          run: () => {
+            during = home(runner);
+            clickedMeanwhile = runner.card('onCardCollectNow', {}).value;
+          },
+        },
+      ],
+    });
+    expect(run.outcome).toBe('completed');
+    expect(during).not.toBeNull();
+    expect(formattedTexts(during).join('\n')).toContain(w.running);
+    expect(collectButton(during)?.disabled).toBe(true);
+    expect(toast(clickedMeanwhile)).toBe(w.busy);
+    expect(workspace.triggers.triggers.map((t) => t.handlerFunction)).not.toContain('runCollectNow');
+    expect(jobRuns(workspace)).toHaveLength(1);
   });
 
   it('Collect now with the dry-run switch writes nothing and says so', () => {
