@@ -17,6 +17,9 @@ const en = {
   'gmail.failed': 'Gmail refused {operation}: {detail}',
   'send.batchTooLarge': 'Internal error: a batch holds at most 100 emails, got {n}.',
   'send.stateTooLarge': 'The send’s state is {bytes} bytes, over Apps Script’s 9 KB limit per value.',
+  'send.noSettings': 'The send settings are not set yet (subject and body templates): save them in Postroom › Open sidebar › Settings first.',
+  'send.badFilter': 'Send filter: expected an invoice key, a period (YYYY-MM) and a maximum.',
+  'send.unknownFilterField': 'Send filter: “{field}” is not a filter (key, period, max).',
   'collect.refused': 'Collection not started: {reason}',
   'collect.noAllowedSender':
     'no allowed sender is set, so nothing would be collected. Add your suppliers’ addresses or @domains in Postroom’s settings (in Google Sheets: Postroom › Open sidebar › Settings).',
@@ -39,6 +42,9 @@ export const translateServer = defineMessages<ServerMessageKey>({
     'gmail.failed': 'Gmail a refusé {operation} : {detail}',
     'send.batchTooLarge': 'Erreur interne : un lot contient au plus 100 e-mails, reçu {n}.',
     'send.stateTooLarge': 'L’état de l’envoi fait {bytes} octets, au-delà de la limite Apps Script de 9 Ko par valeur.',
+    'send.noSettings': 'Les réglages d’envoi ne sont pas encore faits (objet et corps du message) : enregistrez-les d’abord dans Postroom › Ouvrir le panneau › Réglages.',
+    'send.badFilter': 'Filtre d’envoi : attendu un CCT, une période (AAAA-MM) et un maximum.',
+    'send.unknownFilterField': 'Filtre d’envoi : « {field} » n’est pas un filtre (key, period, max).',
     'collect.refused': 'Collecte non lancée : {reason}',
     'collect.noAllowedSender':
       'aucun expéditeur autorisé n’est configuré, donc rien ne serait collecté. Ajoutez les adresses ou @domaines de vos fournisseurs dans les réglages de Postroom (dans Google Sheets : Postroom › Ouvrir le panneau › Réglages).',
