@@ -337,6 +337,21 @@ describe.each(['fr', 'en'] as const)('the Gmail home card (%s)', (locale) => {
   });
 });
 
+describe('the card when its state cannot be read', () => {
+  it.each([
+    ['fr', 'Postroom n’a pas pu lire son état pour le moment : Une valeur enregistrée par Postroom (postroom.collect.lastRun) n’est plus lisible'],
+    ['en', 'Postroom could not read its state just now: A value Postroom stored (postroom.collect.lastRun) cannot be read any more'],
+  ] as const)('shows the error in the user’s words (%s) with Refresh, instead of failing', (locale, words) => {
+    const { workspace, runner } = openWorkspace({ locale });
+    const values = new Map(workspace.properties.user.values);
+    values.set('postroom.collect.lastRun', '{broken');
+    workspace.properties.user.commit(values);
+    const card = home(runner);
+    expect(formattedTexts(card).join('\n')).toContain(words);
+    expect(buttons(card).map((b) => b.functionName)).toEqual(['onCardRefresh']);
+  });
+});
+
 describe('the card’s times', () => {
   it('are in the script’s time zone, never UTC', () => {
     const { runner } = openWorkspace({ locale: 'en', timeZone: 'America/New_York' }, null);

@@ -45,6 +45,7 @@ const en = {
   'refresh': 'Refresh',
   'refreshed': 'Up to date ({when}).',
   'error': 'Could not do it: {message}',
+  'unavailable': 'Postroom could not read its state just now: {message}. Try Refresh in a moment.',
 };
 
 export type CardMessageKey = keyof typeof en;
@@ -93,5 +94,6 @@ export const translateCard = defineMessages<CardMessageKey>({
     'refresh': 'Actualiser',
     'refreshed': 'À jour ({when}).',
     'error': 'Impossible : {message}',
+    'unavailable': 'Postroom n’a pas pu lire son état pour le moment : {message}. Réessayez Actualiser dans un instant.',
   },
 });

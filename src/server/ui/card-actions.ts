@@ -16,7 +16,7 @@ import { recordedLedgerUrl } from '../adapters/sheets';
 import { collectApi, collectDeps } from '../jobs/collect-entry';
 import { controlSendFromCard, sendApi } from '../jobs/send-entry';
 import { collectRefusalNow, recordCollectRefusal, requestCollect, waitingCollectRequest } from '../wiring/collect-requests';
-import { CARD_FIELDS, buildCancelConfirmCard, buildHomeCard, cardActionResponse, formatWhen, pushCardResponse, type HomeCardData } from './cards';
+import { CARD_FIELDS, buildCancelConfirmCard, buildErrorCard, buildHomeCard, cardActionResponse, formatWhen, pushCardResponse, type HomeCardData } from './cards';
 
 /** A card action's event: legacy `formInput` / `parameters`, and `commonEventObject.formInputs`. */
 export interface CardEvent {
@@ -50,8 +50,15 @@ function homeData(): HomeCardData {
   };
 }
 
+/** The home card; when its data cannot be read, a card that says why in the user's words. */
 export function homeCard(): GoogleAppsScript.Card_Service.Card {
-  return buildHomeCard(homeData());
+  try {
+    return buildHomeCard(homeData());
+  } catch (error) {
+    const locale = userLocale();
+    console.error(`Postroom card: ${userErrorMessage(error, 'en')}`);
+    return buildErrorCard(locale, userErrorMessage(error, locale));
+  }
 }
 
 /** Runs a card action; its outcome (or its error, in the user's words) is the toast over the redrawn card. */

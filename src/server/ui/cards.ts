@@ -9,7 +9,7 @@
 import { translateCard } from '../domain/card-messages';
 import { cardText, clipText } from '../domain/card-text';
 import { statusLabel } from '../domain/collect/messages';
-import { translate } from '../domain/i18n';
+import { translate, type Locale } from '../domain/i18n';
 import type { SendProgressView } from '../domain/send/progress';
 import type { Status } from '../domain/status';
 import type { CollectStatus } from '../jobs/collect';
@@ -176,6 +176,18 @@ export function buildHomeCard(data: HomeCardData): GoogleAppsScript.Card_Service
   return card
     .addSection(status)
     .addSection(CardService.newCardSection().addWidget(CardService.newButtonSet().addButton(button(translateCard(locale, 'refresh'), CARD_ACTIONS.refresh))))
+    .build();
+}
+
+/** What the card shows when its data cannot be read (a service failing): the error, and Refresh. */
+export function buildErrorCard(locale: Locale, message: string): GoogleAppsScript.Card_Service.Card {
+  return CardService.newCardBuilder()
+    .setHeader(CardService.newCardHeader().setTitle(translate(locale, 'app.name')).setSubtitle(translate(locale, 'card.subtitle')))
+    .addSection(
+      CardService.newCardSection()
+        .addWidget(wrapped(translateCard(locale, 'unavailable', { message })))
+        .addWidget(CardService.newButtonSet().addButton(button(translateCard(locale, 'refresh'), CARD_ACTIONS.refresh))),
+    )
     .build();
 }
 
