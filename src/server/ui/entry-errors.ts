@@ -1,16 +1,17 @@
 // Errors at the entry points, as the user reads them. A server function called from the sidebar
-// (google.script.run) that throws a catalogue error (domain/errors.ts localizedError) reaches the
-// page with its message in the user's language, whatever language the thrower knew; its code and
-// details are kept. Any other error (Google's own text) goes through unchanged: the page quotes it.
+// (google.script.run) that throws a catalogue error (domain/errors.ts localizedError) or a mail error
+// (domain/mail-errors.ts) reaches the page with its message in the user's language, whatever language
+// the thrower knew; its code and details are kept. Any other error (Google's own text) goes through unchanged: the page quotes it.
 
-import { isLocalized } from '../domain/errors';
+import { isLocalized, userErrorMessage } from '../domain/errors';
 import type { Locale } from '../domain/i18n';
 
-/** `error`, its message set to the text in `locale` when it has one. */
+/** `error`, its message set to the text in `locale` when it has one (a catalogue or mail error). */
 export function inUserLanguage(error: unknown, locale: Locale): unknown {
-  if (isLocalized(error) && error instanceof Error) {
+  const speaks = isLocalized(error) || typeof (error as { userMessage?: unknown } | null)?.userMessage === 'function';
+  if (speaks && error instanceof Error) {
     try {
-      error.message = error.texts[locale];
+      error.message = userErrorMessage(error, locale);
     } catch {
       // A frozen error keeps its message.
     }
