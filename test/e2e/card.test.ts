@@ -95,6 +95,7 @@ const WORDS = {
     start: 'Démarrer l’envoi',
     sendStarted: /^Envoi démarré : \d+ envoyée\(s\) pour l’instant/,
     sending: /Envoi en cours : \d+ envoyée\(s\), 0 erreur\(s\) sur 30/,
+    pace: /\d+ e-mails\/min, encore \d+ min environ/,
     finished: /Terminé : 30 envoyée\(s\), 0 erreur\(s\) sur 30 \(100 %\)/,
     confirmTitle: 'Annuler l’envoi ?',
     confirmYes: 'Oui, annuler l’envoi',
@@ -123,6 +124,7 @@ const WORDS = {
     start: 'Start sending',
     sendStarted: /^Sending started: \d+ sent so far/,
     sending: /Sending: \d+ sent, 0 error\(s\) out of 30/,
+    pace: /\d+ emails\/min, about \d+ min left/,
     finished: /Finished: 30 sent, 0 error\(s\) out of 30 \(100 %\)/,
     confirmTitle: 'Cancel the send?',
     confirmYes: 'Yes, cancel the send',
@@ -280,7 +282,9 @@ describe.each(['fr', 'en'] as const)('the Gmail home card (%s)', (locale) => {
     const sentNow = sendRows(workspace).filter((r) => r.status === 'sent').length;
     expect(sentNow).toBeGreaterThan(0);
     expect(sentNow).toBeLessThan(30);
-    expect(formattedTexts(home(runner)).join('\n')).toMatch(w.sending);
+    const sending = formattedTexts(home(runner)).join('\n');
+    expect(sending).toMatch(w.sending);
+    expect(sending).toMatch(w.pace);
 
     runner.runUntilIdle({ maxExecutions: 20 });
     expect(sendRows(workspace).filter((r) => r.status === 'sent')).toHaveLength(30);

@@ -135,6 +135,10 @@ function sendSection(data: HomeCardData): GoogleAppsScript.Card_Service.CardSect
     );
   }
   section.addWidget(wrapped(translateCard(locale, 'send.progress', { state: send.stateLabel, sent: send.sent, failed: send.failed, total: send.total, percent: send.percent })));
+  if (send.state === 'running' && send.ratePerMinute !== null && send.etaMs !== null) {
+    section.addWidget(paragraph(translateCard(locale, 'send.pace', { rate: Math.round(send.ratePerMinute), minutes: Math.max(1, Math.ceil(send.etaMs / 60_000)) })));
+  }
+  if (send.state === 'paused-quota' && send.resumeAt !== null) section.addWidget(paragraph(translateCard(locale, 'send.resumesAt', { when: formatWhen(send.resumeAt, data.status.timeZone) })));
   const last = send.events[send.events.length - 1];
   if (last) section.addWidget(paragraph(clipText(last, MAX_EVENT_CHARS)));
   if (send.state === 'done' || send.state === 'cancelled') {
