@@ -78,6 +78,7 @@ function invoiceMessage(workspace: Workspace, name = 'INV-1.pdf'): string {
 const WORDS = {
   fr: {
     never: 'Aucune collecte pour le moment.',
+    couldNot: 'Impossible : ',
     collectNow: 'Collecter maintenant',
     noSend: 'Aucun envoi pour le moment.',
     missing: 'Collecte non lancée : aucun expéditeur autorisé n’est configuré',
@@ -107,6 +108,7 @@ const WORDS = {
   },
   en: {
     never: 'No collection yet.',
+    couldNot: 'Could not do it: ',
     collectNow: 'Collect now',
     noSend: 'No send yet.',
     missing: 'Collection not started: no allowed sender is set',
@@ -241,6 +243,18 @@ describe.each(['fr', 'en'] as const)('the Gmail home card (%s)', (locale) => {
     expect(toast(clickedMeanwhile)).toBe(w.busy);
     expect(workspace.triggers.triggers.map((t) => t.handlerFunction)).not.toContain('runCollectNow');
     expect(jobRuns(workspace)).toHaveLength(1);
+  });
+
+  it('when no trigger can be installed, Collect now says Google’s reason and leaves nothing waiting', () => {
+    const { workspace, runner } = openWorkspace({ locale });
+    expect(runner.evaluate("(() => { for (let i = 0; i < 20; i++) ScriptApp.newTrigger('other' + i).timeBased().everyHours(1).create(); })()").outcome).toBe('completed');
+    const clicked = runner.card('onCardCollectNow', {});
+    expect(clicked.outcome).toBe('completed');
+    expect(toast(clicked.value)).toBe(`${w.couldNot}This script has too many triggers. Triggers must be deleted from the script before more can be added.`);
+    const card = home(runner);
+    expect(collectButton(card)?.disabled).toBeUndefined();
+    expect(formattedTexts(card).join('\n')).toContain(w.never);
+    expect(workspace.triggers.triggers.map((t) => t.handlerFunction)).not.toContain('runCollectNow');
   });
 
   it('Collect now with the dry-run switch writes nothing and says so', () => {

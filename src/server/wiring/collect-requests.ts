@@ -33,7 +33,13 @@ type Deps = Pick<CollectDeps, 'store' | 'scheduler' | 'clock'>;
 export function requestCollect(deps: Deps, request: { dryRun: boolean; maxItems: number | null }): CollectRequest {
   const stored: CollectRequest = { ...request, atMs: deps.clock.now() };
   deps.store.set(REQUEST_KEY, stored);
-  deps.scheduler.continueAfter(COLLECT_NOW_HANDLER, 1_000);
+  try {
+    deps.scheduler.continueAfter(COLLECT_NOW_HANDLER, 1_000);
+  } catch (error) {
+    // No trigger (e.g. the 20 triggers per user are taken): no request left waiting for it.
+    deps.store.delete(REQUEST_KEY);
+    throw error;
+  }
   return stored;
 }
 
