@@ -12,6 +12,7 @@ import { cardTriggers } from './ui/card-actions';
 import { withLocalizedErrors } from './ui/entry-errors';
 import { collectApi, collectTriggers } from './jobs/collect-entry';
 import { sendApi, sendTriggers } from './jobs/send-entry';
+import { exportApi, exportTriggers } from './wiring/export';
 
 function getStatus(): Status {
   return buildStatus(readStatusFacts());
@@ -22,6 +23,7 @@ export const api = withLocalizedErrors({
   getStatus,
   ...collectApi,
   ...sendApi,
+  ...exportApi,
 }, userLocale);
 
 export const triggers = {
@@ -40,6 +42,7 @@ export const triggers = {
   ...cardTriggers,
   ...collectTriggers,
   ...sendTriggers,
+  ...exportTriggers,
 };
 
 export const entryPoints = { api, triggers };

@@ -1,0 +1,97 @@
+// Crash safety of the export through the built bundle: the execution doing the work killed at EVERY
+// one of its service calls in turn (and startExport too), every execution killed at several
+// killEvery values, and 15 % transient faults (429 / 5xx / network) on Gmail and Drive requests. Each
+// time the export must end done with every selected message in exactly one batch file, every file the
+// manifest lists present with its size, no other batch file, attachments stored once, one JobRuns row.
+
+import type { WorkspaceOptions } from '../../../emulator/workspace';
+import { makePdf } from '../../../emulator/demo/binary-files';
+import { attachment, textPart, writeMessage } from '../../../emulator/demo/mime-writer';
+import { batchNames, ensureBuilt, exportedMessages, folderFiles, manifestOf, NOW, openWorkspace, runExport, tab, type Opened } from './helpers';
+
+beforeAll(ensureBuilt);
+
+const MESSAGES = 9;
+
+function prepared(options: WorkspaceOptions = {}): Opened & { ids: string[] } {
+  const opened = openWorkspace(options);
+  const ids: string[] = [];
+  for (let i = 1; i <= MESSAGES; i++) {
+    const parts = [textPart(`Facture ${i} : montant ${i * 10},00 €`)];
+    if (i % 3 === 0) parts.push(attachment('application/pdf', `F-${i}.pdf`, makePdf([`Facture ${i}`])));
+    const bytes = writeMessage(
+      { from: 'Fournisseur <f@verre.fr>', to: opened.workspace.session.userEmail, subject: `Facture ${i} — réglée`, date: new Date(Date.parse(NOW) - i * 3_600_000), messageId: `r${i}@verre.fr` },
+      { kind: 'multi', subtype: 'mixed', parts },
+      `resilience-${i}`,
+    );
+    ids.push(opened.workspace.mailbox.importRaw(new Uint8Array(bytes)).id);
+  }
+  return { ...opened, ids };
+}
+
+const INPUT = { batchSize: 4, includeAttachments: true };
+
+/** What an export left, checked for completeness; returns the exported ids in file order. */
+function checkOutcome(opened: Opened, result: ReturnType<typeof runExport>, label: string): string[] {
+  expect({ label, error: result.error, state: result.progress?.state }).toEqual({ label, error: null, state: 'done' });
+  const files = folderFiles(opened, result.progress!.folderUrl);
+  const manifest = manifestOf(files);
+  expect({ label, listed: manifest.files.map((f: { name: string }) => f.name) }).toEqual({ label, listed: batchNames(files) });
+  expect({ label, sizes: manifest.files.map((f: { bytes: number }) => f.bytes) }).toEqual({ label, sizes: batchNames(files).map((name) => files.get(name)!.length) });
+  const attachments = [...files.keys()].filter((name) => name.startsWith('attachments/')).sort();
+  expect({ label, attachments }).toEqual({ label, attachments: expect.arrayContaining([]) });
+  expect({ label, attachmentCount: attachments.length }).toEqual({ label, attachmentCount: 3 });
+  expect({ label, others: [...files.keys()].filter((name) => name !== 'manifest.json' && !name.startsWith('attachments/') && !/^messages-\d{5}\.json$/.test(name)) }).toEqual({ label, others: [] });
+  expect({ label, runs: tab(opened.workspace, 'JobRuns').map((r) => `${r.job}:${r.status}`) }).toEqual({ label, runs: ['export:succeeded'] });
+  return exportedMessages(files).map((m) => m['Message-ID']);
+}
+
+function cleanCalls(execution: number): number {
+  const opened = prepared();
+  runExport(opened, INPUT);
+  const calls = opened.workspace.accounting.byExecution[execution - 1].calls;
+  return Object.entries(calls)
+    .filter(([method]) => !method.startsWith('Gmail.REST.') && !method.startsWith('Drive.REST.'))
+    .reduce((sum, [, n]) => sum + n, 0);
+}
+
+describe('killed at every call', () => {
+  it('of the execution that does the work: every message in exactly one complete batch file', () => {
+    const calls = cleanCalls(2);
+    expect(calls).toBeGreaterThan(60);
+    for (let killAtCall = 1; killAtCall <= calls; killAtCall++) {
+      const opened = prepared();
+      opened.workspace.faults.options.killExecution = 2;
+      opened.workspace.faults.options.killAtCall = killAtCall;
+      const result = runExport(opened, INPUT);
+      expect(result.results.some((r) => r.outcome === 'killed')).toBe(true);
+      expect({ killAtCall, ids: checkOutcome(opened, result, `kill at ${killAtCall}`) }).toEqual({ killAtCall, ids: opened.ids });
+    }
+  });
+
+  it('of startExport: the export still happens once', () => {
+    const calls = cleanCalls(1);
+    for (let killAtCall = 1; killAtCall <= calls; killAtCall++) {
+      const opened = prepared();
+      opened.workspace.faults.options.killExecution = 1;
+      opened.workspace.faults.options.killAtCall = killAtCall;
+      const result = runExport(opened, INPUT);
+      expect({ killAtCall, ids: checkOutcome(opened, result, `start killed at ${killAtCall}`) }).toEqual({ killAtCall, ids: opened.ids });
+    }
+  });
+
+  it.each([45, 60, 90, 150])('every execution killed at its %i-th call (killEvery): the export still ends, smaller files after each crash', (killEvery) => {
+    const opened = prepared({ killEvery });
+    const result = runExport(opened, INPUT);
+    expect(result.results.filter((r) => r.outcome === 'killed').length).toBeGreaterThan(0);
+    expect(checkOutcome(opened, result, `killEvery ${killEvery}`)).toEqual(opened.ids);
+  });
+});
+
+describe('transient faults', () => {
+  it.each([1, 2, 3])('15 %% of Gmail and Drive requests fail (seed %i): every message exported once', (seed) => {
+    const opened = prepared({ faultRate: 0.15, seed });
+    const result = runExport(opened, INPUT);
+    expect(checkOutcome(opened, result, `faults seed ${seed}`)).toEqual(opened.ids);
+  });
+});
