@@ -355,6 +355,46 @@ describe.each(['fr', 'en'] as const)('the Gmail home card (%s)', (locale) => {
   });
 });
 
+describe.each(['fr', 'en'] as const)('the card’s export section (%s)', (locale) => {
+  const w = {
+    fr: { none: 'Aucun export pour le moment.', button: 'Exporter', started: /^Export lancé : /, folder: 'Ouvrir le dossier d’export', done: /3 messages exportés/ },
+    en: { none: 'No export yet.', button: 'Export', started: /^Export started: /, folder: 'Open the export folder', done: /3 messages exported/ },
+  }[locale];
+
+  it('exports the messages of the search typed in the card, the button disabled while it runs, then links the folder', () => {
+    const { workspace, runner } = openWorkspace({ locale });
+    for (const name of ['A.pdf', 'B.pdf', 'C.pdf']) invoiceMessage(workspace, name);
+    addMessage(workspace, { from: 'Autre <news@autre.example>', root: textPart('Newsletter') });
+    const before = home(runner);
+    expect(formattedTexts(before).join('\n')).toContain(w.none);
+    const exportButton = (card: unknown) => buttons(card).find((b) => b.functionName === 'onCardExportStart');
+    expect(exportButton(before)).toMatchObject({ text: w.button });
+    expect(nodes(before).some((node) => node.type === 'TextInput' && node.fieldName === 'exportQuery')).toBe(true);
+
+    const clicked = runner.card('onCardExportStart', { formInput: { exportQuery: 'from:fournisseur-verre.fr' } });
+    expect(clicked.outcome).toBe('completed');
+    expect(clicked.counts.virtualMs).toBeLessThan(30_000);
+    expect(toast(clicked.value)).toMatch(w.started);
+    expect(exportButton(home(runner))?.disabled).toBe(true);
+
+    runner.runUntilIdle({ maxExecutions: 20 });
+    const after = home(runner);
+    expect(formattedTexts(after).join('\n')).toMatch(w.done);
+    expect(exportButton(after)?.disabled).toBeUndefined();
+    const folder = buttons(after).find((b) => b.text === w.folder);
+    expect(folder?.url).toMatch(/^https:\/\/drive\.google\.com\//);
+    expect(jobRuns(workspace).map((r) => [r.job, r.status])).toContainEqual(['export', 'succeeded']);
+  });
+
+  it('a search the export refuses is said in the user’s words and starts nothing', () => {
+    const { runner } = openWorkspace({ locale });
+    const clicked = runner.card('onCardExportStart', { formInput: { exportQuery: 'x'.repeat(5000) } });
+    expect(clicked.outcome).toBe('completed');
+    expect(toast(clicked.value)).toMatch(locale === 'fr' ? /^Impossible : query .*2000 caractères/ : /^Could not do it: query .*2000 characters/);
+    expect(formattedTexts(home(runner)).join('\n')).toContain(w.none);
+  });
+});
+
 describe('the card when its state cannot be read', () => {
   it.each([
     ['fr', 'Postroom n’a pas pu lire son état pour le moment : Une valeur enregistrée par Postroom (postroom.collect.lastRun) n’est plus lisible'],

@@ -2,7 +2,8 @@
 // answers within a card action's 30 s: "Collect now" checks the setup (a refusal is recorded and said
 // at once), then stores the request and installs the one-off trigger that collects; "Start sending"
 // starts the send planned in the sidebar and sends for 20 s, the continuation trigger carries on;
-// "Cancel" asks for confirmation first. Every toast is in the user's language; an error becomes
+// "Cancel" asks for confirmation first; "Export" starts the export job (which returns at once and goes on
+// in its own trigger executions) with the Gmail search typed in the card. Every toast is in the user's language; an error becomes
 // "Could not do it: <the error in the user's words>" over the redrawn card.
 
 import { translateCard } from '../domain/card-messages';
@@ -14,6 +15,7 @@ import { buildStatus } from '../domain/status';
 import { readStatusFacts, userLocale } from '../adapters/session';
 import { recordedLedgerUrl } from '../adapters/sheets';
 import { collectApi, collectDeps } from '../jobs/collect-entry';
+import { exportApi } from '../wiring/export';
 import { controlSendFromCard, sendApi } from '../jobs/send-entry';
 import { collectRefusalNow, recordCollectRefusal, requestCollect, waitingCollectRequest } from '../wiring/collect-requests';
 import { CARD_FIELDS, buildCancelConfirmCard, buildErrorCard, buildHomeCard, cardActionResponse, formatWhen, pushCardResponse, type HomeCardData } from './cards';
@@ -47,6 +49,7 @@ function homeData(): HomeCardData {
     collectRequest: waitingCollectRequest(deps),
     send: sendApi.getSendProgress().progress,
     ledgerUrl: recordedLedgerUrl(),
+    export: exportApi.getExportProgress(),
   };
 }
 
@@ -102,6 +105,12 @@ function startSend(locale: Locale): string {
   return translateCard(locale, 'send.started', { sent: result.progress?.sent ?? 0 });
 }
 
+function startExport(event: CardEvent | undefined, locale: Locale): string {
+  const query = (formValue(event, CARD_FIELDS.exportQuery) ?? '').trim();
+  const progress = exportApi.startExport(query ? { query } : {});
+  return translateCard(locale, 'export.started', { summary: progress.summary });
+}
+
 function controlSend(action: string | undefined, locale: Locale): string {
   if (action !== 'pause' && action !== 'resume' && action !== 'cancel') {
     throw localizedError('INVALID_INPUT', translateServer, 'entry.unknownAction', { action: String(action) }, { locale });
@@ -137,6 +146,10 @@ export const cardTriggers = {
     const action = parameter(event, 'action');
     if (action === 'cancel' && parameter(event, 'confirmed') !== 'true') return cardTriggers.onCardSendCancelConfirm(event);
     return cardAction((locale) => controlSend(action, locale));
+  },
+  /** "Export" with the Gmail search typed in the card: the export starts and goes on in its own trigger executions. */
+  onCardExportStart(event?: CardEvent): GoogleAppsScript.Card_Service.ActionResponse {
+    return cardAction((locale) => startExport(event, locale));
   },
   /** "No": back to the home card, redrawn. */
   onCardBack(_event?: CardEvent): GoogleAppsScript.Card_Service.ActionResponse {

@@ -156,7 +156,8 @@ function exportSection(data: HomeCardData, view: CardExportView | null): GoogleA
   const { locale } = data.status;
   const section = CardService.newCardSection().setHeader(cardText(translateCard(locale, 'export.heading')));
   const running = view?.state === 'running';
-  section.addWidget(wrapped(view && view.state !== 'idle' ? (view.error ?? view.summary) : translateCard(locale, 'export.none')));
+  const shown = !view || view.state === 'idle' ? translateCard(locale, 'export.none') : view.error ? `${view.summary}\n${view.error}` : view.summary;
+  section.addWidget(wrapped(shown));
   if (view?.folderUrl) section.addWidget(CardService.newButtonSet().addButton(linkButton(translateCard(locale, 'export.openFolder'), view.folderUrl)));
   if (!running) section.addWidget(CardService.newTextInput().setFieldName(CARD_FIELDS.exportQuery).setTitle(translateCard(locale, 'export.query')).setValue(view?.query ?? ''));
   return section.addWidget(CardService.newButtonSet().addButton(button(translateCard(locale, 'export.button'), CARD_ACTIONS.exportStart, {}, running)));
