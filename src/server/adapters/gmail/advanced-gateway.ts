@@ -6,7 +6,9 @@
 // the same answers and the same typed errors.
 // https://developers.google.com/apps-script/advanced/gmail
 
-import { PostroomError } from '../../domain/errors';
+import { localizedError } from '../../domain/errors';
+import { translateServer } from '../../domain/server-messages';
+import { userLocale } from '../session';
 import { base64UrlEncode } from '../../domain/encoding';
 import { mailErrorFromException } from '../../domain/mail/error-mapping';
 import type { MailGateway } from '../../ports/mail-gateway';
@@ -31,7 +33,7 @@ export function restShaped(value: unknown, key = ''): unknown {
 
 function service(): GoogleAppsScript.Gmail {
   if (typeof Gmail === 'undefined' || !Gmail || !Gmail.Users) {
-    throw new PostroomError('SETUP_INCOMPLETE', 'The Advanced Gmail service is not enabled (appsscript.json enabledAdvancedServices).');
+    throw localizedError('SETUP_INCOMPLETE', translateServer, 'setup.advancedGmailOff', {}, { locale: userLocale() });
   }
   return Gmail;
 }

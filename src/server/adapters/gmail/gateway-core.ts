@@ -7,6 +7,8 @@
 // https://developers.google.com/gmail/api/reference/rest
 
 import type { MailError } from '../../domain/mail-errors';
+import { localizedError } from '../../domain/errors';
+import { translateServer } from '../../domain/server-messages';
 import { base64Decode } from '../../domain/encoding';
 import { headerValue, type GmailMessage } from '../../domain/collect/mime-walk';
 import { decodeHeaders, headersOfRaw, readMessageView } from '../../domain/mail/message-view';
@@ -101,7 +103,7 @@ export function createMailGateway(transport: GmailTransport, deps: GatewayDeps):
     if (!requests.length) return [];
     for (const request of requests) meter.charge(request.method);
     const answers = transport.run(requests, operation);
-    if (answers.length !== requests.length) throw new Error(`${transport.kind} transport answered ${answers.length} of ${requests.length} requests`);
+    if (answers.length !== requests.length) throw localizedError('INTERNAL', translateServer, 'gmail.incompleteAnswer', { transport: transport.kind, answers: answers.length, requests: requests.length });
     return answers;
   }
 
