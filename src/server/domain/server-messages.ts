@@ -7,6 +7,7 @@ import { defineMessages } from './i18n';
 const en = {
   'entry.unknownAction': 'Unknown action “{action}”.',
   'entry.badMaxItems': 'Maximum items: enter a whole number from 1 to {max}.',
+  'setting.transport': '{where}.transport: expected one of {allowed}, got {value}.',
   'setup.advancedGmailOff': 'The Advanced Gmail service is not enabled: add it in the Apps Script editor (Services › Gmail API), then try again.',
   'storage.notJson': 'A value Postroom stored ({key}) cannot be read any more; save the settings again.',
   'storage.tooLarge': 'Postroom cannot save {key}: {bytes} bytes, over Apps Script’s 9 KB limit per value.',
@@ -35,6 +36,7 @@ export const translateServer = defineMessages<ServerMessageKey>({
   fr: {
     'entry.unknownAction': 'Action inconnue « {action} ».',
     'entry.badMaxItems': 'Nombre maximum : saisissez un nombre entier de 1 à {max}.',
+    'setting.transport': '{where}.transport : attendu l’une des valeurs {allowed}, reçu {value}.',
     'setup.advancedGmailOff': 'Le service avancé Gmail n’est pas activé : ajoutez-le dans l’éditeur Apps Script (Services › Gmail API), puis réessayez.',
     'storage.notJson': 'Une valeur enregistrée par Postroom ({key}) n’est plus lisible ; enregistrez de nouveau les réglages.',
     'storage.tooLarge': 'Postroom ne peut pas enregistrer {key} : {bytes} octets, au-delà de la limite Apps Script de 9 Ko par valeur.',

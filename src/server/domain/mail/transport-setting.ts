@@ -2,7 +2,8 @@
 // ({ transport: 'rest' | 'advanced' }), else the send settings' `transport` (where the choice was first
 // offered), else 'rest' — the default, the only one that reaches the Gmail quota ceiling.
 
-import { PostroomError } from '../errors';
+import { localizedError } from '../errors';
+import { translateServer } from '../server-messages';
 
 export const MAIL_TRANSPORTS = ['rest', 'advanced'] as const;
 export type MailTransportKind = (typeof MAIL_TRANSPORTS)[number];
@@ -12,7 +13,7 @@ function transportOf(settings: unknown, where: string): MailTransportKind | null
   const value = (settings as { transport?: unknown }).transport;
   if (value === undefined || value === null || value === '') return null;
   if ((MAIL_TRANSPORTS as readonly unknown[]).includes(value)) return value as MailTransportKind;
-  throw new PostroomError('INVALID_SETTING', `${where}.transport: expected one of ${MAIL_TRANSPORTS.join(', ')}, got ${JSON.stringify(value)}`, { field: 'transport' });
+  throw localizedError('INVALID_SETTING', translateServer, 'setting.transport', { where, allowed: MAIL_TRANSPORTS.join(', '), value: JSON.stringify(value) }, { details: { field: 'transport' } });
 }
 
 /** The transport from the stored mail settings and send settings (either may be null). */
