@@ -214,6 +214,8 @@ describe.each(['fr', 'en'] as const)('the Gmail home card (%s)', (locale) => {
     expect(receipts(workspace).map((r) => r.original_filename)).toEqual(['INV-1.pdf']);
     const after = home(runner);
     expect(formattedTexts(after).join('\n')).toContain(w.last);
+    // With its duration.
+    expect(formattedTexts(after).join('\n')).toMatch(/09:00 \(\d+ s\)/);
     expect(collectButton(after)?.disabled).toBeUndefined();
     const log = buttons(after).find((b) => b.text === w.openLog);
     expect(log?.url).toBe(String(jobRuns(workspace)[0].log_url));

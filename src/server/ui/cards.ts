@@ -89,7 +89,9 @@ function collectText(data: HomeCardData): string {
   if (request) return translateCard(locale, request.dryRun ? 'collect.requestedDryRun' : 'collect.requested', { when: formatWhen(request.atMs, timeZone) });
   if (!lastRun) return translateCard(locale, 'collect.never');
   const when = formatWhen(lastRun.finishedAtMs ?? lastRun.startedAtMs, timeZone);
-  const head = translateCard(locale, 'collect.last', { status: statusLabel(locale, lastRun.status), when });
+  const seconds = Math.round(lastRun.metrics?.durationSec ?? 0);
+  const status = statusLabel(locale, lastRun.status);
+  const head = seconds > 0 ? translateCard(locale, 'collect.lastDuration', { status, when, seconds }) : translateCard(locale, 'collect.last', { status, when });
   return `${head}\n${lastRun.text}`;
 }
 
