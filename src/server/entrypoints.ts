@@ -6,14 +6,12 @@
 
 import { buildStatus, type Status } from './domain/status';
 import { pickLocale } from './domain/i18n';
-import { readStatusFacts } from './adapters/session';
+import { readStatusFacts, userLocale } from './adapters/session';
 import { addPostroomMenu, openSidebar } from './adapters/ui';
-import { buildHomeCard, cardActionResponse } from './adapters/cards';
-import { scriptScheduler } from './adapters/triggers';
-import { translateCard } from './domain/card-messages';
-import { errorMessage } from './domain/errors';
+import { cardTriggers } from './ui/card-actions';
+import { withLocalizedErrors } from './ui/entry-errors';
 import { collectApi, collectTriggers } from './jobs/collect-entry';
-import { controlSendFromCard, sendApi, sendTriggers } from './jobs/send-entry';
+import { sendApi, sendTriggers } from './jobs/send-entry';
 import { mailSettingsApi } from './wiring/mail-gateway';
 import { exportApi, exportTriggers } from './wiring/export';
 
@@ -21,31 +19,14 @@ function getStatus(): Status {
   return buildStatus(readStatusFacts());
 }
 
-function homeCard(): GoogleAppsScript.Card_Service.Card {
-  return buildHomeCard({ status: getStatus(), collect: collectApi.getCollectStatus(), send: sendApi.getSendProgress().progress });
-}
-
-/** Runs a card action; its outcome (or its error, in the user's words) is the toast over the redrawn card. */
-function cardAction(act: () => string): GoogleAppsScript.Card_Service.ActionResponse {
-  const locale = pickLocale(Session.getActiveUserLocale());
-  let notice: string;
-  try {
-    notice = act();
-  } catch (error) {
-    notice = translateCard(locale, 'error', { message: errorMessage(error) });
-  }
-  return cardActionResponse(homeCard(), notice);
-}
-
-type CardEvent = { parameters?: Record<string, string> } | undefined;
-
-export const api = {
+/** Errors thrown to the sidebar are in the user's language (src/server/ui/entry-errors.ts). */
+export const api = withLocalizedErrors({
   getStatus,
   ...collectApi,
   ...sendApi,
   ...mailSettingsApi,
   ...exportApi,
-};
+}, userLocale);
 
 export const triggers = {
   /** Simple trigger: runs when the spreadsheet opens (also in AuthMode.NONE, so no service but Ui). */
@@ -60,33 +41,7 @@ export const triggers = {
   showSidebar(): void {
     openSidebar(pickLocale(Session.getActiveUserLocale()));
   },
-  /** Gmail add-on homepage: status, last collection, send in progress. */
-  onHomepage(_event?: unknown): GoogleAppsScript.Card_Service.Card {
-    return homeCard();
-  },
-  /** Gmail add-on contextual trigger (required by the manifest): the same card beside an open message. */
-  onGmailMessage(_event?: unknown): GoogleAppsScript.Card_Service.Card[] {
-    return [homeCard()];
-  },
-  /** Card button "Collect now": a one-off trigger runs the collection (a card action has only 30 s). */
-  onCardCollectNow(_event?: CardEvent): GoogleAppsScript.Card_Service.ActionResponse {
-    return cardAction(() => {
-      scriptScheduler().continueAfter('runCollectNow', 1_000);
-      return translateCard(pickLocale(Session.getActiveUserLocale()), 'collect.started');
-    });
-  },
-  /** Card buttons pause / resume / cancel of the send in progress. */
-  onCardSendControl(event?: CardEvent): GoogleAppsScript.Card_Service.ActionResponse {
-    return cardAction(() => {
-      const action = event?.parameters?.action;
-      if (action !== 'pause' && action !== 'resume' && action !== 'cancel') throw new Error(`Unknown send action: ${String(action)}`);
-      const result = controlSendFromCard(action);
-      return result.progress?.stateLabel ?? translateCard(pickLocale(Session.getActiveUserLocale()), 'send.done');
-    });
-  },
-  onCardRefresh(_event?: CardEvent): GoogleAppsScript.Card_Service.ActionResponse {
-    return cardAction(() => translateCard(pickLocale(Session.getActiveUserLocale()), 'send.done'));
-  },
+  ...cardTriggers,
   ...collectTriggers,
   ...sendTriggers,
   ...exportTriggers,

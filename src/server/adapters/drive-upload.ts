@@ -15,6 +15,8 @@
 
 import { toSignedBytes, utf8Encode } from '../domain/encoding';
 import { scriptToken } from './oauth';
+import { localizedError } from '../domain/errors';
+import { translateServer } from '../domain/server-messages';
 
 export const DRIVE_UPLOAD_URL = 'https://www.googleapis.com/upload/drive/v3/files?uploadType=multipart&fields=id,name,mimeType';
 
@@ -85,7 +87,7 @@ export function chooseBoundary(contents: readonly Uint8Array[], random: () => nu
     const bytes = utf8Encode(boundary);
     if (!contents.some((content) => containsBytes(content, bytes))) return boundary;
   }
-  throw new Error('No multipart boundary found outside the file bytes');
+  throw localizedError('INTERNAL', translateServer, 'drive.noBoundary');
 }
 
 /** A header value without line breaks (a MIME type that came from an email must not add headers). */

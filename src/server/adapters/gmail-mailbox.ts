@@ -5,9 +5,11 @@
 // not stable between calls.
 // https://developers.google.com/gmail/api/reference/rest/v1/users.messages
 
-import { PostroomError } from '../domain/errors';
+import { localizedError } from '../domain/errors';
 import { base64Decode } from '../domain/encoding';
 import { callGmailIdempotent, gmailErrorMessage, type GmailCall, type GmailReply } from './gmail-rest';
+import { translateServer } from '../domain/server-messages';
+import { userLocale } from './session';
 
 /** A Gmail API message resource, as much of it as Postroom reads. */
 export interface GmailMessageResource {
@@ -49,7 +51,8 @@ function inBatches<T, R>(items: readonly T[], size: number, run: (batch: T[]) =>
 
 function mustSucceed(reply: GmailReply, what: string): unknown {
   if (reply.status >= 200 && reply.status < 300) return reply.json;
-  throw new PostroomError(reply.status === 0 || reply.status === 429 || reply.status >= 500 ? 'TRANSIENT' : 'PERMANENT', `${what}: ${gmailErrorMessage(reply)}`);
+  const code = reply.status === 0 || reply.status === 429 || reply.status >= 500 ? 'TRANSIENT' : 'PERMANENT';
+  throw localizedError(code, translateServer, 'gmail.failed', { operation: what, detail: gmailErrorMessage(reply) }, { locale: userLocale() });
 }
 
 export interface MessagePage {

@@ -10,10 +10,12 @@
 // https://developers.google.com/gmail/api/reference/rest/v1/users.messages/send
 // https://developers.google.com/apps-script/advanced/gmail
 
-import { PostroomError, errorMessage } from '../domain/errors';
+import { errorMessage, localizedError } from '../domain/errors';
 import type { HttpOutcome } from '../domain/send/retry';
 import type { MailTransport, SentMessageFacts } from '../jobs/send-ports';
 import { callGmail, callGmailIdempotent, type GmailCall } from './gmail-rest';
+import { translateServer } from '../domain/server-messages';
+import { userLocale } from './session';
 
 export const SEND_ID_HEADER = 'X-Postroom-Send-Id';
 const METADATA_HEADERS = [SEND_ID_HEADER, 'Message-ID'];
@@ -50,7 +52,7 @@ export function restMailTransport(): MailTransport {
     kind: 'rest',
     send(raws) {
       if (!raws.length) return [];
-      if (raws.length > 100) throw new PostroomError('INTERNAL', `A fetchAll batch holds at most 100 sends, got ${raws.length}`);
+      if (raws.length > 100) throw localizedError('INTERNAL', translateServer, 'send.batchTooLarge', { n: raws.length }, { locale: userLocale() });
       spend(raws.length, UNITS.send);
       // Never retried here: a send without an answer may have gone out (the job checks Sent first).
       return callGmail(raws.map((raw): GmailCall => ({ method: 'post', path: 'messages/send', body: { raw } }))).map(
@@ -90,7 +92,7 @@ function statusOfException(error: unknown): number {
 
 function advancedGmail(): GoogleAppsScript.Gmail {
   if (typeof Gmail === 'undefined' || !Gmail) {
-    throw new PostroomError('SETUP_INCOMPLETE', 'The Advanced Gmail service is not enabled (appsscript.json enabledAdvancedServices).');
+    throw localizedError('SETUP_INCOMPLETE', translateServer, 'setup.advancedGmailOff', {}, { locale: userLocale() });
   }
   return Gmail;
 }

@@ -4,8 +4,10 @@
 // Limits: 9 KB per value, 500 KB per store (https://developers.google.com/apps-script/guides/services/quotas).
 
 import { utf8Length } from '../domain/encoding';
-import { PostroomError } from '../domain/errors';
+import { localizedError } from '../domain/errors';
 import type { KeyValueStore } from '../ports';
+import { translateServer } from '../domain/server-messages';
+import { userLocale } from './session';
 
 export const PROPERTY_VALUE_LIMIT = 9 * 1024;
 
@@ -18,14 +20,14 @@ export function userPropertiesStore(prefix = 'postroom.'): KeyValueStore {
       try {
         return JSON.parse(raw) as T;
       } catch (error) {
-        throw new PostroomError('INTERNAL', `Stored value ${prefix + key} is not valid JSON`, { cause: String(error) });
+        throw localizedError('INTERNAL', translateServer, 'storage.notJson', { key: prefix + key }, { locale: userLocale(), details: { cause: String(error) } });
       }
     },
     set(key: string, value: unknown): void {
       const raw = JSON.stringify(value);
       // Apps Script counts the key and the value; the value alone is the part that grows.
       if (utf8Length(raw) > PROPERTY_VALUE_LIMIT) {
-        throw new PostroomError('INTERNAL', `Value for ${prefix + key} is ${utf8Length(raw)} bytes, over the 9 KB property limit`);
+        throw localizedError('INTERNAL', translateServer, 'storage.tooLarge', { key: prefix + key, bytes: utf8Length(raw) }, { locale: userLocale() });
       }
       properties.setProperty(prefix + key, raw);
     },

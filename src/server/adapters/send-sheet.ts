@@ -7,11 +7,13 @@
 // https://developers.google.com/apps-script/guides/support/best-practices#use_batch_operations
 // https://developers.google.com/apps-script/reference/spreadsheet/spreadsheet-app#flush()
 
-import { PostroomError } from '../domain/errors';
+import { localizedError } from '../domain/errors';
 import { SEND_HEADERS, SEND_SHEET_NAME, SEND_TEXT_COLUMNS, normalizeColumnName, planHeaderRow } from '../domain/send/send-list';
 import type { CellValue } from '../ports';
 import type { SendSheet } from '../jobs/send-ports';
 import { contiguousRuns, openLedgerSpreadsheet } from './sheets';
+import { translateServer } from '../domain/server-messages';
+import { userLocale } from './session';
 
 const ALIASES: Record<string, string> = { cct: 'key', periode: 'period' };
 
@@ -71,14 +73,14 @@ export function sendSheet(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet 
     },
     write(updates) {
       if (!updates.length) return;
-      if (!sheet) throw new PostroomError('INTERNAL', 'sendSheet.write before read');
+      if (!sheet) throw localizedError('INTERNAL', translateServer, 'sheet.writeBeforeRead', { tab: SEND_SHEET_NAME }, { locale: userLocale() });
       const touched = new Set<number>();
       for (const { rowNumber, values } of updates) {
         const cells = grid[rowNumber - 1];
-        if (!cells || rowNumber < 2) throw new PostroomError('INTERNAL', `${SEND_SHEET_NAME}: row ${rowNumber} does not exist`);
+        if (!cells || rowNumber < 2) throw localizedError('INTERNAL', translateServer, 'sheet.noRow', { tab: SEND_SHEET_NAME, row: rowNumber }, { locale: userLocale() });
         for (const [name, value] of Object.entries(values)) {
           const column = columns.get(name);
-          if (column === undefined) throw new PostroomError('INTERNAL', `${SEND_SHEET_NAME}: no column "${name}"`);
+          if (column === undefined) throw localizedError('INTERNAL', translateServer, 'sheet.noColumn', { tab: SEND_SHEET_NAME, column: name }, { locale: userLocale() });
           cells[column] = value;
           touched.add(column);
         }

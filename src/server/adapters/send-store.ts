@@ -8,12 +8,14 @@
 // https://developers.google.com/apps-script/reference/properties/properties#setProperties(Object)
 
 import { JOB_RUNS_TABLE, jobRunToRow } from '../domain/collect/ledger';
-import { PostroomError } from '../domain/errors';
+import { localizedError } from '../domain/errors';
 import { parseProgress, serializeProgress } from '../domain/send/progress';
 import type { LedgerStore } from '../ports';
 import type { JobRunLog, SendControl, SendStateStore } from '../jobs/send-ports';
 import { parseJobState } from '../jobs/send-state';
 import { PROPERTY_VALUE_LIMIT } from './properties';
+import { translateServer } from '../domain/server-messages';
+import { userLocale } from './session';
 
 export const SEND_STATE_KEYS = {
   job: 'postroom.send.job',
@@ -35,7 +37,7 @@ export function userSendStateStore(): SendStateStore {
     },
     save(job, progress) {
       const jobJson = JSON.stringify(job);
-      if (jobJson.length > PROPERTY_VALUE_LIMIT) throw new PostroomError('INTERNAL', `Send job state is ${jobJson.length} bytes, over the 9 KB property limit`);
+      if (jobJson.length > PROPERTY_VALUE_LIMIT) throw localizedError('INTERNAL', translateServer, 'send.stateTooLarge', { bytes: jobJson.length }, { locale: userLocale() });
       properties.setProperties({ [SEND_STATE_KEYS.job]: jobJson, [SEND_STATE_KEYS.progress]: serializeProgress(progress) });
     },
     clear() {

@@ -1,5 +1,6 @@
 // Adapter over Session and the script time zone: who is the user, which locale and time zone.
 
+import { pickLocale, type Locale } from '../domain/i18n';
 import type { StatusFacts } from '../domain/status';
 import { VERSION } from '../version';
 
@@ -12,4 +13,9 @@ export function readStatusFacts(): StatusFacts {
     localeTag: Session.getActiveUserLocale(),
     timeZone: Session.getScriptTimeZone(),
   };
+}
+
+/** The user's UI locale ("fr" for any French variant, else "en"). */
+export function userLocale(): Locale {
+  return pickLocale(Session.getActiveUserLocale());
 }

@@ -6,6 +6,9 @@
 // https://developers.google.com/apps-script/guides/support/best-practices#use_batch_operations
 
 import type { CellValue, LedgerRow, LedgerStore, LedgerTable, TableSpec } from '../ports';
+import { localizedError } from '../domain/errors';
+import { translateServer } from '../domain/server-messages';
+import { userLocale } from './session';
 
 const LEDGER_ID_PROPERTY = 'postroom.ledgerSpreadsheetId';
 
@@ -102,10 +105,10 @@ class SheetTable implements LedgerTable {
     const columns = new Set<number>();
     for (const { rowNumber, values } of updates) {
       const cells = grid[rowNumber - 2];
-      if (!cells) throw new Error(`${this.name}: row ${rowNumber} does not exist`);
+      if (!cells) throw localizedError('INTERNAL', translateServer, 'sheet.noRow', { tab: this.name, row: rowNumber }, { locale: userLocale() });
       for (const [name, value] of Object.entries(values)) {
         const column = this.header.indexOf(name);
-        if (column < 0) throw new Error(`${this.name}: no column "${name}"`);
+        if (column < 0) throw localizedError('INTERNAL', translateServer, 'sheet.noColumn', { tab: this.name, column: name }, { locale: userLocale() });
         cells[column] = value;
         columns.add(column);
       }
@@ -164,4 +167,10 @@ class SheetTable implements LedgerTable {
       this.sheet.getRange(1, 1, Math.max(2, this.sheet.getMaxRows()), this.header.length).createFilter();
     }
   }
+}
+
+/** The URL of the ledger spreadsheet recorded for this user, without opening it; null before the first one. */
+export function recordedLedgerUrl(): string | null {
+  const id = PropertiesService.getUserProperties().getProperty(LEDGER_ID_PROPERTY);
+  return id ? `https://docs.google.com/spreadsheets/d/${encodeURIComponent(id)}/edit` : null;
 }

@@ -17,6 +17,7 @@ import { userPropertiesStore } from '../adapters/properties';
 import { sheetsLedgerStore } from '../adapters/sheets';
 import { scriptScheduler } from '../adapters/triggers';
 import type { LedgerStore } from '../ports';
+import { isCollectRefusal, recordCollectRefusal, takeCollectRequest } from '../wiring/collect-requests';
 import {
   checkSetup,
   collectFromGmail as runCollectJob,
@@ -26,6 +27,7 @@ import {
   errorMessage,
   saveCollectSettings as storeSettings,
   type CollectDeps,
+  type CollectInput,
   type CollectResult,
   type CollectStatus,
   type SettingsView,
@@ -61,7 +63,14 @@ export function collectDeps(): CollectDeps {
 
 /** Sidebar / card / CLI: one execution's share of a collect run (`pending: true` → call again). */
 function collectFromGmail(options?: { dryRun?: boolean; maxItems?: number; since?: string }): CollectResult {
-  return runCollectJob(collectDeps(), options);
+  const deps = collectDeps();
+  try {
+    return runCollectJob(deps, options);
+  } catch (error) {
+    // A refused run leaves a failed JobRuns row and is thrown in the user's words.
+    if (isCollectRefusal(error)) throw recordCollectRefusal(deps, error, options ?? {});
+    throw error;
+  }
 }
 
 function checkCollectSetup(): SetupReport {
@@ -89,14 +98,19 @@ export const collectApi = {
 };
 
 /** A trigger has no one to show an error to: the outcome goes to the execution log. */
-function runFromTrigger(deps: CollectDeps, what: string): CollectResult | null {
+function runFromTrigger(deps: CollectDeps, what: string, input: CollectInput = {}): CollectResult | null {
   try {
-    const result = runCollectJob(deps, {});
+    const result = runCollectJob(deps, input);
     console.log(`Postroom collect (${what}): ${result.status}, ${result.text}`);
     return result;
   } catch (error) {
     if (error instanceof PostroomError && error.code === 'ALREADY_RUNNING') {
       console.log(`Postroom collect (${what}): ${error.message}`);
+      return null;
+    }
+    if (isCollectRefusal(error)) {
+      // Recorded where the user looks (a failed JobRuns row, the card's last run): not a crash.
+      console.warn(`Postroom collect (${what}): ${recordCollectRefusal(deps, error, input).message}`);
       return null;
     }
     console.error(`Postroom collect (${what}) failed: ${errorMessage(error)}`);
@@ -120,7 +134,8 @@ export const collectTriggers = {
    * for the schedule).
    */
   runCollectNow(_event?: unknown): CollectResult | null {
-    return runFromTrigger(collectDeps(), 'on request');
+    const deps = collectDeps();
+    return runFromTrigger(deps, 'on request', takeCollectRequest(deps));
   },
   /** One-off continuation of a pending run (installed by the run itself when its time budget ran out). */
   runCollectContinue(_event?: unknown): CollectResult | null {

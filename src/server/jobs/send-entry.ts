@@ -12,7 +12,8 @@
 //                            (after a quota pause, or when no sidebar is open)
 // This file only wires adapters to the job (send-job.ts); it holds no logic of its own.
 
-import { PostroomError } from '../domain/errors';
+import { localizedError } from '../domain/errors';
+import { translateServer } from '../domain/server-messages';
 import { pickLocale } from '../domain/i18n';
 import type { SendFilter } from '../domain/send/plan';
 import { parseSendSettings, type SendSettings } from '../domain/send/settings';
@@ -42,7 +43,7 @@ const SETTINGS_KEY = 'settings.send';
 
 function readSettings(): SendSettings {
   const stored = userPropertiesStore().get<unknown>(SETTINGS_KEY);
-  if (stored === null) throw new PostroomError('SETUP_INCOMPLETE', 'The send settings are not set yet (subject and body templates): save them first.');
+  if (stored === null) throw localizedError('SETUP_INCOMPLETE', translateServer, 'send.noSettings', {}, { locale: locale() });
   return parseSendSettings(stored);
 }
 
@@ -112,10 +113,10 @@ function locale() {
 
 function toFilter(input: unknown): SendFilter {
   if (input === undefined || input === null) return {};
-  if (typeof input !== 'object' || Array.isArray(input)) throw new PostroomError('INVALID_INPUT', 'filter: expected { key?, period?, max? }');
+  if (typeof input !== 'object' || Array.isArray(input)) throw localizedError('INVALID_INPUT', translateServer, 'send.badFilter', {}, { locale: locale() });
   const { key, period, max, ...rest } = input as Record<string, unknown>;
   const unknown = Object.keys(rest);
-  if (unknown.length) throw new PostroomError('INVALID_INPUT', `filter: unknown field ${unknown[0]}`);
+  if (unknown.length) throw localizedError('INVALID_INPUT', translateServer, 'send.unknownFilterField', { field: unknown[0] }, { locale: locale() });
   return {
     key: key === undefined || key === null ? undefined : String(key),
     period: period === undefined || period === null ? undefined : String(period),
@@ -159,9 +160,10 @@ export const sendApi = {
 /** A Gmail card action has 30 s: resuming there sends for 20 s, then the continuation trigger goes on. */
 export const CARD_SEND_BUDGET_MS = 20_000;
 
-/** Pause, resume or cancel from the Gmail card (not a google.script.run function: no key in sendApi). */
-export function controlSendFromCard(action: 'pause' | 'resume' | 'cancel'): ContinueResult {
+/** Start (the planned send), pause, resume or cancel from the Gmail card (not a google.script.run function: no key in sendApi). */
+export function controlSendFromCard(action: 'start' | 'pause' | 'resume' | 'cancel'): ContinueResult {
   const deps = makeDeps({ budgetMs: CARD_SEND_BUDGET_MS });
+  if (action === 'start') return startSendJob(deps, null, locale());
   if (action === 'pause') return pauseSendJob(deps, locale());
   if (action === 'cancel') return cancelSendJob(deps, locale());
   return resumeSendJob(deps, locale());

@@ -7,7 +7,7 @@
 import { makePdf } from '../../../emulator/demo/binary-files';
 import { attachment, textPart } from '../../../emulator/demo/mime-writer';
 import { main } from '../../../emulator/cli';
-import { SETTINGS_KEY, SUPPLIER, addMessage, collect, ensureBuilt, openWorkspace, receipts, type Opened } from './helpers';
+import { SETTINGS_KEY, SUPPLIER, addMessage, collect, ensureBuilt, jobRuns, openWorkspace, receipts, type Opened } from './helpers';
 
 beforeAll(ensureBuilt);
 
@@ -35,7 +35,9 @@ describe('checkCollectSetup', () => {
     expect(settings.detail).toMatch(/^allowedSenders: the list is empty/);
     const run = opened.runner.rpc('collectFromGmail', {});
     expect(run.outcome).toBe('threw');
-    expect(run.error!.message).toMatch(/^Collect cannot start: settings — allowedSenders: the list is empty/);
+    // Said in the user's words (the workspace is French) and recorded as a failed JobRuns row.
+    expect(run.error!.message).toMatch(/^Collecte non lancée : aucun expéditeur autorisé/);
+    expect(jobRuns(opened.workspace).map((row) => row.status)).toEqual(['failed']);
     expect(receipts(opened.workspace)).toEqual([]);
   });
 
