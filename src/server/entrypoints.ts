@@ -12,7 +12,7 @@ import { buildHomeCard, cardActionResponse } from './adapters/cards';
 import { scriptScheduler } from './adapters/triggers';
 import { translateCard } from './domain/card-messages';
 import { errorMessage } from './domain/errors';
-import { collectApi, collectTriggers } from './jobs/collect-entry';
+import { collectApi, collectTriggers } from './wiring/collect';
 import { controlSendFromCard, sendApi, sendTriggers } from './jobs/send-entry';
 
 function getStatus(): Status {

@@ -5,7 +5,7 @@
 // https://developers.google.com/gmail/api/reference/rest/v1/users.messages/batchModify
 
 import type { GmailMessage } from '../domain/collect';
-import type { CollectMailbox } from '../jobs/collect';
+import type { CollectMailbox } from '../ports/collect-mailbox';
 import { ensureLabels, getAttachments, getMessages, listMessageIds, modifyMessages } from './gmail-mailbox';
 import { gmailRequestsSent } from './gmail-rest';
 

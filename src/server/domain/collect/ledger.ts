@@ -11,7 +11,7 @@
 // For a target that is NOT formatted as text (a CSV export, a user's own sheet) use quoteForFormulaCell.
 // https://developers.google.com/apps-script/reference/spreadsheet/range#setNumberFormat(String)
 
-import type { CellValue, TableSpec } from '../../ports';
+import type { CellValue, TableSpec } from '../ledger-cells';
 import type { ReceiptState } from './naming';
 
 /** Sheets refuses a cell over 50,000 characters ("Your input contains more than the maximum of 50000 characters in a single cell"). */

@@ -6,7 +6,7 @@
 // and everyMinutes only takes 1, 5, 10, 15 or 30 (https://developers.google.com/apps-script/reference/script/clock-trigger-builder#everyMinutes(Integer)).
 
 import { PostroomError } from '../errors';
-import type { Schedule } from '../../ports';
+import type { Schedule } from '../schedule';
 import { normalizeMimeType } from './filters';
 
 export type CollectSchedule = Schedule;

@@ -1,14 +1,14 @@
-// The collect job's entry points, spread into `api` and `triggers` by src/server/entrypoints.ts.
-// Keys here become top-level Apps Script functions: keep them unique across jobs. Each builds the
-// job's deps over the real services (adapters) at call time, never at load time, and calls the ONE
-// implementation in collect.ts:
+// Wiring of the collect job: its deps built over the real services (adapters), and its entry points,
+// spread into `api` and `triggers` by src/server/entrypoints.ts. Keys here become top-level Apps Script
+// functions: keep them unique across jobs. Each builds the deps at call time, never at load time, and
+// calls the ONE implementation in jobs/collect/:
 //   api       collectFromGmail, checkCollectSetup, getCollectSettings, saveCollectSettings, getCollectStatus
 //   triggers  runCollect (the schedule's time-driven handler), runCollectNow (a person's one-off request),
 //             runCollectContinue (one-off continuation)
 // Results are JSON-like (no Date), so they cross google.script.run as they are.
 
 import { pickLocale } from '../domain/i18n';
-import { PostroomError } from '../domain/errors';
+import { PostroomError, errorMessage } from '../domain/errors';
 import { gmailCollectMailbox } from '../adapters/collect-gmail';
 import { readAddonMode, scriptDayFormatter, sheetsLedgerProbe } from '../adapters/collect-platform';
 import { driveFileStore } from '../adapters/drive';
@@ -16,22 +16,21 @@ import { userLock } from '../adapters/lock';
 import { userPropertiesStore } from '../adapters/properties';
 import { sheetsLedgerStore } from '../adapters/sheets';
 import { scriptScheduler } from '../adapters/triggers';
-import type { LedgerStore } from '../ports';
+import type { LedgerStore } from '../ports/ledger';
 import {
   checkSetup,
   collectFromGmail as runCollectJob,
   getCollectSettings as readSettingsView,
   getCollectStatus as readStatus,
   loadCollectSettings,
-  errorMessage,
+  loadRunState,
   saveCollectSettings as storeSettings,
   type CollectDeps,
   type CollectResult,
   type CollectStatus,
   type SettingsView,
   type SetupReport,
-} from './collect';
-import { loadRunState } from './collect-state';
+} from '../jobs/collect';
 
 /** The deps over Apps Script services. The ledger spreadsheet is opened on first use only. */
 export function collectDeps(): CollectDeps {

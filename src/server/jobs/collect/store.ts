@@ -1,0 +1,83 @@
+// STORE: the file an attachment becomes (day folder, unique sanitised name reserved at once), and the
+// chunk's files written: all at once through FileStore.createFiles (parallel uploads), or, while
+// careful (after a crash or an upload in doubt), one by one after probing Drive for an orphan of the
+// same name, size and sha256 to reuse. An upload is never retried blindly: one that may have created
+// its file all the same (`maybeCreated`) makes the next runs careful until a run ends clean.
+
+import { STATE_FOLDER, extensionForMimeType, sanitizeFileName, sha256Hex, uniqueName, type AttachmentCandidate, type ReceiptState } from '../../domain/collect';
+import { errorMessage, isExecutionOver } from '../../domain/errors';
+import { COLLECT_KEYS } from '../../domain/storage-keys';
+import type { CreateFileResult, StoredFile } from '../../ports/files';
+import { takenNames, type Execution, type PendingUpload } from './execution';
+
+/**
+ * The file an attachment becomes: its day folder and a unique sanitised name, RESERVED now (even if
+ * the upload then fails, so no other file of this execution takes a name an in-doubt upload may
+ * hold). Nothing is overwritten. A dry run gets its path and is stored as already done.
+ */
+export function planFile(ex: Execution, state: ReceiptState, day: string, candidate: AttachmentCandidate, content: Uint8Array, mimeType: string, sha: string): PendingUpload {
+  const ext = extensionForMimeType(mimeType);
+  const base = sanitizeFileName(candidate.filename, ext ? `attachment.${ext}` : 'attachment');
+  const folderKey = `${STATE_FOLDER[state]}/${day}`;
+  const taken = takenNames(ex, folderKey);
+  const name = uniqueName(base, taken);
+  taken.add(name);
+  const upload: PendingUpload = { folderId: '', folderKey, base, name, content, mimeType, sha, result: null };
+  if (ex.state.request.dryRun) upload.result = { ok: true, file: { id: '', name, url: '', size: content.length, mimeType } };
+  else {
+    upload.folderId = ex.deps.files.ensureFolder([ex.settings.rootFolder, STATE_FOLDER[state], day]);
+    ex.pendingUploads.push(upload);
+  }
+  ex.pendingBySha.set(sha, upload);
+  return upload;
+}
+
+/** Stores the chunk's files and notes the failed ones (and the in-doubt ones: orphan risk). */
+export function storeFiles(ex: Execution): void {
+  const uploads = ex.pendingUploads;
+  ex.pendingUploads = [];
+  ex.pendingBySha = new Map();
+  if (!uploads.length) return;
+  if (ex.careful) {
+    for (const upload of uploads) {
+      try {
+        upload.result = { ok: true, file: storeCarefully(ex, upload) };
+      } catch (error) {
+        if (isExecutionOver(error)) throw error;
+        upload.result = { ok: false, error: errorMessage(error), maybeCreated: true };
+      }
+    }
+  } else {
+    const results = ex.deps.files.createFiles(uploads.map(({ folderId, name, content, mimeType }) => ({ folderId, name, bytes: content, mimeType })));
+    uploads.forEach((upload, i) => (upload.result = results[i]));
+  }
+  let inDoubt = 0;
+  for (const upload of uploads) {
+    const result = upload.result as CreateFileResult;
+    if (result.ok) continue;
+    ex.failedShas.add(upload.sha);
+    if (result.maybeCreated) inDoubt += 1;
+  }
+  if (inDoubt && !ex.orphanRiskMarked) {
+    ex.deps.store.set(COLLECT_KEYS.orphanRisk, true);
+    ex.orphanRiskMarked = true;
+    ex.log.warn('run.uploads_in_doubt', { files: inDoubt, reason: 'the next runs probe Drive before creating these files again' });
+  }
+}
+
+/** After a crash a file may be in Drive that no Receipt records: reuse it if it is these bytes. */
+function storeCarefully(ex: Execution, upload: PendingUpload): StoredFile {
+  const { deps } = ex;
+  const taken = takenNames(ex, upload.folderKey);
+  for (;;) {
+    const existing = deps.files.findFileByName(upload.folderId, upload.name);
+    if (!existing) return deps.files.createFile(upload.folderId, upload.name, upload.content, upload.mimeType);
+    if (existing.size === upload.content.length && sha256Hex(existing.bytes()) === upload.sha) {
+      ex.log.info('file.reused', { filename: upload.name, path: `${upload.folderKey}/${upload.name}` });
+      return { id: existing.id, name: upload.name, url: existing.url, size: upload.content.length, mimeType: upload.mimeType };
+    }
+    // Another file holds the name: take the next free one.
+    upload.name = uniqueName(upload.base, taken);
+    taken.add(upload.name);
+  }
+}
