@@ -23,6 +23,11 @@ const ROOT = join(__dirname, '..');
 export const SUPPLIERS = ['factures@fournisseur-verre.fr', 'compta@optique-lens.fr', 'billing@montures-paris.fr'];
 export const GMAIL_UNITS_PER_MINUTE = 15_000;
 
+/** Gmail's verdicts for a genuine message of `domain` (the collect requires an authenticated sender by default). */
+function authenticated(domain: string): string {
+  return `mx.google.com; dkim=pass header.i=@${domain} header.s=s1; spf=pass smtp.mailfrom=${domain}; dmarc=pass header.from=${domain}`;
+}
+
 /**
  * Adds `messages` messages carrying `attachments` attachments in all (the first ones get two), every
  * file distinct, dated over 30 days before the workspace's now. Returns the count of attachments.
@@ -44,7 +49,7 @@ export function generateReceiptMailbox(workspace: Workspace, messages = 1000, at
     }
     const date = new Date(workspace.clock.now() - (30 * 24 - (n % (30 * 24))) * 3600_000);
     const bytes = writeMessage(
-      { from: `Fournisseur <${supplier}>`, to: workspace.session.userEmail, subject: `Facture ${n}`, date, messageId: `bench-${n}@${supplier.split('@')[1]}` },
+      { from: `Fournisseur <${supplier}>`, to: workspace.session.userEmail, subject: `Facture ${n}`, date, messageId: `bench-${n}@${supplier.split('@')[1]}`, authenticationResults: authenticated(supplier.split('@')[1]) },
       { kind: 'multi', subtype: 'mixed', parts },
       `bench-${n}`,
     );

@@ -213,18 +213,27 @@ describe('security', () => {
     expect(Object.keys(workspace.sheets.formulas(workspace.containerId!))).toEqual([]);
   });
 
-  it('with requireAuthenticatedSender, quarantines a forged whitelisted From and ingests the authenticated one', () => {
-    const opened = openWorkspace({}, { allowedSenders: [SUPPLIER], requireAuthenticatedSender: true });
+  it('by default (requireAuthenticatedSender on), quarantines a forged whitelisted From with the reason and ingests the authenticated one', () => {
+    const opened = openWorkspace({}, { allowedSenders: [SUPPLIER] });
     const { workspace } = opened;
     addMessage(workspace, { messageId: 'real@x', auth: authPass(SUPPLIER_DOMAIN), root: { kind: 'multi', subtype: 'mixed', parts: [textPart('x'), attachment('application/pdf', 'vraie.pdf', pdf('REAL'))] } });
     addMessage(workspace, { messageId: 'forged@x', auth: authFail(SUPPLIER_DOMAIN), root: { kind: 'multi', subtype: 'mixed', parts: [textPart('x'), attachment('application/pdf', 'fausse.pdf', pdf('FORGED'))] } });
-    addMessage(workspace, { messageId: 'noauth@x', root: { kind: 'multi', subtype: 'mixed', parts: [textPart('x'), attachment('application/pdf', 'sans-auth.pdf', pdf('NOAUTH'))] } });
+    addMessage(workspace, { messageId: 'noauth@x', auth: '', root: { kind: 'multi', subtype: 'mixed', parts: [textPart('x'), attachment('application/pdf', 'sans-auth.pdf', pdf('NOAUTH'))] } });
     collect(opened);
     const byName = Object.fromEntries(receipts(workspace).map((row) => [row.original_filename, row]));
     expect(byName['vraie.pdf']).toMatchObject({ state: 'ingested' });
     expect(byName['fausse.pdf']).toMatchObject({ state: 'quarantined', storage_path: 'quarantine/2026-01-05/fausse.pdf' });
     expect(String(byName['fausse.pdf'].reason)).toMatch(/^sender_not_authenticated: spf=fail/);
     expect(byName['sans-auth.pdf']).toMatchObject({ state: 'quarantined' });
+    expect(String(byName['sans-auth.pdf'].reason)).toMatch(/^sender_not_authenticated: spf=none dkim=none dmarc=none/);
+    expect(labelsByMessage(workspace)['<forged@x>'].labels).toEqual(['Postroom/quarantine']);
+  });
+
+  it('imports an unauthenticated whitelisted sender only when the user turns requireAuthenticatedSender off', () => {
+    const opened = openWorkspace({}, { allowedSenders: [SUPPLIER], requireAuthenticatedSender: false });
+    addMessage(opened.workspace, { messageId: 'off@x', auth: authFail(SUPPLIER_DOMAIN), root: { kind: 'multi', subtype: 'mixed', parts: [textPart('x'), attachment('application/pdf', 'off.pdf', pdf('OFF'))] } });
+    collect(opened);
+    expect(receipts(opened.workspace).map((row) => row.state)).toEqual(['ingested']);
   });
 
   it('skips a sender outside the whitelist: nothing stored, message left unread and unlabelled', () => {

@@ -46,6 +46,12 @@ export function authFail(domain: string): string {
   return `mx.google.com; dkim=fail header.i=@${domain}; spf=fail smtp.mailfrom=${domain}; dmarc=fail header.from=${domain}`;
 }
 
+/** The domain of the address in a From value ("Name <a@b.fr>" → "b.fr"). */
+export function senderDomain(from: string): string {
+  const address = /<([^>]+)>/.exec(from)?.[1] ?? from;
+  return address.slice(address.lastIndexOf('@') + 1).trim().toLowerCase();
+}
+
 let sequence = 0;
 
 export interface MessageSpec {
@@ -72,7 +78,8 @@ export function addMessage(workspace: Workspace, spec: MessageSpec): string {
       messageId,
       inReplyTo: spec.inReplyTo,
       references: spec.inReplyTo ? `<${spec.inReplyTo}>` : undefined,
-      authenticationResults: spec.auth,
+      // Authenticated by default (requireAuthenticatedSender is on by default); '' sends no verdict.
+      authenticationResults: spec.auth ?? authPass(senderDomain(spec.from ?? SUPPLIER)),
     },
     spec.root,
     `seed-${sequence}`,

@@ -71,9 +71,10 @@ describe('classifySender', () => {
   it('skips a sender outside the whitelist, whatever the verdicts', () => {
     expect(classifySender('a@other.fr', auth('dmarc=pass header.from=other.fr'), s)).toEqual({ verdict: 'skip', reason: 'sender_not_allowed' });
   });
-  it('quarantines a forged whitelisted sender only when requireAuthenticatedSender', () => {
+  it('quarantines a forged whitelisted sender while requireAuthenticatedSender (the default)', () => {
     const forged = auth('spf=fail smtp.mailfrom=evil.com; dmarc=fail header.from=shop.fr');
-    expect(classifySender('a@shop.fr', forged, s)).toEqual({ verdict: 'ok' });
+    expect(s.requireAuthenticatedSender).toBe(true);
+    expect(classifySender('a@shop.fr', forged, { ...s, requireAuthenticatedSender: false })).toEqual({ verdict: 'ok' });
     expect(classifySender('a@shop.fr', forged, { ...s, requireAuthenticatedSender: true })).toMatchObject({ verdict: 'quarantine', reason: 'sender_not_authenticated' });
     expect(classifySender('a@shop.fr', auth('dkim=pass header.d=shop.fr'), { ...s, requireAuthenticatedSender: true })).toEqual({ verdict: 'ok' });
   });

@@ -58,7 +58,7 @@ export function defaultCollectSettings(): CollectSettings {
     markAsRead: true,
     dryRun: false,
     rootFolder: 'Postroom',
-    requireAuthenticatedSender: false,
+    requireAuthenticatedSender: true,
     schedule: { kind: 'off' },
   };
 }
