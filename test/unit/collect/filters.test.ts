@@ -1,4 +1,5 @@
 import {
+  nameForContent,
   checkSenderAuthentication,
   classifyAttachment,
   classifySender,
@@ -200,5 +201,29 @@ describe('MIME helpers', () => {
     expect(extensionForMimeType('image/jpeg')).toBe('jpg');
     expect(extensionForMimeType('application/pdf')).toBe('pdf');
     expect(extensionForMimeType('application/x-unknown')).toBe('');
+  });
+});
+
+describe('nameForContent: the stored extension is the one of what the bytes are', () => {
+  it.each([
+    ['invoice.pdf.exe', 'pdf', 'invoice.pdf'],
+    ['invoice.exe', 'pdf', 'invoice.pdf'],
+    ['scan', 'png', 'scan.png'],
+    ['report.txt', 'pdf', 'report.pdf'],
+    ['photo.jpeg', 'jpeg', 'photo.jpeg'],
+    ['photo.JPG', 'jpeg', 'photo.JPG'],
+    ['tableau.xlsx', 'zip', 'tableau.xlsx'],
+    ['facture.pdf', 'png', 'facture.png'],
+    ['scan.2024', 'pdf', 'scan.2024.pdf'],
+    ['virus.pdf', 'exe', 'virus.exe'],
+    ['notes.txt', 'unknown', 'notes.txt'],
+    ['fake.pdf', 'unknown', 'fake.pdf.bin'],
+  ] as const)('%s holding %s → %s', (name, kind, expected) => {
+    expect(nameForContent(name, kind, 100)).toBe(expected);
+  });
+
+  it('leaves the name alone without bytes', () => {
+    expect(nameForContent('vide.pdf', 'unknown', 0)).toBe('vide.pdf');
+    expect(nameForContent('x.exe', null, 100)).toBe('x.exe');
   });
 });

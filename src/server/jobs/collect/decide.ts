@@ -153,7 +153,7 @@ function decideContent(
   const walk = plan.walk as WalkResult;
   const day = ex.deps.dayOf(walk.message.internalDateMs ?? ex.deps.clock.now());
   try {
-    const upload = planFile(ex, state, day, candidate, content, checked.mimeType, sha);
+    const upload = planFile(ex, state, day, candidate, content, checked, sha);
     return () => settleStored(ex, plan, candidate, key, fields, upload, { state, reason, detail, day, sha, mimeType: checked.mimeType, size: content.length });
   } catch (error) {
     if (isExecutionOver(error)) throw error;

@@ -4,7 +4,7 @@
 // same name, size and sha256 to reuse. An upload is never retried blindly: one that may have created
 // its file all the same (`maybeCreated`) makes the next runs careful until a run ends clean.
 
-import { STATE_FOLDER, extensionForMimeType, sanitizeFileName, sha256Hex, uniqueName, type AttachmentCandidate, type ReceiptState } from '../../domain/collect';
+import { STATE_FOLDER, extensionForMimeType, nameForContent, sanitizeFileName, sha256Hex, uniqueName, type AttachmentCandidate, type FileKind, type ReceiptState } from '../../domain/collect';
 import { errorMessage, isExecutionOver } from '../../domain/errors';
 import { COLLECT_KEYS } from '../../domain/storage-keys';
 import type { CreateFileResult, StoredFile } from '../../ports/files';
@@ -13,11 +13,21 @@ import { takenNames, type Execution, type PendingUpload } from './execution';
 /**
  * The file an attachment becomes: its day folder and a unique sanitised name, RESERVED now (even if
  * the upload then fails, so no other file of this execution takes a name an in-doubt upload may
- * hold). Nothing is overwritten. A dry run gets its path and is stored as already done.
+ * hold). Its extension is the one of what the bytes are (`detected`), whatever the sender named it.
+ * Nothing is overwritten. A dry run gets its path and is stored as already done.
  */
-export function planFile(ex: Execution, state: ReceiptState, day: string, candidate: AttachmentCandidate, content: Uint8Array, mimeType: string, sha: string): PendingUpload {
+export function planFile(
+  ex: Execution,
+  state: ReceiptState,
+  day: string,
+  candidate: AttachmentCandidate,
+  content: Uint8Array,
+  type: { mimeType: string; detected: FileKind | null },
+  sha: string,
+): PendingUpload {
+  const { mimeType } = type;
   const ext = extensionForMimeType(mimeType);
-  const base = sanitizeFileName(candidate.filename, ext ? `attachment.${ext}` : 'attachment');
+  const base = nameForContent(sanitizeFileName(candidate.filename, ext ? `attachment.${ext}` : 'attachment'), type.detected, content.length);
   const folderKey = `${STATE_FOLDER[state]}/${day}`;
   const taken = takenNames(ex, folderKey);
   const name = uniqueName(base, taken);
