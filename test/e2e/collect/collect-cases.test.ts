@@ -144,8 +144,9 @@ describe('files that are not what they claim, or not there at all', () => {
     expect(rows.every((row) => row.state === 'quarantined')).toBe(true);
     expect(rows.find((row) => row.original_filename === 'vide.pdf')).toMatchObject({ filesize: 0, storage_path: '', drive_file_id: '', sha256: '' });
     expect(collectedFiles(workspace).map((f) => f.path).sort()).toEqual([
-      'Postroom/quarantine/2026-01-05/pas-un-pdf.pdf',
-      'Postroom/quarantine/2026-01-05/photo.jpg',
+      // Stored under the extension of what the bytes are: HTML claiming to be a PDF gets .bin, a PNG named .jpg .png.
+      'Postroom/quarantine/2026-01-05/pas-un-pdf.pdf.bin',
+      'Postroom/quarantine/2026-01-05/photo.png',
       'Postroom/quarantine/2026-01-05/tronque.pdf',
     ]);
     expect(labelsByMessage(workspace)['<bad@x>']).toEqual({ labels: ['Postroom/quarantine'], unread: false });
