@@ -9,7 +9,6 @@
 
 import { pickLocale } from '../domain/i18n';
 import { PostroomError, errorMessage } from '../domain/errors';
-import { gmailCollectMailbox } from '../adapters/collect-gmail';
 import { readAddonMode, scriptDayFormatter, sheetsLedgerProbe } from '../adapters/collect-platform';
 import { driveFileStore } from '../adapters/drive';
 import { userLock } from '../adapters/lock';
@@ -17,6 +16,7 @@ import { userPropertiesStore } from '../adapters/properties';
 import { sheetsLedgerStore } from '../adapters/sheets';
 import { scriptScheduler } from '../adapters/triggers';
 import type { LedgerStore } from '../ports/ledger';
+import { settingsMailGateway } from './mail-gateway';
 import {
   checkSetup,
   collectFromGmail as runCollectJob,
@@ -46,7 +46,7 @@ export function collectDeps(): CollectDeps {
     },
     ledgerProbe: sheetsLedgerProbe(),
     files: driveFileStore(),
-    mail: gmailCollectMailbox(),
+    mail: settingsMailGateway(),
     lock: userLock(),
     scheduler: scriptScheduler(),
     clock: { now: () => Date.now() },

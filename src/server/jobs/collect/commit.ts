@@ -9,6 +9,7 @@
 import { RECEIPTS_TABLE, emptyMetrics, mergeMetrics } from '../../domain/collect';
 import { errorMessage, isExecutionOver } from '../../domain/errors';
 import type { Execution } from './execution';
+import { labelIds, modifyMessages, requestsSent, stopsTheRun } from './mail';
 import { saveRunState } from './run-state';
 
 export function commit(ex: Execution): void {
@@ -25,7 +26,7 @@ export function commit(ex: Execution): void {
   }
   if (!dryRun && ex.labels.size) applyLabels(ex);
   const now = deps.clock.now();
-  const requests = deps.mail.requestsSent();
+  const requests = requestsSent(deps.mail);
   ex.current.gmailApiCalls += requests - ex.requestsAtLastCommit;
   ex.current.durationSec += (now - ex.lastCommitAt) / 1000;
   ex.requestsAtLastCommit = requests;
@@ -47,7 +48,7 @@ function applyLabels(ex: Execution): void {
   const groups = new Map<string, { add: string[]; ids: string[] }>();
   const names: string[] = [];
   if (settings.applyLabels) names.push(settings.labelImported, settings.labelQuarantine);
-  if (names.length && !ex.labelIds) ex.labelIds = ex.deps.mail.ensureLabels(names);
+  if (names.length && !ex.labelIds) ex.labelIds = labelIds(ex.deps.mail, names);
   for (const [messageId, wanted] of ex.labels) {
     const add: string[] = [];
     if (settings.applyLabels && wanted.imported) add.push((ex.labelIds as Record<string, string>)[settings.labelImported]);
@@ -59,14 +60,19 @@ function applyLabels(ex: Execution): void {
   }
   const remove = settings.markAsRead ? ['UNREAD'] : [];
   for (const { add, ids } of groups.values()) {
+    let outcome: ReturnType<typeof modifyMessages>;
     try {
-      ex.deps.mail.modifyMessages(ids, add, remove);
-      ex.log.info('messages.labelled', { messages: ids.length, labels: add.join(','), markAsRead: settings.markAsRead });
+      outcome = modifyMessages(ex.deps.mail, ids, add, remove);
     } catch (error) {
-      if (isExecutionOver(error)) throw error;
+      if (isExecutionOver(error) || stopsTheRun(error)) throw error;
+      outcome = { failed: [...ids], error: null };
+      ex.log.error('messages.label_failed', { messages: ids.length, reason: errorMessage(error) });
+    }
+    if (outcome.failed.length < ids.length) ex.log.info('messages.labelled', { messages: ids.length - outcome.failed.length, labels: add.join(','), markAsRead: settings.markAsRead });
+    if (outcome.failed.length) {
       // The rows are recorded: the next run finds the keys and labels these messages then.
       ex.current.errorsCount += 1;
-      ex.log.error('messages.label_failed', { messages: ids.length, reason: errorMessage(error) });
+      if (outcome.error) ex.log.error('messages.label_failed', { messages: outcome.failed.length, reason: outcome.error.message });
     }
   }
 }

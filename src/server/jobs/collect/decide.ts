@@ -19,13 +19,13 @@ import {
   type WalkResult,
 } from '../../domain/collect';
 import { errorMessage, isExecutionOver } from '../../domain/errors';
-import type { Fetched } from '../../ports/collect-mailbox';
 import type { Execution, MessageDecision, MessagePlan, SettleAttachment } from './execution';
+import type { Download } from './mail';
 import { record, settleStored, type AttachmentFields } from './settle';
 import { planFile } from './store';
 
 /** Message-level checks and counts, and the decision for each attachment (settled after the store). */
-export function decideMessage(ex: Execution, plan: MessagePlan, bytes: Map<string, Fetched<Uint8Array>>, weight: number): MessageDecision {
+export function decideMessage(ex: Execution, plan: MessagePlan, bytes: Map<string, Download>, weight: number): MessageDecision {
   const m = ex.current;
   const { log } = ex;
   const decision: MessageDecision = { plan, weight, attachments: null };
@@ -56,7 +56,7 @@ function decideAttachment(
   ex: Execution,
   plan: MessagePlan,
   candidate: AttachmentCandidate,
-  bytes: Map<string, Fetched<Uint8Array>>,
+  bytes: Map<string, Download>,
   senderNotAuthenticated: string | null,
 ): SettleAttachment {
   const m = ex.current;
@@ -86,7 +86,7 @@ function decideAttachment(
     const reply = bytes.get(key);
     if (!reply || !reply.ok) {
       m.errorsCount += 1;
-      ex.log.error('attachment.download_failed', { ...fields, reason: reply && !reply.ok ? reply.error : 'not downloaded' });
+      ex.log.error('attachment.download_failed', { ...fields, reason: reply && !reply.ok ? reply.error.message : 'not downloaded' });
       return () => 'error';
     }
     content = reply.value;

@@ -3,10 +3,10 @@
 
 import type { Locale } from '../../domain/i18n';
 import type { Clock } from '../../ports/clock';
-import type { CollectMailbox } from '../../ports/collect-mailbox';
 import type { FileStore } from '../../ports/files';
 import type { KeyValueStore } from '../../ports/kv';
 import type { LedgerProbe, LedgerStore } from '../../ports/ledger';
+import type { MailGateway } from '../../ports/mail-gateway';
 import type { Lock } from '../../ports/lock';
 import type { Scheduler } from '../../ports/scheduler';
 
@@ -16,7 +16,8 @@ export interface CollectDeps {
   ledger: LedgerStore;
   ledgerProbe: LedgerProbe;
   files: FileStore;
-  mail: CollectMailbox;
+  /** The one mail gateway (REST or Advanced, as the settings choose). */
+  mail: MailGateway;
   lock: Lock;
   scheduler: Scheduler;
   clock: Clock;

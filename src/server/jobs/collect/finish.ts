@@ -9,6 +9,8 @@ import { COLLECT_KEYS } from '../../domain/storage-keys';
 import { commit } from './commit';
 import { COLLECT_CONTINUE_HANDLER, CONTINUE_AFTER_MS } from './deps';
 import { jobRunRecord, type Execution } from './execution';
+import { stopsTheRun } from './mail';
+import { mailErrorMessage } from '../../domain/mail-errors';
 import { clearRun, saveRunState, type LastRun } from './run-state';
 import { logPath, writeLog } from './write-log';
 
@@ -17,6 +19,8 @@ export type CollectResult = CollectSummary & {
   text: string;
   /** Executions this run has taken so far. */
   executions: number;
+  /** Why the run stopped before its end (the user's-language message of a mail error), else null. */
+  error: string | null;
 };
 
 export function leavePending(ex: Execution, ids: string[]): CollectResult {
@@ -33,12 +37,13 @@ export function leavePending(ex: Execution, ids: string[]): CollectResult {
   return result(ex, 'running', null, true);
 }
 
-export function finishRun(ex: Execution, limitReached: boolean, aborted = false): CollectResult {
+export function finishRun(ex: Execution, limitReached: boolean, aborted = false, stopped: string | null = null): CollectResult {
   const { deps, state } = ex;
   const finishedAt = deps.clock.now();
   const status = runStatus(state.metrics, { dryRun: state.request.dryRun, aborted });
   const path = logPath(ex);
-  const text = formatCollectSummary(deps.locale, state.metrics, { dryRun: state.request.dryRun });
+  const summary = formatCollectSummary(deps.locale, state.metrics, { dryRun: state.request.dryRun });
+  const text = stopped ? `${stopped} ${summary}` : summary;
   ex.log.info('run.finished', { status, summary: text, executions: state.executions });
   writeLog(ex);
   const logUrl = ex.logUrl ?? '';
@@ -49,7 +54,7 @@ export function finishRun(ex: Execution, limitReached: boolean, aborted = false)
     table.update([{ rowNumber: state.jobRunRow, values: jobRunToRow(row) }]);
     deps.ledger.flush();
   }
-  const out = result(ex, status, finishedAt, false, logUrl);
+  const out = { ...result(ex, status, finishedAt, false, logUrl), text, error: stopped };
   deps.store.set(COLLECT_KEYS.lastRun, { ...out, logPath: path } satisfies LastRun);
   clearRun(deps.store, state);
   // Orphans are no longer possible once a run has met every message of its query without an error
@@ -76,6 +81,8 @@ export function handleFailure(ex: Execution, error: unknown, ids: string[]): Col
     state.metrics = mergeMetrics(state.metrics, ex.current);
     ex.current = emptyMetrics();
   }
+  // The user must act (re-authorise, grant a scope): the run stops, saying so in their language.
+  if (stopsTheRun(error)) return finishRun(ex, false, true, mailErrorMessage(error, ex.deps.locale));
   const transient = error instanceof PostroomError && (error.code === 'TRANSIENT' || error.code === 'QUOTA');
   if (transient && ex.cursor < ids.length) return leavePending(ex, ids);
   return finishRun(ex, false, true);
@@ -95,5 +102,6 @@ function result(ex: Execution, status: RunStatus, finishedAtMs: number | null, p
     logUrl,
     text: formatCollectSummary(ex.deps.locale, state.metrics, { dryRun: state.request.dryRun, pending }),
     executions: state.executions,
+    error: null,
   };
 }

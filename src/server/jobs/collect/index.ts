@@ -22,5 +22,4 @@ export { collectFromGmail } from './run';
 export type { CollectResult } from './finish';
 export { STATE_KEYS, loadRunState, saveRunState, clearRun, type RunState, type RunRequest, type LockHolder, type LastRun } from './run-state';
 export { SNAPSHOT_MAX_IDS, SNAPSHOT_CHUNK_CHARS, chunkIds, saveSnapshot, loadSnapshot } from './snapshot';
-export type { Fetched, CollectMailbox } from '../../ports/collect-mailbox';
 export type { LedgerProbe } from '../../ports/ledger';

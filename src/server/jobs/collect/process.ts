@@ -5,12 +5,12 @@
 // message in order from the real outcomes (rows, counts, labels). The time budget and the run's limit
 // are checked per message while deciding; what was decided is always stored and settled before stopping.
 
-import { attachmentKey, classifyAttachment, classifySender, walkMessage } from '../../domain/collect';
-import type { Fetched } from '../../ports/collect-mailbox';
+import { attachmentKey, classifyAttachment, classifySender } from '../../domain/collect';
 import { commit } from './commit';
 import { decideMessage } from './decide';
 import { DOWNLOAD_BATCH_BYTES, MESSAGE_BATCH } from './deps';
 import { timeUp, type Execution, type MessageDecision, type MessagePlan } from './execution';
+import { fetchAttachments, fetchMessages, type Download } from './mail';
 import { settleMessage } from './settle';
 import { storeFiles } from './store';
 
@@ -20,12 +20,7 @@ export function processMessages(ex: Execution, ids: string[]): StopReason {
   while (ex.cursor < ids.length) {
     if (timeUp(ex)) return 'budget';
     const batchIds = ids.slice(ex.cursor, ex.cursor + MESSAGE_BATCH);
-    const fetched = ex.deps.mail.getMessages(batchIds);
-    const plans: MessagePlan[] = batchIds.map((id, i) => {
-      const reply = fetched[i];
-      if (!reply.ok) return { id, fetchError: reply.error, walk: null };
-      return { id, fetchError: null, walk: walkMessage(reply.value) };
-    });
+    const plans = fetchMessages(ex.deps.mail, batchIds);
     const stop = processBatch(ex, ids, plans, download(ex, plans));
     if (stop) return stop;
   }
@@ -33,7 +28,7 @@ export function processMessages(ex: Execution, ids: string[]): StopReason {
 }
 
 /** The batch's messages, chunk by chunk: decide, store, settle; null when the batch is done. */
-function processBatch(ex: Execution, ids: string[], plans: MessagePlan[], bytes: Map<string, Fetched<Uint8Array>>): 'budget' | 'limit' | null {
+function processBatch(ex: Execution, ids: string[], plans: MessagePlan[], bytes: Map<string, Download>): 'budget' | 'limit' | null {
   const { state } = ex;
   let next = 0;
   while (next < plans.length) {
@@ -74,7 +69,7 @@ function processBatch(ex: Execution, ids: string[], plans: MessagePlan[], bytes:
 }
 
 /** Which attachments need their bytes: new keys worth fetching, by the ids of this same get. */
-function download(ex: Execution, plans: MessagePlan[]): Map<string, Fetched<Uint8Array>> {
+function download(ex: Execution, plans: MessagePlan[]): Map<string, Download> {
   const wanted: Array<{ key: string; messageId: string; attachmentId: string; size: number }> = [];
   for (const plan of plans) {
     if (!plan.walk) continue;
@@ -88,14 +83,14 @@ function download(ex: Execution, plans: MessagePlan[]): Map<string, Fetched<Uint
       wanted.push({ key, messageId: plan.id, attachmentId: candidate.attachmentId, size: candidate.size });
     }
   }
-  const out = new Map<string, Fetched<Uint8Array>>();
+  const out = new Map<string, Download>();
   let start = 0;
   while (start < wanted.length) {
     let end = start;
     let total = 0;
     while (end < wanted.length && (end === start || total + wanted[end].size <= DOWNLOAD_BATCH_BYTES)) total += wanted[end++].size;
     const slice = wanted.slice(start, end);
-    const replies = ex.deps.mail.getAttachments(slice.map(({ messageId, attachmentId }) => ({ messageId, attachmentId })));
+    const replies = fetchAttachments(ex.deps.mail, slice.map(({ messageId, attachmentId }) => ({ messageId, attachmentId })));
     slice.forEach((item, i) => out.set(item.key, replies[i]));
     start = end;
   }

@@ -6,6 +6,7 @@ import { COLLECT_KEYS } from '../../domain/storage-keys';
 import type { KeyValueStore } from '../../ports/kv';
 import { LIST_PAGE_SIZE } from './deps';
 import type { Execution } from './execution';
+import { searchPage } from './mail';
 import { saveRunState } from './run-state';
 
 /** Largest snapshot of one run: 5,000 ids ≈ 85 KB of properties; the rest waits for the next run. */
@@ -55,7 +56,7 @@ export function ensureSnapshot(ex: Execution): string[] {
   let pageToken: string | null = null;
   let truncated = false;
   do {
-    const page = deps.mail.listMessageIds(state.query, pageToken, LIST_PAGE_SIZE);
+    const page = searchPage(deps.mail, state.query, pageToken, LIST_PAGE_SIZE);
     for (const id of page.ids) if (!ids.includes(id)) ids.push(id);
     pageToken = page.nextPageToken;
     if (ids.length >= SNAPSHOT_MAX_IDS) {
