@@ -52,6 +52,7 @@ export function collectDeps(): CollectDeps {
     clock: { now: () => Date.now() },
     dayOf: scriptDayFormatter(),
     locale: pickLocale(Session.getActiveUserLocale()),
+    pause: (ms) => Utilities.sleep(Math.max(0, Math.round(ms))),
     get addonMode() {
       return (addonMode ??= readAddonMode());
     },

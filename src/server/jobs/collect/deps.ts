@@ -26,6 +26,8 @@ export interface CollectDeps {
   locale: Locale;
   /** Published add-on: schedules at most hourly. */
   addonMode: boolean;
+  /** Waits (Utilities.sleep) before an upload is tried again within the execution. */
+  pause(ms: number): void;
 }
 
 /** The time-driven handler of the schedule, and the one-off continuation handler (distinct: see Scheduler.continueAfter). */
@@ -43,5 +45,8 @@ export const MESSAGE_BATCH = 25;
 export const DOWNLOAD_BATCH_BYTES = 30 * 1024 * 1024;
 export const LIST_PAGE_SIZE = 500;
 export const CONTINUE_AFTER_MS = 60_000;
+/** Tries of a failed upload within the execution (the first included), and the pause before the first retry (doubled each time). */
+export const UPLOAD_ATTEMPTS = 4;
+export const UPLOAD_RETRY_PAUSE_MS = 1000;
 /** First commit size after a crash; halved at each further crash, down to 1 message. */
 export const CAREFUL_COMMIT_EVERY = 16;

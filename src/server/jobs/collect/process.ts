@@ -20,7 +20,7 @@ export function processMessages(ex: Execution, ids: string[]): StopReason {
   while (ex.cursor < ids.length) {
     if (timeUp(ex)) return 'budget';
     const batchIds = ids.slice(ex.cursor, ex.cursor + MESSAGE_BATCH);
-    const plans = fetchMessages(ex.deps.mail, batchIds);
+    const plans = fetchMessages(ex.deps.mail, batchIds, ex.deps.pause);
     const stop = processBatch(ex, ids, plans, download(ex, plans));
     if (stop) return stop;
   }
@@ -90,7 +90,11 @@ function download(ex: Execution, plans: MessagePlan[]): Map<string, Download> {
     let total = 0;
     while (end < wanted.length && (end === start || total + wanted[end].size <= DOWNLOAD_BATCH_BYTES)) total += wanted[end++].size;
     const slice = wanted.slice(start, end);
-    const replies = fetchAttachments(ex.deps.mail, slice.map(({ messageId, attachmentId }) => ({ messageId, attachmentId })));
+    const replies = fetchAttachments(
+      ex.deps.mail,
+      slice.map(({ messageId, attachmentId }) => ({ messageId, attachmentId })),
+      ex.deps.pause,
+    );
     slice.forEach((item, i) => out.set(item.key, replies[i]));
     start = end;
   }

@@ -1,13 +1,17 @@
 // STORE: the file an attachment becomes (day folder, unique sanitised name reserved at once), and the
 // chunk's files written: all at once through FileStore.createFiles (parallel uploads), or, while
 // careful (after a crash or an upload in doubt), one by one after probing Drive for an orphan of the
-// same name, size and sha256 to reuse. An upload is never retried blindly: one that may have created
-// its file all the same (`maybeCreated`) makes the next runs careful until a run ends clean.
+// same name, size and sha256 to reuse. A failed upload is tried again within the execution, never
+// blindly: one Drive refused (429, 4xx: nothing was created) is sent again; one that may have created
+// its file all the same (5xx, network: `maybeCreated`) is tried the careful way, which reuses the file
+// if it is there. Only what still fails after UPLOAD_ATTEMPTS is an error of its message, and an upload
+// left in doubt then makes the next runs careful until a run ends clean.
 
 import { STATE_FOLDER, extensionForMimeType, nameForContent, sanitizeFileName, sha256Hex, uniqueName, type AttachmentCandidate, type FileKind, type ReceiptState } from '../../domain/collect';
 import { errorMessage, isExecutionOver } from '../../domain/errors';
 import { COLLECT_KEYS } from '../../domain/storage-keys';
 import type { CreateFileResult, StoredFile } from '../../ports/files';
+import { UPLOAD_ATTEMPTS, UPLOAD_RETRY_PAUSE_MS } from './deps';
 import { takenNames, type Execution, type PendingUpload } from './execution';
 
 /**
@@ -48,18 +52,18 @@ export function storeFiles(ex: Execution): void {
   ex.pendingUploads = [];
   ex.pendingBySha = new Map();
   if (!uploads.length) return;
-  if (ex.careful) {
-    for (const upload of uploads) {
-      try {
-        upload.result = { ok: true, file: storeCarefully(ex, upload) };
-      } catch (error) {
-        if (isExecutionOver(error)) throw error;
-        upload.result = { ok: false, error: errorMessage(error), maybeCreated: true };
-      }
-    }
-  } else {
-    const results = ex.deps.files.createFiles(uploads.map(({ folderId, name, content, mimeType }) => ({ folderId, name, bytes: content, mimeType })));
-    uploads.forEach((upload, i) => (upload.result = results[i]));
+  if (ex.careful) storeEachCarefully(ex, uploads);
+  else storeInParallel(ex, uploads);
+  for (let attempt = 1; attempt < UPLOAD_ATTEMPTS; attempt++) {
+    const failed = uploads.filter((upload) => !(upload.result as CreateFileResult).ok);
+    if (!failed.length) break;
+    ex.deps.pause(UPLOAD_RETRY_PAUSE_MS * 2 ** (attempt - 1));
+    const inDoubtNow = failed.filter((upload) => (upload.result as { maybeCreated: boolean }).maybeCreated);
+    ex.log.warn('run.uploads_retried', { files: failed.length, inDoubt: inDoubtNow.length, attempt: attempt + 1 });
+    storeEachCarefully(ex, inDoubtNow);
+    const refused = failed.filter((upload) => !inDoubtNow.includes(upload));
+    if (ex.careful) storeEachCarefully(ex, refused);
+    else storeInParallel(ex, refused);
   }
   let inDoubt = 0;
   for (const upload of uploads) {
@@ -72,6 +76,23 @@ export function storeFiles(ex: Execution): void {
     ex.deps.store.set(COLLECT_KEYS.orphanRisk, true);
     ex.orphanRiskMarked = true;
     ex.log.warn('run.uploads_in_doubt', { files: inDoubt, reason: 'the next runs probe Drive before creating these files again' });
+  }
+}
+
+function storeInParallel(ex: Execution, uploads: PendingUpload[]): void {
+  if (!uploads.length) return;
+  const results = ex.deps.files.createFiles(uploads.map(({ folderId, name, content, mimeType }) => ({ folderId, name, bytes: content, mimeType })));
+  uploads.forEach((upload, i) => (upload.result = results[i]));
+}
+
+function storeEachCarefully(ex: Execution, uploads: PendingUpload[]): void {
+  for (const upload of uploads) {
+    try {
+      upload.result = { ok: true, file: storeCarefully(ex, upload) };
+    } catch (error) {
+      if (isExecutionOver(error)) throw error;
+      upload.result = { ok: false, error: errorMessage(error), maybeCreated: true };
+    }
   }
 }
 
