@@ -120,7 +120,7 @@ describe('MIME shapes', () => {
 });
 
 describe('files that are not what they claim, or not there at all', () => {
-  it('quarantines a corrupt (truncated) PDF and a mislabelled image with their reasons, records a 0-byte file without storing it', () => {
+  it('quarantines a corrupt (truncated) PDF and a mislabelled image with their reasons, stores a 0-byte file there too', () => {
     const opened = openWorkspace();
     const { workspace } = opened;
     const truncated = pdf('TRUNC').subarray(0, 300);
@@ -142,28 +142,29 @@ describe('files that are not what they claim, or not there at all', () => {
     expect(result.summary!.metrics.quarantinedByReason).toEqual({ truncated_file: 1, magic_mismatch: 2, empty_file: 1 });
     const rows = receipts(workspace);
     expect(rows.every((row) => row.state === 'quarantined')).toBe(true);
-    expect(rows.find((row) => row.original_filename === 'vide.pdf')).toMatchObject({ filesize: 0, storage_path: '', drive_file_id: '', sha256: '' });
+    expect(rows.find((row) => row.original_filename === 'vide.pdf')).toMatchObject({ filesize: 0, storage_path: 'quarantine/2026-01-05/vide.pdf', sha256: '' });
     expect(collectedFiles(workspace).map((f) => f.path).sort()).toEqual([
       // Stored under the extension of what the bytes are: HTML claiming to be a PDF gets .bin, a PNG named .jpg .png.
       'Postroom/quarantine/2026-01-05/pas-un-pdf.pdf.bin',
       'Postroom/quarantine/2026-01-05/photo.png',
       'Postroom/quarantine/2026-01-05/tronque.pdf',
+      'Postroom/quarantine/2026-01-05/vide.pdf',
     ]);
     expect(labelsByMessage(workspace)['<bad@x>']).toEqual({ labels: ['Postroom/quarantine'], unread: false });
   });
 
-  it('quarantines a huge attachment on its size without downloading it', () => {
+  it('quarantines a 30 MB attachment on its size without downloading it: a note in quarantine/ takes its place', () => {
     const opened = openWorkspace();
     const { workspace } = opened;
-    const huge = Buffer.concat([pdf('HUGE').subarray(0, 100), Buffer.alloc(21 * 1024 * 1024, 0x20), Buffer.from('\n%%EOF\n')]);
+    const huge = Buffer.concat([pdf('HUGE').subarray(0, 100), Buffer.alloc(30 * 1024 * 1024, 0x20), Buffer.from('\n%%EOF\n')]);
     addMessage(workspace, { messageId: 'huge@x', root: { kind: 'multi', subtype: 'mixed', parts: [textPart('gros'), attachment('application/pdf', 'scan-600dpi.pdf', huge), attachment('application/pdf', 'petit.pdf', pdf('SMALL'))] } });
     const result = collect(opened);
     expect(result.summary!.metrics).toMatchObject({ quarantined: 1, receiptsCreated: 1, attachmentsDownloaded: 1, quarantinedByReason: { too_large: 1 } });
     expect(gmailCalls(workspace.accounting.total.calls, 'messages.attachments.get')).toBe(1);
     const row = receipts(workspace).find((r) => r.original_filename === 'scan-600dpi.pdf')!;
-    expect(row).toMatchObject({ state: 'quarantined', storage_path: '', sha256: '' });
-    expect(String(row.reason)).toMatch(/^too_large: 22020\d+ bytes is over maxSizeBytes \(20971520\)$/);
-    expect(collectedFiles(workspace).map((f) => f.path)).toEqual(['Postroom/incoming/2026-01-05/petit.pdf']);
+    expect(row).toMatchObject({ state: 'quarantined', storage_path: 'quarantine/2026-01-05/scan-600dpi.pdf.txt', sha256: '' });
+    expect(String(row.reason)).toMatch(/^too_large: 31457\d+ bytes is over maxSizeBytes \(20971520\); not fetched: over 25 MiB$/);
+    expect(collectedFiles(workspace).map((f) => f.path)).toEqual(['Postroom/incoming/2026-01-05/petit.pdf', 'Postroom/quarantine/2026-01-05/scan-600dpi.pdf.txt']);
   });
 });
 

@@ -12,13 +12,19 @@ import {
   countSkip,
   decodeInlineData,
   sha256Hex,
+  gmailMessageUrl,
+  quarantineNote,
+  sanitizeFileName,
   type AttachmentCandidate,
+  type Classification,
   type QuarantineReason,
   type ReceiptState,
   type SkipReason,
   type WalkResult,
 } from '../../domain/collect';
+import { utf8Encode } from '../../domain/encoding';
 import { errorMessage, isExecutionOver } from '../../domain/errors';
+import { QUARANTINE_FETCH_MAX_BYTES } from './deps';
 import type { Execution, MessageDecision, MessagePlan, SettleAttachment } from './execution';
 import type { Download } from './mail';
 import { record, settleStored, type AttachmentFields } from './settle';
@@ -48,16 +54,34 @@ export function decideMessage(ex: Execution, plan: MessagePlan, bytes: Map<strin
   }
   const senderQuarantine = sender.verdict === 'quarantine' ? sender : null;
   if (senderQuarantine) log.warn('message.sender_not_authenticated', { messageId: plan.id, sender: from.address, reason: senderQuarantine.detail });
-  decision.attachments = walk.candidates.map((candidate) => decideAttachment(ex, plan, candidate, bytes, senderQuarantine ? senderQuarantine.detail : null));
+  const senderNotAuthenticated: ForcedQuarantine | null = senderQuarantine ? { reason: 'sender_not_authenticated', detail: senderQuarantine.detail } : null;
+  decision.attachments = walk.candidates.map((candidate) =>
+    decideAttachment(ex, plan, candidate, bytes, candidate.unreadable ? { reason: 'unreadable_mime', detail: candidate.unreadable } : senderNotAuthenticated),
+  );
+  // What could not be read is never dropped silently: a note in quarantine says so, and the message is
+  // labelled like any other (so it is not scanned again and again).
+  if (walk.problems.length) decision.attachments.push(decideUnreadable(ex, plan, walk.problems));
   return decision;
 }
+
+/** The note of a message whose MIME tree has parts Postroom cannot read, keyed "<message id>:mime". */
+function decideUnreadable(ex: Execution, plan: MessagePlan, problems: readonly string[]): SettleAttachment {
+  const key = attachmentKey(plan.id, UNREADABLE_PART);
+  const fields: AttachmentFields = { messageId: plan.id, partId: UNREADABLE_PART, filename: '' };
+  const known = decideKnown(ex, key, fields);
+  if (known) return known;
+  return decideNote(ex, plan, { filename: '' }, key, fields, { reason: 'unreadable_mime', detail: problems.join('; '), mimeType: '', size: 0, advice: 'unreadable' });
+}
+
+/** The part id of the note for a message's unreadable parts (Gmail's part ids are digits and dots). */
+export const UNREADABLE_PART = 'mime';
 
 function decideAttachment(
   ex: Execution,
   plan: MessagePlan,
   candidate: AttachmentCandidate,
   bytes: Map<string, Download>,
-  senderNotAuthenticated: string | null,
+  forced: ForcedQuarantine | null,
 ): SettleAttachment {
   const m = ex.current;
   const key = attachmentKey(plan.id, candidate.partId);
@@ -71,18 +95,15 @@ function decideAttachment(
     ex.log.info('attachment.skipped', { ...fields, reason: pre.reason });
     return () => 'skipped';
   }
-  if (!pre.fetchBytes) {
-    // 0 bytes or over maxSizeBytes: quarantined on Gmail's size, without a download or a file.
-    const reason = pre.reason as QuarantineReason;
-    countQuarantine(m, reason);
-    ex.log.warn('attachment.quarantined', { ...fields, reason, detail: pre.detail, stored: false });
-    return () => {
-      record(ex, plan, candidate, key, { state: 'quarantined', reason: `${reason}: ${pre.detail}`, sha: '', file: null, mimeType: pre.mimeType, size: candidate.size });
-      return 'quarantined';
-    };
+  // Over maxSizeBytes but fetchable, or empty: stored in quarantine like any piece that does not
+  // conform (its bytes say so again below). Beyond what Postroom fetches: a note in its place.
+  if (!worthFetching(pre, candidate.size) && pre.reason === 'too_large') {
+    const detail = `${pre.detail}; not fetched: over ${QUARANTINE_FETCH_MAX_BYTES / 1024 / 1024} MiB`;
+    return decideNote(ex, plan, candidate, key, fields, { reason: 'too_large', detail, mimeType: pre.mimeType, size: candidate.size, advice: 'tooLarge' });
   }
   let content: Uint8Array;
-  if (candidate.attachmentId) {
+  if (pre.reason === 'empty_file') content = new Uint8Array(0);
+  else if (candidate.attachmentId) {
     const reply = bytes.get(key);
     if (!reply || !reply.ok) {
       m.errorsCount += 1;
@@ -91,8 +112,8 @@ function decideAttachment(
     }
     content = reply.value;
   } else content = decodeInlineData(candidate);
-  m.attachmentsDownloaded += 1;
-  return decideContent(ex, plan, candidate, key, fields, content, senderNotAuthenticated);
+  if (content.length) m.attachmentsDownloaded += 1;
+  return decideContent(ex, plan, candidate, key, fields, content, forced);
 }
 
 /** An attachment met before: a row of this run's dead execution (counted as done then), or a known key. */
@@ -127,11 +148,11 @@ function decideContent(
   key: string,
   fields: AttachmentFields,
   content: Uint8Array,
-  senderNotAuthenticated: string | null,
+  forced: ForcedQuarantine | null,
 ): SettleAttachment {
   const m = ex.current;
-  const sha = sha256Hex(content);
-  const sameBytes = decideSameBytes(ex, key, sha, fields);
+  const sha = content.length ? sha256Hex(content) : '';
+  const sameBytes = sha ? decideSameBytes(ex, key, sha, fields) : null;
   if (sameBytes) return sameBytes;
   const checked = classifyAttachment({ declaredMimeType: candidate.mimeType, filename: candidate.filename, size: content.length, bytes: content }, ex.settings);
   if (checked.verdict === 'skip') {
@@ -141,10 +162,10 @@ function decideContent(
   let state: ReceiptState = 'ingested';
   let reason: QuarantineReason | null = null;
   let detail = '';
-  if (senderNotAuthenticated !== null) {
+  if (forced !== null) {
     state = 'quarantined';
-    reason = 'sender_not_authenticated';
-    detail = senderNotAuthenticated;
+    reason = forced.reason;
+    detail = forced.detail;
   } else if (checked.verdict === 'quarantine') {
     state = 'quarantined';
     reason = checked.reason as QuarantineReason;
@@ -153,11 +174,63 @@ function decideContent(
   const walk = plan.walk as WalkResult;
   const day = ex.deps.dayOf(walk.message.internalDateMs ?? ex.deps.clock.now());
   try {
-    const upload = planFile(ex, state, day, candidate, content, checked, sha);
+    const upload = planFile(ex, state, day, candidate.filename, content, checked, sha);
     return () => settleStored(ex, plan, candidate, key, fields, upload, { state, reason, detail, day, sha, mimeType: checked.mimeType, size: content.length });
   } catch (error) {
     if (isExecutionOver(error)) throw error;
     m.errorsCount += 1;
+    ex.log.error('attachment.store_failed', { ...fields, reason: errorMessage(error) });
+    return () => 'error';
+  }
+}
+
+/** A reason that quarantines every piece it applies to, whatever its bytes (forged sender, unreadable MIME). */
+export interface ForcedQuarantine {
+  reason: QuarantineReason;
+  detail: string;
+}
+
+/** Whether an attachment's bytes are fetched: to check them, or to keep an oversize piece in quarantine. */
+export function worthFetching(pre: Classification, size: number): boolean {
+  return pre.fetchBytes || (pre.reason === 'too_large' && size <= QUARANTINE_FETCH_MAX_BYTES);
+}
+
+export interface NoteFacts {
+  reason: QuarantineReason;
+  detail: string;
+  mimeType: string;
+  size: number;
+  advice: 'tooLarge' | 'unreadable';
+}
+
+/**
+ * A piece that cannot be stored itself (too large to fetch, or a message Postroom cannot read): a small
+ * .txt note in quarantine/ takes its place, naming the message and the reason, with a Receipts row.
+ */
+export function decideNote(ex: Execution, plan: MessagePlan, candidate: Pick<AttachmentCandidate, 'filename'>, key: string, fields: AttachmentFields, facts: NoteFacts): SettleAttachment {
+  const message = (plan.walk as WalkResult).message;
+  const text = quarantineNote(ex.deps.locale, {
+    subject: message.subject,
+    sender: message.from.address,
+    received: message.internalDateMs === null ? '' : new Date(message.internalDateMs).toISOString(),
+    filename: candidate.filename,
+    type: facts.mimeType,
+    size: facts.size,
+    reason: facts.reason,
+    detail: facts.detail,
+    gmailUrl: gmailMessageUrl(plan.id),
+    advice: facts.advice,
+    limitMiB: QUARANTINE_FETCH_MAX_BYTES / 1024 / 1024,
+  });
+  const day = ex.deps.dayOf(message.internalDateMs ?? ex.deps.clock.now());
+  const name = `${sanitizeFileName(candidate.filename, facts.advice === 'unreadable' ? 'message' : 'attachment')}.txt`;
+  try {
+    const upload = planFile(ex, 'quarantined', day, name, utf8Encode(text), { mimeType: 'text/plain', detected: null }, '');
+    return () =>
+      settleStored(ex, plan, candidate as AttachmentCandidate, key, fields, upload, { state: 'quarantined', reason: facts.reason, detail: facts.detail, day, sha: '', mimeType: facts.mimeType, size: facts.size });
+  } catch (error) {
+    if (isExecutionOver(error)) throw error;
+    ex.current.errorsCount += 1;
     ex.log.error('attachment.store_failed', { ...fields, reason: errorMessage(error) });
     return () => 'error';
   }

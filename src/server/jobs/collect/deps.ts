@@ -48,5 +48,12 @@ export const CONTINUE_AFTER_MS = 60_000;
 /** Tries of a failed upload within the execution (the first included), and the pause before the first retry (doubled each time). */
 export const UPLOAD_ATTEMPTS = 4;
 export const UPLOAD_RETRY_PAUSE_MS = 1000;
+/**
+ * Largest piece stored in quarantine when it is over maxSizeBytes: 25 MiB, Gmail's own attachment limit.
+ * attachments.get returns the bytes as base64url JSON (4/3 larger), so 25 MiB is a 33 MiB answer,
+ * well inside UrlFetchApp's 50 MB per response and a Blob's 50 MB, with room for the execution's memory.
+ * A larger piece is not fetched: a small .txt note in its place names the message and the reason.
+ */
+export const QUARANTINE_FETCH_MAX_BYTES = 25 * 1024 * 1024;
 /** First commit size after a crash; halved at each further crash, down to 1 message. */
 export const CAREFUL_COMMIT_EVERY = 16;

@@ -7,7 +7,7 @@
 
 import { attachmentKey, classifyAttachment, classifySender } from '../../domain/collect';
 import { commit } from './commit';
-import { decideMessage } from './decide';
+import { decideMessage, worthFetching } from './decide';
 import { DOWNLOAD_BATCH_BYTES, MESSAGE_BATCH } from './deps';
 import { timeUp, type Execution, type MessageDecision, type MessagePlan } from './execution';
 import { fetchAttachments, fetchMessages, type Download } from './mail';
@@ -79,7 +79,7 @@ function download(ex: Execution, plans: MessagePlan[]): Map<string, Download> {
       const key = attachmentKey(plan.id, candidate.partId);
       if (!candidate.attachmentId || ex.ownRows.has(key) || ex.index.check(key) !== 'new') continue;
       const pre = classifyAttachment({ declaredMimeType: candidate.mimeType, filename: candidate.filename, size: candidate.size }, ex.settings);
-      if (!pre.fetchBytes) continue;
+      if (!worthFetching(pre, candidate.size)) continue;
       wanted.push({ key, messageId: plan.id, attachmentId: candidate.attachmentId, size: candidate.size });
     }
   }

@@ -7,7 +7,7 @@
 // if it is there. Only what still fails after UPLOAD_ATTEMPTS is an error of its message, and an upload
 // left in doubt then makes the next runs careful until a run ends clean.
 
-import { STATE_FOLDER, extensionForMimeType, nameForContent, sanitizeFileName, sha256Hex, uniqueName, type AttachmentCandidate, type FileKind, type ReceiptState } from '../../domain/collect';
+import { STATE_FOLDER, extensionForMimeType, nameForContent, sanitizeFileName, sha256Hex, uniqueName, type FileKind, type ReceiptState } from '../../domain/collect';
 import { errorMessage, isExecutionOver } from '../../domain/errors';
 import { COLLECT_KEYS } from '../../domain/storage-keys';
 import type { CreateFileResult, StoredFile } from '../../ports/files';
@@ -24,14 +24,14 @@ export function planFile(
   ex: Execution,
   state: ReceiptState,
   day: string,
-  candidate: AttachmentCandidate,
+  filename: string,
   content: Uint8Array,
   type: { mimeType: string; detected: FileKind | null },
   sha: string,
 ): PendingUpload {
   const { mimeType } = type;
   const ext = extensionForMimeType(mimeType);
-  const base = nameForContent(sanitizeFileName(candidate.filename, ext ? `attachment.${ext}` : 'attachment'), type.detected, content.length);
+  const base = nameForContent(sanitizeFileName(filename, ext ? `attachment.${ext}` : 'attachment'), type.detected, content.length);
   const folderKey = `${STATE_FOLDER[state]}/${day}`;
   const taken = takenNames(ex, folderKey);
   const name = uniqueName(base, taken);
@@ -42,7 +42,8 @@ export function planFile(
     upload.folderId = ex.deps.files.ensureFolder([ex.settings.rootFolder, STATE_FOLDER[state], day]);
     ex.pendingUploads.push(upload);
   }
-  ex.pendingBySha.set(sha, upload);
+  // Empty pieces and notes have no content to deduplicate by ('' sha).
+  if (sha) ex.pendingBySha.set(sha, upload);
   return upload;
 }
 
@@ -69,7 +70,7 @@ export function storeFiles(ex: Execution): void {
   for (const upload of uploads) {
     const result = upload.result as CreateFileResult;
     if (result.ok) continue;
-    ex.failedShas.add(upload.sha);
+    if (upload.sha) ex.failedShas.add(upload.sha);
     if (result.maybeCreated) inDoubt += 1;
   }
   if (inDoubt && !ex.orphanRiskMarked) {
@@ -103,7 +104,7 @@ function storeCarefully(ex: Execution, upload: PendingUpload): StoredFile {
   for (;;) {
     const existing = deps.files.findFileByName(upload.folderId, upload.name);
     if (!existing) return deps.files.createFile(upload.folderId, upload.name, upload.content, upload.mimeType);
-    if (existing.size === upload.content.length && sha256Hex(existing.bytes()) === upload.sha) {
+    if (existing.size === upload.content.length && sha256Hex(existing.bytes()) === (upload.sha || sha256Hex(upload.content))) {
       ex.log.info('file.reused', { filename: upload.name, path: `${upload.folderKey}/${upload.name}` });
       return { id: existing.id, name: upload.name, url: existing.url, size: upload.content.length, mimeType: upload.mimeType };
     }
