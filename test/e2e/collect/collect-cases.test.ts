@@ -307,6 +307,8 @@ describe('dry run, since and the per-run limit', () => {
     const first = collect(opened, { maxItems: 3 });
     expect(first.summary!.metrics).toMatchObject({ receiptsCreated: 2, skipped: { over_run_limit: 2 } });
     expect(receipts(opened.workspace).map((row) => row.original_filename).sort()).toEqual(['F-2.pdf', 'P-2.png']); // oldest first
+    // Attachments are fetched only for the message this run stored, none for the ones deferred by the limit.
+    expect(gmailCalls(opened.workspace.accounting.total.calls, 'messages.attachments.get')).toBe(2);
     const second = collect(opened);
     expect(second.summary!.metrics.receiptsCreated).toBe(4);
     expect(receipts(opened.workspace)).toHaveLength(6);

@@ -21,10 +21,24 @@ export function processMessages(ex: Execution, ids: string[]): StopReason {
     if (timeUp(ex)) return 'budget';
     const batchIds = ids.slice(ex.cursor, ex.cursor + MESSAGE_BATCH);
     const plans = fetchMessages(ex.deps.mail, batchIds, ex.deps.pause);
-    const stop = processBatch(ex, ids, plans, download(ex, plans));
+    // Attachments are fetched only for the messages this run will take on (never past its limit).
+    const stop = processBatch(ex, ids, plans, download(ex, plans.slice(0, withinLimit(ex, ids, plans))));
     if (stop) return stop;
   }
   return 'end';
+}
+
+/** How many of the batch's messages, from the first, fit in the run's attachment limit (as processBatch takes them). */
+function withinLimit(ex: Execution, ids: string[], plans: MessagePlan[]): number {
+  const limit = ex.state.request.limit;
+  let handledAhead = ex.handled;
+  for (let i = 0; i < plans.length; i++) {
+    const weight = plans[i].walk?.candidates.length ?? 0;
+    if (weight > 0 && handledAhead > 0 && handledAhead + weight > limit) return i;
+    handledAhead += weight;
+    if (handledAhead >= limit && ex.cursor + i + 1 < ids.length) return i + 1;
+  }
+  return plans.length;
 }
 
 /** The batch's messages, chunk by chunk: decide, store, settle; null when the batch is done. */
