@@ -9,6 +9,7 @@
 
 import { pickLocale } from '../domain/i18n';
 import { PostroomError, errorMessage } from '../domain/errors';
+import { platformCodecs } from '../adapters/collect-codecs';
 import { readAddonMode, scriptDayFormatter, sheetsLedgerProbe } from '../adapters/collect-platform';
 import { driveFileStore } from '../adapters/drive';
 import { userLock } from '../adapters/lock';
@@ -52,6 +53,7 @@ export function collectDeps(): CollectDeps {
     clock: { now: () => Date.now() },
     dayOf: scriptDayFormatter(),
     locale: pickLocale(Session.getActiveUserLocale()),
+    codecs: platformCodecs(),
     pause: (ms) => Utilities.sleep(Math.max(0, Math.round(ms))),
     get addonMode() {
       return (addonMode ??= readAddonMode());

@@ -83,6 +83,9 @@ describe('uploads in parallel', () => {
     expect(uploads(opened)).toBe(12);
     expect(driveAppCreates(opened)).toBe(1); // the day's log file
     expect(outcome(opened.workspace)).toEqual(undisturbed());
+    // Hashed by the platform (Utilities.computeDigest, one call per file), not in JavaScript; the
+    // digests match Drive's own (outcome() checks each row's sha256 against its file).
+    expect(opened.workspace.accounting.total.calls['Utilities.computeDigest']).toBe(12);
     // The bytes in Drive are the attachments' bytes, under their sanitised names, in the day folder.
     expect(collectedFiles(opened.workspace).map((f) => f.path)).toContain('Postroom/incoming/2026-01-05/F-2.pdf');
   });

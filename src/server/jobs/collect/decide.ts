@@ -10,8 +10,6 @@ import {
   classifySender,
   countQuarantine,
   countSkip,
-  decodeInlineData,
-  sha256Hex,
   gmailMessageUrl,
   quarantineNote,
   sanitizeFileName,
@@ -111,7 +109,7 @@ function decideAttachment(
       return () => 'error';
     }
     content = reply.value;
-  } else content = decodeInlineData(candidate);
+  } else content = ex.deps.codecs.base64Decode(candidate.inlineData ?? '');
   if (content.length) m.attachmentsDownloaded += 1;
   return decideContent(ex, plan, candidate, key, fields, content, forced);
 }
@@ -151,7 +149,7 @@ function decideContent(
   forced: ForcedQuarantine | null,
 ): SettleAttachment {
   const m = ex.current;
-  const sha = content.length ? sha256Hex(content) : '';
+  const sha = content.length ? ex.deps.codecs.sha256Hex(content) : '';
   const sameBytes = sha ? decideSameBytes(ex, key, sha, fields) : null;
   if (sameBytes) return sameBytes;
   const checked = classifyAttachment({ declaredMimeType: candidate.mimeType, filename: candidate.filename, size: content.length, bytes: content }, ex.settings);

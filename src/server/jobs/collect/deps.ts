@@ -3,6 +3,7 @@
 
 import type { Locale } from '../../domain/i18n';
 import type { Clock } from '../../ports/clock';
+import type { Codecs } from '../../ports/codecs';
 import type { FileStore } from '../../ports/files';
 import type { KeyValueStore } from '../../ports/kv';
 import type { LedgerProbe, LedgerStore } from '../../ports/ledger';
@@ -26,6 +27,8 @@ export interface CollectDeps {
   locale: Locale;
   /** Published add-on: schedules at most hourly. */
   addonMode: boolean;
+  /** SHA-256 and base64 by the platform (Utilities), not in JavaScript. */
+  codecs: Codecs;
   /** Waits (Utilities.sleep) before an upload is tried again within the execution. */
   pause(ms: number): void;
 }

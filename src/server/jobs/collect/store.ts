@@ -7,7 +7,7 @@
 // if it is there. Only what still fails after UPLOAD_ATTEMPTS is an error of its message, and an upload
 // left in doubt then makes the next runs careful until a run ends clean.
 
-import { STATE_FOLDER, extensionForMimeType, nameForContent, sanitizeFileName, sha256Hex, uniqueName, type FileKind, type ReceiptState } from '../../domain/collect';
+import { STATE_FOLDER, extensionForMimeType, nameForContent, sanitizeFileName, uniqueName, type FileKind, type ReceiptState } from '../../domain/collect';
 import { errorMessage, isExecutionOver } from '../../domain/errors';
 import { COLLECT_KEYS } from '../../domain/storage-keys';
 import type { CreateFileResult, StoredFile } from '../../ports/files';
@@ -104,6 +104,7 @@ function storeCarefully(ex: Execution, upload: PendingUpload): StoredFile {
   for (;;) {
     const existing = deps.files.findFileByName(upload.folderId, upload.name);
     if (!existing) return deps.files.createFile(upload.folderId, upload.name, upload.content, upload.mimeType);
+    const { sha256Hex } = ex.deps.codecs;
     if (existing.size === upload.content.length && sha256Hex(existing.bytes()) === (upload.sha || sha256Hex(upload.content))) {
       ex.log.info('file.reused', { filename: upload.name, path: `${upload.folderKey}/${upload.name}` });
       return { id: existing.id, name: upload.name, url: existing.url, size: upload.content.length, mimeType: upload.mimeType };
