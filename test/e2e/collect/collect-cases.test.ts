@@ -317,6 +317,6 @@ describe('dry run, since and the per-run limit', () => {
   it('refuses bad options with the field named', () => {
     const opened = threeMessages();
     const result = collect(opened, { since: '2026-02-30' });
-    expect(result.error?.message).toMatch(/^since: "2026-02-30" is not a day/);
+    expect(result.error?.message).toMatch(/^since : « 2026-02-30 » n’est pas un jour/);
   });
 });

@@ -30,3 +30,4 @@ export * from './mime-walk';
 export * from './naming';
 export * from './settings';
 export { decodeEncodedWords, parseHeaderValue, type HeaderValue } from './text-codecs';
+export * from './setup-messages';

@@ -26,7 +26,7 @@ import { writeLog } from './write-log';
  */
 export function collectFromGmail(deps: CollectDeps, rawInput?: unknown): CollectResult {
   const executionStart = deps.clock.now();
-  const input = parseCollectInput(rawInput);
+  const input = parseCollectInput(rawInput, deps.locale);
   const handle = deps.lock.tryAcquire(LOCK_WAIT_MS);
   if (!handle) throw refusalWhileLocked(deps);
   try {

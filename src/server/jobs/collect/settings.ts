@@ -1,7 +1,8 @@
 // The collect settings as the user stores them (user properties): read with their defaults, shown
 // with advice, saved after validation, and the schedule's trigger installed or removed to match.
 
-import { adviseSettings, parseCollectSettings, type CollectSettings } from '../../domain/collect';
+import { adviseSettings, parseCollectSettings, setupText, type CollectSettings } from '../../domain/collect';
+import type { Locale } from '../../domain/i18n';
 import { COLLECT_KEYS } from '../../domain/storage-keys';
 import { PostroomError, errorMessage } from '../../domain/errors';
 import { COLLECT_TRIGGER_HANDLER, type CollectDeps } from './deps';
@@ -30,9 +31,10 @@ export function getCollectSettings(deps: Pick<CollectDeps, 'store' | 'addonMode'
  * removes the time-driven trigger as `schedule` says (none while `enabled` is false). An invalid value
  * throws INVALID_SETTING naming the key, and nothing is stored.
  */
-export function saveCollectSettings(deps: Pick<CollectDeps, 'store' | 'addonMode' | 'scheduler'>, input: unknown): SettingsView {
+export function saveCollectSettings(deps: Pick<CollectDeps, 'store' | 'addonMode' | 'scheduler'> & { locale?: Locale }, input: unknown): SettingsView {
+  const locale = deps.locale ?? 'en';
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-    throw new PostroomError('INVALID_SETTING', 'settings: must be an object of collect settings');
+    throw new PostroomError('INVALID_SETTING', setupText(locale, 'settings.object'));
   }
   const stored = deps.store.get<Record<string, unknown>>(COLLECT_KEYS.settings) ?? {};
   const merged = { ...stored, ...(input as Record<string, unknown>) };
@@ -42,7 +44,7 @@ export function saveCollectSettings(deps: Pick<CollectDeps, 'store' | 'addonMode
     deps.scheduler.schedule(COLLECT_TRIGGER_HANDLER, schedule);
   } catch (error) {
     // The platform has the last word on what a deployment may schedule (add-ons: at most hourly).
-    throw new PostroomError('INVALID_SETTING', `schedule: ${errorMessage(error)}`, { key: 'schedule' });
+    throw new PostroomError('INVALID_SETTING', setupText(locale, 'settings.schedule', { reason: errorMessage(error) }), { key: 'schedule' });
   }
   deps.store.set(COLLECT_KEYS.settings, settings);
   return { settings, defaults: false, addonMode: deps.addonMode, advice: adviseSettings(settings) };

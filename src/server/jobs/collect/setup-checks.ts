@@ -2,7 +2,8 @@
 // coherent, folders present or to be created, ledger tabs present or to be created, the schedule's
 // trigger installed as configured. Reads only: it creates nothing.
 
-import { JOB_RUNS_TABLE, LOGS_FOLDER, RECEIPTS_TABLE, STATE_FOLDER, adviseSettings, checkSettingsCoherence, type CollectSettings } from '../../domain/collect';
+import { JOB_RUNS_TABLE, LOGS_FOLDER, RECEIPTS_TABLE, STATE_FOLDER, adviseSettings, checkSettingsCoherence, setupText, type CollectSettings } from '../../domain/collect';
+import type { Locale } from '../../domain/i18n';
 import { errorMessage } from '../../domain/errors';
 import { COLLECT_TRIGGER_HANDLER, type CollectDeps } from './deps';
 import { loadCollectSettings } from './settings';
@@ -22,7 +23,7 @@ export interface SetupReport {
   advice: string[];
 }
 
-type SetupDeps = Pick<CollectDeps, 'store' | 'addonMode' | 'files' | 'ledgerProbe' | 'scheduler'>;
+type SetupDeps = Pick<CollectDeps, 'store' | 'addonMode' | 'files' | 'ledgerProbe' | 'scheduler'> & { locale?: Locale };
 
 export function folderPaths(settings: Pick<CollectSettings, 'rootFolder'>): Record<'root' | 'incoming' | 'quarantine' | 'logs', string[]> {
   return {
@@ -54,25 +55,27 @@ export function checkSetup(deps: SetupDeps, given?: CollectSettings): SetupRepor
 }
 
 function settingsAndFolderChecks(deps: SetupDeps, settings: CollectSettings): SetupCheck[] {
-  const problems = checkSettingsCoherence(settings, { addonMode: deps.addonMode });
-  const checks: SetupCheck[] = [{ id: 'settings', ok: problems.length === 0, blocking: true, detail: problems.length ? problems.join('; ') : 'valid and coherent' }];
+  const locale = deps.locale ?? 'en';
+  const problems = checkSettingsCoherence(settings, { addonMode: deps.addonMode }, locale);
+  const checks: SetupCheck[] = [{ id: 'settings', ok: problems.length === 0, blocking: true, detail: problems.length ? problems.join('; ') : setupText(locale, 'check.valid') }];
   for (const [name, path] of Object.entries(folderPaths(settings))) {
     const present = deps.files.findFolder(path) !== null;
-    checks.push({ id: `folder.${name}`, ok: true, blocking: true, detail: `${path.join('/')}: ${present ? 'present' : 'will be created on the first run'}` });
+    checks.push({ id: `folder.${name}`, ok: true, blocking: true, detail: setupText(locale, present ? 'check.folder.present' : 'check.folder.later', { path: path.join('/') }) });
   }
   return checks;
 }
 
 function ledgerChecks(deps: SetupDeps): SetupCheck[] {
+  const locale = deps.locale ?? 'en';
   const tabs = deps.ledgerProbe.tabs([RECEIPTS_TABLE.name, JOB_RUNS_TABLE.name]);
   return [RECEIPTS_TABLE, JOB_RUNS_TABLE].map((spec) => {
     const tab = tabs?.[spec.name];
     let detail: string;
-    if (!tabs) detail = 'no ledger spreadsheet yet: a "Postroom" spreadsheet will be created on the first run';
-    else if (!tab?.exists) detail = `tab "${spec.name}" will be created on the first run`;
+    if (!tabs) detail = setupText(locale, 'check.ledger.none');
+    else if (!tab?.exists) detail = setupText(locale, 'check.ledger.later', { tab: spec.name });
     else {
       const missing = spec.headers.filter((header) => !tab.headers.includes(header));
-      detail = missing.length ? `tab "${spec.name}": columns ${missing.join(', ')} will be added` : `tab "${spec.name}" present`;
+      detail = missing.length ? setupText(locale, 'check.ledger.columns', { tab: spec.name, columns: missing.join(', ') }) : setupText(locale, 'check.ledger.present', { tab: spec.name });
     }
     return { id: `ledger.${spec.name}`, ok: true, blocking: true, detail };
   });
@@ -80,14 +83,15 @@ function ledgerChecks(deps: SetupDeps): SetupCheck[] {
 
 function triggerCheck(deps: SetupDeps, settings: CollectSettings): SetupCheck {
   const expected = settings.enabled && settings.schedule.kind !== 'off' ? 1 : 0;
+  const locale = deps.locale ?? 'en';
   const installed = deps.scheduler.installed(COLLECT_TRIGGER_HANDLER);
-  const want = expected ? `one ${describeSchedule(settings)} trigger` : 'no trigger';
+  const want = expected ? setupText(locale, 'check.trigger.one', { schedule: describeSchedule(settings) }) : setupText(locale, 'check.trigger.none');
   return {
     id: 'trigger',
     ok: installed === expected,
     // A schedule out of step does not make a manual run wrong; saving the settings repairs it.
     blocking: false,
-    detail: installed === expected ? `${want} installed, as configured` : `${want} expected, ${installed} installed: save the settings to repair`,
+    detail: setupText(locale, installed === expected ? 'check.trigger.ok' : 'check.trigger.off', { want, installed }),
   };
 }
 

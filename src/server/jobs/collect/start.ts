@@ -2,7 +2,7 @@
 // it), the request fixed (dry run, limit, since), the run state saved, then its JobRuns row written
 // once (found again by run id after a crash, never written twice).
 
-import { JOB_RUNS_TABLE, emptyMetrics, jobRunToRow, type RunLog } from '../../domain/collect';
+import { JOB_RUNS_TABLE, emptyMetrics, jobRunToRow, setupText, type RunLog } from '../../domain/collect';
 import { PostroomError } from '../../domain/errors';
 import type { CollectDeps } from './deps';
 import { jobRunRecord, type Execution } from './execution';
@@ -17,7 +17,8 @@ export function startRun(deps: CollectDeps, input: CollectInput, log: RunLog): R
   const failing = report.checks.filter((check) => !check.ok && check.blocking);
   if (failing.length) {
     log.error('run.refused', { reason: failing.map((check) => `${check.id}: ${check.detail}`).join(' | ') });
-    throw new PostroomError('SETUP_INCOMPLETE', `Collect cannot start: ${failing.map((check) => `${check.id} — ${check.detail}`).join('; ')}`, { checks: failing });
+    const checks = failing.map((check) => `${check.id} — ${check.detail}`).join('; ');
+    throw new PostroomError('SETUP_INCOMPLETE', setupText(deps.locale, 'refuse.setup', { checks }), { checks: failing });
   }
   const request: RunRequest = {
     dryRun: input.dryRun ?? settings.dryRun,
