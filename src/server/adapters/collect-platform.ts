@@ -7,6 +7,7 @@
 
 import { ADDON_MODE_PROPERTY, LEDGER_SPREADSHEET_ID_PROPERTY } from '../domain/storage-keys';
 import type { LedgerProbe } from '../ports/ledger';
+import { openLedgerSpreadsheet } from './sheets';
 
 /**
  * `dayOf(ms)` → "YYYY-MM-DD" in the script time zone. The zone is read once per execution, and the
@@ -68,4 +69,20 @@ export function sheetsLedgerProbe(): LedgerProbe {
  */
 export function readAddonMode(): boolean {
   return PropertiesService.getScriptProperties().getProperty(ADDON_MODE_PROPERTY) === 'true';
+}
+
+/**
+ * The ledger spreadsheet opened by the id recorded in the user properties (`recordedId`, read with the
+ * others in one call), in one service call; without a recorded id, or when it cannot be opened, the
+ * choice of sheets.ts (the active spreadsheet or a new one, recorded).
+ */
+export function openRecordedLedger(recordedId: string | null): GoogleAppsScript.Spreadsheet.Spreadsheet {
+  if (recordedId) {
+    try {
+      return SpreadsheetApp.openById(recordedId);
+    } catch (error) {
+      console.warn(`Ledger spreadsheet ${recordedId} cannot be opened (${String(error)}); choosing another.`);
+    }
+  }
+  return openLedgerSpreadsheet();
 }

@@ -5,4 +5,6 @@ export interface KeyValueStore {
   get<T>(key: string): T | null;
   set(key: string, value: unknown): void;
   delete(key: string): void;
+  /** Writes several keys in one call where the store can (else one by one). */
+  setMany?(values: Record<string, unknown>): void;
 }

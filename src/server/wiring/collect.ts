@@ -10,14 +10,18 @@
 import { pickLocale } from '../domain/i18n';
 import { PostroomError, errorMessage } from '../domain/errors';
 import { platformCodecs } from '../adapters/collect-codecs';
-import { readAddonMode, scriptDayFormatter, sheetsLedgerProbe } from '../adapters/collect-platform';
+import { openRecordedLedger, readAddonMode, scriptDayFormatter, sheetsLedgerProbe } from '../adapters/collect-platform';
 import { driveFileStore } from '../adapters/drive';
 import { userLock } from '../adapters/lock';
-import { userPropertiesStore } from '../adapters/properties';
 import { sheetsLedgerStore } from '../adapters/sheets';
 import { scriptScheduler } from '../adapters/triggers';
 import type { LedgerStore } from '../ports/ledger';
-import { settingsMailGateway } from './mail-gateway';
+import { MAIL_SETTINGS_KEY, mailGateway } from './mail-gateway';
+import { chooseMailTransport } from '../domain/mail/transport-setting';
+import type { MailGateway } from '../ports/mail-gateway';
+import { cachedUserStore } from '../adapters/collect-store';
+import { LEDGER_SPREADSHEET_ID_PROPERTY } from '../domain/storage-keys';
+import type { Locale } from '../domain/i18n';
 import {
   checkSetup,
   collectFromGmail as runCollectJob,
@@ -35,11 +39,16 @@ import {
 
 /** The deps over Apps Script services. The ledger spreadsheet is opened on first use only. */
 export function collectDeps(): CollectDeps {
+  const store = cachedUserStore();
   let ledger: LedgerStore | null = null;
-  const openLedger = (): LedgerStore => (ledger ??= sheetsLedgerStore());
+  const openLedger = (): LedgerStore => (ledger ??= sheetsLedgerStore(openRecordedLedger(store.raw(LEDGER_SPREADSHEET_ID_PROPERTY))));
   let addonMode: boolean | null = null;
+  let locale: Locale | null = null;
+  let mail: MailGateway | null = null;
+  // The transport setting is read from the properties already in hand (no call of its own).
+  const gateway = (): MailGateway => (mail ??= mailGateway(chooseMailTransport(store.get<unknown>(MAIL_SETTINGS_KEY), store.get<unknown>(SEND_SETTINGS_KEY))));
   return {
-    store: userPropertiesStore(),
+    store,
     ledger: {
       table: (spec) => openLedger().table(spec),
       url: () => openLedger().url(),
@@ -47,12 +56,16 @@ export function collectDeps(): CollectDeps {
     },
     ledgerProbe: sheetsLedgerProbe(),
     files: driveFileStore(),
-    mail: settingsMailGateway(),
+    get mail() {
+      return gateway();
+    },
     lock: userLock(),
     scheduler: scriptScheduler(),
     clock: { now: () => Date.now() },
     dayOf: scriptDayFormatter(),
-    locale: pickLocale(Session.getActiveUserLocale()),
+    get locale() {
+      return (locale ??= pickLocale(Session.getActiveUserLocale()));
+    },
     codecs: platformCodecs(),
     pause: (ms) => Utilities.sleep(Math.max(0, Math.round(ms))),
     get addonMode() {
@@ -60,6 +73,8 @@ export function collectDeps(): CollectDeps {
     },
   };
 }
+
+const SEND_SETTINGS_KEY = 'settings.send';
 
 /** Sidebar / card / CLI: one execution's share of a collect run (`pending: true` → call again). */
 function collectFromGmail(options?: { dryRun?: boolean; maxItems?: number; since?: string }): CollectResult {

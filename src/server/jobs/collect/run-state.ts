@@ -47,6 +47,8 @@ export interface RunState {
   commitEvery: number | null;
   /** Receipts rows from this row on were appended by an execution that died before its checkpoint. */
   pendingAppendFrom: number | null;
+  /** Drive folder ids found or made by this run ("incoming/2026-01-05", "logs"), so later executions look them up no more. */
+  folderIds?: Record<string, string>;
 }
 
 export interface LockHolder {
@@ -68,6 +70,12 @@ export function loadRunState(store: KeyValueStore): RunState | null {
 
 export function saveRunState(store: KeyValueStore, state: RunState): void {
   store.set(COLLECT_KEYS.run, state);
+}
+
+/** Writes several keys at once (one service call where the store can). */
+export function saveMany(store: KeyValueStore, values: Record<string, unknown>): void {
+  if (store.setMany) store.setMany(values);
+  else for (const [key, value] of Object.entries(values)) store.set(key, value);
 }
 
 /** Deletes the run and its snapshot (the run is over). */

@@ -13,7 +13,7 @@ import { finishRun, handleFailure, leavePending, type CollectResult } from './fi
 import { parseCollectInput, type CollectInput } from './input';
 import { processMessages } from './process';
 import { readReceipts } from './receipts';
-import { loadRunState, saveRunState, type LockHolder, type RunState } from './run-state';
+import { loadRunState, saveMany, type LockHolder, type RunState } from './run-state';
 import { ensureSnapshot } from './snapshot';
 import { ensureJobRunRow, startRun } from './start';
 import { writeLog } from './write-log';
@@ -31,11 +31,11 @@ export function collectFromGmail(deps: CollectDeps, rawInput?: unknown): Collect
   if (!handle) throw refusalWhileLocked(deps);
   try {
     const state = loadRunState(deps.store);
-    deps.store.set(COLLECT_KEYS.lockHolder, { sinceMs: executionStart, runId: state?.runId ?? null } satisfies LockHolder);
     try {
       return runExecution(deps, executionStart, state, input);
     } finally {
-      deps.store.delete(COLLECT_KEYS.lockHolder);
+      // Written with the in-flight mark (markInFlight), in the same call.
+      if (deps.store.get<LockHolder>(COLLECT_KEYS.lockHolder)) deps.store.delete(COLLECT_KEYS.lockHolder);
     }
   } finally {
     handle.release();
@@ -74,13 +74,18 @@ function markInFlight(ex: Execution, resumed: boolean): void {
     // The previous execution of this run died (killed, or past its deadline) before its end.
     ex.careful = true;
     state.commitEvery = state.commitEvery ? Math.max(1, Math.floor(state.commitEvery / 2)) : CAREFUL_COMMIT_EVERY;
-    if (!deps.store.get<boolean>(COLLECT_KEYS.orphanRisk)) deps.store.set(COLLECT_KEYS.orphanRisk, true);
     ex.log.warn('run.recovering', { commitEvery: state.commitEvery, cursor: state.cursor });
   } else if (state.commitEvery !== null) ex.careful = true;
   if (!ex.careful && deps.store.get<boolean>(COLLECT_KEYS.orphanRisk)) ex.careful = true;
+  const orphanRisk = state.inFlight && !deps.store.get<boolean>(COLLECT_KEYS.orphanRisk);
   state.inFlight = true;
   state.executions += 1;
-  saveRunState(deps.store, state);
+  // One write: the run in flight, the lock's holder (for "already running since …"), the orphan risk.
+  saveMany(deps.store, {
+    [COLLECT_KEYS.run]: state,
+    [COLLECT_KEYS.lockHolder]: { sinceMs: ex.startedAt, runId: state.runId } satisfies LockHolder,
+    ...(orphanRisk ? { [COLLECT_KEYS.orphanRisk]: true } : {}),
+  });
   ex.log.info(resumed ? 'run.resumed' : 'run.started', {
     dryRun: state.request.dryRun,
     query: state.query,

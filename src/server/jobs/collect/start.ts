@@ -2,19 +2,20 @@
 // it), the request fixed (dry run, limit, since), the run state saved, then its JobRuns row written
 // once (found again by run id after a crash, never written twice).
 
-import { JOB_RUNS_TABLE, emptyMetrics, jobRunToRow, setupText, type RunLog } from '../../domain/collect';
+import { JOB_RUNS_TABLE, checkSettingsCoherence, emptyMetrics, jobRunToRow, setupText, type RunLog } from '../../domain/collect';
 import { PostroomError } from '../../domain/errors';
 import type { CollectDeps } from './deps';
 import { jobRunRecord, type Execution } from './execution';
 import { buildQuery, type CollectInput } from './input';
 import { saveRunState, type RunRequest, type RunState } from './run-state';
 import { loadCollectSettings } from './settings';
-import { checkSetup } from './setup-checks';
 
 export function startRun(deps: CollectDeps, input: CollectInput, log: RunLog): RunState {
   const settings = loadCollectSettings(deps);
-  const report = checkSetup(deps, settings);
-  const failing = report.checks.filter((check) => !check.ok && check.blocking);
+  // Of the setup checks only the settings can block (folders and tabs are made as needed, the trigger
+  // does not stop a manual run): the run checks just those, and spends no call on the others.
+  const problems = checkSettingsCoherence(settings, { addonMode: deps.addonMode }, deps.locale);
+  const failing = problems.length ? [{ id: 'settings', ok: false, blocking: true, detail: problems.join('; ') }] : [];
   if (failing.length) {
     log.error('run.refused', { reason: failing.map((check) => `${check.id}: ${check.detail}`).join(' | ') });
     const checks = failing.map((check) => `${check.id} — ${check.detail}`).join('; ');
@@ -44,8 +45,7 @@ export function startRun(deps: CollectDeps, input: CollectInput, log: RunLog): R
     commitEvery: null,
     pendingAppendFrom: null,
   };
-  // Saved before the JobRun row, so the row can be found again by run id (never written twice).
-  saveRunState(deps.store, state);
+  // Saved (by markInFlight) before the JobRun row, so the row can be found again by run id (never written twice).
   return state;
 }
 

@@ -39,12 +39,18 @@ export function planFile(
   const upload: PendingUpload = { folderId: '', folderKey, base, name, content, mimeType, sha, result: null };
   if (ex.state.request.dryRun) upload.result = { ok: true, file: { id: '', name, url: '', size: content.length, mimeType } };
   else {
-    upload.folderId = ex.deps.files.ensureFolder([ex.settings.rootFolder, STATE_FOLDER[state], day]);
+    upload.folderId = folderId(ex, folderKey, [ex.settings.rootFolder, STATE_FOLDER[state], day]);
     ex.pendingUploads.push(upload);
   }
   // Empty pieces and notes have no content to deduplicate by ('' sha).
   if (sha) ex.pendingBySha.set(sha, upload);
   return upload;
+}
+
+/** A folder's id: from the run state (found by an earlier execution of the run), else found or made now and kept there. */
+export function folderId(ex: Execution, key: string, path: string[]): string {
+  const known = (ex.state.folderIds ??= {});
+  return (known[key] ??= ex.deps.files.ensureFolder(path));
 }
 
 /** Stores the chunk's files and notes the failed ones (and the in-doubt ones: orphan risk). */

@@ -5,6 +5,7 @@
 import { LOGS_FOLDER, appendJsonl, logFileName } from '../../domain/collect';
 import { errorMessage, isExecutionOver } from '../../domain/errors';
 import type { Execution } from './execution';
+import { folderId } from './store';
 
 /** "logs/collect_from_gmail-2026-01-05.jsonl": today's log, in the script time zone. */
 export function logPath(ex: Execution): string {
@@ -18,10 +19,10 @@ export function writeLog(ex: Execution): void {
   if (!lines.length) return;
   ex.logWritten = true;
   try {
-    const folderId = deps.files.ensureFolder([ex.settings.rootFolder, LOGS_FOLDER]);
+    const logsFolder = folderId(ex, LOGS_FOLDER, [ex.settings.rootFolder, LOGS_FOLDER]);
     const name = logFileName(deps.dayOf(deps.clock.now()));
-    const existing = deps.files.readTextFile(folderId, name) ?? '';
-    const stored = deps.files.writeTextFile(folderId, name, appendJsonl(existing, lines), 'application/x-ndjson');
+    const existing = deps.files.readTextFile(logsFolder, name) ?? '';
+    const stored = deps.files.writeTextFile(logsFolder, name, appendJsonl(existing, lines), 'application/x-ndjson');
     ex.logUrl = stored.url;
   } catch (error) {
     if (isExecutionOver(error)) throw error;
