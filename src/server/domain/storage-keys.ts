@@ -20,4 +20,6 @@ export const COLLECT_KEYS = {
   /** Set when an execution of a run died: files may exist in Drive that no Receipt records. */
   orphanRisk: 'collect.orphanRisk',
   idsChunk: (index: number) => `collect.run.ids.${index}`,
+  /** Files this run stored since its last commit (so an execution cut short does not store or probe them again). */
+  stored: 'collect.run.stored',
 } as const;

@@ -49,7 +49,7 @@ function logEvents(workspace: Workspace): string[] {
 /** Runs collect again and again, as the schedule would, until a run ends without errors. */
 function collectUntilClean(opened: Opened, maxRuns = 10): number {
   for (let run = 1; run <= maxRuns; run++) {
-    const result = collect(opened, {}, 400);
+    const result = collect(opened, {}, 600);
     expect(result.error).toBeNull();
     if (result.summary!.metrics.errorsCount === 0) return run;
   }
@@ -140,6 +140,35 @@ describe('killed at any call, a rerun loses nothing and duplicates nothing', () 
     for (const key of ['emailsScanned', 'attachmentsSeen', 'receiptsCreated', 'duplicatesSkipped', 'quarantined'] as const) {
       expect(`${key} ${summary.metrics[key]}`).toBe(`${key} ${cleanSummary.metrics[key]}`);
     }
+  });
+});
+
+/**
+ * Every execution killed at its k-th service call, for a RANGE of k: each execution must leave durable
+ * progress (the run state, a folder id, stored files, committed rows) so that the run ends, with the
+ * undisturbed files, rows and labels and one JobRun. The smallest k that gets there is what one
+ * execution's fixed costs allow today (see the README's Collect section).
+ */
+export const KILL_SWEEP_FROM = 45;
+const KILL_SWEEP = Array.from({ length: 16 }, (_, i) => KILL_SWEEP_FROM + i);
+
+describe('a sweep of kill intervals: every execution dies at its k-th call', () => {
+  it.each(KILL_SWEEP)('killEvery %i: the run ends in the undisturbed state', (killEvery) => {
+    const opened = prepared({ killEvery });
+    const result = collect(opened, {}, 300);
+    expect(result.error).toBeNull();
+    expect(result.summary).toMatchObject({ status: 'succeeded', pending: false });
+    expect(outcome(opened.workspace)).toEqual(undisturbed());
+    // Killed after the run was closed (its last calls), the driver calls again: a new, empty run.
+    const [first, ...later] = jobRuns(opened.workspace);
+    expect(first).toMatchObject({ status: 'succeeded', receipts_created: 17 });
+    for (const run of later) expect(run).toMatchObject({ status: 'succeeded', receipts_created: 0, quarantined: 0 });
+  });
+
+  it.each([45, 48, 52, 57, 63])('killEvery %i under 15 % faults: the runs end in the undisturbed state', (killEvery) => {
+    const opened = prepared({ killEvery, faultRate: 0.15, seed: killEvery });
+    collectUntilClean(opened);
+    expect(outcome(opened.workspace)).toEqual(undisturbed());
   });
 });
 

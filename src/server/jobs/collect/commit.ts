@@ -10,7 +10,8 @@ import { RECEIPTS_TABLE, emptyMetrics, mergeMetrics } from '../../domain/collect
 import { errorMessage, isExecutionOver } from '../../domain/errors';
 import type { Execution } from './execution';
 import { labelIds, modifyMessages, requestsSent, stopsTheRun } from './mail';
-import { saveRunState } from './run-state';
+import { saveMany, saveRunState } from './run-state';
+import { COLLECT_KEYS } from '../../domain/storage-keys';
 
 export function commit(ex: Execution): void {
   const { deps, state } = ex;
@@ -35,7 +36,11 @@ export function commit(ex: Execution): void {
   state.cursor = ex.cursor;
   state.handled = ex.handled;
   state.pendingAppendFrom = ex.ownRows.size ? ex.ownFrom : null;
-  saveRunState(deps.store, state);
+  // The checkpoint, and the stored-files record emptied with it (its files are recorded now), in one write.
+  const hadStored = Object.keys(ex.stored).length > 0;
+  ex.stored = {};
+  if (hadStored) saveMany(deps.store, { [COLLECT_KEYS.run]: state, [COLLECT_KEYS.stored]: {} });
+  else saveRunState(deps.store, state);
   ex.current = emptyMetrics();
   ex.rows = [];
   ex.labels = new Map();
@@ -48,7 +53,7 @@ function applyLabels(ex: Execution): void {
   const groups = new Map<string, { add: string[]; ids: string[] }>();
   const names: string[] = [];
   if (settings.applyLabels) names.push(settings.labelImported, settings.labelQuarantine);
-  if (names.length && !ex.labelIds) ex.labelIds = labelIds(ex.deps.mail, names);
+  if (names.length && !ex.labelIds) ex.labelIds = ex.state.labelIds ?? (ex.state.labelIds = labelIds(ex.deps.mail, names));
   for (const [messageId, wanted] of ex.labels) {
     const add: string[] = [];
     if (settings.applyLabels && wanted.imported) add.push((ex.labelIds as Record<string, string>)[settings.labelImported]);

@@ -16,6 +16,7 @@ import {
 } from '../../domain/collect';
 import type { CellValue } from '../../ports/ledger';
 import type { CreateFileResult } from '../../ports/files';
+import { COLLECT_KEYS } from '../../domain/storage-keys';
 import { EXECUTION_BUDGET_MS, type CollectDeps } from './deps';
 import type { RunState } from './run-state';
 
@@ -54,6 +55,8 @@ export interface PendingUpload {
   mimeType: string;
   sha: string;
   result: CreateFileResult | null;
+  /** Its key among the run's stored files ("incoming/2026-01-05/F.pdf#<sha256>"). */
+  ref: string;
 }
 
 export interface Execution {
@@ -89,6 +92,15 @@ export interface Execution {
   labelIds: Record<string, string> | null;
   logUrl: string | null;
   logWritten: boolean;
+  /** Files stored since the last commit, by fileRef (saved under COLLECT_KEYS.stored). */
+  stored: Record<string, StoredRef>;
+}
+
+/** A file already in Drive for this run: what planFile needs to reuse it without an upload or a probe. */
+export interface StoredRef {
+  id: string;
+  url: string;
+  name: string;
 }
 
 export function newExecution(deps: CollectDeps, startedAt: number, state: RunState, log: RunLog): Execution {
@@ -119,6 +131,7 @@ export function newExecution(deps: CollectDeps, startedAt: number, state: RunSta
     labelIds: null,
     logUrl: null,
     logWritten: false,
+    stored: deps.store.get<Record<string, StoredRef>>(COLLECT_KEYS.stored) ?? {},
   };
 }
 

@@ -45,13 +45,14 @@ export function finishRun(ex: Execution, limitReached: boolean, aborted = false,
   const summary = formatCollectSummary(deps.locale, state.metrics, { dryRun: state.request.dryRun });
   const text = stopped ? `${stopped} ${summary}` : summary;
   ex.log.info('run.finished', { status, summary: text, executions: state.executions });
+  // The log first (its link goes in the JobRun row): an execution cut short while writing it leaves
+  // the run open, and the next one finishes it (not a new run).
   writeLog(ex);
   const logUrl = ex.logUrl ?? '';
   if (state.jobRunRow !== null) {
-    const row = { ...jobRunRecord(state, status, finishedAt, state.metrics, text), logUrl };
     const table = deps.ledger.table(JOB_RUNS_TABLE);
     table.readAll();
-    table.update([{ rowNumber: state.jobRunRow, values: jobRunToRow(row) }]);
+    table.update([{ rowNumber: state.jobRunRow, values: jobRunToRow({ ...jobRunRecord(state, status, finishedAt, state.metrics, text), logUrl }) }]);
     deps.ledger.flush();
   }
   const out = { ...result(ex, status, finishedAt, false, logUrl), text, error: stopped };
@@ -59,7 +60,7 @@ export function finishRun(ex: Execution, limitReached: boolean, aborted = false,
   clearRun(deps.store, state);
   // Orphans are no longer possible once a run has met every message of its query without an error
   // (an upload in doubt, or any failed message, is tried again by the next run: careful until then).
-  if (!limitReached && !state.request.dryRun && state.metrics.errorsCount === 0) deps.store.delete(COLLECT_KEYS.orphanRisk);
+  if (!limitReached && !state.request.dryRun && state.metrics.errorsCount === 0 && deps.store.get(COLLECT_KEYS.orphanRisk) !== null) deps.store.delete(COLLECT_KEYS.orphanRisk);
   if (deps.scheduler.installed(COLLECT_CONTINUE_HANDLER) > 0) deps.scheduler.schedule(COLLECT_CONTINUE_HANDLER, { kind: 'off' });
   return out;
 }

@@ -49,6 +49,8 @@ export interface RunState {
   pendingAppendFrom: number | null;
   /** Drive folder ids found or made by this run ("incoming/2026-01-05", "logs"), so later executions look them up no more. */
   folderIds?: Record<string, string>;
+  /** Gmail label ids by name, once ensured by an execution of this run. */
+  labelIds?: Record<string, string>;
 }
 
 export interface LockHolder {
@@ -82,4 +84,5 @@ export function saveMany(store: KeyValueStore, values: Record<string, unknown>):
 export function clearRun(store: KeyValueStore, state: RunState): void {
   store.delete(COLLECT_KEYS.run);
   for (let index = 0; index < state.snapshotChunks; index++) store.delete(COLLECT_KEYS.idsChunk(index));
+  if (store.get(COLLECT_KEYS.stored) !== null) store.delete(COLLECT_KEYS.stored);
 }

@@ -26,7 +26,7 @@ import { writeLog } from './write-log';
  */
 export function collectFromGmail(deps: CollectDeps, rawInput?: unknown): CollectResult {
   const executionStart = deps.clock.now();
-  const input = parseCollectInput(rawInput, deps.locale);
+  const input = parseInput(deps, rawInput);
   const handle = deps.lock.tryAcquire(LOCK_WAIT_MS);
   if (!handle) throw refusalWhileLocked(deps);
   try {
@@ -39,6 +39,15 @@ export function collectFromGmail(deps: CollectDeps, rawInput?: unknown): Collect
     }
   } finally {
     handle.release();
+  }
+}
+
+/** Valid options cost no call; a refusal is said again in the user's language (reading it is a call). */
+function parseInput(deps: Pick<CollectDeps, 'locale'>, rawInput: unknown): CollectInput {
+  try {
+    return parseCollectInput(rawInput);
+  } catch {
+    return parseCollectInput(rawInput, deps.locale);
   }
 }
 

@@ -13,6 +13,7 @@ import { COLLECT_KEYS } from '../../domain/storage-keys';
 import type { CreateFileResult, StoredFile } from '../../ports/files';
 import { UPLOAD_ATTEMPTS, UPLOAD_RETRY_PAUSE_MS } from './deps';
 import { takenNames, type Execution, type PendingUpload } from './execution';
+import { saveRunState } from './run-state';
 
 /**
  * The file an attachment becomes: its day folder and a unique sanitised name, RESERVED now (even if
@@ -36,9 +37,18 @@ export function planFile(
   const taken = takenNames(ex, folderKey);
   const name = uniqueName(base, taken);
   taken.add(name);
-  const upload: PendingUpload = { folderId: '', folderKey, base, name, content, mimeType, sha, result: null };
+  const ref = `${folderKey}/${base}#${sha || `${content.length}:${ex.deps.codecs.sha256Hex(content)}`}`;
+  const upload: PendingUpload = { folderId: '', folderKey, base, name, content, mimeType, sha, result: null, ref };
+  const earlier = ex.stored[ref];
   if (ex.state.request.dryRun) upload.result = { ok: true, file: { id: '', name, url: '', size: content.length, mimeType } };
-  else {
+  else if (earlier) {
+    // Stored by an execution of this run that was cut short before its commit: the same file, no upload.
+    taken.delete(name);
+    upload.name = earlier.name;
+    taken.add(earlier.name);
+    upload.result = { ok: true, file: { id: earlier.id, name: earlier.name, url: earlier.url, size: content.length, mimeType } };
+    ex.log.info('file.reused', { filename: earlier.name, path: `${folderKey}/${earlier.name}` });
+  } else {
     upload.folderId = folderId(ex, folderKey, [ex.settings.rootFolder, STATE_FOLDER[state], day]);
     ex.pendingUploads.push(upload);
   }
@@ -48,9 +58,13 @@ export function planFile(
 }
 
 /** A folder's id: from the run state (found by an earlier execution of the run), else found or made now and kept there. */
-export function folderId(ex: Execution, key: string, path: string[]): string {
+export function folderId(ex: Execution, key: string, path: string[], persist = true): string {
   const known = (ex.state.folderIds ??= {});
-  return (known[key] ??= ex.deps.files.ensureFolder(path));
+  if (known[key]) return known[key];
+  known[key] = ex.deps.files.ensureFolder(path);
+  // Saved at once: an execution cut short before its commit still spares the next one this lookup.
+  if (persist && ex.state.snapshotSize !== null) saveRunState(ex.deps.store, ex.state);
+  return known[key];
 }
 
 /** Stores the chunk's files and notes the failed ones (and the in-doubt ones: orphan risk). */
@@ -72,6 +86,7 @@ export function storeFiles(ex: Execution): void {
     if (ex.careful) storeEachCarefully(ex, refused);
     else storeInParallel(ex, refused);
   }
+  rememberStored(ex, uploads);
   let inDoubt = 0;
   for (const upload of uploads) {
     const result = upload.result as CreateFileResult;
@@ -84,6 +99,21 @@ export function storeFiles(ex: Execution): void {
     ex.orphanRiskMarked = true;
     ex.log.warn('run.uploads_in_doubt', { files: inDoubt, reason: 'the next runs probe Drive before creating these files again' });
   }
+}
+
+/** Largest JSON of the stored-files record (one property value, 9 KB): past it, the careful probe does the job. */
+const STORED_RECORD_MAX_CHARS = 8000;
+
+/** Notes the chunk's stored files durably (one write), so a cut-short execution's successor reuses them as they are. */
+function rememberStored(ex: Execution, uploads: PendingUpload[]): void {
+  let added = 0;
+  for (const upload of uploads) {
+    const result = upload.result as CreateFileResult;
+    if (!result.ok || ex.stored[upload.ref]) continue;
+    ex.stored[upload.ref] = { id: result.file.id, url: result.file.url, name: result.file.name || upload.name };
+    added += 1;
+  }
+  if (added && JSON.stringify(ex.stored).length <= STORED_RECORD_MAX_CHARS) ex.deps.store.set(COLLECT_KEYS.stored, ex.stored);
 }
 
 function storeInParallel(ex: Execution, uploads: PendingUpload[]): void {

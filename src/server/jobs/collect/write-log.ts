@@ -19,7 +19,7 @@ export function writeLog(ex: Execution): void {
   if (!lines.length) return;
   ex.logWritten = true;
   try {
-    const logsFolder = folderId(ex, LOGS_FOLDER, [ex.settings.rootFolder, LOGS_FOLDER]);
+    const logsFolder = folderId(ex, LOGS_FOLDER, [ex.settings.rootFolder, LOGS_FOLDER], !ex.state.inFlight ? false : true);
     const name = logFileName(deps.dayOf(deps.clock.now()));
     const existing = deps.files.readTextFile(logsFolder, name) ?? '';
     const stored = deps.files.writeTextFile(logsFolder, name, appendJsonl(existing, lines), 'application/x-ndjson');
