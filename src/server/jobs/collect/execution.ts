@@ -92,6 +92,8 @@ export interface Execution {
   labelIds: Record<string, string> | null;
   logUrl: string | null;
   logWritten: boolean;
+  /** Whether the Receipts ledger has been read in this execution (only when there is a message to handle). */
+  receiptsRead: boolean;
   /** Files stored since the last commit, by fileRef (saved under COLLECT_KEYS.stored). */
   stored: Record<string, StoredRef>;
 }
@@ -131,6 +133,7 @@ export function newExecution(deps: CollectDeps, startedAt: number, state: RunSta
     labelIds: null,
     logUrl: null,
     logWritten: false,
+    receiptsRead: false,
     stored: deps.store.get<Record<string, StoredRef>>(COLLECT_KEYS.stored) ?? {},
   };
 }

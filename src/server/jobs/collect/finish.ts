@@ -45,23 +45,32 @@ export function finishRun(ex: Execution, limitReached: boolean, aborted = false,
   const summary = formatCollectSummary(deps.locale, state.metrics, { dryRun: state.request.dryRun });
   const text = stopped ? `${stopped} ${summary}` : summary;
   ex.log.info('run.finished', { status, summary: text, executions: state.executions });
-  // The log first (its link goes in the JobRun row): an execution cut short while writing it leaves
-  // the run open, and the next one finishes it (not a new run).
-  writeLog(ex);
-  const logUrl = ex.logUrl ?? '';
-  if (state.jobRunRow !== null) {
+  // Closed in steps, each saved as done, so that an execution cut short leaves the run open and the
+  // next one goes on from the step it reached (not a new run): the log (its link goes in the JobRun
+  // row), then the JobRun row, then the last-run record and the run state cleared.
+  const closing = (state.closing ??= { logUrl: null, jobRunClosed: false });
+  if (closing.logUrl === null) {
+    writeLog(ex);
+    closing.logUrl = ex.logUrl ?? '';
+    saveRunState(deps.store, state);
+  }
+  const logUrl = closing.logUrl;
+  if (state.jobRunRow !== null && !closing.jobRunClosed) {
     const table = deps.ledger.table(JOB_RUNS_TABLE);
     table.readAll();
     table.update([{ rowNumber: state.jobRunRow, values: jobRunToRow({ ...jobRunRecord(state, status, finishedAt, state.metrics, text), logUrl }) }]);
     deps.ledger.flush();
+    closing.jobRunClosed = true;
+    saveRunState(deps.store, state);
   }
-  const out = { ...result(ex, status, finishedAt, false, logUrl), text, error: stopped };
-  deps.store.set(COLLECT_KEYS.lastRun, { ...out, logPath: path } satisfies LastRun);
-  clearRun(deps.store, state);
   // Orphans are no longer possible once a run has met every message of its query without an error
   // (an upload in doubt, or any failed message, is tried again by the next run: careful until then).
   if (!limitReached && !state.request.dryRun && state.metrics.errorsCount === 0 && deps.store.get(COLLECT_KEYS.orphanRisk) !== null) deps.store.delete(COLLECT_KEYS.orphanRisk);
   if (deps.scheduler.installed(COLLECT_CONTINUE_HANDLER) > 0) deps.scheduler.schedule(COLLECT_CONTINUE_HANDLER, { kind: 'off' });
+  // Last: the run is over once its state is gone (so as few calls as possible come after).
+  const out = { ...result(ex, status, finishedAt, false, logUrl), text, error: stopped };
+  deps.store.set(COLLECT_KEYS.lastRun, { ...out, logPath: path } satisfies LastRun);
+  clearRun(deps.store, state);
   return out;
 }
 

@@ -11,12 +11,18 @@ import { decideMessage, worthFetching } from './decide';
 import { DOWNLOAD_BATCH_BYTES, MESSAGE_BATCH } from './deps';
 import { timeUp, type Execution, type MessageDecision, type MessagePlan } from './execution';
 import { fetchAttachments, fetchMessages, type Download } from './mail';
+import { readReceipts } from './receipts';
 import { settleMessage } from './settle';
 import { storeFiles } from './store';
 
 export type StopReason = 'budget' | 'limit' | 'end';
 
 export function processMessages(ex: Execution, ids: string[]): StopReason {
+  // Read only when there is a message to handle: an execution that only closes the run spares it.
+  if (ex.cursor < ids.length && !ex.receiptsRead) {
+    readReceipts(ex);
+    ex.receiptsRead = true;
+  }
   while (ex.cursor < ids.length) {
     if (timeUp(ex)) return 'budget';
     const batchIds = ids.slice(ex.cursor, ex.cursor + MESSAGE_BATCH);

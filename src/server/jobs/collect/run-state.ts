@@ -51,6 +51,8 @@ export interface RunState {
   folderIds?: Record<string, string>;
   /** Gmail label ids by name, once ensured by an execution of this run. */
   labelIds?: Record<string, string>;
+  /** The close of the run, in steps that each survive a cut-short execution: the log's link, then the JobRun row. */
+  closing?: { logUrl: string | null; jobRunClosed: boolean };
 }
 
 export interface LockHolder {

@@ -12,7 +12,6 @@ import { newExecution, type Execution } from './execution';
 import { finishRun, handleFailure, leavePending, type CollectResult } from './finish';
 import { parseCollectInput, type CollectInput } from './input';
 import { processMessages } from './process';
-import { readReceipts } from './receipts';
 import { loadRunState, saveMany, type LockHolder, type RunState } from './run-state';
 import { ensureSnapshot } from './snapshot';
 import { ensureJobRunRow, startRun } from './start';
@@ -30,13 +29,9 @@ export function collectFromGmail(deps: CollectDeps, rawInput?: unknown): Collect
   const handle = deps.lock.tryAcquire(LOCK_WAIT_MS);
   if (!handle) throw refusalWhileLocked(deps);
   try {
-    const state = loadRunState(deps.store);
-    try {
-      return runExecution(deps, executionStart, state, input);
-    } finally {
-      // Written with the in-flight mark (markInFlight), in the same call.
-      if (deps.store.get<LockHolder>(COLLECT_KEYS.lockHolder)) deps.store.delete(COLLECT_KEYS.lockHolder);
-    }
+    // The lock holder record (written with the in-flight mark) is read only while the lock is held, so
+    // it is left in place at the end: no call is spent deleting it.
+    return runExecution(deps, executionStart, loadRunState(deps.store), input);
   } finally {
     handle.release();
   }
@@ -108,7 +103,6 @@ function continueRun(ex: Execution, resumed: boolean): CollectResult {
   markInFlight(ex, resumed);
   ensureJobRunRow(ex);
   const ids = ensureSnapshot(ex);
-  readReceipts(ex);
   ex.cursor = state.cursor;
   ex.handled = state.handled;
 
