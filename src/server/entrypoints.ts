@@ -10,7 +10,7 @@ import { readStatusFacts, userLocale } from './adapters/session';
 import { addPostroomMenu, openSidebar } from './adapters/ui';
 import { cardTriggers } from './ui/card-actions';
 import { withLocalizedErrors } from './ui/entry-errors';
-import { collectApi, collectTriggers } from './jobs/collect-entry';
+import { collectApi, collectTriggers } from './wiring/collect';
 import { sendApi, sendTriggers } from './jobs/send-entry';
 import { mailSettingsApi } from './wiring/mail-gateway';
 import { exportApi, exportTriggers } from './wiring/export';

@@ -5,7 +5,9 @@
 // https://developers.google.com/apps-script/reference/utilities/utilities#formatDate(Date,String,String)
 // https://developers.google.com/apps-script/reference/base/session#getScriptTimeZone()
 
-import type { LedgerProbe } from '../jobs/collect';
+import { ADDON_MODE_PROPERTY, LEDGER_SPREADSHEET_ID_PROPERTY } from '../domain/storage-keys';
+import type { LedgerProbe } from '../ports/ledger';
+import { openLedgerSpreadsheet } from './sheets';
 
 /**
  * `dayOf(ms)` → "YYYY-MM-DD" in the script time zone. The zone is read once per execution, and the
@@ -27,8 +29,6 @@ export function scriptDayFormatter(): (ms: number) => string {
   };
 }
 
-const LEDGER_ID_PROPERTY = 'postroom.ledgerSpreadsheetId';
-
 /**
  * The ledger spreadsheet as sheetsLedgerStore would open it (the recorded one, else the active one),
  * without creating anything: null when there is none yet.
@@ -36,7 +36,7 @@ const LEDGER_ID_PROPERTY = 'postroom.ledgerSpreadsheetId';
 export function sheetsLedgerProbe(): LedgerProbe {
   return {
     tabs(names) {
-      const recorded = PropertiesService.getUserProperties().getProperty(LEDGER_ID_PROPERTY);
+      const recorded = PropertiesService.getUserProperties().getProperty(LEDGER_SPREADSHEET_ID_PROPERTY);
       let spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet | null = null;
       if (recorded) {
         try {
@@ -68,5 +68,21 @@ export function sheetsLedgerProbe(): LedgerProbe {
  * https://developers.google.com/apps-script/guides/triggers/installable#restrictions
  */
 export function readAddonMode(): boolean {
-  return PropertiesService.getScriptProperties().getProperty('postroom.addonMode') === 'true';
+  return PropertiesService.getScriptProperties().getProperty(ADDON_MODE_PROPERTY) === 'true';
+}
+
+/**
+ * The ledger spreadsheet opened by the id recorded in the user properties (`recordedId`, read with the
+ * others in one call), in one service call; without a recorded id, or when it cannot be opened, the
+ * choice of sheets.ts (the active spreadsheet or a new one, recorded).
+ */
+export function openRecordedLedger(recordedId: string | null): GoogleAppsScript.Spreadsheet.Spreadsheet {
+  if (recordedId) {
+    try {
+      return SpreadsheetApp.openById(recordedId);
+    } catch (error) {
+      console.warn(`Ledger spreadsheet ${recordedId} cannot be opened (${String(error)}); choosing another.`);
+    }
+  }
+  return openLedgerSpreadsheet();
 }

@@ -14,6 +14,7 @@
 // https://developers.google.com/apps-script/reference/url-fetch/url-fetch-app#fetchAll(Object)
 
 import { toSignedBytes, utf8Encode } from '../domain/encoding';
+import { errorMessage, isExecutionOver } from '../domain/errors';
 import { scriptToken } from './oauth';
 import { localizedError } from '../domain/errors';
 import { translateServer } from '../domain/server-messages';
@@ -162,17 +163,6 @@ export function readUploadReply(status: number, text: string): UploadOutcome {
   return { ok: false, status, error: errorText(status, text), maybeCreated: status >= 500 || status === 408 || status < 200 };
 }
 
-function messageOf(error: unknown): string {
-  if (typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string') return (error as { message: string }).message;
-  return String(error);
-}
-
-/** The error a service throws once the execution is over: nothing can run any more, so it propagates. */
-function isExecutionOver(error: unknown): boolean {
-  return /Exceeded maximum execution time|Execution killed/i.test(messageOf(error));
-}
-
-
 /**
  * Uploads the files in parallel, `UPLOAD_BATCH_FILES` / `UPLOAD_BATCH_BYTES` per fetchAll, and returns
  * one outcome per item, in order. Never retries. Items over MULTIPART_MAX_BYTES are the caller's.
@@ -199,7 +189,7 @@ export function uploadFiles(items: readonly UploadItem[]): UploadOutcome[] {
     } catch (error) {
       if (isExecutionOver(error)) throw error;
       // Some of the batch may have reached Drive: every item is in doubt.
-      const reason = messageOf(error);
+      const reason = errorMessage(error);
       for (const index of batch) outcomes[index] = { ok: false, status: 0, error: reason, maybeCreated: true };
       continue;
     }

@@ -7,7 +7,8 @@
 // parallel with the Drive API (drive-upload.ts); a file over the multipart size goes through DriveApp.
 // https://developers.google.com/apps-script/reference/drive/drive-app
 
-import type { CreateFileResult, FileStore, StoredFile } from '../ports';
+import type { CreateFileResult, FileStore, StoredFile } from '../ports/files';
+import { errorMessage, isExecutionOver } from '../domain/errors';
 import { MULTIPART_MAX_BYTES, uploadFiles } from './drive-upload';
 
 type DriveFile = GoogleAppsScript.Drive.File;
@@ -135,8 +136,8 @@ export function driveFileStore(): FileStore {
         try {
           results[index] = { ok: true, file: createFile(item.folderId, item.name, item.bytes, item.mimeType) };
         } catch (error) {
-          const message = typeof (error as { message?: unknown })?.message === 'string' ? (error as { message: string }).message : String(error);
-          if (/Exceeded maximum execution time|Execution killed/i.test(message)) throw error;
+          if (isExecutionOver(error)) throw error;
+          const message = errorMessage(error);
           // DriveApp does not say whether the upload was stored before the error.
           results[index] = { ok: false, error: message, maybeCreated: true };
         }

@@ -14,7 +14,7 @@ import { translateServer } from '../domain/server-messages';
 import { buildStatus } from '../domain/status';
 import { readStatusFacts, userLocale } from '../adapters/session';
 import { recordedLedgerUrl } from '../adapters/sheets';
-import { collectApi, collectDeps } from '../jobs/collect-entry';
+import { collectApi, collectDeps } from '../wiring/collect';
 import { exportApi } from '../wiring/export';
 import { controlSendFromCard, sendApi } from '../jobs/send-entry';
 import { collectRefusalNow, recordCollectRefusal, requestCollect, waitingCollectRequest } from '../wiring/collect-requests';

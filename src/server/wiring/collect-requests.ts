@@ -11,9 +11,9 @@ import { errorCode, isLocalized, userErrorMessage, type LocalizedText, PostroomE
 import type { Locale } from '../domain/i18n';
 import { translateServer } from '../domain/server-messages';
 import { checkSetup, loadCollectSettings, type CollectDeps, type CollectInput } from '../jobs/collect';
-import { STATE_KEYS, type LastRun } from '../jobs/collect-state';
+import { STATE_KEYS, type LastRun } from '../jobs/collect/run-state';
 
-/** The one-off handler that runs a person's request (src/server/jobs/collect-entry.ts). */
+/** The one-off handler that runs a person's request (src/server/wiring/collect.ts). */
 export const COLLECT_NOW_HANDLER = 'runCollectNow';
 const REQUEST_KEY = 'collect.request';
 /** A request its trigger has not taken after this long is forgotten (the trigger was lost or removed). */

@@ -120,7 +120,7 @@ describe('MIME shapes', () => {
 });
 
 describe('files that are not what they claim, or not there at all', () => {
-  it('quarantines a corrupt (truncated) PDF and a mislabelled image with their reasons, records a 0-byte file without storing it', () => {
+  it('quarantines a corrupt (truncated) PDF and a mislabelled image with their reasons, stores a 0-byte file there too', () => {
     const opened = openWorkspace();
     const { workspace } = opened;
     const truncated = pdf('TRUNC').subarray(0, 300);
@@ -142,27 +142,29 @@ describe('files that are not what they claim, or not there at all', () => {
     expect(result.summary!.metrics.quarantinedByReason).toEqual({ truncated_file: 1, magic_mismatch: 2, empty_file: 1 });
     const rows = receipts(workspace);
     expect(rows.every((row) => row.state === 'quarantined')).toBe(true);
-    expect(rows.find((row) => row.original_filename === 'vide.pdf')).toMatchObject({ filesize: 0, storage_path: '', drive_file_id: '', sha256: '' });
+    expect(rows.find((row) => row.original_filename === 'vide.pdf')).toMatchObject({ filesize: 0, storage_path: 'quarantine/2026-01-05/vide.pdf', sha256: '' });
     expect(collectedFiles(workspace).map((f) => f.path).sort()).toEqual([
-      'Postroom/quarantine/2026-01-05/pas-un-pdf.pdf',
-      'Postroom/quarantine/2026-01-05/photo.jpg',
+      // Stored under the extension of what the bytes are: HTML claiming to be a PDF gets .bin, a PNG named .jpg .png.
+      'Postroom/quarantine/2026-01-05/pas-un-pdf.pdf.bin',
+      'Postroom/quarantine/2026-01-05/photo.png',
       'Postroom/quarantine/2026-01-05/tronque.pdf',
+      'Postroom/quarantine/2026-01-05/vide.pdf',
     ]);
     expect(labelsByMessage(workspace)['<bad@x>']).toEqual({ labels: ['Postroom/quarantine'], unread: false });
   });
 
-  it('quarantines a huge attachment on its size without downloading it', () => {
+  it('quarantines a 30 MB attachment on its size without downloading it: a note in quarantine/ takes its place', () => {
     const opened = openWorkspace();
     const { workspace } = opened;
-    const huge = Buffer.concat([pdf('HUGE').subarray(0, 100), Buffer.alloc(21 * 1024 * 1024, 0x20), Buffer.from('\n%%EOF\n')]);
+    const huge = Buffer.concat([pdf('HUGE').subarray(0, 100), Buffer.alloc(30 * 1024 * 1024, 0x20), Buffer.from('\n%%EOF\n')]);
     addMessage(workspace, { messageId: 'huge@x', root: { kind: 'multi', subtype: 'mixed', parts: [textPart('gros'), attachment('application/pdf', 'scan-600dpi.pdf', huge), attachment('application/pdf', 'petit.pdf', pdf('SMALL'))] } });
     const result = collect(opened);
     expect(result.summary!.metrics).toMatchObject({ quarantined: 1, receiptsCreated: 1, attachmentsDownloaded: 1, quarantinedByReason: { too_large: 1 } });
     expect(gmailCalls(workspace.accounting.total.calls, 'messages.attachments.get')).toBe(1);
     const row = receipts(workspace).find((r) => r.original_filename === 'scan-600dpi.pdf')!;
-    expect(row).toMatchObject({ state: 'quarantined', storage_path: '', sha256: '' });
-    expect(String(row.reason)).toMatch(/^too_large: 22020\d+ bytes is over maxSizeBytes \(20971520\)$/);
-    expect(collectedFiles(workspace).map((f) => f.path)).toEqual(['Postroom/incoming/2026-01-05/petit.pdf']);
+    expect(row).toMatchObject({ state: 'quarantined', storage_path: 'quarantine/2026-01-05/scan-600dpi.pdf.txt', sha256: '' });
+    expect(String(row.reason)).toMatch(/^too_large: 31457\d+ bytes is over maxSizeBytes \(20971520\); not fetched: over 25 MiB$/);
+    expect(collectedFiles(workspace).map((f) => f.path)).toEqual(['Postroom/incoming/2026-01-05/petit.pdf', 'Postroom/quarantine/2026-01-05/scan-600dpi.pdf.txt']);
   });
 });
 
@@ -213,18 +215,27 @@ describe('security', () => {
     expect(Object.keys(workspace.sheets.formulas(workspace.containerId!))).toEqual([]);
   });
 
-  it('with requireAuthenticatedSender, quarantines a forged whitelisted From and ingests the authenticated one', () => {
-    const opened = openWorkspace({}, { allowedSenders: [SUPPLIER], requireAuthenticatedSender: true });
+  it('by default (requireAuthenticatedSender on), quarantines a forged whitelisted From with the reason and ingests the authenticated one', () => {
+    const opened = openWorkspace({}, { allowedSenders: [SUPPLIER] });
     const { workspace } = opened;
     addMessage(workspace, { messageId: 'real@x', auth: authPass(SUPPLIER_DOMAIN), root: { kind: 'multi', subtype: 'mixed', parts: [textPart('x'), attachment('application/pdf', 'vraie.pdf', pdf('REAL'))] } });
     addMessage(workspace, { messageId: 'forged@x', auth: authFail(SUPPLIER_DOMAIN), root: { kind: 'multi', subtype: 'mixed', parts: [textPart('x'), attachment('application/pdf', 'fausse.pdf', pdf('FORGED'))] } });
-    addMessage(workspace, { messageId: 'noauth@x', root: { kind: 'multi', subtype: 'mixed', parts: [textPart('x'), attachment('application/pdf', 'sans-auth.pdf', pdf('NOAUTH'))] } });
+    addMessage(workspace, { messageId: 'noauth@x', auth: '', root: { kind: 'multi', subtype: 'mixed', parts: [textPart('x'), attachment('application/pdf', 'sans-auth.pdf', pdf('NOAUTH'))] } });
     collect(opened);
     const byName = Object.fromEntries(receipts(workspace).map((row) => [row.original_filename, row]));
     expect(byName['vraie.pdf']).toMatchObject({ state: 'ingested' });
     expect(byName['fausse.pdf']).toMatchObject({ state: 'quarantined', storage_path: 'quarantine/2026-01-05/fausse.pdf' });
     expect(String(byName['fausse.pdf'].reason)).toMatch(/^sender_not_authenticated: spf=fail/);
     expect(byName['sans-auth.pdf']).toMatchObject({ state: 'quarantined' });
+    expect(String(byName['sans-auth.pdf'].reason)).toMatch(/^sender_not_authenticated: spf=none dkim=none dmarc=none/);
+    expect(labelsByMessage(workspace)['<forged@x>'].labels).toEqual(['Postroom/quarantine']);
+  });
+
+  it('imports an unauthenticated whitelisted sender only when the user turns requireAuthenticatedSender off', () => {
+    const opened = openWorkspace({}, { allowedSenders: [SUPPLIER], requireAuthenticatedSender: false });
+    addMessage(opened.workspace, { messageId: 'off@x', auth: authFail(SUPPLIER_DOMAIN), root: { kind: 'multi', subtype: 'mixed', parts: [textPart('x'), attachment('application/pdf', 'off.pdf', pdf('OFF'))] } });
+    collect(opened);
+    expect(receipts(opened.workspace).map((row) => row.state)).toEqual(['ingested']);
   });
 
   it('skips a sender outside the whitelist: nothing stored, message left unread and unlabelled', () => {
@@ -296,6 +307,8 @@ describe('dry run, since and the per-run limit', () => {
     const first = collect(opened, { maxItems: 3 });
     expect(first.summary!.metrics).toMatchObject({ receiptsCreated: 2, skipped: { over_run_limit: 2 } });
     expect(receipts(opened.workspace).map((row) => row.original_filename).sort()).toEqual(['F-2.pdf', 'P-2.png']); // oldest first
+    // Attachments are fetched only for the message this run stored, none for the ones deferred by the limit.
+    expect(gmailCalls(opened.workspace.accounting.total.calls, 'messages.attachments.get')).toBe(2);
     const second = collect(opened);
     expect(second.summary!.metrics.receiptsCreated).toBe(4);
     expect(receipts(opened.workspace)).toHaveLength(6);
@@ -304,6 +317,6 @@ describe('dry run, since and the per-run limit', () => {
   it('refuses bad options with the field named', () => {
     const opened = threeMessages();
     const result = collect(opened, { since: '2026-02-30' });
-    expect(result.error?.message).toMatch(/^since: "2026-02-30" is not a day/);
+    expect(result.error?.message).toMatch(/^since : « 2026-02-30 » n’est pas un jour/);
   });
 });

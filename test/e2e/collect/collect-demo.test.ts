@@ -46,7 +46,7 @@ describe('collect on the demo mailbox', () => {
     const rows = receipts(workspace);
     expect(rows).toHaveLength(19);
     const files = collectedFiles(workspace);
-    expect(files).toHaveLength(18); // the 0-byte file is recorded, not stored
+    expect(files).toHaveLength(19); // the 0-byte file too, in quarantine/
     for (const row of rows) {
       if (row.state === 'ingested') expect(String(row.storage_path)).toMatch(/^incoming\/\d{4}-\d{2}-\d{2}\//);
       else expect(String(row.reason)).toMatch(/^(empty_file|magic_mismatch|sender_not_authenticated|too_large|mime_not_allowed|truncated_file): /);

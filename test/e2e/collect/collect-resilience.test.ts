@@ -49,7 +49,7 @@ function logEvents(workspace: Workspace): string[] {
 /** Runs collect again and again, as the schedule would, until a run ends without errors. */
 function collectUntilClean(opened: Opened, maxRuns = 10): number {
   for (let run = 1; run <= maxRuns; run++) {
-    const result = collect(opened, {}, 400);
+    const result = collect(opened, {}, 600);
     expect(result.error).toBeNull();
     if (result.summary!.metrics.errorsCount === 0) return run;
   }
@@ -106,8 +106,11 @@ describe('killed at any call, a rerun loses nothing and duplicates nothing', () 
     expect(outcomes).toContain('killed');
     expect(outcomes.at(-1)).toBe('completed');
     expect(outcome(opened.workspace)).toEqual(undisturbed());
-    // One JobRun for the whole run, closed.
-    expect(jobRuns(opened.workspace).map((run) => run.status)).toEqual(['succeeded']);
+    // One JobRun for the whole run, closed (killed at its very last call, the lock's release, the
+    // driver calls again: a new, empty run of its own).
+    const [first, ...later] = jobRuns(opened.workspace);
+    expect(first).toMatchObject({ status: 'succeeded', receipts_created: 17 });
+    for (const run of later) expect(run).toMatchObject({ status: 'succeeded', receipts_created: 0, quarantined: 0 });
   });
 
   it('killed at EVERY call of the first execution in turn, the rerun ends in the undisturbed state', () => {
@@ -143,12 +146,59 @@ describe('killed at any call, a rerun loses nothing and duplicates nothing', () 
   });
 });
 
-describe('transient Gmail faults (429, 5xx, network)', () => {
+/**
+ * Every execution killed at its k-th service call, for a RANGE of k: each execution must leave durable
+ * progress (the run state, a folder id, stored files, committed rows) so that the run ends, with the
+ * undisturbed files, rows and labels and one JobRun. The smallest k that gets there is what one
+ * execution's fixed costs allow today (see the README's Collect section).
+ */
+export const KILL_SWEEP_FROM = 38;
+const KILL_SWEEP = Array.from({ length: 23 }, (_, i) => KILL_SWEEP_FROM + i);
+
+describe('a sweep of kill intervals: every execution dies at its k-th call', () => {
+  it.each(KILL_SWEEP)('killEvery %i: the run ends in the undisturbed state', (killEvery) => {
+    const opened = prepared({ killEvery });
+    const result = collect(opened, {}, 300);
+    expect(result.error).toBeNull();
+    expect(result.summary).toMatchObject({ status: 'succeeded', pending: false });
+    expect(outcome(opened.workspace)).toEqual(undisturbed());
+    // Killed after the run was closed (its last calls), the driver calls again: a new, empty run.
+    const [first, ...later] = jobRuns(opened.workspace);
+    expect(first).toMatchObject({ status: 'succeeded', receipts_created: 17 });
+    for (const run of later) expect(run).toMatchObject({ status: 'succeeded', receipts_created: 0, quarantined: 0 });
+  });
+
+  it.each([38, 41, 45, 48, 52, 57, 63])('killEvery %i under 15 % faults: the runs end in the undisturbed state', (killEvery) => {
+    const opened = prepared({ killEvery, faultRate: 0.15, seed: killEvery });
+    collectUntilClean(opened);
+    expect(outcome(opened.workspace)).toEqual(undisturbed());
+  });
+});
+
+describe('transient Gmail and Drive faults (429, 5xx, network)', () => {
+  // Reads are retried within the run (the gateway, then a few more passes in small groups); a refused
+  // upload is sent again, one in doubt is stored the careful way (reusing its file if it was made).
   it.each([
     [0.05, 7],
+    [0.15, 1],
+    [0.15, 2],
+    [0.15, 3],
+    [0.15, 4],
+    [0.15, 5],
+    [0.15, 8],
+    [0.15, 10],
     [0.15, 11],
-    [0.3, 3],
-  ])('fault rate %f (seed %i): the final state equals an undisturbed run', (faultRate, seed) => {
+  ])('fault rate %f (seed %i): ONE run ends succeeded with the undisturbed files, rows and labels', (faultRate, seed) => {
+    const opened = prepared({ faultRate, seed });
+    const result = collect(opened, {}, 50);
+    expect(result.error).toBeNull();
+    expect(opened.workspace.accounting.faultsInjected).toBeGreaterThan(0);
+    expect(result.summary).toMatchObject({ status: 'succeeded', pending: false });
+    expect(result.summary!.metrics.errorsCount).toBe(0);
+    expect(outcome(opened.workspace)).toEqual(undisturbed());
+  });
+
+  it.each([[0.3, 3]])('fault rate %f (seed %i): the runs the schedule makes end in the undisturbed state', (faultRate, seed) => {
     const opened = prepared({ faultRate, seed });
     const runs = collectUntilClean(opened);
     expect(opened.workspace.accounting.faultsInjected).toBeGreaterThan(0);

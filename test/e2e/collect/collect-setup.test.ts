@@ -27,7 +27,7 @@ const triggersOf = (opened: Opened, handler: string) => opened.workspace.trigger
 
 describe('checkCollectSetup', () => {
   it('with the default settings: nobody is allowed, so the run refuses and names the check', () => {
-    const opened = withOneInvoice(openWorkspace({}, null));
+    const opened = withOneInvoice(openWorkspace({ locale: 'en' }, null));
     const report = opened.runner.rpc('checkCollectSetup').value as { ok: boolean; checks: Check[] };
     expect(report.ok).toBe(false);
     const settings = report.checks.find((check) => check.id === 'settings')!;
@@ -41,8 +41,19 @@ describe('checkCollectSetup', () => {
     expect(receipts(opened.workspace)).toEqual([]);
   });
 
+  it('refuses in the user’s language: French checks and refusal in a French workspace', () => {
+    const opened = withOneInvoice(openWorkspace({ locale: 'fr' }, null));
+    const report = opened.runner.rpc('checkCollectSetup').value as { ok: boolean; checks: Check[] };
+    expect(report.checks.find((check) => check.id === 'settings')!.detail).toMatch(/^allowedSenders : la liste est vide, personne n’est collecté/);
+    expect(report.checks.find((check) => check.id === 'folder.incoming')!.detail).toBe('Postroom/incoming : sera créé à la première collecte');
+    const run = opened.runner.rpc('collectFromGmail', {});
+    expect(run.error!.message).toMatch(/^La collecte ne peut pas démarrer : settings — allowedSenders : la liste est vide/);
+    const bad = opened.runner.rpc('collectFromGmail', { since: '2026-02-30' });
+    expect(bad.error!.message).toBe('since : « 2026-02-30 » n’est pas un jour au format AAAA-MM-JJ');
+  });
+
   it('reports folders and ledger tabs to be created, then present after a run', () => {
-    const opened = withOneInvoice(openWorkspace());
+    const opened = withOneInvoice(openWorkspace({ locale: 'en' }));
     const before = opened.runner.rpc('checkCollectSetup').value as { ok: boolean; checks: Check[] };
     expect(before.ok).toBe(true);
     expect(Object.fromEntries(before.checks.map((check) => [check.id, check.detail]))).toEqual({
@@ -64,7 +75,7 @@ describe('checkCollectSetup', () => {
   });
 
   it('says when the trigger is not installed as configured (not blocking a manual run)', () => {
-    const opened = withOneInvoice(openWorkspace({}, { allowedSenders: [SUPPLIER], enabled: true, schedule: { kind: 'hourly' } }));
+    const opened = withOneInvoice(openWorkspace({ locale: 'en' }, { allowedSenders: [SUPPLIER], enabled: true, schedule: { kind: 'hourly' } }));
     const report = opened.runner.rpc('checkCollectSetup').value as { ok: boolean; checks: Check[] };
     expect(report.checks.find((check) => check.id === 'trigger')).toEqual({
       id: 'trigger',
@@ -100,7 +111,7 @@ describe('saveCollectSettings and the schedule', () => {
   });
 
   it('in a published add-on, refuses a schedule more frequent than hourly (the platform refuses the trigger)', () => {
-    const opened = openWorkspace({ addonMode: true }, null);
+    const opened = openWorkspace({ addonMode: true, locale: 'en' }, null);
     const result = opened.runner.rpc('saveCollectSettings', { enabled: true, allowedSenders: [SUPPLIER], schedule: { kind: 'everyMinutes', minutes: 15 } });
     expect(result.outcome).toBe('threw');
     expect(result.error!.message).toBe('schedule: Add-ons may not create time-based triggers to run more frequently than once per hour.');

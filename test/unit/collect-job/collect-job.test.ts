@@ -6,7 +6,7 @@ import { PROPERTY_VALUE_LIMIT } from '../../../src/server/adapters/properties';
 import { defaultCollectSettings } from '../../../src/server/domain/collect';
 import { PostroomError } from '../../../src/server/domain/errors';
 import { buildQuery, checkSetup, collectFromGmail, errorMessage, isExecutionOver, parseCollectInput, saveCollectSettings, type CollectDeps } from '../../../src/server/jobs/collect';
-import { STATE_KEYS, chunkIds, loadSnapshot, saveSnapshot } from '../../../src/server/jobs/collect-state';
+import { STATE_KEYS, chunkIds, loadSnapshot, saveSnapshot } from '../../../src/server/jobs/collect';
 import type { FileStore, KeyValueStore, Schedule, Scheduler } from '../../../src/server/ports';
 
 /** A KeyValueStore over a Map, storing JSON text as PropertiesService does. */

@@ -1,4 +1,5 @@
 import {
+  nameForContent,
   checkSenderAuthentication,
   classifyAttachment,
   classifySender,
@@ -71,9 +72,10 @@ describe('classifySender', () => {
   it('skips a sender outside the whitelist, whatever the verdicts', () => {
     expect(classifySender('a@other.fr', auth('dmarc=pass header.from=other.fr'), s)).toEqual({ verdict: 'skip', reason: 'sender_not_allowed' });
   });
-  it('quarantines a forged whitelisted sender only when requireAuthenticatedSender', () => {
+  it('quarantines a forged whitelisted sender while requireAuthenticatedSender (the default)', () => {
     const forged = auth('spf=fail smtp.mailfrom=evil.com; dmarc=fail header.from=shop.fr');
-    expect(classifySender('a@shop.fr', forged, s)).toEqual({ verdict: 'ok' });
+    expect(s.requireAuthenticatedSender).toBe(true);
+    expect(classifySender('a@shop.fr', forged, { ...s, requireAuthenticatedSender: false })).toEqual({ verdict: 'ok' });
     expect(classifySender('a@shop.fr', forged, { ...s, requireAuthenticatedSender: true })).toMatchObject({ verdict: 'quarantine', reason: 'sender_not_authenticated' });
     expect(classifySender('a@shop.fr', auth('dkim=pass header.d=shop.fr'), { ...s, requireAuthenticatedSender: true })).toEqual({ verdict: 'ok' });
   });
@@ -199,5 +201,29 @@ describe('MIME helpers', () => {
     expect(extensionForMimeType('image/jpeg')).toBe('jpg');
     expect(extensionForMimeType('application/pdf')).toBe('pdf');
     expect(extensionForMimeType('application/x-unknown')).toBe('');
+  });
+});
+
+describe('nameForContent: the stored extension is the one of what the bytes are', () => {
+  it.each([
+    ['invoice.pdf.exe', 'pdf', 'invoice.pdf'],
+    ['invoice.exe', 'pdf', 'invoice.pdf'],
+    ['scan', 'png', 'scan.png'],
+    ['report.txt', 'pdf', 'report.pdf'],
+    ['photo.jpeg', 'jpeg', 'photo.jpeg'],
+    ['photo.JPG', 'jpeg', 'photo.JPG'],
+    ['tableau.xlsx', 'zip', 'tableau.xlsx'],
+    ['facture.pdf', 'png', 'facture.png'],
+    ['scan.2024', 'pdf', 'scan.2024.pdf'],
+    ['virus.pdf', 'exe', 'virus.exe'],
+    ['notes.txt', 'unknown', 'notes.txt'],
+    ['fake.pdf', 'unknown', 'fake.pdf.bin'],
+  ] as const)('%s holding %s → %s', (name, kind, expected) => {
+    expect(nameForContent(name, kind, 100)).toBe(expected);
+  });
+
+  it('leaves the name alone without bytes', () => {
+    expect(nameForContent('vide.pdf', 'unknown', 0)).toBe('vide.pdf');
+    expect(nameForContent('x.exe', null, 100)).toBe('x.exe');
   });
 });

@@ -4,7 +4,7 @@ describe('ledger columns', () => {
   it('are the seed\'s columns, in order', () => {
     expect(RECEIPT_COLUMNS).toEqual([
       'source', 'gmail_message_id', 'attachment_key', 'original_filename', 'content_type', 'filesize', 'sha256',
-      'storage_path', 'drive_file_id', 'drive_url', 'sender', 'subject', 'received_at', 'state', 'reason',
+      'storage_path', 'drive_file_id', 'drive_url', 'sender', 'subject', 'received_at', 'state', 'reason', 'gmail_url',
     ]);
     expect(JOB_RUN_COLUMNS).toEqual([
       'run_id', 'job', 'status', 'started_at', 'finished_at', 'duration_sec', 'emails_scanned', 'attachments_seen',

@@ -197,10 +197,10 @@ describe('walkMessage: strange trees never throw', () => {
     loop.parts.push(loop);
     expect(walkMessage({ id: 'c', payload: loop as never }).problems).toEqual(['the part tree contains a cycle']);
     let deep: Record<string, unknown> = { partId: 'leaf', mimeType: 'application/pdf', filename: 'deep.pdf', body: { size: 1, attachmentId: 'A' } };
-    for (let i = 0; i < 50; i++) deep = { partId: String(i), mimeType: 'multipart/mixed', parts: [deep] };
+    for (let i = 0; i < 70; i++) deep = { partId: String(i), mimeType: 'multipart/mixed', parts: [deep] };
     const result = walkMessage({ id: 'd', payload: deep as never });
     expect(result.candidates).toEqual([]);
-    expect(result.problems[0]).toMatch(/deeper than 32/);
+    expect(result.problems[0]).toMatch(/deeper than 64/);
   });
 
   it('reports no payload with a hint about format=full', () => {

@@ -29,7 +29,7 @@ describe('parseCollectSettings', () => {
       markAsRead: true,
       dryRun: false,
       rootFolder: 'Postroom',
-      requireAuthenticatedSender: false,
+      requireAuthenticatedSender: true,
       schedule: { kind: 'off' },
     });
     expect(parseCollectSettings(undefined, script)).toEqual(defaultCollectSettings());

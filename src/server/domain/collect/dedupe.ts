@@ -4,7 +4,7 @@
 // The Receipts ledger is read once per run into a ReceiptIndex; every attachment handled during the run
 // is added to it, so the same one met twice in a run is a duplicate the second time.
 
-import type { CellValue } from '../../ports';
+import type { CellValue } from '../ledger-cells';
 
 /** The ledger's `attachment_key`: `${gmailMessageId}:${partId}`. */
 export function attachmentKey(messageId: string, partId: string): string {

@@ -357,3 +357,31 @@ export function classifyAttachment(facts: AttachmentFacts, settings: Pick<Collec
   if (looksTruncated(detected, bytes)) return { ...base, verdict: 'quarantine', reason: 'truncated_file', fetchBytes: true, detail: `the ${detected} file looks truncated (no end marker)` };
   return { ...base, verdict: 'ingest', reason: 'ok', fetchBytes: true, detail: `${mimeType}, bytes checked` };
 }
+
+/** Extensions for kinds whose type has none in EXTENSION_TYPES. */
+const KIND_EXTENSIONS: Partial<Record<FileKind, string>> = { ole: 'ole', rar: 'rar', '7z': '7z', elf: 'bin' };
+
+/** The usual extension of what the bytes are ('' for 'unknown'). */
+export function extensionForKind(kind: FileKind): string {
+  if (kind === 'unknown') return '';
+  const type = TYPE_OF_KIND[kind];
+  return (type && extensionForMimeType(type)) || KIND_EXTENSIONS[kind] || 'bin';
+}
+
+/**
+ * A file name whose extension tells what the bytes really are, so that a desktop opening the stored
+ * file does what its name says: "invoice.pdf.exe" holding a PDF becomes "invoice.pdf", "scan" holding
+ * a PNG "scan.png", "report.txt" holding a PDF "report.pdf". An extension that agrees with the bytes
+ * (".jpeg" for a JPEG, ".docx" for a zip) is kept; an extension of a type with a signature the bytes do
+ * not have gets ".bin" after it. Nothing changes without bytes (`detected` null, or an empty file).
+ */
+export function nameForContent(name: string, detected: FileKind | null, size: number): string {
+  if (detected === null || size <= 0) return name;
+  const ext = fileExtension(name);
+  const claimedKind = ext ? KIND_OF_TYPE[EXTENSION_TYPES[ext] ?? ''] : undefined;
+  if (detected === 'unknown') return claimedKind ? `${name}.bin` : name;
+  if (claimedKind === detected) return name;
+  const wanted = extensionForKind(detected);
+  const stem = ext && EXTENSION_TYPES[ext] ? name.slice(0, name.length - ext.length - 1) : name;
+  return fileExtension(stem) === wanted || KIND_OF_TYPE[EXTENSION_TYPES[fileExtension(stem)] ?? ''] === detected ? stem : `${stem}.${wanted}`;
+}

@@ -1,6 +1,6 @@
 // The collect domain: pure TypeScript for issue 4 ("collect Gmail attachments into Drive"), touching
 // no Apps Script global and no Node API, so it runs unchanged in the Apps Script V8 sandbox and in Jest.
-// The job (src/server/jobs/collect.ts) and its adapters compose these pieces, per message:
+// The job (src/server/jobs/collect/) and its adapters compose these pieces, per message:
 //
 //   settings   parseCollectSettings(json, { addonMode }) → CollectSettings (throws INVALID_SETTING naming
 //              the key); checkSettingsCoherence → blocking problems for checkSetup; adviseSettings → hints.
@@ -30,3 +30,4 @@ export * from './mime-walk';
 export * from './naming';
 export * from './settings';
 export { decodeEncodedWords, parseHeaderValue, type HeaderValue } from './text-codecs';
+export * from './setup-messages';

@@ -11,7 +11,7 @@
 // For a target that is NOT formatted as text (a CSV export, a user's own sheet) use quoteForFormulaCell.
 // https://developers.google.com/apps-script/reference/spreadsheet/range#setNumberFormat(String)
 
-import type { CellValue, TableSpec } from '../../ports';
+import type { CellValue, TableSpec } from '../ledger-cells';
 import type { ReceiptState } from './naming';
 
 /** Sheets refuses a cell over 50,000 characters ("Your input contains more than the maximum of 50000 characters in a single cell"). */
@@ -33,6 +33,7 @@ export const RECEIPT_COLUMNS = [
   'received_at',
   'state',
   'reason',
+  'gmail_url',
 ] as const;
 export type ReceiptColumn = (typeof RECEIPT_COLUMNS)[number];
 
@@ -128,7 +129,13 @@ export function receiptToRow(receipt: ReceiptRecord): Record<ReceiptColumn, Cell
     received_at: new Date(receipt.receivedAtMs),
     state: asSheetText(receipt.state),
     reason: asSheetText(receipt.reason),
+    gmail_url: asSheetText(gmailMessageUrl(receipt.gmailMessageId)),
   };
+}
+
+/** The message in Gmail's web client (any label, the signed-in account): where a person checks a quarantined piece. */
+export function gmailMessageUrl(messageId: string): string {
+  return `https://mail.google.com/mail/u/0/#all/${encodeURIComponent(messageId)}`;
 }
 
 export type JobName = 'collect' | 'send' | 'export';

@@ -41,6 +41,14 @@ const en = {
   'reason.magic_mismatch': 'content does not match its declared type',
   'reason.truncated_file': 'truncated or corrupt file',
   'reason.sender_not_authenticated': 'sender not authenticated (SPF / DKIM)',
+  'reason.unreadable_mime': 'message structure Postroom cannot read',
+  'note.title': 'Postroom did not store this attachment: it is quarantined as this note.',
+  'note.message': 'Message: "{subject}" from {sender}, received {received}',
+  'note.file': 'Attachment: {filename} ({type}, {size} bytes)',
+  'note.reason': 'Reason: {reason} ({detail})',
+  'note.link': 'Open the message in Gmail: {url}',
+  'note.tooLarge': 'Files over {limit} MiB are not fetched by Postroom; save it from Gmail if it is a receipt.',
+  'note.unreadable': 'Look at the message in Gmail and save the receipt by hand if there is one.',
 };
 
 export type CollectMessageKey = keyof typeof en;
@@ -82,6 +90,14 @@ export const translateCollect = defineMessages<CollectMessageKey>({
     'reason.magic_mismatch': 'contenu différent du type annoncé',
     'reason.truncated_file': 'fichier tronqué ou corrompu',
     'reason.sender_not_authenticated': 'expéditeur non authentifié (SPF / DKIM)',
+    'reason.unreadable_mime': 'structure de message que Postroom ne sait pas lire',
+    'note.title': 'Postroom n’a pas enregistré cette pièce jointe : elle est mise en quarantaine sous forme de cette note.',
+    'note.message': 'Message : « {subject} » de {sender}, reçu le {received}',
+    'note.file': 'Pièce jointe : {filename} ({type}, {size} octets)',
+    'note.reason': 'Motif : {reason} ({detail})',
+    'note.link': 'Ouvrir le message dans Gmail : {url}',
+    'note.tooLarge': 'Postroom ne récupère pas les fichiers de plus de {limit} Mio ; enregistrez-le depuis Gmail si c’est un justificatif.',
+    'note.unreadable': 'Consultez le message dans Gmail et enregistrez le justificatif à la main s’il y en a un.',
   },
 });
 
@@ -116,4 +132,36 @@ export function reasonLabel(locale: Locale, reason: SkipReason | QuarantineReaso
 
 export function statusLabel(locale: Locale, status: RunStatus): string {
   return translateCollect(locale, `status.${status}`);
+}
+
+export interface QuarantineNoteFacts {
+  subject: string;
+  sender: string;
+  /** ISO 8601, or '' when unknown. */
+  received: string;
+  filename: string;
+  type: string;
+  size: number;
+  reason: QuarantineReason;
+  detail: string;
+  gmailUrl: string;
+  /** 'tooLarge' for a piece over the fetch limit (`limitMiB`), 'unreadable' for a message Postroom cannot read. */
+  advice: 'tooLarge' | 'unreadable';
+  limitMiB?: number;
+}
+
+/** The text of a quarantine note: what was not stored, from which message, why, and what to do. */
+export function quarantineNote(locale: Locale, facts: QuarantineNoteFacts): string {
+  const t = (key: CollectMessageKey, values: Record<string, string | number> = {}) => translateCollect(locale, key, values);
+  const lines = [
+    t('note.title'),
+    '',
+    t('note.message', { subject: facts.subject, sender: facts.sender, received: facts.received }),
+    ...(facts.filename || facts.size ? [t('note.file', { filename: facts.filename || '—', type: facts.type || '—', size: facts.size })] : []),
+    t('note.reason', { reason: reasonLabel(locale, facts.reason), detail: facts.detail }),
+    t('note.link', { url: facts.gmailUrl }),
+    '',
+    facts.advice === 'tooLarge' ? t('note.tooLarge', { limit: facts.limitMiB ?? 25 }) : t('note.unreadable'),
+  ];
+  return lines.join('\n') + '\n';
 }

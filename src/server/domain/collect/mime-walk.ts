@@ -63,6 +63,11 @@ export interface AttachmentCandidate {
   contentId?: string;
   /** True when the file sits inside a forwarded message (message/rfc822). */
   insideForwarded: boolean;
+  /**
+   * Set for a part Gmail could not read as MIME (a multipart without a usable boundary, or nested
+   * deeper than Gmail parses): its raw text is the piece, quarantined with this explanation.
+   */
+  unreadable?: string;
 }
 
 /** Why something was not collected; counted, never an error. */
@@ -239,7 +244,7 @@ export function partFileName(headers: readonly GmailHeader[], gmailFilename: str
 /** Walks one message; never throws (a non-object input is one mime_walk_error). */
 export function walkMessage(message: GmailMessage, options: WalkOptions = {}): WalkResult {
   const inlineMax = options.inlineImageMaxBytes ?? DEFAULT_INLINE_IMAGE_MAX_BYTES;
-  const maxDepth = options.maxDepth ?? 32;
+  const maxDepth = options.maxDepth ?? 64;
   const maxParts = options.maxParts ?? 500;
   const raw: Record<string, unknown> = isRecord(message) ? (message as unknown as Record<string, unknown>) : {};
   const payload = raw.payload;
@@ -306,6 +311,17 @@ export function walkMessage(message: GmailMessage, options: WalkOptions = {}): W
     const contentIdRaw = headerValue(headers, 'Content-ID').trim();
     const contentId = contentIdRaw ? contentIdRaw.replace(/^<|>$/g, '') : undefined;
     const filename = partFileName(headers, typeof node.filename === 'string' ? node.filename : '');
+    const declaredType = parseHeaderValue(unfold(headerValue(headers, 'Content-Type'))).value.toLowerCase();
+    if (declaredType.startsWith('multipart/') && (attachmentId || data)) {
+      // Gmail hands a multipart it could not split (no boundary, or too deep) over as a text leaf.
+      if (partId === null) return problem(`an unreadable ${declaredType} part has no partId: it cannot be keyed`);
+      const unreadable = `a ${declaredType} part Gmail could not read (no usable boundary, or nested too deep): kept whole as ${partId ? `part ${partId}` : 'the message body'}`;
+      const piece: AttachmentCandidate = { partId, filename: `${partId ? `part-${partId}` : 'message'}.eml`, mimeType: 'message/rfc822', size, disposition, insideForwarded, unreadable };
+      if (attachmentId) piece.attachmentId = attachmentId;
+      else piece.inlineData = data ?? '';
+      result.candidates.push(piece);
+      return;
+    }
 
     if (CALENDAR_TYPES.has(mimeType) || /\.(ics|vcs)$/i.test(filename)) {
       calendar = true;

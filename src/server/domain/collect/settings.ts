@@ -6,7 +6,9 @@
 // and everyMinutes only takes 1, 5, 10, 15 or 30 (https://developers.google.com/apps-script/reference/script/clock-trigger-builder#everyMinutes(Integer)).
 
 import { PostroomError } from '../errors';
-import type { Schedule } from '../../ports';
+import type { Schedule } from '../schedule';
+import type { Locale } from '../i18n';
+import { translateCollectSetup, type CollectSetupKey } from './setup-messages';
 import { normalizeMimeType } from './filters';
 
 export type CollectSchedule = Schedule;
@@ -58,7 +60,7 @@ export function defaultCollectSettings(): CollectSettings {
     markAsRead: true,
     dryRun: false,
     rootFolder: 'Postroom',
-    requireAuthenticatedSender: false,
+    requireAuthenticatedSender: true,
     schedule: { kind: 'off' },
   };
 }
@@ -240,23 +242,22 @@ export function parseCollectSettings(input: unknown, options: ParseOptions): Col
  * Problems that must stop a run (for checkSetup), each starting with the key. It re-checks the
  * invariants parseCollectSettings enforces, because settings may be built in code without it.
  */
-export function checkSettingsCoherence(settings: CollectSettings, options?: ParseOptions): string[] {
+export function checkSettingsCoherence(settings: CollectSettings, options?: ParseOptions, locale: Locale = 'en'): string[] {
   const problems: string[] = [];
-  if (!settings.allowedMimeTypes.length) problems.push('allowedMimeTypes: the list is empty, so every attachment would be quarantined');
-  if (!(settings.maxSizeBytes > 0)) problems.push(`maxSizeBytes: must be greater than 0 (is ${settings.maxSizeBytes})`);
-  if (settings.maxSizeBytes > MAX_SIZE_BYTES_CEILING) problems.push(`maxSizeBytes: ${settings.maxSizeBytes} is over the ${MAX_SIZE_BYTES_CEILING}-byte Apps Script limit`);
-  if (!(settings.maxAttachmentsPerRun > 0)) problems.push(`maxAttachmentsPerRun: must be greater than 0 (is ${settings.maxAttachmentsPerRun})`);
-  if (!settings.query.trim()) problems.push('query: is empty');
-  if (!settings.rootFolder.trim()) problems.push('rootFolder: is empty');
+  const say = (key: CollectSetupKey, values: Record<string, string | number> = {}) => problems.push(translateCollectSetup(locale, key, values));
+  if (!settings.allowedMimeTypes.length) say('problem.allowedMimeTypes.empty');
+  if (!(settings.maxSizeBytes > 0)) say('problem.maxSizeBytes.zero', { value: settings.maxSizeBytes });
+  if (settings.maxSizeBytes > MAX_SIZE_BYTES_CEILING) say('problem.maxSizeBytes.ceiling', { value: settings.maxSizeBytes, ceiling: MAX_SIZE_BYTES_CEILING });
+  if (!(settings.maxAttachmentsPerRun > 0)) say('problem.maxAttachmentsPerRun.zero', { value: settings.maxAttachmentsPerRun });
+  if (!settings.query.trim()) say('problem.query.empty');
+  if (!settings.rootFolder.trim()) say('problem.rootFolder.empty');
   if (settings.applyLabels) {
-    if (!settings.labelImported.trim()) problems.push('labelImported: applyLabels is on but no label is named');
-    if (!settings.labelQuarantine.trim()) problems.push('labelQuarantine: applyLabels is on but no label is named');
-    if (settings.labelImported.trim() && settings.labelImported.trim().toLowerCase() === settings.labelQuarantine.trim().toLowerCase()) {
-      problems.push('labelQuarantine: is the same label as labelImported');
-    }
+    if (!settings.labelImported.trim()) say('problem.labelImported.empty');
+    if (!settings.labelQuarantine.trim()) say('problem.labelQuarantine.empty');
+    if (settings.labelImported.trim() && settings.labelImported.trim().toLowerCase() === settings.labelQuarantine.trim().toLowerCase()) say('problem.labelQuarantine.same');
   }
-  if (!settings.allowedSenders.length) problems.push('allowedSenders: the list is empty, so nobody is collected; add addresses or @domains');
-  if (options?.addonMode && settings.schedule.kind === 'everyMinutes') problems.push('schedule: a published add-on may run at most once per hour');
+  if (!settings.allowedSenders.length) say('problem.allowedSenders.empty');
+  if (options?.addonMode && settings.schedule.kind === 'everyMinutes') say('problem.schedule.addon');
   return problems;
 }
 

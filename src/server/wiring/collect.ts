@@ -1,30 +1,35 @@
-// The collect job's entry points, spread into `api` and `triggers` by src/server/entrypoints.ts.
-// Keys here become top-level Apps Script functions: keep them unique across jobs. Each builds the
-// job's deps over the real services (adapters) at call time, never at load time, and calls the ONE
-// implementation in collect.ts:
+// Wiring of the collect job: its deps built over the real services (adapters), and its entry points,
+// spread into `api` and `triggers` by src/server/entrypoints.ts. Keys here become top-level Apps Script
+// functions: keep them unique across jobs. Each builds the deps at call time, never at load time, and
+// calls the ONE implementation in jobs/collect/:
 //   api       collectFromGmail, checkCollectSetup, getCollectSettings, saveCollectSettings, getCollectStatus
 //   triggers  runCollect (the schedule's time-driven handler), runCollectNow (a person's one-off request),
 //             runCollectContinue (one-off continuation)
 // Results are JSON-like (no Date), so they cross google.script.run as they are.
 
 import { pickLocale } from '../domain/i18n';
-import { PostroomError } from '../domain/errors';
-import { gmailCollectMailbox } from '../adapters/collect-gmail';
-import { readAddonMode, scriptDayFormatter, sheetsLedgerProbe } from '../adapters/collect-platform';
+import { PostroomError, errorMessage } from '../domain/errors';
+import { platformCodecs } from '../adapters/collect-codecs';
+import { openRecordedLedger, readAddonMode, scriptDayFormatter, sheetsLedgerProbe } from '../adapters/collect-platform';
 import { driveFileStore } from '../adapters/drive';
 import { userLock } from '../adapters/lock';
-import { userPropertiesStore } from '../adapters/properties';
 import { sheetsLedgerStore } from '../adapters/sheets';
 import { scriptScheduler } from '../adapters/triggers';
-import type { LedgerStore } from '../ports';
-import { isCollectRefusal, recordCollectRefusal, takeCollectRequest } from '../wiring/collect-requests';
+import type { LedgerStore } from '../ports/ledger';
+import { isCollectRefusal, recordCollectRefusal, takeCollectRequest } from './collect-requests';
+import { MAIL_SETTINGS_KEY, mailGateway } from './mail-gateway';
+import { chooseMailTransport } from '../domain/mail/transport-setting';
+import type { MailGateway } from '../ports/mail-gateway';
+import { cachedUserStore } from '../adapters/collect-store';
+import { LEDGER_SPREADSHEET_ID_PROPERTY } from '../domain/storage-keys';
+import type { Locale } from '../domain/i18n';
 import {
   checkSetup,
   collectFromGmail as runCollectJob,
   getCollectSettings as readSettingsView,
   getCollectStatus as readStatus,
   loadCollectSettings,
-  errorMessage,
+  loadRunState,
   saveCollectSettings as storeSettings,
   type CollectDeps,
   type CollectInput,
@@ -32,16 +37,20 @@ import {
   type CollectStatus,
   type SettingsView,
   type SetupReport,
-} from './collect';
-import { loadRunState } from './collect-state';
+} from '../jobs/collect';
 
 /** The deps over Apps Script services. The ledger spreadsheet is opened on first use only. */
 export function collectDeps(): CollectDeps {
+  const store = cachedUserStore();
   let ledger: LedgerStore | null = null;
-  const openLedger = (): LedgerStore => (ledger ??= sheetsLedgerStore());
+  const openLedger = (): LedgerStore => (ledger ??= sheetsLedgerStore(openRecordedLedger(store.raw(LEDGER_SPREADSHEET_ID_PROPERTY))));
   let addonMode: boolean | null = null;
+  let locale: Locale | null = null;
+  let mail: MailGateway | null = null;
+  // The transport setting is read from the properties already in hand (no call of its own).
+  const gateway = (): MailGateway => (mail ??= mailGateway(chooseMailTransport(store.get<unknown>(MAIL_SETTINGS_KEY), store.get<unknown>(SEND_SETTINGS_KEY))));
   return {
-    store: userPropertiesStore(),
+    store,
     ledger: {
       table: (spec) => openLedger().table(spec),
       url: () => openLedger().url(),
@@ -49,17 +58,25 @@ export function collectDeps(): CollectDeps {
     },
     ledgerProbe: sheetsLedgerProbe(),
     files: driveFileStore(),
-    mail: gmailCollectMailbox(),
+    get mail() {
+      return gateway();
+    },
     lock: userLock(),
     scheduler: scriptScheduler(),
     clock: { now: () => Date.now() },
     dayOf: scriptDayFormatter(),
-    locale: pickLocale(Session.getActiveUserLocale()),
+    get locale() {
+      return (locale ??= pickLocale(Session.getActiveUserLocale()));
+    },
+    codecs: platformCodecs(),
+    pause: (ms) => Utilities.sleep(Math.max(0, Math.round(ms))),
     get addonMode() {
       return (addonMode ??= readAddonMode());
     },
   };
 }
+
+const SEND_SETTINGS_KEY = 'settings.send';
 
 /** Sidebar / card / CLI: one execution's share of a collect run (`pending: true` → call again). */
 function collectFromGmail(options?: { dryRun?: boolean; maxItems?: number; since?: string }): CollectResult {

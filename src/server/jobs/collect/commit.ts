@@ -1,0 +1,83 @@
+// COMMIT the work done since the last commit, in the crash-safe order:
+//   (1) checkpoint "rows from R on may be mine" → (2) append the Receipts rows, flush →
+//   (3) labels and read-marks (batchModify per label set) → (4) checkpoint the cursor and metrics.
+// Died before (2): files may be in Drive with no Receipt; the next execution is careful (probes Drive
+// by name and reuses them). Died between (2) and (4): the rows from R on are this run's own; the next
+// execution meets the messages again, recognises their attachments by key and labels them. Labels go
+// on only after the rows are flushed, so a labelled message is always fully recorded.
+
+import { RECEIPTS_TABLE, emptyMetrics, mergeMetrics } from '../../domain/collect';
+import { errorMessage, isExecutionOver } from '../../domain/errors';
+import type { Execution } from './execution';
+import { labelIds, modifyMessages, requestsSent, stopsTheRun } from './mail';
+import { saveMany, saveRunState } from './run-state';
+import { COLLECT_KEYS } from '../../domain/storage-keys';
+
+export function commit(ex: Execution): void {
+  const { deps, state } = ex;
+  const dryRun = state.request.dryRun;
+  if (!dryRun && ex.rows.length) {
+    // Rows from here on are this run's until the checkpoint below (or from earlier, while rows an
+    // execution that died appended are still to be met again).
+    state.pendingAppendFrom = ex.ownRows.size && ex.ownFrom !== null ? ex.ownFrom : ex.receiptRows + 2;
+    saveRunState(deps.store, state);
+    deps.ledger.table(RECEIPTS_TABLE).append(ex.rows);
+    deps.ledger.flush();
+    ex.receiptRows += ex.rows.length;
+  }
+  if (!dryRun && ex.labels.size) applyLabels(ex);
+  const now = deps.clock.now();
+  const requests = requestsSent(deps.mail);
+  ex.current.gmailApiCalls += requests - ex.requestsAtLastCommit;
+  ex.current.durationSec += (now - ex.lastCommitAt) / 1000;
+  ex.requestsAtLastCommit = requests;
+  ex.lastCommitAt = now;
+  state.metrics = mergeMetrics(state.metrics, ex.current);
+  state.cursor = ex.cursor;
+  state.handled = ex.handled;
+  state.pendingAppendFrom = ex.ownRows.size ? ex.ownFrom : null;
+  // The checkpoint, and the stored-files record emptied with it (its files are recorded now), in one write.
+  const hadStored = Object.keys(ex.stored).length > 0;
+  ex.stored = {};
+  if (hadStored) saveMany(deps.store, { [COLLECT_KEYS.run]: state, [COLLECT_KEYS.stored]: {} });
+  else saveRunState(deps.store, state);
+  ex.current = emptyMetrics();
+  ex.rows = [];
+  ex.labels = new Map();
+  ex.handledSinceCommit = 0;
+}
+
+/** The settled messages' labels (created once per execution) and read marks, one batchModify per label set. */
+function applyLabels(ex: Execution): void {
+  const { settings } = ex;
+  const groups = new Map<string, { add: string[]; ids: string[] }>();
+  const names: string[] = [];
+  if (settings.applyLabels) names.push(settings.labelImported, settings.labelQuarantine);
+  if (names.length && !ex.labelIds) ex.labelIds = ex.state.labelIds ?? (ex.state.labelIds = labelIds(ex.deps.mail, names));
+  for (const [messageId, wanted] of ex.labels) {
+    const add: string[] = [];
+    if (settings.applyLabels && wanted.imported) add.push((ex.labelIds as Record<string, string>)[settings.labelImported]);
+    if (settings.applyLabels && wanted.quarantine) add.push((ex.labelIds as Record<string, string>)[settings.labelQuarantine]);
+    const key = add.join(',');
+    const group = groups.get(key) ?? { add, ids: [] };
+    group.ids.push(messageId);
+    groups.set(key, group);
+  }
+  const remove = settings.markAsRead ? ['UNREAD'] : [];
+  for (const { add, ids } of groups.values()) {
+    let outcome: ReturnType<typeof modifyMessages>;
+    try {
+      outcome = modifyMessages(ex.deps.mail, ids, add, remove);
+    } catch (error) {
+      if (isExecutionOver(error) || stopsTheRun(error)) throw error;
+      outcome = { failed: [...ids], error: null };
+      ex.log.error('messages.label_failed', { messages: ids.length, reason: errorMessage(error) });
+    }
+    if (outcome.failed.length < ids.length) ex.log.info('messages.labelled', { messages: ids.length - outcome.failed.length, labels: add.join(','), markAsRead: settings.markAsRead });
+    if (outcome.failed.length) {
+      // The rows are recorded: the next run finds the keys and labels these messages then.
+      ex.current.errorsCount += 1;
+      if (outcome.error) ex.log.error('messages.label_failed', { messages: outcome.failed.length, reason: outcome.error.message });
+    }
+  }
+}

@@ -1,0 +1,177 @@
+// The working memory of ONE execution of a collect run, handed to every step (free functions over it):
+// the deps, the run state, the work done since the last commit (metrics, Receipts rows, labels), the
+// Receipts index read once, the names taken per folder, and the files decided but not stored yet.
+// Nothing here outlives the execution; what must survive is committed into the run state.
+
+import {
+  ReceiptIndex,
+  emptyMetrics,
+  jobRunWithMetrics,
+  type CollectMetrics,
+  type CollectSettings,
+  type JobRunRecord,
+  type RunLog,
+  type RunStatus,
+  type WalkResult,
+} from '../../domain/collect';
+import type { CellValue } from '../../ports/ledger';
+import type { CreateFileResult } from '../../ports/files';
+import { COLLECT_KEYS } from '../../domain/storage-keys';
+import { EXECUTION_BUDGET_MS, type CollectDeps } from './deps';
+import type { RunState } from './run-state';
+
+/** A message of a batch, fetched and walked (or why not). */
+export interface MessagePlan {
+  id: string;
+  fetchError: string | null;
+  walk: WalkResult | null;
+}
+
+export interface PendingLabels {
+  imported: boolean;
+  quarantine: boolean;
+}
+
+export type AttachmentResult = 'imported' | 'quarantined' | 'skipped' | 'error' | 'deferred';
+
+/** An attachment decided; called after its chunk's files are stored, it records the real outcome. */
+export type SettleAttachment = () => AttachmentResult;
+
+/** A message of a chunk, decided; `attachments` settle after the chunk's files are stored (null: nothing to settle). */
+export interface MessageDecision {
+  plan: MessagePlan;
+  weight: number;
+  attachments: SettleAttachment[] | null;
+}
+
+/** A file decided for a chunk, stored by storeFiles; `result` is its real outcome. */
+export interface PendingUpload {
+  folderId: string;
+  /** "incoming/2026-01-05": the key of the names taken in that folder. */
+  folderKey: string;
+  base: string;
+  name: string;
+  content: Uint8Array;
+  mimeType: string;
+  sha: string;
+  result: CreateFileResult | null;
+  /** Its key among the run's stored files ("incoming/2026-01-05/F.pdf#<sha256>"). */
+  ref: string;
+}
+
+export interface Execution {
+  readonly deps: CollectDeps;
+  readonly startedAt: number;
+  readonly log: RunLog;
+  readonly state: RunState;
+  readonly settings: CollectSettings;
+  /** Metrics of the work done since the last commit. */
+  current: CollectMetrics;
+  handledSinceCommit: number;
+  rows: Array<Record<string, CellValue>>;
+  labels: Map<string, PendingLabels>;
+  cursor: number;
+  /** Attachments counted toward the run's limit, up to the cursor. */
+  handled: number;
+  lastCommitAt: number;
+  requestsAtLastCommit: number;
+  index: ReceiptIndex;
+  /** Receipts rows appended by an execution that died before its checkpoint, by key (removed once counted). */
+  ownRows: Map<string, Record<string, CellValue>>;
+  ownFrom: number | null;
+  /** Names taken in each folder ("incoming/2026-01-05"), from the ledger and this execution. */
+  names: Map<string, Set<string>>;
+  receiptRows: number;
+  careful: boolean;
+  /** Files decided for the current chunk, not stored yet, and the same by sha256. */
+  pendingUploads: PendingUpload[];
+  pendingBySha: Map<string, PendingUpload>;
+  /** sha256 of the files whose store failed in this execution. */
+  failedShas: Set<string>;
+  orphanRiskMarked: boolean;
+  labelIds: Record<string, string> | null;
+  logUrl: string | null;
+  logWritten: boolean;
+  /** Whether the Receipts ledger has been read in this execution (only when there is a message to handle). */
+  receiptsRead: boolean;
+  /** Files stored since the last commit, by fileRef (saved under COLLECT_KEYS.stored). */
+  stored: Record<string, StoredRef>;
+}
+
+/** A file already in Drive for this run: what planFile needs to reuse it without an upload or a probe. */
+export interface StoredRef {
+  id: string;
+  url: string;
+  name: string;
+}
+
+export function newExecution(deps: CollectDeps, startedAt: number, state: RunState, log: RunLog): Execution {
+  return {
+    deps,
+    startedAt,
+    log,
+    state,
+    settings: state.settings,
+    current: emptyMetrics(),
+    handledSinceCommit: 0,
+    rows: [],
+    labels: new Map(),
+    cursor: 0,
+    handled: 0,
+    lastCommitAt: startedAt,
+    requestsAtLastCommit: 0,
+    index: new ReceiptIndex(),
+    ownRows: new Map(),
+    ownFrom: null,
+    names: new Map(),
+    receiptRows: 0,
+    careful: false,
+    pendingUploads: [],
+    pendingBySha: new Map(),
+    failedShas: new Set(),
+    orphanRiskMarked: false,
+    labelIds: null,
+    logUrl: null,
+    logWritten: false,
+    receiptsRead: false,
+    stored: deps.store.get<Record<string, StoredRef>>(COLLECT_KEYS.stored) ?? {},
+  };
+}
+
+/** True once the execution has spent its budget for taking on work. */
+export function timeUp(ex: Execution): boolean {
+  return ex.deps.clock.now() - ex.startedAt >= EXECUTION_BUDGET_MS;
+}
+
+/** The names taken in a folder ("incoming/2026-01-05"), from the ledger and this execution. */
+export function takenNames(ex: Execution, folder: string): Set<string> {
+  let names = ex.names.get(folder);
+  if (!names) {
+    names = new Set();
+    ex.names.set(folder, names);
+  }
+  return names;
+}
+
+/** The run's JobRuns record with the given status and metrics. */
+export function jobRunRecord(state: RunState, status: RunStatus, finishedAtMs: number | null, metrics: CollectMetrics = state.metrics, summary = ''): JobRunRecord {
+  const base: JobRunRecord = {
+    runId: state.runId,
+    job: 'collect',
+    status,
+    startedAtMs: state.startedAtMs,
+    finishedAtMs,
+    durationSec: 0,
+    emailsScanned: 0,
+    attachmentsSeen: 0,
+    attachmentsDownloaded: 0,
+    receiptsCreated: 0,
+    duplicatesSkipped: 0,
+    quarantined: 0,
+    errorsCount: 0,
+    gmailApiCalls: 0,
+    logUrl: '',
+    summary,
+  };
+  return jobRunWithMetrics(base, metrics);
+}

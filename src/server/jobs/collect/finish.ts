@@ -1,0 +1,117 @@
+// The end of an execution: the run left pending (continuation trigger), finished (status, JobRuns row
+// updated with the metrics and the log's link, last-run record, run state cleared), or hit by an error
+// that is not a refusal (what was done is committed when possible; a transient error leaves the run
+// pending, anything else ends it).
+
+import { JOB_RUNS_TABLE, emptyMetrics, formatCollectSummary, jobRunToRow, mergeMetrics, runStatus, type CollectSummary, type RunStatus } from '../../domain/collect';
+import { PostroomError, errorMessage, isExecutionOver } from '../../domain/errors';
+import { COLLECT_KEYS } from '../../domain/storage-keys';
+import { commit } from './commit';
+import { COLLECT_CONTINUE_HANDLER, CONTINUE_AFTER_MS } from './deps';
+import { jobRunRecord, type Execution } from './execution';
+import { stopsTheRun } from './mail';
+import { mailErrorMessage } from '../../domain/mail-errors';
+import { clearRun, saveRunState, type LastRun } from './run-state';
+import { logPath, writeLog } from './write-log';
+
+export type CollectResult = CollectSummary & {
+  /** The one-line FR / EN summary. */
+  text: string;
+  /** Executions this run has taken so far. */
+  executions: number;
+  /** Why the run stopped before its end (the user's-language message of a mail error), else null. */
+  error: string | null;
+};
+
+export function leavePending(ex: Execution, ids: string[]): CollectResult {
+  const { deps, state } = ex;
+  state.inFlight = false;
+  saveRunState(deps.store, state);
+  try {
+    deps.scheduler.continueAfter(COLLECT_CONTINUE_HANDLER, CONTINUE_AFTER_MS);
+  } catch (error) {
+    if (isExecutionOver(error)) throw error;
+    ex.log.warn('run.continuation_not_scheduled', { reason: errorMessage(error) });
+  }
+  ex.log.info('run.paused', { cursor: state.cursor, messages: ids.length });
+  return result(ex, 'running', null, true);
+}
+
+export function finishRun(ex: Execution, limitReached: boolean, aborted = false, stopped: string | null = null): CollectResult {
+  const { deps, state } = ex;
+  const finishedAt = deps.clock.now();
+  const status = runStatus(state.metrics, { dryRun: state.request.dryRun, aborted });
+  const path = logPath(ex);
+  const summary = formatCollectSummary(deps.locale, state.metrics, { dryRun: state.request.dryRun });
+  const text = stopped ? `${stopped} ${summary}` : summary;
+  ex.log.info('run.finished', { status, summary: text, executions: state.executions });
+  // Closed in steps, each saved as done, so that an execution cut short leaves the run open and the
+  // next one goes on from the step it reached (not a new run): the log (its link goes in the JobRun
+  // row), then the JobRun row, then the last-run record and the run state cleared.
+  const closing = (state.closing ??= { logUrl: null, jobRunClosed: false });
+  if (closing.logUrl === null) {
+    writeLog(ex);
+    closing.logUrl = ex.logUrl ?? '';
+    saveRunState(deps.store, state);
+  }
+  const logUrl = closing.logUrl;
+  if (state.jobRunRow !== null && !closing.jobRunClosed) {
+    const table = deps.ledger.table(JOB_RUNS_TABLE);
+    table.readAll();
+    table.update([{ rowNumber: state.jobRunRow, values: jobRunToRow({ ...jobRunRecord(state, status, finishedAt, state.metrics, text), logUrl }) }]);
+    deps.ledger.flush();
+    closing.jobRunClosed = true;
+    saveRunState(deps.store, state);
+  }
+  // Orphans are no longer possible once a run has met every message of its query without an error
+  // (an upload in doubt, or any failed message, is tried again by the next run: careful until then).
+  if (!limitReached && !state.request.dryRun && state.metrics.errorsCount === 0 && deps.store.get(COLLECT_KEYS.orphanRisk) !== null) deps.store.delete(COLLECT_KEYS.orphanRisk);
+  if (deps.scheduler.installed(COLLECT_CONTINUE_HANDLER) > 0) deps.scheduler.schedule(COLLECT_CONTINUE_HANDLER, { kind: 'off' });
+  // Last: the run is over once its state is gone (so as few calls as possible come after).
+  const out = { ...result(ex, status, finishedAt, false, logUrl), text, error: stopped };
+  deps.store.set(COLLECT_KEYS.lastRun, { ...out, logPath: path } satisfies LastRun);
+  clearRun(deps.store, state);
+  return out;
+}
+
+/**
+ * An error that is not a refusal: what was done is committed when possible; a transient error
+ * leaves the run pending for the next execution, anything else ends it as failed / partial.
+ */
+export function handleFailure(ex: Execution, error: unknown, ids: string[]): CollectResult {
+  if (isExecutionOver(error)) throw error;
+  const { state } = ex;
+  ex.log.error('run.error', { reason: errorMessage(error) });
+  ex.current.errorsCount += 1;
+  try {
+    commit(ex);
+  } catch (again) {
+    if (isExecutionOver(again)) throw again;
+    ex.log.error('run.commit_failed', { reason: errorMessage(again) });
+    state.metrics = mergeMetrics(state.metrics, ex.current);
+    ex.current = emptyMetrics();
+  }
+  // The user must act (re-authorise, grant a scope): the run stops, saying so in their language.
+  if (stopsTheRun(error)) return finishRun(ex, false, true, mailErrorMessage(error, ex.deps.locale));
+  const transient = error instanceof PostroomError && (error.code === 'TRANSIENT' || error.code === 'QUOTA');
+  if (transient && ex.cursor < ids.length) return leavePending(ex, ids);
+  return finishRun(ex, false, true);
+}
+
+function result(ex: Execution, status: RunStatus, finishedAtMs: number | null, pending: boolean, logUrl = ''): CollectResult {
+  const { state } = ex;
+  return {
+    runId: state.runId,
+    status,
+    dryRun: state.request.dryRun,
+    metrics: state.metrics,
+    startedAtMs: state.startedAtMs,
+    finishedAtMs,
+    pending,
+    logPath: logPath(ex),
+    logUrl,
+    text: formatCollectSummary(ex.deps.locale, state.metrics, { dryRun: state.request.dryRun, pending }),
+    executions: state.executions,
+    error: null,
+  };
+}

@@ -1,0 +1,122 @@
+// The message loop of an execution. Messages in batches of MESSAGE_BATCH (one messages.get fetchAll,
+// one download pass), each batch in chunks (the whole batch, or `commitEvery` messages while
+// recovering): DECIDE every attachment of the chunk (dedupe, classify, folder and unique name), STORE
+// the chunk's files (in parallel, or one by one with an orphan probe when careful), then SETTLE each
+// message in order from the real outcomes (rows, counts, labels). The time budget and the run's limit
+// are checked per message while deciding; what was decided is always stored and settled before stopping.
+
+import { attachmentKey, classifyAttachment, classifySender } from '../../domain/collect';
+import { commit } from './commit';
+import { decideMessage, worthFetching } from './decide';
+import { DOWNLOAD_BATCH_BYTES, MESSAGE_BATCH } from './deps';
+import { timeUp, type Execution, type MessageDecision, type MessagePlan } from './execution';
+import { fetchAttachments, fetchMessages, type Download } from './mail';
+import { readReceipts } from './receipts';
+import { settleMessage } from './settle';
+import { storeFiles } from './store';
+
+export type StopReason = 'budget' | 'limit' | 'end';
+
+export function processMessages(ex: Execution, ids: string[]): StopReason {
+  // Read only when there is a message to handle: an execution that only closes the run spares it.
+  if (ex.cursor < ids.length && !ex.receiptsRead) {
+    readReceipts(ex);
+    ex.receiptsRead = true;
+  }
+  while (ex.cursor < ids.length) {
+    if (timeUp(ex)) return 'budget';
+    const batchIds = ids.slice(ex.cursor, ex.cursor + MESSAGE_BATCH);
+    const plans = fetchMessages(ex.deps.mail, batchIds, ex.deps.pause);
+    // Attachments are fetched only for the messages this run will take on (never past its limit).
+    const stop = processBatch(ex, ids, plans, download(ex, plans.slice(0, withinLimit(ex, ids, plans))));
+    if (stop) return stop;
+  }
+  return 'end';
+}
+
+/** How many of the batch's messages, from the first, fit in the run's attachment limit (as processBatch takes them). */
+function withinLimit(ex: Execution, ids: string[], plans: MessagePlan[]): number {
+  const limit = ex.state.request.limit;
+  let handledAhead = ex.handled;
+  for (let i = 0; i < plans.length; i++) {
+    const weight = plans[i].walk?.candidates.length ?? 0;
+    if (weight > 0 && handledAhead > 0 && handledAhead + weight > limit) return i;
+    handledAhead += weight;
+    if (handledAhead >= limit && ex.cursor + i + 1 < ids.length) return i + 1;
+  }
+  return plans.length;
+}
+
+/** The batch's messages, chunk by chunk: decide, store, settle; null when the batch is done. */
+function processBatch(ex: Execution, ids: string[], plans: MessagePlan[], bytes: Map<string, Download>): 'budget' | 'limit' | null {
+  const { state } = ex;
+  let next = 0;
+  while (next < plans.length) {
+    const room = state.commitEvery !== null ? Math.max(1, state.commitEvery - ex.handledSinceCommit) : plans.length;
+    const decided: MessageDecision[] = [];
+    let handledAhead = ex.handled;
+    let stop: 'budget' | 'limit' | null = null;
+    while (next < plans.length && decided.length < room) {
+      if (timeUp(ex)) {
+        stop = 'budget';
+        break;
+      }
+      const plan = plans[next];
+      const weight = plan.walk?.candidates.length ?? 0;
+      if (weight > 0 && handledAhead > 0 && handledAhead + weight > state.request.limit) {
+        stop = 'limit';
+        break;
+      }
+      decided.push(decideMessage(ex, plan, bytes, weight));
+      handledAhead += weight;
+      next += 1;
+      if (handledAhead >= state.request.limit && ex.cursor + decided.length < ids.length) {
+        stop = 'limit';
+        break;
+      }
+    }
+    storeFiles(ex);
+    for (const decision of decided) {
+      settleMessage(ex, decision);
+      ex.handled += decision.weight;
+      ex.cursor += 1;
+      ex.handledSinceCommit += 1;
+    }
+    if (state.commitEvery !== null && ex.handledSinceCommit >= state.commitEvery) commit(ex);
+    if (stop) return stop;
+  }
+  return null;
+}
+
+/** Which attachments need their bytes: new keys worth fetching, by the ids of this same get. */
+function download(ex: Execution, plans: MessagePlan[]): Map<string, Download> {
+  const wanted: Array<{ key: string; messageId: string; attachmentId: string; size: number }> = [];
+  for (const plan of plans) {
+    if (!plan.walk) continue;
+    const sender = classifySender(plan.walk.message.from.address, plan.walk.message.auth, ex.settings);
+    if (sender.verdict === 'skip') continue;
+    for (const candidate of plan.walk.candidates) {
+      const key = attachmentKey(plan.id, candidate.partId);
+      if (!candidate.attachmentId || ex.ownRows.has(key) || ex.index.check(key) !== 'new') continue;
+      const pre = classifyAttachment({ declaredMimeType: candidate.mimeType, filename: candidate.filename, size: candidate.size }, ex.settings);
+      if (!worthFetching(pre, candidate.size)) continue;
+      wanted.push({ key, messageId: plan.id, attachmentId: candidate.attachmentId, size: candidate.size });
+    }
+  }
+  const out = new Map<string, Download>();
+  let start = 0;
+  while (start < wanted.length) {
+    let end = start;
+    let total = 0;
+    while (end < wanted.length && (end === start || total + wanted[end].size <= DOWNLOAD_BATCH_BYTES)) total += wanted[end++].size;
+    const slice = wanted.slice(start, end);
+    const replies = fetchAttachments(
+      ex.deps.mail,
+      slice.map(({ messageId, attachmentId }) => ({ messageId, attachmentId })),
+      ex.deps.pause,
+    );
+    slice.forEach((item, i) => out.set(item.key, replies[i]));
+    start = end;
+  }
+  return out;
+}

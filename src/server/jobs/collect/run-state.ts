@@ -1,0 +1,90 @@
+// The collect job's durable state between executions, in the user properties (KeyValueStore): the run
+// in progress (its identity, the settings it started with, its cursor, the metrics of the work already
+// committed, and the crash markers). The cursor is the index, in the run's snapshot of message ids
+// (snapshot.ts), of the next message to handle; a message before the cursor has its files stored, its
+// Receipts rows recorded and its labels applied. Properties, never the cache: the cache may be evicted.
+// https://developers.google.com/apps-script/guides/services/quotas (9 KB per value, 500 KB per store)
+
+import type { CollectMetrics, CollectSettings, CollectSummary } from '../../domain/collect';
+import { PostroomError } from '../../domain/errors';
+import { COLLECT_KEYS } from '../../domain/storage-keys';
+import type { KeyValueStore } from '../../ports/kv';
+
+/** The collect job's keys in the user store (the domain's named constants). */
+export const STATE_KEYS = COLLECT_KEYS;
+
+export interface RunRequest {
+  dryRun: boolean;
+  /** Attachments this run may handle (the smaller of maxItems and settings.maxAttachmentsPerRun). */
+  limit: number;
+  /** YYYY-MM-DD or null. */
+  since: string | null;
+}
+
+export interface RunState {
+  version: 1;
+  runId: string;
+  startedAtMs: number;
+  request: RunRequest;
+  /** The settings the run started with: a run keeps them to its end. */
+  settings: CollectSettings;
+  /** The Gmail query actually run (settings.query + after:). */
+  query: string;
+  /** JobRuns row of this run, once written. */
+  jobRunRow: number | null;
+  /** Number of ids in the snapshot, null until the snapshot is taken. */
+  snapshotSize: number | null;
+  snapshotChunks: number;
+  cursor: number;
+  /** Attachments handled so far, toward `request.limit`. */
+  handled: number;
+  /** Metrics of the committed work. */
+  metrics: CollectMetrics;
+  executions: number;
+  /** True from an execution's start to its clean end: still true at the next start means it died. */
+  inFlight: boolean;
+  /** After a crash: commit every N messages (halved at each crash), and probe Drive for orphan files. */
+  commitEvery: number | null;
+  /** Receipts rows from this row on were appended by an execution that died before its checkpoint. */
+  pendingAppendFrom: number | null;
+  /** Drive folder ids found or made by this run ("incoming/2026-01-05", "logs"), so later executions look them up no more. */
+  folderIds?: Record<string, string>;
+  /** Gmail label ids by name, once ensured by an execution of this run. */
+  labelIds?: Record<string, string>;
+  /** The close of the run, in steps that each survive a cut-short execution: the log's link, then the JobRun row. */
+  closing?: { logUrl: string | null; jobRunClosed: boolean };
+}
+
+export interface LockHolder {
+  sinceMs: number;
+  runId: string | null;
+}
+
+/** What the status view shows of the last finished run. */
+export type LastRun = Omit<CollectSummary, 'metrics'> & { metrics: CollectMetrics; text: string };
+
+export function loadRunState(store: KeyValueStore): RunState | null {
+  const state = store.get<RunState>(COLLECT_KEYS.run);
+  if (state === null) return null;
+  if (state.version !== 1 || typeof state.runId !== 'string') {
+    throw new PostroomError('INTERNAL', `The saved collect run (${COLLECT_KEYS.run}) is not in a format this version reads; delete it to start afresh.`);
+  }
+  return state;
+}
+
+export function saveRunState(store: KeyValueStore, state: RunState): void {
+  store.set(COLLECT_KEYS.run, state);
+}
+
+/** Writes several keys at once (one service call where the store can). */
+export function saveMany(store: KeyValueStore, values: Record<string, unknown>): void {
+  if (store.setMany) store.setMany(values);
+  else for (const [key, value] of Object.entries(values)) store.set(key, value);
+}
+
+/** Deletes the run and its snapshot (the run is over). */
+export function clearRun(store: KeyValueStore, state: RunState): void {
+  store.delete(COLLECT_KEYS.run);
+  for (let index = 0; index < state.snapshotChunks; index++) store.delete(COLLECT_KEYS.idsChunk(index));
+  if (store.get(COLLECT_KEYS.stored) !== null) store.delete(COLLECT_KEYS.stored);
+}

@@ -1,0 +1,125 @@
+// One execution's share of a collect run: the lock (with a holder record that tells "already running
+// since …" from another job), a new run or the pending one continued, the crash markers checked, the
+// JobRun row, the snapshot, the Receipts ledger read once, the messages, the commit, then the run left
+// pending or finished. The log is written once, at the end, whatever happened.
+
+import { RunLog, countSkip, translateCollect } from '../../domain/collect';
+import { PostroomError } from '../../domain/errors';
+import { COLLECT_KEYS } from '../../domain/storage-keys';
+import { commit } from './commit';
+import { CAREFUL_COMMIT_EVERY, EXECUTION_LIMIT_MS, LOCK_WAIT_MS, type CollectDeps } from './deps';
+import { newExecution, type Execution } from './execution';
+import { finishRun, handleFailure, leavePending, type CollectResult } from './finish';
+import { parseCollectInput, type CollectInput } from './input';
+import { processMessages } from './process';
+import { loadRunState, saveMany, type LockHolder, type RunState } from './run-state';
+import { ensureSnapshot } from './snapshot';
+import { ensureJobRunRow, startRun } from './start';
+import { writeLog } from './write-log';
+
+/**
+ * Collects attachments (one execution's share of a run). A pending run is continued (with the options
+ * it started with); otherwise a new run starts with `input`. Throws PostroomError ALREADY_RUNNING
+ * ("already running since …"), SETUP_INCOMPLETE (naming the failing checks), INVALID_INPUT or
+ * INVALID_SETTING; anything else that goes wrong is counted, logged and reported in the summary.
+ */
+export function collectFromGmail(deps: CollectDeps, rawInput?: unknown): CollectResult {
+  const executionStart = deps.clock.now();
+  const input = parseInput(deps, rawInput);
+  const handle = deps.lock.tryAcquire(LOCK_WAIT_MS);
+  if (!handle) throw refusalWhileLocked(deps);
+  try {
+    // The lock holder record (written with the in-flight mark) is read only while the lock is held, so
+    // it is left in place at the end: no call is spent deleting it.
+    return runExecution(deps, executionStart, loadRunState(deps.store), input);
+  } finally {
+    handle.release();
+  }
+}
+
+/** Valid options cost no call; a refusal is said again in the user's language (reading it is a call). */
+function parseInput(deps: Pick<CollectDeps, 'locale'>, rawInput: unknown): CollectInput {
+  try {
+    return parseCollectInput(rawInput);
+  } catch {
+    return parseCollectInput(rawInput, deps.locale);
+  }
+}
+
+/**
+ * The lock is LockService's user lock, which every Postroom job shares: the collect's own holder
+ * record (written when it takes the lock, deleted when it lets go) tells a running collect ("already
+ * running since …") from another job.
+ */
+function refusalWhileLocked(deps: Pick<CollectDeps, 'store' | 'clock' | 'locale'>): PostroomError {
+  const holder = deps.store.get<LockHolder>(COLLECT_KEYS.lockHolder);
+  if (holder && deps.clock.now() - holder.sinceMs < EXECUTION_LIMIT_MS) {
+    const since = new Date(holder.sinceMs).toISOString();
+    return new PostroomError('ALREADY_RUNNING', translateCollect(deps.locale, 'alreadyRunning', { since }), { sinceMs: holder.sinceMs, runId: holder.runId });
+  }
+  return new PostroomError('ALREADY_RUNNING', translateCollect(deps.locale, 'otherJobRunning'), { sinceMs: null, runId: null });
+}
+
+/** A refused run (setup incomplete, bad settings) throws before it has a state: no log is written then. */
+function runExecution(deps: CollectDeps, startedAt: number, existing: RunState | null, input: CollectInput): CollectResult {
+  const state = existing ?? startRun(deps, input, new RunLog('', () => deps.clock.now()));
+  const ex = newExecution(deps, startedAt, state, new RunLog(state.runId, () => deps.clock.now()));
+  try {
+    return continueRun(ex, existing !== null);
+  } finally {
+    writeLog(ex);
+  }
+}
+
+/** Marks the execution in flight, noticing when the previous one died (then: careful, smaller commits). */
+function markInFlight(ex: Execution, resumed: boolean): void {
+  const { deps, state } = ex;
+  if (state.inFlight) {
+    // The previous execution of this run died (killed, or past its deadline) before its end.
+    ex.careful = true;
+    state.commitEvery = state.commitEvery ? Math.max(1, Math.floor(state.commitEvery / 2)) : CAREFUL_COMMIT_EVERY;
+    ex.log.warn('run.recovering', { commitEvery: state.commitEvery, cursor: state.cursor });
+  } else if (state.commitEvery !== null) ex.careful = true;
+  if (!ex.careful && deps.store.get<boolean>(COLLECT_KEYS.orphanRisk)) ex.careful = true;
+  const orphanRisk = state.inFlight && !deps.store.get<boolean>(COLLECT_KEYS.orphanRisk);
+  state.inFlight = true;
+  state.executions += 1;
+  // One write: the run in flight, the lock's holder (for "already running since …"), the orphan risk.
+  saveMany(deps.store, {
+    [COLLECT_KEYS.run]: state,
+    [COLLECT_KEYS.lockHolder]: { sinceMs: ex.startedAt, runId: state.runId } satisfies LockHolder,
+    ...(orphanRisk ? { [COLLECT_KEYS.orphanRisk]: true } : {}),
+  });
+  ex.log.info(resumed ? 'run.resumed' : 'run.started', {
+    dryRun: state.request.dryRun,
+    query: state.query,
+    limit: state.request.limit,
+    execution: state.executions,
+  });
+}
+
+function continueRun(ex: Execution, resumed: boolean): CollectResult {
+  const { state } = ex;
+  markInFlight(ex, resumed);
+  ensureJobRunRow(ex);
+  const ids = ensureSnapshot(ex);
+  ex.cursor = state.cursor;
+  ex.handled = state.handled;
+
+  let stop: 'budget' | 'limit' | 'end' = 'end';
+  let failure: unknown = null;
+  try {
+    stop = processMessages(ex, ids);
+    commit(ex);
+  } catch (error) {
+    failure = error;
+  }
+  if (failure !== null) return handleFailure(ex, failure, ids);
+  if (stop === 'budget') return leavePending(ex, ids);
+  if (stop === 'limit') {
+    const left = ids.length - ex.cursor;
+    countSkip(state.metrics, 'over_run_limit', left);
+    ex.log.info('run.limit_reached', { limit: state.request.limit, messagesLeft: left });
+  }
+  return finishRun(ex, stop !== 'end');
+}

@@ -1,0 +1,17 @@
+// Port: time-driven triggers: a job's schedule, and one-off continuations of a run in progress.
+
+import type { Schedule } from '../domain/schedule';
+
+export type { Schedule };
+
+export interface Scheduler {
+  /** Replaces the time-driven trigger(s) of `handler` with one for `schedule` (none for "off"). */
+  schedule(handler: string, schedule: Schedule): void;
+  /** How many triggers `handler` has. */
+  installed(handler: string): number;
+  /**
+   * A one-off trigger that continues a job soon (e.g. after a quota pause). It replaces every earlier
+   * trigger of `handler`, so give continuations a handler of their own.
+   */
+  continueAfter(handler: string, delayMs: number): void;
+}
