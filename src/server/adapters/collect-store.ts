@@ -6,10 +6,12 @@
 // https://developers.google.com/apps-script/reference/properties/properties#getProperties()
 
 import { utf8Length } from '../domain/encoding';
-import { PostroomError } from '../domain/errors';
+import { localizedError } from '../domain/errors';
+import { translateServer } from '../domain/server-messages';
 import { USER_PROPERTY_PREFIX } from '../domain/storage-keys';
 import type { KeyValueStore } from '../ports/kv';
 import { PROPERTY_VALUE_LIMIT } from './properties';
+import { userLocale } from './session';
 
 export interface BatchKeyValueStore extends KeyValueStore {
   /** Writes several keys in one call. */
@@ -25,7 +27,7 @@ export function cachedUserStore(prefix = USER_PROPERTY_PREFIX): BatchKeyValueSto
   const values = (): Record<string, string> => (all ??= { ...properties().getProperties() });
   const encode = (key: string, value: unknown): string => {
     const raw = JSON.stringify(value);
-    if (utf8Length(raw) > PROPERTY_VALUE_LIMIT) throw new PostroomError('INTERNAL', `Value for ${prefix + key} is ${utf8Length(raw)} bytes, over the 9 KB property limit`);
+    if (utf8Length(raw) > PROPERTY_VALUE_LIMIT) throw localizedError('INTERNAL', translateServer, 'storage.tooLarge', { key: prefix + key, bytes: utf8Length(raw) }, { locale: userLocale() });
     return raw;
   };
   return {
@@ -35,7 +37,7 @@ export function cachedUserStore(prefix = USER_PROPERTY_PREFIX): BatchKeyValueSto
       try {
         return JSON.parse(raw) as T;
       } catch (error) {
-        throw new PostroomError('INTERNAL', `Stored value ${prefix + key} is not valid JSON`, { cause: String(error) });
+        throw localizedError('INTERNAL', translateServer, 'storage.notJson', { key: prefix + key }, { locale: userLocale(), details: { cause: String(error) } });
       }
     },
     set(key: string, value: unknown): void {

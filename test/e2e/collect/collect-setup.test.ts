@@ -35,8 +35,8 @@ describe('checkCollectSetup', () => {
     expect(settings.detail).toMatch(/^allowedSenders: the list is empty/);
     const run = opened.runner.rpc('collectFromGmail', {});
     expect(run.outcome).toBe('threw');
-    // Said in the user's words (the workspace is French) and recorded as a failed JobRuns row.
-    expect(run.error!.message).toMatch(/^Collecte non lancée : aucun expéditeur autorisé/);
+    // Said in the user's words and recorded as a failed JobRuns row.
+    expect(run.error!.message).toMatch(/^Collection not started: no allowed sender is set/);
     expect(jobRuns(opened.workspace).map((row) => row.status)).toEqual(['failed']);
     expect(receipts(opened.workspace)).toEqual([]);
   });
@@ -47,7 +47,7 @@ describe('checkCollectSetup', () => {
     expect(report.checks.find((check) => check.id === 'settings')!.detail).toMatch(/^allowedSenders : la liste est vide, personne n’est collecté/);
     expect(report.checks.find((check) => check.id === 'folder.incoming')!.detail).toBe('Postroom/incoming : sera créé à la première collecte');
     const run = opened.runner.rpc('collectFromGmail', {});
-    expect(run.error!.message).toMatch(/^La collecte ne peut pas démarrer : settings — allowedSenders : la liste est vide/);
+    expect(run.error!.message).toMatch(/^Collecte non lancée : aucun expéditeur autorisé n’est configuré/);
     const bad = opened.runner.rpc('collectFromGmail', { since: '2026-02-30' });
     expect(bad.error!.message).toBe('since : « 2026-02-30 » n’est pas un jour au format AAAA-MM-JJ');
   });
