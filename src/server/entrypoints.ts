@@ -13,7 +13,7 @@ import { scriptScheduler } from './adapters/triggers';
 import { translateCard } from './domain/card-messages';
 import { errorMessage } from './domain/errors';
 import { collectApi, collectTriggers } from './jobs/collect-entry';
-import { controlSendFromCard, sendApi, sendTriggers } from './jobs/send-entry';
+import { controlSendFromCard, sendApi, sendTriggers } from './wiring/send';
 
 function getStatus(): Status {
   return buildStatus(readStatusFacts());

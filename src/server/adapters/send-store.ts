@@ -11,15 +11,12 @@ import { JOB_RUNS_TABLE, jobRunToRow } from '../domain/collect/ledger';
 import { PostroomError } from '../domain/errors';
 import { parseProgress, serializeProgress } from '../domain/send/progress';
 import type { LedgerStore } from '../ports';
-import type { JobRunLog, SendControl, SendStateStore } from '../jobs/send-ports';
-import { parseJobState } from '../jobs/send-state';
+import type { JobRunLog, SendControl, SendStateStore } from '../ports/send';
+import { parseJobState } from '../domain/send/job-state';
+import { SEND_STATE_KEYS } from '../domain/send/storage-keys';
 import { PROPERTY_VALUE_LIMIT } from './properties';
 
-export const SEND_STATE_KEYS = {
-  job: 'postroom.send.job',
-  progress: 'postroom.send.progress',
-  control: 'postroom.send.control',
-} as const;
+export { SEND_STATE_KEYS };
 
 export function userSendStateStore(): SendStateStore {
   const properties = PropertiesService.getUserProperties();

@@ -10,7 +10,7 @@
 //   triggers:
 //     runSendContinuation    the one-off time-driven trigger that continues a send by itself
 //                            (after a quota pause, or when no sidebar is open)
-// This file only wires adapters to the job (send-job.ts); it holds no logic of its own.
+// This file only wires adapters to the job (jobs/send/); it holds no logic of its own.
 
 import { PostroomError } from '../domain/errors';
 import { pickLocale } from '../domain/i18n';
@@ -24,7 +24,8 @@ import { sendSheet } from '../adapters/send-sheet';
 import { sheetJobRunLog, userSendStateStore } from '../adapters/send-store';
 import { openLedgerSpreadsheet, sheetsLedgerStore } from '../adapters/sheets';
 import { scriptScheduler } from '../adapters/triggers';
-import type { JobRunLog, MailTransport, SendDeps, SendSheet } from './send-ports';
+import { SEND_SETTINGS_KEY as SETTINGS_KEY } from '../domain/send/storage-keys';
+import type { JobRunLog, MailTransport, SendSheet } from '../ports/send';
 import {
   SEND_CONTINUATION_HANDLER,
   cancelSendJob,
@@ -36,9 +37,8 @@ import {
   viewSendProgress,
   type ContinueResult,
   type PlanResult,
-} from './send-job';
-
-const SETTINGS_KEY = 'settings.send';
+  type SendDeps,
+} from '../jobs/send';
 
 function readSettings(): SendSettings {
   const stored = userPropertiesStore().get<unknown>(SETTINGS_KEY);

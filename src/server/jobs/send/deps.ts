@@ -1,0 +1,27 @@
+// What the Send job is given to run: its ports (ports/send.ts and the shared ones), the settings, who
+// acts, and the execution's budget. Every step of the job is a free function over this `deps` object.
+
+import type { SendSettings } from '../../domain/send/settings';
+import type { Lock, Scheduler } from '../../ports';
+import type { AttachmentSource, JobRunLog, MailTransport, SendClock, SendSheet, SendStateStore } from '../../ports/send';
+
+export interface SendDeps {
+  sheet: SendSheet;
+  attachments: AttachmentSource;
+  transport: MailTransport;
+  state: SendStateStore;
+  jobRuns: JobRunLog;
+  scheduler: Scheduler;
+  lock: Lock;
+  clock: SendClock;
+  /** The validated settings (read fresh in every execution). */
+  settings(): SendSettings;
+  /** The account the messages go out from. */
+  sender: { address: string };
+  /** Who acts (for "paused by …"). */
+  user: string;
+  /** Seeded in tests, Math.random in production (retry jitter, run ids). */
+  random(): number;
+  /** Execution time budget of one chunk, in ms (default SEND_CHUNK_BUDGET_MS). */
+  budgetMs?: number;
+}
