@@ -14,6 +14,7 @@ import { translateCard } from './domain/card-messages';
 import { errorMessage } from './domain/errors';
 import { collectApi, collectTriggers } from './jobs/collect-entry';
 import { controlSendFromCard, sendApi, sendTriggers } from './wiring/send';
+import { sendExtrasApi, sendExtrasTriggers } from './wiring/send-extras';
 
 function getStatus(): Status {
   return buildStatus(readStatusFacts());
@@ -41,6 +42,7 @@ export const api = {
   getStatus,
   ...collectApi,
   ...sendApi,
+  ...sendExtrasApi,
 };
 
 export const triggers = {
@@ -85,6 +87,7 @@ export const triggers = {
   },
   ...collectTriggers,
   ...sendTriggers,
+  ...sendExtrasTriggers,
 };
 
 export const entryPoints = { api, triggers };

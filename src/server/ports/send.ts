@@ -104,6 +104,10 @@ export interface JobRunRecord {
   failed: number;
   gmailCalls: number;
   summary: string;
+  /** The send log file (Postroom/logs/send-YYYY-MM-DD.jsonl), when known. */
+  logUrl?: string;
+  /** Messages that came back as delivery failures (bounces), counted among the errors. */
+  bounced?: number;
 }
 
 export interface JobRunLog {

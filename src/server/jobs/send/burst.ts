@@ -60,9 +60,10 @@ export function prepareBurst(s: SendContext, rows: readonly SendRow[]): Prepared
     }
     const bytesOf = (a: { id: string }) => (loaded.get(a.id) as Extract<LoadOutcome, { ok: true }>).file.bytes;
     try {
-      const input = toMessageInput(planned, { name: settings.senderName, address: sender }, messageIdOf(s, row), now, bytesOf, {
+      const base = toMessageInput(planned, { name: settings.senderName, address: sender }, messageIdOf(s, row), now, bytesOf, {
         'X-Postroom-Send-Id': row.sendId,
       });
+      const input = s.deps.decorateMessage ? s.deps.decorateMessage(base, row) : base;
       prepared.push({ row, raw: base64UrlEncode(utf8Encode(buildMessage(input)), { pad: true }) });
     } catch (error) {
       if (error instanceof PostroomError && error.code === 'INVALID_INPUT') {
