@@ -78,7 +78,8 @@ export function withSendLog(deps: SendDeps, log: SendLogStore, locale: Locale, e
             .split(/[,;]/)
             .map((a) => a.trim())
             .filter(Boolean);
-          add(runId, now, { kind: 'sent', row: update.rowNumber, gmailId: cell(update.rowNumber, 'message_id', update.values), recipients, key: cell(update.rowNumber, 'key', update.values) });
+          const sentAt = Date.parse(cell(update.rowNumber, 'sent_at', update.values));
+          add(runId, Number.isFinite(sentAt) ? sentAt : now, { kind: 'sent', row: update.rowNumber, gmailId: cell(update.rowNumber, 'message_id', update.values), recipients, key: cell(update.rowNumber, 'key', update.values) });
         } else if (runId && status === 'failed') {
           add(runId, now, { kind: 'failed', row: update.rowNumber, key: cell(update.rowNumber, 'key', update.values), error: cell(update.rowNumber, 'error', update.values) });
         }
