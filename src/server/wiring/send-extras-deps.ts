@@ -1,7 +1,7 @@
 // Wiring: the Send job's deps with the send extras plugged in, over the real adapters: the draft as
 // template (settings' templates from the draft, its images and files on every message, the draft
 // re-read and checked in every execution), the send-as address, attachment patterns over one folder
-// listing, and the lasting send log with the bounce watch when a run ends. `extrasOf(deps)` gives the
+// listing (drafts and send-as through the one mail gateway), and the lasting send log with the bounce watch when a run ends. `extrasOf(deps)` gives the
 // extras' own deps for the api (test send, drafts, schedule, bounces, log).
 
 import { pickLocale, type Locale } from '../domain/i18n';
@@ -11,7 +11,6 @@ import { driveTreeLister } from '../adapters/drive-tree';
 import { driveFileStore } from '../adapters/drive';
 import { scriptExtrasTriggers } from '../adapters/extras-triggers';
 import { userPropertiesStore } from '../adapters/properties';
-import { restSendExtrasMail } from '../adapters/send-extras-gmail';
 import { driveSendLogStore } from '../adapters/send-log-drive';
 import type { SendDeps } from '../jobs/send';
 import { withAttachmentPatterns } from '../jobs/send-extras/attachments';
@@ -20,6 +19,8 @@ import { overriding, readChoices, type SendExtrasDeps } from '../jobs/send-extra
 import { currentDraft, messageWithDraft, settingsWithDraft } from '../jobs/send-extras/draft';
 import { withSendLog } from '../jobs/send-extras/log-hooks';
 import { checkSendAs } from '../jobs/send-extras/sender';
+import { gatewaySendExtrasMail } from '../jobs/send-extras/mail';
+import { settingsMailGateway } from './mail-gateway';
 
 const extrasByDeps = new WeakMap<SendDeps, SendExtrasDeps & { beforePlan(): void }>();
 
@@ -41,7 +42,7 @@ export function extendSendDeps(base: SendDeps): SendDeps {
   const tz = () => (timeZone ??= Session.getScriptTimeZone() || 'UTC');
   const properties = userPropertiesStore();
   const store = { get: <T>(key: string) => properties.get<T>(key), set: (key: string, value: unknown) => properties.set(key, value), remove: (key: string) => properties.delete(key) };
-  const mail = restSendExtrasMail();
+  const mail = gatewaySendExtrasMail(settingsMailGateway());
   const log = driveSendLogStore(driveFileStore(), tz);
 
   let draft: { template: DraftTemplate | null } | null = null;
