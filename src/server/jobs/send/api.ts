@@ -13,6 +13,8 @@ import type { SendDeps } from './deps';
 import { alreadyRunning, refuseIfActive, withLock } from './lock';
 import { planInto, releasePlanned, toPlanResult, type PlanResult } from './plan';
 import { isFinalState } from './rows';
+import { rearmContinuation } from './run-record';
+import { SAFETY_CONTINUATION_MS } from './constants';
 import { SendTableModel } from './table';
 
 /**
@@ -65,7 +67,11 @@ export function startSendJob(deps: SendDeps, filter: SendFilter | null, locale: 
 export function continueSendJob(deps: SendDeps, locale: Locale): ContinueResult {
   return withLock(
     deps,
-    () => ({ progress: viewOf(deps, deps.state.load().progress, locale), more: true, waitMs: 5_000, busy: true, pendingControl: deps.state.readControl()?.action ?? null }),
+    () => {
+      // The execution holding the lock may die: a continuation later still finishes the send.
+      rearmContinuation(deps, SAFETY_CONTINUATION_MS);
+      return { progress: viewOf(deps, deps.state.load().progress, locale), more: true, waitMs: 5_000, busy: true, pendingControl: deps.state.readControl()?.action ?? null };
+    },
     () => chunk(deps, locale),
   );
 }

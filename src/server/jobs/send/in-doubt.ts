@@ -74,9 +74,12 @@ export function verifyInDoubt(s: SendContext, rows: SendRow[], conclusive: boole
     if (hit) {
       markSent(s, row, hit);
     } else if (complete && conclusive) {
-      // Proven not sent: the attempt never reached Gmail (or Gmail refused it without a trace).
-      if (row.attempts > s.settings.maxRetries) markFailed(s, row, row.error || 'No answer from Gmail');
-      else s.table.set(row, { status: 'queued', nextAttemptAt: formatSheetTime(Math.max(now, timeOf(row.nextAttemptAt) ?? now)) });
+      // Proven not sent: the attempt never reached Gmail (or Gmail refused it without a trace). An
+      // attempt with no answer recorded (the execution died before or during its request) is not one
+      // of the row's tries: only answers Gmail gave count against maxRetries.
+      const attempts = row.error ? row.attempts : Math.max(0, row.attempts - 1);
+      if (attempts > s.settings.maxRetries) markFailed(s, row, row.error || 'No answer from Gmail');
+      else s.table.set(row, { status: 'queued', attempts, nextAttemptAt: formatSheetTime(Math.max(now, timeOf(row.nextAttemptAt) ?? now)) });
     }
   }
   return complete;
