@@ -48,6 +48,6 @@ export function recordRun(s: SendContext): void {
     sent: p.sent,
     failed: p.failed,
     gmailCalls: calls,
-    summary: `${p.sent} sent, ${p.failed} failed, ${Math.max(0, p.total - p.sent - p.failed)} not sent of ${p.total}; ${s.job.executions} execution(s); ${units} Gmail units; transport ${s.deps.transport.kind}`,
+    summary: `${p.sent} sent, ${p.failed} failed, ${Math.max(0, p.total - p.sent - p.failed)} not sent of ${p.total}; ${s.job.executions} execution(s); ${units} Gmail units; transport ${s.deps.mail.kind}`,
   });
 }
