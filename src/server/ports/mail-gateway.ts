@@ -90,6 +90,8 @@ export interface SentMessage {
 
 export interface SentPage {
   messages: SentMessage[];
+  /** Every id the page listed, newest first (the skipped ones included). */
+  ids?: string[];
   nextPageToken: string | null;
 }
 

@@ -42,6 +42,8 @@ export function extendSendDeps(base: SendDeps): SendDeps {
   const tz = () => (timeZone ??= Session.getScriptTimeZone() || 'UTC');
   const properties = userPropertiesStore();
   const store = { get: <T>(key: string) => properties.get<T>(key), set: (key: string, value: unknown) => properties.set(key, value), remove: (key: string) => properties.delete(key) };
+  // Its own gateway (the transport the settings choose, REST when none are saved yet): choosing a draft
+  // or a From must work before the send settings exist.
   const mail = gatewaySendExtrasMail(settingsMailGateway());
   const log = driveSendLogStore(driveFileStore(), tz);
 

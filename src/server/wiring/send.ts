@@ -16,7 +16,6 @@ import { PostroomError } from '../domain/errors';
 import { pickLocale } from '../domain/i18n';
 import type { SendFilter } from '../domain/send/plan';
 import { parseSendSettings, type SendSettings } from '../domain/send/settings';
-import { advancedMailTransport, restMailTransport } from '../adapters/gmail-send';
 import { userLock } from '../adapters/lock';
 import { userPropertiesStore } from '../adapters/properties';
 import { driveAttachmentSource } from '../adapters/send-attachments';
@@ -25,7 +24,9 @@ import { sheetJobRunLog, userSendStateStore } from '../adapters/send-store';
 import { openLedgerSpreadsheet, sheetsLedgerStore } from '../adapters/sheets';
 import { scriptScheduler } from '../adapters/triggers';
 import { SEND_SETTINGS_KEY as SETTINGS_KEY } from '../domain/send/storage-keys';
-import type { JobRunLog, MailTransport, SendSheet } from '../ports/send';
+import type { MailGateway } from '../ports/mail-gateway';
+import type { JobRunLog, SendSheet } from '../ports/send';
+import { mailGateway } from './mail-gateway';
 import { extendSendDeps, extrasOf } from './send-extras-deps';
 import { sendProgressExtras } from '../jobs/send-extras/status';
 import {
@@ -65,17 +66,29 @@ function lazySheet(open: () => GoogleAppsScript.Spreadsheet.Spreadsheet): SendSh
   };
 }
 
-/** The transport the settings choose, created when first used. */
-function lazyTransport(settings: () => SendSettings): MailTransport {
-  let inner: MailTransport | null = null;
-  const get = () => (inner ??= settings().transport === 'advanced' ? advancedMailTransport() : restMailTransport());
+/** The mail gateway of the transport the send settings choose, created when first used. */
+function lazyGateway(settings: () => SendSettings): MailGateway {
+  let inner: MailGateway | null = null;
+  const get = () => (inner ??= mailGateway(settings().transport));
   return {
     get kind() {
       return get().kind;
     },
+    profile: () => get().profile(),
+    listLabels: () => get().listLabels(),
+    ensureLabels: (names) => get().ensureLabels(names),
+    search: (query, options) => get().search(query, options),
+    getMessages: (ids, format, options) => get().getMessages(ids, format, options),
+    getAttachments: (refs) => get().getAttachments(refs),
+    markRead: (ids) => get().markRead(ids),
+    modifyLabels: (ids, add, remove) => get().modifyLabels(ids, add, remove),
+    trash: (ids) => get().trash(ids),
     send: (raws) => get().send(raws),
-    listSent: (token, max) => get().listSent(token, max),
-    getSentFacts: (ids) => get().getSentFacts(ids),
+    listSent: (options) => get().listSent(options),
+    history: (start, options) => get().history(start, options),
+    listDrafts: (options) => get().listDrafts(options),
+    getDrafts: (ids) => get().getDrafts(ids),
+    listSendAs: () => get().listSendAs(),
     usage: () => (inner ? inner.usage() : { calls: 0, units: 0 }),
   };
 }
@@ -91,7 +104,7 @@ export function makeDeps(options: { budgetMs?: number } = {}): SendDeps {
   return extendSendDeps({
     sheet: lazySheet(spreadsheet),
     attachments: driveAttachmentSource(),
-    transport: lazyTransport(getSettings),
+    mail: lazyGateway(getSettings),
     state: userSendStateStore(),
     jobRuns: { record: (run) => (jobRuns ??= sheetJobRunLog(sheetsLedgerStore(spreadsheet()))).record(run) },
     scheduler: scriptScheduler(),

@@ -122,8 +122,8 @@ describe('transient faults', () => {
     expect(result.problems).toEqual([]);
   });
 
-  it('with 10% faults and every execution killed at its 350th call, every row goes out exactly once', () => {
-    const result = runFaultCase({ seed: 7, rate: 0.1, killEvery: 350 });
+  it('with 10% faults and every execution killed at its 70th call, every row goes out exactly once', () => {
+    const result = runFaultCase({ seed: 7, rate: 0.1, killEvery: 70 });
     expect(result.killed).toBeGreaterThan(0);
     expect(result.problems).toEqual([]);
   });
@@ -201,7 +201,7 @@ describe('one send at a time, pause, resume, cancel', () => {
   it('pause stops the send between batches; resume finishes it', () => {
     const { workspace, runner } = setupSend(invoiceRows(60), { settings: slow });
     let pause: ReturnType<typeof runner.rpc> | undefined;
-    const first = runner.invoke('startSend', [{}], 'rpc', { during: [{ atCall: 420, run: () => (pause = runner.rpc('pauseSend')) }] });
+    const first = runner.invoke('startSend', [{}], 'rpc', { during: [{ atCall: 60, run: () => (pause = runner.rpc('pauseSend')) }] });
     expect((pause?.value as SendContinue).pendingControl).toBe('pause');
     expect(progressOf(first.value).state).toBe('paused');
     expect((first.value as SendContinue).more).toBe(false);

@@ -268,7 +268,7 @@ export function createMailGateway(transport: GmailTransport, deps: GatewayDeps):
         // Deleted since it was listed: not ours to find any more. Anything else leaves the page unread.
         else if (answer.error.kind !== 'not_found') return { ok: false, error: answer.error };
       }
-      return { ok: true, value: { messages, nextPageToken: page.value.nextPageToken } };
+      return { ok: true, value: { messages, ids: page.value.ids, nextPageToken: page.value.nextPageToken } };
     },
 
     history(startHistoryId, options = {}): MailOutcome<HistoryPage> {

@@ -25,6 +25,8 @@ export interface SendJobState {
   /** Rows whose attachments the plan had no time to check (checked again before each send anyway). */
   uncheckedAttachments: number;
   lastError: string;
+  /** When the continuation trigger last set will fire (epoch ms), null when none is set. */
+  continuationAt?: number | null;
 }
 
 export function createJobState(runId: string, filter: SendJobState['filter'], total: number, now: number): SendJobState {

@@ -165,7 +165,7 @@ export function describeRowProblems(problems: readonly RowProblem[], locale: Loc
   return problems.map((problem) => describeRowProblem(problem, locale)).join(' ; ');
 }
 
-function normaliseFilter(filter: SendFilter): SendPlan['filter'] {
+export function normaliseFilter(filter: SendFilter): SendPlan['filter'] {
   const key = (filter.key ?? '').trim();
   let period = '';
   if (filter.period !== undefined && filter.period.trim() !== '') {

@@ -1,4 +1,4 @@
-// What the send extras are given: the Send job's own deps (the same sheet, attachments, transport,
+// What the send extras are given: the Send job's own deps (the same sheet, attachments, mail gateway,
 // state, lock) and the extras' ports (drafts and send-as, the lasting log, a JSON store, triggers,
 // the attachments folder listing, the script's time zone).
 

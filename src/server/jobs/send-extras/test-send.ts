@@ -9,7 +9,6 @@ import { PostroomError } from '../../domain/errors';
 import { defineMessages, type Locale } from '../../domain/i18n';
 import { buildMessage, domainOf, makeMessageId } from '../../domain/send/mime';
 import { checkSendRow, describeRowProblems, toMessageInput } from '../../domain/send/plan';
-import { classifyOutcome } from '../../domain/send/retry';
 import { makeLogEntry } from '../../domain/send/send-log';
 import type { LoadOutcome } from '../../ports/send';
 import { SendTableModel } from '../send/table';
@@ -78,11 +77,10 @@ export function sendTestRow(deps: SendExtrasDeps, row: number, locale: Locale): 
   const subject = `${translateTest(locale, 'prefix')} ${planned.subject}`;
   const input = { ...decorated, to: [{ name: '', address: deps.userAddress }], cc: [], bcc: [], subject };
   const raw = base64UrlEncode(utf8Encode(buildMessage(input)), { pad: true });
-  const [outcome] = sd.transport.send([raw]);
-  const classified = classifyOutcome(outcome, sd.clock.now());
-  if (classified.kind !== 'success') throw new PostroomError(classified.kind === 'transient' ? 'TRANSIENT' : 'PERMANENT', translateTest(locale, 'failed', { row, error: classified.message }));
-  const json = (outcome.json ?? {}) as { id?: string; threadId?: string };
-  const gmailId = String(json.id ?? '');
+  const [outcome] = sd.mail.send([raw]);
+  if (!outcome.ok) throw new PostroomError(outcome.error.kind === 'transient' || outcome.error.kind === 'quota' ? 'TRANSIENT' : 'PERMANENT', translateTest(locale, 'failed', { row, error: outcome.error.message }));
+  const json = outcome.value;
+  const gmailId = json.id;
   deps.log.append([makeLogEntry('test', sd.clock.now(), { kind: 'test', row, gmailId, to: deps.userAddress })]);
   return {
     row,

@@ -4,7 +4,7 @@
 import { PostroomError } from '../../domain/errors';
 import type { Locale } from '../../domain/i18n';
 import type { SendJobState } from '../../domain/send/job-state';
-import type { SendFilter } from '../../domain/send/plan';
+import { normaliseFilter, type SendFilter } from '../../domain/send/plan';
 import { cancelProgress, resumeProgress, startProgress, type SendProgress, type SendProgressView } from '../../domain/send/progress';
 import type { SendControl } from '../../ports/send';
 import { chunk, type ContinueResult } from './chunk';
@@ -13,6 +13,8 @@ import type { SendDeps } from './deps';
 import { alreadyRunning, refuseIfActive, withLock } from './lock';
 import { planInto, releasePlanned, toPlanResult, type PlanResult } from './plan';
 import { isFinalState } from './rows';
+import { rearmContinuation } from './run-record';
+import { PLAN_REUSE_MS, SAFETY_CONTINUATION_MS } from './constants';
 import { SendTableModel } from './table';
 
 /**
@@ -45,7 +47,7 @@ export function startSendJob(deps: SendDeps, filter: SendFilter | null, locale: 
     const settings = deps.settings();
     let job = stored.job;
     let progress = stored.progress;
-    const samePlan = job && progress?.state === 'planned' && filter === null;
+    const samePlan = job && progress?.state === 'planned' && (filter === null || reusablePlan(job, filter, deps.clock.now()));
     if (!samePlan) {
       const table = new SendTableModel(deps.sheet);
       if (job && progress?.state === 'planned') releasePlanned(table, job);
@@ -61,11 +63,25 @@ export function startSendJob(deps: SendDeps, filter: SendFilter | null, locale: 
   });
 }
 
+/**
+ * A plan made moments ago for the same filter is the one to start (a start killed after its plan, then
+ * called again, goes on instead of planning again every time); an older one is planned afresh.
+ */
+function reusablePlan(job: SendJobState, filter: SendFilter, now: number): boolean {
+  const wanted = normaliseFilter(filter);
+  const same = wanted.key === job.filter.key && wanted.period === job.filter.period && wanted.max === job.filter.max;
+  return same && now - job.createdAt <= PLAN_REUSE_MS;
+}
+
 /** Continues the send in this execution (sidebar and trigger). Never throws for a busy lock. */
 export function continueSendJob(deps: SendDeps, locale: Locale): ContinueResult {
   return withLock(
     deps,
-    () => ({ progress: viewOf(deps, deps.state.load().progress, locale), more: true, waitMs: 5_000, busy: true, pendingControl: deps.state.readControl()?.action ?? null }),
+    () => {
+      // The execution holding the lock may die: a continuation later still finishes the send.
+      rearmContinuation(deps, SAFETY_CONTINUATION_MS);
+      return { progress: viewOf(deps, deps.state.load().progress, locale), more: true, waitMs: 5_000, busy: true, pendingControl: deps.state.readControl()?.action ?? null };
+    },
     () => chunk(deps, locale),
   );
 }

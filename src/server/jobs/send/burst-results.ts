@@ -1,13 +1,15 @@
-// One burst on the wire and its results: ONE parallel call of messages.send, then each answer decides
-// the row: 2xx → sent; a permanent 4xx → failed; 429 (not executed) → queued with next_attempt_at;
-// 5xx or no answer (the request MAY have been executed) → stays `sending`, IN DOUBT, attempt_at = the
-// burst's real start; Gmail's daily limit or an authorisation problem → the job pauses or stops.
+// One burst on the wire and its results: ONE gateway send (parallel on REST), then each typed outcome
+// decides the row: success → sent; InvalidRequestError / NotFoundError → failed; QuotaError 'rate'
+// (not executed) → queued with next_attempt_at, the pacer holds; TransientError that may have happened
+// → stays `sending`, IN DOUBT, attempt_at = the burst's real start; QuotaError 'daily' → the job pauses
+// until the limit resets; AuthError / PermissionError → the job stops.
 // Results stay in memory until the next group's write. Rows left in doubt that are already in SENT are
 // recorded at once.
 
 import { SendPacer } from '../../domain/send/pacing';
 import { recordRetry } from '../../domain/send/progress';
-import { classifyOutcome, decideRetry, type HttpOutcome } from '../../domain/send/retry';
+import { decideSendRetry } from '../../domain/send/retry';
+import type { MailOutcome, SentReceipt } from '../../ports/mail-gateway';
 import { formatSheetTime, type SendRow } from '../../domain/send/send-list';
 import { markFailed, markSent, type SendContext } from './context';
 import { DAILY_LIMIT_FALLBACK_MS } from './constants';
@@ -22,19 +24,18 @@ export interface BurstStop {
 }
 
 /** Applies one Gmail answer to its row; returns a stop when the answer stops the job. */
-function applyOutcome(s: SendContext, pacer: SendPacer, row: SendRow, outcome: HttpOutcome, now: number, burstAt: string): BurstStop | null {
+function applyOutcome(s: SendContext, pacer: SendPacer, row: SendRow, outcome: MailOutcome<SentReceipt>, now: number, burstAt: string): BurstStop | null {
   // The request started at burstAt, not when the group was marked: rows left in doubt settle from there.
   s.table.set(row, { attemptAt: burstAt });
-  const decision = decideRetry(outcome, row.attempts, s.settings, now, { random: s.deps.random });
-  const classified = classifyOutcome(outcome, now);
+  const decision = decideSendRetry(outcome.ok ? null : outcome.error, row.attempts, s.settings, { random: s.deps.random });
   switch (decision.action) {
     case 'done': {
-      const json = (outcome.json ?? {}) as { id?: string; threadId?: string };
-      markSent(s, row, { id: String(json.id ?? ''), threadId: String(json.threadId ?? ''), at: now });
+      const receipt = outcome.ok ? outcome.value : { id: '', threadId: '' };
+      markSent(s, row, { id: receipt.id, threadId: receipt.threadId, at: now });
       return null;
     }
     case 'fail':
-      if (classified.maybeExecuted) s.table.set(row, { error: decision.message, nextAttemptAt: '' });
+      if (decision.maybeExecuted) s.table.set(row, { error: decision.message, nextAttemptAt: '' });
       else markFailed(s, row, decision.message);
       return null;
     case 'retry':
@@ -62,7 +63,7 @@ function applyOutcome(s: SendContext, pacer: SendPacer, row: SendRow, outcome: H
 export function sendBurst(s: SendContext, pacer: SendPacer, burst: readonly Prepared[], startedAt: number): { stop: BurstStop | null; now: number } {
   const { deps } = s;
   const burstAt = formatSheetTime(startedAt);
-  const outcomes = deps.transport.send(burst.map((item) => item.raw));
+  const outcomes = deps.mail.send(burst.map((item) => item.raw));
   const now = deps.clock.now();
   pacer.finishBatch(now);
   let stop: BurstStop | null = null;
@@ -71,9 +72,9 @@ export function sendBurst(s: SendContext, pacer: SendPacer, burst: readonly Prep
   // through): those already in SENT are recorded now; the others wait until they can be concluded.
   const doubtful = burst.map((item) => item.row).filter((row) => row.status === 'sending');
   if (doubtful.length) {
-    const before = deps.transport.usage().units;
+    const before = deps.mail.usage().units;
     verifyInDoubt(s, doubtful, false);
-    pacer.spendUnits(deps.transport.usage().units - before, deps.clock.now());
+    pacer.spendUnits(deps.mail.usage().units - before, deps.clock.now());
   }
   return { stop, now };
 }

@@ -12,7 +12,7 @@ import { applyControl } from './controls';
 import type { SendDeps } from './deps';
 import { runLoop, type ChunkOutcome } from './paced-loop';
 import { isFinalState } from './rows';
-import { recordRun, scheduleContinuation, stopContinuation } from './run-record';
+import { ensureContinuation, recordRun, scheduleContinuation, stopContinuation } from './run-record';
 
 export interface ContinueResult {
   progress: SendProgressView | null;
@@ -29,15 +29,17 @@ export interface ContinueResult {
 /** The chunk's last writes, the continuation trigger and the run record, and the caller's answer. */
 function finish(s: SendContext, outcome: ChunkOutcome): ContinueResult {
   const { deps } = s;
-  checkpoint(s);
   const state = s.progress.state;
-  if (state === 'done' || state === 'cancelled') {
-    recordRun(s);
-    stopContinuation(deps);
-  } else if (state === 'paused') {
-    stopContinuation(deps);
+  if (state === 'done' || state === 'cancelled' || state === 'paused') {
+    // The state says "no trigger" before the trigger goes: a kill in between leaves a trigger that
+    // finds nothing to do, never a stalled send.
+    s.job = { ...s.job, continuationAt: null };
+    checkpoint(s);
+    if (state !== 'paused') recordRun(s);
+    stopContinuation(s);
   } else {
     scheduleContinuation(s, outcome.waitMs);
+    checkpoint(s);
   }
   return { progress: viewOf(deps, s.progress, s.locale), more: outcome.more && state !== 'paused', waitMs: outcome.waitMs, busy: false, pendingControl: deps.state.readControl()?.action ?? null };
 }
@@ -55,7 +57,7 @@ export function chunk(deps: SendDeps, locale: Locale): ContinueResult {
   }
   if (s.progress.state === 'planned') return idle();
   // If this execution dies, a trigger still continues the job.
-  scheduleContinuation(s, SAFETY_CONTINUATION_MS);
+  ensureContinuation(s, SAFETY_CONTINUATION_MS);
   if (s.progress.state === 'paused-quota' && !control) {
     const now = deps.clock.now();
     if (s.progress.resumeAt !== null && now < s.progress.resumeAt) return finish(s, { more: true, waitMs: s.progress.resumeAt - now });

@@ -27,4 +27,6 @@ export const GROUP_WINDOW_MS = 60_000;
 /** And at most this many rows (a minute at the Gmail ceiling: 15,000 units / 100 per send). */
 export const MAX_GROUP_ROWS = 150;
 export const LOCK_WAIT_MS = 500;
+/** A start with the filter of a plan made this recently starts that plan instead of planning again. */
+export const PLAN_REUSE_MS = 15 * 60_000;
 export const SENT_PAGE_SIZE = 100;

@@ -19,7 +19,7 @@ export interface SendContext {
   progress: SendProgress;
   locale: Locale;
   startedAt: number;
-  /** Job counters as stored when the context opened, and the transport's usage then. */
+  /** Job counters as stored when the context opened, and the gateway's usage then. */
   base: { calls: number; units: number; usageCalls: number; usageUnits: number };
 }
 
@@ -29,7 +29,7 @@ export function openContext(deps: SendDeps, locale: Locale): SendContext | null 
   if (!job || !progress) return null;
   const settings = deps.settings();
   const table = new SendTableModel(deps.sheet);
-  const usage = deps.transport.usage();
+  const usage = deps.mail.usage();
   const s: SendContext = {
     deps,
     settings,
@@ -46,7 +46,7 @@ export function openContext(deps: SendDeps, locale: Locale): SendContext | null 
 
 /** Gmail calls and units of the run so far (stored counters plus this execution's). */
 export function runUsage(s: SendContext): { calls: number; units: number } {
-  const usage = s.deps.transport.usage();
+  const usage = s.deps.mail.usage();
   return { calls: s.base.calls + usage.calls - s.base.usageCalls, units: s.base.units + usage.units - s.base.usageUnits };
 }
 

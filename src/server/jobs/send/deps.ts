@@ -5,12 +5,14 @@ import type { MessageInput } from '../../domain/send/mime';
 import type { SendRow } from '../../domain/send/send-list';
 import type { SendSettings } from '../../domain/send/settings';
 import type { Lock, Scheduler } from '../../ports';
-import type { AttachmentSource, JobRunLog, MailTransport, SendClock, SendSheet, SendStateStore } from '../../ports/send';
+import type { MailGateway } from '../../ports/mail-gateway';
+import type { AttachmentSource, JobRunLog, SendClock, SendSheet, SendStateStore } from '../../ports/send';
 
 export interface SendDeps {
   sheet: SendSheet;
   attachments: AttachmentSource;
-  transport: MailTransport;
+  /** Every Gmail call: sends, and the SENT listing of the in-doubt check. */
+  mail: MailGateway;
   state: SendStateStore;
   jobRuns: JobRunLog;
   scheduler: Scheduler;

@@ -23,36 +23,33 @@ function knownSentIds(s: SendContext): Map<string, number> {
  * and message it needed could be read).
  */
 function searchSent(s: SendContext, rows: SendRow[]): { found: Map<SendRow, { id: string; threadId: string; at: number }>; complete: boolean } {
-  const { transport } = s.deps;
+  const { mail } = s.deps;
   const wantedBySendId = new Map(rows.map((row) => [row.sendId, row]));
   const wantedByMessageId = new Map(rows.filter((row) => row.rfc822MessageId).map((row) => [row.rfc822MessageId, row]));
   const known = knownSentIds(s);
+  const skipIds = new Set(known.keys());
   const threshold = Math.min(...rows.map((row) => timeOf(row.attemptAt) ?? 0)) - VERIFY_MARGIN_MS;
   const found = new Map<SendRow, { id: string; threadId: string; at: number }>();
   let pageToken: string | null = null;
   let complete = true;
   for (;;) {
-    const page = transport.listSent(pageToken, SENT_PAGE_SIZE);
-    if (!page) {
+    // Messages the sheet already records are listed but not read again (skipIds).
+    const answer = mail.listSent({ pageToken, max: SENT_PAGE_SIZE, skipIds });
+    if (!answer.ok) {
       complete = false;
       break;
     }
-    const unknown = page.ids.filter((id) => !known.has(id));
-    const facts = unknown.length ? transport.getSentFacts(unknown) : [];
+    const page = answer.value;
     let reachedOld = false;
-    for (const id of page.ids) {
+    for (const id of page.ids ?? []) {
       const at = known.get(id);
       if (at !== undefined && at < threshold) reachedOld = true;
     }
-    facts.forEach((fact) => {
-      if (!fact) {
-        complete = false;
-        return;
-      }
+    for (const fact of page.messages) {
       if (fact.internalDate < threshold) reachedOld = true;
       const row = (fact.sendId && wantedBySendId.get(fact.sendId)) || (fact.messageId && wantedByMessageId.get(fact.messageId)) || null;
       if (row && !found.has(row)) found.set(row, { id: fact.id, threadId: fact.threadId, at: fact.internalDate });
-    });
+    }
     if (found.size === rows.length || reachedOld || !page.nextPageToken) break;
     pageToken = page.nextPageToken;
   }
@@ -74,9 +71,12 @@ export function verifyInDoubt(s: SendContext, rows: SendRow[], conclusive: boole
     if (hit) {
       markSent(s, row, hit);
     } else if (complete && conclusive) {
-      // Proven not sent: the attempt never reached Gmail (or Gmail refused it without a trace).
-      if (row.attempts > s.settings.maxRetries) markFailed(s, row, row.error || 'No answer from Gmail');
-      else s.table.set(row, { status: 'queued', nextAttemptAt: formatSheetTime(Math.max(now, timeOf(row.nextAttemptAt) ?? now)) });
+      // Proven not sent: the attempt never reached Gmail (or Gmail refused it without a trace). An
+      // attempt with no answer recorded (the execution died before or during its request) is not one
+      // of the row's tries: only answers Gmail gave count against maxRetries.
+      const attempts = row.error ? row.attempts : Math.max(0, row.attempts - 1);
+      if (attempts > s.settings.maxRetries) markFailed(s, row, row.error || 'No answer from Gmail');
+      else s.table.set(row, { status: 'queued', attempts, nextAttemptAt: formatSheetTime(Math.max(now, timeOf(row.nextAttemptAt) ?? now)) });
     }
   }
   return complete;

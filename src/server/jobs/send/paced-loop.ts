@@ -61,9 +61,9 @@ function stopForControl(loop: Loop): Step | null {
 /** Checks settled rows in doubt (their units count against the pacer). */
 function checkSettled(loop: Loop, settled: SendRow[]): void {
   const { s, pacer } = loop;
-  const before = s.deps.transport.usage().units;
+  const before = s.deps.mail.usage().units;
   if (!verifyInDoubt(s, settled, true)) for (const row of settled) if (row.status === 'sending') loop.unverifiable.add(row);
-  pacer.spendUnits(s.deps.transport.usage().units - before, s.deps.clock.now());
+  pacer.spendUnits(s.deps.mail.usage().units - before, s.deps.clock.now());
 }
 
 /** Nothing due now: the run ends, waits for retries or rows in doubt, or hands over to a later chunk. */

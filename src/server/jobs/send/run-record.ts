@@ -6,12 +6,32 @@ import { runUsage } from './context';
 import { SEND_CONTINUATION_HANDLER } from './constants';
 import type { SendDeps } from './deps';
 
+/** Sets the one-off trigger that continues the send after `delayMs` (at least a minute), and notes when. */
 export function scheduleContinuation(s: SendContext, delayMs: number): void {
-  s.deps.scheduler.continueAfter(SEND_CONTINUATION_HANDLER, Math.max(60_000, delayMs));
+  const delay = Math.max(60_000, delayMs);
+  s.deps.scheduler.continueAfter(SEND_CONTINUATION_HANDLER, delay);
+  s.job = { ...s.job, continuationAt: s.deps.clock.now() + delay };
 }
 
-export function stopContinuation(deps: SendDeps): void {
-  deps.scheduler.schedule(SEND_CONTINUATION_HANDLER, { kind: 'off' });
+/**
+ * The safety net at the start of a chunk: if this execution dies, a trigger continues the job. One
+ * already set to fire later (by the previous execution) does that job: no new trigger (a trigger that
+ * fires while this chunk holds the lock sets a new one, see continueSendJob).
+ */
+export function ensureContinuation(s: SendContext, delayMs: number): void {
+  const at = s.job.continuationAt ?? null;
+  if (at !== null && at > s.deps.clock.now()) return;
+  scheduleContinuation(s, delayMs);
+}
+
+export function stopContinuation(s: SendContext): void {
+  s.deps.scheduler.schedule(SEND_CONTINUATION_HANDLER, { kind: 'off' });
+  s.job = { ...s.job, continuationAt: null };
+}
+
+/** A continuation that found the lock held: continue later in case the holder dies. */
+export function rearmContinuation(deps: SendDeps, delayMs: number): void {
+  deps.scheduler.continueAfter(SEND_CONTINUATION_HANDLER, delayMs);
 }
 
 /** The run's row in JobRuns (added, or updated when a killed execution had added it already). */
@@ -28,6 +48,6 @@ export function recordRun(s: SendContext): void {
     sent: p.sent,
     failed: p.failed,
     gmailCalls: calls,
-    summary: `${p.sent} sent, ${p.failed} failed, ${Math.max(0, p.total - p.sent - p.failed)} not sent of ${p.total}; ${s.job.executions} execution(s); ${units} Gmail units; transport ${s.deps.transport.kind}`,
+    summary: `${p.sent} sent, ${p.failed} failed, ${Math.max(0, p.total - p.sent - p.failed)} not sent of ${p.total}; ${s.job.executions} execution(s); ${units} Gmail units; transport ${s.deps.mail.kind}`,
   });
 }
