@@ -15,6 +15,7 @@ import { errorMessage } from './domain/errors';
 import { collectApi, collectTriggers } from './jobs/collect-entry';
 import { controlSendFromCard, sendApi, sendTriggers } from './wiring/send';
 import { sendExtrasApi, sendExtrasTriggers } from './wiring/send-extras';
+import { mailSettingsApi } from './wiring/mail-gateway';
 
 function getStatus(): Status {
   return buildStatus(readStatusFacts());
@@ -43,6 +44,7 @@ export const api = {
   ...collectApi,
   ...sendApi,
   ...sendExtrasApi,
+  ...mailSettingsApi,
 };
 
 export const triggers = {

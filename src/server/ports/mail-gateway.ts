@@ -48,7 +48,8 @@ export interface SearchOptions {
  * A message as the gateway returns it. `resource` is the Gmail API message resource (payload tree with
  * base64url bodies for 'full' / 'metadata'); `headers` are the top-level headers, RFC 2047-decoded, by
  * lower-case name (first occurrence, read from the bytes for 'raw'); `raw` holds the RFC 5322 bytes for
- * format 'raw'; `view` the decoded bodies and attachment list for 'full' (domain/mail/message-view.ts).
+ * format 'raw'; `view` the decoded bodies and attachment list for 'full' (domain/mail/message-view.ts),
+ * computed on first read.
  */
 export interface MailMessage {
   id: string;

@@ -1,33 +1,47 @@
 // Wiring: the one mail gateway every job gets, REST (default) or the Advanced Gmail service, as the
-// user's settings choose (domain/mail/transport-setting.ts). Jobs receive a MailGateway and never
-// call UrlFetchApp or Gmail themselves.
+// user's settings choose (domain/mail/transport-setting.ts), and the api that reads and saves that
+// choice. Jobs receive a MailGateway and never call UrlFetchApp or Gmail themselves.
 
 import { advancedMailGateway } from '../adapters/gmail/advanced-gateway';
 import { restMailGateway } from '../adapters/gmail/rest-gateway';
 import { userPropertiesStore } from '../adapters/properties';
-import { chooseMailTransport, type MailTransportKind } from '../domain/mail/transport-setting';
+import { pickLocale, type Locale } from '../domain/i18n';
+import {
+  mailTransportLabel,
+  parseMailSettings,
+  resolveMailTransport,
+  type MailTransportKind,
+  type MailTransportSource,
+} from '../domain/mail/transport-setting';
 import type { MailGateway } from '../ports/mail-gateway';
 
 /** User-property keys (below the store's "postroom." prefix) the choice is read from. */
 export const MAIL_SETTINGS_KEY = 'settings.mail';
 const SEND_SETTINGS_KEY = 'settings.send';
 
+function userLocale(): Locale {
+  return pickLocale(Session.getActiveUserLocale());
+}
+
 /** A gateway of the given kind. */
 export function mailGateway(kind: MailTransportKind): MailGateway {
   return kind === 'advanced' ? advancedMailGateway() : restMailGateway();
 }
 
+function resolved(locale: Locale): { transport: MailTransportKind; source: MailTransportSource } {
+  const store = userPropertiesStore();
+  return resolveMailTransport(store.get<unknown>(MAIL_SETTINGS_KEY), store.get<unknown>(SEND_SETTINGS_KEY), locale);
+}
+
 /** The transport the settings choose (mail settings first, then send settings, else REST). */
 export function mailTransportSetting(): MailTransportKind {
-  const store = userPropertiesStore();
-  return chooseMailTransport(store.get<unknown>(MAIL_SETTINGS_KEY), store.get<unknown>(SEND_SETTINGS_KEY));
+  return resolved(userLocale()).transport;
 }
 
 /** The gateway the settings choose, created on first use (reading the setting costs nothing until then). */
 export function settingsMailGateway(): MailGateway {
   let inner: MailGateway | null = null;
-  let kind: MailTransportKind | null = null;
-  const get = (): MailGateway => (inner ??= mailGateway((kind ??= mailTransportSetting())));
+  const get = (): MailGateway => (inner ??= mailGateway(mailTransportSetting()));
   return {
     get kind() {
       return get().kind;
@@ -50,3 +64,25 @@ export function settingsMailGateway(): MailGateway {
     usage: () => (inner ? inner.usage() : { calls: 0, units: 0 }),
   };
 }
+
+export interface MailSettingsView {
+  transport: MailTransportKind;
+  /** 'mail' (saved here), 'send' (the send settings' transport), or 'default'. */
+  source: MailTransportSource;
+  /** The transport's name in the user's language. */
+  label: string;
+}
+
+function getMailSettings(): MailSettingsView {
+  const locale = userLocale();
+  const { transport, source } = resolved(locale);
+  return { transport, source, label: mailTransportLabel(transport, locale) };
+}
+
+/** Saves the transport every job's mail goes through; an unknown value is refused in the user's words. */
+function saveMailSettings(input: unknown): MailSettingsView {
+  userPropertiesStore().set(MAIL_SETTINGS_KEY, parseMailSettings(input, userLocale()));
+  return getMailSettings();
+}
+
+export const mailSettingsApi = { getMailSettings, saveMailSettings };

@@ -28,7 +28,7 @@ function scenario(world: World, kind: Kind) {
   out.markRead = run('markRead', [first, second]);
   const imported = out.ensure.result.value['Postroom/imported'];
   out.move = run('modifyLabels', [first, second], [imported], ['INBOX']);
-  out.badLabel = run('modifyLabels', [third], ['Label_999'], []);
+  out.badLabel = run('modifyLabels', [third, second], ['Label_999'], []);
   out.trash = run('trash', [third, MISSING]);
   out.before = run('profile');
   out.send = run('send', [rawToSend('client@exemple.fr', 'run-1/1'), rawToSend('', 'run-1/2')]);
@@ -148,7 +148,10 @@ describe('MailGateway conformance: REST and Advanced give the same answers', () 
         expect(state(id).labelIds.has(label)).toBe(true);
         expect(state(id).labelIds.has('INBOX')).toBe(false);
       }
-      expect(r.badLabel.result).toEqual([{ ok: false, error: expect.objectContaining({ kind: 'invalid_request', status: 400, operation: 'modifyLabels' }) }]);
+      // A label Gmail does not know fails every message alike: no per-message redo (one call, 50 units).
+      const badLabel = { ok: false, error: expect.objectContaining({ kind: 'invalid_request', status: 400, operation: 'modifyLabels', detail: 'Invalid label: Label_999' }) };
+      expect(r.badLabel.result).toEqual([badLabel, badLabel]);
+      expect(r.badLabel.usage).toEqual({ calls: 1, units: 50 });
       expect(r.trash.result).toEqual([{ ok: true, value: true }, { ok: false, error: expect.objectContaining({ kind: 'not_found', operation: 'trash' }) }]);
       expect(state(third).labelIds.has('TRASH')).toBe(true);
     });

@@ -32,7 +32,7 @@ describe('mail gateway choice from the settings', () => {
   it('refuses an unknown transport with a clear error', () => {
     const world = makeWorld(1);
     store(world, { 'settings.mail': { transport: 'smtp' } });
-    expect(() => world.run('settings', 'profile')).toThrow(/settings\.mail\.transport: expected one of rest, advanced, got "smtp"/);
+    expect(() => world.run('settings', 'profile')).toThrow('Le transport de messagerie « smtp » (settings.mail.transport) est inconnu');
   });
 });
 
@@ -61,7 +61,29 @@ describe('Advanced service not enabled', () => {
     const outcome = runner.invoke('gatewayRun', ['advanced', 'getMessages', JSON.stringify([world.invoices, 'minimal'])], 'cli');
     const { result, usage } = JSON.parse(String(outcome.value));
     expect(result).toEqual([{ ok: false, error: expect.objectContaining({ name: 'PermissionError', status: 0, operation: 'getMessages' }) }]);
-    expect(result[0].error.en).toContain('Advanced Gmail service is not enabled');
+    expect(result[0].error.en).toBe('The Advanced Gmail service is not enabled in this project: choose the REST transport in the mail settings, or enable the service (appsscript.json).');
+    expect(result[0].error.fr).toContain('Le service Gmail avancé n’est pas activé dans ce projet');
     expect(usage).toEqual({ calls: 0, units: 0 });
+  });
+});
+
+describe('ensureLabels racing another execution', () => {
+  // The label appears (created by another execution) between this gateway's labels.list and its
+  // labels.create: Gmail answers 409, the gateway lists again and uses the existing label.
+  it.each([
+    ['rest', 3], // ScriptApp.getOAuthToken, fetchAll(labels.list), fetchAll(labels.create)
+    ['advanced', 2], // Labels.list, Labels.create
+  ] as const)('%s: a 409 on create is resolved by listing again', (kind, createCall) => {
+    const world = makeWorld(1);
+    let raced = '';
+    const outcome = world.runner.invoke('gatewayRun', [kind, 'ensureLabels', JSON.stringify([['Postroom/imported']])], 'cli', {
+      during: [{ atCall: createCall, run: () => (raced = world.workspace.mailbox.createLabel('Postroom').id) }],
+    });
+    const { result, usage } = JSON.parse(String(outcome.value));
+    const byName = Object.fromEntries(world.workspace.mailbox.labels().filter((l) => l.type === 'user').map((l) => [l.name, l.id]));
+    expect(Object.keys(byName).sort()).toEqual(['Postroom', 'Postroom/imported']);
+    expect(byName.Postroom).toBe(raced);
+    expect(result).toEqual({ ok: true, value: { 'Postroom/imported': byName['Postroom/imported'] } });
+    expect(usage).toEqual({ calls: 4, units: 1 + 5 + 1 + 5 });
   });
 });

@@ -7,7 +7,7 @@
 // https://developers.google.com/apps-script/advanced/gmail
 
 import { base64UrlEncode } from '../../domain/encoding';
-import { PermissionError } from '../../domain/mail-errors';
+import { ADVANCED_SERVICE_OFF, PermissionError } from '../../domain/mail-errors';
 import { mailErrorFromException } from '../../domain/mail/error-mapping';
 import type { MailGateway } from '../../ports/mail-gateway';
 import type { ApiAnswer, ApiRequest, GmailTransport } from './api-request';
@@ -39,7 +39,8 @@ function notEnabled(operation: string): PermissionError {
   return new PermissionError({
     operation,
     status: 0,
-    detail: 'the Advanced Gmail service is not enabled in this project (appsscript.json enabledAdvancedServices); choose the REST transport or enable it',
+    detail: 'the Advanced Gmail service is not enabled in this project (appsscript.json enabledAdvancedServices)',
+    reasons: [ADVANCED_SERVICE_OFF],
     mayHaveHappened: false,
   });
 }

@@ -9,7 +9,7 @@
 import type { MailError } from '../../domain/mail-errors';
 import { base64Decode } from '../../domain/encoding';
 import { headerValue, type GmailMessage } from '../../domain/collect/mime-walk';
-import { decodeHeaders, headersOfRaw, readMessageView } from '../../domain/mail/message-view';
+import { decodeHeaders, headersOfRaw, readMessageView, type MessageView } from '../../domain/mail/message-view';
 import { QuotaMeter } from '../../domain/mail/quota-units';
 import { IDEMPOTENT_RETRY, isRetryable, retryWaitMs, type RetryPolicy } from '../../domain/mail/retry-policy';
 import type {
@@ -66,7 +66,11 @@ function toMessage(json: Json, format: MessageFormat): MailMessage {
     resource: resource as unknown as GmailMessage,
   };
   if (raw) message.raw = raw;
-  if (format === 'full') message.view = readMessageView(message.resource);
+  if (format === 'full') {
+    // Decoded on first read: a job that only walks attachments (collect) never pays for the bodies.
+    let view: MessageView | undefined;
+    Object.defineProperty(message, 'view', { enumerable: true, configurable: true, get: () => (view ??= readMessageView(message.resource)) });
+  }
   return message;
 }
 
@@ -148,8 +152,10 @@ export function createMailGateway(transport: GmailTransport, deps: GatewayDeps):
     return chunks.flatMap((chunk, c): Array<MailOutcome<true>> => {
       const answer = answers[c];
       if (answer.ok) return chunk.map(() => ({ ok: true, value: true }));
-      // One bad id must fail only itself: a rejected chunk is redone per message (5 units each).
-      if (answer.error.kind !== 'invalid_request' || chunk.length === 1) return chunk.map(() => ({ ok: false, error: answer.error }));
+      // One bad id must fail only itself: a rejected chunk is redone per message (5 units each) —
+      // unless Gmail rejected a label ("Invalid label: …"), which would fail every message alike.
+      const perMessageCanHelp = answer.error.kind === 'invalid_request' && chunk.length > 1 && !/\blabel\b/i.test(answer.error.detail);
+      if (!perMessageCanHelp) return chunk.map(() => ({ ok: false, error: answer.error }));
       return idempotent(
         chunk.map((id): ApiRequest => ({ method: 'messages.modify', id, addLabelIds: add, removeLabelIds: remove })),
         operation,
