@@ -16,7 +16,8 @@ import type { SendDeps } from '../jobs/send';
 import { withAttachmentPatterns } from '../jobs/send-extras/attachments';
 import { watchRun } from '../jobs/send-extras/bounces';
 import { overriding, readChoices, type SendExtrasDeps } from '../jobs/send-extras/deps';
-import { currentDraft, messageWithDraft, settingsWithDraft } from '../jobs/send-extras/draft';
+import { currentDraft, DraftChangedError, messageWithDraft, settingsWithDraft } from '../jobs/send-extras/draft';
+import { PostroomError } from '../domain/errors';
 import { withSendLog } from '../jobs/send-extras/log-hooks';
 import { checkSendAs } from '../jobs/send-extras/sender';
 import { gatewaySendExtrasMail } from '../jobs/send-extras/mail';
@@ -49,7 +50,23 @@ export function extendSendDeps(base: SendDeps): SendDeps {
 
   let draft: { template: DraftTemplate | null } | null = null;
   let planning = false;
-  const draftNow = () => (draft ??= { template: currentDraft(extras, loc(), planning) }).template;
+  let draftProblem: { reason: string; short: string } | null = null;
+  const draftNow = () => {
+    if (!draft) {
+      try {
+        draft = { template: currentDraft(extras, loc(), planning) };
+      } catch (error) {
+        if (!(error instanceof DraftChangedError)) throw error;
+        // The send stops before any message is built: a pause the job applies at its first step (a
+        // cancel or pause already asked stays as asked); a message built all the same fails its row.
+        draftProblem = { reason: error.message, short: error.short };
+        draft = { template: null };
+      }
+    }
+    // Asked again at each read of the settings: the job clears old controls when it starts a run.
+    if (draftProblem && !base.state.readControl()) base.state.writeControl({ action: 'pause', by: draftProblem.short, at: base.clock.now() });
+    return draft.template;
+  };
   let sender: { address: string; name: string } | null = null;
   const senderNow = () => {
     if (!sender) {
@@ -66,7 +83,11 @@ export function extendSendDeps(base: SendDeps): SendDeps {
       return !settings.senderName && name ? { ...settings, senderName: name } : settings;
     },
     attachments: withAttachmentPatterns(base.attachments, driveTreeLister()),
-    decorateMessage: (input) => messageWithDraft(input, draftNow()),
+    decorateMessage: (input) => {
+      const template = draftNow();
+      if (draftProblem) throw new PostroomError('INVALID_INPUT', draftProblem.reason);
+      return messageWithDraft(input, template);
+    },
   });
   Object.defineProperty(extended, 'sender', { get: () => ({ address: senderNow().address }), enumerable: true, configurable: true });
 

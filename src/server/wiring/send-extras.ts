@@ -94,8 +94,8 @@ export const sendExtrasApi = {
 export const sendExtrasTriggers = {
   /** One-off clock trigger at the scheduled instant: starts the planned send. */
   runScheduledSend(_event?: unknown): void {
+    // No beforePlan: the draft and the From are checked against what the plan took.
     const deps = extras();
-    deps.beforePlan();
     const result = runScheduled(deps, locale());
     console.log(`Scheduled send: ${result ? (result.progress?.state ?? 'no send') : 'nothing to start'}`);
   },

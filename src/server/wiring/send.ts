@@ -28,7 +28,7 @@ import type { MailGateway } from '../ports/mail-gateway';
 import type { JobRunLog, SendSheet } from '../ports/send';
 import { mailGateway } from './mail-gateway';
 import { extendSendDeps, extrasOf } from './send-extras-deps';
-import { sendProgressExtras } from '../jobs/send-extras/status';
+import { sendProgressExtras, withScheduleLabel } from '../jobs/send-extras/status';
 import {
   SEND_CONTINUATION_HANDLER,
   cancelSendJob,
@@ -157,7 +157,8 @@ export const sendApi = {
   getSendProgress() {
     const deps = makeDeps();
     const view = viewSendProgress(deps, locale());
-    return { ...view, ...sendProgressExtras(extrasOf(deps), view.progress?.jobId ?? null, locale()) };
+    const extras = sendProgressExtras(extrasOf(deps), view.progress?.jobId ?? null, locale());
+    return { ...view, progress: withScheduleLabel(view.progress, extras), ...extras };
   },
   pauseSend(): ContinueResult {
     return pauseSendJob(makeDeps(), locale());

@@ -78,7 +78,7 @@ describe('a Gmail draft as template', () => {
     });
   });
 
-  it('a draft changed after the plan stops the send before any message is built', () => {
+  it('a draft changed after the plan pauses the send before any message is built; cancel still works', () => {
     const { workspace, runner } = setupSend(invoiceRows(3));
     const draft = workspace.mailbox.importExported(new Uint8Array(gmailDraftEml({ subject: 'Modèle', text: 'Bonjour {{name}}', html: '<p>Bonjour {{name}}</p>' })));
     value(runner.rpc('chooseDraft', { subject: 'Modèle' }));
@@ -86,10 +86,15 @@ describe('a Gmail draft as template', () => {
     const [{ draftId }] = workspace.mailbox.drafts().filter((d) => d.message.id === draft.id);
     workspace.mailbox.deleteDraft(draftId);
     workspace.mailbox.createDraft(new Uint8Array(gmailDraftEml({ subject: 'Modèle', text: 'Bonjour {{name}} (v2)', html: '<p>v2</p>' })));
-    const start = runner.rpc('startSend');
-    expect(start.outcome).toBe('threw');
-    expect(start.error?.message).toMatch(/n’existe plus|a changé/);
+    const start = value<{ progress: { state: string; events: string[] } }>(runner.rpc('startSend'));
+    expect(start.progress.state).toBe('paused');
+    expect(start.progress.events.at(-1)).toMatch(/^⏸️ Envoi mis en pause par le brouillon « Modèle » supprimé/);
     expect(workspace.mailbox.sentMessages()).toHaveLength(0);
+    // Resuming does not send from a template nobody planned: it pauses again.
+    expect(value<{ progress: { state: string } }>(runner.rpc('resumeSend')).progress.state).toBe('paused');
+    expect(value<{ progress: { state: string } }>(runner.rpc('cancelSend')).progress.state).toBe('cancelled');
+    expect(workspace.mailbox.sentMessages()).toHaveLength(0);
+    expect(sendRows(workspace).map((r) => r.status)).toEqual(['pending', 'pending', 'pending']);
   });
 });
 
@@ -234,8 +239,11 @@ describe('scheduled send', () => {
     // 09:00 in Paris on 29 March 2026 is summer time (UTC+2): 07:00 UTC, not 08:00.
     expect(scheduled.schedule.runAt).toBe(Date.UTC(2026, 2, 29, 7, 0));
     expect(scheduled.schedule.label).toBe('Envoi programmé le 29/03/2026 à 09:00 (Europe/Paris)');
-    const progress = value<{ progress: { state: string }; scheduled: Json }>(runner.rpc('getSendProgress'));
+    const progress = value<{ progress: { state: string; stateLabel: string }; scheduled: Json }>(runner.rpc('getSendProgress'));
     expect(progress.progress.state).toBe('planned');
+    expect(progress.progress.stateLabel).toBe('Envoi programmé le 29/03/2026 à 09:00 (Europe/Paris)');
+    // The Gmail card shows it too.
+    expect(JSON.stringify(runner.invoke('onHomepage', [{}], 'card').value)).toContain('Envoi programmé le 29/03/2026 à 09:00');
     expect(progress.scheduled).toMatchObject({ runAt: Date.UTC(2026, 2, 29, 7, 0) });
     expect(tab(workspace, 'JobRuns').find((r) => r.run_id === scheduled.schedule.runId)).toMatchObject({ status: 'scheduled' });
     // Nothing before the time (the sidebar is closed: only triggers run).

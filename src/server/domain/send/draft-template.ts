@@ -49,6 +49,8 @@ const en = {
   notFound: 'No Gmail draft has the subject "{subject}"',
   several: '{count} Gmail drafts have the subject "{subject}": rename one of them',
   noBody: 'The Gmail draft "{subject}" has no text',
+  pausedChanged: 'the draft "{subject}" changed since planning',
+  pausedGone: 'the draft "{subject}" was deleted',
 };
 export const translateDraft = defineMessages<keyof typeof en>({
   en,
@@ -58,6 +60,8 @@ export const translateDraft = defineMessages<keyof typeof en>({
     notFound: 'Aucun brouillon Gmail n’a pour objet « {subject} »',
     several: '{count} brouillons Gmail ont pour objet « {subject} » : renommez-en un',
     noBody: 'Le brouillon Gmail « {subject} » n’a pas de texte',
+    pausedChanged: 'le brouillon « {subject} » modifié depuis la planification',
+    pausedGone: 'le brouillon « {subject} » supprimé',
   },
 });
 
@@ -97,8 +101,13 @@ export function pickDraftBySubject<T extends { subject: string }>(drafts: readon
 
 /** Whether the draft read now is the one the plan recorded; the reason in words when it is not. */
 export function checkDraftUnchanged(choice: DraftChoice, current: DraftTemplate | null, locale: Locale): string | null {
-  if (!current) return translateDraft(locale, 'gone', { subject: choice.subject });
-  if (current.fingerprint !== choice.fingerprint) return translateDraft(locale, 'changed', { subject: choice.subject });
+  return draftChange(choice, current, locale)?.reason ?? null;
+}
+
+/** What changed in the draft since the choice: the reason, and a short form for "paused by …". */
+export function draftChange(choice: DraftChoice, current: DraftTemplate | null, locale: Locale): { reason: string; short: string } | null {
+  if (!current) return { reason: translateDraft(locale, 'gone', { subject: choice.subject }), short: translateDraft(locale, 'pausedGone', { subject: choice.subject }) };
+  if (current.fingerprint !== choice.fingerprint) return { reason: translateDraft(locale, 'changed', { subject: choice.subject }), short: translateDraft(locale, 'pausedChanged', { subject: choice.subject }) };
   return null;
 }
 

@@ -1,13 +1,14 @@
 // The Gmail draft as template in the Send job: listing the drafts for the user to choose one, storing
 // the choice (with the draft's fingerprint), and, in every execution that plans or sends, reading the
 // draft again: the settings' subject, text and HTML templates come from it, and its inline images and
-// attachments are added to every message. A draft gone or changed since the choice (the plan takes the
-// draft as it is when planning) stops the send before any message is built.
+// attachments are added to every message. A draft gone or changed since the plan (the plan takes the
+// draft as it is when planning) pauses the send before any message is built (the wiring asks the job
+// to pause, which it does at its first step; a message built all the same fails its row).
 
 import { PostroomError } from '../../domain/errors';
 import type { Locale } from '../../domain/i18n';
 import {
-  checkDraftUnchanged,
+  draftChange,
   draftAsTemplates,
   parseDraftTemplate,
   pickDraftBySubject,
@@ -19,6 +20,13 @@ import type { MessageInput } from '../../domain/send/mime';
 import type { SendSettings } from '../../domain/send/settings';
 import type { SendExtrasMail } from '../../ports/send-extras';
 import { readChoices, writeChoices, type SendExtrasDeps } from './deps';
+
+/** The chosen draft is gone or changed since the plan (`short` for "paused by …"). */
+export class DraftChangedError extends PostroomError {
+  constructor(message: string, readonly short: string) {
+    super('PERMANENT', message, { draft: 'changed' });
+  }
+}
 
 /** The account's drafts, newest first, as the user picks one. */
 export function listDraftSummaries(mail: SendExtrasMail): DraftSummary[] {
@@ -67,8 +75,8 @@ export function currentDraft(deps: SendExtrasDeps, locale: Locale, planning: boo
     if (template.fingerprint !== choices.draft.fingerprint) writeChoices(deps.store, { ...choices, draft: { ...choices.draft, subject: template.subject, fingerprint: template.fingerprint } });
     return template;
   }
-  const problem = checkDraftUnchanged(choices.draft, template, locale);
-  if (problem) throw new PostroomError('PERMANENT', problem, { draft: 'changed' });
+  const change = draftChange(choices.draft, template, locale);
+  if (change) throw new DraftChangedError(change.reason, change.short);
   return template;
 }
 

@@ -23,3 +23,9 @@ export function sendProgressExtras(deps: SendExtrasDeps, runId: string | null, l
     from: choices.from,
   };
 }
+
+/** A planned send that is scheduled reads as its schedule ("Envoi programmé le … à …") wherever its state is shown (sidebar, card). */
+export function withScheduleLabel<P extends { jobId: string; state: string; stateLabel: string }>(progress: P | null, extras: SendProgressExtras): P | null {
+  if (!progress || !extras.scheduled || progress.state !== 'planned' || progress.jobId !== extras.scheduled.runId) return progress;
+  return { ...progress, stateLabel: extras.scheduled.label };
+}
