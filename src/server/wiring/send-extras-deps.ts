@@ -23,7 +23,10 @@ import { checkSendAs } from '../jobs/send-extras/sender';
 import { gatewaySendExtrasMail } from '../jobs/send-extras/mail';
 import { settingsMailGateway } from './mail-gateway';
 
-const extrasByDeps = new WeakMap<SendDeps, SendExtrasDeps & { beforePlan(): void }>();
+const extrasByDeps = new WeakMap<SendDeps, ExtrasHandle>();
+
+/** The extras' deps, and what to do before a plan or a test send. */
+export type ExtrasHandle = SendExtrasDeps & { beforePlan(): void; beforeTest(): void };
 
 /** The offset of `timeZone` from UTC at an instant, in minutes (Utilities.formatDate 'Z': "+0200"). */
 function offsetIn(timeZone: string): (epochMs: number) => number {
@@ -49,12 +52,14 @@ export function extendSendDeps(base: SendDeps): SendDeps {
   const log = driveSendLogStore(driveFileStore(), tz);
 
   let draft: { template: DraftTemplate | null } | null = null;
-  let planning = false;
+  let mode: 'plan' | 'peek' | 'send' = 'send';
+  // A test send reports a gone draft as its error and leaves any send as it is.
+  let testOnly = false;
   let draftProblem: { reason: string; short: string } | null = null;
   const draftNow = () => {
     if (!draft) {
       try {
-        draft = { template: currentDraft(extras, loc(), planning) };
+        draft = { template: currentDraft(extras, loc(), mode) };
       } catch (error) {
         if (!(error instanceof DraftChangedError)) throw error;
         // The send stops before any message is built: a pause the job applies at its first step (a
@@ -64,7 +69,7 @@ export function extendSendDeps(base: SendDeps): SendDeps {
       }
     }
     // Asked again at each read of the settings: the job clears old controls when it starts a run.
-    if (draftProblem && !base.state.readControl()) base.state.writeControl({ action: 'pause', by: draftProblem.short, at: base.clock.now() });
+    if (draftProblem && !testOnly && !base.state.readControl()) base.state.writeControl({ action: 'pause', by: draftProblem.short, at: base.clock.now() });
     return draft.template;
   };
   let sender: { address: string; name: string } | null = null;
@@ -92,7 +97,7 @@ export function extendSendDeps(base: SendDeps): SendDeps {
   Object.defineProperty(extended, 'sender', { get: () => ({ address: senderNow().address }), enumerable: true, configurable: true });
 
   const logged = withSendLog(extended, log, loc(), { onRunRecorded: (run) => watchRun(extras, run) });
-  const extras: SendExtrasDeps & { beforePlan(): void } = {
+  const extras: ExtrasHandle = {
     send: logged,
     mail,
     log,
@@ -108,12 +113,22 @@ export function extendSendDeps(base: SendDeps): SendDeps {
     },
     /** Before a plan: the draft is taken as it is now, and the send-as address is checked (refused with its reason). */
     beforePlan() {
-      planning = true;
+      mode = 'plan';
       draft = null;
       sender = null;
       draftNow();
       senderNow();
-      planning = false;
+      mode = 'send';
+    },
+    /** Before a test send: the draft as it is now, without changing what a planned send took. */
+    beforeTest() {
+      testOnly = true;
+      mode = 'peek';
+      draft = null;
+      sender = null;
+      draftNow();
+      senderNow();
+      mode = 'send';
     },
   };
   extrasByDeps.set(logged, extras);
@@ -121,7 +136,7 @@ export function extendSendDeps(base: SendDeps): SendDeps {
 }
 
 /** The extras' deps of Send deps built by extendSendDeps. */
-export function extrasOf(deps: SendDeps): SendExtrasDeps & { beforePlan(): void } {
+export function extrasOf(deps: SendDeps): ExtrasHandle {
   const extras = extrasByDeps.get(deps);
   if (!extras) throw new Error('extrasOf: these Send deps were not built by extendSendDeps');
   return extras;

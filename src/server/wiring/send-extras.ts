@@ -51,7 +51,7 @@ export const sendExtrasApi = {
   sendTest(input: { row: number }): TestSendResult {
     const args = objectArg(input, 'sendTest');
     const deps = extras();
-    deps.beforePlan();
+    deps.beforeTest();
     return sendTestRow(deps, Number(args.row), locale());
   },
   listDrafts(): DraftSummary[] {

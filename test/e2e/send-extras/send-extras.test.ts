@@ -98,6 +98,38 @@ describe('a Gmail draft as template', () => {
   });
 });
 
+describe('a draft changed while a send is planned', () => {
+  it('choosing the new draft again is taking it: the test and the planned send both use it', () => {
+    const { workspace, runner } = setupSend(invoiceRows(2));
+    workspace.mailbox.importExported(new Uint8Array(gmailDraftEml({ subject: 'Modèle', text: 'Bonjour {{name}}', html: '<p>Bonjour {{name}}</p>' })));
+    value(runner.rpc('chooseDraft', { subject: 'Modèle' }));
+    value(runner.rpc('planSend', {}));
+    const [{ draftId }] = workspace.mailbox.drafts();
+    workspace.mailbox.deleteDraft(draftId);
+    workspace.mailbox.createDraft(new Uint8Array(gmailDraftEml({ subject: 'Modèle', text: 'Salut {{name}}', html: '<p>Salut {{name}}</p>' })));
+    expect(runner.rpc('chooseDraft', { subject: 'Modèle' }).outcome).toBe('completed');
+    // The choice is what every execution checks the draft against: choosing again accepts the new one.
+    const test = value<{ subject: string }>(runner.rpc('sendTest', { row: 1 }));
+    expect(test.subject).toBe('[TEST] Modèle');
+    expect(Buffer.from(workspace.mailbox.sentMessages()[0].raw).toString('latin1')).toContain('Salut Soci');
+    expect(driveSend(runner, { filter: 'planned' }).final?.progress).toMatchObject({ state: 'done', sent: 2 });
+  });
+
+  it('a test send does not take a changed draft for the planned send', () => {
+    const { workspace, runner } = setupSend(invoiceRows(2));
+    workspace.mailbox.importExported(new Uint8Array(gmailDraftEml({ subject: 'Modèle', text: 'Bonjour {{name}}', html: '<p>Bonjour {{name}}</p>' })));
+    value(runner.rpc('chooseDraft', { subject: 'Modèle' }));
+    value(runner.rpc('planSend', {}));
+    const [{ draftId }] = workspace.mailbox.drafts();
+    workspace.mailbox.deleteDraft(draftId);
+    workspace.mailbox.createDraft(new Uint8Array(gmailDraftEml({ subject: 'Modèle', text: 'Salut {{name}}', html: '<p>Salut {{name}}</p>' })));
+    expect(runner.rpc('sendTest', { row: 1 }).error?.message).toMatch(/n’existe plus/);
+    const start = value<{ progress: { state: string } }>(runner.rpc('startSend'));
+    expect(start.progress.state).toBe('paused');
+    expect(workspace.mailbox.sentMessages()).toHaveLength(0);
+  });
+});
+
 describe('send-as', () => {
   it('a verified alias is the From of every message; an unverified one is refused at planning with the reason', async () => {
     const { workspace, runner } = setupSend(invoiceRows(2));

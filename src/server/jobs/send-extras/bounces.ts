@@ -45,6 +45,7 @@ function watches(deps: SendExtrasDeps): BounceWatch[] {
 
 /** Starts watching a run that ended (the first check soon, then hourly). */
 export function watchRun(deps: SendExtrasDeps, run: JobRunRecord): void {
+  if (run.sent === 0) return; // nothing went out: nothing can bounce
   const now = deps.send.clock.now();
   const list = watches(deps).filter((w) => w.runId !== run.runId && w.until > now);
   list.push({ runId: run.runId, until: now + BOUNCE_WATCH_MS, bounced: 0, run: { ...run, summary: run.summary.slice(0, 300) } });
@@ -62,7 +63,11 @@ export function checkBounces(deps: SendExtrasDeps, locale: Locale): BounceCheckR
   const sd = deps.send;
   const now = sd.clock.now();
   const active = watches(deps).filter((w) => w.until > now);
-  const busy = (): BounceCheckResult => ({ checked: 0, bounced: [], watching: active.map((w) => w.runId), busy: true });
+  // A send holds the lock: look again in a few minutes (the first check's one-off trigger is spent).
+  const busy = (): BounceCheckResult => {
+    if (active.length) deps.triggers.at(BOUNCE_CHECK_HANDLER, now + FIRST_BOUNCE_CHECK_MS);
+    return { checked: 0, bounced: [], watching: active.map((w) => w.runId), busy: true };
+  };
   return withLock(sd, busy, () => {
     const seen = new Set(deps.store.get<string[]>(EXTRAS_KEYS.seen) ?? []);
     const ids = deps.mail.search(BOUNCE_QUERY, 200).filter((id) => !seen.has(id));

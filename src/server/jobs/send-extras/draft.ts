@@ -62,16 +62,18 @@ export function chooseDraft(deps: SendExtrasDeps, input: { draftId?: string; sub
 }
 
 /**
- * The draft of the current choice, read now. `planning`: the plan takes the draft as it is now (the
- * choice's fingerprint is brought up to date); otherwise a draft gone or changed throws, with the
- * reason in the user's words.
+ * The draft of the current choice, read now. 'plan': the plan takes the draft as it is now (the
+ * choice's fingerprint is brought up to date); 'peek' (a test send): the draft as it is, the choice
+ * untouched; 'send': a draft gone or changed since the plan throws DraftChangedError, with the reason
+ * in the user's words.
  */
-export function currentDraft(deps: SendExtrasDeps, locale: Locale, planning: boolean): DraftTemplate | null {
+export function currentDraft(deps: SendExtrasDeps, locale: Locale, mode: 'plan' | 'peek' | 'send'): DraftTemplate | null {
   const choices = readChoices(deps.store);
   if (!choices.draft) return null;
   const raw = deps.mail.getDraft(choices.draft.draftId);
   const template = raw ? parseDraftTemplate(choices.draft.draftId, raw.raw) : null;
-  if (planning && template) {
+  if (mode === 'peek' && template) return template;
+  if (mode === 'plan' && template) {
     if (template.fingerprint !== choices.draft.fingerprint) writeChoices(deps.store, { ...choices, draft: { ...choices.draft, subject: template.subject, fingerprint: template.fingerprint } });
     return template;
   }
