@@ -1,7 +1,7 @@
 // Adapter: the lasting send log over Drive, `Postroom/logs/send-YYYY-MM-DD.jsonl` (the day in the
-// script's time zone). Drive files cannot be appended to, so a day file is read once per execution and
-// rewritten with the new lines (FileStore.writeTextFile); the job appends at its checkpoints (once per
-// group of sends), never per email. Reading a run lists the logs folder once and reads the day files
+// script's time zone). Drive files cannot be appended to, so a day file is found and read once per
+// execution and rewritten with the new lines (File.setContent on the kept handle: one call); the job
+// appends at its checkpoints (once per group of sends), never per email. Reading a run lists the logs folder once and reads the day files
 // from the run's first day on.
 // https://developers.google.com/apps-script/reference/drive/file#setContent(String)
 
@@ -14,6 +14,7 @@ export const SEND_LOG_FOLDER = ['Postroom', 'logs'];
 
 export function driveSendLogStore(files: FileStore, timeZone: () => string): SendLogStore {
   const contents = new Map<string, string>();
+  const handles = new Map<string, GoogleAppsScript.Drive.File>();
   const urls = new Map<string, string>();
   let folderId: string | null = null;
   const folder = () => (folderId ??= files.ensureFolder(SEND_LOG_FOLDER));
@@ -39,11 +40,19 @@ export function driveSendLogStore(files: FileStore, timeZone: () => string): Sen
       }
       for (const [day, list] of byDay) {
         const name = sendLogFileName(day);
-        const before = contents.get(day) ?? files.readTextFile(folder(), name) ?? '';
-        const text = before + toJsonl(list);
-        const stored = files.writeTextFile(folder(), name, text, 'application/x-ndjson');
+        let file: GoogleAppsScript.Drive.File | null = handles.get(day) ?? null;
+        if (!file) {
+          // The day file, found once per execution; later writes are one setContent each.
+          const found = DriveApp.getFolderById(folder()).getFilesByName(name);
+          file = found.hasNext() ? found.next() : null;
+          if (file) contents.set(day, file.getBlob().getDataAsString('UTF-8'));
+        }
+        const text = (contents.get(day) ?? '') + toJsonl(list);
+        if (file) file.setContent(text);
+        else file = DriveApp.getFolderById(folder()).createFile(name, text, 'application/x-ndjson');
+        handles.set(day, file);
         contents.set(day, text);
-        urls.set(day, stored.url);
+        if (!urls.has(day)) urls.set(day, driveFileUrl(file.getId()));
       }
     },
     readRun(runId: string, fromDay: string) {
