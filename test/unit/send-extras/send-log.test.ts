@@ -45,6 +45,16 @@ describe('send log', () => {
     expect(sendLogFileName('2026-01-15')).toBe('send-2026-01-15.jsonl');
   });
 
+  test('two recipients of one row bouncing, and retries of two rows at the same instant, are all kept', () => {
+    const text = toJsonl([
+      makeLogEntry('run1', t0, { kind: 'bounced', row: 4, key: 'K', recipient: 'a@x.fr', reason: '550' }),
+      makeLogEntry('run1', t0, { kind: 'bounced', row: 4, key: 'K', recipient: 'b@x.fr', reason: '550' }),
+      makeLogEntry('run1', t0, { kind: 'retry', row: 0, key: 'K1', error: '429', delayMs: 5000 }),
+      makeLogEntry('run1', t0, { kind: 'retry', row: 0, key: 'K2', error: '429', delayMs: 5000 }),
+    ]);
+    expect(readRunEntries(text, 'run1')).toHaveLength(4);
+  });
+
   test('progress lines every tenth (at most every 50)', () => {
     const due = [];
     let before = 0;

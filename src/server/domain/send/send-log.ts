@@ -102,9 +102,12 @@ function recordId(record: SendLogRecord, at: number): string {
   switch (record.kind) {
     case 'sent':
     case 'failed':
-    case 'bounced':
     case 'duplicate':
       return `${record.kind}:${record.row}`;
+    case 'bounced':
+      return `bounced:${record.row}:${record.recipient}`;
+    case 'retry':
+      return `retry:${record.key}:${at}`;
     case 'test':
       return `test:${record.gmailId}`;
     case 'progress':
