@@ -108,6 +108,11 @@ registerCommand(
     flags: { ...(base.flags ?? {}), 'test-row': 'value', from: 'value', draft: 'value', 'send-as': 'value', bounce: 'value' },
     async run(cli) {
       setUpAccount(cli);
+      // The draft and the From are send settings: the default ones are saved first when none are.
+      if (!storedSendSettings(cli.workspace) && (text(cli, 'draft') !== null || text(cli, 'from') !== null)) {
+        storeSendSettings(cli.workspace, { ...DEFAULT_CLI_SEND_SETTINGS });
+        cli.info('send: no --settings given, using the default French invoice templates');
+      }
       const chosen = chooseExtras(cli);
       if (chosen !== 0) return chosen;
       const testRow = text(cli, 'test-row');

@@ -15,7 +15,10 @@ import { driveSendLogStore } from '../adapters/send-log-drive';
 import type { SendDeps } from '../jobs/send';
 import { withAttachmentPatterns } from '../jobs/send-extras/attachments';
 import { watchRun } from '../jobs/send-extras/bounces';
-import { overriding, readChoices, type SendExtrasDeps } from '../jobs/send-extras/deps';
+import { overriding, type SendExtrasDeps } from '../jobs/send-extras/deps';
+import { parseSendSettings } from '../domain/send/settings';
+import { SEND_SETTINGS_KEY } from '../domain/send/storage-keys';
+import { defineMessages } from '../domain/i18n';
 import { currentDraft, DraftChangedError, messageWithDraft, settingsWithDraft } from '../jobs/send-extras/draft';
 import { PostroomError } from '../domain/errors';
 import { withSendLog } from '../jobs/send-extras/log-hooks';
@@ -27,6 +30,11 @@ const extrasByDeps = new WeakMap<SendDeps, ExtrasHandle>();
 
 /** The extras' deps, and what to do before a plan or a test send. */
 export type ExtrasHandle = SendExtrasDeps & { beforePlan(): void; beforeTest(): void };
+
+const translateSetup = defineMessages<'noSettings'>({
+  en: { noSettings: 'Save the send settings first (templates, attachments folder), then choose the draft or the From address.' },
+  fr: { noSettings: 'Enregistrez d’abord les réglages d’envoi (modèles, dossier des pièces jointes), puis choisissez le brouillon ou l’adresse d’envoi.' },
+});
 
 /** The offset of `timeZone` from UTC at an instant, in minutes (Utilities.formatDate 'Z': "+0200"). */
 function offsetIn(timeZone: string): (epochMs: number) => number {
@@ -44,8 +52,24 @@ export function extendSendDeps(base: SendDeps): SendDeps {
   const loc = () => (locale ??= pickLocale(Session.getActiveUserLocale()));
   let timeZone: string | null = null;
   const tz = () => (timeZone ??= Session.getScriptTimeZone() || 'UTC');
-  const properties = userPropertiesStore();
-  const store = { get: <T>(key: string) => properties.get<T>(key), set: (key: string, value: unknown) => properties.set(key, value), remove: (key: string) => properties.delete(key) };
+  let properties: ReturnType<typeof userPropertiesStore> | null = null;
+  const props = () => (properties ??= userPropertiesStore());
+  // Each key read once per execution (the choices are read by the draft and the From alike).
+  const cache = new Map<string, unknown>();
+  const store = {
+    get<T>(key: string): T | null {
+      if (!cache.has(key)) cache.set(key, props().get<T>(key));
+      return cache.get(key) as T | null;
+    },
+    set(key: string, value: unknown) {
+      props().set(key, value);
+      cache.set(key, JSON.parse(JSON.stringify(value)) as unknown);
+    },
+    remove(key: string) {
+      props().delete(key);
+      cache.set(key, null);
+    },
+  };
   // Its own gateway (the transport the settings choose, REST when none are saved yet): choosing a draft
   // or a From must work before the send settings exist.
   const mail = gatewaySendExtrasMail(settingsMailGateway());
@@ -59,7 +83,9 @@ export function extendSendDeps(base: SendDeps): SendDeps {
   const draftNow = () => {
     if (!draft) {
       try {
-        draft = { template: currentDraft(extras, loc(), mode) };
+        // The choice is a send setting: nothing more is read when no draft is chosen.
+        const draftId = base.settings().draftId;
+        draft = { template: draftId ? currentDraft(extras, loc(), mode, draftId) : null };
       } catch (error) {
         if (!(error instanceof DraftChangedError)) throw error;
         // The send stops before any message is built: a pause the job applies at its first step (a
@@ -75,7 +101,7 @@ export function extendSendDeps(base: SendDeps): SendDeps {
   let sender: { address: string; name: string } | null = null;
   const senderNow = () => {
     if (!sender) {
-      const from = readChoices(store).from;
+      const from = base.settings().sendFrom;
       sender = from ? (({ email, displayName }) => ({ address: email, name: displayName }))(checkSendAs(mail, from, loc())) : { address: base.sender.address, name: '' };
     }
     return sender;
@@ -96,7 +122,7 @@ export function extendSendDeps(base: SendDeps): SendDeps {
   });
   Object.defineProperty(extended, 'sender', { get: () => ({ address: senderNow().address }), enumerable: true, configurable: true });
 
-  const logged = withSendLog(extended, log, loc(), { onRunRecorded: (run) => watchRun(extras, run) });
+  const logged = withSendLog(extended, log, loc, { onRunRecorded: (run) => watchRun(extras, run) });
   const extras: ExtrasHandle = {
     send: logged,
     mail,
@@ -108,6 +134,13 @@ export function extendSendDeps(base: SendDeps): SendDeps {
       return tz();
     },
     offsetAt: (epochMs: number) => offsetIn(tz())(epochMs),
+    updateSettings(patch) {
+      const stored = props().get<Record<string, unknown>>(SEND_SETTINGS_KEY);
+      if (stored === null) throw new PostroomError('SETUP_INCOMPLETE', translateSetup(loc(), 'noSettings'));
+      const settings = parseSendSettings({ ...stored, ...patch });
+      props().set(SEND_SETTINGS_KEY, settings);
+      return settings;
+    },
     get userAddress() {
       return Session.getActiveUser().getEmail() || Session.getEffectiveUser().getEmail();
     },
@@ -140,4 +173,18 @@ export function extrasOf(deps: SendDeps): ExtrasHandle {
   const extras = extrasByDeps.get(deps);
   if (!extras) throw new Error('extrasOf: these Send deps were not built by extendSendDeps');
   return extras;
+}
+
+/**
+ * The saved send settings, or null while none are saved or they do not parse: for the progress view,
+ * which must not fail then, and must not read the draft (the send's settings() would).
+ */
+export function savedSendSettings(): SendSettings | null {
+  const stored = userPropertiesStore().get<unknown>(SEND_SETTINGS_KEY);
+  if (stored === null) return null;
+  try {
+    return parseSendSettings(stored);
+  } catch {
+    return null;
+  }
 }

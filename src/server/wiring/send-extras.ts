@@ -18,7 +18,6 @@ import type { DraftSummary } from '../domain/send/draft-template';
 import type { SendFilter } from '../domain/send/plan';
 import type { SendAsAlias } from '../ports/send-extras';
 import { checkBounces, type BounceCheckResult } from '../jobs/send-extras/bounces';
-import { readChoices, writeChoices } from '../jobs/send-extras/deps';
 import { chooseDraft, listDraftSummaries } from '../jobs/send-extras/draft';
 import { cancelScheduledSend, runScheduled, scheduleSend } from '../jobs/send-extras/schedule';
 import { readSendLog, type SendLogView } from '../jobs/send-extras/send-log-read';
@@ -26,9 +25,10 @@ import { checkSendAs } from '../jobs/send-extras/sender';
 import { sendProgressExtras, type SendProgressExtras } from '../jobs/send-extras/status';
 import { sendTestRow, type TestSendResult } from '../jobs/send-extras/test-send';
 import { makeDeps } from './send';
-import { extrasOf } from './send-extras-deps';
+import { extrasOf, savedSendSettings } from './send-extras-deps';
 
 const locale = () => pickLocale(Session.getActiveUserLocale());
+
 const extras = () => extrasOf(makeDeps());
 
 function objectArg(input: unknown, name: string): Record<string, unknown> {
@@ -67,12 +67,12 @@ export const sendExtrasApi = {
     const alias = String(objectArg(input, 'setSendFrom').alias ?? '').trim();
     const deps = extras();
     const found = alias ? checkSendAs(deps.mail, alias, locale()) : null;
-    writeChoices(deps.store, { ...readChoices(deps.store), from: found ? found.email : '' });
+    deps.updateSettings({ sendFrom: found ? found.email : '' });
     return { from: found?.email ?? '', displayName: found?.displayName ?? '' };
   },
   getSendExtras(): SendProgressExtras {
     const deps = makeDeps();
-    return sendProgressExtras(extrasOf(deps), deps.state.load().progress?.jobId ?? null, locale());
+    return sendProgressExtras(extrasOf(deps), savedSendSettings(), deps.state.load().progress?.jobId ?? null, locale());
   },
   scheduleSend(input: { date: string; time: string; filter?: { key?: string; period?: string; max?: number } }) {
     const args = objectArg(input, 'scheduleSend');

@@ -27,7 +27,7 @@ import { SEND_SETTINGS_KEY as SETTINGS_KEY } from '../domain/send/storage-keys';
 import type { MailGateway } from '../ports/mail-gateway';
 import type { JobRunLog, SendSheet } from '../ports/send';
 import { mailGateway } from './mail-gateway';
-import { extendSendDeps, extrasOf } from './send-extras-deps';
+import { extendSendDeps, extrasOf, savedSendSettings } from './send-extras-deps';
 import { sendProgressExtras, withScheduleLabel } from '../jobs/send-extras/status';
 import {
   SEND_CONTINUATION_HANDLER,
@@ -157,7 +157,7 @@ export const sendApi = {
   getSendProgress() {
     const deps = makeDeps();
     const view = viewSendProgress(deps, locale());
-    const extras = sendProgressExtras(extrasOf(deps), view.progress?.jobId ?? null, locale());
+    const extras = sendProgressExtras(extrasOf(deps), savedSendSettings(), view.progress?.jobId ?? null, locale());
     return { ...view, progress: withScheduleLabel(view.progress, extras), ...extras };
   },
   pauseSend(): ContinueResult {

@@ -27,6 +27,10 @@ export interface SendSettings {
   replyTo: string;
   /** Drive folder (id, or a path like "Postroom/invoices" from My Drive) where file names are looked up. */
   attachmentsFolder: string;
+  /** A Gmail draft used as the template instead of the three templates ('' for none; see the send extras). */
+  draftId: string;
+  /** A verified send-as address of the account to send from ('' for the account's own address). */
+  sendFrom: string;
   /** At most this many sends start within any 1 s. */
   maxPerSecond: number;
   /** At most this many sends start within any 60 s (≤ 150: the Gmail per-user quota). */
@@ -62,6 +66,8 @@ export const DEFAULT_SEND_SETTINGS: Readonly<SendSettings> = Object.freeze({
   senderName: '',
   replyTo: '',
   attachmentsFolder: 'Postroom/invoices',
+  draftId: '',
+  sendFrom: '',
   maxPerSecond: 10,
   maxPerMinute: 150,
   batchSize: 50,
@@ -98,6 +104,8 @@ const TEXT_LIMITS = {
   senderName: 100,
   replyTo: 254,
   attachmentsFolder: 500,
+  draftId: 100,
+  sendFrom: 254,
 } as const;
 
 type TextKey = keyof typeof TEXT_LIMITS;
@@ -154,6 +162,13 @@ export function parseSendSettings(input: unknown): SendSettings {
   settings.senderName = settings.senderName.trim();
   settings.replyTo = settings.replyTo.trim();
   settings.attachmentsFolder = settings.attachmentsFolder.trim();
+  settings.draftId = settings.draftId.trim();
+  settings.sendFrom = settings.sendFrom.trim();
+  if (settings.draftId && !/^[A-Za-z0-9_-]+$/.test(settings.draftId)) invalid('draftId', `not a Gmail draft id: ${JSON.stringify(settings.draftId)}`);
+  if (settings.sendFrom) {
+    const reason = checkAddress(settings.sendFrom);
+    if (reason) invalid('sendFrom', `invalid address "${settings.sendFrom}": ${reason}`);
+  }
   if (!settings.subjectTemplate.trim()) invalid('subjectTemplate', 'a subject is required');
   if (hasLineBreak(settings.subjectTemplate)) invalid('subjectTemplate', 'must be one line');
   if (!settings.textTemplate.trim() && !settings.htmlTemplate.trim()) {

@@ -4,6 +4,7 @@
 
 import type { ListedFile } from '../../domain/send/attachment-patterns';
 import type { OffsetAt } from '../../domain/send/schedule';
+import type { SendSettings } from '../../domain/send/settings';
 import type { ExtrasStore, ExtrasTriggers, SendExtrasMail, SendLogStore } from '../../ports/send-extras';
 import type { SendDeps } from '../send/deps';
 
@@ -20,11 +21,13 @@ export interface SendExtrasDeps {
   offsetAt: OffsetAt;
   /** The user's own address (test sends go there). */
   userAddress: string;
+  /** Changes keys of the saved send settings (draftId, sendFrom); refused while none are saved. */
+  updateSettings(patch: Partial<Pick<SendSettings, 'draftId' | 'sendFrom'>>): SendSettings;
 }
 
 /** Keys of the extras in the user's properties (below the "postroom." prefix). */
 export const EXTRAS_KEYS = {
-  choices: 'send.extras',
+  draftPrint: 'send.draftPrint',
   schedule: 'send.schedule',
   watch: 'send.bounceWatch',
   seen: 'send.bounceSeen',
@@ -34,20 +37,25 @@ export const EXTRAS_KEYS = {
 export const SCHEDULED_SEND_HANDLER = 'runScheduledSend';
 export const BOUNCE_CHECK_HANDLER = 'runSendBounceCheck';
 
-/** What the user chose for the send besides the settings: a draft as template, a send-as address. */
-export interface SendChoices {
-  draft: { draftId: string; subject: string; fingerprint: string } | null;
-  /** '' for the account's own address. */
-  from: string;
+/**
+ * The chosen draft as the last plan (or the choice) took it: its subject and fingerprint. The choice
+ * itself is the send setting `draftId` (read with the settings, at no extra cost when none is chosen).
+ */
+export interface DraftPrint {
+  draftId: string;
+  subject: string;
+  fingerprint: string;
 }
 
-export function readChoices(store: ExtrasStore): SendChoices {
-  const stored = store.get<Partial<SendChoices>>(EXTRAS_KEYS.choices);
-  return { draft: stored?.draft ?? null, from: stored?.from ?? '' };
+/** The stored print of `draftId` (a print of another draft does not count). */
+export function readDraftPrint(store: ExtrasStore, draftId: string): DraftPrint | null {
+  const print = store.get<DraftPrint>(EXTRAS_KEYS.draftPrint);
+  return print && print.draftId === draftId ? print : null;
 }
 
-export function writeChoices(store: ExtrasStore, choices: SendChoices): void {
-  store.set(EXTRAS_KEYS.choices, choices);
+export function writeDraftPrint(store: ExtrasStore, print: DraftPrint | null): void {
+  if (print) store.set(EXTRAS_KEYS.draftPrint, print);
+  else store.remove(EXTRAS_KEYS.draftPrint);
 }
 
 /** `target` with some members replaced, its other members (lazy getters included) left as they are. */

@@ -19,7 +19,7 @@ import {
 import type { MessageInput } from '../../domain/send/mime';
 import type { SendSettings } from '../../domain/send/settings';
 import type { SendExtrasMail } from '../../ports/send-extras';
-import { readChoices, writeChoices, type SendExtrasDeps } from './deps';
+import { readDraftPrint, writeDraftPrint, type SendExtrasDeps } from './deps';
 
 /** The chosen draft is gone or changed since the plan (`short` for "paused by …"). */
 export class DraftChangedError extends PostroomError {
@@ -41,9 +41,9 @@ export function listDraftSummaries(mail: SendExtrasMail): DraftSummary[] {
 
 /** Chooses a draft (by id, or by its subject) as the template; `null` goes back to the settings' templates. */
 export function chooseDraft(deps: SendExtrasDeps, input: { draftId?: string; subject?: string } | null, locale: Locale): DraftSummary | null {
-  const choices = readChoices(deps.store);
   if (!input || (!input.draftId && !input.subject)) {
-    writeChoices(deps.store, { ...choices, draft: null });
+    deps.updateSettings({ draftId: '' });
+    writeDraftPrint(deps.store, null);
     return null;
   }
   let draftId = input.draftId ?? '';
@@ -57,27 +57,28 @@ export function chooseDraft(deps: SendExtrasDeps, input: { draftId?: string; sub
   if (!raw) throw new PostroomError('NOT_FOUND', translateDraft(locale, 'notFound', { subject: input.subject ?? draftId }));
   const template = parseDraftTemplate(draftId, raw.raw);
   if (!template.text.trim() && !template.html.trim()) throw new PostroomError('INVALID_INPUT', translateDraft(locale, 'noBody', { subject: template.subject }));
-  writeChoices(deps.store, { ...choices, draft: { draftId, subject: template.subject, fingerprint: template.fingerprint } });
+  deps.updateSettings({ draftId });
+  writeDraftPrint(deps.store, { draftId, subject: template.subject, fingerprint: template.fingerprint });
   return { draftId, subject: template.subject, updatedAt: raw.updatedAt, attachments: template.attachments.length, inlineImages: template.inline.length };
 }
 
 /**
- * The draft of the current choice, read now. 'plan': the plan takes the draft as it is now (the
- * choice's fingerprint is brought up to date); 'peek' (a test send): the draft as it is, the choice
- * untouched; 'send': a draft gone or changed since the plan throws DraftChangedError, with the reason
- * in the user's words.
+ * The chosen draft (`draftId`, '' for none), read now. 'plan': the plan takes the draft as it is now
+ * (its print is brought up to date); 'peek' (a test send): the draft as it is, the print untouched;
+ * 'send': a draft gone or changed since the plan throws DraftChangedError, with the reason in the
+ * user's words.
  */
-export function currentDraft(deps: SendExtrasDeps, locale: Locale, mode: 'plan' | 'peek' | 'send'): DraftTemplate | null {
-  const choices = readChoices(deps.store);
-  if (!choices.draft) return null;
-  const raw = deps.mail.getDraft(choices.draft.draftId);
-  const template = raw ? parseDraftTemplate(choices.draft.draftId, raw.raw) : null;
+export function currentDraft(deps: SendExtrasDeps, locale: Locale, mode: 'plan' | 'peek' | 'send', draftId: string): DraftTemplate | null {
+  if (!draftId) return null;
+  const raw = deps.mail.getDraft(draftId);
+  const template = raw ? parseDraftTemplate(draftId, raw.raw) : null;
   if (mode === 'peek' && template) return template;
+  const print = readDraftPrint(deps.store, draftId) ?? { draftId, subject: template?.subject ?? draftId, fingerprint: '' };
   if (mode === 'plan' && template) {
-    if (template.fingerprint !== choices.draft.fingerprint) writeChoices(deps.store, { ...choices, draft: { ...choices.draft, subject: template.subject, fingerprint: template.fingerprint } });
+    if (template.fingerprint !== print.fingerprint) writeDraftPrint(deps.store, { draftId, subject: template.subject, fingerprint: template.fingerprint });
     return template;
   }
-  const change = draftChange(choices.draft, template, locale);
+  const change = draftChange(print, template, locale);
   if (change) throw new DraftChangedError(change.reason, change.short);
   return template;
 }

@@ -1,17 +1,23 @@
 // The lasting send log, fed by the Send job without touching its steps: the job's own ports are
 // wrapped. Every row result the job writes to the sheet (sent with its Gmail id, failed with its
 // reason) becomes a log entry; the progress saves give the start, progress lines (every tenth), pauses,
-// resume, cancel and end (total time, average rate). Entries are written to the day's JSON Lines file
-// when the job flushes the sheet (once per group) and at the start and the end, so the log follows the
-// sheet, which is the truth: a killed execution may lose the lines of its last unflushed group, never
-// add a result that did not happen (and a repeated entry is read once). The run's JobRuns row is
-// written at the start, `running`, with the log's link; when the send ends the bounce watch begins.
+// resume, cancel and end (total time, average rate). Entries are buffered and written to the day's
+// JSON Lines file at a progress save: at most once a minute while sending, when the chunk ends (it sets
+// its continuation trigger, then saves), and when the send stops (paused, done, cancelled) or is
+// recorded in JobRuns. Never before the sends of an execution: its first requests leave as early as
+// without the log. Only results the job wrote to the sheet are logged, so the log never holds a send
+// that did not happen; a killed execution may lose its buffered lines (the sheet keeps the results),
+// and a repeated entry is read once. The run's JobRuns row is written `running`, with the log's link,
+// at the first write of the log; when the send ends the bounce watch begins.
 
 import type { Locale } from '../../domain/i18n';
 import { cellText, normalizeColumnName } from '../../domain/send/send-list';
 import { renderEvent, type SendEvent, type SendProgress } from '../../domain/send/progress';
 import { endRecord, makeLogEntry, progressDue, progressRecord, type SendLogEntry, type SendLogRecord } from '../../domain/send/send-log';
-import type { CellValue } from '../../ports';
+import type { CellValue, Scheduler } from '../../ports';
+
+/** While sending, the log is written at most this often (and at the end of every chunk). */
+export const LOG_WRITE_INTERVAL_MS = 60_000;
 import type { JobRunLog, JobRunRecord, SendSheet, SendStateStore } from '../../ports/send';
 import type { SendLogStore } from '../../ports/send-extras';
 import type { SendDeps } from '../send/deps';
@@ -23,18 +29,24 @@ export interface LogHookEvents {
 }
 
 /** The Send deps with their sheet, state and JobRuns ports feeding the lasting log. */
-export function withSendLog(deps: SendDeps, log: SendLogStore, locale: Locale, events: LogHookEvents = {}): SendDeps {
+export function withSendLog(deps: SendDeps, log: SendLogStore, locale: () => Locale, events: LogHookEvents = {}): SendDeps {
   let buffer: SendLogEntry[] = [];
   let columns: Record<string, number> = {};
   const cells = new Map<number, CellValue[]>();
   let lastEventCount: number | null = null;
   let lastDone: number | null = null;
   let currentRun: { runId: string; startedAt: number } | null = null;
+  /** Row results logged in this execution, the last log write, and whether the chunk is ending. */
+  let resultsLogged = 0;
+  let lastWrite = deps.clock.now();
+  let chunkEnding = false;
 
   // The run's first JobRuns row waits for the job's next flush: nothing is added between the job
   // saving its start and the rest of its start (a pause asked then must not be lost).
   let pendingRun: JobRunRecord | null = null;
   const flushLog = () => {
+    lastWrite = deps.clock.now();
+    chunkEnding = false;
     if (buffer.length) {
       const entries = buffer;
       buffer = [];
@@ -79,18 +91,17 @@ export function withSendLog(deps: SendDeps, log: SendLogStore, locale: Locale, e
             .map((a) => a.trim())
             .filter(Boolean);
           const sentAt = Date.parse(cell(update.rowNumber, 'sent_at', update.values));
+          resultsLogged++;
           add(runId, Number.isFinite(sentAt) ? sentAt : now, { kind: 'sent', row: update.rowNumber, gmailId: cell(update.rowNumber, 'message_id', update.values), recipients, key: cell(update.rowNumber, 'key', update.values) });
         } else if (runId && status === 'failed') {
+          resultsLogged++;
           add(runId, now, { kind: 'failed', row: update.rowNumber, key: cell(update.rowNumber, 'key', update.values), error: cell(update.rowNumber, 'error', update.values) });
         }
         const values = cells.get(update.rowNumber);
         if (values) for (const [name, value] of Object.entries(update.values)) if (columns[name] !== undefined) values[columns[name]] = value;
       }
     },
-    flush() {
-      deps.sheet.flush();
-      flushLog();
-    },
+    flush: () => deps.sheet.flush(),
     timeZoneOffsetMinutes: (date) => deps.sheet.timeZoneOffsetMinutes(date),
   };
 
@@ -103,12 +114,12 @@ export function withSendLog(deps: SendDeps, log: SendLogStore, locale: Locale, e
           add(runId, event.at, { kind: 'start', total: event.total });
           urgent = true;
           currentRun = { runId, startedAt: event.at };
-          pendingRun = { runId, status: 'running', startedAt: event.at, finishedAt: event.at, total: progress.total, sent: progress.sent, failed: progress.failed, gmailCalls: 0, summary: renderEvent(event, locale, { now }) };
+          pendingRun = { runId, status: 'running', startedAt: event.at, finishedAt: event.at, total: progress.total, sent: progress.sent, failed: progress.failed, gmailCalls: 0, summary: renderEvent(event, locale(), { now }) };
           break;
         case 'pausedQuota':
         case 'pausedRate':
         case 'paused':
-          add(runId, event.at, { kind: 'paused', reason: renderEvent(event, locale, { now }) });
+          add(runId, event.at, { kind: 'paused', reason: renderEvent(event, locale(), { now }) });
           urgent = true;
           break;
         case 'resumed':
@@ -153,8 +164,8 @@ export function withSendLog(deps: SendDeps, log: SendLogStore, locale: Locale, e
         add(progress.jobId, now, progressRecord(done, progress.total, progress.startedAt, now));
       }
       lastDone = done;
-      // A chunk that stops (paused, done, cancelled) may not flush the sheet again: write the log now.
-      if (urgent && progress.state !== 'running') flushLog();
+      const due = progress.state !== 'running' ? urgent || buffer.length > 0 : resultsLogged > 0 && (chunkEnding || deps.clock.now() - lastWrite >= LOG_WRITE_INTERVAL_MS);
+      if (due) flushLog();
     },
     clear: () => deps.state.clear(),
     readControl: () => deps.state.readControl(),
@@ -173,5 +184,15 @@ export function withSendLog(deps: SendDeps, log: SendLogStore, locale: Locale, e
     },
   };
 
-  return overriding(deps, { sheet, state, jobRuns });
+  // The chunk sets its continuation trigger just before its last save: the log is written with it.
+  const scheduler: Scheduler = {
+    schedule: (handler, schedule) => deps.scheduler.schedule(handler, schedule),
+    installed: (handler) => deps.scheduler.installed(handler),
+    continueAfter(handler, delayMs) {
+      deps.scheduler.continueAfter(handler, delayMs);
+      if (resultsLogged > 0) chunkEnding = true;
+    },
+  };
+
+  return overriding(deps, { sheet, state, jobRuns, scheduler });
 }

@@ -3,7 +3,8 @@
 
 import type { Locale } from '../../domain/i18n';
 import { bouncedCount } from './bounces';
-import { readChoices, type SendExtrasDeps } from './deps';
+import type { SendSettings } from '../../domain/send/settings';
+import { readDraftPrint, type SendExtrasDeps } from './deps';
 import { readSchedule, viewSchedule, type ScheduleView } from './schedule';
 
 export interface SendProgressExtras {
@@ -14,13 +15,13 @@ export interface SendProgressExtras {
   from: string;
 }
 
-export function sendProgressExtras(deps: SendExtrasDeps, runId: string | null, locale: Locale): SendProgressExtras {
-  const choices = readChoices(deps.store);
+export function sendProgressExtras(deps: SendExtrasDeps, settings: SendSettings | null, runId: string | null, locale: Locale): SendProgressExtras {
+  const draftId = settings?.draftId ?? '';
   return {
     scheduled: viewSchedule(readSchedule(deps), locale),
     bounced: runId ? bouncedCount(deps, runId) : 0,
-    draft: choices.draft ? { draftId: choices.draft.draftId, subject: choices.draft.subject } : null,
-    from: choices.from,
+    draft: draftId ? { draftId, subject: readDraftPrint(deps.store, draftId)?.subject ?? '' } : null,
+    from: settings?.sendFrom ?? '',
   };
 }
 
