@@ -14,6 +14,7 @@
 
 import { PostroomError } from '../domain/errors';
 import { pickLocale } from '../domain/i18n';
+import { sendJobMessage } from '../domain/send/job-messages';
 import type { SendFilter } from '../domain/send/plan';
 import { parseSendSettings, type SendSettings } from '../domain/send/settings';
 import { userLock } from '../adapters/lock';
@@ -43,7 +44,7 @@ import {
 
 function readSettings(): SendSettings {
   const stored = userPropertiesStore().get<unknown>(SETTINGS_KEY);
-  if (stored === null) throw new PostroomError('SETUP_INCOMPLETE', 'The send settings are not set yet (subject and body templates): save them first.');
+  if (stored === null) throw new PostroomError('SETUP_INCOMPLETE', sendJobMessage(locale(), 'settingsMissing'));
   return parseSendSettings(stored);
 }
 
@@ -122,10 +123,10 @@ function locale() {
 
 function toFilter(input: unknown): SendFilter {
   if (input === undefined || input === null) return {};
-  if (typeof input !== 'object' || Array.isArray(input)) throw new PostroomError('INVALID_INPUT', 'filter: expected { key?, period?, max? }');
+  if (typeof input !== 'object' || Array.isArray(input)) throw new PostroomError('INVALID_INPUT', sendJobMessage(locale(), 'filterShape'));
   const { key, period, max, ...rest } = input as Record<string, unknown>;
   const unknown = Object.keys(rest);
-  if (unknown.length) throw new PostroomError('INVALID_INPUT', `filter: unknown field ${unknown[0]}`);
+  if (unknown.length) throw new PostroomError('INVALID_INPUT', sendJobMessage(locale(), 'filterUnknownField', { field: unknown[0] }));
   return {
     key: key === undefined || key === null ? undefined : String(key),
     period: period === undefined || period === null ? undefined : String(period),

@@ -179,7 +179,7 @@ describe('one send at a time, pause, resume, cancel', () => {
       ],
     });
     expect(second?.outcome).toBe('threw');
-    expect(second?.error?.message).toMatch(/already running/);
+    expect(second?.error?.message).toMatch(/tourne déjà dans une autre exécution/); // the workspace is French
     expect(third?.outcome).toBe('completed');
     expect((third?.value as SendContinue).busy).toBe(true);
   });
@@ -192,10 +192,10 @@ describe('one send at a time, pause, resume, cancel', () => {
     expect(runner.rpc('pauseSend').outcome).toBe('completed');
     const again = runner.rpc('startSend', {});
     expect(again.outcome).toBe('threw');
-    expect(again.error?.message).toMatch(/already in progress/);
+    expect(again.error?.message).toMatch(/déjà en cours/);
     const plan = runner.rpc('planSend', {});
     expect(plan.outcome).toBe('threw');
-    expect(plan.error?.message).toMatch(/already in progress/);
+    expect(plan.error?.message).toMatch(/déjà en cours/);
   });
 
   it('pause stops the send between batches; resume finishes it', () => {

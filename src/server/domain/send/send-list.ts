@@ -227,23 +227,27 @@ export function parseSendRows(values: readonly (readonly unknown[])[], options: 
   if (!values.length) throw new PostroomError('INVALID_INPUT', `The ${SEND_SHEET_NAME} tab is empty (no header row).`);
   const headers = values[0].map((cell) => cellText(cell));
   const columns = indexSendHeaders(values[0]);
+  // Header names are normalised once, and each cell read as text once (a tab may hold 100,000 rows).
+  const names = headers.map((header) => {
+    const name = normalizeColumnName(header);
+    return name ? { name, canonical: HEADER_ALIASES[name] ?? name } : null;
+  });
   const rows: SendRow[] = [];
   for (let r = 1; r < values.length; r++) {
     const cells = values[r];
-    if (cells.every((cell) => cellText(cell) === '')) continue;
-    const get = (column: string) => (column in columns ? cellText(cells[columns[column]], options) : '');
+    const texts = headers.map((_, index) => cellText(cells[index], options));
+    if (texts.every((text) => text === '') && cells.every((cell) => cellText(cell) === '')) continue;
+    const get = (column: string) => (column in columns ? (texts[columns[column]] ?? '') : '');
     const periodCell = 'period' in columns ? cells[columns.period] : '';
     const { period, problem } = parsePeriod(periodCell, options);
     // Every column under its own name and, for an aliased one, under the canonical name too; the
     // period column holds the normalised YYYY-MM when it is one.
     const fields: Record<string, string> = {};
-    headers.forEach((header, index) => {
-      const name = normalizeColumnName(header);
-      if (!name) return;
-      const canonical = HEADER_ALIASES[name] ?? name;
-      const value = canonical === 'period' && period ? period : cellText(cells[index], options);
-      fields[name] = value;
-      fields[canonical] = value;
+    names.forEach((entry, index) => {
+      if (!entry) return;
+      const value = entry.canonical === 'period' && period ? period : texts[index];
+      fields[entry.name] = value;
+      fields[entry.canonical] = value;
     });
     const statusText = get('status');
     const attempts = Number(get('attempts') || 0);
