@@ -286,3 +286,26 @@ describe('the Sheets cost of a larger send', () => {
     expect(sendRows(workspace).every((l) => l.status === 'sent' && l.attempts === 1)).toBe(true);
   });
 });
+
+describe('the columns Postroom adds to Sends', () => {
+  beforeAll(ensureBuilt);
+
+  it('are every one formatted as plain text, down to the last row of the sheet', () => {
+    const { workspace, runner } = setupSend(invoiceRows(3));
+    const userHeaders = ['key', 'period', 'to', 'cc', 'attachments', 'name', 'amount'];
+    const out = driveSend(runner);
+    expect(out.final?.progress?.state).toBe('done');
+    const store = workspace.sheets;
+    const sheet = store.get(workspace.containerId as string)!.sheets.find((s) => s.name === 'Sends')!;
+    const header = sendRows(workspace).length ? Object.keys(sendRows(workspace)[0]) : [];
+    const added = header.filter((name) => !userHeaders.includes(name));
+    expect(added).toEqual(expect.arrayContaining(['status', 'attempts', 'sent_at', 'message_id', 'error', 'send_id']));
+    for (const name of added) {
+      const column = header.indexOf(name) + 1;
+      // A row below the list, where a user may type later, as well as the rows written.
+      for (const row of [2, 4, 50]) expect({ name, row, format: store.cell(sheet, row, column)?.numberFormat ?? null }).toEqual({ name, row, format: '@' });
+    }
+    // Numbers written there stay readable as numbers by the job (attempts).
+    expect(sendRows(workspace).map((r) => Number(r.attempts))).toEqual([1, 1, 1]);
+  });
+});
