@@ -17,6 +17,7 @@ import { pickLocale } from '../domain/i18n';
 import { sendJobMessage } from '../domain/send/job-messages';
 import type { SendFilter } from '../domain/send/plan';
 import { parseSendSettings, type SendSettings } from '../domain/send/settings';
+import { platformBase64 } from '../adapters/base64';
 import { userLock } from '../adapters/lock';
 import { userPropertiesStore } from '../adapters/properties';
 import { driveAttachmentSource } from '../adapters/send-attachments';
@@ -100,6 +101,7 @@ function makeDeps(options: { budgetMs?: number } = {}): SendDeps {
     sheet: lazySheet(spreadsheet),
     attachments: driveAttachmentSource(),
     mail: lazyGateway(getSettings),
+    base64: platformBase64(),
     state: userSendStateStore(),
     jobRuns: { record: (run) => (jobRuns ??= sheetJobRunLog(sheetsLedgerStore(spreadsheet()))).record(run) },
     scheduler: scriptScheduler(),

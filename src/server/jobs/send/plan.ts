@@ -14,6 +14,7 @@ import { describeRowProblems, planSend, type AttachmentResolution, type SendFilt
 import { createProgress, recordFailed, type SendProgress, type SendProgressView } from '../../domain/send/progress';
 import type { SendRow } from '../../domain/send/send-list';
 import type { SendSettings } from '../../domain/send/settings';
+import { isTransientFailure } from './burst';
 import { viewOf } from './context';
 import { PLAN_ATTACHMENT_BUDGET_MS, PLAN_BUDGET_MS, PLAN_PIECE_ROWS, PLAN_ROWS_PER_EXECUTION } from './constants';
 import type { SendDeps } from './deps';
@@ -49,7 +50,14 @@ function budgetedResolver(deps: SendDeps, settings: SendSettings, deadline: numb
       unchecked.n++;
       return { found: [], missing: [] };
     }
-    return deps.attachments.resolve(row, refs, settings.attachmentsFolder);
+    try {
+      return deps.attachments.resolve(row, refs, settings.attachmentsFolder);
+    } catch (error) {
+      // Drive could not be read for now: the row's files are checked before its send instead.
+      if (!isTransientFailure(error)) throw error;
+      unchecked.n++;
+      return { found: [], missing: [] };
+    }
   };
 }
 
