@@ -46,7 +46,7 @@ import {
 function readSettings(): SendSettings {
   const stored = userPropertiesStore().get<unknown>(SETTINGS_KEY);
   if (stored === null) throw new PostroomError('SETUP_INCOMPLETE', sendJobMessage(locale(), 'settingsMissing'));
-  return parseSendSettings(stored);
+  return parseSendSettings(stored, locale());
 }
 
 /** The ledger spreadsheet, opened on first use only (getSendProgress never needs it), once per execution. */
@@ -160,10 +160,10 @@ export const sendApi = {
   },
   getSendSettings(): SendSettings | null {
     const stored = userPropertiesStore().get<unknown>(SETTINGS_KEY);
-    return stored === null ? null : parseSendSettings(stored);
+    return stored === null ? null : parseSendSettings(stored, locale());
   },
   saveSendSettings(input: Record<string, unknown>): SendSettings {
-    const settings = parseSendSettings(input);
+    const settings = parseSendSettings(input, locale());
     userPropertiesStore().set(SETTINGS_KEY, settings);
     return settings;
   },

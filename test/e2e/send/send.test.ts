@@ -309,3 +309,23 @@ describe('the columns Postroom adds to Sends', () => {
     expect(sendRows(workspace).map((r) => Number(r.attempts))).toEqual([1, 1, 1]);
   });
 });
+
+describe('errors in the user’s language', () => {
+  beforeAll(ensureBuilt);
+
+  it('a bad setting, a duplicate column and a refusal are told in French in a French workspace', () => {
+    const { workspace, runner } = setupSend(invoiceRows(2));
+    const bad = runner.rpc('saveSendSettings', { subjectTemplate: 'Facture', textTemplate: 'x', attachmentsFolder: 'x', maxPerSecond: 500 });
+    expect(bad.outcome).toBe('threw');
+    expect(bad.error?.message).toMatch(/maxPerSecond : doit être entre 1 et 100, reçu 500/);
+    const pause = runner.rpc('pauseSend');
+    expect(pause.error?.message).toMatch(/Aucun envoi en cours/);
+    // A second "to" column (an alias of an existing one counts too).
+    const values = workspace.sheets.tabValues(workspace.containerId as string).Sends;
+    const sheet = workspace.sheets.get(workspace.containerId as string)!.sheets.find((s) => s.name === 'Sends')!;
+    workspace.sheets.cell(sheet, 1, values[0].length + 1, true).value = 'TO';
+    const start = runner.rpc('startSend', {});
+    expect(start.outcome).toBe('threw');
+    expect(start.error?.message).toMatch(/L’onglet Sends a deux colonnes « to »/);
+  });
+});

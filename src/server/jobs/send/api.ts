@@ -46,7 +46,7 @@ export function planSendJob(deps: SendDeps, filter: SendFilter, locale: Locale):
   return withLock(deps, () => alreadyRunning(locale), () => {
     const stored = loadIdle(deps, locale);
     const settings = deps.settings();
-    const table = new SendTableModel(deps.sheet);
+    const table = new SendTableModel(deps.sheet, locale);
     const work = openPlan(deps, stored, filter, table, false, false);
     continuePlan(deps, locale, work, table, settings);
     deps.state.clearControl();
@@ -64,7 +64,7 @@ export function startSendJob(deps: SendDeps, filter: SendFilter | null, locale: 
   return withLock(deps, () => alreadyRunning(locale), () => {
     const stored = loadIdle(deps, locale);
     const settings = deps.settings();
-    const table = new SendTableModel(deps.sheet);
+    const table = new SendTableModel(deps.sheet, locale);
     const work = openPlan(deps, stored, filter, table, true, true);
     continuePlan(deps, locale, work, table, settings);
     deps.state.clearControl();
@@ -113,7 +113,7 @@ function requestControl(deps: SendDeps, action: SendControl['action'], locale: L
     // Nothing was sent: cancelling a plan releases its rows at once.
     return withLock(deps, () => alreadyRunning(locale), () => {
       const { job } = deps.state.load();
-      const table = new SendTableModel(deps.sheet);
+      const table = new SendTableModel(deps.sheet, locale);
       if (job) releasePlanned(table, job);
       table.commit(true);
       const cancelled = cancelProgress(progress, deps.clock.now());
