@@ -22,6 +22,8 @@ export const PLAN_PIECE_ROWS = 2_000;
  */
 export const PLAN_BUDGET_MS = 150_000;
 export const PLAN_ROWS_PER_EXECUTION = 50_000;
+/** The check stops at a message the sheet knows was accepted this long before the oldest attempt. */
+export const KNOWN_ANCHOR_MARGIN_MS = 60_000;
 /** Time spent checking attachments while planning; the rest are checked before each send. */
 export const PLAN_ATTACHMENT_BUDGET_MS = 60_000;
 /** The time-driven handler that continues a send (src/server/wiring/send.ts). */
