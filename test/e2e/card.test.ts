@@ -69,6 +69,6 @@ describe('the Gmail home card', () => {
     const { runner } = openWorkspace({ locale: 'fr' });
     const result = runner.card('onCardSendControl', { parameters: { action: 'resume' } });
     expect(result.outcome).toBe('completed');
-    expect(text(result.value)).toMatch(/Impossible : There is no paused send to resume/);
+    expect(text(result.value)).toMatch(/Impossible : Aucun envoi en pause à reprendre/);
   });
 });

@@ -3,7 +3,9 @@
 //                       person who started it; a trigger runs as that person), saved together with ONE
 //                       setProperties call after each sheet write, so they never disagree; the
 //                       pause/cancel request in a key of its own, so the sidebar can set it while a
-//                       chunk runs without overwriting the chunk's saves.
+//                       chunk runs without overwriting the chunk's saves. A counted bitmap too long for
+//                       one value (≈ 50,000 rows and more) is split over keys of its own, written in the
+//                       same setProperties call, so any list a Sheet can hold fits (9 KB a value).
 //   sheetJobRunLog      one row per run in the JobRuns tab (job = send), shared with collect.
 // https://developers.google.com/apps-script/reference/properties/properties#setProperties(Object)
 
@@ -12,32 +14,58 @@ import { PostroomError } from '../domain/errors';
 import { parseProgress, serializeProgress } from '../domain/send/progress';
 import type { LedgerStore } from '../ports';
 import type { JobRunLog, SendControl, SendStateStore } from '../ports/send';
-import { parseJobState } from '../domain/send/job-state';
+import { parseJobState, type SendJobState } from '../domain/send/job-state';
 import { SEND_STATE_KEYS } from '../domain/send/storage-keys';
 import { PROPERTY_VALUE_LIMIT } from './properties';
 
 export { SEND_STATE_KEYS };
 
+/** A bitmap longer than this is stored in pieces of this size (characters, well under 9 KB). */
+export const COUNTED_PIECE_CHARS = 6_000;
+
+/** The stored job record: the counted bitmap inline, or the number of pieces it was split into. */
+type StoredJob = Omit<SendJobState, 'counted'> & { counted: string; countedPieces?: number };
+
 export function userSendStateStore(): SendStateStore {
   const properties = PropertiesService.getUserProperties();
+  /** Pieces of the bitmap as last loaded or saved: the surplus of a longer earlier one is deleted. */
+  let storedPieces = 0;
   return {
     load() {
       const all = properties.getProperties();
       const job = all[SEND_STATE_KEYS.job];
       const progress = all[SEND_STATE_KEYS.progress];
-      return {
-        job: job ? parseJobState(JSON.parse(job)) : null,
-        progress: progress ? parseProgress(progress) : null,
-      };
+      let parsed: SendJobState | null = null;
+      if (job) {
+        const stored = JSON.parse(job) as StoredJob;
+        const pieces = stored.countedPieces ?? 0;
+        storedPieces = pieces;
+        const { countedPieces: _pieces, ...rest } = stored;
+        const counted = pieces ? Array.from({ length: pieces }, (_, i) => all[SEND_STATE_KEYS.countedPrefix + i] ?? '').join('') : stored.counted;
+        parsed = parseJobState({ ...rest, counted });
+      }
+      return { job: parsed, progress: progress ? parseProgress(progress) : null };
     },
     save(job, progress) {
-      const jobJson = JSON.stringify(job);
+      const values: Record<string, string> = { [SEND_STATE_KEYS.progress]: serializeProgress(progress) };
+      let stored: StoredJob = job;
+      let pieces = 0;
+      if (job.counted.length > COUNTED_PIECE_CHARS) {
+        for (let i = 0; i * COUNTED_PIECE_CHARS < job.counted.length; i++, pieces++) values[SEND_STATE_KEYS.countedPrefix + i] = job.counted.slice(i * COUNTED_PIECE_CHARS, (i + 1) * COUNTED_PIECE_CHARS);
+        stored = { ...job, counted: '', countedPieces: pieces };
+      }
+      const jobJson = JSON.stringify(stored);
       if (jobJson.length > PROPERTY_VALUE_LIMIT) throw new PostroomError('INTERNAL', `Send job state is ${jobJson.length} bytes, over the 9 KB property limit`);
-      properties.setProperties({ [SEND_STATE_KEYS.job]: jobJson, [SEND_STATE_KEYS.progress]: serializeProgress(progress) });
+      values[SEND_STATE_KEYS.job] = jobJson;
+      properties.setProperties(values);
+      for (let i = pieces; i < storedPieces; i++) properties.deleteProperty(SEND_STATE_KEYS.countedPrefix + i);
+      storedPieces = pieces;
     },
     clear() {
       properties.deleteProperty(SEND_STATE_KEYS.job);
       properties.deleteProperty(SEND_STATE_KEYS.progress);
+      for (let i = 0; i < storedPieces; i++) properties.deleteProperty(SEND_STATE_KEYS.countedPrefix + i);
+      storedPieces = 0;
     },
     readControl() {
       const raw = properties.getProperty(SEND_STATE_KEYS.control);

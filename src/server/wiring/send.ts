@@ -14,8 +14,10 @@
 
 import { PostroomError } from '../domain/errors';
 import { pickLocale } from '../domain/i18n';
+import { sendJobMessage } from '../domain/send/job-messages';
 import type { SendFilter } from '../domain/send/plan';
 import { parseSendSettings, type SendSettings } from '../domain/send/settings';
+import { platformBase64 } from '../adapters/base64';
 import { userLock } from '../adapters/lock';
 import { userPropertiesStore } from '../adapters/properties';
 import { driveAttachmentSource } from '../adapters/send-attachments';
@@ -45,8 +47,8 @@ import {
 
 function readSettings(): SendSettings {
   const stored = userPropertiesStore().get<unknown>(SETTINGS_KEY);
-  if (stored === null) throw new PostroomError('SETUP_INCOMPLETE', 'The send settings are not set yet (subject and body templates): save them first.');
-  return parseSendSettings(stored);
+  if (stored === null) throw new PostroomError('SETUP_INCOMPLETE', sendJobMessage(locale(), 'settingsMissing'));
+  return parseSendSettings(stored, locale());
 }
 
 /** The ledger spreadsheet, opened on first use only (getSendProgress never needs it), once per execution. */
@@ -105,6 +107,7 @@ export function makeDeps(options: { budgetMs?: number } = {}): SendDeps {
     sheet: lazySheet(spreadsheet),
     attachments: driveAttachmentSource(),
     mail: lazyGateway(getSettings),
+    base64: platformBase64(),
     state: userSendStateStore(),
     jobRuns: { record: (run) => (jobRuns ??= sheetJobRunLog(sheetsLedgerStore(spreadsheet()))).record(run) },
     scheduler: scriptScheduler(),
@@ -128,10 +131,10 @@ function locale() {
 
 function toFilter(input: unknown): SendFilter {
   if (input === undefined || input === null) return {};
-  if (typeof input !== 'object' || Array.isArray(input)) throw new PostroomError('INVALID_INPUT', 'filter: expected { key?, period?, max? }');
+  if (typeof input !== 'object' || Array.isArray(input)) throw new PostroomError('INVALID_INPUT', sendJobMessage(locale(), 'filterShape'));
   const { key, period, max, confirmDuplicates, ...rest } = input as Record<string, unknown>;
   const unknown = Object.keys(rest);
-  if (unknown.length) throw new PostroomError('INVALID_INPUT', `filter: unknown field ${unknown[0]}`);
+  if (unknown.length) throw new PostroomError('INVALID_INPUT', sendJobMessage(locale(), 'filterUnknownField', { field: unknown[0] }));
   return {
     key: key === undefined || key === null ? undefined : String(key),
     period: period === undefined || period === null ? undefined : String(period),
@@ -171,10 +174,10 @@ export const sendApi = {
   },
   getSendSettings(): SendSettings | null {
     const stored = userPropertiesStore().get<unknown>(SETTINGS_KEY);
-    return stored === null ? null : parseSendSettings(stored);
+    return stored === null ? null : parseSendSettings(stored, locale());
   },
   saveSendSettings(input: Record<string, unknown>): SendSettings {
-    const settings = parseSendSettings(input);
+    const settings = parseSendSettings(input, locale());
     userPropertiesStore().set(SETTINGS_KEY, settings);
     return settings;
   },

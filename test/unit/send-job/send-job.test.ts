@@ -3,7 +3,7 @@
 // sleep moves time. These cover the answers the emulator does not produce on demand: a permanent 400,
 // Gmail's daily sending limit, a 401, a 500 that DID send, and a progress save lost after a sheet write.
 
-import { base64Decode } from '../../../src/server/domain/encoding';
+import { base64Decode, base64UrlEncode, utf8Encode } from '../../../src/server/domain/encoding';
 import type { HttpOutcome } from '../../../src/server/domain/send/retry';
 import { parseSendSettings, type SendSettings } from '../../../src/server/domain/send/settings';
 import type { SendProgress } from '../../../src/server/domain/send/progress';
@@ -136,6 +136,7 @@ class World {
           }),
       },
       mail: transport,
+      base64: { encodeMessagesWebSafe: (texts) => texts.map((text) => base64UrlEncode(utf8Encode(text), { pad: true })), decode: base64Decode },
       state: {
         load: () => ({ job: world.job, progress: world.progress }),
         save: (job, progress) => {

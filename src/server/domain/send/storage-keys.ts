@@ -10,4 +10,6 @@ export const SEND_STATE_KEYS = {
   job: 'postroom.send.job',
   progress: 'postroom.send.progress',
   control: 'postroom.send.control',
+  /** A long counted bitmap, in pieces: "postroom.send.counted.0", ".1", … */
+  countedPrefix: 'postroom.send.counted.',
 } as const;

@@ -11,54 +11,69 @@ import { chunk, type ContinueResult } from './chunk';
 import { viewOf } from './context';
 import type { SendDeps } from './deps';
 import { alreadyRunning, refuseIfActive, withLock } from './lock';
-import { planInto, releasePlanned, toPlanResult, type PlanResult } from './plan';
+import { continuePlan, newPlan, planIncomplete, releasePlanned, toPlanResult, type PlanResult, type PlanWork } from './plan';
+import { sendJobMessage, sendStateLabel } from '../../domain/send/job-messages';
 import { isFinalState } from './rows';
 import { rearmContinuation } from './run-record';
 import { PLAN_REUSE_MS, SAFETY_CONTINUATION_MS } from './constants';
 import { SendTableModel } from './table';
 
+/** What is stored, loaded under the lock, with the refusal of a send already in progress. */
+function loadIdle(deps: SendDeps, locale: Locale): { job: SendJobState | null; progress: SendProgress | null } {
+  const stored = deps.state.load();
+  refuseIfActive(stored.progress, locale);
+  return stored;
+}
+
+/** The planned run to go on with (same filter, made minutes ago, or `filter` null), else a new plan. */
+function openPlan(deps: SendDeps, stored: { job: SendJobState | null; progress: SendProgress | null }, filter: SendFilter | null, table: SendTableModel, autoStart: boolean, reuseComplete: boolean): PlanWork {
+  const { job, progress } = stored;
+  const planned = Boolean(job && progress?.state === 'planned');
+  if (job && progress && planned && (filter === null || reusablePlan(job, filter, deps.clock.now())) && (reuseComplete || planIncomplete(job))) {
+    const plan = job.plan ? { ...job.plan, autoStart: job.plan.autoStart || autoStart } : job.plan;
+    return { job: { ...job, plan }, progress, planned: { ready: [], invalid: [], ignored: [] } };
+  }
+  if (job && planned) releasePlanned(table, job);
+  return newPlan(deps, filter ?? {}, table, autoStart);
+}
+
 /**
  * Plans a send: selects pending and failed rows (filters by key, period, max), fails the invalid ones
- * with their reasons and queues the others, in one batched write. Replaces an earlier planned run.
+ * with their reasons and queues the others, piece by piece (each written and saved). Replaces an earlier
+ * planned run, unless that plan is still being made for the same filter: then it goes on.
  */
 export function planSendJob(deps: SendDeps, filter: SendFilter, locale: Locale): PlanResult {
-  return withLock(deps, alreadyRunning, () => {
-    const stored = deps.state.load();
-    refuseIfActive(stored.progress);
+  return withLock(deps, () => alreadyRunning(locale), () => {
+    const stored = loadIdle(deps, locale);
     const settings = deps.settings();
-    const table = new SendTableModel(deps.sheet);
-    if (stored.job && stored.progress?.state === 'planned') releasePlanned(table, stored.job);
-    const { plan, job, progress } = planInto(deps, locale, filter, table, settings);
-    table.commit(true);
-    deps.state.save(job, progress);
+    const table = new SendTableModel(deps.sheet, locale);
+    const work = openPlan(deps, stored, filter, table, false, false);
+    continuePlan(deps, locale, work, table, settings);
     deps.state.clearControl();
-    return toPlanResult(deps, plan, job, progress, locale, table);
+    return toPlanResult(deps, work, locale);
   });
 }
 
 /**
- * Starts a send: the planned run (when no filter is given, or the same filter), or a new plan; then
- * sends a first chunk in this execution. Refuses while another send is in progress.
+ * Starts a send: the planned run (when no filter is given, or the same filter planned minutes ago), or
+ * a new plan; then sends a first chunk in this execution. A plan too long for one execution goes on in
+ * the next (continueSend or the continuation trigger) and the send starts when it is whole. Refuses
+ * while another send is in progress.
  */
 export function startSendJob(deps: SendDeps, filter: SendFilter | null, locale: Locale): ContinueResult {
-  return withLock(deps, alreadyRunning, () => {
-    const stored = deps.state.load();
-    refuseIfActive(stored.progress);
+  return withLock(deps, () => alreadyRunning(locale), () => {
+    const stored = loadIdle(deps, locale);
     const settings = deps.settings();
-    let job = stored.job;
-    let progress = stored.progress;
-    const samePlan = job && progress?.state === 'planned' && (filter === null || reusablePlan(job, filter, deps.clock.now()));
-    if (!samePlan) {
-      const table = new SendTableModel(deps.sheet);
-      if (job && progress?.state === 'planned') releasePlanned(table, job);
-      ({ job, progress } = planInto(deps, locale, filter ?? {}, table, settings));
-      table.commit(true);
+    const table = new SendTableModel(deps.sheet, locale);
+    const work = openPlan(deps, stored, filter, table, true, true);
+    continuePlan(deps, locale, work, table, settings);
+    deps.state.clearControl();
+    if (planIncomplete(work.job)) {
+      rearmContinuation(deps, SAFETY_CONTINUATION_MS);
+      return { progress: viewOf(deps, work.progress, locale), more: true, waitMs: 0, busy: false, pendingControl: null };
     }
     const now = deps.clock.now();
-    progress = startProgress(progress as SendProgress, now);
-    job = { ...(job as SendJobState), startedAt: now };
-    deps.state.save(job, progress);
-    deps.state.clearControl();
+    deps.state.save({ ...work.job, startedAt: now }, startProgress(work.progress, now));
     return chunk(deps, locale);
   });
 }
@@ -89,16 +104,16 @@ export function continueSendJob(deps: SendDeps, locale: Locale): ContinueResult 
 function requestControl(deps: SendDeps, action: SendControl['action'], locale: Locale): ContinueResult {
   const { progress } = deps.state.load();
   if (!progress || isFinalState(progress)) {
-    throw new PostroomError('NOT_FOUND', 'No send in progress.');
+    throw new PostroomError('NOT_FOUND', sendJobMessage(locale, 'noSendInProgress'));
   }
   if (action === 'pause' && progress.state !== 'running' && progress.state !== 'paused-quota') {
-    throw new PostroomError('INVALID_INPUT', `Cannot pause a send that is ${progress.state}.`);
+    throw new PostroomError('INVALID_INPUT', sendJobMessage(locale, 'cannotPause', { state: sendStateLabel(locale, progress.state) }));
   }
   if (progress.state === 'planned') {
     // Nothing was sent: cancelling a plan releases its rows at once.
-    return withLock(deps, alreadyRunning, () => {
+    return withLock(deps, () => alreadyRunning(locale), () => {
       const { job } = deps.state.load();
-      const table = new SendTableModel(deps.sheet);
+      const table = new SendTableModel(deps.sheet, locale);
       if (job) releasePlanned(table, job);
       table.commit(true);
       const cancelled = cancelProgress(progress, deps.clock.now());
@@ -122,10 +137,10 @@ export function cancelSendJob(deps: SendDeps, locale: Locale): ContinueResult {
 
 /** Resumes a paused send and continues it in this execution. */
 export function resumeSendJob(deps: SendDeps, locale: Locale): ContinueResult {
-  return withLock(deps, alreadyRunning, () => {
+  return withLock(deps, () => alreadyRunning(locale), () => {
     const { job, progress } = deps.state.load();
     if (!job || !progress || (progress.state !== 'paused' && progress.state !== 'paused-quota')) {
-      throw new PostroomError('INVALID_INPUT', `There is no paused send to resume${progress ? ` (the send is ${progress.state})` : ''}.`);
+      throw new PostroomError('INVALID_INPUT', progress ? sendJobMessage(locale, 'noPausedSendState', { state: sendStateLabel(locale, progress.state) }) : sendJobMessage(locale, 'noPausedSend'));
     }
     deps.state.save(job, resumeProgress(progress, deps.clock.now()));
     deps.state.clearControl();

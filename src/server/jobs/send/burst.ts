@@ -1,10 +1,9 @@
 // Building a burst: each row checked again (addresses, placeholders, attachments found), the
 // attachments' bytes read in parallel (one loadAll per burst; a file shared by rows is read once), the
-// MIME message built and encoded for Gmail's `raw`. A row that cannot be built is not sent: it fails,
+// MIME message built and encoded for Gmail's `raw` (base64 on the platform, not in the script). A row that cannot be built is not sent: it fails,
 // or (a read that may work later) goes back to the queue with a delay. `warmUp` spends a wait for the
 // pacer finding the next rows' files.
 
-import { base64UrlEncode, utf8Encode } from '../../domain/encoding';
 import { PostroomError } from '../../domain/errors';
 import { buildMessage } from '../../domain/send/mime';
 import { checkSendRow, describeRowProblems, toMessageInput, type PlannedSend } from '../../domain/send/plan';
@@ -26,15 +25,27 @@ function failAttempt(s: SendContext, row: SendRow, error: string, retry: boolean
   s.progress = recordRetry(s.progress, { key: row.key, error, delayMs }, now);
 }
 
-/** Rows checked again before their send; those with problems fail now. */
+/** A Drive failure that may pass (the listing could not be read after its retries). */
+export function isTransientFailure(error: unknown): error is PostroomError {
+  return error instanceof PostroomError && error.code === 'TRANSIENT';
+}
+
+/**
+ * Rows checked again before their send; those with problems fail now. A row whose files could not be
+ * looked up for a failure that may pass goes back to the queue with a delay (not sent, not failed).
+ */
 function recheckRows(s: SendContext, rows: readonly SendRow[]): Array<{ row: SendRow; planned: PlannedSend }> {
   const settings = s.settings;
   const checked: Array<{ row: SendRow; planned: PlannedSend }> = [];
   for (const row of rows) {
-    const result = checkSendRow(row, {
-      settings,
-      resolveAttachments: (r, refs) => s.deps.attachments.resolve(r, refs, settings.attachmentsFolder),
-    });
+    let result: ReturnType<typeof checkSendRow>;
+    try {
+      result = checkSendRow(row, { settings, resolveAttachments: (r, refs) => s.deps.attachments.resolve(r, refs, settings.attachmentsFolder) });
+    } catch (error) {
+      if (!isTransientFailure(error)) throw error;
+      failAttempt(s, row, error.message, true, s.deps.clock.now());
+      continue;
+    }
     if ('problems' in result) markFailed(s, row, describeRowProblems(result.problems, s.locale));
     else checked.push({ row, planned: result.planned });
   }
@@ -50,7 +61,7 @@ export function prepareBurst(s: SendContext, rows: readonly SendRow[]): Prepared
   if (ids.length) s.deps.attachments.loadAll(ids).forEach((outcome, i) => loaded.set(ids[i], outcome));
   const now = s.deps.clock.now();
   const sender = s.deps.sender.address;
-  const prepared: Prepared[] = [];
+  const built: Array<{ row: SendRow; text: string }> = [];
   for (const { row, planned } of checked) {
     const failed = planned.attachments.map((a) => loaded.get(a.id)).find((outcome) => !outcome || !outcome.ok);
     if (failed !== undefined) {
@@ -64,7 +75,7 @@ export function prepareBurst(s: SendContext, rows: readonly SendRow[]): Prepared
         'X-Postroom-Send-Id': row.sendId,
       });
       const input = s.deps.decorateMessage ? s.deps.decorateMessage(base, row) : base;
-      prepared.push({ row, raw: base64UrlEncode(utf8Encode(buildMessage(input)), { pad: true }) });
+      built.push({ row, text: buildMessage(input) });
     } catch (error) {
       if (error instanceof PostroomError && error.code === 'INVALID_INPUT') {
         markFailed(s, row, error.message);
@@ -73,7 +84,9 @@ export function prepareBurst(s: SendContext, rows: readonly SendRow[]): Prepared
       throw error;
     }
   }
-  return prepared;
+  // One platform call encodes the whole burst.
+  const raws = s.deps.base64.encodeMessagesWebSafe(built.map((b) => b.text));
+  return built.map((b, i): Prepared => ({ row: b.row, raw: raws[i] }));
 }
 
 /**
@@ -86,6 +99,12 @@ export function warmUp(s: SendContext, rows: readonly SendRow[], until: number, 
     if (warmed.has(row)) continue;
     warmed.add(row);
     const refs = parseAttachmentRefs(row.attachments);
-    if (refs.length) s.deps.attachments.resolve(row, refs, s.settings.attachmentsFolder);
+    try {
+      if (refs.length) s.deps.attachments.resolve(row, refs, s.settings.attachmentsFolder);
+    } catch (error) {
+      // Only a head start: the burst looks the files up again (and handles the failure) when it is built.
+      if (!isTransientFailure(error)) throw error;
+      return;
+    }
   }
 }

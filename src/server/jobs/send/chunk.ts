@@ -4,7 +4,8 @@
 // continuation trigger, and records the run when it ends.
 
 import type { Locale } from '../../domain/i18n';
-import { resumeProgress, type SendProgressView } from '../../domain/send/progress';
+import { resumeProgress, startProgress, type SendProgressView } from '../../domain/send/progress';
+import { continuePlan, planIncomplete, type PlanWork } from './plan';
 import type { SendControl } from '../../ports/send';
 import { checkpoint, openContext, viewOf, type SendContext } from './context';
 import { IN_DOUBT_SETTLE_MS, SAFETY_CONTINUATION_MS } from './constants';
@@ -44,6 +45,19 @@ function finish(s: SendContext, outcome: ChunkOutcome): ContinueResult {
   return { progress: viewOf(deps, s.progress, s.locale), more: outcome.more && state !== 'paused', waitMs: outcome.waitMs, busy: false, pendingControl: deps.state.readControl()?.action ?? null };
 }
 
+/** Goes on with the plan; true once it is whole and the send has started. */
+function planOn(s: SendContext): boolean {
+  const work: PlanWork = { job: s.job, progress: s.progress, planned: { ready: [], invalid: [], ignored: [] } };
+  continuePlan(s.deps, s.locale, work, s.table, s.settings);
+  s.job = work.job;
+  s.progress = work.progress;
+  if (planIncomplete(s.job)) return false;
+  const now = s.deps.clock.now();
+  s.job = { ...s.job, startedAt: now };
+  s.progress = startProgress(s.progress, now);
+  return true;
+}
+
 /** One chunk (the lock is held). */
 export function chunk(deps: SendDeps, locale: Locale): ContinueResult {
   const s = openContext(deps, locale);
@@ -55,7 +69,11 @@ export function chunk(deps: SendDeps, locale: Locale): ContinueResult {
     s.table.commit(false);
     return idle();
   }
-  if (s.progress.state === 'planned') return idle();
+  if (s.progress.state === 'planned') {
+    // A plan still being made goes on; once whole, a send asked to start starts in this chunk.
+    if (!s.job.plan?.autoStart) return idle();
+    if (!planOn(s)) return finish(s, { more: true, waitMs: 0 });
+  }
   // If this execution dies, a trigger still continues the job.
   ensureContinuation(s, SAFETY_CONTINUATION_MS);
   if (s.progress.state === 'paused-quota' && !control) {

@@ -14,6 +14,16 @@ export function batchReserve(budgetMs: number): number {
 export const IN_DOUBT_SETTLE_MS = 120_000;
 /** Verification looks this much further back than the oldest attempt (clock skew with Gmail). */
 export const VERIFY_MARGIN_MS = 10 * 60_000;
+/** Planning examines the tab's rows this many at a time, each piece written and saved before the next. */
+export const PLAN_PIECE_ROWS = 2_000;
+/**
+ * One execution plans for at most PLAN_BUDGET_MS and at most PLAN_ROWS_PER_EXECUTION rows; the rest in
+ * the next (a 100,000-row plan takes several executions, each keeping what it planned).
+ */
+export const PLAN_BUDGET_MS = 150_000;
+export const PLAN_ROWS_PER_EXECUTION = 50_000;
+/** The check stops at a message the sheet knows was accepted this long before the oldest attempt. */
+export const KNOWN_ANCHOR_MARGIN_MS = 60_000;
 /** Time spent checking attachments while planning; the rest are checked before each send. */
 export const PLAN_ATTACHMENT_BUDGET_MS = 60_000;
 /** The time-driven handler that continues a send (src/server/wiring/send.ts). */

@@ -28,7 +28,7 @@ export function openContext(deps: SendDeps, locale: Locale): SendContext | null 
   const { job, progress } = deps.state.load();
   if (!job || !progress) return null;
   const settings = deps.settings();
-  const table = new SendTableModel(deps.sheet);
+  const table = new SendTableModel(deps.sheet, locale);
   const usage = deps.mail.usage();
   const s: SendContext = {
     deps,

@@ -5,12 +5,15 @@ import type { MessageInput } from '../../domain/send/mime';
 import type { SendRow } from '../../domain/send/send-list';
 import type { SendSettings } from '../../domain/send/settings';
 import type { Lock, Scheduler } from '../../ports';
+import type { Base64Codec } from '../../ports/base64';
 import type { MailGateway } from '../../ports/mail-gateway';
 import type { AttachmentSource, JobRunLog, SendClock, SendSheet, SendStateStore } from '../../ports/send';
 
 export interface SendDeps {
   sheet: SendSheet;
   attachments: AttachmentSource;
+  /** base64 on the platform (Utilities), for the raw messages. */
+  base64: Base64Codec;
   /** Every Gmail call: sends, and the SENT listing of the in-doubt check. */
   mail: MailGateway;
   state: SendStateStore;

@@ -6,10 +6,13 @@
 import type { SendRow } from '../../domain/send/send-list';
 import { formatSheetTime } from '../../domain/send/send-list';
 import { markFailed, markSent, type SendContext } from './context';
-import { IN_DOUBT_SETTLE_MS, SENT_PAGE_SIZE, VERIFY_MARGIN_MS } from './constants';
+import { IN_DOUBT_SETTLE_MS, KNOWN_ANCHOR_MARGIN_MS, SENT_PAGE_SIZE, VERIFY_MARGIN_MS } from './constants';
 import { timeOf } from './rows';
 
-/** Messages of the tab already recorded as sent: Gmail id → sent time (no need to read them again). */
+/**
+ * Messages of the tab already recorded as sent (no need to read them again): Gmail id → sent_at, the
+ * script's time once Gmail answered (or, for one a check found, Gmail's internalDate).
+ */
 function knownSentIds(s: SendContext): Map<string, number> {
   const known = new Map<string, number>();
   for (const row of s.table.rows) {
@@ -28,7 +31,14 @@ function searchSent(s: SendContext, rows: SendRow[]): { found: Map<SendRow, { id
   const wantedByMessageId = new Map(rows.filter((row) => row.rfc822MessageId).map((row) => [row.rfc822MessageId, row]));
   const known = knownSentIds(s);
   const skipIds = new Set(known.keys());
-  const threshold = Math.min(...rows.map((row) => timeOf(row.attemptAt) ?? 0)) - VERIFY_MARGIN_MS;
+  const oldestAttempt = Math.min(...rows.map((row) => timeOf(row.attemptAt) ?? 0));
+  // Gmail's internalDate may be off the script's clock: facts read from Gmail are compared with the
+  // full margin. A message the sheet recorded as sent before the oldest attempt started (minus a
+  // minute for the clocks of Apps Script and Gmail, the one assumption here) was accepted before any
+  // of these requests, so SENT (newest first) lists it after them: the listing stops there, pages
+  // earlier than the full margin would.
+  const threshold = oldestAttempt - VERIFY_MARGIN_MS;
+  const knownThreshold = oldestAttempt - KNOWN_ANCHOR_MARGIN_MS;
   const found = new Map<SendRow, { id: string; threadId: string; at: number }>();
   let pageToken: string | null = null;
   let complete = true;
@@ -43,7 +53,7 @@ function searchSent(s: SendContext, rows: SendRow[]): { found: Map<SendRow, { id
     let reachedOld = false;
     for (const id of page.ids ?? []) {
       const at = known.get(id);
-      if (at !== undefined && at < threshold) reachedOld = true;
+      if (at !== undefined && at < knownThreshold) reachedOld = true;
     }
     for (const fact of page.messages) {
       if (fact.internalDate < threshold) reachedOld = true;

@@ -2,6 +2,8 @@
 // lock or an active send is refused with the reason.
 
 import { PostroomError } from '../../domain/errors';
+import type { Locale } from '../../domain/i18n';
+import { sendJobMessage, sendStateLabel } from '../../domain/send/job-messages';
 import type { SendProgress } from '../../domain/send/progress';
 import type { LockHandle } from '../../ports';
 import { LOCK_WAIT_MS } from './constants';
@@ -18,12 +20,12 @@ export function withLock<T>(deps: SendDeps, busy: () => T, run: () => T): T {
   }
 }
 
-export function refuseIfActive(progress: SendProgress | null): void {
+export function refuseIfActive(progress: SendProgress | null, locale: Locale): void {
   if (progress && (progress.state === 'running' || progress.state === 'paused' || progress.state === 'paused-quota')) {
-    throw new PostroomError('ALREADY_RUNNING', `A send is already in progress (${progress.jobId}, ${progress.state}): continue, pause or cancel it first.`, { runId: progress.jobId });
+    throw new PostroomError('ALREADY_RUNNING', sendJobMessage(locale, 'alreadyInProgress', { runId: progress.jobId, state: sendStateLabel(locale, progress.state) }), { runId: progress.jobId });
   }
 }
 
-export function alreadyRunning(): never {
-  throw new PostroomError('ALREADY_RUNNING', 'A send is already running in another execution; try again in a moment.');
+export function alreadyRunning(locale: Locale): never {
+  throw new PostroomError('ALREADY_RUNNING', sendJobMessage(locale, 'alreadyRunning'));
 }

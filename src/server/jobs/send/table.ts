@@ -2,6 +2,7 @@
 // written yet, written back in ONE batched write per commit (flushed when a send is about to depend on
 // it). Steps change rows only through `set`, so every change reaches the sheet.
 
+import type { Locale } from '../../domain/i18n';
 import { parseSendRows, toSheetText, type SendRow, type SendStatus } from '../../domain/send/send-list';
 import type { CellValue } from '../../ports';
 import type { SendSheet } from '../../ports/send';
@@ -40,9 +41,12 @@ export class SendTableModel {
   private readonly dirty = new Map<number, Record<string, CellValue>>();
   private unflushed = false;
 
-  constructor(private readonly sheet: SendSheet) {
+  constructor(
+    private readonly sheet: SendSheet,
+    locale: Locale = 'en',
+  ) {
     const values = sheet.read();
-    this.rows = parseSendRows(values, { timeZoneOffsetMinutes: (d) => sheet.timeZoneOffsetMinutes(d) }).rows;
+    this.rows = parseSendRows(values, { timeZoneOffsetMinutes: (d) => sheet.timeZoneOffsetMinutes(d), locale }).rows;
   }
 
   ofRun(runId: string): SendRow[] {
