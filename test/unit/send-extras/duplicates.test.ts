@@ -4,6 +4,8 @@
 
 import { describeDuplicate, findDuplicates } from '../../../src/server/domain/send/duplicates';
 import { parseSendRows } from '../../../src/server/domain/send/send-list';
+import { describeRowProblem, planSend } from '../../../src/server/domain/send/plan';
+import { parseSendSettings } from '../../../src/server/domain/send/settings';
 
 const header = ['key', 'period', 'to', 'cc', 'attachments', 'status'];
 const rows = parseSendRows([
@@ -40,5 +42,29 @@ describe('findDuplicates', () => {
   test('words', () => {
     expect(describeDuplicate({ of: 12 }, 'fr')).toMatch(/^doublon de la ligne 12 /);
     expect(describeDuplicate({ of: 12 }, 'en')).toMatch(/^duplicate of row 12 /);
+  });
+});
+
+describe('planSend and duplicates', () => {
+  const settings = parseSendSettings({ subjectTemplate: 'Votre facture {{key}} - {{period}}', textTemplate: 'Bonjour' });
+  const context = { settings, resolveAttachments: () => ({ found: [], missing: [] }) };
+
+  test('a piece of the tab is checked against the whole tab (an earlier row in an earlier piece)', () => {
+    const piece = rows.filter((r) => r.rowNumber >= 4);
+    const alone = planSend(piece, {}, context);
+    expect(alone.invalid.map((r) => r.rowNumber)).toEqual([]);
+    const scoped = planSend(piece, {}, { ...context, duplicateScope: rows });
+    expect(scoped.invalid.map((r) => [r.rowNumber, r.problems[0].code, r.problems[0].params.of])).toEqual([
+      [4, 'duplicate', 2],
+      [5, 'duplicate', 3],
+    ]);
+    expect(scoped.counts.duplicates).toBe(2);
+    expect(describeRowProblem(scoped.invalid[0].problems[0], 'fr')).toMatch(/^doublon de la ligne 2 /);
+  });
+
+  test('confirmed rows are ready', () => {
+    const plan = planSend(rows, { confirmDuplicates: [4] }, context);
+    expect(plan.invalid.map((r) => r.rowNumber)).toEqual([5]);
+    expect(plan.ready.map((r) => r.rowNumber)).toEqual([3, 4, 6, 7]);
   });
 });

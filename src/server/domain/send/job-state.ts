@@ -32,7 +32,7 @@ export interface SendJobState {
    * A plan made in pieces: the index (in the tab's data rows) of the next row to examine, null once
    * every row is planned; the counts so far; and whether the send starts as soon as the plan is whole.
    */
-  plan?: { cursor: number | null; counts: PlanCounts; autoStart: boolean } | null;
+  plan?: { cursor: number | null; counts: PlanCounts; autoStart: boolean; confirmDuplicates?: boolean | number[] } | null;
 }
 
 /** SendPlan['counts'] (kept here so the state does not depend on the planner). */
@@ -44,6 +44,8 @@ export interface PlanCounts {
   invalid: number;
   deferred: number;
   byStatus: Record<string, number>;
+  /** Ready rows failed as duplicates of an earlier row (the send extras). */
+  duplicates?: number;
 }
 
 export function createJobState(runId: string, filter: SendJobState['filter'], total: number, now: number): SendJobState {

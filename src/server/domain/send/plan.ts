@@ -70,6 +70,8 @@ export interface PlanContext {
    * for rows that list attachments, with the references already parsed.
    */
   resolveAttachments(row: SendRow, refs: readonly AttachmentRef[]): AttachmentResolution;
+  /** The whole tab, when `rows` is a piece of it: duplicates are looked for among all its rows. */
+  duplicateScope?: readonly SendRow[];
 }
 
 export type RowProblemCode =
@@ -330,7 +332,7 @@ export function planSend(rows: readonly SendRow[], filter: SendFilter, context: 
     }
   }
   // Rows repeating an earlier row of the tab fail, unless the user confirmed them.
-  const duplicates = findDuplicates(rows, new Set(ready.map((p) => p.rowNumber)), context.settings.subjectTemplate, filter.confirmDuplicates ?? false);
+  const duplicates = findDuplicates(context.duplicateScope ?? rows, new Set(ready.map((p) => p.rowNumber)), context.settings.subjectTemplate, filter.confirmDuplicates ?? false);
   for (const flag of duplicates) {
     const index = ready.findIndex((p) => p.rowNumber === flag.rowNumber);
     const [planned] = ready.splice(index, 1);

@@ -84,7 +84,9 @@ export function startSendJob(deps: SendDeps, filter: SendFilter | null, locale: 
  */
 function reusablePlan(job: SendJobState, filter: SendFilter, now: number): boolean {
   const wanted = normaliseFilter(filter);
-  const same = wanted.key === job.filter.key && wanted.period === job.filter.period && wanted.max === job.filter.max;
+  // A confirmation of duplicates (the send extras) that differs makes it another plan.
+  const confirmation = JSON.stringify(filter.confirmDuplicates ?? null) === JSON.stringify(job.plan?.confirmDuplicates ?? null);
+  const same = wanted.key === job.filter.key && wanted.period === job.filter.period && wanted.max === job.filter.max && confirmation;
   return same && now - job.createdAt <= PLAN_REUSE_MS;
 }
 

@@ -62,13 +62,13 @@ function budgetedResolver(deps: SendDeps, settings: SendSettings, deadline: numb
 }
 
 function emptyCounts(): PlanCounts {
-  return { rows: 0, matching: 0, selected: 0, ready: 0, invalid: 0, deferred: 0, byStatus: {} };
+  return { rows: 0, matching: 0, selected: 0, ready: 0, invalid: 0, deferred: 0, byStatus: {}, duplicates: 0 };
 }
 
 function addCounts(a: PlanCounts, b: SendPlan['counts']): PlanCounts {
   const byStatus = { ...a.byStatus };
   for (const [status, n] of Object.entries(b.byStatus)) byStatus[status] = (byStatus[status] ?? 0) + n;
-  return { rows: a.rows + b.rows, matching: a.matching + b.matching, selected: a.selected + b.selected, ready: a.ready + b.ready, invalid: a.invalid + b.invalid, deferred: a.deferred + b.deferred, byStatus };
+  return { rows: a.rows + b.rows, matching: a.matching + b.matching, selected: a.selected + b.selected, ready: a.ready + b.ready, invalid: a.invalid + b.invalid, deferred: a.deferred + b.deferred, byStatus, duplicates: (a.duplicates ?? 0) + (b.duplicates ?? 0) };
 }
 
 /** A new plan for `filter`: a run id, an empty job state (cursor at the first row) and its progress. */
@@ -77,7 +77,8 @@ export function newPlan(deps: SendDeps, filter: SendFilter, table: SendTableMode
   const runId = makeRunId(now, deps.random);
   // The filter is checked (and normalised) before anything is written.
   const normalised = planSend([], filter, { settings: deps.settings(), resolveAttachments: () => ({ found: [], missing: [] }) }).filter;
-  const job: SendJobState = { ...createJobState(runId, normalised, 0, now), plan: { cursor: 0, counts: emptyCounts(), autoStart } };
+  const confirm = filter.confirmDuplicates === undefined ? {} : { confirmDuplicates: filter.confirmDuplicates };
+  const job: SendJobState = { ...createJobState(runId, normalised, 0, now), plan: { cursor: 0, counts: emptyCounts(), autoStart, ...confirm } };
   return { job, progress: createProgress(runId, 0, now), planned: { ready: [], invalid: [], ignored: [] } };
 }
 
@@ -96,7 +97,11 @@ function planPiece(deps: SendDeps, locale: Locale, work: PlanWork, table: SendTa
   }
   const { filter } = work.job;
   const max = filter.max === null ? undefined : Math.max(0, filter.max - plan.counts.ready);
-  const piece = max === 0 ? null : planSend(slice, { key: filter.key || undefined, period: filter.period || undefined, max }, { settings, resolveAttachments: resolver });
+  // Duplicates are looked for over the whole tab (an earlier row may be in an earlier piece).
+  const piece =
+    max === 0
+      ? null
+      : planSend(slice, { key: filter.key || undefined, period: filter.period || undefined, max, confirmDuplicates: plan.confirmDuplicates }, { settings, resolveAttachments: resolver, duplicateScope: table.rows });
   const now = deps.clock.now();
   const runId = work.job.runId;
   let { job, progress } = work;
