@@ -141,6 +141,34 @@ function runPostroom(label: string, faultRate: number, extraSettings: Record<str
   return { ...figuresOf(label, workspace, started, out.results, endedAt), rows: count, driveCalls: driveCalls(workspace.accounting.total) };
 }
 
+/**
+ * The larger soak: 20,000 rows, 2 % transient faults, the DEFAULT settings (2,000 a rolling 24 h), as the
+ * sidebar and the continuation trigger drive it; the user properties' largest value and total measured
+ * after every execution.
+ */
+function runSoak(count: number): string {
+  const workspace = workspaceWithList(count);
+  storeSendSettings(workspace, SETTINGS);
+  workspace.ctx.faults = new FaultPlan({ seed: 23, rate: 0.02 });
+  const runner = new Runner(workspace, { scriptPath: CODE, sidebarPath: null, syncTimeoutMs: 120_000 });
+  const started = workspace.clock.now();
+  let largestValue = 0;
+  let largestStore = 0;
+  const store = workspace.properties.user;
+  const out = driveSend(runner, {
+    maxExecutions: 2000,
+    onExecution: () => {
+      for (const value of store.values.values()) largestValue = Math.max(largestValue, Buffer.byteLength(value));
+      largestStore = Math.max(largestStore, store.size());
+    },
+  });
+  if (out.error || out.final?.progress?.state !== 'done') throw new Error(`soak: ${out.error?.message ?? out.final?.progress?.state}`);
+  const sent = workspace.mailbox.sentMessages();
+  const distinct = new Set(sent.map((m) => m.to)).size;
+  const days = (Math.max(...out.results.map((r) => r.endedAt)) - started) / 86_400_000;
+  return `| ${count.toLocaleString('en-US')} | 2 % | ${days.toFixed(1)} days | ${out.results.length} | ${workspace.accounting.faultsInjected} | ${largestValue.toLocaleString('en-US')} B | ${largestStore.toLocaleString('en-US')} B | ${distinct} / ${sent.length - distinct} |`;
+}
+
 /** Cost per row as the list grows: Drive and Sheets calls per row should stay flat. */
 function scaleRow(f: Figures): string {
   const rows = f.rows ?? ROWS;
@@ -186,6 +214,7 @@ export async function run(): Promise<string> {
     runNaive('naive, 10 % faults', 0.1),
   ];
   const scale = [1000, 5000, 10000].map((n) => runPostroom(`scale ${n}`, 0, {}, n));
+  const soak = runSoak(20_000);
   return [
     `### Send benchmark: ${ROWS} invoices, one PDF each (virtual time, emulator accounting)`,
     '',
@@ -202,5 +231,11 @@ export async function run(): Promise<string> {
     '| rows | time to finish | planning | executions | sends per minute (sending time) | Drive calls / row | Sheets calls / row (all) | Sheets reads+writes / row | rows sent / duplicates |',
     '|---|---|---|---|---|---|---|---|---|',
     ...scale.map(scaleRow),
+    '',
+    '### Send soak: DEFAULT settings, over the days the daily cap makes it last, with transient faults',
+    '',
+    '| rows | faults | time to finish | executions | faults injected | largest user property | user properties in all | rows sent / duplicates |',
+    '|---|---|---|---|---|---|---|---|',
+    soak,
   ].join('\n');
 }
