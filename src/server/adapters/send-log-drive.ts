@@ -55,12 +55,12 @@ export function driveSendLogStore(files: FileStore, timeZone: () => string): Sen
         if (!urls.has(day)) urls.set(day, driveFileUrl(file.getId()));
       }
     },
-    readRun(runId: string, fromDay: string) {
+    readRun(runId: string, fromDay: string, toDay: string) {
       const id = files.findFolder(SEND_LOG_FOLDER);
       if (!id) return [];
       const names = files
         .listFileNames(id)
-        .filter((name) => /^send-\d{4}-\d{2}-\d{2}\.jsonl$/.test(name) && name.slice(5, 15) >= fromDay)
+        .filter((name) => /^send-\d{4}-\d{2}-\d{2}\.jsonl$/.test(name) && name.slice(5, 15) >= fromDay && name.slice(5, 15) <= toDay)
         .sort();
       const text = names.map((name) => files.readTextFile(id, name) ?? '').join('\n');
       return readRunEntries(text, runId);

@@ -38,8 +38,8 @@ export interface SendExtrasMail {
 export interface SendLogStore {
   /** Adds entries at the end of their day's file (the day of each entry in the script's time zone). */
   append(entries: readonly SendLogEntry[]): void;
-  /** Every entry of a run, from the day files on or after `fromDay` (YYYY-MM-DD). */
-  readRun(runId: string, fromDay: string): SendLogEntry[];
+  /** Every entry of a run, from the day files from `fromDay` to `toDay` (YYYY-MM-DD, both included). */
+  readRun(runId: string, fromDay: string, toDay: string): SendLogEntry[];
   /** The URL of the day file (for the JobRuns log link), '' when unknown. */
   fileUrl(day: string): string;
   /** YYYY-MM-DD of an instant in the script's time zone. */
