@@ -23,7 +23,7 @@ export interface RetryOptions {
 
 export type RetryDecision =
   | { action: 'done' }
-  | { action: 'retry'; delayMs: number; message: string; rateLimited: boolean; maybeExecuted: boolean }
+  | { action: 'retry'; delayMs: number; message: string; rateLimited: boolean; maybeExecuted: boolean; holdMs?: number }
   | { action: 'fail'; message: string; permanent: boolean; status: number; maybeExecuted?: boolean }
   | { action: 'pauseDaily'; message: string; retryAfterMs: number | null }
   | { action: 'stopJob'; message: string; status: number };
@@ -129,5 +129,8 @@ export function decideSendRetry(
   if (attemptsMade > settings.maxRetries) {
     return { action: 'fail', message: `${message} — gave up after ${attemptsMade} attempt(s)`, permanent: false, status: error.status, maybeExecuted };
   }
-  return { action: 'retry', delayMs: retryDelay(attemptsMade - 1, settings, options, error.retryAfterMs), message, rateLimited, maybeExecuted };
+  const delayMs = retryDelay(attemptsMade - 1, settings, options, error.retryAfterMs);
+  // A rate limit holds every send for the wait Gmail asked (Retry-After), else for the row's own delay.
+  const holdMs = rateLimited ? (error.retryAfterMs ?? delayMs) : 0;
+  return { action: 'retry', delayMs, message, rateLimited, maybeExecuted, holdMs };
 }

@@ -44,7 +44,7 @@ function applyOutcome(s: SendContext, pacer: SendPacer, row: SendRow, outcome: M
       } else {
         s.table.set(row, { status: 'queued', error: decision.message, nextAttemptAt: formatSheetTime(now + decision.delayMs) });
       }
-      if (decision.rateLimited) pacer.block(now + decision.delayMs, now);
+      if (decision.rateLimited) pacer.block(now + (decision.holdMs ?? decision.delayMs), now);
       s.progress = recordRetry(s.progress, { key: row.key, error: decision.message, delayMs: decision.delayMs }, now);
       return null;
     case 'pauseDaily':
