@@ -61,10 +61,10 @@ function sendAllNaive() {
 }
 `;
 
-function workspaceWithList(): Workspace {
+function workspaceWithList(count = ROWS): Workspace {
   const workspace = Workspace.create({ user: 'comptabilite@acuitis.fr', seed: 11 });
   const header = ['key', 'period', 'to', 'attachments', 'name'];
-  const rows = Array.from({ length: ROWS }, (_, i) => {
+  const rows = Array.from({ length: count }, (_, i) => {
     const key = `CCT${String(i + 1).padStart(4, '0')}`;
     return [key, '2026-01', `client${i + 1}@exemple.fr`, `FACTURE_${key}.pdf`, `Client ${i + 1}`];
   });
@@ -75,6 +75,8 @@ function workspaceWithList(): Workspace {
 
 interface Figures {
   label: string;
+  rows?: number;
+  driveCalls?: number;
   virtualMs: number;
   executions: number;
   gmailUnits: number;
@@ -115,8 +117,14 @@ function figuresOf(label: string, workspace: Workspace, started: number, results
 
 const planMs = new Map<string, number>();
 
-function runPostroom(label: string, faultRate: number, extraSettings: Record<string, unknown>): Figures {
-  const workspace = workspaceWithList();
+function driveCalls(counts: CallCounts): number {
+  return Object.entries(counts.calls)
+    .filter(([method]) => method.startsWith('DriveApp.') || method.startsWith('Drive.REST.'))
+    .reduce((sum, [, n]) => sum + n, 0);
+}
+
+function runPostroom(label: string, faultRate: number, extraSettings: Record<string, unknown>, count = ROWS): Figures {
+  const workspace = workspaceWithList(count);
   storeSendSettings(workspace, { ...SETTINGS, ...extraSettings });
   if (faultRate) workspace.ctx.faults = new FaultPlan({ seed: 5, rate: faultRate });
   const runner = new Runner(workspace, { scriptPath: CODE, sidebarPath: null });
@@ -130,7 +138,43 @@ function runPostroom(label: string, faultRate: number, extraSettings: Record<str
   if (out.error || out.final?.progress?.state !== 'done') throw new Error(`${label}: ${out.error?.message ?? out.final?.progress?.state}`);
   // Time to finish: until the last execution that did work ended (the driver stops right after).
   const endedAt = Math.max(...out.results.map((r) => r.endedAt));
-  return figuresOf(label, workspace, started, out.results, endedAt);
+  return { ...figuresOf(label, workspace, started, out.results, endedAt), rows: count, driveCalls: driveCalls(workspace.accounting.total) };
+}
+
+/**
+ * The larger soak: 20,000 rows, 2 % transient faults, the DEFAULT settings (2,000 a rolling 24 h), as the
+ * sidebar and the continuation trigger drive it; the user properties' largest value and total measured
+ * after every execution.
+ */
+function runSoak(count: number): string {
+  const workspace = workspaceWithList(count);
+  storeSendSettings(workspace, SETTINGS);
+  workspace.ctx.faults = new FaultPlan({ seed: 23, rate: 0.02 });
+  const runner = new Runner(workspace, { scriptPath: CODE, sidebarPath: null, syncTimeoutMs: 120_000 });
+  const started = workspace.clock.now();
+  let largestValue = 0;
+  let largestStore = 0;
+  const store = workspace.properties.user;
+  const out = driveSend(runner, {
+    maxExecutions: 2000,
+    onExecution: () => {
+      for (const value of store.values.values()) largestValue = Math.max(largestValue, Buffer.byteLength(value));
+      largestStore = Math.max(largestStore, store.size());
+    },
+  });
+  if (out.error || out.final?.progress?.state !== 'done') throw new Error(`soak: ${out.error?.message ?? out.final?.progress?.state}`);
+  const sent = workspace.mailbox.sentMessages();
+  const distinct = new Set(sent.map((m) => m.to)).size;
+  const days = (Math.max(...out.results.map((r) => r.endedAt)) - started) / 86_400_000;
+  return `| ${count.toLocaleString('en-US')} | 2 % | ${days.toFixed(1)} days | ${out.results.length} | ${workspace.accounting.faultsInjected} | ${largestValue.toLocaleString('en-US')} B | ${largestStore.toLocaleString('en-US')} B | ${distinct} / ${sent.length - distinct} |`;
+}
+
+/** Cost per row as the list grows: Drive and Sheets calls per row should stay flat. */
+function scaleRow(f: Figures): string {
+  const rows = f.rows ?? ROWS;
+  const plan = planMs.get(f.label) ?? 0;
+  const sendingMinutes = (f.virtualMs - plan) / 60_000;
+  return `| ${rows.toLocaleString('en-US')} | ${(f.virtualMs / 60_000).toFixed(2)} min | ${(plan / 1000).toFixed(0)} s | ${f.executions} | ${(f.sent / sendingMinutes).toFixed(1)} / min | ${((f.driveCalls ?? 0) / rows).toFixed(3)} | ${(f.sheetsAll / rows).toFixed(3)} | ${(f.sheetsReadWrite / rows).toFixed(3)} | ${f.sent} / ${f.duplicates} |`;
 }
 
 function runNaive(label: string, faultRate: number): Figures {
@@ -169,6 +213,8 @@ export async function run(): Promise<string> {
     runNaive('naive: GmailApp.sendEmail + setValue per row', 0),
     runNaive('naive, 10 % faults', 0.1),
   ];
+  const scale = [1000, 5000, 10000].map((n) => runPostroom(`scale ${n}`, 0, {}, n));
+  const soak = runSoak(20_000);
   return [
     `### Send benchmark: ${ROWS} invoices, one PDF each (virtual time, emulator accounting)`,
     '',
@@ -179,5 +225,17 @@ export async function run(): Promise<string> {
     '"sending": from startSend to the last message (planning is planSend, run first as the sidebar does; the naive script has none). Sends per minute are over the sending time.',
     `"vs. … floor": the floor divided by the sending time. A one-minute token bucket (150 at once, then 2.5 / s) allows 1,000 sends in (1,000 − 150) / 150 = ${BUCKET_FLOOR_MIN.toFixed(2)} min; the 60-s window that the emulator (like Gmail's "per minute" quota) enforces allows them in ${WINDOW_FLOOR_MIN.toFixed(2)} min at best (send n + 150 starts ≥ 60 s after send n), plus the time the last group takes at maxPerSecond.`,
     'The naive baseline spends no Gmail API units (GmailApp counts against recipients per day instead) and is not exactly-once.',
+    '',
+    '### Send at scale: DEFAULT settings, one PDF per row (dailyCap 2,000 paces lists over 2,000 rows across days: the clock runs on)',
+    '',
+    '| rows | time to finish | planning | executions | sends per minute (sending time) | Drive calls / row | Sheets calls / row (all) | Sheets reads+writes / row | rows sent / duplicates |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...scale.map(scaleRow),
+    '',
+    '### Send soak: DEFAULT settings, over the days the daily cap makes it last, with transient faults',
+    '',
+    '| rows | faults | time to finish | executions | faults injected | largest user property | user properties in all | rows sent / duplicates |',
+    '|---|---|---|---|---|---|---|---|',
+    soak,
   ].join('\n');
 }

@@ -7,7 +7,13 @@
 // - files.get, `GET https://www.googleapis.com/drive/v3/files/<id>`: the File resource (default fields or
 //   `fields`), or with `alt=media` the file's bytes with its Content-Type. Counted as
 //   "Drive.REST.files.get", it costs the latency of DriveApp.File.getBlob (the same download).
-// Both answer Google's JSON error bodies: 401 without or with a wrong bearer token, 404 "File not
+// - files.list, `GET https://www.googleapis.com/drive/v3/files?q=…`: one page (pageSize, default 100,
+//   at most 1,000; pageToken) of the files a query selects, in creation order, with `fields` such as
+//   "nextPageToken,files(id,name,size,mimeType)". The query grammar emulated is the conjunction
+//   (` and `) of `'<id>' in parents` ('root' = My Drive), `trashed = true|false`, `name = '<name>'` and
+//   `mimeType = | != '<type>'`; anything else is 400 "Invalid Value" (location q). Counted as
+//   "Drive.REST.files.list", it costs the latency of one DriveApp round trip.
+// All answer Google's JSON error bodies: 401 without or with a wrong bearer token, 404 "File not
 // found: <id>." for a missing file or parent, 400 for a body that is not a well-formed multipart upload,
 // 403 fileNotDownloadable for the media of a folder. fetchAll runs several requests in parallel.
 // Transient faults and the requests a kill still delivers are applied by url-fetch.ts, per request.
@@ -30,6 +36,9 @@ export const DRIVE_UPLOAD_PREFIX = 'https://www.googleapis.com/upload/drive/';
 export const DRIVE_API_PREFIX = 'https://www.googleapis.com/drive/';
 const FILES_PATH = '/upload/drive/v3/files';
 const FILE_GET_PATH = /^\/drive\/v3\/files\/([^/]+)$/;
+const FILES_LIST_PATH = '/drive/v3/files';
+const LIST_DEFAULT_PAGE = 100;
+const LIST_MAX_PAGE = 1000;
 
 
 /** A Drive API error with Google's JSON body ({error: {code, message, errors: [...]}}). */
@@ -313,6 +322,72 @@ function fileGetId(request: RouteRequest): string | null {
   return match ? decodeURIComponent(match[1]) : null;
 }
 
+// ---------------------------------------------------------------------------------------------
+// files.list
+
+type ListTerm = (item: DriveItem) => boolean;
+
+const invalidQuery = () => new DriveApiError(400, 'Invalid Value', 'invalid', { location: 'q', locationType: 'parameter' });
+
+/** One term of the emulated query grammar as a predicate. */
+function parseTerm(term: string, rootId: string): ListTerm {
+  const unquote = (text: string) => text.replace(/\\'/g, "'").replace(/\\\\/g, '\\');
+  let m = /^'((?:[^'\\]|\\.)*)'\s+in\s+parents$/i.exec(term);
+  if (m) {
+    const id = unquote(m[1]) === 'root' ? rootId : unquote(m[1]);
+    return (item) => item.parents.includes(id);
+  }
+  m = /^trashed\s*=\s*(true|false)$/i.exec(term);
+  if (m) {
+    const trashed = m[1].toLowerCase() === 'true';
+    return (item) => item.trashed === trashed;
+  }
+  m = /^name\s*=\s*'((?:[^'\\]|\\.)*)'$/i.exec(term);
+  if (m) {
+    const name = unquote(m[1]);
+    return (item) => item.name === name;
+  }
+  m = /^mimeType\s*(!?=)\s*'((?:[^'\\]|\\.)*)'$/i.exec(term);
+  if (m) {
+    const [, op, type] = m;
+    const isFolder = (item: DriveItem) => item.kind === 'folder';
+    const typeOf = (item: DriveItem) => (isFolder(item) ? 'application/vnd.google-apps.folder' : item.mimeType);
+    return op === '=' ? (item) => typeOf(item) === type : (item) => typeOf(item) !== type;
+  }
+  throw invalidQuery();
+}
+
+/** `files(id,name)` and `nextPageToken` of a files.list `fields`; null = Drive's default file fields. */
+function parseListFields(fields: string | null): { file: string[]; nextPageToken: boolean } {
+  if (fields === null) return { file: DEFAULT_FIELDS, nextPageToken: true };
+  const m = /files\(([^)]*)\)/.exec(fields);
+  const rest = fields.replace(/files\([^)]*\)/, '').split(',').map((f) => f.trim()).filter(Boolean);
+  for (const field of rest) if (!['nextPageToken', 'kind', 'incompleteSearch', 'files'].includes(field)) parseFields(field);
+  return { file: m ? parseFields(m[1]) : rest.includes('files') ? SUPPORTED_FIELDS : [], nextPageToken: rest.includes('nextPageToken') };
+}
+
+function listFiles(store: DriveStore, params: URLSearchParams): RouteResponse {
+  const q = (params.get('q') ?? '').trim();
+  const terms = q ? q.split(/\s+and\s+/i).map((t) => parseTerm(t.trim(), store.rootId)) : [];
+  const size = Number(params.get('pageSize') ?? LIST_DEFAULT_PAGE);
+  if (!Number.isInteger(size) || size < 1) throw new DriveApiError(400, 'Invalid value for pageSize', 'invalid', { location: 'pageSize', locationType: 'parameter' });
+  const pageSize = Math.min(size, LIST_MAX_PAGE);
+  const token = params.get('pageToken');
+  const offset = token === null ? 0 : Number(Buffer.from(token, 'base64url').toString('utf8'));
+  if (!Number.isInteger(offset) || offset < 0) throw new DriveApiError(400, 'Invalid Value', 'invalid', { location: 'pageToken', locationType: 'parameter' });
+  const fields = parseListFields(params.get('fields'));
+  const items = [...store.all('file', { includeTrashed: true }), ...store.all('folder', { includeTrashed: true })]
+    .filter((item) => item.id !== store.rootId && terms.every((term) => term(item)))
+    .sort((a, b) => a.createdAt - b.createdAt);
+  const page = items.slice(offset, offset + pageSize);
+  const files = page.map((item) => {
+    const resource = item.kind === 'file' ? fileResource(item) : { ...fileResource(item), mimeType: 'application/vnd.google-apps.folder', size: undefined };
+    return selectFields(resource, fields.file);
+  });
+  const next = offset + pageSize < items.length ? Buffer.from(String(offset + pageSize), 'utf8').toString('base64url') : undefined;
+  return jsonResponse(200, { ...(fields.nextPageToken && next ? { nextPageToken: next } : {}), files });
+}
+
 /**
  * The UrlFetchApp route of the metadata / download endpoint: files.get by id, the File resource or,
  * with `alt=media`, the bytes. A trashed file is still found by id (as in Drive); a folder's media is
@@ -339,10 +414,21 @@ export function createDriveApiRoute(deps: DriveRestDeps): Route {
   const handle = (request: RouteRequest): RouteResponse => {
     const denied = checkBearer(request.headers, deps.oauthToken);
     if (denied) return denied;
+    const url = new URL(request.url);
+    if (request.method === 'GET' && url.pathname === FILES_LIST_PATH) {
+      try {
+        return listFiles(store, url.searchParams);
+      } catch (error) {
+        if (error instanceof DriveApiError) return error.toResponse();
+        throw error;
+      } finally {
+        ctx.accounting.count(ctx.execution, 'Drive.REST.files.list', 0, 0);
+      }
+    }
     const id = fileGetId(request);
     if (id === null) return pathNotFound();
     try {
-      return getFile(id, new URL(request.url).searchParams);
+      return getFile(id, url.searchParams);
     } catch (error) {
       if (error instanceof DriveApiError) return error.toResponse();
       throw error;

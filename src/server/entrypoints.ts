@@ -11,7 +11,8 @@ import { addPostroomMenu, openSidebar } from './adapters/ui';
 import { cardTriggers } from './ui/card-actions';
 import { withLocalizedErrors } from './ui/entry-errors';
 import { collectApi, collectTriggers } from './wiring/collect';
-import { sendApi, sendTriggers } from './jobs/send-entry';
+import { sendApi, sendTriggers } from './wiring/send';
+import { sendExtrasApi, sendExtrasTriggers } from './wiring/send-extras';
 import { mailSettingsApi } from './wiring/mail-gateway';
 import { exportApi, exportTriggers } from './wiring/export';
 
@@ -24,6 +25,7 @@ export const api = withLocalizedErrors({
   getStatus,
   ...collectApi,
   ...sendApi,
+  ...sendExtrasApi,
   ...mailSettingsApi,
   ...exportApi,
 }, userLocale);
@@ -44,6 +46,7 @@ export const triggers = {
   ...cardTriggers,
   ...collectTriggers,
   ...sendTriggers,
+  ...sendExtrasTriggers,
   ...exportTriggers,
 };
 

@@ -1,9 +1,12 @@
 // Adapter: the Send job's attachments over Drive. A reference is a Drive file id, a Drive URL (the id is
 // taken from it) or a file name in the configured attachments folder (an id or a path such as
 // "Postroom/invoices" from My Drive). Planning needs only a file's facts (name, size, type: local
-// properties of a File that DriveApp fetched), so `resolve` never downloads. Names are found by listing
-// the folder once per execution, lazily (folder.getFiles), not by one search per row. An id that matches
-// no file is tried as a name in the folder (a long name may look like an id).
+// as the listing gives them), so `resolve` never downloads. Names are found by listing the folder with
+// the Drive API's files.list through UrlFetchApp (1,000 files a call, fields limited to id, name, size
+// and type), once per execution and only as far as needed, not by one search per row: the cost per row
+// stays flat however long the list. A folder path is found with one files.list per part. An id that
+// matches no file is tried as a name in the folder (a long name may look like an id).
+// https://developers.google.com/workspace/drive/api/reference/rest/v3/files/list
 // `loadAll` reads the bytes with the Drive API v3 (files.get `alt=media`) through UrlFetchApp.fetchAll
 // and the script's OAuth token (the manifest's `drive` scope): READ_BATCH files per call, in parallel,
 // for the latency of one download, where DriveApp's getBlob reads one file per call. Each file has its
@@ -19,7 +22,8 @@
 
 import type { AttachmentResolution, ResolvedAttachment } from '../domain/send/plan';
 import type { AttachmentRef } from '../domain/send/send-list';
-import type { AttachmentSource, LoadOutcome, LoadedFile } from '../jobs/send-ports';
+import type { AttachmentSource, LoadOutcome, LoadedFile } from '../ports/send';
+import { PostroomError } from '../domain/errors';
 import { scriptToken } from './oauth';
 
 const DRIVE_ID = /^[A-Za-z0-9_-]{25,}$/;
@@ -34,6 +38,10 @@ export const DRIVE_FILES_URL = 'https://www.googleapis.com/drive/v3/files/';
 /** Tries of a read that may work later (429, 5xx, no answer) within one loadAll, and the pause between. */
 const READ_ATTEMPTS = 3;
 const READ_RETRY_PAUSE_MS = 500;
+/** files.list: the most a page may hold, and the only fields read. */
+const LIST_PAGE_SIZE = 1000;
+const LIST_FIELDS = 'nextPageToken,files(id,name,size,mimeType)';
+const FOLDER_MIME = 'application/vnd.google-apps.folder';
 
 function messageOf(error: unknown): string {
   if (typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string') return (error as { message: string }).message;
@@ -60,91 +68,116 @@ function isNotFound(error: unknown): boolean {
   return /No item with the given ID|not found|Access denied/i.test(String(error));
 }
 
+/** A folder's files by name, filled page by page from the Drive API's files.list, as far as needed. */
+interface FolderIndex {
+  id: string;
+  byName: Map<string, ResolvedAttachment>;
+  nextPageToken: string | null;
+  done: boolean;
+}
+
+/** One GET on the Drive API, tried again (reads change nothing) while the answer may change. */
+function driveGet(url: string): { status: number; json: unknown; text: string } {
+  let last = { status: 0, json: null as unknown, text: '' };
+  for (let attempt = 1; attempt <= READ_ATTEMPTS; attempt++) {
+    if (attempt > 1) Utilities.sleep(READ_RETRY_PAUSE_MS * (attempt - 1));
+    try {
+      const response = UrlFetchApp.fetch(url, { method: 'get', headers: { Authorization: `Bearer ${scriptToken()}` }, muteHttpExceptions: true });
+      const text = response.getContentText();
+      let json: unknown = null;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = null;
+      }
+      last = { status: response.getResponseCode(), json, text };
+    } catch (error) {
+      if (isExecutionOver(error)) throw error;
+      last = { status: 0, json: null, text: messageOf(error) };
+    }
+    const retry = last.status === 0 || last.status === 408 || last.status === 429 || last.status >= 500;
+    if (!retry) return last;
+  }
+  return last;
+}
+
+function quoteQuery(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
 export function driveAttachmentSource(): AttachmentSource {
   const loaded = new Map<string, LoadedFile>();
-  const fileObjects = new Map<string, GoogleAppsScript.Drive.File>();
-  const facts = new Map<GoogleAppsScript.Drive.File, ResolvedAttachment>();
+  const known = new Map<string, ResolvedAttachment>();
   const folders = new Map<string, FolderIndex | null>();
   let cachedBytes = 0;
 
-  /** A folder's files by name, filled lazily from ONE iteration kept open for the execution. */
-  interface FolderIndex {
-    files: GoogleAppsScript.Drive.FileIterator;
-    byName: Map<string, GoogleAppsScript.Drive.File>;
-    done: boolean;
+  /** Files (or folders) of a folder, one page of files.list. Throws when Drive cannot answer. */
+  function listPage(parentId: string, extra: string, pageToken: string | null, pageSize: number): { files: Array<Record<string, string>>; nextPageToken: string | null } {
+    const q = `${quoteQuery(parentId)} in parents and trashed = false and ${extra}`;
+    const params = [`q=${encodeURIComponent(q)}`, `pageSize=${pageSize}`, `fields=${encodeURIComponent(LIST_FIELDS)}`, ...(pageToken ? [`pageToken=${encodeURIComponent(pageToken)}`] : [])];
+    const reply = driveGet(`${DRIVE_FILES_URL.replace(/\/$/, '')}?${params.join('&')}`);
+    if (reply.status !== 200) throw new PostroomError('TRANSIENT', `Drive: listing the attachments folder failed (${errorText(reply.status, reply.text)})`);
+    const json = (reply.json ?? {}) as { files?: Array<Record<string, string>>; nextPageToken?: string };
+    return { files: json.files ?? [], nextPageToken: json.nextPageToken ?? null };
   }
 
-  /** A file's facts, read once (each getter is a call, however cheap). */
-  function factsOf(file: GoogleAppsScript.Drive.File, knownName?: string): ResolvedAttachment {
-    let known = facts.get(file);
-    if (!known) {
-      known = { id: file.getId(), name: knownName ?? file.getName(), size: file.getSize(), mimeType: file.getMimeType() || 'application/octet-stream' };
-      facts.set(file, known);
-      fileObjects.set(known.id, file);
-    }
-    return known;
+  function factsOfResource(file: Record<string, string>): ResolvedAttachment {
+    const facts = { id: String(file.id), name: String(file.name), size: Number(file.size ?? 0), mimeType: file.mimeType || 'application/octet-stream' };
+    known.set(facts.id, facts);
+    return facts;
   }
 
-  function keep(file: GoogleAppsScript.Drive.File, knownName?: string): GoogleAppsScript.Drive.File {
-    factsOf(file, knownName);
-    return file;
-  }
-
-  function folderOf(setting: string): FolderIndex | null {
-    if (folders.has(setting)) return folders.get(setting) ?? null;
-    let folder: GoogleAppsScript.Drive.Folder | null = null;
+  function folderIdOf(setting: string): string | null {
     if (DRIVE_ID.test(setting)) {
       try {
-        folder = DriveApp.getFolderById(setting);
+        return DriveApp.getFolderById(setting).getId();
       } catch (error) {
         if (!isNotFound(error)) throw error;
       }
     }
-    if (!folder) {
-      let current: GoogleAppsScript.Drive.Folder | null = DriveApp.getRootFolder();
-      for (const part of setting.split('/').map((p) => p.trim()).filter(Boolean)) {
-        const it: GoogleAppsScript.Drive.FolderIterator = current.getFoldersByName(part);
-        if (!it.hasNext()) {
-          current = null;
-          break;
-        }
-        current = it.next();
-      }
-      folder = current;
+    let current = 'root';
+    for (const part of setting.split('/').map((p) => p.trim()).filter(Boolean)) {
+      const page = listPage(current, `mimeType = '${FOLDER_MIME}' and name = ${quoteQuery(part)}`, null, 1);
+      if (!page.files.length) return null;
+      current = String(page.files[0].id);
     }
-    const index = folder ? { files: folder.getFiles(), byName: new Map(), done: false } : null;
+    return current;
+  }
+
+  function folderOf(setting: string): FolderIndex | null {
+    if (folders.has(setting)) return folders.get(setting) ?? null;
+    const id = folderIdOf(setting);
+    const index = id ? { id, byName: new Map<string, ResolvedAttachment>(), nextPageToken: null, done: false } : null;
     folders.set(setting, index);
     return index;
   }
 
   /**
-   * A file by name in the folder: the folder is listed once, as far as needed (a send list usually
-   * names files in the order they were put there), so N rows cost N iterator steps, not N searches.
-   * Of two files with the same name, the first listed is taken.
+   * A file by name in the folder: the folder is listed once, page by page as far as needed (1,000
+   * files a call, id / name / size / type only), so N rows cost N / 1,000 calls, not N searches. Of two
+   * files with the same name, the first listed is taken.
    */
-  function findByName(name: string, folderSetting: string): GoogleAppsScript.Drive.File | null {
+  function findByName(name: string, folderSetting: string): ResolvedAttachment | null {
     const index = folderOf(folderSetting);
     if (!index) return null;
-    const known = index.byName.get(name);
-    if (known) return known;
-    while (!index.done) {
-      if (!index.files.hasNext()) {
-        index.done = true;
-        break;
-      }
-      const file = index.files.next();
-      const fileName = file.getName();
-      if (!index.byName.has(fileName)) index.byName.set(fileName, file);
-      if (fileName === name) return keep(file, fileName);
+    for (;;) {
+      const hit = index.byName.get(name);
+      if (hit || index.done) return hit ?? null;
+      const page = listPage(index.id, `mimeType != '${FOLDER_MIME}'`, index.nextPageToken, LIST_PAGE_SIZE);
+      for (const file of page.files) if (!index.byName.has(String(file.name))) index.byName.set(String(file.name), factsOfResource(file));
+      index.nextPageToken = page.nextPageToken;
+      index.done = !page.nextPageToken;
     }
-    return null;
   }
 
-  function findById(id: string): GoogleAppsScript.Drive.File | null {
-    const cached = fileObjects.get(id);
+  function findById(id: string): ResolvedAttachment | null {
+    const cached = known.get(id);
     if (cached) return cached;
     try {
-      return keep(DriveApp.getFileById(id));
+      const file = DriveApp.getFileById(id);
+      const facts = { id: file.getId(), name: file.getName(), size: file.getSize(), mimeType: file.getMimeType() || 'application/octet-stream' };
+      known.set(facts.id, facts);
+      return facts;
     } catch (error) {
       if (isNotFound(error)) return null;
       throw error;
@@ -157,7 +190,7 @@ export function driveAttachmentSource(): AttachmentSource {
       const missing: string[] = [];
       for (const ref of refs) {
         const file = ref.kind === 'id' ? (findById(ref.id) ?? findByName(ref.raw, folderSetting)) : findByName(ref.name, folderSetting);
-        if (file) found.push(factsOf(file));
+        if (file) found.push(file);
         else missing.push(ref.raw);
       }
       return { found, missing };
@@ -219,16 +252,16 @@ export function driveAttachmentSource(): AttachmentSource {
 
   function readReply(id: string, response: GoogleAppsScript.URL_Fetch.HTTPResponse): LoadOutcome {
     const status = response.getResponseCode();
-    const known = fileObjects.has(id) ? factsOf(fileObjects.get(id) as GoogleAppsScript.Drive.File) : null;
+    const facts = known.get(id) ?? null;
     if (status === 200) {
       const bytes = Uint8Array.from(response.getContent(), (b) => b & 0xff);
       const headers = response.getHeaders() as Record<string, unknown>;
       const type = Object.entries(headers).find(([name]) => name.toLowerCase() === 'content-type')?.[1];
-      const file: LoadedFile = { id, name: known?.name ?? id, mimeType: (typeof type === 'string' && type.split(';')[0].trim()) || known?.mimeType || 'application/octet-stream', bytes };
+      const file: LoadedFile = { id, name: facts?.name ?? id, mimeType: (typeof type === 'string' && type.split(';')[0].trim()) || facts?.mimeType || 'application/octet-stream', bytes };
       remember(file);
       return { ok: true, file };
     }
-    const name = known?.name ?? id;
+    const name = facts?.name ?? id;
     if (status === 404) return { ok: false, error: `Attachment ${name} disappeared from Drive`, retry: false };
     const retry = status === 408 || status === 429 || status >= 500 || (status === 403 && /rate ?limit/i.test(response.getContentText()));
     return { ok: false, error: `Attachment ${name}: Drive ${errorText(status, response.getContentText())}`, retry };

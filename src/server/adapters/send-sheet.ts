@@ -2,18 +2,16 @@
 // (header included) per execution; writes go out as one setValues per run of adjacent written columns,
 // spanning the updated rows (the job keeps its columns adjacent, so a batch is ONE write). Columns are
 // matched by normalised header (send-list.ts), so users may rename case, reorder and add columns; the
-// columns Postroom writes are appended when missing, formatted as plain text ("@") where they hold
-// ids or times, so Sheets never turns a Gmail id or an ISO time into a number or a date.
+// columns Postroom writes are appended when missing, every one formatted as plain text ("@"), so Sheets
+// never turns a Gmail id, an ISO time or a value a user types there later into a number or a date.
 // https://developers.google.com/apps-script/guides/support/best-practices#use_batch_operations
 // https://developers.google.com/apps-script/reference/spreadsheet/spreadsheet-app#flush()
 
-import { localizedError } from '../domain/errors';
-import { SEND_HEADERS, SEND_SHEET_NAME, SEND_TEXT_COLUMNS, normalizeColumnName, planHeaderRow } from '../domain/send/send-list';
+import { PostroomError } from '../domain/errors';
+import { SEND_HEADERS, SEND_SHEET_NAME, normalizeColumnName, planHeaderRow } from '../domain/send/send-list';
 import type { CellValue } from '../ports';
-import type { SendSheet } from '../jobs/send-ports';
+import type { SendSheet } from '../ports/send';
 import { contiguousRuns, openLedgerSpreadsheet } from './sheets';
-import { translateServer } from '../domain/server-messages';
-import { userLocale } from './session';
 
 const ALIASES: Record<string, string> = { cct: 'key', periode: 'period' };
 
@@ -42,9 +40,9 @@ export function sendSheet(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet 
     });
   }
 
+  /** Every column Postroom adds is plain text, so a value typed there later is never read as a number or a date. */
   function setTextFormat(target: GoogleAppsScript.Spreadsheet.Sheet, header: readonly string[], added: readonly string[]): void {
-    const text = new Set<string>(SEND_TEXT_COLUMNS);
-    const indexes = added.filter((name) => text.has(name as (typeof SEND_TEXT_COLUMNS)[number])).map((name) => header.indexOf(name));
+    const indexes = added.map((name) => header.indexOf(name)).filter((index) => index >= 0);
     const rows = Math.max(1, target.getMaxRows() - 1);
     for (const [from, to] of contiguousRuns(indexes.sort((a, b) => a - b))) target.getRange(2, from + 1, rows, to - from + 1).setNumberFormat('@');
   }
@@ -73,14 +71,14 @@ export function sendSheet(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet 
     },
     write(updates) {
       if (!updates.length) return;
-      if (!sheet) throw localizedError('INTERNAL', translateServer, 'sheet.writeBeforeRead', { tab: SEND_SHEET_NAME }, { locale: userLocale() });
+      if (!sheet) throw new PostroomError('INTERNAL', 'sendSheet.write before read');
       const touched = new Set<number>();
       for (const { rowNumber, values } of updates) {
         const cells = grid[rowNumber - 1];
-        if (!cells || rowNumber < 2) throw localizedError('INTERNAL', translateServer, 'sheet.noRow', { tab: SEND_SHEET_NAME, row: rowNumber }, { locale: userLocale() });
+        if (!cells || rowNumber < 2) throw new PostroomError('INTERNAL', `${SEND_SHEET_NAME}: row ${rowNumber} does not exist`);
         for (const [name, value] of Object.entries(values)) {
           const column = columns.get(name);
-          if (column === undefined) throw localizedError('INTERNAL', translateServer, 'sheet.noColumn', { tab: SEND_SHEET_NAME, column: name }, { locale: userLocale() });
+          if (column === undefined) throw new PostroomError('INTERNAL', `${SEND_SHEET_NAME}: no column "${name}"`);
           cells[column] = value;
           touched.add(column);
         }

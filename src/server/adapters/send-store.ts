@@ -3,7 +3,9 @@
 //                       person who started it; a trigger runs as that person), saved together with ONE
 //                       setProperties call after each sheet write, so they never disagree; the
 //                       pause/cancel request in a key of its own, so the sidebar can set it while a
-//                       chunk runs without overwriting the chunk's saves.
+//                       chunk runs without overwriting the chunk's saves. A counted bitmap too long for
+//                       one value (≈ 50,000 rows and more) is split over keys of its own, written in the
+//                       same setProperties call, so any list a Sheet can hold fits (9 KB a value).
 //   sheetJobRunLog      one row per run in the JobRuns tab (job = send), shared with collect.
 // https://developers.google.com/apps-script/reference/properties/properties#setProperties(Object)
 
@@ -11,38 +13,61 @@ import { JOB_RUNS_TABLE, jobRunToRow } from '../domain/collect/ledger';
 import { localizedError } from '../domain/errors';
 import { parseProgress, serializeProgress } from '../domain/send/progress';
 import type { LedgerStore } from '../ports';
-import type { JobRunLog, SendControl, SendStateStore } from '../jobs/send-ports';
-import { parseJobState } from '../jobs/send-state';
+import type { JobRunLog, SendControl, SendStateStore } from '../ports/send';
+import { parseJobState, type SendJobState } from '../domain/send/job-state';
+import { SEND_STATE_KEYS } from '../domain/send/storage-keys';
 import { PROPERTY_VALUE_LIMIT } from './properties';
 import { translateServer } from '../domain/server-messages';
 import { userLocale } from './session';
 
-export const SEND_STATE_KEYS = {
-  job: 'postroom.send.job',
-  progress: 'postroom.send.progress',
-  control: 'postroom.send.control',
-} as const;
+export { SEND_STATE_KEYS };
+
+/** A bitmap longer than this is stored in pieces of this size (characters, well under 9 KB). */
+export const COUNTED_PIECE_CHARS = 6_000;
+
+/** The stored job record: the counted bitmap inline, or the number of pieces it was split into. */
+type StoredJob = Omit<SendJobState, 'counted'> & { counted: string; countedPieces?: number };
 
 export function userSendStateStore(): SendStateStore {
   const properties = PropertiesService.getUserProperties();
+  /** Pieces of the bitmap as last loaded or saved: the surplus of a longer earlier one is deleted. */
+  let storedPieces = 0;
   return {
     load() {
       const all = properties.getProperties();
       const job = all[SEND_STATE_KEYS.job];
       const progress = all[SEND_STATE_KEYS.progress];
-      return {
-        job: job ? parseJobState(JSON.parse(job)) : null,
-        progress: progress ? parseProgress(progress) : null,
-      };
+      let parsed: SendJobState | null = null;
+      if (job) {
+        const stored = JSON.parse(job) as StoredJob;
+        const pieces = stored.countedPieces ?? 0;
+        storedPieces = pieces;
+        const { countedPieces: _pieces, ...rest } = stored;
+        const counted = pieces ? Array.from({ length: pieces }, (_, i) => all[SEND_STATE_KEYS.countedPrefix + i] ?? '').join('') : stored.counted;
+        parsed = parseJobState({ ...rest, counted });
+      }
+      return { job: parsed, progress: progress ? parseProgress(progress) : null };
     },
     save(job, progress) {
-      const jobJson = JSON.stringify(job);
+      const values: Record<string, string> = { [SEND_STATE_KEYS.progress]: serializeProgress(progress) };
+      let stored: StoredJob = job;
+      let pieces = 0;
+      if (job.counted.length > COUNTED_PIECE_CHARS) {
+        for (let i = 0; i * COUNTED_PIECE_CHARS < job.counted.length; i++, pieces++) values[SEND_STATE_KEYS.countedPrefix + i] = job.counted.slice(i * COUNTED_PIECE_CHARS, (i + 1) * COUNTED_PIECE_CHARS);
+        stored = { ...job, counted: '', countedPieces: pieces };
+      }
+      const jobJson = JSON.stringify(stored);
       if (jobJson.length > PROPERTY_VALUE_LIMIT) throw localizedError('INTERNAL', translateServer, 'send.stateTooLarge', { bytes: jobJson.length }, { locale: userLocale() });
-      properties.setProperties({ [SEND_STATE_KEYS.job]: jobJson, [SEND_STATE_KEYS.progress]: serializeProgress(progress) });
+      values[SEND_STATE_KEYS.job] = jobJson;
+      properties.setProperties(values);
+      for (let i = pieces; i < storedPieces; i++) properties.deleteProperty(SEND_STATE_KEYS.countedPrefix + i);
+      storedPieces = pieces;
     },
     clear() {
       properties.deleteProperty(SEND_STATE_KEYS.job);
       properties.deleteProperty(SEND_STATE_KEYS.progress);
+      for (let i = 0; i < storedPieces; i++) properties.deleteProperty(SEND_STATE_KEYS.countedPrefix + i);
+      storedPieces = 0;
     },
     readControl() {
       const raw = properties.getProperty(SEND_STATE_KEYS.control);
@@ -61,25 +86,28 @@ export function sheetJobRunLog(ledger: LedgerStore): JobRunLog {
   return {
     record(run) {
       const table = ledger.table(JOB_RUNS_TABLE);
+      // A run still open (scheduled, or running since its start) has no end yet.
+      const open = run.status === 'running' || run.status === 'scheduled';
+      const errors = run.failed + (run.bounced ?? 0);
       const cells = jobRunToRow({
         runId: run.runId,
         job: 'send',
-        status: run.status === 'cancelled' ? 'partial' : run.failed === 0 ? 'succeeded' : run.sent === 0 ? 'failed' : 'partial',
+        status: open ? 'running' : run.status === 'cancelled' ? 'partial' : errors === 0 ? 'succeeded' : run.sent === 0 ? 'failed' : 'partial',
         startedAtMs: run.startedAt,
-        finishedAtMs: run.finishedAt,
-        durationSec: Math.round((run.finishedAt - run.startedAt) / 1000),
+        finishedAtMs: open ? null : run.finishedAt,
+        durationSec: open ? 0 : Math.round((run.finishedAt - run.startedAt) / 1000),
         emailsScanned: run.total,
         attachmentsSeen: 0,
         attachmentsDownloaded: 0,
         receiptsCreated: 0,
         duplicatesSkipped: 0,
         quarantined: 0,
-        errorsCount: run.failed,
+        errorsCount: errors,
         gmailApiCalls: run.gmailCalls,
-        logUrl: '',
+        logUrl: run.logUrl ?? '',
         summary: run.summary,
       });
-      if (run.status === 'cancelled') cells.status = 'cancelled';
+      if (run.status === 'cancelled' || run.status === 'scheduled') cells.status = run.status;
       // A run killed after this write and before its state was saved comes back here: update, never duplicate.
       const existing = table.readAll().find((row) => String(row.values.run_id) === run.runId && String(row.values.job) === 'send');
       if (existing) table.update([{ rowNumber: existing.rowNumber, values: cells }]);

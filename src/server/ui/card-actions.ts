@@ -16,7 +16,7 @@ import { readStatusFacts, userLocale } from '../adapters/session';
 import { recordedLedgerUrl } from '../adapters/sheets';
 import { collectApi, collectDeps } from '../wiring/collect';
 import { exportApi } from '../wiring/export';
-import { controlSendFromCard, sendApi } from '../jobs/send-entry';
+import { controlSendFromCard, sendApi } from '../wiring/send';
 import { collectRefusalNow, recordCollectRefusal, requestCollect, waitingCollectRequest } from '../wiring/collect-requests';
 import { CARD_FIELDS, buildCancelConfirmCard, buildErrorCard, buildHomeCard, cardActionResponse, formatWhen, pushCardResponse, type HomeCardData } from './cards';
 

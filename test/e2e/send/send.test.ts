@@ -122,8 +122,8 @@ describe('transient faults', () => {
     expect(result.problems).toEqual([]);
   });
 
-  it('with 10% faults and every execution killed at its 350th call, every row goes out exactly once', () => {
-    const result = runFaultCase({ seed: 7, rate: 0.1, killEvery: 350 });
+  it('with 10% faults and every execution killed at its 70th call, every row goes out exactly once', () => {
+    const result = runFaultCase({ seed: 7, rate: 0.1, killEvery: 70 });
     expect(result.killed).toBeGreaterThan(0);
     expect(result.problems).toEqual([]);
   });
@@ -179,7 +179,7 @@ describe('one send at a time, pause, resume, cancel', () => {
       ],
     });
     expect(second?.outcome).toBe('threw');
-    expect(second?.error?.message).toMatch(/already running/);
+    expect(second?.error?.message).toMatch(/tourne déjà dans une autre exécution/); // the workspace is French
     expect(third?.outcome).toBe('completed');
     expect((third?.value as SendContinue).busy).toBe(true);
   });
@@ -192,16 +192,16 @@ describe('one send at a time, pause, resume, cancel', () => {
     expect(runner.rpc('pauseSend').outcome).toBe('completed');
     const again = runner.rpc('startSend', {});
     expect(again.outcome).toBe('threw');
-    expect(again.error?.message).toMatch(/already in progress/);
+    expect(again.error?.message).toMatch(/déjà en cours/);
     const plan = runner.rpc('planSend', {});
     expect(plan.outcome).toBe('threw');
-    expect(plan.error?.message).toMatch(/already in progress/);
+    expect(plan.error?.message).toMatch(/déjà en cours/);
   });
 
   it('pause stops the send between batches; resume finishes it', () => {
     const { workspace, runner } = setupSend(invoiceRows(60), { settings: slow });
     let pause: ReturnType<typeof runner.rpc> | undefined;
-    const first = runner.invoke('startSend', [{}], 'rpc', { during: [{ atCall: 420, run: () => (pause = runner.rpc('pauseSend')) }] });
+    const first = runner.invoke('startSend', [{}], 'rpc', { during: [{ atCall: 60, run: () => (pause = runner.rpc('pauseSend')) }] });
     expect((pause?.value as SendContinue).pendingControl).toBe('pause');
     expect(progressOf(first.value).state).toBe('paused');
     expect((first.value as SendContinue).more).toBe(false);
@@ -284,5 +284,48 @@ describe('the Sheets cost of a larger send', () => {
     expect(new Set(workspace.mailbox.sentMessages().map((m) => m.to)).size).toBe(300);
     expect(workspace.mailbox.sentMessages()).toHaveLength(300);
     expect(sendRows(workspace).every((l) => l.status === 'sent' && l.attempts === 1)).toBe(true);
+  });
+});
+
+describe('the columns Postroom adds to Sends', () => {
+  beforeAll(ensureBuilt);
+
+  it('are every one formatted as plain text, down to the last row of the sheet', () => {
+    const { workspace, runner } = setupSend(invoiceRows(3));
+    const userHeaders = ['key', 'period', 'to', 'cc', 'attachments', 'name', 'amount'];
+    const out = driveSend(runner);
+    expect(out.final?.progress?.state).toBe('done');
+    const store = workspace.sheets;
+    const sheet = store.get(workspace.containerId as string)!.sheets.find((s) => s.name === 'Sends')!;
+    const header = sendRows(workspace).length ? Object.keys(sendRows(workspace)[0]) : [];
+    const added = header.filter((name) => !userHeaders.includes(name));
+    expect(added).toEqual(expect.arrayContaining(['status', 'attempts', 'sent_at', 'message_id', 'error', 'send_id']));
+    for (const name of added) {
+      const column = header.indexOf(name) + 1;
+      // A row below the list, where a user may type later, as well as the rows written.
+      for (const row of [2, 4, 50]) expect({ name, row, format: store.cell(sheet, row, column)?.numberFormat ?? null }).toEqual({ name, row, format: '@' });
+    }
+    // Numbers written there stay readable as numbers by the job (attempts).
+    expect(sendRows(workspace).map((r) => Number(r.attempts))).toEqual([1, 1, 1]);
+  });
+});
+
+describe('errors in the user’s language', () => {
+  beforeAll(ensureBuilt);
+
+  it('a bad setting, a duplicate column and a refusal are told in French in a French workspace', () => {
+    const { workspace, runner } = setupSend(invoiceRows(2));
+    const bad = runner.rpc('saveSendSettings', { subjectTemplate: 'Facture', textTemplate: 'x', attachmentsFolder: 'x', maxPerSecond: 500 });
+    expect(bad.outcome).toBe('threw');
+    expect(bad.error?.message).toMatch(/maxPerSecond : doit être entre 1 et 100, reçu 500/);
+    const pause = runner.rpc('pauseSend');
+    expect(pause.error?.message).toMatch(/Aucun envoi en cours/);
+    // A second "to" column (an alias of an existing one counts too).
+    const values = workspace.sheets.tabValues(workspace.containerId as string).Sends;
+    const sheet = workspace.sheets.get(workspace.containerId as string)!.sheets.find((s) => s.name === 'Sends')!;
+    workspace.sheets.cell(sheet, 1, values[0].length + 1, true).value = 'TO';
+    const start = runner.rpc('startSend', {});
+    expect(start.outcome).toBe('threw');
+    expect(start.error?.message).toMatch(/L’onglet Sends a deux colonnes « to »/);
   });
 });

@@ -25,6 +25,8 @@ describe('parseSendSettings', () => {
       replyTo: '',
       transport: 'rest',
       attachmentsFolder: 'Postroom/invoices',
+      draftId: '',
+      sendFrom: '',
       maxPerSecond: 10,
       maxPerMinute: 150,
       batchSize: 50,
@@ -36,6 +38,12 @@ describe('parseSendSettings', () => {
       dailyCap: 2000,
     });
     expect(DEFAULT_SEND_SETTINGS.maxPerMinute).toBe(150);
+  });
+
+  it('takes a draft id and a send-as address (the send extras), refusing a bad address', () => {
+    expect(parseSendSettings({ ...minimal, draftId: ' r123 ', sendFrom: 'factures@acuitis.fr' })).toMatchObject({ draftId: 'r123', sendFrom: 'factures@acuitis.fr' });
+    expect(() => parseSendSettings({ ...minimal, sendFrom: 'pas une adresse' })).toThrow(/^sendFrom: invalid address/);
+    expect(() => parseSendSettings({ ...minimal, draftId: 'a/b' })).toThrow(/^draftId: not a Gmail draft id/);
   });
 
   it('keeps given values, trims names and accepts numeric strings (sidebar forms)', () => {

@@ -84,6 +84,12 @@ function call(gmail: GoogleAppsScript.Gmail, request: ApiRequest): unknown {
         ...(request.pageToken ? { pageToken: request.pageToken } : {}),
         ...(request.maxResults ? { maxResults: request.maxResults } : {}),
       });
+    case 'drafts.list':
+      return users.Drafts!.list(ME, { ...(request.maxResults ? { maxResults: request.maxResults } : {}), ...(request.pageToken ? { pageToken: request.pageToken } : {}) });
+    case 'drafts.get':
+      return users.Drafts!.get(ME, request.id, { format: request.format });
+    case 'settings.sendAs.list':
+      return users.Settings!.SendAs!.list(ME);
   }
 }
 

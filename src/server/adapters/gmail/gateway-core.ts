@@ -20,6 +20,8 @@ import type {
   MailMessage,
   MailOutcome,
   MailProfile,
+  MailDraft,
+  SendAsAddress,
   MessageFormat,
   SearchPage,
   SentMessage,
@@ -272,7 +274,7 @@ export function createMailGateway(transport: GmailTransport, deps: GatewayDeps):
         // Deleted since it was listed: not ours to find any more. Anything else leaves the page unread.
         else if (answer.error.kind !== 'not_found') return { ok: false, error: answer.error };
       }
-      return { ok: true, value: { messages, nextPageToken: page.value.nextPageToken } };
+      return { ok: true, value: { messages, ids: page.value.ids, nextPageToken: page.value.nextPageToken } };
     },
 
     history(startHistoryId, options = {}): MailOutcome<HistoryPage> {
@@ -295,6 +297,39 @@ export function createMailGateway(transport: GmailTransport, deps: GatewayDeps):
           }
           return { addedIds: [...added], historyId: str(json.historyId), nextPageToken: json.nextPageToken ? str(json.nextPageToken) : null };
         },
+      );
+    },
+
+    listDrafts(options = {}) {
+      return single(
+        { method: 'drafts.list', maxResults: Math.min(500, Math.max(1, options.max ?? 100)), ...(options.pageToken ? { pageToken: options.pageToken } : {}) },
+        'listDrafts',
+        (json) => ({ ids: list(json.drafts).map((d) => str(d.id)), nextPageToken: json.nextPageToken ? str(json.nextPageToken) : null }),
+      );
+    },
+
+    getDrafts(ids): Array<MailOutcome<MailDraft>> {
+      return idempotent(
+        ids.map((id): ApiRequest => ({ method: 'drafts.get', id, format: 'raw' })),
+        'getDrafts',
+      ).map((answer) =>
+        outcome(answer, (json) => {
+          const message = asJson(json.message);
+          return { id: str(json.id), messageId: str(message.id), internalDate: num(message.internalDate), raw: base64Decode(str(message.raw)) };
+        }),
+      );
+    },
+
+    listSendAs(): MailOutcome<SendAsAddress[]> {
+      return single({ method: 'settings.sendAs.list' }, 'listSendAs', (json) =>
+        list(json.sendAs).map((alias) => ({
+          email: str(alias.sendAsEmail),
+          displayName: str(alias.displayName),
+          isPrimary: alias.isPrimary === true,
+          isDefault: alias.isDefault === true,
+          // Gmail gives the primary address no verificationStatus: it is always usable.
+          verificationStatus: alias.isPrimary === true ? 'accepted' : str(alias.verificationStatus) || 'pending',
+        })),
       );
     },
 

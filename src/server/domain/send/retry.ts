@@ -6,6 +6,7 @@
 // The classification itself is shared with the mail gateway: domain/mail/google-outcome.ts.
 
 import { classifyOutcome, type HttpOutcome } from '../mail/google-outcome';
+import type { MailError } from '../mail-errors';
 import type { SendSettings } from './settings';
 
 export { classifyOutcome, parseGoogleError } from '../mail/google-outcome';
@@ -22,8 +23,8 @@ export interface RetryOptions {
 
 export type RetryDecision =
   | { action: 'done' }
-  | { action: 'retry'; delayMs: number; message: string; rateLimited: boolean; maybeExecuted: boolean }
-  | { action: 'fail'; message: string; permanent: boolean; status: number }
+  | { action: 'retry'; delayMs: number; message: string; rateLimited: boolean; maybeExecuted: boolean; holdMs?: number }
+  | { action: 'fail'; message: string; permanent: boolean; status: number; maybeExecuted?: boolean }
   | { action: 'pauseDaily'; message: string; retryAfterMs: number | null }
   | { action: 'stopJob'; message: string; status: number };
 
@@ -87,4 +88,49 @@ export function decideRetry(
         maybeExecuted: c.maybeExecuted,
       };
   }
+}
+
+/** A row's error cell for a mail error: Google's words, the HTTP status and the first reason. */
+export function rowErrorText(error: Pick<MailError, 'status' | 'detail' | 'reasons'>): string {
+  if (error.status === 0) return `Network error: ${error.detail || 'no answer'}`;
+  return error.detail ? `${error.detail} (HTTP ${error.status}${error.reasons.length ? `, ${error.reasons[0]}` : ''})` : `HTTP ${error.status}`;
+}
+
+/**
+ * The decision after a send, from the gateway's typed outcome (`error` null for a success):
+ * QuotaError 'daily' → pause the job until the limit resets; QuotaError 'rate' → retried, the pacer
+ * holds every send; TransientError → retried while attempts remain, in doubt when it may have happened
+ * (mayHaveHappened); AuthError / PermissionError → the job stops (every row would fail alike);
+ * InvalidRequestError / NotFoundError → the row fails, never retried.
+ */
+export function decideSendRetry(
+  error: MailError | null,
+  attemptsMade: number,
+  settings: Pick<SendSettings, 'maxRetries' | 'retryDelayMs' | 'retryBackoff' | 'maxRetryDelayMs'>,
+  options: RetryOptions,
+): RetryDecision {
+  if (!error) return { action: 'done' };
+  const message = rowErrorText(error);
+  switch (error.kind) {
+    case 'auth':
+    case 'permission':
+      return { action: 'stopJob', message, status: error.status };
+    case 'not_found':
+    case 'invalid_request':
+      return { action: 'fail', message, permanent: true, status: error.status };
+    case 'quota':
+      if (error.quotaScope === 'daily') return { action: 'pauseDaily', message, retryAfterMs: error.retryAfterMs };
+      break;
+    case 'transient':
+      break;
+  }
+  const rateLimited = error.kind === 'quota';
+  const maybeExecuted = error.kind === 'transient' && error.mayHaveHappened;
+  if (attemptsMade > settings.maxRetries) {
+    return { action: 'fail', message: `${message} — gave up after ${attemptsMade} attempt(s)`, permanent: false, status: error.status, maybeExecuted };
+  }
+  const delayMs = retryDelay(attemptsMade - 1, settings, options, error.retryAfterMs);
+  // A rate limit holds every send for the wait Gmail asked (Retry-After), else for the row's own delay.
+  const holdMs = rateLimited ? (error.retryAfterMs ?? delayMs) : 0;
+  return { action: 'retry', delayMs, message, rateLimited, maybeExecuted, holdMs };
 }

@@ -33,8 +33,12 @@
 //                      find the Sent copy of an attempt whose answer it never saw
 
 import { PostroomError } from '../errors';
+import type { Locale } from '../i18n';
+import { sendJobMessage } from './job-messages';
 
-export const SEND_STATUSES = ['pending', 'queued', 'sending', 'drafted', 'sent', 'failed', 'skipped'] as const;
+// bounced: sent, then a delivery-failure notice came back for one of its recipients (the error column
+// holds the recipient and the server's reason); never selected again by a plan.
+export const SEND_STATUSES = ['pending', 'queued', 'sending', 'drafted', 'sent', 'failed', 'skipped', 'bounced'] as const;
 export type SendStatus = (typeof SEND_STATUSES)[number];
 
 /** The tab's name. */
@@ -115,6 +119,8 @@ export interface SendRow {
 }
 
 export interface ParseSendRowsOptions {
+  /** The language of the errors about the tab itself (default English). */
+  locale?: Locale;
   /**
    * The spreadsheet time zone's offset from UTC, in minutes, at a given instant (Paris in winter: 60).
    * getValues() returns a date cell as the instant of its local midnight in the spreadsheet's time
@@ -195,18 +201,18 @@ export function parseStatus(value: unknown): SendStatus | null {
 }
 
 /** Maps headers to column indexes; throws on a duplicate column or a missing `to` column. */
-export function indexSendHeaders(headerRow: readonly unknown[]): Record<string, number> {
+export function indexSendHeaders(headerRow: readonly unknown[], locale: Locale = 'en'): Record<string, number> {
   const columns: Record<string, number> = {};
   headerRow.forEach((cell, index) => {
     const raw = normalizeColumnName(cellText(cell));
     if (!raw) return;
     const name = HEADER_ALIASES[raw] ?? raw;
     if (name in columns) {
-      throw new PostroomError('INVALID_INPUT', `The ${SEND_SHEET_NAME} tab has two "${name}" columns (${columns[name] + 1} and ${index + 1}).`);
+      throw new PostroomError('INVALID_INPUT', sendJobMessage(locale, 'tab.twoColumns', { tab: SEND_SHEET_NAME, name, a: columns[name] + 1, b: index + 1 }));
     }
     columns[name] = index;
   });
-  if (!('to' in columns)) throw new PostroomError('INVALID_INPUT', `The ${SEND_SHEET_NAME} tab has no "to" column.`);
+  if (!('to' in columns)) throw new PostroomError('INVALID_INPUT', sendJobMessage(locale, 'tab.noTo', { tab: SEND_SHEET_NAME }));
   return columns;
 }
 
@@ -224,26 +230,30 @@ export function planHeaderRow(existing: readonly unknown[]): { headers: string[]
  * those of the sheet. Throws PostroomError('INVALID_INPUT') when the header row is unusable.
  */
 export function parseSendRows(values: readonly (readonly unknown[])[], options: ParseSendRowsOptions = {}): SendTable {
-  if (!values.length) throw new PostroomError('INVALID_INPUT', `The ${SEND_SHEET_NAME} tab is empty (no header row).`);
+  if (!values.length) throw new PostroomError('INVALID_INPUT', sendJobMessage(options.locale ?? 'en', 'tab.empty', { tab: SEND_SHEET_NAME }));
   const headers = values[0].map((cell) => cellText(cell));
-  const columns = indexSendHeaders(values[0]);
+  const columns = indexSendHeaders(values[0], options.locale);
+  // Header names are normalised once, and each cell read as text once (a tab may hold 100,000 rows).
+  const names = headers.map((header) => {
+    const name = normalizeColumnName(header);
+    return name ? { name, canonical: HEADER_ALIASES[name] ?? name } : null;
+  });
   const rows: SendRow[] = [];
   for (let r = 1; r < values.length; r++) {
     const cells = values[r];
-    if (cells.every((cell) => cellText(cell) === '')) continue;
-    const get = (column: string) => (column in columns ? cellText(cells[columns[column]], options) : '');
+    const texts = headers.map((_, index) => cellText(cells[index], options));
+    if (texts.every((text) => text === '') && cells.every((cell) => cellText(cell) === '')) continue;
+    const get = (column: string) => (column in columns ? (texts[columns[column]] ?? '') : '');
     const periodCell = 'period' in columns ? cells[columns.period] : '';
     const { period, problem } = parsePeriod(periodCell, options);
     // Every column under its own name and, for an aliased one, under the canonical name too; the
     // period column holds the normalised YYYY-MM when it is one.
     const fields: Record<string, string> = {};
-    headers.forEach((header, index) => {
-      const name = normalizeColumnName(header);
-      if (!name) return;
-      const canonical = HEADER_ALIASES[name] ?? name;
-      const value = canonical === 'period' && period ? period : cellText(cells[index], options);
-      fields[name] = value;
-      fields[canonical] = value;
+    names.forEach((entry, index) => {
+      if (!entry) return;
+      const value = entry.canonical === 'period' && period ? period : texts[index];
+      fields[entry.name] = value;
+      fields[entry.canonical] = value;
     });
     const statusText = get('status');
     const attempts = Number(get('attempts') || 0);

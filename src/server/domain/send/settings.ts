@@ -12,6 +12,8 @@
 //   allows 100 (batchSize ≤ 100).
 
 import { PostroomError } from '../errors';
+import type { Locale, Params } from '../i18n';
+import { sendJobMessage, type SendJobMessageKey } from './job-messages';
 import { checkAddress, hasLineBreak } from './addresses';
 
 export interface SendSettings {
@@ -27,6 +29,10 @@ export interface SendSettings {
   replyTo: string;
   /** Drive folder (id, or a path like "Postroom/invoices" from My Drive) where file names are looked up. */
   attachmentsFolder: string;
+  /** A Gmail draft used as the template instead of the three templates ('' for none; see the send extras). */
+  draftId: string;
+  /** A verified send-as address of the account to send from ('' for the account's own address). */
+  sendFrom: string;
   /** At most this many sends start within any 1 s. */
   maxPerSecond: number;
   /** At most this many sends start within any 60 s (≤ 150: the Gmail per-user quota). */
@@ -62,6 +68,8 @@ export const DEFAULT_SEND_SETTINGS: Readonly<SendSettings> = Object.freeze({
   senderName: '',
   replyTo: '',
   attachmentsFolder: 'Postroom/invoices',
+  draftId: '',
+  sendFrom: '',
   maxPerSecond: 10,
   maxPerMinute: 150,
   batchSize: 50,
@@ -98,14 +106,19 @@ const TEXT_LIMITS = {
   senderName: 100,
   replyTo: 254,
   attachmentsFolder: 500,
+  draftId: 100,
+  sendFrom: 254,
 } as const;
 
 type TextKey = keyof typeof TEXT_LIMITS;
 
 export const SEND_SETTING_KEYS = Object.keys(DEFAULT_SEND_SETTINGS) as ReadonlyArray<keyof SendSettings>;
 
-function invalid(key: string, message: string): never {
-  throw new PostroomError('INVALID_SETTING', `${key}: ${message}`, { key });
+/** The locale of the messages of the parse under way (parseSendSettings sets it). */
+let messagesLocale: Locale = 'en';
+
+function invalid(key: string, problem: SendJobMessageKey, params: Params = {}): never {
+  throw new PostroomError('INVALID_SETTING', sendJobMessage(messagesLocale, problem, { key, ...params }), { key });
 }
 
 function readNumber(key: NumericKey, value: unknown): number {
@@ -113,16 +126,16 @@ function readNumber(key: NumericKey, value: unknown): number {
   let n: number;
   if (typeof value === 'number') n = value;
   else if (typeof value === 'string' && /^\s*-?\d+(?:\.\d+)?\s*$/.test(value)) n = Number(value);
-  else invalid(key, `expected a number, got ${JSON.stringify(value)}`);
-  if (!Number.isFinite(n)) invalid(key, `expected a finite number, got ${value}`);
-  if (bounds.integer && !Number.isInteger(n)) invalid(key, `expected a whole number, got ${n}`);
-  if (n < bounds.min || n > bounds.max) invalid(key, `must be between ${bounds.min} and ${bounds.max}, got ${n}`);
+  else invalid(key, 'settings.expectedNumber', { got: JSON.stringify(value) });
+  if (!Number.isFinite(n)) invalid(key, 'settings.expectedFinite', { got: String(value) });
+  if (bounds.integer && !Number.isInteger(n)) invalid(key, 'settings.expectedWhole', { got: n });
+  if (n < bounds.min || n > bounds.max) invalid(key, 'settings.between', { min: bounds.min, max: bounds.max, got: n });
   return n;
 }
 
 function readText(key: TextKey, value: unknown): string {
-  if (typeof value !== 'string') invalid(key, `expected text, got ${JSON.stringify(value)}`);
-  if (value.length > TEXT_LIMITS[key]) invalid(key, `longer than ${TEXT_LIMITS[key]} characters`);
+  if (typeof value !== 'string') invalid(key, 'settings.expectedText', { got: JSON.stringify(value) });
+  if (value.length > TEXT_LIMITS[key]) invalid(key, 'settings.tooLong', { max: TEXT_LIMITS[key] });
   return value;
 }
 
@@ -131,13 +144,14 @@ function readText(key: TextKey, value: unknown): string {
  * (a typo must not silently fall back to a default), missing keys take DEFAULT_SEND_SETTINGS, numbers
  * may come as numeric strings. Throws PostroomError('INVALID_SETTING') whose message starts with the key.
  */
-export function parseSendSettings(input: unknown): SendSettings {
+export function parseSendSettings(input: unknown, locale: Locale = 'en'): SendSettings {
+  messagesLocale = locale;
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw new PostroomError('INVALID_SETTING', 'settings: expected an object', { key: 'settings' });
+    throw new PostroomError('INVALID_SETTING', sendJobMessage(locale, 'settings.expectedObject'), { key: 'settings' });
   }
   const source = input as Record<string, unknown>;
   for (const key of Object.keys(source)) {
-    if (!(SEND_SETTING_KEYS as readonly string[]).includes(key)) invalid(key, 'unknown setting');
+    if (!(SEND_SETTING_KEYS as readonly string[]).includes(key)) invalid(key, 'settings.unknown');
   }
   const settings: SendSettings = { ...DEFAULT_SEND_SETTINGS };
   for (const key of Object.keys(TEXT_LIMITS) as TextKey[]) {
@@ -147,30 +161,37 @@ export function parseSendSettings(input: unknown): SendSettings {
     if (source[key] !== undefined) settings[key] = readNumber(key, source[key]);
   }
   if (source.transport !== undefined) {
-    if (!(SEND_TRANSPORTS as readonly unknown[]).includes(source.transport)) invalid('transport', `expected one of ${SEND_TRANSPORTS.join(', ')}, got ${JSON.stringify(source.transport)}`);
+    if (!(SEND_TRANSPORTS as readonly unknown[]).includes(source.transport)) invalid('transport', 'settings.oneOf', { choices: SEND_TRANSPORTS.join(', '), got: JSON.stringify(source.transport) });
     settings.transport = source.transport as SendTransportName;
   }
 
   settings.senderName = settings.senderName.trim();
   settings.replyTo = settings.replyTo.trim();
   settings.attachmentsFolder = settings.attachmentsFolder.trim();
-  if (!settings.subjectTemplate.trim()) invalid('subjectTemplate', 'a subject is required');
-  if (hasLineBreak(settings.subjectTemplate)) invalid('subjectTemplate', 'must be one line');
-  if (!settings.textTemplate.trim() && !settings.htmlTemplate.trim()) {
-    invalid('textTemplate', 'a text or an HTML body (htmlTemplate) is required');
+  settings.draftId = settings.draftId.trim();
+  settings.sendFrom = settings.sendFrom.trim();
+  if (settings.draftId && !/^[A-Za-z0-9_-]+$/.test(settings.draftId)) invalid('draftId', 'settings.notDraftId', { got: JSON.stringify(settings.draftId) });
+  if (settings.sendFrom) {
+    const reason = checkAddress(settings.sendFrom);
+    if (reason) invalid('sendFrom', 'settings.invalidAddress', { address: settings.sendFrom, reason });
   }
-  if (hasLineBreak(settings.senderName)) invalid('senderName', 'must be one line');
+  if (!settings.subjectTemplate.trim()) invalid('subjectTemplate', 'settings.subjectRequired');
+  if (hasLineBreak(settings.subjectTemplate)) invalid('subjectTemplate', 'settings.oneLine');
+  if (!settings.textTemplate.trim() && !settings.htmlTemplate.trim()) {
+    invalid('textTemplate', 'settings.bodyRequired');
+  }
+  if (hasLineBreak(settings.senderName)) invalid('senderName', 'settings.oneLine');
   if (settings.replyTo) {
     const reason = checkAddress(settings.replyTo);
-    if (reason) invalid('replyTo', `invalid address "${settings.replyTo}": ${reason}`);
+    if (reason) invalid('replyTo', 'settings.invalidAddress', { address: settings.replyTo, reason });
   }
-  if (!settings.attachmentsFolder) invalid('attachmentsFolder', 'a Drive folder id or path is required');
-  if (hasLineBreak(settings.attachmentsFolder)) invalid('attachmentsFolder', 'must be one line');
+  if (!settings.attachmentsFolder) invalid('attachmentsFolder', 'settings.folderRequired');
+  if (hasLineBreak(settings.attachmentsFolder)) invalid('attachmentsFolder', 'settings.oneLine');
   if (settings.maxPerSecond > settings.maxPerMinute) {
-    invalid('maxPerSecond', `must not exceed maxPerMinute (${settings.maxPerMinute})`);
+    invalid('maxPerSecond', 'settings.notOver', { other: 'maxPerMinute', max: settings.maxPerMinute });
   }
   if (settings.maxRetryDelayMs < settings.retryDelayMs) {
-    invalid('maxRetryDelayMs', `must be at least retryDelayMs (${settings.retryDelayMs})`);
+    invalid('maxRetryDelayMs', 'settings.atLeast', { other: 'retryDelayMs', min: settings.retryDelayMs });
   }
   return settings;
 }

@@ -10,14 +10,14 @@
 //   triggers:
 //     runSendContinuation    the one-off time-driven trigger that continues a send by itself
 //                            (after a quota pause, or when no sidebar is open)
-// This file only wires adapters to the job (send-job.ts); it holds no logic of its own.
+// This file only wires adapters to the job (jobs/send/); it holds no logic of its own.
 
-import { localizedError } from '../domain/errors';
-import { translateServer } from '../domain/server-messages';
+import { PostroomError } from '../domain/errors';
 import { pickLocale } from '../domain/i18n';
+import { sendJobMessage } from '../domain/send/job-messages';
 import type { SendFilter } from '../domain/send/plan';
 import { parseSendSettings, type SendSettings } from '../domain/send/settings';
-import { advancedMailTransport, restMailTransport } from '../adapters/gmail-send';
+import { platformBase64 } from '../adapters/base64';
 import { userLock } from '../adapters/lock';
 import { userPropertiesStore } from '../adapters/properties';
 import { driveAttachmentSource } from '../adapters/send-attachments';
@@ -25,7 +25,12 @@ import { sendSheet } from '../adapters/send-sheet';
 import { sheetJobRunLog, userSendStateStore } from '../adapters/send-store';
 import { openLedgerSpreadsheet, sheetsLedgerStore } from '../adapters/sheets';
 import { scriptScheduler } from '../adapters/triggers';
-import type { JobRunLog, MailTransport, SendDeps, SendSheet } from './send-ports';
+import { SEND_SETTINGS_KEY as SETTINGS_KEY } from '../domain/send/storage-keys';
+import type { MailGateway } from '../ports/mail-gateway';
+import type { JobRunLog, SendSheet } from '../ports/send';
+import { mailGateway } from './mail-gateway';
+import { extendSendDeps, extrasOf, savedSendSettings } from './send-extras-deps';
+import { sendProgressExtras, withScheduleLabel } from '../jobs/send-extras/status';
 import {
   SEND_CONTINUATION_HANDLER,
   cancelSendJob,
@@ -37,14 +42,13 @@ import {
   viewSendProgress,
   type ContinueResult,
   type PlanResult,
-} from './send-job';
-
-const SETTINGS_KEY = 'settings.send';
+  type SendDeps,
+} from '../jobs/send';
 
 function readSettings(): SendSettings {
   const stored = userPropertiesStore().get<unknown>(SETTINGS_KEY);
-  if (stored === null) throw localizedError('SETUP_INCOMPLETE', translateServer, 'send.noSettings', {}, { locale: locale() });
-  return parseSendSettings(stored);
+  if (stored === null) throw new PostroomError('SETUP_INCOMPLETE', sendJobMessage(locale(), 'settingsMissing'));
+  return parseSendSettings(stored, locale());
 }
 
 /** The ledger spreadsheet, opened on first use only (getSendProgress never needs it), once per execution. */
@@ -64,32 +68,46 @@ function lazySheet(open: () => GoogleAppsScript.Spreadsheet.Spreadsheet): SendSh
   };
 }
 
-/** The transport the settings choose, created when first used. */
-function lazyTransport(settings: () => SendSettings): MailTransport {
-  let inner: MailTransport | null = null;
-  const get = () => (inner ??= settings().transport === 'advanced' ? advancedMailTransport() : restMailTransport());
+/** The mail gateway of the transport the send settings choose, created when first used. */
+function lazyGateway(settings: () => SendSettings): MailGateway {
+  let inner: MailGateway | null = null;
+  const get = () => (inner ??= mailGateway(settings().transport));
   return {
     get kind() {
       return get().kind;
     },
+    profile: () => get().profile(),
+    listLabels: () => get().listLabels(),
+    ensureLabels: (names) => get().ensureLabels(names),
+    search: (query, options) => get().search(query, options),
+    getMessages: (ids, format, options) => get().getMessages(ids, format, options),
+    getAttachments: (refs) => get().getAttachments(refs),
+    markRead: (ids) => get().markRead(ids),
+    modifyLabels: (ids, add, remove) => get().modifyLabels(ids, add, remove),
+    trash: (ids) => get().trash(ids),
     send: (raws) => get().send(raws),
-    listSent: (token, max) => get().listSent(token, max),
-    getSentFacts: (ids) => get().getSentFacts(ids),
+    listSent: (options) => get().listSent(options),
+    history: (start, options) => get().history(start, options),
+    listDrafts: (options) => get().listDrafts(options),
+    getDrafts: (ids) => get().getDrafts(ids),
+    listSendAs: () => get().listSendAs(),
     usage: () => (inner ? inner.usage() : { calls: 0, units: 0 }),
   };
 }
 
-function makeDeps(options: { budgetMs?: number } = {}): SendDeps {
+export function makeDeps(options: { budgetMs?: number } = {}): SendDeps {
   let settings: SendSettings | null = null;
   let sender: { address: string } | null = null;
   let user: string | null = null;
   const getSettings = () => (settings ??= readSettings());
   const spreadsheet = lazySpreadsheet();
   let jobRuns: JobRunLog | null = null;
-  return {
+  // The send extras (draft template, send-as, attachment patterns, the lasting log): wiring/send-extras-deps.ts.
+  return extendSendDeps({
     sheet: lazySheet(spreadsheet),
     attachments: driveAttachmentSource(),
-    transport: lazyTransport(getSettings),
+    mail: lazyGateway(getSettings),
+    base64: platformBase64(),
     state: userSendStateStore(),
     jobRuns: { record: (run) => (jobRuns ??= sheetJobRunLog(sheetsLedgerStore(spreadsheet()))).record(run) },
     scheduler: scriptScheduler(),
@@ -104,7 +122,7 @@ function makeDeps(options: { budgetMs?: number } = {}): SendDeps {
     },
     random: Math.random,
     ...(options.budgetMs === undefined ? {} : { budgetMs: options.budgetMs }),
-  };
+  });
 }
 
 function locale() {
@@ -113,29 +131,37 @@ function locale() {
 
 function toFilter(input: unknown): SendFilter {
   if (input === undefined || input === null) return {};
-  if (typeof input !== 'object' || Array.isArray(input)) throw localizedError('INVALID_INPUT', translateServer, 'send.badFilter', {}, { locale: locale() });
-  const { key, period, max, ...rest } = input as Record<string, unknown>;
+  if (typeof input !== 'object' || Array.isArray(input)) throw new PostroomError('INVALID_INPUT', sendJobMessage(locale(), 'filterShape'));
+  const { key, period, max, confirmDuplicates, ...rest } = input as Record<string, unknown>;
   const unknown = Object.keys(rest);
-  if (unknown.length) throw localizedError('INVALID_INPUT', translateServer, 'send.unknownFilterField', { field: unknown[0] }, { locale: locale() });
+  if (unknown.length) throw new PostroomError('INVALID_INPUT', sendJobMessage(locale(), 'filterUnknownField', { field: unknown[0] }));
   return {
     key: key === undefined || key === null ? undefined : String(key),
     period: period === undefined || period === null ? undefined : String(period),
     max: max === undefined || max === null || max === '' ? undefined : Number(max),
+    ...(confirmDuplicates === undefined || confirmDuplicates === null ? {} : { confirmDuplicates: Array.isArray(confirmDuplicates) ? confirmDuplicates.map(Number) : Boolean(confirmDuplicates) }),
   };
 }
 
 export const sendApi = {
-  planSend(filter?: { key?: string; period?: string; max?: number }): PlanResult {
-    return planSendJob(makeDeps(), toFilter(filter), locale());
+  planSend(filter?: { key?: string; period?: string; max?: number; confirmDuplicates?: boolean | number[] }): PlanResult {
+    const deps = makeDeps();
+    extrasOf(deps).beforePlan();
+    return planSendJob(deps, toFilter(filter), locale());
   },
-  startSend(filter?: { key?: string; period?: string; max?: number } | null): ContinueResult {
-    return startSendJob(makeDeps(), filter === undefined || filter === null ? null : toFilter(filter), locale());
+  startSend(filter?: { key?: string; period?: string; max?: number; confirmDuplicates?: boolean | number[] } | null): ContinueResult {
+    const deps = makeDeps();
+    if (filter !== undefined && filter !== null) extrasOf(deps).beforePlan();
+    return startSendJob(deps, filter === undefined || filter === null ? null : toFilter(filter), locale());
   },
   continueSend(): ContinueResult {
     return continueSendJob(makeDeps(), locale());
   },
   getSendProgress() {
-    return viewSendProgress(makeDeps(), locale());
+    const deps = makeDeps();
+    const view = viewSendProgress(deps, locale());
+    const extras = sendProgressExtras(extrasOf(deps), savedSendSettings(), view.progress?.jobId ?? null, locale());
+    return { ...view, progress: withScheduleLabel(view.progress, extras), ...extras };
   },
   pauseSend(): ContinueResult {
     return pauseSendJob(makeDeps(), locale());
@@ -148,10 +174,10 @@ export const sendApi = {
   },
   getSendSettings(): SendSettings | null {
     const stored = userPropertiesStore().get<unknown>(SETTINGS_KEY);
-    return stored === null ? null : parseSendSettings(stored);
+    return stored === null ? null : parseSendSettings(stored, locale());
   },
   saveSendSettings(input: Record<string, unknown>): SendSettings {
-    const settings = parseSendSettings(input);
+    const settings = parseSendSettings(input, locale());
     userPropertiesStore().set(SETTINGS_KEY, settings);
     return settings;
   },
@@ -160,7 +186,7 @@ export const sendApi = {
 /** A Gmail card action has 30 s: resuming there sends for 20 s, then the continuation trigger goes on. */
 export const CARD_SEND_BUDGET_MS = 20_000;
 
-/** Start (the planned send), pause, resume or cancel from the Gmail card (not a google.script.run function: no key in sendApi). */
+/** Pause, resume or cancel from the Gmail card (not a google.script.run function: no key in sendApi). */
 export function controlSendFromCard(action: 'start' | 'pause' | 'resume' | 'cancel'): ContinueResult {
   const deps = makeDeps({ budgetMs: CARD_SEND_BUDGET_MS });
   if (action === 'start') return startSendJob(deps, null, locale());

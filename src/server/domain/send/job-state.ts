@@ -1,12 +1,13 @@
 // The Send job's own persisted record (beside its progress): which run, what was asked, the pacer's
 // windows carried from one execution to the next, a bitmap of the rows whose result is already in
 // the progress events (so an execution killed between the sheet write and the progress write never
-// counts a row twice), and the job's usage counters. Plain JSON, a few KB at most (the pacer keeps one
-// timestamp per send of the last minute: 150 × 14 bytes), stored in the user properties (9 KB a value).
+// counts a row twice), and the job's usage counters. Plain JSON, a few KB (the pacer keeps one timestamp
+// per send of the last minute: 150 × 14 bytes) plus the bitmap (rows / 6 characters), stored in the
+// user properties (9 KB a value, 500 KB in all): the store splits a long bitmap over keys of its own.
 
-import { base64Decode, base64Encode } from '../domain/encoding';
-import type { PacerState } from '../domain/send/pacing';
-import { PostroomError } from '../domain/errors';
+import { base64Decode, base64Encode } from '../encoding';
+import type { PacerState } from './pacing';
+import { PostroomError } from '../errors';
 
 export interface SendJobState {
   version: 1;
@@ -25,6 +26,26 @@ export interface SendJobState {
   /** Rows whose attachments the plan had no time to check (checked again before each send anyway). */
   uncheckedAttachments: number;
   lastError: string;
+  /** When the continuation trigger last set will fire (epoch ms), null when none is set. */
+  continuationAt?: number | null;
+  /**
+   * A plan made in pieces: the index (in the tab's data rows) of the next row to examine, null once
+   * every row is planned; the counts so far; and whether the send starts as soon as the plan is whole.
+   */
+  plan?: { cursor: number | null; counts: PlanCounts; autoStart: boolean; confirmDuplicates?: boolean | number[] } | null;
+}
+
+/** SendPlan['counts'] (kept here so the state does not depend on the planner). */
+export interface PlanCounts {
+  rows: number;
+  matching: number;
+  selected: number;
+  ready: number;
+  invalid: number;
+  deferred: number;
+  byStatus: Record<string, number>;
+  /** Ready rows failed as duplicates of an earlier row (the send extras). */
+  duplicates?: number;
 }
 
 export function createJobState(runId: string, filter: SendJobState['filter'], total: number, now: number): SendJobState {
@@ -53,9 +74,16 @@ export function parseJobState(value: unknown): SendJobState {
   return s as SendJobState;
 }
 
+/** The last bitmap decoded (a chunk reads it once per row: decoding it each time would cost O(rows²)). */
+let decoded: { text: string; bits: Uint8Array } | null = null;
+function countedBits(text: string): Uint8Array {
+  if (!decoded || decoded.text !== text) decoded = { text, bits: base64Decode(text) };
+  return decoded.bits;
+}
+
 /** Whether send index `n` (1-based) is marked counted. */
 export function isCounted(state: SendJobState, n: number): boolean {
-  const bits = base64Decode(state.counted);
+  const bits = countedBits(state.counted);
   const i = n - 1;
   return i >= 0 && i >> 3 < bits.length && (bits[i >> 3] & (1 << (i & 7))) !== 0;
 }
@@ -64,7 +92,7 @@ export function isCounted(state: SendJobState, n: number): boolean {
 export function markCounted(state: SendJobState, ns: readonly number[]): SendJobState {
   if (!ns.length) return state;
   const bits = new Uint8Array(Math.max(Math.ceil(state.total / 8), 1));
-  bits.set(base64Decode(state.counted).subarray(0, bits.length));
+  bits.set(countedBits(state.counted).subarray(0, bits.length));
   for (const n of ns) {
     const i = n - 1;
     if (i >= 0 && i >> 3 < bits.length) bits[i >> 3] |= 1 << (i & 7);
@@ -92,3 +120,10 @@ export function makeRunId(now: number, random: () => number): string {
   for (let i = 0; i < 4; i++) tail += Math.floor(random() * 36).toString(36);
   return `S${stamp}-${tail}`;
 }
+
+/**
+ * The most rows one run may hold: its bitmap (rows / 6 characters of base64) must fit the user
+ * properties' 500 KB beside everything else. A Sheet (10 million cells) cannot hold that many rows of
+ * the Sends tab, so this refusal is a guard, not a limit users meet.
+ */
+export const MAX_RUN_ROWS = 2_000_000;

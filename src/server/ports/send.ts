@@ -1,14 +1,13 @@
-// The Send job's ports: what the engine (send-job.ts) needs from the outside world, in its own terms.
-// The adapters in src/server/adapters/send-*.ts and gmail-send.ts implement them over Apps Script
-// services; the unit tests implement them with small in-memory fakes. Everything here is plain data.
+// The Send job's ports: what the engine (jobs/send/) needs from the outside world, in its own terms.
+// Interfaces only. The adapters in src/server/adapters/send-*.ts implement them over Apps Script
+// services (mail goes through the one MailGateway, ports/mail-gateway.ts); the unit tests implement them with small in-memory fakes. Plain data only.
 
 import type { AttachmentResolution } from '../domain/send/plan';
 import type { AttachmentRef, SendRow } from '../domain/send/send-list';
-import type { HttpOutcome } from '../domain/send/retry';
 import type { SendProgress } from '../domain/send/progress';
 import type { SendSettings } from '../domain/send/settings';
-import type { CellValue, Lock, Scheduler } from '../ports';
-import type { SendJobState } from './send-state';
+import type { SendJobState } from '../domain/send/job-state';
+import type { CellValue } from '../ports';
 
 /** The `Sends` tab: one read of the whole table, batched block writes. */
 export interface SendSheet {
@@ -48,34 +47,6 @@ export interface AttachmentSource {
   loadAll(ids: readonly string[]): LoadOutcome[];
 }
 
-/** A message of the SENT label, as its metadata shows it. */
-export interface SentMessageFacts {
-  id: string;
-  threadId: string;
-  /** Epoch ms (Gmail internalDate). */
-  internalDate: number;
-  /** The X-Postroom-Send-Id header, '' when absent. */
-  sendId: string;
-  /** The Message-ID header, '' when absent. */
-  messageId: string;
-}
-
-/** The transport: sends raw messages and reads the Sent mailbox back (REST over fetchAll, or the Advanced service). */
-export interface MailTransport {
-  readonly kind: 'rest' | 'advanced';
-  /**
-   * Sends each raw message (base64url of the RFC 5322 text) once, in parallel where the transport can.
-   * Never throws for Gmail's answers: one outcome per message, status 0 when the outcome is unknown.
-   */
-  send(raws: readonly string[]): HttpOutcome[];
-  /** One page of ids labelled SENT, newest first (messages.list labelIds=SENT, not the search index); null when it could not be read. */
-  listSent(pageToken: string | null, maxResults: number): { ids: string[]; nextPageToken: string | null } | null;
-  /** Metadata of messages (X-Postroom-Send-Id, Message-ID, internalDate); null for one that could not be read. */
-  getSentFacts(ids: readonly string[]): Array<SentMessageFacts | null>;
-  /** Gmail calls made and quota units spent since the transport was created. */
-  usage(): { calls: number; units: number };
-}
-
 /** What the user asked while a chunk was running (pause / cancel from the sidebar). */
 export interface SendControl {
   action: 'pause' | 'cancel';
@@ -104,6 +75,10 @@ export interface JobRunRecord {
   failed: number;
   gmailCalls: number;
   summary: string;
+  /** The send log file (Postroom/logs/send-YYYY-MM-DD.jsonl), when known. */
+  logUrl?: string;
+  /** Messages that came back as delivery failures (bounces), counted among the errors. */
+  bounced?: number;
 }
 
 export interface JobRunLog {
@@ -115,25 +90,4 @@ export interface SendClock {
   now(): number;
   /** Waits (Utilities.sleep: real time on the platform, virtual in the emulator). */
   sleep(ms: number): void;
-}
-
-export interface SendDeps {
-  sheet: SendSheet;
-  attachments: AttachmentSource;
-  transport: MailTransport;
-  state: SendStateStore;
-  jobRuns: JobRunLog;
-  scheduler: Scheduler;
-  lock: Lock;
-  clock: SendClock;
-  /** The validated settings (read fresh in every execution). */
-  settings(): SendSettings;
-  /** The account the messages go out from. */
-  sender: { address: string };
-  /** Who acts (for "paused by …"). */
-  user: string;
-  /** Seeded in tests, Math.random in production (retry jitter, run ids). */
-  random(): number;
-  /** Execution time budget of one chunk, in ms (default SEND_CHUNK_BUDGET_MS). */
-  budgetMs?: number;
 }

@@ -1,0 +1,156 @@
+// The Send job's use cases, `(deps, input) => result`, as the wiring calls them: plan, start,
+// continue, pause / resume / cancel, and the progress view. Each that changes the send holds the lock.
+
+import { PostroomError } from '../../domain/errors';
+import type { Locale } from '../../domain/i18n';
+import type { SendJobState } from '../../domain/send/job-state';
+import { normaliseFilter, type SendFilter } from '../../domain/send/plan';
+import { cancelProgress, resumeProgress, startProgress, type SendProgress, type SendProgressView } from '../../domain/send/progress';
+import type { SendControl } from '../../ports/send';
+import { chunk, type ContinueResult } from './chunk';
+import { viewOf } from './context';
+import type { SendDeps } from './deps';
+import { alreadyRunning, refuseIfActive, withLock } from './lock';
+import { continuePlan, newPlan, planIncomplete, releasePlanned, toPlanResult, type PlanResult, type PlanWork } from './plan';
+import { sendJobMessage, sendStateLabel } from '../../domain/send/job-messages';
+import { isFinalState } from './rows';
+import { rearmContinuation } from './run-record';
+import { PLAN_REUSE_MS, SAFETY_CONTINUATION_MS } from './constants';
+import { SendTableModel } from './table';
+
+/** What is stored, loaded under the lock, with the refusal of a send already in progress. */
+function loadIdle(deps: SendDeps, locale: Locale): { job: SendJobState | null; progress: SendProgress | null } {
+  const stored = deps.state.load();
+  refuseIfActive(stored.progress, locale);
+  return stored;
+}
+
+/** The planned run to go on with (same filter, made minutes ago, or `filter` null), else a new plan. */
+function openPlan(deps: SendDeps, stored: { job: SendJobState | null; progress: SendProgress | null }, filter: SendFilter | null, table: SendTableModel, autoStart: boolean, reuseComplete: boolean): PlanWork {
+  const { job, progress } = stored;
+  const planned = Boolean(job && progress?.state === 'planned');
+  if (job && progress && planned && (filter === null || reusablePlan(job, filter, deps.clock.now())) && (reuseComplete || planIncomplete(job))) {
+    const plan = job.plan ? { ...job.plan, autoStart: job.plan.autoStart || autoStart } : job.plan;
+    return { job: { ...job, plan }, progress, planned: { ready: [], invalid: [], ignored: [] } };
+  }
+  if (job && planned) releasePlanned(table, job);
+  return newPlan(deps, filter ?? {}, table, autoStart);
+}
+
+/**
+ * Plans a send: selects pending and failed rows (filters by key, period, max), fails the invalid ones
+ * with their reasons and queues the others, piece by piece (each written and saved). Replaces an earlier
+ * planned run, unless that plan is still being made for the same filter: then it goes on.
+ */
+export function planSendJob(deps: SendDeps, filter: SendFilter, locale: Locale): PlanResult {
+  return withLock(deps, () => alreadyRunning(locale), () => {
+    const stored = loadIdle(deps, locale);
+    const settings = deps.settings();
+    const table = new SendTableModel(deps.sheet, locale);
+    const work = openPlan(deps, stored, filter, table, false, false);
+    continuePlan(deps, locale, work, table, settings);
+    deps.state.clearControl();
+    return toPlanResult(deps, work, locale);
+  });
+}
+
+/**
+ * Starts a send: the planned run (when no filter is given, or the same filter planned minutes ago), or
+ * a new plan; then sends a first chunk in this execution. A plan too long for one execution goes on in
+ * the next (continueSend or the continuation trigger) and the send starts when it is whole. Refuses
+ * while another send is in progress.
+ */
+export function startSendJob(deps: SendDeps, filter: SendFilter | null, locale: Locale): ContinueResult {
+  return withLock(deps, () => alreadyRunning(locale), () => {
+    const stored = loadIdle(deps, locale);
+    const settings = deps.settings();
+    const table = new SendTableModel(deps.sheet, locale);
+    const work = openPlan(deps, stored, filter, table, true, true);
+    continuePlan(deps, locale, work, table, settings);
+    deps.state.clearControl();
+    if (planIncomplete(work.job)) {
+      rearmContinuation(deps, SAFETY_CONTINUATION_MS);
+      return { progress: viewOf(deps, work.progress, locale), more: true, waitMs: 0, busy: false, pendingControl: null };
+    }
+    const now = deps.clock.now();
+    deps.state.save({ ...work.job, startedAt: now }, startProgress(work.progress, now));
+    return chunk(deps, locale);
+  });
+}
+
+/**
+ * A plan made moments ago for the same filter is the one to start (a start killed after its plan, then
+ * called again, goes on instead of planning again every time); an older one is planned afresh.
+ */
+function reusablePlan(job: SendJobState, filter: SendFilter, now: number): boolean {
+  const wanted = normaliseFilter(filter);
+  // A confirmation of duplicates (the send extras) that differs makes it another plan.
+  const confirmation = JSON.stringify(filter.confirmDuplicates ?? null) === JSON.stringify(job.plan?.confirmDuplicates ?? null);
+  const same = wanted.key === job.filter.key && wanted.period === job.filter.period && wanted.max === job.filter.max && confirmation;
+  return same && now - job.createdAt <= PLAN_REUSE_MS;
+}
+
+/** Continues the send in this execution (sidebar and trigger). Never throws for a busy lock. */
+export function continueSendJob(deps: SendDeps, locale: Locale): ContinueResult {
+  return withLock(
+    deps,
+    () => {
+      // The execution holding the lock may die: a continuation later still finishes the send.
+      rearmContinuation(deps, SAFETY_CONTINUATION_MS);
+      return { progress: viewOf(deps, deps.state.load().progress, locale), more: true, waitMs: 5_000, busy: true, pendingControl: deps.state.readControl()?.action ?? null };
+    },
+    () => chunk(deps, locale),
+  );
+}
+
+function requestControl(deps: SendDeps, action: SendControl['action'], locale: Locale): ContinueResult {
+  const { progress } = deps.state.load();
+  if (!progress || isFinalState(progress)) {
+    throw new PostroomError('NOT_FOUND', sendJobMessage(locale, 'noSendInProgress'));
+  }
+  if (action === 'pause' && progress.state !== 'running' && progress.state !== 'paused-quota') {
+    throw new PostroomError('INVALID_INPUT', sendJobMessage(locale, 'cannotPause', { state: sendStateLabel(locale, progress.state) }));
+  }
+  if (progress.state === 'planned') {
+    // Nothing was sent: cancelling a plan releases its rows at once.
+    return withLock(deps, () => alreadyRunning(locale), () => {
+      const { job } = deps.state.load();
+      const table = new SendTableModel(deps.sheet, locale);
+      if (job) releasePlanned(table, job);
+      table.commit(true);
+      const cancelled = cancelProgress(progress, deps.clock.now());
+      if (job) deps.state.save(job, cancelled);
+      return { progress: viewOf(deps, cancelled, locale), more: false, waitMs: 0, busy: false, pendingControl: null };
+    });
+  }
+  deps.state.writeControl({ action, by: deps.user, at: deps.clock.now() });
+  return continueSendJob(deps, locale);
+}
+
+/** Pauses the send (applied at once, or by the running chunk at its next batch). */
+export function pauseSendJob(deps: SendDeps, locale: Locale): ContinueResult {
+  return requestControl(deps, 'pause', locale);
+}
+
+/** Cancels the send: queued rows go back to pending; rows in doubt are checked in Sent first. */
+export function cancelSendJob(deps: SendDeps, locale: Locale): ContinueResult {
+  return requestControl(deps, 'cancel', locale);
+}
+
+/** Resumes a paused send and continues it in this execution. */
+export function resumeSendJob(deps: SendDeps, locale: Locale): ContinueResult {
+  return withLock(deps, () => alreadyRunning(locale), () => {
+    const { job, progress } = deps.state.load();
+    if (!job || !progress || (progress.state !== 'paused' && progress.state !== 'paused-quota')) {
+      throw new PostroomError('INVALID_INPUT', progress ? sendJobMessage(locale, 'noPausedSendState', { state: sendStateLabel(locale, progress.state) }) : sendJobMessage(locale, 'noPausedSend'));
+    }
+    deps.state.save(job, resumeProgress(progress, deps.clock.now()));
+    deps.state.clearControl();
+    return chunk(deps, locale);
+  });
+}
+
+/** The persisted progress in the reader's locale (no lock, no sheet read). */
+export function viewSendProgress(deps: SendDeps, locale: Locale): { progress: SendProgressView | null; pendingControl: SendControl['action'] | null } {
+  return { progress: viewOf(deps, deps.state.load().progress, locale), pendingControl: deps.state.readControl()?.action ?? null };
+}

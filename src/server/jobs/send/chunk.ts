@@ -1,0 +1,90 @@
+// One chunk: an execution's share of the work under its time budget (sidebar and trigger alike), the
+// lock held. It reconciles the progress with the sheet, applies a pending pause / cancel, resumes a
+// quota pause when due, runs the paced loop, then writes everything and sets (or clears) the
+// continuation trigger, and records the run when it ends.
+
+import type { Locale } from '../../domain/i18n';
+import { resumeProgress, startProgress, type SendProgressView } from '../../domain/send/progress';
+import { continuePlan, planIncomplete, type PlanWork } from './plan';
+import type { SendControl } from '../../ports/send';
+import { checkpoint, openContext, viewOf, type SendContext } from './context';
+import { IN_DOUBT_SETTLE_MS, SAFETY_CONTINUATION_MS } from './constants';
+import { applyControl } from './controls';
+import type { SendDeps } from './deps';
+import { runLoop, type ChunkOutcome } from './paced-loop';
+import { isFinalState } from './rows';
+import { ensureContinuation, recordRun, scheduleContinuation, stopContinuation } from './run-record';
+
+export interface ContinueResult {
+  progress: SendProgressView | null;
+  /** True while the job has work left (the sidebar calls continueSend again after waitMs). */
+  more: boolean;
+  /** How long the caller should wait before calling continueSend again. */
+  waitMs: number;
+  /** Another execution holds the lock: nothing was done, call again later. */
+  busy: boolean;
+  /** A pause or cancel asked while a chunk ran, not applied yet. */
+  pendingControl: SendControl['action'] | null;
+}
+
+/** The chunk's last writes, the continuation trigger and the run record, and the caller's answer. */
+function finish(s: SendContext, outcome: ChunkOutcome): ContinueResult {
+  const { deps } = s;
+  const state = s.progress.state;
+  if (state === 'done' || state === 'cancelled' || state === 'paused') {
+    // The state says "no trigger" before the trigger goes: a kill in between leaves a trigger that
+    // finds nothing to do, never a stalled send.
+    s.job = { ...s.job, continuationAt: null };
+    checkpoint(s);
+    if (state !== 'paused') recordRun(s);
+    stopContinuation(s);
+  } else {
+    scheduleContinuation(s, outcome.waitMs);
+    checkpoint(s);
+  }
+  return { progress: viewOf(deps, s.progress, s.locale), more: outcome.more && state !== 'paused', waitMs: outcome.waitMs, busy: false, pendingControl: deps.state.readControl()?.action ?? null };
+}
+
+/** Goes on with the plan; true once it is whole and the send has started. */
+function planOn(s: SendContext): boolean {
+  const work: PlanWork = { job: s.job, progress: s.progress, planned: { ready: [], invalid: [], ignored: [] } };
+  continuePlan(s.deps, s.locale, work, s.table, s.settings);
+  s.job = work.job;
+  s.progress = work.progress;
+  if (planIncomplete(s.job)) return false;
+  const now = s.deps.clock.now();
+  s.job = { ...s.job, startedAt: now };
+  s.progress = startProgress(s.progress, now);
+  return true;
+}
+
+/** One chunk (the lock is held). */
+export function chunk(deps: SendDeps, locale: Locale): ContinueResult {
+  const s = openContext(deps, locale);
+  if (!s) return { progress: null, more: false, waitMs: 0, busy: false, pendingControl: null };
+  const idle = (): ContinueResult => ({ progress: viewOf(deps, s.progress, locale), more: false, waitMs: 0, busy: false, pendingControl: null });
+  if (isFinalState(s.progress)) return idle();
+  const control = deps.state.readControl();
+  if (s.progress.state === 'paused' && !control) {
+    s.table.commit(false);
+    return idle();
+  }
+  if (s.progress.state === 'planned') {
+    // A plan still being made goes on; once whole, a send asked to start starts in this chunk.
+    if (!s.job.plan?.autoStart) return idle();
+    if (!planOn(s)) return finish(s, { more: true, waitMs: 0 });
+  }
+  // If this execution dies, a trigger still continues the job.
+  ensureContinuation(s, SAFETY_CONTINUATION_MS);
+  if (s.progress.state === 'paused-quota' && !control) {
+    const now = deps.clock.now();
+    if (s.progress.resumeAt !== null && now < s.progress.resumeAt) return finish(s, { more: true, waitMs: s.progress.resumeAt - now });
+    s.progress = resumeProgress(s.progress, now);
+  }
+  if (control && (s.progress.state === 'paused' || s.progress.state === 'paused-quota')) {
+    applyControl(s, control);
+    const after: string = s.progress.state;
+    return finish(s, { more: after !== 'cancelled' && after !== 'paused', waitMs: IN_DOUBT_SETTLE_MS });
+  }
+  return finish(s, runLoop(s));
+}

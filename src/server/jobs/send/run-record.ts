@@ -1,0 +1,53 @@
+// What outlives an execution besides the sheet and the state: the continuation trigger that goes on
+// without a sidebar, and the run's row in the JobRuns tab when the send ends.
+
+import type { SendContext } from './context';
+import { runUsage } from './context';
+import { SEND_CONTINUATION_HANDLER } from './constants';
+import type { SendDeps } from './deps';
+
+/** Sets the one-off trigger that continues the send after `delayMs` (at least a minute), and notes when. */
+export function scheduleContinuation(s: SendContext, delayMs: number): void {
+  const delay = Math.max(60_000, delayMs);
+  s.deps.scheduler.continueAfter(SEND_CONTINUATION_HANDLER, delay);
+  s.job = { ...s.job, continuationAt: s.deps.clock.now() + delay };
+}
+
+/**
+ * The safety net at the start of a chunk: if this execution dies, a trigger continues the job. One
+ * already set to fire later (by the previous execution) does that job: no new trigger (a trigger that
+ * fires while this chunk holds the lock sets a new one, see continueSendJob).
+ */
+export function ensureContinuation(s: SendContext, delayMs: number): void {
+  const at = s.job.continuationAt ?? null;
+  if (at !== null && at > s.deps.clock.now()) return;
+  scheduleContinuation(s, delayMs);
+}
+
+export function stopContinuation(s: SendContext): void {
+  s.deps.scheduler.schedule(SEND_CONTINUATION_HANDLER, { kind: 'off' });
+  s.job = { ...s.job, continuationAt: null };
+}
+
+/** A continuation that found the lock held: continue later in case the holder dies. */
+export function rearmContinuation(deps: SendDeps, delayMs: number): void {
+  deps.scheduler.continueAfter(SEND_CONTINUATION_HANDLER, delayMs);
+}
+
+/** The run's row in JobRuns (added, or updated when a killed execution had added it already). */
+export function recordRun(s: SendContext): void {
+  const p = s.progress;
+  const now = s.deps.clock.now();
+  const { calls, units } = runUsage(s);
+  s.deps.jobRuns.record({
+    runId: s.job.runId,
+    status: p.state === 'cancelled' ? 'cancelled' : p.failed ? 'done_with_errors' : 'done',
+    startedAt: p.startedAt ?? s.job.createdAt,
+    finishedAt: p.finishedAt ?? now,
+    total: p.total,
+    sent: p.sent,
+    failed: p.failed,
+    gmailCalls: calls,
+    summary: `${p.sent} sent, ${p.failed} failed, ${Math.max(0, p.total - p.sent - p.failed)} not sent of ${p.total}; ${s.job.executions} execution(s); ${units} Gmail units; transport ${s.deps.mail.kind}`,
+  });
+}
