@@ -125,8 +125,10 @@ export function makeDeps(options: { budgetMs?: number } = {}): SendDeps {
   });
 }
 
+/** The user's locale, asked once per execution (each execution loads the bundle afresh). */
+let userLocale: ReturnType<typeof pickLocale> | null = null;
 function locale() {
-  return pickLocale(Session.getActiveUserLocale());
+  return (userLocale ??= pickLocale(Session.getActiveUserLocale()));
 }
 
 function toFilter(input: unknown): SendFilter {

@@ -74,7 +74,7 @@ export function startSendJob(deps: SendDeps, filter: SendFilter | null, locale: 
     }
     const now = deps.clock.now();
     deps.state.save({ ...work.job, startedAt: now }, startProgress(work.progress, now));
-    return chunk(deps, locale);
+    return chunk(deps, locale, table);
   });
 }
 

@@ -12,6 +12,7 @@ import { IN_DOUBT_SETTLE_MS, SAFETY_CONTINUATION_MS } from './constants';
 import { applyControl } from './controls';
 import type { SendDeps } from './deps';
 import { runLoop, type ChunkOutcome } from './paced-loop';
+import type { SendTableModel } from './table';
 import { isFinalState } from './rows';
 import { ensureContinuation, recordRun, scheduleContinuation, stopContinuation } from './run-record';
 
@@ -59,8 +60,8 @@ function planOn(s: SendContext): boolean {
 }
 
 /** One chunk (the lock is held). */
-export function chunk(deps: SendDeps, locale: Locale): ContinueResult {
-  const s = openContext(deps, locale);
+export function chunk(deps: SendDeps, locale: Locale, table?: SendTableModel): ContinueResult {
+  const s = openContext(deps, locale, table);
   if (!s) return { progress: null, more: false, waitMs: 0, busy: false, pendingControl: null };
   const idle = (): ContinueResult => ({ progress: viewOf(deps, s.progress, locale), more: false, waitMs: 0, busy: false, pendingControl: null });
   if (isFinalState(s.progress)) return idle();

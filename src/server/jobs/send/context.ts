@@ -24,11 +24,12 @@ export interface SendContext {
 }
 
 /** The context of the stored send, reconciled with the sheet; null when no send is stored. */
-export function openContext(deps: SendDeps, locale: Locale): SendContext | null {
+export function openContext(deps: SendDeps, locale: Locale, read?: SendTableModel): SendContext | null {
   const { job, progress } = deps.state.load();
   if (!job || !progress) return null;
   const settings = deps.settings();
-  const table = new SendTableModel(deps.sheet, locale);
+  // The tab as this execution already read it (a start that just planned), or read now.
+  const table = read ?? new SendTableModel(deps.sheet, locale);
   const usage = deps.mail.usage();
   const s: SendContext = {
     deps,
