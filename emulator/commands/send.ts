@@ -211,6 +211,42 @@ function flagText(cli: CliContext, name: string): string | null {
   return typeof value === 'string' ? value : null;
 }
 
+/**
+ * `--list <csv> --files <dir>`: the CSV becomes the Sends tab, the files the attachments folder of the
+ * stored send settings (the default French templates are stored when none are). Used by the `send`
+ * command and by the sidebar preview (emulator/preview.ts).
+ */
+export function loadSendListFromDisk(workspace: Workspace, list: string, filesDir: string, info: (text: string) => void): void {
+  let csv: string;
+  try {
+    csv = readFileSync(list, 'utf8');
+  } catch {
+    throw new UsageError(`--list: cannot read ${list}`);
+  }
+  let entries: string[];
+  try {
+    entries = readdirSync(filesDir).filter((name) => statSync(join(filesDir, name)).isFile());
+  } catch {
+    throw new UsageError(`--files: not a directory: ${filesDir}`);
+  }
+  const rows = parseCsv(csv);
+  if (rows.length < 1) throw new UsageError('--list: the CSV is empty');
+  let settings = storedSendSettings(workspace);
+  if (!settings) {
+    settings = { ...DEFAULT_CLI_SEND_SETTINGS };
+    storeSendSettings(workspace, settings);
+    info('send: no --settings given, using the default French invoice templates');
+  }
+  const folder = typeof settings.attachmentsFolder === 'string' && settings.attachmentsFolder ? settings.attachmentsFolder : 'Postroom/invoices';
+  loadSendList(
+    workspace,
+    rows,
+    entries.map((name) => ({ name: basename(name), bytes: new Uint8Array(readFileSync(join(filesDir, name))) })),
+    folder,
+  );
+  info(`send: ${rows.length - 1} row(s) in tab "${SENDS_TAB}", ${entries.length} file(s) in Drive "${folder}"`);
+}
+
 registerCommand('send', {
   summary: 'Send the invoices of a CSV send list with their files, exactly once, as the sidebar would',
   usage: '--list <file.csv> --files <dir> [--sent-out <dir>] [--key K] [--period YYYY-MM] [--max N] [--max-executions N]',
@@ -221,35 +257,8 @@ registerCommand('send', {
     const filesDir = flagText(cli, 'files');
     if (!list) throw new UsageError('send needs --list <file.csv>');
     if (!filesDir) throw new UsageError('send needs --files <dir>');
-    let csv: string;
-    try {
-      csv = readFileSync(list, 'utf8');
-    } catch {
-      throw new UsageError(`--list: cannot read ${list}`);
-    }
-    let entries: string[];
-    try {
-      entries = readdirSync(filesDir).filter((name) => statSync(join(filesDir, name)).isFile());
-    } catch {
-      throw new UsageError(`--files: not a directory: ${filesDir}`);
-    }
-    const rows = parseCsv(csv);
-    if (rows.length < 1) throw new UsageError('--list: the CSV is empty');
     const { workspace } = cli;
-    let settings = storedSendSettings(workspace);
-    if (!settings) {
-      settings = { ...DEFAULT_CLI_SEND_SETTINGS };
-      storeSendSettings(workspace, settings);
-      cli.info('send: no --settings given, using the default French invoice templates');
-    }
-    const folder = typeof settings.attachmentsFolder === 'string' && settings.attachmentsFolder ? settings.attachmentsFolder : 'Postroom/invoices';
-    loadSendList(
-      workspace,
-      rows,
-      entries.map((name) => ({ name: basename(name), bytes: new Uint8Array(readFileSync(join(filesDir, name))) })),
-      folder,
-    );
-    cli.info(`send: ${rows.length - 1} row(s) in tab "${SENDS_TAB}", ${entries.length} file(s) in Drive "${folder}"`);
+    loadSendListFromDisk(workspace, list, filesDir, cli.info);
     const filter: Record<string, unknown> = {};
     if (flagText(cli, 'key')) filter.key = flagText(cli, 'key');
     if (flagText(cli, 'period')) filter.period = flagText(cli, 'period');

@@ -7,13 +7,14 @@
 import { buildStatus, type Status } from './domain/status';
 import { pickLocale } from './domain/i18n';
 import { readStatusFacts } from './adapters/session';
-import { addPostroomMenu, openSidebar } from './adapters/ui';
+import { addPostroomMenu, openSidebar } from './ui/menu';
 import { buildHomeCard, cardActionResponse } from './adapters/cards';
 import { scriptScheduler } from './adapters/triggers';
 import { translateCard } from './domain/card-messages';
 import { errorMessage } from './domain/errors';
 import { collectApi, collectTriggers } from './jobs/collect-entry';
 import { controlSendFromCard, sendApi, sendTriggers } from './jobs/send-entry';
+import { sidebarApi } from './ui/sidebar-api';
 
 function getStatus(): Status {
   return buildStatus(readStatusFacts());
@@ -41,6 +42,7 @@ export const api = {
   getStatus,
   ...collectApi,
   ...sendApi,
+  ...sidebarApi,
 };
 
 export const triggers = {
