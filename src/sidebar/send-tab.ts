@@ -1,7 +1,7 @@
 // The Send tab (seed 001's page): CCT and period filters, "Vérifier" (planSend: counts, invalid rows
 // with their reasons, a preview of a ready row), "Envoyer" (startSend), then the live gauge. While the
 // page is open it drives the send itself (continueSend again and again, waiting `waitMs` as told) and
-// reads the saved progress every 1.5 s; closed, the job's own trigger carries on. Opening the page
+// reads the saved progress every second; closed, the job's own trigger carries on. Opening the page
 // finds the running or last send and shows it.
 
 import type { ContinueResult, PlanResult } from '../server/jobs/send-job';
@@ -11,7 +11,7 @@ import { button, el, errorBox, formatClock, formatNumber, formatSeconds, message
 import { call } from './rpc';
 import type { Tab } from './main';
 
-const POLL_MS = 1500;
+const POLL_MS = 1000;
 const BUSY_RETRY_MS = 2000;
 const ACTIVE_STATES = new Set(['running', 'paused', 'paused-quota']);
 
