@@ -35,6 +35,9 @@ export function createCollectTab(ctx: SidebarContext): Tab {
 
   let running = false;
   let blocked = false;
+  /** While a run this page did not start goes on (a trigger, the card), the tab looks again every 3 s. */
+  let watchTimer: number | null = null;
+  let launchedHere = false;
 
   function updateButton(): void {
     runButton.disabled = running || blocked;
@@ -57,7 +60,8 @@ export function createCollectTab(ctx: SidebarContext): Tab {
       blocked = true;
     }
     if (!max.value) max.value = String(overview.defaultMaxItems);
-    running = overview.running !== null || overview.pending !== null;
+    running = launchedHere || overview.running !== null || overview.pending !== null;
+    if (running && !launchedHere && watchTimer === null) watchTimer = window.setTimeout(() => ((watchTimer = null), void refresh()), 3000);
     runningNote.textContent = overview.running ? t('collect.running', { since: formatTime(ctx, overview.running.sinceMs) }) : overview.pending ? overview.pending.text : '';
     updateButton();
 
@@ -130,6 +134,7 @@ export function createCollectTab(ctx: SidebarContext): Tab {
     }
     maxError.hidden = true;
     max.removeAttribute('aria-invalid');
+    launchedHere = true;
     running = true;
     updateButton();
     runningNote.textContent = t('collect.inProgress');
@@ -142,6 +147,7 @@ export function createCollectTab(ctx: SidebarContext): Tab {
     } catch (error) {
       errorArea.replaceChildren(errorBox(ctx, messageOf(error), 'collect-error'));
     } finally {
+      launchedHere = false;
       running = false;
       runningNote.textContent = '';
       updateButton();

@@ -174,6 +174,8 @@ describe('Send tab', () => {
     rows[0].subject = `Facture ${HOSTILE}`;
     rows[0].attachments = `${HOSTILE}.pdf`;
     rows[1].to = `${HOSTILE}@exemple.fr`;
+    // Long text without a space wraps inside the 300 px.
+    rows.push({ key: `CCT${'X'.repeat(150)}`, period: '2026-01', to: `${'y'.repeat(120)}@@exemple.fr`, attachments: 'FACTURE_CCT003.pdf' });
     const workspace = sendWorkspace(rows, { locale: 'en' });
     const { page, close } = await openSidebar(browser, workspace);
     try {
@@ -182,6 +184,8 @@ describe('Send tab', () => {
       expect(await page.getByTestId('send-preview-subject').textContent()).toBe(`Facture ${HOSTILE}`);
       expect(await page.getByTestId('send-preview-attachments').textContent()).toBe(`${HOSTILE}.pdf`);
       expect(await page.getByTestId('send-invalid').first().textContent()).toContain(`${HOSTILE}@exemple.fr`);
+      expect(await page.getByTestId('send-invalid').last().textContent()).toContain(`CCT${'X'.repeat(150)}`);
+      await expectFitsAndSafe(page);
       await page.getByTestId('send-start').click();
       await page.getByTestId('send-summary').waitFor({ state: 'visible' });
       expect(await page.getByTestId('send-events').locator('li').allTextContents()).toContain(`✅ Email 1/2 sent: K${HOSTILE} - ${HOSTILE}.pdf → client1@exemple.fr`);

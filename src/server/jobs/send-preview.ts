@@ -48,7 +48,7 @@ export function previewSendRowJob(
   let row: SendRow | undefined;
   if (request.rowNumber !== undefined && request.rowNumber !== null) {
     row = rows.find((candidate) => candidate.rowNumber === request.rowNumber);
-    if (!row) throw new PostroomError('NOT_FOUND', `No row ${request.rowNumber} in the Sends tab.`);
+    if (!row) throw new PostroomError('NOT_FOUND', locale === 'fr' ? `Aucune ligne ${request.rowNumber} dans l’onglet Sends.` : `No row ${request.rowNumber} in the Sends tab.`);
   } else {
     const key = (request.key ?? '').trim().toLowerCase();
     const period = (request.period ?? '').trim();

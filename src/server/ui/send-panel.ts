@@ -2,7 +2,7 @@
 // be sent, built over the real adapters (the Sends tab, attachments on Drive, the saved settings).
 
 import { PostroomError } from '../domain/errors';
-import { pickLocale } from '../domain/i18n';
+import { defineMessages, pickLocale } from '../domain/i18n';
 import { parseSendSettings } from '../domain/send/settings';
 import { userPropertiesStore } from '../adapters/properties';
 import { driveAttachmentSource } from '../adapters/send-attachments';
@@ -10,9 +10,15 @@ import { sendSheet } from '../adapters/send-sheet';
 import { openLedgerSpreadsheet } from '../adapters/sheets';
 import { previewSendRowJob, type SendRowPreview } from '../jobs/send-preview';
 
+const translateSendPanel = defineMessages<'noSettings'>({
+  en: { noSettings: 'The send settings are not saved yet: save the subject and body templates in Settings first.' },
+  fr: { noSettings: 'Les réglages d’envoi ne sont pas encore enregistrés : enregistrez d’abord les modèles d’objet et de message dans Réglages.' },
+});
+
 export function previewSendRow(request?: { rowNumber?: number | null; key?: string; period?: string } | null): SendRowPreview | null {
+  const locale = pickLocale(Session.getActiveUserLocale());
   const stored = userPropertiesStore().get<unknown>('settings.send');
-  if (stored === null) throw new PostroomError('SETUP_INCOMPLETE', 'The send settings are not set yet (subject and body templates): save them first.');
+  if (stored === null) throw new PostroomError('SETUP_INCOMPLETE', translateSendPanel(locale, 'noSettings'));
   const settings = parseSendSettings(stored);
   const input = request && typeof request === 'object' ? request : {};
   return previewSendRowJob(
@@ -27,6 +33,6 @@ export function previewSendRow(request?: { rowNumber?: number | null; key?: stri
       key: typeof input.key === 'string' ? input.key : undefined,
       period: typeof input.period === 'string' ? input.period : undefined,
     },
-    pickLocale(Session.getActiveUserLocale()),
+    locale,
   );
 }
