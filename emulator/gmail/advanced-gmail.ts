@@ -1,6 +1,6 @@
 // The Advanced `Gmail` service (Gmail API v1 exposed to scripts) over the shared mailbox: Users.Messages
 // list/get/modify/batchModify/send/trash, Users.Messages.Attachments.get, Users.Drafts
-// create/get/list/send/remove, Users.Labels list/create, Users.getProfile. Each method is one
+// create/get/list/send/remove, Users.Labels list/create, Users.History.list, Users.getProfile. Each method is one
 // `ctx.call('Gmail.Users.X.y', …)` charged with its Gmail quota units; errors are thrown as Apps Script
 // throws them: a GoogleJsonResponseException "API call to gmail.users.messages.get failed with error:
 // Requested entity was not found." Byte fields (`raw`, `body.data`, attachment `data`) come back as
@@ -10,17 +10,22 @@
 
 import type { ServiceContext, TransientFault } from '../runtime/execution';
 import { asFakeBlob, fromScriptBytes, toSignedBytes } from '../services/blob';
-import { GMAIL_UNITS, GmailApiError, transientGmailError, type GmailApiCore, type GmailMethod, type MessageResource } from './api-core';
+import { GMAIL_UNITS, GmailApiError, GmailNetworkFault, transientGmailError, type GmailApiCore, type GmailMethod, type MessageResource } from './api-core';
 import { fromBase64Url, type GmailPayload } from './mime';
 
 /** What Apps Script throws when an Advanced service call fails. */
 export class GoogleJsonResponseException extends Error {
-  readonly details: { code: number; message: string };
-  constructor(api: string, readonly code: number, detail: string) {
+  readonly details: { code: number; message: string; errors?: Array<{ message: string; domain: string; reason: string }> };
+  constructor(api: string, readonly code: number, detail: string, errors?: Array<{ message: string; domain: string; reason: string }>) {
     super(`API call to ${api} failed with error: ${detail}`);
     this.name = 'GoogleJsonResponseException';
-    this.details = { code, message: detail };
+    this.details = errors ? { code, message: detail, errors } : { code, message: detail };
   }
+}
+
+/** Gmail's error as the Advanced service throws it (details.code, message and reasons). */
+function exceptionOf(api: string, error: GmailApiError): GoogleJsonResponseException {
+  return new GoogleJsonResponseException(api, error.code, error.message, error.toJson().error.errors);
 }
 
 type ScriptBytes = number[];
@@ -87,6 +92,7 @@ const ADVANCED_MEMBERS: Record<string, string[]> = {
   'Gmail.Users.Messages': ['Attachments', 'batchDelete', 'batchModify', 'get', 'import', 'insert', 'list', 'modify', 'remove', 'send', 'trash', 'untrash'],
   'Gmail.Users.Drafts': ['create', 'get', 'list', 'remove', 'send', 'update'],
   'Gmail.Users.Labels': ['create', 'get', 'list', 'patch', 'remove', 'update'],
+  'Gmail.Users.History': ['list'],
 };
 
 /** A real member we do not emulate throws "Not emulated: Gmail.Users.Threads" when touched. */
@@ -106,20 +112,22 @@ export function createAdvancedGmail(deps: { core: GmailApiCore; ctx: ServiceCont
   const { core, ctx } = deps;
 
   /** One Advanced service call: counted, timed, faultable, with Apps Script's error shape. */
-  function invoke<T>(scriptMethod: string, apiMethod: GmailMethod, fn: () => T): T {
+  function invoke<T>(scriptMethod: string, apiMethod: GmailMethod, fn: () => T, id?: string): T {
     const api = `gmail.users.${apiMethod}`;
+    const serverError = (): Error => new Error(`We're sorry, a server error occurred. Please wait a bit and try again.`);
     const onFault = (fault: TransientFault): never => {
-      if (fault === 'network') throw new Error(`We're sorry, a server error occurred. Please wait a bit and try again.`);
-      const error = transientGmailError(fault);
-      throw new GoogleJsonResponseException(api, error.code, error.message);
+      if (fault === 'network') throw serverError();
+      throw exceptionOf(api, transientGmailError(fault));
     };
     return ctx.call(
       `Gmail.Users.${scriptMethod}`,
       () => {
         try {
+          core.checkFault(apiMethod, id);
           return fn();
         } catch (error) {
-          if (error instanceof GmailApiError) throw new GoogleJsonResponseException(api, error.code, error.message);
+          if (error instanceof GmailApiError) throw exceptionOf(api, error);
+          if (error instanceof GmailNetworkFault) throw serverError();
           throw error;
         }
       },
@@ -133,7 +141,7 @@ export function createAdvancedGmail(deps: { core: GmailApiCore; ctx: ServiceCont
       return invoke('Messages.Attachments.get', 'messages.attachments.get', () => {
         const body = core.getAttachment(userId, messageId, id);
         return { attachmentId: body.attachmentId, size: body.size, data: base64ToScriptBytes(body.data) };
-      });
+      }, messageId);
     },
   };
 
@@ -158,10 +166,11 @@ export function createAdvancedGmail(deps: { core: GmailApiCore; ctx: ServiceCont
             metadataHeaders: asList(optionalArgs?.metadataHeaders),
           }),
         ),
+        id,
       );
     },
     modify(resource: { addLabelIds?: string[]; removeLabelIds?: string[] }, userId: string, id: string) {
-      return invoke('Messages.modify', 'messages.modify', () => core.modifyMessage(userId, id, resource ?? {}));
+      return invoke('Messages.modify', 'messages.modify', () => core.modifyMessage(userId, id, resource ?? {}), id);
     },
     batchModify(resource: { ids?: string[]; addLabelIds?: string[]; removeLabelIds?: string[] }, userId: string): void {
       invoke('Messages.batchModify', 'messages.batchModify', () => core.batchModify(userId, resource ?? {}));
@@ -172,7 +181,7 @@ export function createAdvancedGmail(deps: { core: GmailApiCore; ctx: ServiceCont
       );
     },
     trash(userId: string, id: string) {
-      return invoke('Messages.trash', 'messages.trash', () => core.trashMessage(userId, id));
+      return invoke('Messages.trash', 'messages.trash', () => core.trashMessage(userId, id), id);
     },
   };
 
@@ -215,7 +224,22 @@ export function createAdvancedGmail(deps: { core: GmailApiCore; ctx: ServiceCont
     },
   };
 
+  const History = {
+    list(userId: string, optionalArgs?: Options) {
+      return invoke('History.list', 'history.list', () =>
+        core.listHistory(userId, {
+          startHistoryId: optionalArgs?.startHistoryId === undefined ? undefined : String(optionalArgs.startHistoryId),
+          historyTypes: asList(optionalArgs?.historyTypes),
+          labelId: optionalArgs?.labelId === undefined ? undefined : String(optionalArgs.labelId),
+          maxResults: optionalArgs?.maxResults === undefined ? undefined : Number(optionalArgs.maxResults),
+          pageToken: optionalArgs?.pageToken === undefined ? undefined : String(optionalArgs.pageToken),
+        }),
+      );
+    },
+  };
+
   const Users = {
+    History: withNotEmulated(History, 'Gmail.Users.History'),
     Messages: withNotEmulated(Messages, 'Gmail.Users.Messages'),
     Drafts: withNotEmulated(Drafts, 'Gmail.Users.Drafts'),
     Labels: withNotEmulated(Labels, 'Gmail.Users.Labels'),

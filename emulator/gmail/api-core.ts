@@ -31,6 +31,7 @@ export const GMAIL_UNITS = {
   'labels.list': 1,
   'labels.create': 5,
   getProfile: 1,
+  'history.list': 2,
 } as const;
 
 export type GmailMethod = keyof typeof GMAIL_UNITS;
@@ -84,6 +85,61 @@ export function transientGmailError(kind: 'http429' | 'http500' | 'http503'): Gm
 }
 
 export type MessageFormat = 'full' | 'metadata' | 'minimal' | 'raw';
+
+/**
+ * A scripted fault: the next `times` calls (default every call) of the given methods (default any),
+ * optionally only for one message id, fail with a chosen Gmail error, identically in the REST route
+ * and the Advanced service. Tests use it to hold each transport to the same typed errors.
+ */
+export type GmailFaultKind = 'auth' | 'scope' | 'rate' | 'daily' | 'backend' | 'unavailable' | 'invalid' | 'notFound' | 'network';
+
+export interface GmailFaultRule {
+  kind: GmailFaultKind;
+  methods?: GmailMethod[];
+  /** Only requests about this message id (messages.get/modify/trash, attachments.get's message). */
+  id?: string;
+  times?: number;
+}
+
+/** No HTTP answer at all: the REST route lets it escape UrlFetchApp (the whole fetchAll throws). */
+export class GmailNetworkFault extends Error {
+  constructor(detail = 'Address unavailable: https://gmail.googleapis.com') {
+    super(detail);
+    this.name = 'Exception';
+  }
+}
+
+/** The error Gmail answers for a scripted fault (`now` dates the daily limit's reset). */
+export function scriptedGmailError(kind: Exclude<GmailFaultKind, 'network'>, now: number): GmailApiError {
+  switch (kind) {
+    case 'auth':
+      return new GmailApiError(401, 'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.', 'authError', 'UNAUTHENTICATED', 'global', { 'WWW-Authenticate': 'Bearer realm="https://accounts.google.com/"' });
+    case 'scope':
+      return new GmailApiError(403, 'Request had insufficient authentication scopes.', 'insufficientPermissions', 'PERMISSION_DENIED');
+    case 'rate':
+      return new GmailApiError(429, 'User-rate limit exceeded', 'userRateLimitExceeded', 'RESOURCE_EXHAUSTED', 'usageLimits', { 'Retry-After': '2' });
+    case 'daily': {
+      const reset = new Date(now + 24 * 60 * 60_000).toISOString();
+      return new GmailApiError(429, `User-rate limit exceeded.  Retry after ${reset} (Mail sending)`, 'rateLimitExceeded', 'RESOURCE_EXHAUSTED', 'usageLimits');
+    }
+    case 'backend':
+      return new GmailApiError(500, 'Backend Error', 'backendError', 'INTERNAL');
+    case 'unavailable':
+      return new GmailApiError(503, 'The service is currently unavailable.', 'backendError', 'UNAVAILABLE');
+    case 'invalid':
+      return invalidArgument('Invalid argument');
+    case 'notFound':
+      return notFound();
+  }
+}
+
+export interface ListHistoryParams {
+  startHistoryId?: string;
+  historyTypes?: string[];
+  labelId?: string;
+  maxResults?: number;
+  pageToken?: string;
+}
 
 export interface ListMessagesParams {
   q?: string;
@@ -144,6 +200,9 @@ export class GmailApiCore {
   private readonly issued = new Map<string, IssuedAttachment>();
   private readonly getCount = new Map<string, number>();
   private tokenCounter = 0;
+  private readonly faultRules: Array<GmailFaultRule & { left: number }> = [];
+  /** history.list refuses a startHistoryId below this (404, as Gmail does once history has expired). */
+  historyFloor = 0;
 
   constructor(options: ApiCoreOptions) {
     this.mailbox = options.mailbox;
@@ -166,6 +225,24 @@ export class GmailApiCore {
       }
       throw error;
     }
+  }
+
+  /** Scripts a fault (see GmailFaultRule). */
+  injectFault(rule: GmailFaultRule): void {
+    this.faultRules.push({ ...rule, left: rule.times ?? Number.POSITIVE_INFINITY });
+  }
+
+  clearFaults(): void {
+    this.faultRules.length = 0;
+  }
+
+  /** Throws the scripted fault of the first rule matching this call, if any (both views call it first). */
+  checkFault(method: GmailMethod, id?: string): void {
+    const rule = this.faultRules.find((r) => r.left > 0 && (!r.methods || r.methods.includes(method)) && (r.id === undefined || r.id === id));
+    if (!rule) return;
+    rule.left -= 1;
+    if (rule.kind === 'network') throw new GmailNetworkFault();
+    throw scriptedGmailError(rule.kind, this.now());
   }
 
   private checkUser(userId: string): void {
@@ -381,6 +458,37 @@ export class GmailApiCore {
       }
       throw error;
     }
+  }
+
+  // ---- history --------------------------------------------------------------------------------
+
+  /**
+   * history.list, messageAdded records only: every message that entered the mailbox after
+   * startHistoryId, oldest first (label changes and deletions are not recorded here).
+   */
+  listHistory(userId: string, params: ListHistoryParams): { history?: Array<{ id: string; messages: Array<{ id: string; threadId: string }>; messagesAdded: Array<{ message: { id: string; threadId: string; labelIds: string[] } }> }>; nextPageToken?: string; historyId: string } {
+    this.charge('history.list');
+    this.checkUser(userId);
+    const start = params.startHistoryId ?? '';
+    if (start === '') throw invalidArgument('Required parameter: startHistoryId');
+    if (!/^\d{1,20}$/.test(start)) throw invalidArgument(`Invalid value at 'start_history_id' (TYPE_UINT64), "${start}"`);
+    if (Number(start) < this.historyFloor) throw notFound();
+    if (params.labelId) this.checkLabels([params.labelId]);
+    const types = params.historyTypes ?? [];
+    const wanted = types.length === 0 || types.includes('messageAdded');
+    const added = wanted
+      ? this.mailbox
+          .allMessages()
+          .filter((message) => message.addedHistoryId > Number(start) && (!params.labelId || message.labelIds.has(params.labelId)))
+          .sort((a, b) => a.addedHistoryId - b.addedHistoryId)
+      : [];
+    const records = added.map((message) => ({
+      id: String(message.addedHistoryId),
+      messages: [{ id: message.id, threadId: message.threadId }],
+      messagesAdded: [{ message: { id: message.id, threadId: message.threadId, labelIds: [...message.labelIds] } }],
+    }));
+    const { resultSizeEstimate: _estimate, ...paged } = this.page(records, params.maxResults, params.pageToken, 'history');
+    return { ...paged, historyId: String(this.mailbox.historyId) };
   }
 
   // ---- labels ---------------------------------------------------------------------------------

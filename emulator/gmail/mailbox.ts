@@ -77,7 +77,12 @@ export class StoredMessage {
     readonly internalDate: number,
     readonly labelIds: Set<string>,
     public historyId: number,
-  ) {}
+  ) {
+    this.addedHistoryId = historyId;
+  }
+
+  /** The history id at which the message entered the mailbox (history.list messageAdded records). */
+  readonly addedHistoryId: number;
 
   get tree(): MimeNode {
     if (!this.parsedTree) this.parsedTree = parseMime(this.raw);

@@ -40,6 +40,7 @@ const LATENCY_KEYS: Record<GmailMethod, string> = {
   'labels.list': 'Gmail.Users.Labels.list',
   'labels.create': 'Gmail.Users.Labels.create',
   getProfile: 'Gmail.Users.getProfile',
+  'history.list': 'Gmail.Users.History.list',
 };
 
 
@@ -78,6 +79,8 @@ function numberParam(params: URLSearchParams, name: string): number | undefined 
 
 interface Routed {
   method: GmailMethod;
+  /** The message the request is about (scripted faults may target one id). */
+  id?: string;
   run: () => { status?: number; body: unknown; recipientsOf?: () => number };
 }
 
@@ -157,6 +160,7 @@ export function createGmailRestRoute(deps: GmailRestDeps): Route {
       if (segments.length === 2 && method === 'GET') {
         return {
           method: 'messages.get',
+          id,
           run: () => ({
             body: core.getMessage(userId, id, {
               format: params.get('format') ?? undefined,
@@ -168,15 +172,30 @@ export function createGmailRestRoute(deps: GmailRestDeps): Route {
       if (segments.length === 3 && sub === 'modify' && method === 'POST') {
         return {
           method: 'messages.modify',
+          id,
           run: () => ({ body: core.modifyMessage(userId, id, parseJsonBody(request) as { addLabelIds?: string[]; removeLabelIds?: string[] }) }),
         };
       }
       if (segments.length === 3 && sub === 'trash' && method === 'POST') {
-        return { method: 'messages.trash', run: () => ({ body: core.trashMessage(userId, id) }) };
+        return { method: 'messages.trash', id, run: () => ({ body: core.trashMessage(userId, id) }) };
       }
       if (segments.length === 4 && sub === 'attachments' && method === 'GET') {
-        return { method: 'messages.attachments.get', run: () => ({ body: core.getAttachment(userId, id, subId) }) };
+        return { method: 'messages.attachments.get', id, run: () => ({ body: core.getAttachment(userId, id, subId) }) };
       }
+    }
+    if (collection === 'history' && segments.length === 1 && method === 'GET') {
+      return {
+        method: 'history.list',
+        run: () => ({
+          body: core.listHistory(userId, {
+            startHistoryId: params.get('startHistoryId') ?? undefined,
+            historyTypes: params.getAll('historyTypes'),
+            labelId: params.get('labelId') ?? undefined,
+            maxResults: numberParam(params, 'maxResults'),
+            pageToken: params.get('pageToken') ?? undefined,
+          }),
+        }),
+      };
     }
     if (collection === 'labels' && segments.length === 1) {
       if (method === 'GET') return { method: 'labels.list', run: () => ({ body: core.listLabels(userId) }) };
@@ -244,6 +263,7 @@ export function createGmailRestRoute(deps: GmailRestDeps): Route {
     }
     let recipients = 0;
     try {
+      core.checkFault(routed.method, routed.id); // a scripted network fault escapes: the fetch throws
       const result = routed.run();
       recipients = result.recipientsOf ? result.recipientsOf() : 0;
       return jsonResponse(result.status ?? 200, result.body);

@@ -15,6 +15,7 @@ import { errorMessage } from './domain/errors';
 import { collectApi, collectTriggers } from './jobs/collect-entry';
 import { controlSendFromCard, sendApi, sendTriggers } from './jobs/send-entry';
 import { sidebarApi } from './ui/sidebar-api';
+import { exportApi, exportTriggers } from './wiring/export';
 
 function getStatus(): Status {
   return buildStatus(readStatusFacts());
@@ -43,6 +44,7 @@ export const api = {
   ...collectApi,
   ...sendApi,
   ...sidebarApi,
+  ...exportApi,
 };
 
 export const triggers = {
@@ -87,6 +89,7 @@ export const triggers = {
   },
   ...collectTriggers,
   ...sendTriggers,
+  ...exportTriggers,
 };
 
 export const entryPoints = { api, triggers };

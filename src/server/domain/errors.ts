@@ -24,8 +24,20 @@ export class PostroomError extends Error {
   }
 }
 
-/** The message of anything thrown, for ledgers and logs (Apps Script services throw plain Errors). */
+/**
+ * The message of anything thrown, for ledgers and logs. Not `instanceof Error`: an error may come from
+ * another realm (Apps Script's services, the emulator's vm), where it is an Error of another prototype;
+ * any object with a string `message` is read the same way.
+ */
 export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message;
+  if (typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string') return (error as { message: string }).message;
   return String(error);
+}
+
+/**
+ * True for the error a service throws once the execution is over (6-minute deadline, kill): nothing
+ * can be written any more, so it must propagate, never be counted and carried on from.
+ */
+export function isExecutionOver(error: unknown): boolean {
+  return /Exceeded maximum execution time|Execution killed/i.test(errorMessage(error));
 }

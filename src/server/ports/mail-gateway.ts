@@ -7,6 +7,7 @@
 
 import type { GmailMessage } from '../domain/collect/mime-walk';
 import type { MailError } from '../domain/mail-errors';
+import type { MessageView } from '../domain/mail/message-view';
 
 /** One item's outcome: its value, or the typed error that stopped it. */
 export type MailOutcome<T> = { ok: true; value: T } | { ok: false; error: MailError };
@@ -46,7 +47,8 @@ export interface SearchOptions {
 /**
  * A message as the gateway returns it. `resource` is the Gmail API message resource (payload tree with
  * base64url bodies for 'full' / 'metadata'); `headers` are the top-level headers, RFC 2047-decoded, by
- * lower-case name (first occurrence); `raw` holds the RFC 5322 bytes for format 'raw'.
+ * lower-case name (first occurrence, read from the bytes for 'raw'); `raw` holds the RFC 5322 bytes for
+ * format 'raw'; `view` the decoded bodies and attachment list for 'full' (domain/mail/message-view.ts).
  */
 export interface MailMessage {
   id: string;
@@ -60,6 +62,7 @@ export interface MailMessage {
   headers: Record<string, string>;
   resource: GmailMessage;
   raw?: Uint8Array;
+  view?: MessageView;
 }
 
 export interface GetMessagesOptions {

@@ -46,7 +46,7 @@ describe('ephemeral attachment ids (users.messages.attachments.get; ids change b
       error = caught;
     }
     expect(error).toBeInstanceOf(GoogleJsonResponseException);
-    expect((error as GoogleJsonResponseException).details).toEqual({ code: 400, message: 'Invalid attachment token' });
+    expect((error as GoogleJsonResponseException).details).toEqual({ code: 400, message: 'Invalid attachment token', errors: [{ message: 'Invalid attachment token', domain: 'global', reason: 'invalidArgument' }] });
   });
 
   test('a REST client gets the same 400 JSON for an expired id and 404 for an unknown message', () => {

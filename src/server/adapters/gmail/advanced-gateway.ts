@@ -1,0 +1,104 @@
+// The MailGateway over the Advanced Gmail service (`Gmail.Users…`, enabled in appsscript.json): one
+// request at a time, same gmail.modify scope as REST, no token handling. Its answers are normalised to
+// the REST shape (the service hands bytes — body.data, raw, attachment data — to scripts as byte
+// arrays; they become base64url strings), and its exceptions (GoogleJsonResponseException with
+// details.code, or a bare Error) go through the same mapping as REST's statuses, so both gateways give
+// the same answers and the same typed errors.
+// https://developers.google.com/apps-script/advanced/gmail
+
+import { PostroomError } from '../../domain/errors';
+import { base64UrlEncode } from '../../domain/encoding';
+import { mailErrorFromException } from '../../domain/mail/error-mapping';
+import type { MailGateway } from '../../ports/mail-gateway';
+import type { ApiAnswer, ApiRequest, GmailTransport } from './api-request';
+import { createMailGateway, type GatewayDeps } from './gateway-core';
+
+const ME = 'me';
+
+/** Byte arrays (signed, as Apps Script gives them) → padded base64url, recursively, like Gmail's JSON. */
+export function restShaped(value: unknown, key = ''): unknown {
+  if (Array.isArray(value)) {
+    if ((key === 'data' || key === 'raw') && value.every((item) => typeof item === 'number')) return base64UrlEncode(value as number[], { pad: true });
+    return value.map((item) => restShaped(item));
+  }
+  if (typeof value === 'object' && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [name, item] of Object.entries(value)) if (item !== undefined && item !== null) out[name] = restShaped(item, name);
+    return out;
+  }
+  return value;
+}
+
+function service(): GoogleAppsScript.Gmail {
+  if (typeof Gmail === 'undefined' || !Gmail || !Gmail.Users) {
+    throw new PostroomError('SETUP_INCOMPLETE', 'The Advanced Gmail service is not enabled (appsscript.json enabledAdvancedServices).');
+  }
+  return Gmail;
+}
+
+/** One request through the Advanced service; its answer as Gmail's JSON would be. */
+function call(gmail: GoogleAppsScript.Gmail, request: ApiRequest): unknown {
+  const users = gmail.Users!;
+  const messages = users.Messages!;
+  switch (request.method) {
+    case 'users.getProfile':
+      return users.getProfile(ME);
+    case 'labels.list':
+      return users.Labels!.list(ME);
+    case 'labels.create':
+      return users.Labels!.create({ name: request.name, labelListVisibility: 'labelShow', messageListVisibility: 'show' }, ME);
+    case 'messages.list':
+      return messages.list(ME, {
+        ...(request.q ? { q: request.q } : {}),
+        ...(request.labelIds?.length ? { labelIds: [...request.labelIds] } : {}),
+        ...(request.maxResults ? { maxResults: request.maxResults } : {}),
+        ...(request.pageToken ? { pageToken: request.pageToken } : {}),
+      });
+    case 'messages.get':
+      return messages.get(ME, request.id, { format: request.format, ...(request.metadataHeaders?.length ? { metadataHeaders: [...request.metadataHeaders] } : {}) });
+    case 'messages.attachments.get':
+      return messages.Attachments!.get(ME, request.messageId, request.id);
+    case 'messages.modify':
+      return messages.modify({ addLabelIds: [...request.addLabelIds], removeLabelIds: [...request.removeLabelIds] }, ME, request.id);
+    case 'messages.batchModify':
+      messages.batchModify({ ids: [...request.ids], addLabelIds: [...request.addLabelIds], removeLabelIds: [...request.removeLabelIds] }, ME);
+      return null;
+    case 'messages.trash':
+      return messages.trash(ME, request.id);
+    case 'messages.send':
+      return messages.send({ raw: request.raw }, ME);
+    case 'history.list':
+      return users.History!.list(ME, {
+        startHistoryId: request.startHistoryId,
+        historyTypes: [...request.historyTypes],
+        ...(request.labelId ? { labelId: request.labelId } : {}),
+        ...(request.pageToken ? { pageToken: request.pageToken } : {}),
+        ...(request.maxResults ? { maxResults: request.maxResults } : {}),
+      });
+  }
+}
+
+/** The Advanced Gmail service, one request after the other. */
+export function advancedTransport(now: () => number = () => Date.now()): GmailTransport {
+  return {
+    kind: 'advanced',
+    run(requests, operation) {
+      const gmail = service();
+      return requests.map((request): ApiAnswer => {
+        try {
+          return { ok: true, json: restShaped(call(gmail, request)) ?? null };
+        } catch (error) {
+          return { ok: false, error: mailErrorFromException(operation, error, now()) };
+        }
+      });
+    },
+  };
+}
+
+export function advancedMailGateway(deps: Partial<GatewayDeps> = {}): MailGateway {
+  return createMailGateway(advancedTransport(), {
+    sleep: deps.sleep ?? ((ms) => Utilities.sleep(Math.max(0, Math.round(ms)))),
+    random: deps.random ?? Math.random,
+    ...(deps.policy ? { policy: deps.policy } : {}),
+  });
+}

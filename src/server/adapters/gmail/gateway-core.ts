@@ -1,0 +1,294 @@
+// The MailGateway over any Gmail transport (REST through UrlFetchApp.fetchAll, or the Advanced Gmail
+// service): builds the Gmail API requests of each operation, retries the idempotent ones within the
+// call (transient errors and rate limits, backoff with jitter, never sooner than Retry-After), never
+// retries a send, parses Gmail's JSON into the port's plain data and counts calls and quota units.
+// Both transports share this file, so they give the same answers; they differ only in how a request
+// travels (transport.run).
+// https://developers.google.com/gmail/api/reference/rest
+
+import type { MailError } from '../../domain/mail-errors';
+import { base64Decode } from '../../domain/encoding';
+import { headerValue, type GmailMessage } from '../../domain/collect/mime-walk';
+import { decodeHeaders, headersOfRaw, readMessageView } from '../../domain/mail/message-view';
+import { QuotaMeter } from '../../domain/mail/quota-units';
+import { IDEMPOTENT_RETRY, isRetryable, retryWaitMs, type RetryPolicy } from '../../domain/mail/retry-policy';
+import type {
+  AttachmentRef,
+  HistoryPage,
+  MailGateway,
+  MailLabel,
+  MailMessage,
+  MailOutcome,
+  MailProfile,
+  MessageFormat,
+  SearchPage,
+  SentMessage,
+  SentReceipt,
+} from '../../ports/mail-gateway';
+import type { ApiAnswer, ApiRequest, GmailTransport } from './api-request';
+
+export const SEND_ID_HEADER = 'X-Postroom-Send-Id';
+/** batchModify takes at most 1,000 ids. */
+export const MODIFY_BATCH = 1000;
+
+export interface GatewayDeps {
+  sleep(ms: number): void;
+  random(): number;
+  policy?: RetryPolicy;
+}
+
+type Json = Record<string, unknown>;
+
+const asJson = (value: unknown): Json => (typeof value === 'object' && value !== null ? (value as Json) : {});
+const str = (value: unknown): string => (typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value));
+const num = (value: unknown): number => (Number.isFinite(Number(value)) ? Number(value) : 0);
+const list = (value: unknown): Json[] => (Array.isArray(value) ? value.map(asJson) : []);
+
+function outcome<T>(answer: ApiAnswer, parse: (json: Json) => T): MailOutcome<T> {
+  return answer.ok ? { ok: true, value: parse(asJson(answer.json)) } : { ok: false, error: answer.error };
+}
+
+function toMessage(json: Json, format: MessageFormat): MailMessage {
+  const { raw: rawText, ...resource } = json;
+  const raw = format === 'raw' && typeof rawText === 'string' ? base64Decode(rawText) : undefined;
+  const payload = asJson(resource.payload);
+  const message: MailMessage = {
+    id: str(json.id),
+    threadId: str(json.threadId),
+    labelIds: Array.isArray(json.labelIds) ? json.labelIds.map(str) : [],
+    snippet: str(json.snippet),
+    historyId: str(json.historyId),
+    internalDate: num(json.internalDate),
+    sizeEstimate: num(json.sizeEstimate),
+    headers: raw ? headersOfRaw(raw) : decodeHeaders(Array.isArray(payload.headers) ? (payload.headers as never) : []),
+    resource: resource as unknown as GmailMessage,
+  };
+  if (raw) message.raw = raw;
+  if (format === 'full') message.view = readMessageView(message.resource);
+  return message;
+}
+
+function toSent(json: Json): SentMessage {
+  const headers = Array.isArray(asJson(json.payload).headers) ? (asJson(json.payload).headers as Array<{ name: string; value: string }>) : [];
+  return {
+    id: str(json.id),
+    threadId: str(json.threadId),
+    internalDate: num(json.internalDate),
+    sendId: headerValue(headers, SEND_ID_HEADER).trim(),
+    messageId: headerValue(headers, 'Message-ID').trim(),
+  };
+}
+
+/** Label names with their parents ("A/B" → "A", "A/B"), parents first, each once. */
+function withParents(names: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const name of names) {
+    const parts = name.split('/');
+    for (let i = 1; i <= parts.length; i++) {
+      const prefix = parts.slice(0, i).join('/');
+      if (prefix && !out.includes(prefix)) out.push(prefix);
+    }
+  }
+  return out;
+}
+
+export function createMailGateway(transport: GmailTransport, deps: GatewayDeps): MailGateway {
+  const meter = new QuotaMeter();
+  const policy = deps.policy ?? IDEMPOTENT_RETRY;
+
+  /** Each request once: for sends, which are never repeated (a send with no answer may have gone out). */
+  function once(requests: readonly ApiRequest[], operation: string): ApiAnswer[] {
+    if (!requests.length) return [];
+    for (const request of requests) meter.charge(request.method);
+    const answers = transport.run(requests, operation);
+    if (answers.length !== requests.length) throw new Error(`${transport.kind} transport answered ${answers.length} of ${requests.length} requests`);
+    return answers;
+  }
+
+  /** Idempotent requests: the retryable failures are tried again, after a wait, a few times. */
+  function idempotent(requests: readonly ApiRequest[], operation: string): ApiAnswer[] {
+    const answers = once(requests, operation);
+    for (let attempt = 1; attempt < policy.maxAttempts; attempt++) {
+      const pending = answers.map((answer, index) => index).filter((index) => {
+        const answer = answers[index];
+        return !answer.ok && isRetryable(answer.error, policy);
+      });
+      if (!pending.length) break;
+      const errors = pending.map((index) => (answers[index] as { error: MailError }).error);
+      deps.sleep(retryWaitMs(attempt - 1, errors, policy, deps.random));
+      once(pending.map((index) => requests[index]), operation).forEach((answer, k) => {
+        answers[pending[k]] = answer;
+      });
+    }
+    return answers;
+  }
+
+  const single = <T>(request: ApiRequest, operation: string, parse: (json: Json) => T): MailOutcome<T> => outcome(idempotent([request], operation)[0], parse);
+
+  function listLabels(operation: string): MailOutcome<MailLabel[]> {
+    return single({ method: 'labels.list' }, operation, (json) =>
+      list(json.labels).map((label) => ({ id: str(label.id), name: str(label.name), type: label.type === 'system' ? 'system' : 'user' })),
+    );
+  }
+
+  /** Per-message label changes: batchModify by 1,000; a rejected chunk is redone message by message. */
+  function changeLabels(ids: readonly string[], add: readonly string[], remove: readonly string[], operation: string): Array<MailOutcome<true>> {
+    if (!add.length && !remove.length) return ids.map(() => ({ ok: true, value: true }));
+    const chunks: string[][] = [];
+    for (let i = 0; i < ids.length; i += MODIFY_BATCH) chunks.push(ids.slice(i, i + MODIFY_BATCH));
+    const answers = idempotent(
+      chunks.map((chunk): ApiRequest => ({ method: 'messages.batchModify', ids: chunk, addLabelIds: add, removeLabelIds: remove })),
+      operation,
+    );
+    return chunks.flatMap((chunk, c): Array<MailOutcome<true>> => {
+      const answer = answers[c];
+      if (answer.ok) return chunk.map(() => ({ ok: true, value: true }));
+      // One bad id must fail only itself: a rejected chunk is redone per message (5 units each).
+      if (answer.error.kind !== 'invalid_request' || chunk.length === 1) return chunk.map(() => ({ ok: false, error: answer.error }));
+      return idempotent(
+        chunk.map((id): ApiRequest => ({ method: 'messages.modify', id, addLabelIds: add, removeLabelIds: remove })),
+        operation,
+      ).map((each) => outcome(each, (): true => true));
+    });
+  }
+
+  return {
+    kind: transport.kind,
+
+    profile(): MailOutcome<MailProfile> {
+      return single({ method: 'users.getProfile' }, 'profile', (json) => ({
+        emailAddress: str(json.emailAddress),
+        messagesTotal: num(json.messagesTotal),
+        threadsTotal: num(json.threadsTotal),
+        historyId: str(json.historyId),
+      }));
+    },
+
+    listLabels: () => listLabels('listLabels'),
+
+    ensureLabels(names) {
+      const wanted = [...new Set(names.filter(Boolean))];
+      if (!wanted.length) return { ok: true, value: {} };
+      let labels = listLabels('ensureLabels');
+      if (!labels.ok) return labels;
+      const byName = new Map(labels.value.map((label) => [label.name, label.id]));
+      let listedAgain = false;
+      for (const name of withParents(wanted)) {
+        if (byName.has(name)) continue;
+        const [created] = idempotent([{ method: 'labels.create', name }], 'ensureLabels');
+        if (created.ok) {
+          byName.set(name, str(asJson(created.json).id));
+          continue;
+        }
+        // 409: created meanwhile by another execution (or a retried create that did land): list again.
+        if (created.error.status !== 409 || listedAgain) return { ok: false, error: created.error };
+        listedAgain = true;
+        labels = listLabels('ensureLabels');
+        if (!labels.ok) return labels;
+        for (const label of labels.value) byName.set(label.name, label.id);
+        if (!byName.has(name)) return { ok: false, error: created.error };
+      }
+      return { ok: true, value: Object.fromEntries(wanted.map((name) => [name, byName.get(name) as string])) };
+    },
+
+    search(query, options = {}): MailOutcome<SearchPage> {
+      const max = Math.min(500, Math.max(1, Math.floor(options.max ?? 100)));
+      return single(
+        {
+          method: 'messages.list',
+          ...(query ? { q: query } : {}),
+          ...(options.labelIds?.length ? { labelIds: options.labelIds } : {}),
+          maxResults: max,
+          ...(options.pageToken ? { pageToken: options.pageToken } : {}),
+        },
+        'search',
+        (json) => ({
+          ids: list(json.messages).map((m) => str(m.id)),
+          nextPageToken: json.nextPageToken ? str(json.nextPageToken) : null,
+          resultSizeEstimate: num(json.resultSizeEstimate),
+        }),
+      );
+    },
+
+    getMessages(ids, format, options = {}) {
+      const requests = ids.map(
+        (id): ApiRequest => ({
+          method: 'messages.get',
+          id,
+          format,
+          ...(format === 'metadata' && options.metadataHeaders?.length ? { metadataHeaders: options.metadataHeaders } : {}),
+        }),
+      );
+      return idempotent(requests, 'getMessages').map((answer) => outcome(answer, (json) => toMessage(json, format)));
+    },
+
+    getAttachments(refs: readonly AttachmentRef[]) {
+      const requests = refs.map((ref): ApiRequest => ({ method: 'messages.attachments.get', messageId: ref.messageId, id: ref.attachmentId }));
+      return idempotent(requests, 'getAttachments').map((answer) => outcome(answer, (json) => base64Decode(str(json.data))));
+    },
+
+    markRead: (ids) => changeLabels(ids, [], ['UNREAD'], 'markRead'),
+
+    modifyLabels: (ids, add, remove) => changeLabels(ids, add, remove, 'modifyLabels'),
+
+    trash(ids) {
+      return idempotent(
+        ids.map((id): ApiRequest => ({ method: 'messages.trash', id })),
+        'trash',
+      ).map((answer) => outcome(answer, (): true => true));
+    },
+
+    send(raws): Array<MailOutcome<SentReceipt>> {
+      return once(
+        raws.map((raw): ApiRequest => ({ method: 'messages.send', raw })),
+        'send',
+      ).map((answer) => outcome(answer, (json) => ({ id: str(json.id), threadId: str(json.threadId) })));
+    },
+
+    listSent(options = {}) {
+      const page = single(
+        { method: 'messages.list', labelIds: ['SENT'], maxResults: Math.min(500, Math.max(1, options.max ?? 100)), ...(options.pageToken ? { pageToken: options.pageToken } : {}) },
+        'listSent',
+        (json) => ({ ids: list(json.messages).map((m) => str(m.id)), nextPageToken: json.nextPageToken ? str(json.nextPageToken) : null }),
+      );
+      if (!page.ok) return page;
+      const toRead = page.value.ids.filter((id) => !options.skipIds?.has(id));
+      const answers = idempotent(
+        toRead.map((id): ApiRequest => ({ method: 'messages.get', id, format: 'metadata', metadataHeaders: [SEND_ID_HEADER, 'Message-ID'] })),
+        'listSent',
+      );
+      const messages: SentMessage[] = [];
+      for (const answer of answers) {
+        if (answer.ok) messages.push(toSent(asJson(answer.json)));
+        // Deleted since it was listed: not ours to find any more. Anything else leaves the page unread.
+        else if (answer.error.kind !== 'not_found') return { ok: false, error: answer.error };
+      }
+      return { ok: true, value: { messages, nextPageToken: page.value.nextPageToken } };
+    },
+
+    history(startHistoryId, options = {}): MailOutcome<HistoryPage> {
+      return single(
+        {
+          method: 'history.list',
+          startHistoryId,
+          historyTypes: ['messageAdded'],
+          ...(options.labelId ? { labelId: options.labelId } : {}),
+          ...(options.pageToken ? { pageToken: options.pageToken } : {}),
+        },
+        'history',
+        (json) => {
+          const added = new Set<string>();
+          for (const record of list(json.history)) {
+            for (const entry of list(record.messagesAdded)) {
+              const id = str(asJson(entry.message).id);
+              if (id) added.add(id);
+            }
+          }
+          return { addedIds: [...added], historyId: str(json.historyId), nextPageToken: json.nextPageToken ? str(json.nextPageToken) : null };
+        },
+      );
+    },
+
+    usage: () => meter.usage(),
+  };
+}

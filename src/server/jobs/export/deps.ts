@@ -1,0 +1,49 @@
+// What the export job reaches the world through (built over real adapters in wiring/export.ts, over
+// small in-memory fakes in the unit tests), and the job's constants.
+
+import type { Locale } from '../../domain/i18n';
+import type { Clock, KeyValueStore, LedgerStore, Lock, Scheduler } from '../../ports';
+import type { ExportFiles } from '../../ports/export-files';
+import type { MailGateway } from '../../ports/mail-gateway';
+
+export interface ExportDeps {
+  mail: MailGateway;
+  files: ExportFiles;
+  /** User properties: the run, its control, the last export, the `since` marks. */
+  store: KeyValueStore;
+  ledger: LedgerStore;
+  /** The user lock every Postroom job shares. */
+  lock: Lock;
+  scheduler: Scheduler;
+  clock: Clock & { sleep(ms: number): void };
+  locale: Locale;
+  /** An instant in the user's (script) time zone, with a Utilities.formatDate pattern ("yyyy-MM-dd_HHmm"). */
+  formatDate(ms: number, pattern: string): string;
+  /** Hex digest of a text (sha256), for property keys. */
+  hash(text: string): string;
+  /** A new run id. */
+  newRunId(): string;
+  /** Work stops being taken after this many ms of an execution (default EXECUTION_BUDGET_MS). */
+  budgetMs?: number;
+  /** Largest batch file in bytes (default MAX_FILE_BYTES; tests use small values). */
+  maxFileBytes?: number;
+}
+
+export const EXPORT_CONTINUE_HANDLER = 'runExportContinue';
+/** An execution takes no new work after 4.5 of its 6 minutes (the rest is for the last file and the checkpoint). */
+export const EXECUTION_BUDGET_MS = 270_000;
+export const LOCK_WAIT_MS = 1000;
+/** The first execution starts this soon after startExport returns. */
+export const FIRST_CONTINUE_MS = 1000;
+/** After a transient failure or a cut execution, the next one starts this soon. */
+export const CONTINUE_AFTER_MS = 60_000;
+/** Messages per messages.get fetchAll (Gmail advises at most 50 calls per batch). */
+export const READ_CHUNK = 50;
+export const LIST_PAGE = 500;
+/** Ids one export may select (the snapshot file then holds ~3.4 MB). */
+export const MAX_SNAPSHOT = 200_000;
+/** A run with this many executions in a row ending on transient errors fails. */
+export const MAX_TRANSIENT_STREAK = 8;
+/** Attachment bytes fetched (and uploaded) per round. */
+export const ATTACHMENT_ROUND_BYTES = 20 * 1024 * 1024;
+export const SNAPSHOT_FILE = '.postroom-snapshot.txt';

@@ -1,0 +1,54 @@
+// Step: start an export (startExport). The options are checked (a bad one is refused in the user's
+// language and nothing is written), the lock is taken briefly, the query is tried on Gmail once (a
+// query Gmail rejects is refused the same way), `since` becomes an `after:` bound, the run is saved
+// and a one-off trigger continues the work (folder, JobRuns row, snapshot…): the call returns at once.
+
+import { PostroomError } from '../../domain/errors';
+import { gmailQueryFor, newRun, parseExportOptions, runningProgress, translateExport, type ExportProgress } from '../../domain/export';
+import { isMailError } from '../../domain/mail-errors';
+import { EXPORT_CONTINUE_HANDLER, FIRST_CONTINUE_MS, type ExportDeps } from './deps';
+import { holdExportLock, lockedRefusal } from './lock';
+import { EXPORT_KEYS, loadRun, loadSinceMark, saveRun } from './state-store';
+
+function refuseRunning(deps: ExportDeps, startedAt: number): never {
+  throw new PostroomError('ALREADY_RUNNING', translateExport(deps.locale, 'run.alreadyRunning', { since: deps.formatDate(startedAt, 'yyyy-MM-dd HH:mm') }));
+}
+
+export function startExportRun(deps: ExportDeps, rawOptions: unknown): ExportProgress {
+  const options = parseExportOptions(rawOptions, deps.locale);
+  const existing = loadRun(deps.store);
+  if (existing) refuseRunning(deps, existing.startedAt);
+  const handle = holdExportLock(deps, null);
+  if (!handle) throw lockedRefusal(deps);
+  try {
+    const again = loadRun(deps.store);
+    if (again) refuseRunning(deps, again.startedAt);
+    const now = deps.clock.now();
+
+    let skipIds: string[] = [];
+    let since: Parameters<typeof gmailQueryFor>[1] = null;
+    if (options.since === 'last') {
+      const mark = loadSinceMark(deps.store, options.query, deps.hash);
+      if (mark) {
+        since = { afterMs: mark.newestMs };
+        skipIds = mark.newestIds;
+      }
+    } else if (options.since) since = { day: options.since };
+    const gmailQuery = gmailQueryFor(options.query, since);
+
+    // The query as Gmail reads it: refused now, before anything is written, when Gmail rejects it.
+    const probe = deps.mail.search(gmailQuery, { max: 1 });
+    if (!probe.ok && isMailError(probe.error) && probe.error.kind !== 'transient' && probe.error.kind !== 'quota') {
+      throw new PostroomError('INVALID_INPUT', probe.error.userMessage(deps.locale), { field: 'query' });
+    }
+
+    // The folder and the JobRuns row come with the first execution: a start does as little as it can.
+    const run = newRun({ runId: deps.newRunId(), options, gmailQuery, skipIds, startedAt: now, folderName: '' });
+    deps.store.delete(EXPORT_KEYS.control);
+    saveRun(deps.store, run);
+    deps.scheduler.continueAfter(EXPORT_CONTINUE_HANDLER, FIRST_CONTINUE_MS);
+    return runningProgress(run, deps.locale);
+  } finally {
+    handle.release();
+  }
+}

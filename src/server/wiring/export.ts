@@ -1,0 +1,61 @@
+// Wiring: the export job over the real adapters (the REST mail gateway, Drive, the user properties,
+// the ledger spreadsheet opened on first use, the user lock, ScriptApp triggers), and its entry points,
+// spread into `api` and `triggers` by src/server/entrypoints.ts:
+//   api       startExport(options), getExportProgress(), cancelExport()    JSON in, JSON out
+//   triggers  runExportContinue    the one-off trigger each execution installs while work is left
+// The REST gateway is the one that reads in parallel (fetchAll, 50 messages a call), which is how the
+// export reaches Gmail's read ceiling; the Advanced service reads one message per call.
+
+import { toHex, sha256 } from '../domain/sha256';
+import { utf8Encode } from '../domain/encoding';
+import { pickLocale } from '../domain/i18n';
+import type { ExportProgress } from '../domain/export';
+import { driveExportFiles } from '../adapters/export-drive';
+import { userLock } from '../adapters/lock';
+import { userPropertiesStore } from '../adapters/properties';
+import { sheetsLedgerStore } from '../adapters/sheets';
+import { scriptScheduler } from '../adapters/triggers';
+import type { LedgerStore } from '../ports';
+import { cancelExportRun, continueExportRun, startExportRun, viewExportProgress, type ExportDeps } from '../jobs/export';
+import { mailGateway } from './mail-gateway';
+
+export function exportDeps(): ExportDeps {
+  let ledger: LedgerStore | null = null;
+  const openLedger = (): LedgerStore => (ledger ??= sheetsLedgerStore());
+  const zone = Session.getScriptTimeZone();
+  return {
+    mail: mailGateway('rest'),
+    files: driveExportFiles(),
+    store: userPropertiesStore(),
+    ledger: { table: (spec) => openLedger().table(spec), url: () => openLedger().url(), flush: () => openLedger().flush() },
+    lock: userLock(),
+    scheduler: scriptScheduler(),
+    clock: { now: () => Date.now(), sleep: (ms) => Utilities.sleep(Math.max(0, Math.round(ms))) },
+    locale: pickLocale(Session.getActiveUserLocale()),
+    formatDate: (ms, pattern) => Utilities.formatDate(new Date(ms), zone, pattern),
+    hash: (text) => toHex(sha256(utf8Encode(text))),
+    newRunId: () => `export-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e9).toString(36)}`,
+  };
+}
+
+export const exportApi = {
+  /** Starts an export and returns at once; the work goes on in runExportContinue executions. */
+  startExport(options?: { query?: string; max?: number; batchSize?: number; folder?: string; includeAttachments?: boolean; since?: string }): ExportProgress {
+    return startExportRun(exportDeps(), options);
+  },
+  getExportProgress(): ExportProgress {
+    return viewExportProgress(exportDeps());
+  },
+  cancelExport(): ExportProgress {
+    return cancelExportRun(exportDeps());
+  },
+};
+
+export const exportTriggers = {
+  /** One-off time-driven continuation of the export in progress (its name is EXPORT_CONTINUE_HANDLER). */
+  runExportContinue(_event?: unknown): ExportProgress | null {
+    const progress = continueExportRun(exportDeps());
+    console.log(`Postroom export: ${progress ? `${progress.state}, ${progress.summary}` : 'nothing to do or another execution holds the lock'}`);
+    return progress;
+  },
+};

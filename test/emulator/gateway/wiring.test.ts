@@ -1,0 +1,45 @@
+// The setting that picks the gateway's transport for every job: settings.mail.transport, else
+// settings.send.transport, else REST; and REST's batches of at most 50 requests per fetchAll.
+
+import { makeWorld, type World } from './helpers';
+
+function store(world: World, values: Record<string, unknown>): void {
+  const next = new Map(world.workspace.properties.user.values);
+  for (const [key, value] of Object.entries(values)) next.set(`postroom.${key}`, JSON.stringify(value));
+  world.workspace.properties.user.commit(next);
+}
+
+describe('mail gateway choice from the settings', () => {
+  it('defaults to REST', () => {
+    const world = makeWorld(1);
+    const answer = world.run('settings', 'profile');
+    expect(answer.kind).toBe('rest');
+    expect(answer.emulator.fetchAll).toBe(1);
+  });
+
+  it('follows the send settings’ transport, and the mail settings over it', () => {
+    const world = makeWorld(1);
+    store(world, { 'settings.send': { subjectTemplate: 'x', transport: 'advanced' } });
+    const advanced = world.run('settings', 'getMessages', world.invoices, 'minimal');
+    expect(advanced.kind).toBe('advanced');
+    expect(advanced.emulator).toEqual({ calls: 1, units: 5, fetchAll: 0 });
+    store(world, { 'settings.mail': { transport: 'rest' } });
+    expect(world.run('settings', 'profile').kind).toBe('rest');
+  });
+
+  it('refuses an unknown transport with a clear error', () => {
+    const world = makeWorld(1);
+    store(world, { 'settings.mail': { transport: 'smtp' } });
+    expect(() => world.run('settings', 'profile')).toThrow(/settings\.mail\.transport: expected one of rest, advanced, got "smtp"/);
+  });
+});
+
+describe('REST batches', () => {
+  it('reads 60 messages in two fetchAll calls (at most 50 requests each), every one answered', () => {
+    const world = makeWorld(60);
+    const answer = world.run('rest', 'getMessages', world.invoices, 'metadata');
+    expect(answer.result.filter((o: { ok: boolean }) => o.ok)).toHaveLength(60);
+    expect(answer.result.map((o: { value: { id: string } }) => o.value.id)).toEqual(world.invoices);
+    expect(answer.emulator).toEqual({ calls: 60, units: 300, fetchAll: 2 });
+  });
+});
