@@ -1,25 +1,12 @@
 // The Export tab: a Gmail search, max messages and messages per file, "Exporter" (startExport), then
 // the progress (getExportProgress every 1.5 s while running), the summary and the export folder. The
-// export api is another branch's (its contract: ExportProgress in CONTRACTS.md).
+// export api is the export job's (src/server/wiring/export.ts; contract: ExportProgress in CONTRACTS.md).
 
+import type { ExportProgress } from '../server/domain/export';
 import { button, el, errorBox, link, messageOf, type SidebarContext } from './dom';
-import { callContract } from './rpc';
+import type { SidebarMessageKey } from './messages';
+import { call } from './rpc';
 import type { Tab } from './main';
-
-/** The export api's progress, as its contract gives it. */
-export interface ExportProgress {
-  state: 'idle' | 'running' | 'done' | 'cancelled' | 'failed';
-  runId: string | null;
-  query: string;
-  exported: number;
-  total: number | null;
-  files: number;
-  folderUrl: string | null;
-  startedAt: number | null;
-  finishedAt: number | null;
-  summary: string;
-  error: string | null;
-}
 
 const POLL_MS = 1500;
 
@@ -67,7 +54,7 @@ export function createExportTab(ctx: SidebarContext): Tab {
     bar.setAttribute('aria-valuenow', String(percent));
     fill.style.width = `${percent}%`;
     counts.textContent = p.total === null ? t('export.progressUnknown', { exported: p.exported, files: p.files }) : t('export.progress', { exported: p.exported, total: p.total, files: p.files });
-    state.textContent = t('export.state', { state: p.state });
+    state.textContent = t('export.state', { state: t(`export.state.${p.state}` as SidebarMessageKey) });
     summary.textContent = p.error ? `${p.summary} ${p.error}`.trim() : p.summary;
     folder.replaceChildren(link(t('export.folder'), p.folderUrl, 'export-folder'));
     const active = p.state === 'running';
@@ -80,7 +67,7 @@ export function createExportTab(ctx: SidebarContext): Tab {
   function startPolling(): void {
     if (timer !== null) return;
     timer = window.setInterval(() => {
-      callContract<ExportProgress>('getExportProgress').then(render, showError);
+      call('getExportProgress').then(render, showError);
     }, POLL_MS);
   }
   function stopPolling(): void {
@@ -94,13 +81,13 @@ export function createExportTab(ctx: SidebarContext): Tab {
 
   async function launch(): Promise<void> {
     errorArea.replaceChildren();
-    const options: Record<string, unknown> = {};
+    const options: { query?: string; max?: number; batchSize?: number } = {};
     if (query.value.trim()) options.query = query.value.trim();
     if (max.value.trim()) options.max = Number(max.value);
     if (batch.value.trim()) options.batchSize = Number(batch.value);
     runButton.disabled = true;
     try {
-      render(await callContract<ExportProgress>('startExport', options));
+      render(await call('startExport', options));
     } catch (error) {
       runButton.disabled = false;
       showError(error);
@@ -109,7 +96,7 @@ export function createExportTab(ctx: SidebarContext): Tab {
 
   async function cancel(): Promise<void> {
     try {
-      render(await callContract<ExportProgress>('cancelExport'));
+      render(await call('cancelExport'));
     } catch (error) {
       showError(error);
     }
@@ -124,7 +111,7 @@ export function createExportTab(ctx: SidebarContext): Tab {
     element,
     activate() {
       errorArea.replaceChildren();
-      callContract<ExportProgress>('getExportProgress').then(render, (error) => {
+      call('getExportProgress').then(render, (error) => {
         errorArea.replaceChildren(errorBox(ctx, t('export.unavailable', { message: messageOf(error) }), 'export-error'));
       });
     },

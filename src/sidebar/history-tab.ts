@@ -12,6 +12,9 @@ interface SendLog {
   lines: Array<{ at: number; level: 'info' | 'success' | 'error'; text: string }>;
 }
 
+/** The JobRuns metrics the history shows (other columns a job adds are left to the summary). */
+const COUNT_LABELS = new Set(['emails_scanned', 'attachments_seen', 'attachments_downloaded', 'receipts_created', 'duplicates_skipped', 'quarantined', 'errors_count']);
+
 export function createHistoryTab(ctx: SidebarContext): Tab {
   const t = ctx.t;
   const element = el('section', undefined, { 'data-testid': 'panel-history' });
@@ -22,6 +25,7 @@ export function createHistoryTab(ctx: SidebarContext): Tab {
 
   function countsText(run: JobRunView): string {
     return Object.entries(run.counts)
+      .filter(([name]) => COUNT_LABELS.has(name))
       .map(([name, n]) => `${n} ${t(`count.${name}` as SidebarMessageKey)}`)
       .join(' · ');
   }

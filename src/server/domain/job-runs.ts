@@ -46,7 +46,7 @@ export const translateJobRuns = defineMessages<JobRunMessageKey>({
 });
 
 const METRIC_COLUMNS = JOB_RUN_COLUMNS.filter(
-  (c) => !['run_id', 'job', 'status', 'started_at', 'finished_at', 'duration_sec', 'log_url', 'summary', 'gmail_api_calls'].includes(c),
+  (c) => !['run_id', 'job', 'status', 'started_at', 'finished_at', 'duration_sec', 'log_url', 'summary', 'gmail_api_calls', 'folder_url', 'gmail_units'].includes(c),
 );
 const JOBS = ['collect', 'send', 'export'] as const;
 
@@ -105,6 +105,8 @@ export function readJobRuns(
     }
     const duration = numberOf(at(row, 'duration_sec'));
     const logUrl = textOf(at(row, 'log_url')).trim();
+    // A job may record its own folder (the export's folder_url column); else the adapter's for the job.
+    const ownFolder = textOf(at(row, 'folder_url')).trim();
     runs.push({
       runId,
       job,
@@ -116,7 +118,7 @@ export function readJobRuns(
       summary: textOf(at(row, 'summary')),
       counts,
       logUrl: /^https:\/\//.test(logUrl) ? logUrl : null,
-      folderUrl: options.folderUrl ? options.folderUrl(job) : null,
+      folderUrl: /^https:\/\//.test(ownFolder) ? ownFolder : options.folderUrl ? options.folderUrl(job) : null,
     });
   }
   runs.sort((a, b) => b.startedAt - a.startedAt);

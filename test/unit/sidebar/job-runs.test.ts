@@ -33,6 +33,11 @@ describe('readJobRuns', () => {
     expect(readJobRuns(values, 'en')[1].statusLabel).toBe('Partly done');
   });
 
+  it("takes a job's own folder_url column when the tab has one", () => {
+    const withFolder = [[...JOB_RUN_COLUMNS, 'folder_url', 'gmail_units'], [...row({ run_id: 'e2', job: 'export', status: 'succeeded', started_at: new Date(T), finished_at: new Date(T + 1000) }), 'https://drive.google.com/drive/folders/exp', 500]];
+    expect(readJobRuns(withFolder, 'en', { folderUrl: () => 'https://other' })[0]).toMatchObject({ folderUrl: 'https://drive.google.com/drive/folders/exp', counts: {} });
+  });
+
   it('honours the limit and finds columns by name, in any order', () => {
     const reordered = values.map((r) => [...r].reverse());
     expect(readJobRuns(reordered, 'en', { limit: 1 }).map((r) => r.runId)).toEqual(['e1']);
