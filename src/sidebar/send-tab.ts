@@ -283,6 +283,14 @@ export function createSendTab(ctx: SidebarContext): Tab {
     }
   }
 
+  // "Envoyer" starts the run just checked: changing a filter asks for a new check first.
+  for (const input of [keyInput, periodInput]) {
+    input.addEventListener('input', () => {
+      startButton.hidden = true;
+      planArea.replaceChildren();
+    });
+  }
+
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     void plan();
