@@ -4,12 +4,15 @@
 // reads the saved progress every second; closed, the job's own trigger carries on. Opening the page
 // finds the running or last send and shows it.
 
-import type { ContinueResult, PlanResult } from '../server/jobs/send-job';
+import type { ServerApi } from '../server/entrypoints';
 import type { SendProgressView } from '../server/domain/send/progress';
 import type { SendRowPreview } from '../server/jobs/send-preview';
 import { button, el, errorBox, formatClock, formatNumber, formatSeconds, messageOf, row, wait, type SidebarContext } from './dom';
 import { call } from './rpc';
 import type { Tab } from './main';
+
+type ContinueResult = ReturnType<ServerApi['continueSend']>;
+type PlanResult = ReturnType<ServerApi['planSend']>;
 
 const POLL_MS = 1000;
 const BUSY_RETRY_MS = 2000;

@@ -3,12 +3,21 @@
 // written, nothing sent. The sidebar shows it before "Envoyer" (subject, recipients, text and HTML,
 // attachment names), or the row's problems in the reader's words.
 
-import { checkSendRow, describeRowProblem } from '../domain/send/plan';
-import { parseSendRows, type SendRow } from '../domain/send/send-list';
+import { checkSendRow, describeRowProblem, type AttachmentResolution } from '../domain/send/plan';
+import { parseSendRows, type AttachmentRef, type SendRow } from '../domain/send/send-list';
 import type { Mailbox } from '../domain/send/addresses';
+import type { SendSettings } from '../domain/send/settings';
 import { PostroomError } from '../domain/errors';
 import type { Locale } from '../domain/i18n';
-import type { SendDeps } from './send-ports';
+import type { CellValue } from '../ports';
+
+/** What the preview reads: the send job's sheet and attachment adapters, its settings, the sender. */
+export interface SendPreviewDeps {
+  sheet: { read(): CellValue[][]; timeZoneOffsetMinutes(date: Date): number };
+  attachments: { resolve(row: SendRow, refs: readonly AttachmentRef[], folder: string): AttachmentResolution };
+  settings(): SendSettings;
+  sender: { address: string };
+}
 
 export interface SendRowPreview {
   rowNumber: number;
@@ -39,7 +48,7 @@ function mailboxText(m: Mailbox): string {
  * no row matches.
  */
 export function previewSendRowJob(
-  deps: Pick<SendDeps, 'sheet' | 'attachments' | 'settings' | 'sender'>,
+  deps: SendPreviewDeps,
   request: { rowNumber?: number | null; key?: string; period?: string },
   locale: Locale,
 ): SendRowPreview | null {
