@@ -38,6 +38,7 @@ export function createCollectTab(ctx: SidebarContext): Tab {
   /** While a run this page did not start goes on (a trigger, the card), the tab looks again every 3 s. */
   let watchTimer: number | null = null;
   let launchedHere = false;
+  let initialised = false;
 
   function updateButton(): void {
     runButton.disabled = running || blocked;
@@ -59,7 +60,11 @@ export function createCollectTab(ctx: SidebarContext): Tab {
       setupArea.append(box);
       blocked = true;
     }
-    if (!max.value) max.value = String(overview.defaultMaxItems);
+    if (!initialised) {
+      initialised = true;
+      max.value = String(overview.defaultMaxItems);
+      dryRun.checked = overview.defaultDryRun;
+    }
     running = launchedHere || overview.running !== null || overview.pending !== null;
     if (running && !launchedHere && watchTimer === null) watchTimer = window.setTimeout(() => ((watchTimer = null), void refresh()), 3000);
     runningNote.textContent = overview.running ? t('collect.running', { since: formatTime(ctx, overview.running.sinceMs) }) : overview.pending ? overview.pending.text : '';

@@ -42,6 +42,8 @@ export interface CollectOverview {
   setup: { needsAllowedSenders: boolean; settingsError: string | null };
   query: string;
   defaultMaxItems: number;
+  /** The settings' dryRun: the switch starts there. */
+  defaultDryRun: boolean;
 }
 
 const MAX_QUARANTINED_SHOWN = 50;
@@ -116,6 +118,7 @@ export function getCollectOverview(): CollectOverview {
     setup: { needsAllowedSenders: settings !== null && settings.allowedSenders.length === 0, settingsError },
     query: settings?.query ?? '',
     defaultMaxItems: settings?.maxAttachmentsPerRun ?? 200,
+    defaultDryRun: settings?.dryRun ?? false,
   };
 }
 
