@@ -27,7 +27,7 @@ export const DEFAULT_CLI_SEND_SETTINGS = {
   attachmentsFolder: 'Postroom/invoices',
 };
 
-/** What startSend / continueSend / pauseSend… return (src/server/jobs/send-job.ts ContinueResult). */
+/** What startSend / continueSend / pauseSend… return (src/server/jobs/send/chunk.ts ContinueResult). */
 export interface SendContinue {
   progress: null | {
     jobId: string;

@@ -93,6 +93,8 @@ const ADVANCED_MEMBERS: Record<string, string[]> = {
   'Gmail.Users.Drafts': ['create', 'get', 'list', 'remove', 'send', 'update'],
   'Gmail.Users.Labels': ['create', 'get', 'list', 'patch', 'remove', 'update'],
   'Gmail.Users.History': ['list'],
+  'Gmail.Users.Settings': ['Cse', 'Delegates', 'Filters', 'ForwardingAddresses', 'SendAs', 'getAutoForwarding', 'getImap', 'getLanguage', 'getPop', 'getVacation'],
+  'Gmail.Users.Settings.SendAs': ['create', 'delete', 'get', 'list', 'patch', 'update', 'verify', 'SmimeInfo'],
 };
 
 /** A real member we do not emulate throws "Not emulated: Gmail.Users.Threads" when touched. */
@@ -238,8 +240,18 @@ export function createAdvancedGmail(deps: { core: GmailApiCore; ctx: ServiceCont
     },
   };
 
+  const SendAs = {
+    list(userId: string) {
+      return invoke('Settings.SendAs.list', 'settings.sendAs.list', () => core.listSendAs(userId));
+    },
+    get(userId: string, sendAsEmail: string) {
+      return invoke('Settings.SendAs.get', 'settings.sendAs.get', () => core.getSendAs(userId, sendAsEmail));
+    },
+  };
+
   const Users = {
     History: withNotEmulated(History, 'Gmail.Users.History'),
+    Settings: withNotEmulated({ SendAs: withNotEmulated(SendAs, 'Gmail.Users.Settings.SendAs') }, 'Gmail.Users.Settings'),
     Messages: withNotEmulated(Messages, 'Gmail.Users.Messages'),
     Drafts: withNotEmulated(Drafts, 'Gmail.Users.Drafts'),
     Labels: withNotEmulated(Labels, 'Gmail.Users.Labels'),

@@ -10,7 +10,7 @@
 
 import { createHash } from 'node:crypto';
 import { QuotaExceededError, type Quotas } from '../runtime/quotas';
-import { ensureMessageId, viewOfBytes, type Mailbox, type StoredMessage } from './mailbox';
+import { ensureMessageId, viewOfBytes, type Mailbox, type SendAsRecord, type StoredMessage } from './mailbox';
 import { findPart, toBase64Url, toGmailPayload, type GmailPayload } from './mime';
 import { compileSearch, SearchSyntaxError } from './search';
 
@@ -32,6 +32,8 @@ export const GMAIL_UNITS = {
   'labels.create': 5,
   getProfile: 1,
   'history.list': 2,
+  'settings.sendAs.list': 1,
+  'settings.sendAs.get': 1,
 } as const;
 
 export type GmailMethod = keyof typeof GMAIL_UNITS;
@@ -566,5 +568,23 @@ export class GmailApiCore {
     this.charge('drafts.delete');
     this.checkUser(userId);
     if (!this.mailbox.deleteDraft(id)) throw notFound();
+  }
+
+  // ---- settings: send-as aliases (the send extras' From) ---------------------------------------
+
+  /** users.settings.sendAs.list: the primary address and the aliases, verified or pending. */
+  listSendAs(userId: string): { sendAs: SendAsRecord[] } {
+    this.charge('settings.sendAs.list');
+    this.checkUser(userId);
+    return { sendAs: this.mailbox.sendAs().map((alias) => ({ ...alias })) };
+  }
+
+  /** users.settings.sendAs.get: one alias by address (404 when the account has none of that name). */
+  getSendAs(userId: string, sendAsEmail: string): SendAsRecord {
+    this.charge('settings.sendAs.get');
+    this.checkUser(userId);
+    const alias = this.mailbox.sendAs().find((a) => a.sendAsEmail.toLowerCase() === sendAsEmail.toLowerCase());
+    if (!alias) throw notFound();
+    return { ...alias };
   }
 }

@@ -10,6 +10,7 @@
 
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { composeDsn, type DsnStyle } from './dsn';
 import {
   binaryToBytes,
   bytesToBinary,
@@ -178,12 +179,53 @@ export interface SentEntry {
   raw: Uint8Array;
 }
 
+/** A send-as alias in Gmail's `users.settings.sendAs` shape. */
+export interface SendAsRecord {
+  sendAsEmail: string;
+  displayName: string;
+  replyToAddress: string;
+  signature: string;
+  isPrimary: boolean;
+  isDefault: boolean;
+  treatAsAlias: boolean;
+  /** Gmail: "accepted" once the owner of the address confirmed it, "pending" until then. */
+  verificationStatus: 'accepted' | 'pending';
+}
+
+/** How an address set to bounce answers a message sent to it. */
+export interface BounceRule {
+  style: DsnStyle;
+  status?: string;
+  diagnostic?: string;
+  /** Delay before the notice arrives (default 0: it is in the mailbox when the send returns). */
+  delayMs?: number;
+}
+
+/** Gmail labels named in an `X-Gmail-Labels` header (Google Takeout's export) that map to system labels. */
+const TAKEOUT_LABELS: Record<string, string> = {
+  draft: 'DRAFT',
+  drafts: 'DRAFT',
+  brouillon: 'DRAFT',
+  brouillons: 'DRAFT',
+  sent: 'SENT',
+  envoyés: 'SENT',
+  inbox: 'INBOX',
+  'boîte de réception': 'INBOX',
+  unread: 'UNREAD',
+  'non lus': 'UNREAD',
+  starred: 'STARRED',
+  important: 'IMPORTANT',
+};
+
 export class Mailbox {
   readonly userEmail: string;
   private readonly now: () => number;
   private readonly messagesById = new Map<string, StoredMessage>();
   private readonly labelsById = new Map<string, GmailLabelRecord>();
   private readonly draftsById = new Map<string, string>();
+  private readonly sendAsById = new Map<string, SendAsRecord>();
+  private readonly bounceRules = new Map<string, BounceRule>();
+  private readonly pendingNotices: Array<{ at: number; bytes: Uint8Array }> = [];
   private sequence = 0;
   private labelSequence = 0;
   private history = 1000;
@@ -231,7 +273,27 @@ export class Mailbox {
   }
 
   importEml(path: string, options: ImportOptions = {}): StoredMessage {
-    return this.importRaw(new Uint8Array(readFileSync(path)), options);
+    return this.importExported(new Uint8Array(readFileSync(path)), options);
+  }
+
+  /**
+   * Imports a message exported from Gmail: an `X-Gmail-Labels` header (Google Takeout) naming Draft /
+   * Drafts / Brouillons makes it a draft (drafts.list and drafts.get find it); Sent, Inbox, Unread,
+   * Starred and Important become those labels. Without the header (or with explicit labelIds), the
+   * message is imported as received mail.
+   */
+  importExported(bytes: Uint8Array, options: ImportOptions = {}): StoredMessage {
+    const header = options.labelIds ? '' : headerValue(parseMime(bytes), 'X-Gmail-Labels');
+    if (!header) return this.importRaw(bytes, options);
+    const labels = new Set(
+      header
+        .split(',')
+        .map((name) => TAKEOUT_LABELS[name.trim().toLowerCase()])
+        .filter((label): label is string => label !== undefined),
+    );
+    if (labels.has('DRAFT')) return this.createDraft(bytes).message;
+    if (!labels.size) return this.importRaw(bytes, options);
+    return this.importRaw(bytes, { ...options, labelIds: [...labels] });
   }
 
   /** Imports every *.eml of a directory, in file-name order. */
@@ -250,7 +312,7 @@ export class Mailbox {
       // The blank line a writer puts after each message is the separator's, not the message's.
       const unescaped = chunk.replace(/^>(>*From )/gm, '$1').replace(/(\r?\n)\r?\n$/, '$1');
       const crlf = unescaped.replace(/\r?\n/g, '\r\n');
-      return this.importRaw(binaryToBytes(crlf), options);
+      return this.importExported(binaryToBytes(crlf), options);
     });
   }
 
@@ -283,6 +345,7 @@ export class Mailbox {
 
   /** All messages, newest first (internalDate, then id). */
   allMessages(): StoredMessage[] {
+    if (this.pendingNotices.length) this.deliverDueNotices();
     return [...this.messagesById.values()].sort((a, b) => b.internalDate - a.internalDate || (a.id < b.id ? 1 : -1));
   }
 
@@ -357,13 +420,108 @@ export class Mailbox {
    * message, also in INBOX and unread (Gmail keeps one message with both labels).
    */
   insertSent(bytes: Uint8Array, threadId?: string): StoredMessage {
-    const message = this.importRaw(bytes, { labelIds: ['SENT'], internalDate: this.now(), threadId, autoThread: false });
+    this.deliverDueNotices();
+    const message = this.importRaw(this.withAllowedFrom(bytes), { labelIds: ['SENT'], internalDate: this.now(), threadId, autoThread: false });
     const view = message.view;
     if (this.addressesUser(`${view.to}, ${view.cc}, ${view.bcc}`)) {
       message.labelIds.add('INBOX');
       message.labelIds.add('UNREAD');
     }
+    this.bounceIfSet(message);
     return message;
+  }
+
+  // ---- send-as aliases ------------------------------------------------------------------------
+
+  /** The account's send-as addresses (users.settings.sendAs.list): the primary first, then the aliases. */
+  sendAs(): SendAsRecord[] {
+    const primary: SendAsRecord = {
+      sendAsEmail: this.userEmail,
+      displayName: '',
+      replyToAddress: '',
+      signature: '',
+      isPrimary: true,
+      isDefault: ![...this.sendAsById.values()].some((alias) => alias.isDefault),
+      treatAsAlias: false,
+      verificationStatus: 'accepted',
+    };
+    return [primary, ...this.sendAsById.values()];
+  }
+
+  /** Adds (or replaces) a send-as alias; `verified: false` leaves it pending as Gmail does until confirmed. */
+  addSendAs(alias: { email: string; displayName?: string; verified?: boolean; replyTo?: string; isDefault?: boolean }): SendAsRecord {
+    const record: SendAsRecord = {
+      sendAsEmail: alias.email,
+      displayName: alias.displayName ?? '',
+      replyToAddress: alias.replyTo ?? '',
+      signature: '',
+      isPrimary: false,
+      isDefault: alias.isDefault ?? false,
+      treatAsAlias: true,
+      verificationStatus: alias.verified === false ? 'pending' : 'accepted',
+    };
+    this.sendAsById.set(alias.email.toLowerCase(), record);
+    return record;
+  }
+
+  /**
+   * Gmail sends only from the primary address or an accepted alias: any other From address is
+   * replaced by the primary one (the display name is kept), as the Gmail API does.
+   */
+  private withAllowedFrom(bytes: Uint8Array): Uint8Array {
+    const binary = bytesToBinary(bytes);
+    const end = binary.search(/\r?\n\r?\n/);
+    const head = end >= 0 ? binary.slice(0, end) : binary;
+    const match = /^From:[^\r\n]*(?:\r?\n[ \t][^\r\n]*)*/im.exec(head);
+    if (!match) return bytes;
+    const address = (match[0].match(/[^\s<>,;"]+@[^\s<>,;"]+/g) ?? []).pop()?.toLowerCase() ?? '';
+    const allowed = this.sendAs().some((alias) => alias.verificationStatus === 'accepted' && alias.sendAsEmail.toLowerCase() === address);
+    if (allowed || !address) return bytes;
+    const rewritten = match[0].replace(new RegExp(address.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i'), this.userEmail);
+    return binaryToBytes(binary.slice(0, match.index) + rewritten + binary.slice(match.index + match[0].length));
+  }
+
+  // ---- bounces --------------------------------------------------------------------------------
+
+  /** Mail sent to `address` comes back as a delivery-failure notice written in `rule.style`. */
+  setBounce(address: string, rule: BounceRule): void {
+    this.bounceRules.set(address.toLowerCase(), rule);
+  }
+
+  private bounceIfSet(message: StoredMessage): void {
+    if (!this.bounceRules.size) return;
+    const view = message.view;
+    const recipients = `${view.to}, ${view.cc}, ${view.bcc}`.toLowerCase().match(/[^\s<>,;"]+@[^\s<>,;"]+/g) ?? [];
+    for (const recipient of new Set(recipients)) {
+      const rule = this.bounceRules.get(recipient);
+      if (!rule) continue;
+      const bytes = composeDsn({
+        style: rule.style,
+        to: this.userEmail,
+        recipient,
+        original: message.raw,
+        date: this.now() + (rule.delayMs ?? 0),
+        status: rule.status,
+        diagnostic: rule.diagnostic,
+        token: `${message.id}${recipient.length}`,
+      });
+      this.pendingNotices.push({ at: this.now() + (rule.delayMs ?? 0), bytes });
+    }
+    this.deliverDueNotices();
+  }
+
+  /** Delivers the notices whose time has come (called on every send and by the views before reading). */
+  deliverDueNotices(): void {
+    const now = this.now();
+    for (let i = 0; i < this.pendingNotices.length; ) {
+      const notice = this.pendingNotices[i];
+      if (notice.at > now) {
+        i++;
+        continue;
+      }
+      this.pendingNotices.splice(i, 1);
+      this.importRaw(notice.bytes, { labelIds: ['INBOX', 'UNREAD'], internalDate: notice.at, autoThread: false });
+    }
   }
 
   /** A new draft (DRAFT label) for these bytes; returns the draft id ("r" + digits, like Gmail). */

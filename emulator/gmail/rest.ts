@@ -41,6 +41,8 @@ const LATENCY_KEYS: Record<GmailMethod, string> = {
   'labels.create': 'Gmail.Users.Labels.create',
   getProfile: 'Gmail.Users.getProfile',
   'history.list': 'Gmail.Users.History.list',
+  'settings.sendAs.list': 'Gmail.Users.Settings.SendAs.list',
+  'settings.sendAs.get': 'Gmail.Users.Settings.SendAs.get',
 };
 
 
@@ -196,6 +198,10 @@ export function createGmailRestRoute(deps: GmailRestDeps): Route {
           }),
         }),
       };
+    }
+    if (collection === 'settings' && id === 'sendAs' && method === 'GET') {
+      if (segments.length === 2) return { method: 'settings.sendAs.list', run: () => ({ body: core.listSendAs(userId) }) };
+      if (segments.length === 3) return { method: 'settings.sendAs.get', run: () => ({ body: core.getSendAs(userId, sub) }) };
     }
     if (collection === 'labels' && segments.length === 1) {
       if (method === 'GET') return { method: 'labels.list', run: () => ({ body: core.listLabels(userId) }) };

@@ -13,7 +13,8 @@ import { scriptScheduler } from './adapters/triggers';
 import { translateCard } from './domain/card-messages';
 import { errorMessage } from './domain/errors';
 import { collectApi, collectTriggers } from './jobs/collect-entry';
-import { controlSendFromCard, sendApi, sendTriggers } from './jobs/send-entry';
+import { controlSendFromCard, sendApi, sendTriggers } from './wiring/send';
+import { sendExtrasApi, sendExtrasTriggers } from './wiring/send-extras';
 import { sidebarApi } from './ui/sidebar-api';
 import { exportApi, exportTriggers } from './wiring/export';
 
@@ -43,6 +44,7 @@ export const api = {
   getStatus,
   ...collectApi,
   ...sendApi,
+  ...sendExtrasApi,
   ...sidebarApi,
   ...exportApi,
 };
@@ -89,6 +91,7 @@ export const triggers = {
   },
   ...collectTriggers,
   ...sendTriggers,
+  ...sendExtrasTriggers,
   ...exportTriggers,
 };
 

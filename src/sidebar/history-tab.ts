@@ -1,16 +1,11 @@
 // The History tab: every run of every job (JobRuns), newest first, with kind, state, counts, duration
-// and links; a send's events open on demand (getSendLog, the send log api of another branch).
+// and links; a send's events open on demand (getSendLog: its log in Postroom/logs/send-YYYY-MM-DD.jsonl).
 
 import type { JobRunView } from '../server/domain/job-runs';
 import { button, el, errorBox, formatSeconds, formatTime, link, messageOf, type SidebarContext } from './dom';
-import { call, callContract } from './rpc';
+import { call } from './rpc';
 import type { SidebarMessageKey } from './messages';
 import type { Tab } from './main';
-
-interface SendLog {
-  runId: string;
-  lines: Array<{ at: number; level: 'info' | 'success' | 'error'; text: string }>;
-}
 
 /** The JobRuns metrics the history shows (other columns a job adds are left to the summary). */
 const COUNT_LABELS = new Set(['emails_scanned', 'attachments_seen', 'attachments_downloaded', 'receipts_created', 'duplicates_skipped', 'quarantined', 'errors_count']);
@@ -52,7 +47,7 @@ export function createHistoryTab(ctx: SidebarContext): Tab {
           return;
         }
         toggle.disabled = true;
-        callContract<SendLog>('getSendLog', run.runId).then(
+        call('getSendLog', run.runId).then(
           (log) => {
             const lines = el('ul', undefined, { class: 'events', 'data-testid': 'history-event-list' });
             for (const line of log.lines) lines.append(el('li', `${formatTime(ctx, line.at)} ${line.text}`, { class: `level-${line.level}` }));

@@ -30,8 +30,3 @@ function invoke(name: string, args: unknown[]): Promise<unknown> {
 export function call<K extends keyof ServerApi>(name: K, ...args: Parameters<ServerApi[K]>): Promise<ReturnType<ServerApi[K]>> {
   return invoke(name, args) as Promise<ReturnType<ServerApi[K]>>;
 }
-
-/** A call to a server function another branch provides (its contract lives in CONTRACTS.md). */
-export function callContract<T>(name: string, ...args: unknown[]): Promise<T> {
-  return invoke(name, args) as Promise<T>;
-}

@@ -139,6 +139,13 @@ describe('History tab', () => {
           expect(sendText).toMatch(/^Send · Succeeded/);
         }
         expect(await rows.nth(0).getByTestId('history-log').getAttribute('href')).toMatch(/^https:\/\//);
+        // A past send's events open from its row (its log on Drive), in the reader's language.
+        await rows.nth(1).getByTestId('history-events').click();
+        await rows.nth(1).getByTestId('history-event-list').waitFor();
+        const lines = await rows.nth(1).getByTestId('history-event-list').locator('li').allTextContents();
+        expect(lines).toHaveLength(5);
+        expect(lines[0]).toMatch(locale === 'fr' ? /^15\/01\/2026 09:00:\d\d Début de l’envoi de 3 emails$/ : /^15\/01\/2026, 09:00:\d\d Starting to send 3 emails$/);
+        expect(lines[3]).toMatch(locale === 'fr' ? / Email envoyé \(ID : \w+\) à client3@exemple\.fr$/ : / Email sent \(ID: \w+\) to client3@exemple\.fr$/);
         await expectFitsAndSafe(page);
         if (locale === 'fr') await screenshot(page, 'history.png');
       } finally {

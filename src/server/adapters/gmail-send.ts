@@ -12,7 +12,7 @@
 
 import { PostroomError, errorMessage } from '../domain/errors';
 import type { HttpOutcome } from '../domain/send/retry';
-import type { MailTransport, SentMessageFacts } from '../jobs/send-ports';
+import type { MailTransport, SentMessageFacts } from '../ports/send';
 import { callGmail, callGmailIdempotent, type GmailCall } from './gmail-rest';
 
 export const SEND_ID_HEADER = 'X-Postroom-Send-Id';

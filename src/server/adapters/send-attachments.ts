@@ -19,7 +19,7 @@
 
 import type { AttachmentResolution, ResolvedAttachment } from '../domain/send/plan';
 import type { AttachmentRef } from '../domain/send/send-list';
-import type { AttachmentSource, LoadOutcome, LoadedFile } from '../jobs/send-ports';
+import type { AttachmentSource, LoadOutcome, LoadedFile } from '../ports/send';
 import { scriptToken } from './oauth';
 
 const DRIVE_ID = /^[A-Za-z0-9_-]{25,}$/;

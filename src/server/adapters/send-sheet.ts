@@ -10,7 +10,7 @@
 import { PostroomError } from '../domain/errors';
 import { SEND_HEADERS, SEND_SHEET_NAME, SEND_TEXT_COLUMNS, normalizeColumnName, planHeaderRow } from '../domain/send/send-list';
 import type { CellValue } from '../ports';
-import type { SendSheet } from '../jobs/send-ports';
+import type { SendSheet } from '../ports/send';
 import { contiguousRuns, openLedgerSpreadsheet } from './sheets';
 
 const ALIASES: Record<string, string> = { cct: 'key', periode: 'period' };

@@ -11,15 +11,12 @@ import { JOB_RUNS_TABLE, jobRunToRow } from '../domain/collect/ledger';
 import { PostroomError } from '../domain/errors';
 import { parseProgress, serializeProgress } from '../domain/send/progress';
 import type { LedgerStore } from '../ports';
-import type { JobRunLog, SendControl, SendStateStore } from '../jobs/send-ports';
-import { parseJobState } from '../jobs/send-state';
+import type { JobRunLog, SendControl, SendStateStore } from '../ports/send';
+import { parseJobState } from '../domain/send/job-state';
+import { SEND_STATE_KEYS } from '../domain/send/storage-keys';
 import { PROPERTY_VALUE_LIMIT } from './properties';
 
-export const SEND_STATE_KEYS = {
-  job: 'postroom.send.job',
-  progress: 'postroom.send.progress',
-  control: 'postroom.send.control',
-} as const;
+export { SEND_STATE_KEYS };
 
 export function userSendStateStore(): SendStateStore {
   const properties = PropertiesService.getUserProperties();
@@ -59,25 +56,28 @@ export function sheetJobRunLog(ledger: LedgerStore): JobRunLog {
   return {
     record(run) {
       const table = ledger.table(JOB_RUNS_TABLE);
+      // A run still open (scheduled, or running since its start) has no end yet.
+      const open = run.status === 'running' || run.status === 'scheduled';
+      const errors = run.failed + (run.bounced ?? 0);
       const cells = jobRunToRow({
         runId: run.runId,
         job: 'send',
-        status: run.status === 'cancelled' ? 'partial' : run.failed === 0 ? 'succeeded' : run.sent === 0 ? 'failed' : 'partial',
+        status: open ? 'running' : run.status === 'cancelled' ? 'partial' : errors === 0 ? 'succeeded' : run.sent === 0 ? 'failed' : 'partial',
         startedAtMs: run.startedAt,
-        finishedAtMs: run.finishedAt,
-        durationSec: Math.round((run.finishedAt - run.startedAt) / 1000),
+        finishedAtMs: open ? null : run.finishedAt,
+        durationSec: open ? 0 : Math.round((run.finishedAt - run.startedAt) / 1000),
         emailsScanned: run.total,
         attachmentsSeen: 0,
         attachmentsDownloaded: 0,
         receiptsCreated: 0,
         duplicatesSkipped: 0,
         quarantined: 0,
-        errorsCount: run.failed,
+        errorsCount: errors,
         gmailApiCalls: run.gmailCalls,
-        logUrl: '',
+        logUrl: run.logUrl ?? '',
         summary: run.summary,
       });
-      if (run.status === 'cancelled') cells.status = 'cancelled';
+      if (run.status === 'cancelled' || run.status === 'scheduled') cells.status = run.status;
       // A run killed after this write and before its state was saved comes back here: update, never duplicate.
       const existing = table.readAll().find((row) => String(row.values.run_id) === run.runId && String(row.values.job) === 'send');
       if (existing) table.update([{ rowNumber: existing.rowNumber, values: cells }]);

@@ -106,6 +106,25 @@ export interface SentReceipt {
   threadId: string;
 }
 
+/** A Gmail draft with its message's raw bytes (drafts.get format=raw). */
+export interface MailDraft {
+  id: string;
+  messageId: string;
+  /** Epoch ms (the draft message's internalDate: its last change). */
+  internalDate: number;
+  raw: Uint8Array;
+}
+
+/** A send-as address of the account (users.settings.sendAs). */
+export interface SendAsAddress {
+  email: string;
+  displayName: string;
+  isPrimary: boolean;
+  isDefault: boolean;
+  /** "accepted" once the address's owner confirmed it; the primary address is always "accepted". */
+  verificationStatus: string;
+}
+
 export interface MailGateway {
   readonly kind: 'rest' | 'advanced';
   profile(): MailOutcome<MailProfile>;
@@ -134,6 +153,12 @@ export interface MailGateway {
   listSent(options?: { pageToken?: string | null; max?: number; skipIds?: ReadonlySet<string> }): MailOutcome<SentPage>;
   /** Messages added since `startHistoryId` (users.history.list); NotFoundError when the id is too old. */
   history(startHistoryId: string, options?: { pageToken?: string | null; labelId?: string }): MailOutcome<HistoryPage>;
+  /** One page of draft ids (drafts.list). */
+  listDrafts(options?: { pageToken?: string | null; max?: number }): MailOutcome<{ ids: string[]; nextPageToken: string | null }>;
+  /** Drafts with their raw bytes, in parallel where the transport can; a deleted draft is NotFoundError. */
+  getDrafts(ids: readonly string[]): Array<MailOutcome<MailDraft>>;
+  /** The account's send-as addresses, the primary one included (users.settings.sendAs.list). */
+  listSendAs(): MailOutcome<SendAsAddress[]>;
   /** Gmail calls made and quota units spent through this gateway since it was created. */
   usage(): { calls: number; units: number };
 }

@@ -44,6 +44,9 @@ export function settingsMailGateway(): MailGateway {
     send: (raws) => get().send(raws),
     listSent: (options) => get().listSent(options),
     history: (start, options) => get().history(start, options),
+    listDrafts: (options) => get().listDrafts(options),
+    getDrafts: (ids) => get().getDrafts(ids),
+    listSendAs: () => get().listSendAs(),
     usage: () => (inner ? inner.usage() : { calls: 0, units: 0 }),
   };
 }

@@ -134,6 +134,20 @@ describe.each(KINDS)('%s: faults that pass or hit one item', (kind) => {
     expect(world.workspace.mailbox.getMessage(second)!.labelIds.has('TRASH')).toBe(false);
   });
 
+  it('a label change the batch endpoint rejects is redone per message: one bad id fails only itself', () => {
+    const world = makeWorld(3);
+    const [first, second, third] = world.invoices;
+    world.workspace.gmailCore.injectFault({ kind: 'invalid', methods: ['messages.batchModify'], times: 1 });
+    world.workspace.gmailCore.injectFault({ kind: 'invalid', methods: ['messages.modify'], id: second });
+    const answer = world.run(kind, 'modifyLabels', [first, second, third], ['STARRED'], ['INBOX']);
+    expect(answer.result.map((o: any) => (o.ok ? 'ok' : o.error.name))).toEqual(['ok', 'InvalidRequestError', 'ok']);
+    expect(answer.usage).toEqual({ calls: 4, units: 50 + 3 * 5 });
+    const labels = (id: string) => [...world.workspace.mailbox.getMessage(id)!.labelIds].sort();
+    expect(labels(first)).toEqual(['STARRED', 'UNREAD']);
+    expect(labels(second)).toEqual(['INBOX', 'UNREAD']);
+    expect(labels(third)).toEqual(['STARRED', 'UNREAD']);
+  });
+
   it('a 5xx on a send is not retried: it may have happened, and the caller checks Sent', () => {
     const world = makeWorld(0);
     world.workspace.gmailCore.injectFault({ kind: 'backend', methods: ['messages.send'], times: 1 });

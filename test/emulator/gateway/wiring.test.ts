@@ -1,7 +1,9 @@
 // The setting that picks the gateway's transport for every job: settings.mail.transport, else
 // settings.send.transport, else REST; and REST's batches of at most 50 requests per fetchAll.
 
-import { makeWorld, type World } from './helpers';
+import { buildGlobals } from '../../../emulator/globals';
+import { Runner } from '../../../emulator/runner';
+import { harnessSource, makeWorld, type World } from './helpers';
 
 function store(world: World, values: Record<string, unknown>): void {
   const next = new Map(world.workspace.properties.user.values);
@@ -41,5 +43,25 @@ describe('REST batches', () => {
     expect(answer.result.filter((o: { ok: boolean }) => o.ok)).toHaveLength(60);
     expect(answer.result.map((o: { value: { id: string } }) => o.value.id)).toEqual(world.invoices);
     expect(answer.emulator).toEqual({ calls: 60, units: 300, fetchAll: 2 });
+  });
+});
+
+describe('Advanced service not enabled', () => {
+  it('every request fails with a PermissionError that says how to fix it; nothing is thrown', () => {
+    const world = makeWorld(1);
+    const runner = new Runner(world.workspace, {
+      source: harnessSource(),
+      sidebarPath: null,
+      globals: (workspace, environment) => {
+        const globals = buildGlobals(workspace, environment);
+        delete globals.Gmail;
+        return globals;
+      },
+    });
+    const outcome = runner.invoke('gatewayRun', ['advanced', 'getMessages', JSON.stringify([world.invoices, 'minimal'])], 'cli');
+    const { result, usage } = JSON.parse(String(outcome.value));
+    expect(result).toEqual([{ ok: false, error: expect.objectContaining({ name: 'PermissionError', status: 0, operation: 'getMessages' }) }]);
+    expect(result[0].error.en).toContain('Advanced Gmail service is not enabled');
+    expect(usage).toEqual({ calls: 0, units: 0 });
   });
 });

@@ -1,7 +1,8 @@
 // The one mapping from Gmail's answers to typed mail errors: HTTP statuses with Google's JSON error
 // bodies and Retry-After (REST), and the Advanced service's exceptions (details.code, or a message).
 
-import { mailErrorFromException, mailErrorFromHttp, outcomeOfException } from '../../../src/server/domain/mail/error-mapping';
+import { mailErrorFromException, mailErrorFromHttp, outcomeOfException, outcomeOfMailError } from '../../../src/server/domain/mail/error-mapping';
+import { decideRetry } from '../../../src/server/domain/send/retry';
 import { isMailError } from '../../../src/server/domain/mail-errors';
 
 const NOW = Date.UTC(2026, 0, 15, 8, 0, 0);
@@ -90,5 +91,25 @@ describe('mailErrorFromException', () => {
 
   it('rethrows the end of the execution instead of making it an item’s error', () => {
     expect(() => mailErrorFromException('send', new Error('Exceeded maximum execution time'), NOW)).toThrow('Exceeded maximum execution time');
+  });
+});
+
+describe('outcomeOfMailError', () => {
+  const settings = { maxRetries: 5, retryDelayMs: 5000, retryBackoff: 2, maxRetryDelayMs: 60000 };
+  it.each([
+    { status: 0, networkError: 'Address unavailable' },
+    { status: 401, json: body(401, 'Invalid Credentials', 'authError') },
+    { status: 403, json: body(403, 'Insufficient Permission', 'insufficientPermissions') },
+    { status: 403, json: body(403, 'User Rate Limit Exceeded', 'userRateLimitExceeded'), retryAfterMs: 4000 },
+    { status: 429, json: body(429, 'User-rate limit exceeded.  Retry after 2026-01-16T08:00:00.000Z (Mail sending)', 'rateLimitExceeded') },
+    { status: 429, json: body(429, 'Rate Limit Exceeded', 'rateLimitExceeded'), retryAfterMs: 1000 },
+    { status: 500, json: body(500, 'Backend Error', 'backendError') },
+    { status: 503, text: '<html>Service Unavailable</html>' },
+    { status: 404, json: body(404, 'Requested entity was not found.', 'notFound') },
+    { status: 400, json: body(400, 'Invalid To header', 'invalidArgument') },
+  ])('gives the send job the same retry decision as the HTTP outcome ($status)', (outcome: Parameters<typeof mailErrorFromHttp>[1]) => {
+    const error = mailErrorFromHttp('send', outcome, NOW)!;
+    const options = { random: () => 0.5 };
+    expect(decideRetry(outcomeOfMailError(error), 1, settings, NOW, options)).toEqual(decideRetry(outcome, 1, settings, NOW, options));
   });
 });

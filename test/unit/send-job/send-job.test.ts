@@ -1,4 +1,4 @@
-// The Send job's engine (src/server/jobs/send-job.ts) over small stateful fakes of its ports: a sheet
+// The Send job's engine (src/server/jobs/send/) over small stateful fakes of its ports: a sheet
 // grid, a transport whose answers a test scripts (and whose SENT mailbox it inspects), a clock whose
 // sleep moves time. These cover the answers the emulator does not produce on demand: a permanent 400,
 // Gmail's daily sending limit, a 401, a 500 that DID send, and a progress save lost after a sheet write.
@@ -9,9 +9,10 @@ import { parseSendSettings, type SendSettings } from '../../../src/server/domain
 import type { SendProgress } from '../../../src/server/domain/send/progress';
 import { normalizeColumnName } from '../../../src/server/domain/send/send-list';
 import type { CellValue, Schedule } from '../../../src/server/ports';
-import { continueSendJob, GROUP_WINDOW_MS, IN_DOUBT_SETTLE_MS, MAX_GROUP_ROWS, startSendJob, viewSendProgress } from '../../../src/server/jobs/send-job';
-import type { LoadOutcome, MailTransport, SendControl, SendDeps, SentMessageFacts } from '../../../src/server/jobs/send-ports';
-import type { SendJobState } from '../../../src/server/jobs/send-state';
+import { continueSendJob, GROUP_WINDOW_MS, IN_DOUBT_SETTLE_MS, MAX_GROUP_ROWS, startSendJob, viewSendProgress } from '../../../src/server/jobs/send';
+import type { SendDeps } from '../../../src/server/jobs/send';
+import type { LoadOutcome, MailTransport, SendControl, SentMessageFacts } from '../../../src/server/ports/send';
+import type { SendJobState } from '../../../src/server/domain/send/job-state';
 
 type Responder = (sendId: string, attempt: number) => { status: number; json?: unknown; networkError?: string; executed: boolean };
 

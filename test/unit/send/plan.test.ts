@@ -77,7 +77,8 @@ describe('planSend selection', () => {
       ready: 3,
       invalid: 0,
       deferred: 0,
-      byStatus: { pending: 2, queued: 0, sending: 1, drafted: 0, sent: 1, failed: 1, skipped: 1, unknown: 1 },
+      duplicates: 0,
+      byStatus: { pending: 2, queued: 0, sending: 1, drafted: 0, sent: 1, failed: 1, skipped: 1, bounced: 0, unknown: 1 },
     });
     expect(result.ignored).toEqual([{ rowNumber: 8, key: 'CCT792', period: '2025-01', problems: [{ code: 'unknownStatus', params: { status: 'envoyé' } }] }]);
     expect(result.ready[2].previousStatus).toBe('failed');

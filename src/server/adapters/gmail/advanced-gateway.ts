@@ -6,8 +6,8 @@
 // the same answers and the same typed errors.
 // https://developers.google.com/apps-script/advanced/gmail
 
-import { PostroomError } from '../../domain/errors';
 import { base64UrlEncode } from '../../domain/encoding';
+import { PermissionError } from '../../domain/mail-errors';
 import { mailErrorFromException } from '../../domain/mail/error-mapping';
 import type { MailGateway } from '../../ports/mail-gateway';
 import type { ApiAnswer, ApiRequest, GmailTransport } from './api-request';
@@ -29,11 +29,19 @@ export function restShaped(value: unknown, key = ''): unknown {
   return value;
 }
 
-function service(): GoogleAppsScript.Gmail {
-  if (typeof Gmail === 'undefined' || !Gmail || !Gmail.Users) {
-    throw new PostroomError('SETUP_INCOMPLETE', 'The Advanced Gmail service is not enabled (appsscript.json enabledAdvancedServices).');
-  }
-  return Gmail;
+/** The Advanced Gmail service, or null when the project does not enable it. */
+function service(): GoogleAppsScript.Gmail | null {
+  return typeof Gmail === 'undefined' || !Gmail || !Gmail.Users ? null : Gmail;
+}
+
+/** Every request fails alike when the service is missing: a setup problem, not Gmail's answer. */
+function notEnabled(operation: string): PermissionError {
+  return new PermissionError({
+    operation,
+    status: 0,
+    detail: 'the Advanced Gmail service is not enabled in this project (appsscript.json enabledAdvancedServices); choose the REST transport or enable it',
+    mayHaveHappened: false,
+  });
 }
 
 /** One request through the Advanced service; its answer as Gmail's JSON would be. */
@@ -75,6 +83,12 @@ function call(gmail: GoogleAppsScript.Gmail, request: ApiRequest): unknown {
         ...(request.pageToken ? { pageToken: request.pageToken } : {}),
         ...(request.maxResults ? { maxResults: request.maxResults } : {}),
       });
+    case 'drafts.list':
+      return users.Drafts!.list(ME, { ...(request.maxResults ? { maxResults: request.maxResults } : {}), ...(request.pageToken ? { pageToken: request.pageToken } : {}) });
+    case 'drafts.get':
+      return users.Drafts!.get(ME, request.id, { format: request.format });
+    case 'settings.sendAs.list':
+      return users.Settings!.SendAs!.list(ME);
   }
 }
 
@@ -84,6 +98,7 @@ export function advancedTransport(now: () => number = () => Date.now()): GmailTr
     kind: 'advanced',
     run(requests, operation) {
       const gmail = service();
+      if (!gmail) return requests.map((): ApiAnswer => ({ ok: false, error: notEnabled(operation), notSent: true }));
       return requests.map((request): ApiAnswer => {
         try {
           return { ok: true, json: restShaped(call(gmail, request)) ?? null };

@@ -17,14 +17,20 @@ export type ApiRequest =
   | { method: 'messages.batchModify'; ids: readonly string[]; addLabelIds: readonly string[]; removeLabelIds: readonly string[] }
   | { method: 'messages.trash'; id: string }
   | { method: 'messages.send'; raw: string }
-  | { method: 'history.list'; startHistoryId: string; historyTypes: readonly string[]; labelId?: string; pageToken?: string; maxResults?: number };
+  | { method: 'history.list'; startHistoryId: string; historyTypes: readonly string[]; labelId?: string; pageToken?: string; maxResults?: number }
+  | { method: 'drafts.list'; maxResults?: number; pageToken?: string }
+  | { method: 'drafts.get'; id: string; format: string }
+  | { method: 'settings.sendAs.list' };
 
 // Every method of the union is a quota-priced Gmail method.
 type AssertMethods<T extends GmailApiMethod> = T;
 export type RequestMethod = AssertMethods<ApiRequest['method']>;
 
-/** One request's answer: Gmail's JSON (null for an empty 204), or the typed error. */
-export type ApiAnswer = { ok: true; json: unknown } | { ok: false; error: MailError };
+/**
+ * One request's answer: Gmail's JSON (null for an empty 204), or the typed error; `notSent` when the
+ * request never left the script (then it costs no call and no quota).
+ */
+export type ApiAnswer = { ok: true; json: unknown } | { ok: false; error: MailError; notSent?: true };
 
 export interface GmailTransport {
   readonly kind: 'rest' | 'advanced';

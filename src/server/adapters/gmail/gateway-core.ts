@@ -20,6 +20,8 @@ import type {
   MailMessage,
   MailOutcome,
   MailProfile,
+  MailDraft,
+  SendAsAddress,
   MessageFormat,
   SearchPage,
   SentMessage,
@@ -99,9 +101,12 @@ export function createMailGateway(transport: GmailTransport, deps: GatewayDeps):
   /** Each request once: for sends, which are never repeated (a send with no answer may have gone out). */
   function once(requests: readonly ApiRequest[], operation: string): ApiAnswer[] {
     if (!requests.length) return [];
-    for (const request of requests) meter.charge(request.method);
     const answers = transport.run(requests, operation);
     if (answers.length !== requests.length) throw new Error(`${transport.kind} transport answered ${answers.length} of ${requests.length} requests`);
+    requests.forEach((request, i) => {
+      const answer = answers[i];
+      if (answer.ok || !answer.notSent) meter.charge(request.method);
+    });
     return answers;
   }
 
@@ -286,6 +291,39 @@ export function createMailGateway(transport: GmailTransport, deps: GatewayDeps):
           }
           return { addedIds: [...added], historyId: str(json.historyId), nextPageToken: json.nextPageToken ? str(json.nextPageToken) : null };
         },
+      );
+    },
+
+    listDrafts(options = {}) {
+      return single(
+        { method: 'drafts.list', maxResults: Math.min(500, Math.max(1, options.max ?? 100)), ...(options.pageToken ? { pageToken: options.pageToken } : {}) },
+        'listDrafts',
+        (json) => ({ ids: list(json.drafts).map((d) => str(d.id)), nextPageToken: json.nextPageToken ? str(json.nextPageToken) : null }),
+      );
+    },
+
+    getDrafts(ids): Array<MailOutcome<MailDraft>> {
+      return idempotent(
+        ids.map((id): ApiRequest => ({ method: 'drafts.get', id, format: 'raw' })),
+        'getDrafts',
+      ).map((answer) =>
+        outcome(answer, (json) => {
+          const message = asJson(json.message);
+          return { id: str(json.id), messageId: str(message.id), internalDate: num(message.internalDate), raw: base64Decode(str(message.raw)) };
+        }),
+      );
+    },
+
+    listSendAs(): MailOutcome<SendAsAddress[]> {
+      return single({ method: 'settings.sendAs.list' }, 'listSendAs', (json) =>
+        list(json.sendAs).map((alias) => ({
+          email: str(alias.sendAsEmail),
+          displayName: str(alias.displayName),
+          isPrimary: alias.isPrimary === true,
+          isDefault: alias.isDefault === true,
+          // Gmail gives the primary address no verificationStatus: it is always usable.
+          verificationStatus: alias.isPrimary === true ? 'accepted' : str(alias.verificationStatus) || 'pending',
+        })),
       );
     },
 

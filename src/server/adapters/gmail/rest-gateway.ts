@@ -67,6 +67,12 @@ export function restCall(request: ApiRequest): GmailCall {
           ...(request.maxResults ? { maxResults: request.maxResults } : {}),
         },
       };
+    case 'drafts.list':
+      return { method: 'get', path: 'drafts', query: { ...(request.maxResults ? { maxResults: request.maxResults } : {}), ...(request.pageToken ? { pageToken: request.pageToken } : {}) } };
+    case 'drafts.get':
+      return { method: 'get', path: path('drafts', request.id), query: { format: request.format } };
+    case 'settings.sendAs.list':
+      return { method: 'get', path: 'settings/sendAs' };
   }
 }
 

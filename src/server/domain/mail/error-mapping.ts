@@ -28,7 +28,8 @@ export function mailErrorFromHttp(operation: string, outcome: HttpOutcome, now: 
   const c = classifyOutcome(outcome, now);
   if (c.kind === 'success') return null;
   const google = outcome.networkError ? null : parseGoogleError(outcome.json ?? outcome.text ?? null);
-  const detail = outcome.networkError || google?.message || c.message;
+  // Google's own words (or the start of a non-JSON answer); '' when there are none (messages then show the status).
+  const detail = outcome.networkError || google?.message || (outcome.text ?? '').replace(/\s+/g, ' ').trim().slice(0, 200);
   const facts: MailErrorFacts = { operation, status: c.status, detail, reasons: c.reasons, retryAfterMs: c.retryAfterMs };
   switch (c.kind) {
     case 'dailyLimit':
@@ -85,4 +86,15 @@ export function outcomeOfException(error: unknown): HttpOutcome {
 export function mailErrorFromException(operation: string, error: unknown, now: number): MailError {
   if (isExecutionOver(error)) throw error;
   return mailErrorFromHttp(operation, outcomeOfException(error), now) ?? new TransientError({ operation, status: 0, detail: errorMessage(error) });
+}
+
+/**
+ * The HTTP outcome a typed error stands for (status, Google's message and reasons, Retry-After, or no
+ * answer): classifying it again gives the same classification, so code written against HTTP outcomes
+ * (the send job's retry decisions) takes gateway errors unchanged.
+ */
+export function outcomeOfMailError(error: MailError): HttpOutcome {
+  if (error.status === 0) return { status: 0, networkError: error.detail || 'no answer', retryAfterMs: error.retryAfterMs };
+  const errors = error.reasons.length ? error.reasons.map((reason) => ({ reason, message: error.detail })) : [{ message: error.detail }];
+  return { status: error.status, json: { error: { code: error.status, message: error.detail, errors } }, retryAfterMs: error.retryAfterMs };
 }

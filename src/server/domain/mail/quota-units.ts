@@ -14,6 +14,9 @@ export const GMAIL_QUOTA_UNITS = {
   'messages.trash': 5,
   'messages.send': 100,
   'history.list': 2,
+  'drafts.list': 5,
+  'drafts.get': 5,
+  'settings.sendAs.list': 1,
 } as const;
 
 export type GmailApiMethod = keyof typeof GMAIL_QUOTA_UNITS;

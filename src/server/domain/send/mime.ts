@@ -42,12 +42,23 @@ export interface MessageInput {
   text?: string;
   html?: string;
   attachments?: readonly MessageAttachment[];
+  /**
+   * Images the HTML body shows by `cid:` (a draft's inline images): the HTML and these parts go in a
+   * multipart/related (RFC 2387), each with its Content-ID and `Content-Disposition: inline`.
+   */
+  inline?: readonly InlineImage[];
   /** With or without angle brackets, e.g. from makeMessageId(). */
   messageId: string;
   /** Epoch milliseconds, written in UTC (+0000). */
   date: number;
   /** Extra `X-…` headers (ASCII values), e.g. { 'X-Postroom-Send-Id': 'job1/row12' }. */
   extraHeaders?: Readonly<Record<string, string>>;
+}
+
+/** An inline image of the HTML body, referenced as `cid:<contentId>`. */
+export interface InlineImage extends MessageAttachment {
+  /** Without angle brackets. */
+  contentId: string;
 }
 
 const CRLF = '\r\n';
@@ -308,6 +319,17 @@ function attachmentPart(attachment: MessageAttachment): string[] {
   ];
 }
 
+function inlinePart(image: InlineImage): string[] {
+  return [
+    foldHeader('Content-Type', withSemicolons([image.mimeType, ...fileNameParams('name', image.filename)])),
+    foldHeader('Content-Disposition', withSemicolons(['inline', ...fileNameParams('filename', image.filename)])),
+    `Content-ID: <${image.contentId}>`,
+    'Content-Transfer-Encoding: base64',
+    '',
+    encodeBase64Lines(image.bytes),
+  ];
+}
+
 function multipart(boundary: string, parts: string[][]): string[] {
   const lines: string[] = [];
   for (const part of parts) lines.push(`--${boundary}`, ...part);
@@ -334,7 +356,11 @@ export function buildMessage(input: MessageInput): string {
   const text = input.text ?? '';
   const html = input.html ?? '';
   if (!text && !html) fail('A message needs a text or an HTML body.');
-  for (const attachment of attachments) {
+  const inline = html ? (input.inline ?? []) : [];
+  for (const image of inline) {
+    if (!/^[\x21-\x3b\x3d\x3f-\x7e]+$/.test(image.contentId)) fail(`Invalid Content-ID "${image.contentId}".`);
+  }
+  for (const attachment of [...attachments, ...inline]) {
     if (!attachment.filename || hasLineBreak(attachment.filename)) fail(`Invalid attachment name "${attachment.filename}".`);
     if (!MIME_TYPE.test(attachment.mimeType)) fail(`Invalid MIME type "${attachment.mimeType}" for ${attachment.filename}.`);
   }
@@ -361,15 +387,25 @@ export function buildMessage(input: MessageInput): string {
   const altBoundary = `=_postroom_alt_${tag}`;
   const mixedBoundary = `=_postroom_mixed_${tag}`;
 
+  const relatedBoundary = `=_postroom_rel_${tag}`;
+  // With inline images the HTML travels with them in a multipart/related.
+  const htmlPart = (last: boolean): string[] =>
+    inline.length
+      ? [
+          foldHeader('Content-Type', ['multipart/related;', 'type="text/html";', `boundary="${relatedBoundary}"`]),
+          '',
+          ...multipart(relatedBoundary, [bodyPart('html', html, false), ...inline.map(inlinePart)]),
+        ]
+      : bodyPart('html', html, last);
   let body: string[];
   if (text && html) {
     body = [
       foldHeader('Content-Type', ['multipart/alternative;', `boundary="${altBoundary}"`]),
       '',
-      ...multipart(altBoundary, [bodyPart('plain', text, false), bodyPart('html', html, false)]),
+      ...multipart(altBoundary, [bodyPart('plain', text, false), htmlPart(false)]),
     ];
   } else {
-    body = text ? bodyPart('plain', text, !attachments.length) : bodyPart('html', html, !attachments.length);
+    body = text ? bodyPart('plain', text, !attachments.length) : htmlPart(!attachments.length);
   }
   if (attachments.length) {
     body = [

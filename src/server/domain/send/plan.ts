@@ -27,6 +27,7 @@ import { estimateMessageSize, type MessageInput } from './mime';
 import { parseAttachmentRefs, parsePeriod, type AttachmentRef, type SendRow, type SendStatus } from './send-list';
 import type { SendSettings } from './settings';
 import { renderTemplate, type TemplateProblem } from './template';
+import { findDuplicates } from './duplicates';
 
 /** Upper bound of an encoded message, in bytes (Gmail: 25 MB per message). */
 export const MAX_MESSAGE_BYTES = 25_000_000;
@@ -38,6 +39,11 @@ export interface SendFilter {
   period?: string;
   /** At most this many ready rows in the plan (the rest are `deferred`). */
   max?: number;
+  /**
+   * Duplicates (same recipients, attachments and rendered subject as an earlier row) the user
+   * confirmed: all of them (true) or these sheet row numbers. Unconfirmed duplicates fail at planning.
+   */
+  confirmDuplicates?: boolean | number[];
 }
 
 export interface ResolvedAttachment {
@@ -53,6 +59,8 @@ export interface AttachmentResolution {
   found: ResolvedAttachment[];
   /** The references (as written) that matched no file. */
   missing: string[];
+  /** Other problems of the references (a pattern matching no file or several). */
+  problems?: RowProblem[];
 }
 
 export interface PlanContext {
@@ -77,7 +85,11 @@ export type RowProblemCode =
   | 'emptyBody'
   | 'attachmentMissing'
   | 'tooLarge'
-  | 'unknownStatus';
+  | 'unknownStatus'
+  | 'patternNoMatch'
+  | 'patternSeveral'
+  | 'patternPlaceholder'
+  | 'duplicate';
 
 /** Why a row cannot be sent, as data; describeRowProblem renders it in a locale. */
 export interface RowProblem {
@@ -136,6 +148,8 @@ export interface SendPlan {
     deferred: number;
     /** Matching rows by status ('unknown' for unrecognised status cells). */
     byStatus: Record<SendStatus | 'unknown', number>;
+    /** Ready rows failed as duplicates of an earlier row (among `invalid`). */
+    duplicates: number;
   };
 }
 
@@ -239,6 +253,7 @@ export function checkSendRow(row: SendRow, context: PlanContext): { planned: Pla
   if (refs.length) {
     const resolution = context.resolveAttachments(row, refs);
     for (const name of resolution.missing) problems.push({ code: 'attachmentMissing', params: { name } });
+    problems.push(...(resolution.problems ?? []));
     attachments = resolution.found;
     for (const file of attachments) {
       if (hasLineBreak(file.name)) problems.push({ code: 'lineBreak', params: { field: `attachment name "${file.name.replace(/[\r\n]+/g, ' ')}"` } });
@@ -286,7 +301,7 @@ export function checkSendRow(row: SendRow, context: PlanContext): { planned: Pla
  */
 export function planSend(rows: readonly SendRow[], filter: SendFilter, context: PlanContext): SendPlan {
   const normalised = normaliseFilter(filter);
-  const byStatus: SendPlan['counts']['byStatus'] = { pending: 0, queued: 0, sending: 0, drafted: 0, sent: 0, failed: 0, skipped: 0, unknown: 0 };
+  const byStatus: SendPlan['counts']['byStatus'] = { pending: 0, queued: 0, sending: 0, drafted: 0, sent: 0, failed: 0, skipped: 0, bounced: 0, unknown: 0 };
   const ready: PlannedSend[] = [];
   const invalid: RejectedRow[] = [];
   const ignored: RejectedRow[] = [];
@@ -314,12 +329,20 @@ export function planSend(rows: readonly SendRow[], filter: SendFilter, context: 
       ready.push(checked.planned);
     }
   }
+  // Rows repeating an earlier row of the tab fail, unless the user confirmed them.
+  const duplicates = findDuplicates(rows, new Set(ready.map((p) => p.rowNumber)), context.settings.subjectTemplate, filter.confirmDuplicates ?? false);
+  for (const flag of duplicates) {
+    const index = ready.findIndex((p) => p.rowNumber === flag.rowNumber);
+    const [planned] = ready.splice(index, 1);
+    invalid.push({ rowNumber: planned.rowNumber, key: planned.key, period: planned.period, problems: [{ code: 'duplicate', params: { of: flag.of } }] });
+  }
+  invalid.sort((a, b) => a.rowNumber - b.rowNumber);
   return {
     filter: normalised,
     ready,
     invalid,
     ignored,
-    counts: { rows: rows.length, matching, selected, ready: ready.length, invalid: invalid.length, deferred, byStatus },
+    counts: { rows: rows.length, matching, selected, ready: ready.length, invalid: invalid.length, deferred, byStatus, duplicates: duplicates.length },
   };
 }
 

@@ -34,7 +34,9 @@
 
 import { PostroomError } from '../errors';
 
-export const SEND_STATUSES = ['pending', 'queued', 'sending', 'drafted', 'sent', 'failed', 'skipped'] as const;
+// bounced: sent, then a delivery-failure notice came back for one of its recipients (the error column
+// holds the recipient and the server's reason); never selected again by a plan.
+export const SEND_STATUSES = ['pending', 'queued', 'sending', 'drafted', 'sent', 'failed', 'skipped', 'bounced'] as const;
 export type SendStatus = (typeof SEND_STATUSES)[number];
 
 /** The tab's name. */

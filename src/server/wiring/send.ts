@@ -10,7 +10,7 @@
 //   triggers:
 //     runSendContinuation    the one-off time-driven trigger that continues a send by itself
 //                            (after a quota pause, or when no sidebar is open)
-// This file only wires adapters to the job (send-job.ts); it holds no logic of its own.
+// This file only wires adapters to the job (jobs/send/); it holds no logic of its own.
 
 import { PostroomError } from '../domain/errors';
 import { pickLocale } from '../domain/i18n';
@@ -24,7 +24,10 @@ import { sendSheet } from '../adapters/send-sheet';
 import { sheetJobRunLog, userSendStateStore } from '../adapters/send-store';
 import { openLedgerSpreadsheet, sheetsLedgerStore } from '../adapters/sheets';
 import { scriptScheduler } from '../adapters/triggers';
-import type { JobRunLog, MailTransport, SendDeps, SendSheet } from './send-ports';
+import { SEND_SETTINGS_KEY as SETTINGS_KEY } from '../domain/send/storage-keys';
+import type { JobRunLog, MailTransport, SendSheet } from '../ports/send';
+import { extendSendDeps, extrasOf } from './send-extras-deps';
+import { sendProgressExtras } from '../jobs/send-extras/status';
 import {
   SEND_CONTINUATION_HANDLER,
   cancelSendJob,
@@ -36,9 +39,8 @@ import {
   viewSendProgress,
   type ContinueResult,
   type PlanResult,
-} from './send-job';
-
-const SETTINGS_KEY = 'settings.send';
+  type SendDeps,
+} from '../jobs/send';
 
 function readSettings(): SendSettings {
   const stored = userPropertiesStore().get<unknown>(SETTINGS_KEY);
@@ -78,14 +80,15 @@ function lazyTransport(settings: () => SendSettings): MailTransport {
   };
 }
 
-function makeDeps(options: { budgetMs?: number } = {}): SendDeps {
+export function makeDeps(options: { budgetMs?: number } = {}): SendDeps {
   let settings: SendSettings | null = null;
   let sender: { address: string } | null = null;
   let user: string | null = null;
   const getSettings = () => (settings ??= readSettings());
   const spreadsheet = lazySpreadsheet();
   let jobRuns: JobRunLog | null = null;
-  return {
+  // The send extras (draft template, send-as, attachment patterns, the lasting log): wiring/send-extras-deps.ts.
+  return extendSendDeps({
     sheet: lazySheet(spreadsheet),
     attachments: driveAttachmentSource(),
     transport: lazyTransport(getSettings),
@@ -103,7 +106,7 @@ function makeDeps(options: { budgetMs?: number } = {}): SendDeps {
     },
     random: Math.random,
     ...(options.budgetMs === undefined ? {} : { budgetMs: options.budgetMs }),
-  };
+  });
 }
 
 function locale() {
@@ -113,28 +116,35 @@ function locale() {
 function toFilter(input: unknown): SendFilter {
   if (input === undefined || input === null) return {};
   if (typeof input !== 'object' || Array.isArray(input)) throw new PostroomError('INVALID_INPUT', 'filter: expected { key?, period?, max? }');
-  const { key, period, max, ...rest } = input as Record<string, unknown>;
+  const { key, period, max, confirmDuplicates, ...rest } = input as Record<string, unknown>;
   const unknown = Object.keys(rest);
   if (unknown.length) throw new PostroomError('INVALID_INPUT', `filter: unknown field ${unknown[0]}`);
   return {
     key: key === undefined || key === null ? undefined : String(key),
     period: period === undefined || period === null ? undefined : String(period),
     max: max === undefined || max === null || max === '' ? undefined : Number(max),
+    ...(confirmDuplicates === undefined || confirmDuplicates === null ? {} : { confirmDuplicates: Array.isArray(confirmDuplicates) ? confirmDuplicates.map(Number) : Boolean(confirmDuplicates) }),
   };
 }
 
 export const sendApi = {
-  planSend(filter?: { key?: string; period?: string; max?: number }): PlanResult {
-    return planSendJob(makeDeps(), toFilter(filter), locale());
+  planSend(filter?: { key?: string; period?: string; max?: number; confirmDuplicates?: boolean | number[] }): PlanResult {
+    const deps = makeDeps();
+    extrasOf(deps).beforePlan();
+    return planSendJob(deps, toFilter(filter), locale());
   },
-  startSend(filter?: { key?: string; period?: string; max?: number } | null): ContinueResult {
-    return startSendJob(makeDeps(), filter === undefined || filter === null ? null : toFilter(filter), locale());
+  startSend(filter?: { key?: string; period?: string; max?: number; confirmDuplicates?: boolean | number[] } | null): ContinueResult {
+    const deps = makeDeps();
+    if (filter !== undefined && filter !== null) extrasOf(deps).beforePlan();
+    return startSendJob(deps, filter === undefined || filter === null ? null : toFilter(filter), locale());
   },
   continueSend(): ContinueResult {
     return continueSendJob(makeDeps(), locale());
   },
   getSendProgress() {
-    return viewSendProgress(makeDeps(), locale());
+    const deps = makeDeps();
+    const view = viewSendProgress(deps, locale());
+    return { ...view, ...sendProgressExtras(extrasOf(deps), view.progress?.jobId ?? null, locale()) };
   },
   pauseSend(): ContinueResult {
     return pauseSendJob(makeDeps(), locale());

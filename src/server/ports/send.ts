@@ -1,14 +1,14 @@
-// The Send job's ports: what the engine (send-job.ts) needs from the outside world, in its own terms.
-// The adapters in src/server/adapters/send-*.ts and gmail-send.ts implement them over Apps Script
-// services; the unit tests implement them with small in-memory fakes. Everything here is plain data.
+// The Send job's ports: what the engine (jobs/send/) needs from the outside world, in its own terms.
+// Interfaces only. The adapters in src/server/adapters/send-*.ts and gmail-send.ts implement them over
+// Apps Script services; the unit tests implement them with small in-memory fakes. Plain data only.
 
 import type { AttachmentResolution } from '../domain/send/plan';
 import type { AttachmentRef, SendRow } from '../domain/send/send-list';
 import type { HttpOutcome } from '../domain/send/retry';
 import type { SendProgress } from '../domain/send/progress';
 import type { SendSettings } from '../domain/send/settings';
-import type { CellValue, Lock, Scheduler } from '../ports';
-import type { SendJobState } from './send-state';
+import type { SendJobState } from '../domain/send/job-state';
+import type { CellValue } from '../ports';
 
 /** The `Sends` tab: one read of the whole table, batched block writes. */
 export interface SendSheet {
@@ -104,6 +104,10 @@ export interface JobRunRecord {
   failed: number;
   gmailCalls: number;
   summary: string;
+  /** The send log file (Postroom/logs/send-YYYY-MM-DD.jsonl), when known. */
+  logUrl?: string;
+  /** Messages that came back as delivery failures (bounces), counted among the errors. */
+  bounced?: number;
 }
 
 export interface JobRunLog {
@@ -115,25 +119,4 @@ export interface SendClock {
   now(): number;
   /** Waits (Utilities.sleep: real time on the platform, virtual in the emulator). */
   sleep(ms: number): void;
-}
-
-export interface SendDeps {
-  sheet: SendSheet;
-  attachments: AttachmentSource;
-  transport: MailTransport;
-  state: SendStateStore;
-  jobRuns: JobRunLog;
-  scheduler: Scheduler;
-  lock: Lock;
-  clock: SendClock;
-  /** The validated settings (read fresh in every execution). */
-  settings(): SendSettings;
-  /** The account the messages go out from. */
-  sender: { address: string };
-  /** Who acts (for "paused by …"). */
-  user: string;
-  /** Seeded in tests, Math.random in production (retry jitter, run ids). */
-  random(): number;
-  /** Execution time budget of one chunk, in ms (default SEND_CHUNK_BUDGET_MS). */
-  budgetMs?: number;
 }

@@ -4,9 +4,9 @@
 // counts a row twice), and the job's usage counters. Plain JSON, a few KB at most (the pacer keeps one
 // timestamp per send of the last minute: 150 × 14 bytes), stored in the user properties (9 KB a value).
 
-import { base64Decode, base64Encode } from '../domain/encoding';
-import type { PacerState } from '../domain/send/pacing';
-import { PostroomError } from '../domain/errors';
+import { base64Decode, base64Encode } from '../encoding';
+import type { PacerState } from './pacing';
+import { PostroomError } from '../errors';
 
 export interface SendJobState {
   version: 1;

@@ -1,0 +1,13 @@
+// Where the Send job keeps its data between executions: the property keys, named once. The user
+// properties adapter (adapters/properties.ts) stores settings under "postroom." + the settings key; the
+// job's own keys below are full property names (adapters/send-store.ts writes them as they are).
+
+/** The send settings (templates, sender, pace, retries, cap), under the user properties store's prefix. */
+export const SEND_SETTINGS_KEY = 'settings.send';
+
+/** The job record, its progress and a pending pause / cancel request (full user property names). */
+export const SEND_STATE_KEYS = {
+  job: 'postroom.send.job',
+  progress: 'postroom.send.progress',
+  control: 'postroom.send.control',
+} as const;

@@ -1,0 +1,79 @@
+// One burst on the wire and its results: ONE parallel call of messages.send, then each answer decides
+// the row: 2xx → sent; a permanent 4xx → failed; 429 (not executed) → queued with next_attempt_at;
+// 5xx or no answer (the request MAY have been executed) → stays `sending`, IN DOUBT, attempt_at = the
+// burst's real start; Gmail's daily limit or an authorisation problem → the job pauses or stops.
+// Results stay in memory until the next group's write. Rows left in doubt that are already in SENT are
+// recorded at once.
+
+import { SendPacer } from '../../domain/send/pacing';
+import { recordRetry } from '../../domain/send/progress';
+import { classifyOutcome, decideRetry, type HttpOutcome } from '../../domain/send/retry';
+import { formatSheetTime, type SendRow } from '../../domain/send/send-list';
+import { markFailed, markSent, type SendContext } from './context';
+import { DAILY_LIMIT_FALLBACK_MS } from './constants';
+import type { Prepared } from './group';
+import { verifyInDoubt } from './in-doubt';
+
+/** Why the job must stop sending after a burst: Gmail's daily limit (until `until`) or a stop. */
+export interface BurstStop {
+  until: number;
+  kind: 'daily' | 'stop';
+  message: string;
+}
+
+/** Applies one Gmail answer to its row; returns a stop when the answer stops the job. */
+function applyOutcome(s: SendContext, pacer: SendPacer, row: SendRow, outcome: HttpOutcome, now: number, burstAt: string): BurstStop | null {
+  // The request started at burstAt, not when the group was marked: rows left in doubt settle from there.
+  s.table.set(row, { attemptAt: burstAt });
+  const decision = decideRetry(outcome, row.attempts, s.settings, now, { random: s.deps.random });
+  const classified = classifyOutcome(outcome, now);
+  switch (decision.action) {
+    case 'done': {
+      const json = (outcome.json ?? {}) as { id?: string; threadId?: string };
+      markSent(s, row, { id: String(json.id ?? ''), threadId: String(json.threadId ?? ''), at: now });
+      return null;
+    }
+    case 'fail':
+      if (classified.maybeExecuted) s.table.set(row, { error: decision.message, nextAttemptAt: '' });
+      else markFailed(s, row, decision.message);
+      return null;
+    case 'retry':
+      if (decision.maybeExecuted) {
+        s.table.set(row, { error: decision.message, nextAttemptAt: formatSheetTime(now + decision.delayMs) });
+      } else {
+        s.table.set(row, { status: 'queued', error: decision.message, nextAttemptAt: formatSheetTime(now + decision.delayMs) });
+      }
+      if (decision.rateLimited) pacer.block(now + decision.delayMs, now);
+      s.progress = recordRetry(s.progress, { key: row.key, error: decision.message, delayMs: decision.delayMs }, now);
+      return null;
+    case 'pauseDaily':
+      s.table.set(row, { status: 'queued', attempts: Math.max(0, row.attempts - 1), error: decision.message });
+      return { until: now + (decision.retryAfterMs ?? DAILY_LIMIT_FALLBACK_MS), kind: 'daily', message: decision.message };
+    case 'stopJob':
+      s.table.set(row, { status: 'queued', attempts: Math.max(0, row.attempts - 1), error: decision.message });
+      return { until: 0, kind: 'stop', message: decision.message };
+  }
+}
+
+/**
+ * Sends the burst (the pacer slot is taken by the caller) and records its results in memory. Returns
+ * the stop an answer asked for (the last one), and the time after the call.
+ */
+export function sendBurst(s: SendContext, pacer: SendPacer, burst: readonly Prepared[], startedAt: number): { stop: BurstStop | null; now: number } {
+  const { deps } = s;
+  const burstAt = formatSheetTime(startedAt);
+  const outcomes = deps.transport.send(burst.map((item) => item.raw));
+  const now = deps.clock.now();
+  pacer.finishBatch(now);
+  let stop: BurstStop | null = null;
+  for (let i = 0; i < burst.length; i++) stop = applyOutcome(s, pacer, burst[i].row, outcomes[i], now, burstAt) ?? stop;
+  // Rows without an answer (a network error fails the whole fetchAll, though most requests went
+  // through): those already in SENT are recorded now; the others wait until they can be concluded.
+  const doubtful = burst.map((item) => item.row).filter((row) => row.status === 'sending');
+  if (doubtful.length) {
+    const before = deps.transport.usage().units;
+    verifyInDoubt(s, doubtful, false);
+    pacer.spendUnits(deps.transport.usage().units - before, deps.clock.now());
+  }
+  return { stop, now };
+}

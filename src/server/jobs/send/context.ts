@@ -1,0 +1,117 @@
+// One execution's view of the running send (the `SendContext`): deps, settings, the table, the job
+// record and progress as loaded, and how results are counted and saved. Opening a context reconciles
+// the progress with the sheet (the sheet is the truth for counts).
+
+import type { Locale } from '../../domain/i18n';
+import { isCounted, markCounted, sendIndexOf, type SendJobState } from '../../domain/send/job-state';
+import { recordFailed, recordSent, viewProgress, type SendProgress, type SendProgressView } from '../../domain/send/progress';
+import { formatSheetTime, type SendRow } from '../../domain/send/send-list';
+import type { SendSettings } from '../../domain/send/settings';
+import type { SendDeps } from './deps';
+import { attachmentNames, recipientsOf } from './rows';
+import { SendTableModel } from './table';
+
+export interface SendContext {
+  deps: SendDeps;
+  settings: SendSettings;
+  table: SendTableModel;
+  job: SendJobState;
+  progress: SendProgress;
+  locale: Locale;
+  startedAt: number;
+  /** Job counters as stored when the context opened, and the transport's usage then. */
+  base: { calls: number; units: number; usageCalls: number; usageUnits: number };
+}
+
+/** The context of the stored send, reconciled with the sheet; null when no send is stored. */
+export function openContext(deps: SendDeps, locale: Locale): SendContext | null {
+  const { job, progress } = deps.state.load();
+  if (!job || !progress) return null;
+  const settings = deps.settings();
+  const table = new SendTableModel(deps.sheet);
+  const usage = deps.transport.usage();
+  const s: SendContext = {
+    deps,
+    settings,
+    table,
+    job: { ...job, executions: job.executions + 1 },
+    progress,
+    locale,
+    startedAt: deps.clock.now(),
+    base: { calls: job.gmailCalls, units: job.gmailUnits, usageCalls: usage.calls, usageUnits: usage.units },
+  };
+  reconcile(s);
+  return s;
+}
+
+/** Gmail calls and units of the run so far (stored counters plus this execution's). */
+export function runUsage(s: SendContext): { calls: number; units: number } {
+  const usage = s.deps.transport.usage();
+  return { calls: s.base.calls + usage.calls - s.base.usageCalls, units: s.base.units + usage.units - s.base.usageUnits };
+}
+
+/** Records in the progress every final row of the run whose result is not there yet (sheet order). */
+function reconcile(s: SendContext): void {
+  const runRows = s.table.ofRun(s.job.runId);
+  let sent = 0;
+  let failed = 0;
+  const missing: Array<{ row: SendRow; n: number }> = [];
+  for (const row of runRows) {
+    if (row.status !== 'sent' && row.status !== 'failed') continue;
+    if (row.status === 'sent') sent++;
+    else failed++;
+    const n = sendIndexOf(row.sendId, s.job.runId);
+    if (n !== null && !isCounted(s.job, n)) missing.push({ row, n });
+  }
+  const missingSent = missing.filter((m) => m.row.status === 'sent').length;
+  let p: SendProgress = { ...s.progress, sent: Math.max(0, sent - missingSent), failed: Math.max(0, failed - (missing.length - missingSent)) };
+  for (const { row } of missing) {
+    p = row.status === 'sent' ? recordSent(p, { key: row.key, files: attachmentNames(row), recipients: recipientsOf(row) }, s.deps.clock.now()) : recordFailed(p, { key: row.key, files: attachmentNames(row), error: row.error }, s.deps.clock.now());
+  }
+  s.progress = p;
+  s.job = markCounted(s.job, missing.map((m) => m.n));
+}
+
+export function markSent(s: SendContext, row: SendRow, ids: { id: string; threadId: string; at: number }): void {
+  s.table.set(row, { status: 'sent', messageId: ids.id, threadId: ids.threadId, sentAt: formatSheetTime(ids.at), error: '', nextAttemptAt: '' });
+  countResult(s, row);
+}
+
+export function markFailed(s: SendContext, row: SendRow, error: string): void {
+  s.table.set(row, { status: 'failed', error, nextAttemptAt: '' });
+  countResult(s, row);
+}
+
+function countResult(s: SendContext, row: SendRow): void {
+  const n = sendIndexOf(row.sendId, s.job.runId);
+  if (n === null) return;
+  if (isCounted(s.job, n)) {
+    // Its event is in the progress already, but the sheet had lost its result (the progress is saved
+    // after each burst, the sheet with each group): reconcile counted from the sheet, so count it again.
+    s.progress = row.status === 'sent' ? { ...s.progress, sent: s.progress.sent + 1 } : { ...s.progress, failed: s.progress.failed + 1 };
+    return;
+  }
+  const now = s.deps.clock.now();
+  s.progress =
+    row.status === 'sent'
+      ? recordSent(s.progress, { key: row.key, files: attachmentNames(row), recipients: recipientsOf(row) }, now)
+      : recordFailed(s.progress, { key: row.key, files: attachmentNames(row), error: row.error }, now);
+  s.job = markCounted(s.job, [n]);
+}
+
+/** The job state (with the run's usage) and the progress, in one properties write. */
+export function saveAll(s: SendContext): void {
+  const usage = runUsage(s);
+  s.job = { ...s.job, gmailCalls: usage.calls, gmailUnits: usage.units };
+  s.deps.state.save(s.job, s.progress);
+}
+
+/** Writes the sheet (flushed), then the job state and progress. */
+export function checkpoint(s: SendContext): void {
+  s.table.commit(true);
+  saveAll(s);
+}
+
+export function viewOf(deps: SendDeps, progress: SendProgress | null, locale: Locale): SendProgressView | null {
+  return progress ? viewProgress(progress, locale, { now: deps.clock.now() }) : null;
+}

@@ -1,0 +1,34 @@
+// What the Send job is given to run: its ports (ports/send.ts and the shared ones), the settings, who
+// acts, and the execution's budget. Every step of the job is a free function over this `deps` object.
+
+import type { MessageInput } from '../../domain/send/mime';
+import type { SendRow } from '../../domain/send/send-list';
+import type { SendSettings } from '../../domain/send/settings';
+import type { Lock, Scheduler } from '../../ports';
+import type { AttachmentSource, JobRunLog, MailTransport, SendClock, SendSheet, SendStateStore } from '../../ports/send';
+
+export interface SendDeps {
+  sheet: SendSheet;
+  attachments: AttachmentSource;
+  transport: MailTransport;
+  state: SendStateStore;
+  jobRuns: JobRunLog;
+  scheduler: Scheduler;
+  lock: Lock;
+  clock: SendClock;
+  /** The validated settings (read fresh in every execution). */
+  settings(): SendSettings;
+  /** The account the messages go out from. */
+  sender: { address: string };
+  /** Who acts (for "paused by …"). */
+  user: string;
+  /** Seeded in tests, Math.random in production (retry jitter, run ids). */
+  random(): number;
+  /** Execution time budget of one chunk, in ms (default SEND_CHUNK_BUDGET_MS). */
+  budgetMs?: number;
+  /**
+   * The send extras' last word on a row's message before it is built (a Gmail draft's inline images
+   * and attachments, the send-as display name): returns the input to build. Absent: built as is.
+   */
+  decorateMessage?(input: MessageInput, row: SendRow): MessageInput;
+}

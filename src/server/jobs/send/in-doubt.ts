@@ -1,0 +1,93 @@
+// The exactly-once check of rows IN DOUBT (marked `sending`, no answer known): the SENT label is listed
+// newest first (messages.list labelIds=SENT: the label listing, not the search index, which may lag)
+// and the X-Postroom-Send-Id / Message-ID of every message not already known is read, down to the
+// oldest attempt minus VERIFY_MARGIN_MS. Found → sent with Gmail's ids; proven absent → queued again.
+
+import type { SendRow } from '../../domain/send/send-list';
+import { formatSheetTime } from '../../domain/send/send-list';
+import { markFailed, markSent, type SendContext } from './context';
+import { IN_DOUBT_SETTLE_MS, SENT_PAGE_SIZE, VERIFY_MARGIN_MS } from './constants';
+import { timeOf } from './rows';
+
+/** Messages of the tab already recorded as sent: Gmail id → sent time (no need to read them again). */
+function knownSentIds(s: SendContext): Map<string, number> {
+  const known = new Map<string, number>();
+  for (const row of s.table.rows) {
+    if (row.status === 'sent' && row.messageId) known.set(row.messageId, timeOf(row.sentAt) ?? Number.MAX_SAFE_INTEGER);
+  }
+  return known;
+}
+
+/**
+ * Looks for `rows` in SENT. Returns what was found, and whether the listing was complete (every page
+ * and message it needed could be read).
+ */
+function searchSent(s: SendContext, rows: SendRow[]): { found: Map<SendRow, { id: string; threadId: string; at: number }>; complete: boolean } {
+  const { transport } = s.deps;
+  const wantedBySendId = new Map(rows.map((row) => [row.sendId, row]));
+  const wantedByMessageId = new Map(rows.filter((row) => row.rfc822MessageId).map((row) => [row.rfc822MessageId, row]));
+  const known = knownSentIds(s);
+  const threshold = Math.min(...rows.map((row) => timeOf(row.attemptAt) ?? 0)) - VERIFY_MARGIN_MS;
+  const found = new Map<SendRow, { id: string; threadId: string; at: number }>();
+  let pageToken: string | null = null;
+  let complete = true;
+  for (;;) {
+    const page = transport.listSent(pageToken, SENT_PAGE_SIZE);
+    if (!page) {
+      complete = false;
+      break;
+    }
+    const unknown = page.ids.filter((id) => !known.has(id));
+    const facts = unknown.length ? transport.getSentFacts(unknown) : [];
+    let reachedOld = false;
+    for (const id of page.ids) {
+      const at = known.get(id);
+      if (at !== undefined && at < threshold) reachedOld = true;
+    }
+    facts.forEach((fact) => {
+      if (!fact) {
+        complete = false;
+        return;
+      }
+      if (fact.internalDate < threshold) reachedOld = true;
+      const row = (fact.sendId && wantedBySendId.get(fact.sendId)) || (fact.messageId && wantedByMessageId.get(fact.messageId)) || null;
+      if (row && !found.has(row)) found.set(row, { id: fact.id, threadId: fact.threadId, at: fact.internalDate });
+    });
+    if (found.size === rows.length || reachedOld || !page.nextPageToken) break;
+    pageToken = page.nextPageToken;
+  }
+  return { found, complete };
+}
+
+/**
+ * Checks the rows in doubt against the SENT label: a row whose send id (or Message-ID) is found is
+ * sent. When `conclusive` (the attempts are older than IN_DOUBT_SETTLE_MS, so no request can still be
+ * in flight), a row not found is proven not sent and goes back to the queue; otherwise it stays in
+ * doubt. Returns false when the check could not finish (a read failed): nothing is concluded then.
+ */
+export function verifyInDoubt(s: SendContext, rows: SendRow[], conclusive: boolean): boolean {
+  if (!rows.length) return true;
+  const { found, complete } = searchSent(s, rows);
+  const now = s.deps.clock.now();
+  for (const row of rows) {
+    const hit = found.get(row);
+    if (hit) {
+      markSent(s, row, hit);
+    } else if (complete && conclusive) {
+      // Proven not sent: the attempt never reached Gmail (or Gmail refused it without a trace).
+      if (row.attempts > s.settings.maxRetries) markFailed(s, row, row.error || 'No answer from Gmail');
+      else s.table.set(row, { status: 'queued', nextAttemptAt: formatSheetTime(Math.max(now, timeOf(row.nextAttemptAt) ?? now)) });
+    }
+  }
+  return complete;
+}
+
+/** Rows whose request can no longer be in flight at `now`. */
+export function settledRows(rows: readonly SendRow[], now: number): SendRow[] {
+  return rows.filter((row) => (timeOf(row.attemptAt) ?? 0) + IN_DOUBT_SETTLE_MS <= now);
+}
+
+/** Time until the first of `rows` settles. */
+export function inDoubtWait(rows: SendRow[], now: number): number {
+  return Math.max(0, Math.min(...rows.map((row) => (timeOf(row.attemptAt) ?? 0) + IN_DOUBT_SETTLE_MS)) - now);
+}
