@@ -98,8 +98,10 @@ export function createCollectTab(ctx: SidebarContext): Tab {
     if (overview.quarantined.length) {
       const list = el('ul', undefined, { 'data-testid': 'collect-quarantined-list' });
       for (const item of overview.quarantined) {
-        const reason = item.detail ? `${item.reason} (${item.detail})` : item.reason;
-        list.append(el('li', t('collect.quarantinedItem', { file: item.filename, reason }), { 'data-testid': 'collect-quarantined' }));
+        // The reason in the user's words; the job's technical detail (as logged) on hover.
+        const attrs: Record<string, string> = { 'data-testid': 'collect-quarantined' };
+        if (item.detail) attrs.title = item.detail;
+        list.append(el('li', t('collect.quarantinedItem', { file: item.filename, reason: item.reason }), attrs));
       }
       quarantineArea.append(el('h3', t('collect.quarantinedHeading')), list);
     }
