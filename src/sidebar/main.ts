@@ -54,6 +54,15 @@ function start(locale: SidebarContext['locale'], timeZone: string, status: { use
   for (const name of TABS) {
     const tabButton = el('button', ctx.t(`tab.${name}`), { type: 'button', role: 'tab', id: `tab-${name}`, 'aria-controls': `panel-${name}`, 'data-testid': `tab-${name}` });
     tabButton.addEventListener('click', () => show(name));
+    // Arrow keys move between tabs (WAI-ARIA tabs pattern).
+    tabButton.addEventListener('keydown', (event) => {
+      const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
+      if (!step) return;
+      event.preventDefault();
+      const next = TABS[(TABS.indexOf(name) + step + TABS.length) % TABS.length];
+      show(next);
+      buttons.get(next)?.focus();
+    });
     buttons.set(name, tabButton);
     bar.append(tabButton);
   }

@@ -41,6 +41,11 @@ describe('Send tab', () => {
       await page.getByTestId('send-plan').waitFor();
       expect(await page.getByTestId('tab-send').textContent()).toBe('Envoyer');
       expect(await page.getByTestId('tab-settings').textContent()).toBe('Réglages');
+      expect(await page.getByTestId('tab-send').getAttribute('aria-selected')).toBe('true');
+      await page.getByTestId('tab-send').press('ArrowLeft');
+      expect(await page.getByTestId('tab-settings').getAttribute('aria-selected')).toBe('true');
+      await page.getByTestId('tab-settings').press('ArrowRight');
+      expect(await page.getByTestId('tab-send').getAttribute('aria-selected')).toBe('true');
       await page.getByTestId('send-period').fill('2026-01');
       await page.getByTestId('send-plan').click();
       const summary = page.getByTestId('send-plan-summary');
