@@ -7,9 +7,10 @@
 import { buildStatus, type Status } from './domain/status';
 import { pickLocale } from './domain/i18n';
 import { readStatusFacts, userLocale } from './adapters/session';
-import { addPostroomMenu, openSidebar } from './adapters/ui';
+import { addPostroomMenu, openSidebar } from './ui/menu';
 import { cardTriggers } from './ui/card-actions';
 import { withLocalizedErrors } from './ui/entry-errors';
+import { sidebarApi } from './ui/sidebar-api';
 import { collectApi, collectTriggers } from './wiring/collect';
 import { sendApi, sendTriggers } from './wiring/send';
 import { sendExtrasApi, sendExtrasTriggers } from './wiring/send-extras';
@@ -27,6 +28,7 @@ export const api = withLocalizedErrors({
   ...sendApi,
   ...sendExtrasApi,
   ...mailSettingsApi,
+  ...sidebarApi,
   ...exportApi,
 }, userLocale);
 

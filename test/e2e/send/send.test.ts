@@ -112,7 +112,9 @@ describe('invalid rows', () => {
     expect(String(lines[2].error)).toBe('Pièce jointe introuvable : FACTURE_INTROUVABLE.pdf');
     expect([...(await sentCountByKey(workspace)).keys()].sort()).toEqual(['CCT0002', 'CCT0004']);
     expect(tab(workspace, 'JobRuns')[0]).toMatchObject({ status: 'partial', errors_count: 2 });
-    expect(progressOf(out.final).events).toContain('⚠️ Email 2/4 ERREUR : CCT0003 - FACTURE_INTROUVABLE.pdf : Pièce jointe introuvable : FACTURE_INTROUVABLE.pdf');
+    // Rows failed at planning are not numbered as emails: the two emails are 1/2 and 2/2.
+    expect(progressOf(out.final).events).toContain('⚠️ Ligne non envoyée (invalide) : CCT0003 - FACTURE_INTROUVABLE.pdf : Pièce jointe introuvable : FACTURE_INTROUVABLE.pdf');
+    expect(progressOf(out.final).events).toContain('✅ Email 2/2 envoyé : CCT0004 - FACTURE_CCT0004.pdf → client4@exemple.fr');
   });
 });
 

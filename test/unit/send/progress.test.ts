@@ -131,6 +131,28 @@ describe('counts, rate and ETA', () => {
   });
 });
 
+describe('rows failed at planning', () => {
+  it('are not numbered as emails, and the rate, percentage and ETA count only emails', () => {
+    // 12 rows planned, 2 invalid at planning: 10 emails. The first is sent 60 s after the start.
+    let p = createProgress('j', 12, T0);
+    p = recordFailed(p, { key: 'CCT1', files: ['F1.pdf'], error: 'Invalid to address' }, T0);
+    p = recordFailed(p, { key: 'CCT2', files: [], error: 'Attachment not found: F2.pdf' }, T0);
+    p = startProgress(p, T0 + 10_000);
+    p = recordSent(p, { key: 'CCT3', files: ['F3.pdf'], recipients: ['a@x.fr'] }, T0 + 70_000);
+    const fr = viewProgress(p, 'fr', opts(T0 + 70_000));
+    expect(fr.events).toEqual([
+      '⚠️ Ligne non envoyée (invalide) : CCT1 - F1.pdf : Invalid to address',
+      '⚠️ Ligne non envoyée (invalide) : CCT2 - sans pièce jointe : Attachment not found: F2.pdf',
+      '▶️ Envoi démarré : 10 facture(s)',
+      '✅ Email 1/10 envoyé : CCT3 - F3.pdf → a@x.fr',
+    ]);
+    expect(fr).toMatchObject({ total: 12, toSend: 10, invalid: 2, sent: 1, failed: 2, processed: 3, remaining: 9, percent: 10, ratePerMinute: 1, etaMs: 9 * 60_000 });
+    const en = viewProgress(p, 'en', opts(T0 + 70_000));
+    expect(en.events[0]).toBe('⚠️ Row not sent (invalid): CCT1 - F1.pdf: Invalid to address');
+    expect(parseProgress(serializeProgress(p))).toEqual(p);
+  });
+});
+
 describe('state machine guards', () => {
   it('refuses impossible transitions and more results than planned', () => {
     // Rows failed at planning may be recorded before the start; the count still cannot pass the total.

@@ -7,6 +7,9 @@
 // https://developers.google.com/apps-script/guides/services/quotas (Properties value size)
 //
 // Events are data (kind + parameters), rendered at read time in the reader's locale (messages.ts).
+// Rows that fail at planning (before the start) are counted as failed but are not emails: they get an
+// `invalid` event without a number, and "Email i/n" numbers, the percentage, the rate and the ETA
+// count only the n emails actually given to Gmail.
 
 import { PostroomError } from '../errors';
 import type { Locale } from '../i18n';
@@ -25,6 +28,7 @@ export type SendEvent =
   | { kind: 'started'; at: number; total: number }
   | { kind: 'sent'; at: number; index: number; total: number; key: string; files: string[]; moreFiles: number; recipients: string[]; moreRecipients: number }
   | { kind: 'failed'; at: number; index: number; total: number; key: string; files: string[]; moreFiles: number; error: string }
+  | { kind: 'invalid'; at: number; key: string; files: string[]; moreFiles: number; error: string }
   | { kind: 'retry'; at: number; index: number; total: number; key: string; error: string; delayMs: number }
   | { kind: 'pausedQuota'; at: number; resumeAt: number; sentToday: number; cap: number }
   | { kind: 'pausedRate'; at: number; resumeAt: number }
@@ -40,6 +44,8 @@ export interface SendProgress {
   total: number;
   sent: number;
   failed: number;
+  /** Of `failed`, the rows failed at planning (never emails); absent in progress saved before it existed. */
+  invalid?: number;
   /** First start (epoch ms), null while planned. */
   startedAt: number | null;
   updatedAt: number;
@@ -65,7 +71,11 @@ export interface SendProgressView {
   sent: number;
   failed: number;
   remaining: number;
-  /** 0..100 */
+  /** Rows failed at planning (counted in `failed`, not emails). */
+  invalid: number;
+  /** Emails to give to Gmail: total minus the rows failed at planning. */
+  toSend: number;
+  /** 0..100, of the emails to send */
   percent: number;
   startedAt: number | null;
   /** Wall-clock time since the start (until the end once finished). */
@@ -138,13 +148,21 @@ function isFinal(p: SendProgress): boolean {
 /** planned → running (records "started"). */
 export function startProgress(p: SendProgress, now: number): SendProgress {
   if (p.state !== 'planned') fail(`Cannot start a send that is ${p.state}`);
-  return withEvent(p, { kind: 'started', at: now, total: p.total }, { state: 'running', startedAt: now, runningSince: now });
+  return withEvent(p, { kind: 'started', at: now, total: emailsOf(p) }, { state: 'running', startedAt: now, runningSince: now });
+}
+
+function invalidOf(p: SendProgress): number {
+  return p.invalid ?? 0;
+}
+
+/** Emails to send: the planned rows that did not fail at planning. */
+function emailsOf(p: SendProgress): number {
+  return p.total - invalidOf(p);
 }
 
 function nextIndex(p: SendProgress): number {
-  const index = p.sent + p.failed + 1;
-  if (index > p.total) fail(`Progress: more results than the ${p.total} planned`);
-  return index;
+  if (p.sent + p.failed + 1 > p.total) fail(`Progress: more results than the ${p.total} planned`);
+  return p.sent + p.failed - invalidOf(p) + 1;
 }
 
 /** One email accepted by Gmail: "✅ Email 3/50 envoyé : CCT123 - FACTURE.pdf → a@x.fr, b@x.fr". */
@@ -156,7 +174,7 @@ export function recordSent(p: SendProgress, item: { key: string; files: readonly
       kind: 'sent',
       at: now,
       index,
-      total: p.total,
+      total: emailsOf(p),
       key: clip(item.key, MAX_KEY),
       files: item.files.slice(0, SHOWN_FILES).map((f) => clip(f, MAX_FILE)),
       moreFiles: Math.max(0, item.files.length - SHOWN_FILES),
@@ -167,8 +185,13 @@ export function recordSent(p: SendProgress, item: { key: string; files: readonly
   );
 }
 
-/** One email given up (invalid at planning, permanent error, or retries exhausted). */
+/** One email given up (permanent error, or retries exhausted); before the start, a row invalid at planning. */
 export function recordFailed(p: SendProgress, item: { key: string; files: readonly string[]; error: string }, now: number): SendProgress {
+  if (p.state === 'planned') {
+    if (p.sent + p.failed + 1 > p.total) fail(`Progress: more results than the ${p.total} planned`);
+    const files = { files: item.files.slice(0, SHOWN_FILES).map((f) => clip(f, MAX_FILE)), moreFiles: Math.max(0, item.files.length - SHOWN_FILES) };
+    return withEvent(p, { kind: 'invalid', at: now, key: clip(item.key, MAX_KEY), ...files, error: clip(item.error, MAX_TEXT) }, { failed: p.failed + 1, invalid: invalidOf(p) + 1 });
+  }
   const index = nextIndex(p);
   return withEvent(
     p,
@@ -176,7 +199,7 @@ export function recordFailed(p: SendProgress, item: { key: string; files: readon
       kind: 'failed',
       at: now,
       index,
-      total: p.total,
+      total: emailsOf(p),
       key: clip(item.key, MAX_KEY),
       files: item.files.slice(0, SHOWN_FILES).map((f) => clip(f, MAX_FILE)),
       moreFiles: Math.max(0, item.files.length - SHOWN_FILES),
@@ -190,7 +213,7 @@ export function recordFailed(p: SendProgress, item: { key: string; files: readon
 export function recordRetry(p: SendProgress, item: { key: string; error: string; delayMs: number }, now: number): SendProgress {
   return withEvent(
     p,
-    { kind: 'retry', at: now, index: Math.min(p.total, p.sent + p.failed + 1), total: p.total, key: clip(item.key, MAX_KEY), error: clip(item.error, MAX_TEXT), delayMs: item.delayMs },
+    { kind: 'retry', at: now, index: Math.min(emailsOf(p), p.sent + p.failed - invalidOf(p) + 1), total: emailsOf(p), key: clip(item.key, MAX_KEY), error: clip(item.error, MAX_TEXT), delayMs: item.delayMs },
     {},
   );
 }
@@ -263,6 +286,8 @@ export function renderEvent(event: SendEvent, locale: Locale, options: RenderOpt
       return t('event.sent', { index: event.index, total: event.total, key: event.key, files: files(event), recipients: listWithMore(event.recipients, event.moreRecipients, locale) });
     case 'failed':
       return t('event.failed', { index: event.index, total: event.total, key: event.key, files: files(event), error: event.error });
+    case 'invalid':
+      return t('event.invalid', { key: event.key, files: files(event), error: event.error });
     case 'retry':
       return t('event.retry', { index: event.index, total: event.total, key: event.key, seconds: Math.ceil(event.delayMs / 1000), error: event.error });
     case 'pausedQuota':
@@ -285,8 +310,12 @@ export function viewProgress(p: SendProgress, locale: Locale, options: RenderOpt
   const now = options.now;
   const processed = p.sent + p.failed;
   const remaining = Math.max(0, p.total - processed);
+  const invalid = invalidOf(p);
+  const toSend = emailsOf(p);
+  // Only emails count for the rate (rows failed at planning took no sending time).
+  const emailsDone = processed - invalid;
   const activeMs = p.activeMs + (p.runningSince !== null ? Math.max(0, now - p.runningSince) : 0);
-  const ratePerMinute = processed > 0 && activeMs >= 1000 ? (processed * 60_000) / activeMs : null;
+  const ratePerMinute = emailsDone > 0 && activeMs >= 1000 ? (emailsDone * 60_000) / activeMs : null;
   let etaMs: number | null = null;
   if (!isFinal(p) && ratePerMinute !== null) {
     etaMs = Math.ceil((remaining * 60_000) / ratePerMinute);
@@ -302,7 +331,9 @@ export function viewProgress(p: SendProgress, locale: Locale, options: RenderOpt
     sent: p.sent,
     failed: p.failed,
     remaining,
-    percent: p.total ? Math.floor((processed * 100) / p.total) : 100,
+    invalid,
+    toSend,
+    percent: toSend > 0 ? Math.floor((emailsDone * 100) / toSend) : 100,
     startedAt: p.startedAt,
     elapsedMs: p.startedAt === null ? 0 : Math.max(0, (p.finishedAt ?? now) - p.startedAt),
     ratePerMinute: ratePerMinute === null ? null : Math.round(ratePerMinute * 10) / 10,

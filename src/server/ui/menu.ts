@@ -1,5 +1,5 @@
-// Adapter over the Sheets UI: the Postroom menu and the HTML sidebar (which exists only in the Sheets
-// editor; the Gmail add-on is card-based: adapters/cards.ts).
+// The Sheets UI: the Postroom menu and the HTML sidebar (which exists only in the Sheets editor; the
+// Gmail add-on is card-based: adapters/cards.ts).
 // https://developers.google.com/apps-script/guides/dialogs#custom_sidebars
 
 import { translate, type Locale } from '../domain/i18n';
