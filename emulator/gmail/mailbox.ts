@@ -466,7 +466,8 @@ export class Mailbox {
 
   /**
    * Gmail sends only from the primary address or an accepted alias: any other From address is
-   * replaced by the primary one (the display name is kept), as the Gmail API does.
+   * replaced by the primary one (the display name is kept), as the Gmail API does. The one exception is
+   * noreply@<the account's domain>, which MailApp / GmailApp use for `noReply` (Workspace accounts).
    */
   private withAllowedFrom(bytes: Uint8Array): Uint8Array {
     const binary = bytesToBinary(bytes);
@@ -475,7 +476,8 @@ export class Mailbox {
     const match = /^From:[^\r\n]*(?:\r?\n[ \t][^\r\n]*)*/im.exec(head);
     if (!match) return bytes;
     const address = (match[0].match(/[^\s<>,;"]+@[^\s<>,;"]+/g) ?? []).pop()?.toLowerCase() ?? '';
-    const allowed = this.sendAs().some((alias) => alias.verificationStatus === 'accepted' && alias.sendAsEmail.toLowerCase() === address);
+    const noReply = `noreply@${this.userEmail.split('@')[1] ?? ''}`.toLowerCase();
+    const allowed = address === noReply || this.sendAs().some((alias) => alias.verificationStatus === 'accepted' && alias.sendAsEmail.toLowerCase() === address);
     if (allowed || !address) return bytes;
     const rewritten = match[0].replace(new RegExp(address.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i'), this.userEmail);
     return binaryToBytes(binary.slice(0, match.index) + rewritten + binary.slice(match.index + match[0].length));

@@ -433,7 +433,7 @@ describe('text from a sheet, a mailbox or an error on the card', () => {
 
   it('shows a send list’s keys and file names as text, never as a link or formatting', () => {
     // 10 per minute: the first chunk sends some rows; the card shows the last one's event.
-    const rows: ListRow[] = invoiceRows(60).map((row, i) => ({ ...row, key: `${HOSTILE[i % 3]}CCT${i}`, attachments: `${HOSTILE[(i + 1) % 3]}.pdf` }));
+    const rows: ListRow[] = invoiceRows(60).map((row, i) => ({ ...row, key: `${HOSTILE[i % 3]}CCT${i}`, attachments: `${HOSTILE[(i + 1) % 3]}-${i}.pdf` }));
     const files = rows.map((row, i) => ({ name: row.attachments, bytes: new Uint8Array(makePdf([`Facture ${i}`])) }));
     const { runner } = setupSend(rows, { locale: 'fr', settings: { maxPerMinute: 10 }, files });
     expect(runner.rpc('startSend').outcome).toBe('completed');

@@ -7,8 +7,8 @@ import { invoiceRows, setupSend } from './send/helpers';
 beforeAll(() => ensureBuilt());
 
 const WORDS = {
-  fr: { noSettings: /^Les réglages d’envoi ne sont pas encore faits/, badFilter: 'Filtre d’envoi : « colour » n’est pas un filtre (key, period, max).', advancedOff: /^Le service avancé Gmail n’est pas activé : ajoutez-le/, tooLarge: /^Postroom ne peut pas enregistrer postroom\.settings\.send : \d+ octets, au-delà de la limite Apps Script de 9 Ko/ },
-  en: { noSettings: /^The send settings are not set yet/, badFilter: 'Send filter: “colour” is not a filter (key, period, max).', advancedOff: /^The Advanced Gmail service is not enabled: add it/, tooLarge: /^Postroom cannot save postroom\.settings\.send: \d+ bytes, over Apps Script’s 9 KB limit/ },
+  fr: { noSettings: /^Les réglages d’envoi ne sont pas encore enregistrés/, badFilter: 'Filtre : champ inconnu « colour ».', advancedOffEvent: /Le service Gmail avancé n’est pas activé/, tooLarge: /^Postroom ne peut pas enregistrer postroom\.settings\.send : \d+ octets, au-delà de la limite Apps Script de 9 Ko/ },
+  en: { noSettings: /^The send settings are not set yet/, badFilter: 'Filter: unknown field “colour”.', advancedOffEvent: /The Advanced Gmail service is not enabled/, tooLarge: /^Postroom cannot save postroom\.settings\.send: \d+ bytes, over Apps Script’s 9 KB limit/ },
 } as const;
 
 describe.each(['fr', 'en'] as const)('server errors outside the jobs (%s)', (locale) => {
@@ -26,8 +26,12 @@ describe.each(['fr', 'en'] as const)('server errors outside the jobs (%s)', (loc
     const { runner } = setupSend(invoiceRows(2), { locale, settings: { transport: 'advanced' } });
     // The Advanced service is switched off in the project: the global is absent.
     const result = runner.evaluate('(() => { globalThis.Gmail = undefined; return startSend(); })()');
-    expect(result.outcome).toBe('threw');
-    expect(result.error?.message).toMatch(WORDS[locale].advancedOff);
+    // The job stops before anything is sent and says, in the user's words, how to enable the service.
+    expect(result.outcome).toBe('completed');
+    const progress = (result.value as { progress: { state: string; sent: number; events: string[] } }).progress;
+    expect(progress.state).toBe('paused');
+    expect(progress.sent).toBe(0);
+    expect(progress.events.join('\n')).toMatch(WORDS[locale].advancedOffEvent);
   });
 
   it('a value over the 9 KB property limit is refused in the user’s language, and nothing is stored', () => {

@@ -11,6 +11,7 @@ import { cardText, clipText } from '../domain/card-text';
 import { statusLabel } from '../domain/collect/messages';
 import { translate, type Locale } from '../domain/i18n';
 import type { SendProgressView } from '../domain/send/progress';
+import { translateSend } from '../domain/send/messages';
 import type { Status } from '../domain/status';
 import type { CollectStatus } from '../jobs/collect';
 import type { CollectRequest } from '../wiring/collect-requests';
@@ -130,6 +131,8 @@ function sendSection(data: HomeCardData): GoogleAppsScript.Card_Service.CardSect
   }
   if (send.state === 'planned') {
     section.addWidget(wrapped(translateCard(locale, 'send.planned', { total: send.total })));
+    // A scheduled send reads as its schedule ("Envoi programmé le … à …").
+    if (send.stateLabel !== translateSend(locale, 'state.planned')) section.addWidget(wrapped(send.stateLabel));
     return section.addWidget(
       CardService.newButtonSet()
         .addButton(button(translateCard(locale, 'send.start'), CARD_ACTIONS.sendStart))

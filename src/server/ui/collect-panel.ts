@@ -5,7 +5,7 @@
 // next run would look at.
 
 import { folderPaths, getCollectStatus, loadCollectSettings } from '../jobs/collect';
-import { collectDeps } from '../jobs/collect-entry';
+import { collectDeps } from '../wiring/collect';
 import { formatCollectSummary, logFileName, parseLogLines, reasonLabel, statusLabel, LOGS_FOLDER, type QuarantineReason } from '../domain/collect';
 import { errorMessage } from '../domain/errors';
 import { estimateMatchingMessages } from '../adapters/gmail-estimate';

@@ -6,7 +6,7 @@ import { readJobRuns, type JobRunView } from '../domain/job-runs';
 import { JOB_RUNS_TABLE } from '../domain/collect/ledger';
 import { pickLocale } from '../domain/i18n';
 import { loadCollectSettings } from '../jobs/collect';
-import { collectDeps } from '../jobs/collect-entry';
+import { collectDeps } from '../wiring/collect';
 
 const LEDGER_ID_PROPERTY = 'postroom.ledgerSpreadsheetId';
 

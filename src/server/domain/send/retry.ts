@@ -91,8 +91,8 @@ export function decideRetry(
 }
 
 /** A row's error cell for a mail error: Google's words, the HTTP status and the first reason. */
-export function rowErrorText(error: Pick<MailError, 'status' | 'detail' | 'reasons'>): string {
-  if (error.status === 0) return `Network error: ${error.detail || 'no answer'}`;
+export function rowErrorText(error: Pick<MailError, 'status' | 'detail' | 'reasons'> & { kind?: MailError['kind'] }): string {
+  if (error.status === 0) return error.kind && error.kind !== 'transient' ? error.detail : `Network error: ${error.detail || 'no answer'}`;
   return error.detail ? `${error.detail} (HTTP ${error.status}${error.reasons.length ? `, ${error.reasons[0]}` : ''})` : `HTTP ${error.status}`;
 }
 

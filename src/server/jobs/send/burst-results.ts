@@ -9,6 +9,7 @@
 import { SendPacer } from '../../domain/send/pacing';
 import { recordRetry } from '../../domain/send/progress';
 import { decideSendRetry } from '../../domain/send/retry';
+import { mailErrorMessage } from '../../domain/mail-errors';
 import type { MailOutcome, SentReceipt } from '../../ports/mail-gateway';
 import { formatSheetTime, type SendRow } from '../../domain/send/send-list';
 import { markFailed, markSent, type SendContext } from './context';
@@ -27,7 +28,9 @@ export interface BurstStop {
 function applyOutcome(s: SendContext, pacer: SendPacer, row: SendRow, outcome: MailOutcome<SentReceipt>, now: number, burstAt: string): BurstStop | null {
   // The request started at burstAt, not when the group was marked: rows left in doubt settle from there.
   s.table.set(row, { attemptAt: burstAt });
-  const decision = decideSendRetry(outcome.ok ? null : outcome.error, row.attempts, s.settings, { random: s.deps.random });
+  let decision = decideSendRetry(outcome.ok ? null : outcome.error, row.attempts, s.settings, { random: s.deps.random });
+  // A stop that is not Gmail's answer (the Advanced service is off in the project) is said in the user's words.
+  if (decision.action === 'stopJob' && !outcome.ok && outcome.error.status === 0) decision = { ...decision, message: mailErrorMessage(outcome.error, s.locale) };
   switch (decision.action) {
     case 'done': {
       const receipt = outcome.ok ? outcome.value : { id: '', threadId: '' };
