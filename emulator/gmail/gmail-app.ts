@@ -15,7 +15,7 @@ import { asFakeBlob, FakeBlob } from '../services/blob';
 import { countRecipients } from './api-core';
 import type { Mailbox, StoredMessage } from './mailbox';
 import { buildMimeMessage, type BuiltAttachment } from './mime-builder';
-import { findHeader, decodeHeaderValue, htmlToText, isAttachmentPart, isInlineImage, visitLeaves, type MimeNode } from './mime';
+import { findHeader, decodeHeaderValue, htmlToText, isAttachmentPart, isInlineImage, type MimeNode } from './mime';
 import { compileSearch, SearchSyntaxError } from './search';
 
 /** The members of each Apps Script class (from @types/google-apps-script), to name what we do not emulate. */

@@ -5,7 +5,6 @@
 import type { AttachmentResolution } from '../domain/send/plan';
 import type { AttachmentRef, SendRow } from '../domain/send/send-list';
 import type { SendProgress } from '../domain/send/progress';
-import type { SendSettings } from '../domain/send/settings';
 import type { SendJobState } from '../domain/send/job-state';
 import type { CellValue } from '../ports';
 

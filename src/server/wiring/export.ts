@@ -1,10 +1,10 @@
-// Wiring: the export job over the real adapters (the REST mail gateway, Drive, the user properties,
+// Wiring: the export job over the real adapters (the mail gateway the settings choose, Drive, the user properties,
 // the ledger spreadsheet opened on first use, the user lock, ScriptApp triggers), and its entry points,
 // spread into `api` and `triggers` by src/server/entrypoints.ts:
 //   api       startExport(options), getExportProgress(), cancelExport()    JSON in, JSON out
 //   triggers  runExportContinue    the one-off trigger each execution installs while work is left
-// The REST gateway is the one that reads in parallel (fetchAll, 50 messages a call), which is how the
-// export reaches Gmail's read ceiling; the Advanced service reads one message per call.
+// The REST gateway (the default) reads in parallel (fetchAll, 50 messages a call), which is how the
+// export reaches Gmail's read ceiling; the Advanced service, when chosen, reads one message per call.
 
 import { toHex, sha256 } from '../domain/sha256';
 import { utf8Encode } from '../domain/encoding';
@@ -17,14 +17,14 @@ import { sheetsLedgerStore } from '../adapters/sheets';
 import { scriptScheduler } from '../adapters/triggers';
 import type { LedgerStore } from '../ports';
 import { cancelExportRun, continueExportRun, startExportRun, viewExportProgress, type ExportDeps } from '../jobs/export';
-import { mailGateway } from './mail-gateway';
+import { settingsMailGateway } from './mail-gateway';
 
 export function exportDeps(): ExportDeps {
   let ledger: LedgerStore | null = null;
   const openLedger = (): LedgerStore => (ledger ??= sheetsLedgerStore());
   const zone = Session.getScriptTimeZone();
   return {
-    mail: mailGateway('rest'),
+    mail: settingsMailGateway(),
     files: driveExportFiles(),
     store: userPropertiesStore(),
     ledger: { table: (spec) => openLedger().table(spec), url: () => openLedger().url(), flush: () => openLedger().flush() },

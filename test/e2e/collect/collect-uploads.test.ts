@@ -10,7 +10,7 @@ import { makePdf, makePng } from '../../../emulator/demo/binary-files';
 import { attachment, textPart } from '../../../emulator/demo/mime-writer';
 import type { TransientFault } from '../../../emulator/runtime/execution';
 import { parseLogLines } from '../../../src/server/domain/collect/log';
-import { addMessage, collect, collectedFiles, ensureBuilt, labelsByMessage, openWorkspace, outcome, receipts, type Opened } from './helpers';
+import { addMessage, collect, collectedFiles, ensureBuilt, openWorkspace, outcome, receipts, type Opened } from './helpers';
 
 beforeAll(ensureBuilt);
 

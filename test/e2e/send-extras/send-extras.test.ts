@@ -6,7 +6,6 @@
 
 import { driveSend, SENDS_TAB } from '../../../emulator/commands/send';
 import { gmailDraftEml, PDF_CGV, PNG_1X1 } from '../../fixtures/gmail-draft';
-import { simpleParser } from '../../unit/send/parse-mail';
 import { ensureBuilt, FOLDER, invoiceRows, parsedSent, pdfFor, sendRows, setupSend, tab } from '../send/helpers';
 
 beforeAll(() => ensureBuilt());

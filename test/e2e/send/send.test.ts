@@ -183,7 +183,7 @@ describe('one send at a time, pause, resume, cancel', () => {
     expect(second?.outcome).toBe('threw');
     expect(second?.error?.message).toMatch(/tourne déjà dans une autre exécution/); // the workspace is French
     expect(third?.outcome).toBe('completed');
-    expect((third?.value as SendContinue).busy).toBe(true);
+    expect((third!.value as SendContinue).busy).toBe(true);
   });
 
   // 60 rows at 10 a minute outlast one execution's budget (4.5 min): the first chunk leaves work.
@@ -204,7 +204,7 @@ describe('one send at a time, pause, resume, cancel', () => {
     const { workspace, runner } = setupSend(invoiceRows(60), { settings: slow });
     let pause: ReturnType<typeof runner.rpc> | undefined;
     const first = runner.invoke('startSend', [{}], 'rpc', { during: [{ atCall: 60, run: () => (pause = runner.rpc('pauseSend')) }] });
-    expect((pause?.value as SendContinue).pendingControl).toBe('pause');
+    expect((pause!.value as SendContinue).pendingControl).toBe('pause');
     expect(progressOf(first.value).state).toBe('paused');
     expect((first.value as SendContinue).more).toBe(false);
     const sentAtPause = workspace.mailbox.sentMessages().length;

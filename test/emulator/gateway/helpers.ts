@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { Runner } from '../../../emulator/runner';
 import { Workspace } from '../../../emulator/workspace';
 
-const ROOT = join(__dirname, '../../..');
 let bundle: string | null = null;
 
 /** The harness and the real adapters it imports, as one Apps Script-compatible script. */

@@ -1,5 +1,5 @@
 import { walkMessage, parseSender, findDriveLinks, decodeInlineData, partFileName, type GmailMessage } from '../../../src/server/domain/collect';
-import { b64url, filePart, headers, message, multipart, pdfBytes, textPart, PNG_BYTES } from './fixtures';
+import { b64url, filePart, headers, message, multipart, textPart, PNG_BYTES } from './fixtures';
 
 describe('walkMessage: attachments', () => {
   it('finds the PDF of a plain invoice email, with the facts of the message', () => {

@@ -101,7 +101,7 @@ function unstructuredPieces(value: string): string[] {
   return encodeWords(value);
 }
 
-const ATOM_PHRASE = /^[A-Za-z0-9!#$%&'*+\/=?^_`{|}~-]+(?: [A-Za-z0-9!#$%&'*+\/=?^_`{|}~-]+)*$/;
+const ATOM_PHRASE = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?: [A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
 
 /** A display name as a phrase: atoms as-is, other ASCII quoted, anything else encoded-words. */
 function phrasePieces(name: string): string[] {

@@ -25,7 +25,7 @@ import { errorMessage, isExecutionOver } from '../../domain/errors';
 import { QUARANTINE_FETCH_MAX_BYTES } from './deps';
 import type { Execution, MessageDecision, MessagePlan, SettleAttachment } from './execution';
 import type { Download } from './mail';
-import { record, settleStored, type AttachmentFields } from './settle';
+import { settleStored, type AttachmentFields } from './settle';
 import { planFile } from './store';
 
 /** Message-level checks and counts, and the decision for each attachment (settled after the store). */

@@ -59,7 +59,7 @@ export function bouncedCount(deps: SendExtrasDeps, runId: string): number {
 }
 
 /** One check: new notices read, rows marked, JobRuns and the log updated; the trigger kept while watching. */
-export function checkBounces(deps: SendExtrasDeps, locale: Locale): BounceCheckResult {
+export function checkBounces(deps: SendExtrasDeps, _locale: Locale): BounceCheckResult {
   const sd = deps.send;
   const now = sd.clock.now();
   const active = watches(deps).filter((w) => w.until > now);
