@@ -6,7 +6,7 @@
 
 import type { ServerApi } from '../server/entrypoints';
 import type { SendProgressView } from '../server/domain/send/progress';
-import type { SendRowPreview } from '../server/jobs/send-preview';
+import type { SendRowPreview } from '../server/jobs/send/preview';
 import { button, el, errorBox, formatClock, formatNumber, formatSeconds, messageOf, row, wait, type SidebarContext } from './dom';
 import { call } from './rpc';
 import type { Tab } from './main';

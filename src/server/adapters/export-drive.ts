@@ -3,7 +3,7 @@
 // folder's URL (built from its id, as Folder.getUrl() returns it, without a round trip).
 // https://developers.google.com/apps-script/reference/drive/file#setTrashed(Boolean)
 
-import type { FileStore } from '../ports';
+import type { FileStore } from '../ports/files';
 import type { ExportFiles } from '../ports/export-files';
 import { driveFileStore } from './drive';
 

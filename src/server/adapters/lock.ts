@@ -2,7 +2,7 @@
 // published add-on are not blocked). tryLock returns false, never throws, when the wait runs out.
 // https://developers.google.com/apps-script/reference/lock/lock#tryLock(Integer)
 
-import type { Lock, LockHandle } from '../ports';
+import type { Lock, LockHandle } from '../ports/lock';
 
 export function userLock(): Lock {
   return {

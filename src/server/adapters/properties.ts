@@ -5,7 +5,7 @@
 
 import { utf8Length } from '../domain/encoding';
 import { localizedError } from '../domain/errors';
-import type { KeyValueStore } from '../ports';
+import type { KeyValueStore } from '../ports/kv';
 import { translateServer } from '../domain/server-messages';
 import { userLocale } from './session';
 

@@ -6,7 +6,7 @@
 // https://developers.google.com/apps-script/reference/drive/file#setContent(String)
 
 import { readRunEntries, sendLogFileName, toJsonl, type SendLogEntry } from '../domain/send/send-log';
-import type { FileStore } from '../ports';
+import type { FileStore } from '../ports/files';
 import type { SendLogStore } from '../ports/send-extras';
 import { driveFileUrl } from './drive';
 

@@ -9,7 +9,7 @@
 
 import { PostroomError } from '../domain/errors';
 import { SEND_HEADERS, SEND_SHEET_NAME, normalizeColumnName, planHeaderRow } from '../domain/send/send-list';
-import type { CellValue } from '../ports';
+import type { CellValue } from '../ports/ledger';
 import type { SendSheet } from '../ports/send';
 import { contiguousRuns, openLedgerSpreadsheet } from './sheets';
 

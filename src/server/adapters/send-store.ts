@@ -12,7 +12,7 @@
 import { JOB_RUNS_TABLE, jobRunToRow } from '../domain/collect/ledger';
 import { localizedError } from '../domain/errors';
 import { parseProgress, serializeProgress } from '../domain/send/progress';
-import type { LedgerStore } from '../ports';
+import type { LedgerStore } from '../ports/ledger';
 import type { JobRunLog, SendControl, SendStateStore } from '../ports/send';
 import { parseJobState, type SendJobState } from '../domain/send/job-state';
 import { SEND_STATE_KEYS } from '../domain/send/storage-keys';

@@ -5,7 +5,7 @@
 // as the text it is, never as a formula.
 // https://developers.google.com/apps-script/guides/support/best-practices#use_batch_operations
 
-import type { CellValue, LedgerRow, LedgerStore, LedgerTable, TableSpec } from '../ports';
+import type { CellValue, LedgerRow, LedgerStore, LedgerTable, TableSpec } from '../ports/ledger';
 import { localizedError } from '../domain/errors';
 import { translateServer } from '../domain/server-messages';
 import { userLocale } from './session';

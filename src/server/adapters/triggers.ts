@@ -2,7 +2,7 @@
 // hourly; a script in the user's own project may use everyMinutes(1|5|10|15|30).
 // https://developers.google.com/apps-script/guides/triggers/installable#restrictions
 
-import type { Schedule, Scheduler } from '../ports';
+import type { Schedule, Scheduler } from '../ports/scheduler';
 
 function triggersOf(handler: string): GoogleAppsScript.Script.Trigger[] {
   return ScriptApp.getProjectTriggers().filter((trigger) => trigger.getHandlerFunction() === handler);

@@ -6,7 +6,7 @@ import type { AttachmentResolution } from '../domain/send/plan';
 import type { AttachmentRef, SendRow } from '../domain/send/send-list';
 import type { SendProgress } from '../domain/send/progress';
 import type { SendJobState } from '../domain/send/job-state';
-import type { CellValue } from '../ports';
+import type { CellValue } from '../ports/ledger';
 
 /** The `Sends` tab: one read of the whole table, batched block writes. */
 export interface SendSheet {

@@ -8,7 +8,7 @@ import { folderPaths, getCollectStatus, loadCollectSettings } from '../jobs/coll
 import { collectDeps } from '../wiring/collect';
 import { formatCollectSummary, logFileName, parseLogLines, reasonLabel, statusLabel, LOGS_FOLDER, type QuarantineReason } from '../domain/collect';
 import { errorMessage } from '../domain/errors';
-import { estimateMatchingMessages } from '../adapters/gmail-estimate';
+import { settingsMailGateway } from '../wiring/mail-gateway';
 import type { CollectMetrics } from '../domain/collect';
 
 export interface QuarantinedItem {
@@ -122,8 +122,14 @@ export function getCollectOverview(): CollectOverview {
   };
 }
 
-/** Gmail's estimate of the messages the next run would look at (the settings' query). */
+/**
+ * Gmail's estimate of the messages the next run would look at (the settings' query): one search of one
+ * id through the mail gateway (messages.list resultSizeEstimate, 5 quota units). A failure is the
+ * gateway's typed error, shown in the user's words by the entry points.
+ */
 export function estimateCollect(): { query: string; estimate: number } {
   const settings = loadCollectSettings(collectDeps());
-  return { query: settings.query, estimate: estimateMatchingMessages(settings.query) };
+  const page = settingsMailGateway().search(settings.query, { max: 1 });
+  if (!page.ok) throw page.error;
+  return { query: settings.query, estimate: page.value.resultSizeEstimate };
 }

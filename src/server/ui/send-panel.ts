@@ -8,7 +8,7 @@ import { userPropertiesStore } from '../adapters/properties';
 import { driveAttachmentSource } from '../adapters/send-attachments';
 import { sendSheet } from '../adapters/send-sheet';
 import { openLedgerSpreadsheet } from '../adapters/sheets';
-import { previewSendRowJob, type SendRowPreview } from '../jobs/send-preview';
+import { previewSendRowJob, type SendRowPreview } from '../jobs/send/preview';
 
 const translateSendPanel = defineMessages<'noSettings'>({
   en: { noSettings: 'The send settings are not saved yet: save the subject and body templates in Settings first.' },

@@ -15,7 +15,7 @@ import { userLock } from '../adapters/lock';
 import { userPropertiesStore } from '../adapters/properties';
 import { sheetsLedgerStore } from '../adapters/sheets';
 import { scriptScheduler } from '../adapters/triggers';
-import type { LedgerStore } from '../ports';
+import type { LedgerStore } from '../ports/ledger';
 import { cancelExportRun, continueExportRun, startExportRun, viewExportProgress, type ExportDeps } from '../jobs/export';
 import { settingsMailGateway } from './mail-gateway';
 

@@ -7,7 +7,9 @@ import { defaultCollectSettings } from '../../../src/server/domain/collect';
 import { PostroomError } from '../../../src/server/domain/errors';
 import { buildQuery, checkSetup, collectFromGmail, errorMessage, isExecutionOver, parseCollectInput, saveCollectSettings, type CollectDeps } from '../../../src/server/jobs/collect';
 import { STATE_KEYS, chunkIds, loadSnapshot, saveSnapshot } from '../../../src/server/jobs/collect';
-import type { FileStore, KeyValueStore, Schedule, Scheduler } from '../../../src/server/ports';
+import type { FileStore } from '../../../src/server/ports/files';
+import type { KeyValueStore } from '../../../src/server/ports/kv';
+import type { Schedule, Scheduler } from '../../../src/server/ports/scheduler';
 
 /** A KeyValueStore over a Map, storing JSON text as PropertiesService does. */
 function memoryStore(): KeyValueStore & { raw: Map<string, string> } {

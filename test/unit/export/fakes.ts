@@ -8,7 +8,8 @@ import type { GmailMessage, GmailMessagePart } from '../../../src/server/domain/
 import type { ExportDeps } from '../../../src/server/jobs/export/deps';
 import type { ExportFileInfo, ExportFiles } from '../../../src/server/ports/export-files';
 import type { MailGateway, MailMessage, MailOutcome } from '../../../src/server/ports/mail-gateway';
-import type { KeyValueStore, LedgerRow, LedgerStore, LedgerTable } from '../../../src/server/ports';
+import type { KeyValueStore } from '../../../src/server/ports/kv';
+import type { LedgerRow, LedgerStore, LedgerTable } from '../../../src/server/ports/ledger';
 
 export class Killed extends Error {
   constructor() {

@@ -2,7 +2,7 @@
 // row a plan would pick when no row number is given; the row's problems in the reader's words.
 
 import { parseSendSettings } from '../../../src/server/domain/send/settings';
-import { previewSendRowJob, type SendPreviewDeps } from '../../../src/server/jobs/send-preview';
+import { previewSendRowJob, type SendPreviewDeps } from '../../../src/server/jobs/send/preview';
 
 function deps(values: string[][], files: Record<string, number>): SendPreviewDeps & { reads: number } {
   const fake = {

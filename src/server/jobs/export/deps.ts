@@ -2,7 +2,11 @@
 // small in-memory fakes in the unit tests), and the job's constants.
 
 import type { Locale } from '../../domain/i18n';
-import type { Clock, KeyValueStore, LedgerStore, Lock, Scheduler } from '../../ports';
+import type { Clock } from '../../ports/clock';
+import type { KeyValueStore } from '../../ports/kv';
+import type { LedgerStore } from '../../ports/ledger';
+import type { Lock } from '../../ports/lock';
+import type { Scheduler } from '../../ports/scheduler';
 import type { ExportFiles } from '../../ports/export-files';
 import type { MailGateway } from '../../ports/mail-gateway';
 

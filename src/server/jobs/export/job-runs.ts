@@ -3,7 +3,7 @@
 
 import { JOB_RUNS_TABLE } from '../../domain/collect/ledger';
 import { EXPORT_JOB_RUN_COLUMNS, exportJobRunRow, type ExportRun, type ExportState } from '../../domain/export';
-import type { TableSpec } from '../../ports';
+import type { TableSpec } from '../../ports/ledger';
 import type { ExportDeps } from './deps';
 
 /** The shared JobRuns tab with the export's two columns (added to the tab on first use). */

@@ -4,7 +4,7 @@
 
 import { PostroomError } from '../../domain/errors';
 import { translateExport } from '../../domain/export';
-import type { LockHandle } from '../../ports';
+import type { LockHandle } from '../../ports/lock';
 import { LOCK_WAIT_MS, type ExportDeps } from './deps';
 import { EXPORT_KEYS, type LockHolder } from './state-store';
 

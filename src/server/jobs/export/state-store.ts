@@ -5,7 +5,7 @@
 
 import { PostroomError } from '../../domain/errors';
 import { sinceKey, type ExportRun, type FinishedExport, type SinceMark } from '../../domain/export';
-import type { KeyValueStore } from '../../ports';
+import type { KeyValueStore } from '../../ports/kv';
 
 export const EXPORT_KEYS = {
   run: 'export.run',

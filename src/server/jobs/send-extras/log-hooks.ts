@@ -14,7 +14,8 @@ import type { Locale } from '../../domain/i18n';
 import { cellText, normalizeColumnName } from '../../domain/send/send-list';
 import { renderEvent, type SendEvent, type SendProgress } from '../../domain/send/progress';
 import { endRecord, makeLogEntry, progressDue, progressRecord, type SendLogEntry, type SendLogRecord } from '../../domain/send/send-log';
-import type { CellValue, Scheduler } from '../../ports';
+import type { CellValue } from '../../ports/ledger';
+import type { Scheduler } from '../../ports/scheduler';
 
 /** While sending, the log is written at most this often (and at the end of every chunk). */
 export const LOG_WRITE_INTERVAL_MS = 60_000;

@@ -4,7 +4,8 @@
 import type { MessageInput } from '../../domain/send/mime';
 import type { SendRow } from '../../domain/send/send-list';
 import type { SendSettings } from '../../domain/send/settings';
-import type { Lock, Scheduler } from '../../ports';
+import type { Lock } from '../../ports/lock';
+import type { Scheduler } from '../../ports/scheduler';
 import type { Base64Codec } from '../../ports/base64';
 import type { MailGateway } from '../../ports/mail-gateway';
 import type { AttachmentSource, JobRunLog, SendClock, SendSheet, SendStateStore } from '../../ports/send';

@@ -5,7 +5,7 @@ import { PostroomError } from '../../domain/errors';
 import type { Locale } from '../../domain/i18n';
 import { sendJobMessage, sendStateLabel } from '../../domain/send/job-messages';
 import type { SendProgress } from '../../domain/send/progress';
-import type { LockHandle } from '../../ports';
+import type { LockHandle } from '../../ports/lock';
 import { LOCK_WAIT_MS } from './constants';
 import type { SendDeps } from './deps';
 

@@ -4,7 +4,7 @@
 
 import type { Locale } from '../../domain/i18n';
 import { parseSendRows, toSheetText, type SendRow, type SendStatus } from '../../domain/send/send-list';
-import type { CellValue } from '../../ports';
+import type { CellValue } from '../../ports/ledger';
 import type { SendSheet } from '../../ports/send';
 
 export type RowChange = Partial<{

@@ -3,13 +3,13 @@
 // written, nothing sent. The sidebar shows it before "Envoyer" (subject, recipients, text and HTML,
 // attachment names), or the row's problems in the reader's words.
 
-import { checkSendRow, describeRowProblem, type AttachmentResolution } from '../domain/send/plan';
-import { parseSendRows, type AttachmentRef, type SendRow } from '../domain/send/send-list';
-import type { Mailbox } from '../domain/send/addresses';
-import type { SendSettings } from '../domain/send/settings';
-import { PostroomError } from '../domain/errors';
-import type { Locale } from '../domain/i18n';
-import type { CellValue } from '../ports';
+import { checkSendRow, describeRowProblem, type AttachmentResolution } from '../../domain/send/plan';
+import { parseSendRows, type AttachmentRef, type SendRow } from '../../domain/send/send-list';
+import type { Mailbox } from '../../domain/send/addresses';
+import type { SendSettings } from '../../domain/send/settings';
+import { PostroomError } from '../../domain/errors';
+import type { Locale } from '../../domain/i18n';
+import type { CellValue } from '../../ports/ledger';
 
 /** What the preview reads: the send job's sheet and attachment adapters, its settings, the sender. */
 export interface SendPreviewDeps {
