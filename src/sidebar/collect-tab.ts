@@ -1,4 +1,4 @@
-// The Collect tab (seed 002's dashboard card): the last run (date, duration, counts, log and folder
+// The Collect tab (the collection's dashboard): the last run (date, duration, counts, log and folder
 // links), the attachments it quarantined with their reasons, Gmail's estimate of the messages to look
 // at, and the form: dry-run switch, max items, "Lancer la collecte" (disabled while a run goes on).
 // A run may take several executions (`pending`): the page calls again until it is done, then the

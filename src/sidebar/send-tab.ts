@@ -1,4 +1,4 @@
-// The Send tab (seed 001's page): CCT and period filters, "Vérifier" (planSend: counts, invalid rows
+// The Send tab (launch a send and watch it live): CCT and period filters, "Vérifier" (planSend: counts, invalid rows
 // with their reasons, a preview of a ready row), "Envoyer" (startSend), then the live gauge. While the
 // page is open it drives the send itself (continueSend again and again, waiting `waitMs` as told) and
 // reads the saved progress every second; closed, the job's own trigger carries on. Opening the page

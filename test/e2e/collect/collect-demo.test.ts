@@ -23,7 +23,7 @@ describe('collect on the demo mailbox', () => {
     first = collect(opened);
   });
 
-  it('finishes in one execution and reports the metrics of seed 1.5', () => {
+  it('finishes in one execution and reports the run’s metrics', () => {
     expect(first.error).toBeNull();
     expect(first.results.map((r) => r.outcome)).toEqual(['completed']);
     const summary = first.summary!;

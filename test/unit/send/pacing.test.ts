@@ -53,7 +53,7 @@ describe('SendPacer', () => {
     expect(later[1] - later[0]).toBe(400);
   });
 
-  it('pauses between batches (seed 000: batch_size 50, delay 1 s)', () => {
+  it('pauses between batches (batch size 50, delay 1 s)', () => {
     const pacer = new SendPacer({ maxPerSecond: 10, maxPerMinute: 150, batchSize: 50, pauseBetweenBatchesMs: 1_000 });
     const sends = simulate(pacer, 60_000, 0, 200);
     // 50 sends take 5 s at 10 / s, then the pause starts when the 50th batch's requests returned.

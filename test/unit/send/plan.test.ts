@@ -84,7 +84,7 @@ describe('planSend selection', () => {
     expect(result.ready[2].previousStatus).toBe('failed');
   });
 
-  it('filters by key (case-insensitive) and by period (seed 001)', () => {
+  it('filters by key (case-insensitive) and by period', () => {
     expect(plan(rows, { key: 'cct123' }).ready.map((p) => p.period)).toEqual(['2025-01', '2025-02']);
     expect(plan(rows, { period: '2025-1' }).ready.map((p) => p.key)).toEqual(['CCT123', 'CCT456']);
     const both = plan(rows, { key: 'CCT123', period: '01/2025' });

@@ -73,7 +73,7 @@ describe('classifyOutcome', () => {
 
 describe('retryDelay', () => {
   const settings = DEFAULT_SEND_SETTINGS;
-  it('grows 5 s, 10 s, 20 s, 40 s, then stays at 60 s without jitter (seed 000)', () => {
+  it('grows 5 s, 10 s, 20 s, 40 s, then stays at 60 s without jitter (the users’ example)', () => {
     expect([0, 1, 2, 3, 4, 5].map((k) => retryDelay(k, settings, { random: fixed(0.5), jitter: 'none' }))).toEqual([5000, 10000, 20000, 40000, 60000, 60000]);
   });
   it('full jitter spans [0, cap], equal jitter [cap/2, cap]', () => {

@@ -2,7 +2,7 @@
 // Gmail's Authentication-Results), what a file really is (magic bytes, not the declared type: declared
 // types lie), and the verdict for each attachment: ingest, quarantine (kept apart with a reason, for a
 // human to look at) or skip (not a receipt at all).
-// Decision (seed v1 §1.3 and §5, issue 4 step 5): anything that is a file but does not conform — a type
+// Decision (what the accounting team asked for): anything that is a file but does not conform — a type
 // outside allowedMimeTypes, 0 bytes, over maxSizeBytes, bytes that do not match the declared type, a
 // truncated PDF / PNG — is QUARANTINED, not skipped: an accountant sees it and decides. Only what is not
 // a receipt at all is skipped (calendar invites, S/MIME signatures) and a sender outside the whitelist.

@@ -1,4 +1,4 @@
-// The collect domain: pure TypeScript for issue 4 ("collect Gmail attachments into Drive"), touching
+// The collect domain: pure TypeScript for collecting Gmail attachments into Drive, touching
 // no Apps Script global and no Node API, so it runs unchanged in the Apps Script V8 sandbox and in Jest.
 // The job (src/server/jobs/collect/) and its adapters compose these pieces, per message:
 //

@@ -4,8 +4,8 @@
 //   https://developers.google.com/gmail/api/reference/quota
 // - maxPerSecond: sends started within any 1,000 ms sliding window;
 // - maxPerMinute: sends started within any 60,000 ms sliding window (≤ 150 = 15,000 / 100);
-// - batchSize + pauseBetweenBatchesMs: after every batchSize sends, a pause (seed 000's
-//   "delay_between_batches").
+// - batchSize + pauseBetweenBatchesMs: after every batchSize sends, a pause (the
+//   users' "delay between batches").
 // Deterministic: time is always passed in (no Date.now here). The state is plain JSON (about 2 KB at
 // 150 sends / min), so a job stores it with its progress and the next execution continues the same
 // windows: a new execution 5 s later must not believe the minute is fresh.

@@ -1,5 +1,5 @@
 // Planning a send, before anything leaves: select the rows (pending and failed ones, filtered by key
-// and period as in seed 001), then validate every selected row completely, so that a bad row fails
+// and period `YYYY-MM`), then validate every selected row completely, so that a bad row fails
 // with a clear reason and never reaches Gmail: addresses, ≤ 100 recipients, every placeholder filled,
 // no CR/LF in any header value, attachments found, and the message within Gmail's size limit.
 //

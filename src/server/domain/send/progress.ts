@@ -1,4 +1,4 @@
-// The Send job's progress as persisted state (seed 001's live gauge, without SSE): counts, times,
+// The Send job's progress as persisted state (the sidebar's live gauge): counts, times,
 // state, and the last events. It is plain JSON, updated by pure functions (each returns a new state),
 // stored by the job in a user property after every batch, and read by getSendProgress, so closing and
 // reopening the sidebar finds the job where it is. A property value holds at most 9 KB, so the event
