@@ -19,6 +19,8 @@ export interface SendExtrasParts {
   load(): Promise<void>;
   /** The first ready row of the last check (sheet row), proposed for the test. */
   proposeTestRow(sheetRow: number): void;
+  /** Sends the test of this sheet row (the preview's button). */
+  testRow(sheetRow: number): void;
   /** Shows the scheduled send (or none), as getSendProgress reports it. */
   showSchedule(schedule: Schedule | null): void;
 }
@@ -242,6 +244,11 @@ export function createSendExtras(ctx: SidebarContext, filter: () => { key?: stri
     load,
     proposeTestRow(sheetRow) {
       if (!testRowInput.value) testRowInput.value = String(Math.max(1, sheetRow - 1));
+    },
+    testRow(sheetRow) {
+      testRowInput.value = String(Math.max(1, sheetRow - 1));
+      testRowInput.scrollIntoView({ block: 'nearest' });
+      void sendTest();
     },
     showSchedule,
   };

@@ -271,6 +271,7 @@ export function createSendTab(ctx: SidebarContext): Tab {
     row(list, t('send.previewSubject'), preview.subject, 'send-preview-subject');
     row(list, t('send.previewAttachments'), preview.attachments.map((a) => a.name).join(', ') || t('common.none'), 'send-preview-attachments');
     box.append(list);
+    if (!preview.problems.length) box.append(button(t('extras.testThisRow'), 'send-preview-test', () => extras.testRow(preview.rowNumber)));
     if (preview.problems.length) {
       box.append(el('p', t('send.previewProblems'), { class: 'error' }));
       const problems = el('ul');

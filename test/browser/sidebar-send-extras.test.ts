@@ -67,7 +67,12 @@ describe('Send tab extras', () => {
       expect(await textOf(page, 'send-test-summary')).toContain('quota d’envoi Gmail');
       expect(await page.getByTestId('send-test-result').isVisible()).toBe(true);
       expect(await page.getByTestId('send-test-error-area').textContent()).toBe('');
-      // The row is as it was, and the check still plans it.
+      // The preview's own button tests its row (the first ready one).
+      await page.getByTestId('send-preview-test').click();
+      await page.getByTestId('send-test-subject').filter({ hasText: 'CCT001' }).waitFor();
+      expect(await page.getByTestId('send-test-row').inputValue()).toBe('1');
+      expect(workspace.mailbox.sentMessages().map((m) => m.subject)).toEqual(['[TEST] Votre facture CCT002 - 2026-01', '[TEST] Votre facture CCT001 - 2026-01']);
+      // The rows are as they were, and the check still plans them.
       expect(statuses(workspace)).toEqual(before);
       await page.getByTestId('send-plan').click();
       await page.getByTestId('send-plan-summary').filter({ hasText: '3 prête(s)' }).waitFor();
