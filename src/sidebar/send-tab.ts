@@ -2,13 +2,16 @@
 // with their reasons, a preview of a ready row), "Envoyer" (startSend), then the live gauge. While the
 // page is open it drives the send itself (continueSend again and again, waiting `waitMs` as told) and
 // reads the saved progress every second; closed, the job's own trigger carries on. Opening the page
-// finds the running or last send and shows it.
+// finds the running or last send and shows it. The extras (draft as template, From, test send,
+// scheduled send) are in send-extras.ts; duplicates found by the check can be confirmed here, and the
+// gauge counts the bounces reported after the send.
 
 import type { ServerApi } from '../server/entrypoints';
 import type { SendProgressView } from '../server/domain/send/progress';
 import type { SendRowPreview } from '../server/jobs/send/preview';
 import { button, el, errorBox, formatClock, formatNumber, formatSeconds, messageOf, row, wait, type SidebarContext } from './dom';
 import { call } from './rpc';
+import { createSendExtras } from './send-extras';
 import type { Tab } from './main';
 
 type ContinueResult = ReturnType<ServerApi['continueSend']>;
@@ -17,6 +20,8 @@ type PlanResult = ReturnType<ServerApi['planSend']>;
 const POLL_MS = 1000;
 const BUSY_RETRY_MS = 2000;
 const ACTIVE_STATES = new Set(['running', 'paused', 'paused-quota']);
+/** A row failed at planning as a duplicate: the send catalogue's words ("doublon de la ligne 12 …"). */
+const DUPLICATE_REASON = /^(?:doublon de la ligne|duplicate of row) \d+/;
 
 export function createSendTab(ctx: SidebarContext): Tab {
   const t = ctx.t;
@@ -43,7 +48,12 @@ export function createSendTab(ctx: SidebarContext): Tab {
   const startButton = button(t('send.start'), 'send-start', () => void start(), { class: 'primary' });
   startButton.hidden = true;
   const formBox = el('div');
-  formBox.append(form, planArea, startButton);
+  const extras = createSendExtras(
+    ctx,
+    () => ({ key: keyInput.value.trim() || undefined, period: periodInput.value.trim() || undefined }),
+    () => (startButton.hidden = true),
+  );
+  formBox.append(extras.choices, form, planArea, startButton, extras.actions);
 
   // ---- the gauge
   const gauge = el('div', undefined, { 'data-testid': 'send-gauge' });
@@ -60,6 +70,9 @@ export function createSendTab(ctx: SidebarContext): Tab {
   const rateDd = row(facts, t('send.rate'), '', 'send-rate');
   const elapsedDd = row(facts, t('send.elapsed'), '', 'send-elapsed');
   const etaDd = row(facts, t('send.eta'), '', 'send-eta');
+  const bouncedDd = row(facts, t('send.bounced'), '0', 'send-bounced');
+  const bouncedDt = bouncedDd.previousElementSibling as HTMLElement;
+  bouncedDd.hidden = bouncedDt.hidden = true;
   const resumeNote = el('p', undefined, { class: 'muted', 'data-testid': 'send-resume-at' });
   const controls = el('div', undefined, { class: 'actions' });
   const pauseButton = button(t('send.pause'), 'send-pause', () => void control('pause'));
@@ -81,6 +94,11 @@ export function createSendTab(ctx: SidebarContext): Tab {
   let pollTimer: number | null = null;
   let pollInFlight = false;
   let loaded = false;
+
+  function showBounced(n: number | undefined): void {
+    bouncedDd.textContent = String(n ?? 0);
+    bouncedDd.hidden = bouncedDt.hidden = !n;
+  }
 
   function showError(error: unknown): void {
     errorArea.replaceChildren(errorBox(ctx, messageOf(error), 'send-error'));
@@ -126,8 +144,11 @@ export function createSendTab(ctx: SidebarContext): Tab {
     newButton.hidden = !final;
     if (final) summary.textContent = progress.events.length ? progress.events[progress.events.length - 1] : progress.stateLabel;
     events.replaceChildren(...progress.events.map((line) => el('li', line)));
-    if (final) stopPolling();
-    else startPolling();
+    if (final) {
+      stopPolling();
+      // Bounces come in after the send: the count as saved now.
+      call('getSendProgress').then((answer) => showBounced(answer.bounced), () => undefined);
+    } else startPolling();
   }
 
   function startPolling(): void {
@@ -137,6 +158,7 @@ export function createSendTab(ctx: SidebarContext): Tab {
       pollInFlight = true;
       call('getSendProgress')
         .then((answer) => {
+          showBounced(answer.bounced);
           // A continueSend answer may have come in meanwhile; the newer of the two wins.
           if (answer.progress && (!lastProgress || answer.progress.sent + answer.progress.failed >= lastProgress.sent + lastProgress.failed || answer.progress.state !== lastProgress.state)) render(answer.progress);
           if (answer.progress && ACTIVE_STATES.has(answer.progress.state) && answer.progress.state === 'running') void drive();
@@ -175,7 +197,7 @@ export function createSendTab(ctx: SidebarContext): Tab {
     }
   }
 
-  async function plan(): Promise<void> {
+  async function plan(confirmDuplicates?: boolean): Promise<void> {
     clearError();
     const period = periodInput.value.trim();
     if (period && !/^\d{4}-(0[1-9]|1[0-2])$/.test(period)) {
@@ -189,24 +211,34 @@ export function createSendTab(ctx: SidebarContext): Tab {
     planButton.disabled = true;
     startButton.hidden = true;
     planArea.replaceChildren(el('p', t('send.planning'), { role: 'status' }));
-    const filter = { key: keyInput.value.trim() || undefined, period: period || undefined };
+    const filter = { key: keyInput.value.trim() || undefined, period: period || undefined, ...(confirmDuplicates ? { confirmDuplicates: true } : {}) };
     try {
       const result: PlanResult = await call('planSend', filter);
       const c = result.counts;
       const nodes: HTMLElement[] = [
         el('p', t('send.planSummary', { ready: c.ready, invalid: c.invalid, selected: c.selected, matching: c.matching }), { 'data-testid': 'send-plan-summary', class: 'summary' }),
       ];
-      if (result.invalid.length) {
+      const duplicates = result.invalid.filter((bad) => DUPLICATE_REASON.test(bad.reason));
+      const invalid = result.invalid.filter((bad) => !DUPLICATE_REASON.test(bad.reason));
+      if (invalid.length) {
         const list = el('ul', undefined, { class: 'invalid-rows', 'data-testid': 'send-invalid-list' });
-        for (const bad of result.invalid) {
+        for (const bad of invalid) {
           list.append(el('li', t('send.invalidRow', { row: bad.rowNumber, key: bad.key, reason: bad.reason }), { 'data-testid': 'send-invalid' }));
         }
         nodes.push(el('h3', t('send.invalidHeading')), list);
+      }
+      if (duplicates.length) {
+        const list = el('ul', undefined, { class: 'invalid-rows', 'data-testid': 'send-duplicates' });
+        for (const dup of duplicates) {
+          list.append(el('li', t('send.invalidRow', { row: dup.rowNumber, key: dup.key, reason: dup.reason }), { 'data-testid': 'send-duplicate' }));
+        }
+        nodes.push(el('h3', t('send.duplicatesHeading')), list, button(t('send.confirmDuplicates'), 'send-confirm-duplicates', () => void plan(true)));
       }
       planArea.replaceChildren(...nodes);
       if (c.ready > 0) {
         startButton.hidden = false;
         const first = result.ready[0];
+        extras.proposeTestRow(first.rowNumber);
         const previewBox = el('div', t('app.loading'), { 'data-testid': 'send-preview', class: 'preview' });
         planArea.append(el('h3', t('send.previewHeading')), previewBox);
         call('previewSendRow', { rowNumber: first.rowNumber }).then(
@@ -239,6 +271,7 @@ export function createSendTab(ctx: SidebarContext): Tab {
     row(list, t('send.previewSubject'), preview.subject, 'send-preview-subject');
     row(list, t('send.previewAttachments'), preview.attachments.map((a) => a.name).join(', ') || t('common.none'), 'send-preview-attachments');
     box.append(list);
+    if (!preview.problems.length) box.append(button(t('extras.testThisRow'), 'send-preview-test', () => extras.testRow(preview.rowNumber)));
     if (preview.problems.length) {
       box.append(el('p', t('send.previewProblems'), { class: 'error' }));
       const problems = el('ul');
@@ -303,6 +336,9 @@ export function createSendTab(ctx: SidebarContext): Tab {
     try {
       const answer = await call('getSendProgress');
       const progress = answer.progress;
+      extras.showSchedule(answer.scheduled);
+      showBounced(answer.bounced);
+      void extras.load();
       if (progress && progress.state !== 'planned') {
         render(progress);
         if (progress.state === 'running') void drive();

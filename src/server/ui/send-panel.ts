@@ -1,13 +1,14 @@
 // The Send tab's server side besides the send api (send-entry.ts): the preview of one row as it would
-// be sent, built over the real adapters (the Sends tab, attachments on Drive, the saved settings).
+// be sent, built over the real adapters (the Sends tab, attachments on Drive, the saved settings), with
+// the send extras as a test send sees them: the chosen Gmail draft as template, the send-as From.
 
 import { PostroomError } from '../domain/errors';
 import { defineMessages, pickLocale } from '../domain/i18n';
-import { parseSendSettings } from '../domain/send/settings';
 import { userPropertiesStore } from '../adapters/properties';
-import { driveAttachmentSource } from '../adapters/send-attachments';
 import { sendSheet } from '../adapters/send-sheet';
 import { openLedgerSpreadsheet } from '../adapters/sheets';
+import { makeDeps } from '../wiring/send';
+import { extrasOf } from '../wiring/send-extras-deps';
 import { previewSendRowJob, type SendRowPreview } from '../jobs/send/preview';
 
 const translateSendPanel = defineMessages<'noSettings'>({
@@ -19,14 +20,17 @@ export function previewSendRow(request?: { rowNumber?: number | null; key?: stri
   const locale = pickLocale(Session.getActiveUserLocale());
   const stored = userPropertiesStore().get<unknown>('settings.send');
   if (stored === null) throw new PostroomError('SETUP_INCOMPLETE', translateSendPanel(locale, 'noSettings'));
-  const settings = parseSendSettings(stored);
+  // The draft as it is now and the From checked, without changing what a planned send took.
+  const deps = makeDeps();
+  extrasOf(deps).beforeTest();
+  const settings = deps.settings();
   const input = request && typeof request === 'object' ? request : {};
   return previewSendRowJob(
     {
       sheet: sendSheet(openLedgerSpreadsheet()),
-      attachments: driveAttachmentSource(),
+      attachments: deps.attachments,
       settings: () => settings,
-      sender: { address: Session.getEffectiveUser().getEmail() },
+      sender: { address: deps.sender.address },
     },
     {
       rowNumber: typeof input.rowNumber === 'number' ? input.rowNumber : null,
