@@ -63,7 +63,8 @@ describe('a send of five invoices', () => {
     const runs = tab(workspace, 'JobRuns');
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ job: 'send', status: 'succeeded', emails_scanned: 5, errors_count: 0 });
-    expect(String(runs[0].summary)).toContain('5 sent, 0 failed');
+    // The ledger speaks the workspace's language (French here).
+    expect(String(runs[0].summary)).toContain('5 envoyé(s), 0 en échec, 0 non envoyé(s) sur 5 ; 1 exécution(s)');
   });
 
   it.each([
