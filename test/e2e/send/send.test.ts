@@ -321,6 +321,8 @@ describe('errors in the user’s language', () => {
     const bad = runner.rpc('saveSendSettings', { subjectTemplate: 'Facture', textTemplate: 'x', attachmentsFolder: 'x', maxPerSecond: 500 });
     expect(bad.outcome).toBe('threw');
     expect(bad.error?.message).toMatch(/maxPerSecond : doit être entre 1 et 100, reçu 500/);
+    const badReplyTo = runner.rpc('saveSendSettings', { subjectTemplate: 'Facture', textTemplate: 'x', attachmentsFolder: 'x', replyTo: 'compta.exemple.fr' });
+    expect(badReplyTo.error?.message).toBe('replyTo : adresse invalide « compta.exemple.fr » : il manque le @');
     const pause = runner.rpc('pauseSend');
     expect(pause.error?.message).toMatch(/Aucun envoi en cours/);
     // A second "to" column (an alias of an existing one counts too).
