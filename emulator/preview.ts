@@ -106,6 +106,13 @@ export async function startPreview(
         response.end(page());
         return;
       }
+      // Browsers ask for an icon on their own; Apps Script's sidebar has none. No content, not a 404
+      // that would show as a console error in every page a test drives.
+      if (request.method === 'GET' && url.pathname === '/favicon.ico') {
+        response.writeHead(204);
+        response.end();
+        return;
+      }
       const rpc = /^\/rpc\/([^/]+)$/.exec(url.pathname);
       if (request.method === 'POST' && rpc) {
         let args: unknown;

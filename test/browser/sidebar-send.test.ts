@@ -52,7 +52,7 @@ describe('Send tab', () => {
       await summary.waitFor();
       expect(await summary.textContent()).toBe('4 prête(s), 2 invalide(s) (6 retenue(s) sur 6 ligne(s) correspondante(s))');
       expect(await page.getByTestId('send-invalid').allTextContents()).toEqual([
-        'Ligne 3 · CCT002 : Adresse to invalide « pas-une-adresse@@exemple » : more than one @',
+        'Ligne 3 · CCT002 : Adresse to invalide « pas-une-adresse@@exemple » : plus d’un @',
         'Ligne 5 · CCT004 : Pièce jointe introuvable : FACTURE_MANQUANTE.pdf',
       ]);
       await page.getByTestId('send-preview-subject').waitFor();

@@ -3,7 +3,8 @@
 // Node global fails; bad options exit with code 2; --state-out writes the documented shape with the
 // sent messages' bytes beside it; `call` and `demo` run the built bundle; every numeric option of every
 // command refuses a non-number; `send --list` replaces the demo send list (never merges) and reads a
-// Windows-1252 CSV as such; the script's own CPU time is charged unless --cpu-time off.
+// Windows-1252 CSV as such; a row's or a filter's refusal is in the workspace language; the script's
+// own CPU time is charged unless --cpu-time off.
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -212,6 +213,24 @@ describe('send --list without --mailbox: the list replaces the demo send list', 
     expect(mail.text).toContain('Montant : 312,00 €');
     expect(mail.subject).not.toContain('\uFFFD');
   }, 60_000); // async (mailparser): jest's 5 s default would count the CLI run under a loaded machine
+
+  it('says why a row or a filter is refused in the workspace language: French reasons in a French workspace, English in an English one', () => {
+    const csv = 'key,period,to,attachments,name,amount\nK1,2026-01,pas-une-adresse,K1.pdf,Un,1\nK2,2026-13,deux@exemple.fr,K2.pdf,Deux,2\n';
+    const fr = send(csv, 'reasons-fr', '--locale', 'fr');
+    expect(fr.code).toBe(0);
+    expect(fr.stderr).toContain('Adresse to invalide « pas-une-adresse » : il manque le @');
+    expect(fr.stderr).toContain('Période invalide : « 2026-13 » n’a pas de mois 13');
+    expect(fr.stderr).not.toMatch(/missing @|has no month/);
+    const en = send(csv, 'reasons-en', '--locale', 'en');
+    expect(en.stderr).toContain('Invalid to address "pas-une-adresse": missing @');
+    expect(en.stderr).toContain('Invalid period: "2026-13" has no month 13');
+    const badFilter = send(csv, 'filter-fr', '--locale', 'fr', '--period', '2026-13');
+    expect(badFilter.code).toBe(1);
+    expect(JSON.parse(badFilter.stdout).error).toBe('période : « 2026-13 » n’a pas de mois 13');
+    const log = cli('call', 'getSendLog', '--as', 'rpc', '--locale', 'fr', '--args', '[42]');
+    expect(log.code).toBe(1);
+    expect(log.stderr).toContain('runId : un identifiant d’envoi est attendu, reçu 42');
+  }, 60_000);
 
   it('refuses a UTF-16 CSV with a clear message', () => {
     const out = send(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('key,to\n', 'utf16le')]), 'utf16');

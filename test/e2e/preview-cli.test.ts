@@ -27,6 +27,9 @@ it('prints its URL and serves the sidebar over --list / --files / --locale', asy
     });
     const page = await (await fetch(url)).text();
     expect(page).toContain('google.script.run');
+    // The icon a browser asks for by itself is no error (no 404 in the page's console).
+    expect((await fetch(`${url}favicon.ico`)).status).toBe(204);
+    expect((await fetch(`${url}nothing-here`)).status).toBe(404);
     const plan = await (await fetch(`${url}rpc/planSend`, { method: 'POST', body: '[{}]' })).json();
     expect(plan.ok).toBe(true);
     expect(plan.value.counts).toMatchObject({ ready: 1, invalid: 1 });

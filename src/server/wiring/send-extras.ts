@@ -12,10 +12,11 @@
 //     getSendLog(runId)            every event of a send, from Postroom/logs/send-YYYY-MM-DD.jsonl
 //   triggers: runScheduledSend (the scheduled start), runSendBounceCheck (the bounce watch)
 
-import { PostroomError } from '../domain/errors';
+import { localizedError } from '../domain/errors';
 import { pickLocale } from '../domain/i18n';
 import type { DraftSummary } from '../domain/send/draft-template';
 import type { SendFilter } from '../domain/send/plan';
+import { translateSendJob } from '../domain/send/job-messages';
 import type { SendAsAlias } from '../ports/send-extras';
 import { checkBounces, type BounceCheckResult } from '../jobs/send-extras/bounces';
 import { chooseDraft, listDraftSummaries } from '../jobs/send-extras/draft';
@@ -32,7 +33,7 @@ const locale = () => pickLocale(Session.getActiveUserLocale());
 const extras = () => extrasOf(makeDeps());
 
 function objectArg(input: unknown, name: string): Record<string, unknown> {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new PostroomError('INVALID_INPUT', `${name}: expected an object`);
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw localizedError('INVALID_INPUT', translateSendJob, 'arg.notObject', { name });
   return input as Record<string, unknown>;
 }
 

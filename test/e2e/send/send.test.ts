@@ -63,7 +63,8 @@ describe('a send of five invoices', () => {
     const runs = tab(workspace, 'JobRuns');
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ job: 'send', status: 'succeeded', emails_scanned: 5, errors_count: 0 });
-    expect(String(runs[0].summary)).toContain('5 sent, 0 failed');
+    // The ledger speaks the workspace's language (French here).
+    expect(String(runs[0].summary)).toContain('5 envoyé(s), 0 en échec, 0 non envoyé(s) sur 5 ; 1 exécution(s)');
   });
 
   it.each([
@@ -320,6 +321,8 @@ describe('errors in the user’s language', () => {
     const bad = runner.rpc('saveSendSettings', { subjectTemplate: 'Facture', textTemplate: 'x', attachmentsFolder: 'x', maxPerSecond: 500 });
     expect(bad.outcome).toBe('threw');
     expect(bad.error?.message).toMatch(/maxPerSecond : doit être entre 1 et 100, reçu 500/);
+    const badReplyTo = runner.rpc('saveSendSettings', { subjectTemplate: 'Facture', textTemplate: 'x', attachmentsFolder: 'x', replyTo: 'compta.exemple.fr' });
+    expect(badReplyTo.error?.message).toBe('replyTo : adresse invalide « compta.exemple.fr » : il manque le @');
     const pause = runner.rpc('pauseSend');
     expect(pause.error?.message).toMatch(/Aucun envoi en cours/);
     // A second "to" column (an alias of an existing one counts too).

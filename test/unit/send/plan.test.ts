@@ -187,7 +187,7 @@ describe('planSend rejections', () => {
   it('describes reasons in both languages', () => {
     const [rejected] = plan([row('CCT1', '2025-01', 'jean.dupont.x.fr', { attachments: 'ABSENT.pdf' })]).invalid;
     expect(describeRowProblems(rejected.problems, 'en')).toBe('Invalid to address "jean.dupont.x.fr": missing @ ; Attachment not found: ABSENT.pdf');
-    expect(describeRowProblems(rejected.problems, 'fr')).toBe('Adresse to invalide « jean.dupont.x.fr » : missing @ ; Pièce jointe introuvable : ABSENT.pdf');
+    expect(describeRowProblems(rejected.problems, 'fr')).toBe('Adresse to invalide « jean.dupont.x.fr » : il manque le @ ; Pièce jointe introuvable : ABSENT.pdf');
   });
 });
 

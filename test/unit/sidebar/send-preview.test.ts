@@ -59,7 +59,7 @@ describe('previewSendRowJob', () => {
     expect(sent?.html).toBe('<p>Bonjour Élan &lt;b&gt;&amp;&lt;/b&gt;</p>');
     const bad = previewSendRowJob(deps(sheet, {}), { rowNumber: 4 }, 'fr');
     expect(bad?.problems).toEqual([
-      'Adresse to invalide « pas@@exemple » : more than one @',
+      'Adresse to invalide « pas@@exemple » : plus d’un @',
       'Variable vide {{name}} dans le texte : la cellule est vide',
       'Variable vide {{name}} dans le HTML : la cellule est vide',
       'Pièce jointe introuvable : F3.pdf',

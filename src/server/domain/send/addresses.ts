@@ -5,6 +5,8 @@
 // IP literals, no IDN): invoices go to ordinary mailboxes, and a strict check catches typos early.
 // https://support.google.com/a/answer/166852 (Gmail sending limits: recipients per message)
 
+import { defineMessages, type Locale } from '../i18n';
+
 /** Gmail API / Workspace: at most 100 recipients (To + Cc + Bcc) per message. */
 export const MAX_RECIPIENTS_PER_MESSAGE = 100;
 
@@ -17,7 +19,7 @@ export interface Mailbox {
 export interface AddressProblem {
   /** The item as written in the cell (trimmed). */
   input: string;
-  /** Why it was rejected, in English (stable wording, shown on the row). */
+  /** Why it was rejected, in English (stable wording); parseMailbox(input, locale) says it in the reader's words. */
   reason: string;
 }
 
@@ -31,31 +33,78 @@ export function hasLineBreak(value: string): boolean {
   return /[\r\n]/.test(value);
 }
 
+const en = {
+  empty: 'empty address',
+  lineBreak: 'line break in address',
+  space: 'address contains a space',
+  nonAscii: 'address contains a non-ASCII character',
+  missingAt: 'missing @',
+  manyAt: 'more than one @',
+  nothingBefore: 'nothing before @',
+  nothingAfter: 'nothing after @',
+  localTooLong: 'part before @ is longer than 64 characters',
+  tooLong: 'address is longer than 254 characters',
+  localChars: 'invalid characters or dots before @ ("{local}")',
+  domainNoDot: 'domain "{domain}" has no dot',
+  domainInvalid: 'invalid domain "{domain}"',
+  tldInvalid: 'invalid top-level domain in "{domain}"',
+  missingClose: 'missing ">"',
+  textAfterClose: 'text after ">"',
+  unbalancedQuotes: 'unbalanced quotes in the display name',
+  misplacedBracket: 'misplaced "<" or ">"',
+};
+
+/** Why an address is refused, in the reader's language. */
+const reasonText = defineMessages<keyof typeof en>({
+  en,
+  fr: {
+    empty: 'adresse vide',
+    lineBreak: 'saut de ligne dans l’adresse',
+    space: 'l’adresse contient une espace',
+    nonAscii: 'l’adresse contient un caractère non ASCII (accent…)',
+    missingAt: 'il manque le @',
+    manyAt: 'plus d’un @',
+    nothingBefore: 'rien avant le @',
+    nothingAfter: 'rien après le @',
+    localTooLong: 'la partie avant le @ dépasse 64 caractères',
+    tooLong: 'l’adresse dépasse 254 caractères',
+    localChars: 'caractères ou points invalides avant le @ (« {local} »)',
+    domainNoDot: 'le domaine « {domain} » n’a pas de point',
+    domainInvalid: 'domaine invalide « {domain} »',
+    tldInvalid: 'extension de domaine invalide dans « {domain} »',
+    missingClose: 'il manque « > »',
+    textAfterClose: 'du texte après « > »',
+    unbalancedQuotes: 'guillemets non refermés dans le nom affiché',
+    misplacedBracket: '« < » ou « > » mal placé',
+  },
+});
+
 const ATEXT = "A-Za-z0-9!#$%&'*+/=?^_`{|}~-";
 const LOCAL_PART = new RegExp(`^[${ATEXT}]+(?:\\.[${ATEXT}]+)*$`);
 const DOMAIN_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 
-/** Why `address` (a bare addr-spec, no display name) is not acceptable, or null when it is. */
-export function checkAddress(address: string): string | null {
-  if (address === '') return 'empty address';
-  if (hasLineBreak(address)) return 'line break in address';
-  if (/\s/.test(address)) return 'address contains a space';
-  if (/[^\x21-\x7e]/.test(address)) return 'address contains a non-ASCII character';
+/** Why `address` (a bare addr-spec, no display name) is not acceptable (English unless told), or null when it is. */
+export function checkAddress(address: string, locale: Locale = 'en'): string | null {
+  const why = (key: keyof typeof en, params: Record<string, string> = {}) => reasonText(locale, key, params);
+  if (address === '') return why('empty');
+  if (hasLineBreak(address)) return why('lineBreak');
+  if (/\s/.test(address)) return why('space');
+  if (/[^\x21-\x7e]/.test(address)) return why('nonAscii');
   const at = address.lastIndexOf('@');
-  if (at < 0) return 'missing @';
-  if (address.indexOf('@') !== at) return 'more than one @';
+  if (at < 0) return why('missingAt');
+  if (address.indexOf('@') !== at) return why('manyAt');
   const local = address.slice(0, at);
   const domain = address.slice(at + 1);
-  if (local === '') return 'nothing before @';
-  if (domain === '') return 'nothing after @';
-  if (local.length > 64) return 'part before @ is longer than 64 characters';
-  if (address.length > 254) return 'address is longer than 254 characters';
-  if (!LOCAL_PART.test(local)) return `invalid characters or dots before @ ("${local}")`;
+  if (local === '') return why('nothingBefore');
+  if (domain === '') return why('nothingAfter');
+  if (local.length > 64) return why('localTooLong');
+  if (address.length > 254) return why('tooLong');
+  if (!LOCAL_PART.test(local)) return why('localChars', { local });
   const labels = domain.split('.');
-  if (labels.length < 2) return `domain "${domain}" has no dot`;
-  if (!labels.every((label) => DOMAIN_LABEL.test(label))) return `invalid domain "${domain}"`;
+  if (labels.length < 2) return why('domainNoDot', { domain });
+  if (!labels.every((label) => DOMAIN_LABEL.test(label))) return why('domainInvalid', { domain });
   if (!/^[A-Za-z]{2,63}$/.test(labels[labels.length - 1]) && !/^xn--[A-Za-z0-9-]+$/.test(labels[labels.length - 1])) {
-    return `invalid top-level domain in "${domain}"`;
+    return why('tldInvalid', { domain });
   }
   return null;
 }
@@ -91,22 +140,23 @@ function unquote(name: string): string | null {
 }
 
 /** Parses one item: `a@b.fr`, `<a@b.fr>`, `Name <a@b.fr>` or `"Name, Jr" <a@b.fr>`. */
-export function parseMailbox(item: string): { mailbox: Mailbox } | { problem: string } {
+export function parseMailbox(item: string, locale: Locale = 'en'): { mailbox: Mailbox } | { problem: string } {
+  const why = (key: keyof typeof en) => reasonText(locale, key);
   const input = item.trim();
-  if (hasLineBreak(input)) return { problem: 'line break in address' };
+  if (hasLineBreak(input)) return { problem: why('lineBreak') };
   const open = input.lastIndexOf('<');
   if (open >= 0) {
-    if (!input.includes('>', open)) return { problem: 'missing ">"' };
-    if (!input.endsWith('>')) return { problem: 'text after ">"' };
+    if (!input.includes('>', open)) return { problem: why('missingClose') };
+    if (!input.endsWith('>')) return { problem: why('textAfterClose') };
     const address = input.slice(open + 1, -1).trim();
     const name = unquote(input.slice(0, open));
-    if (name === null) return { problem: 'unbalanced quotes in the display name' };
-    if (/[<>]/.test(name)) return { problem: 'misplaced "<" or ">"' };
-    const reason = checkAddress(address);
+    if (name === null) return { problem: why('unbalancedQuotes') };
+    if (/[<>]/.test(name)) return { problem: why('misplacedBracket') };
+    const reason = checkAddress(address, locale);
     return reason ? { problem: reason } : { mailbox: { name, address } };
   }
-  if (input.includes('>')) return { problem: 'misplaced "<" or ">"' };
-  const reason = checkAddress(input);
+  if (input.includes('>')) return { problem: why('misplacedBracket') };
+  const reason = checkAddress(input, locale);
   return reason ? { problem: reason } : { mailbox: { name: '', address: input } };
 }
 

@@ -38,6 +38,13 @@ const en = {
   'tab.twoColumns': 'The {tab} tab has two "{name}" columns ({a} and {b}).',
   'tab.noTo': 'The {tab} tab has no "to" column.',
   'tab.empty': 'The {tab} tab is empty (no header row).',
+  'period.notAPeriod': '"{text}" is not a period (expected YYYY-MM)',
+  'period.noMonth': '"{text}" has no month {month}',
+  'period.invalidDate': 'invalid date',
+  'filter.period': 'period: {problem}',
+  'filter.max': 'max: expected a whole number ≥ 1, got {got}',
+  'arg.notObject': '{name}: expected an object',
+  'log.badRunId': 'runId: expected a send run id, got {got}',
 };
 
 export type SendJobMessageKey = keyof typeof en;
@@ -76,8 +83,18 @@ const translate = defineMessages<SendJobMessageKey>({
     'tab.twoColumns': 'L’onglet {tab} a deux colonnes « {name} » ({a} et {b}).',
     'tab.noTo': 'L’onglet {tab} n’a pas de colonne « to ».',
     'tab.empty': 'L’onglet {tab} est vide (pas de ligne d’en-tête).',
+    'period.notAPeriod': '« {text} » n’est pas une période (AAAA-MM attendu)',
+    'period.noMonth': '« {text} » n’a pas de mois {month}',
+    'period.invalidDate': 'date invalide',
+    'filter.period': 'période : {problem}',
+    'filter.max': 'max : un nombre entier ≥ 1 est attendu, reçu {got}',
+    'arg.notObject': '{name} : un objet est attendu',
+    'log.badRunId': 'runId : un identifiant d’envoi est attendu, reçu {got}',
   },
 });
+
+/** The send job's catalogue, for localizedError (the error carries both languages). */
+export const translateSendJob = translate;
 
 /** A refusal of the send job in the reader's language. */
 export function sendJobMessage(locale: Locale, key: SendJobMessageKey, params: Params = {}): string {

@@ -11,7 +11,7 @@
 // https://developers.google.com/apps-script/guides/services/quotas (attachments per message)
 // https://developers.google.com/gmail/api/reference/rest/v1/users.messages/send (35 MB upload)
 
-import { PostroomError } from '../errors';
+import { localizedError, type Translator } from '../errors';
 import type { Locale, Params } from '../i18n';
 import {
   countRecipients,
@@ -23,6 +23,7 @@ import {
 } from './addresses';
 import { utf8Length, type ByteSource } from '../encoding';
 import { translateSend, type SendMessageKey } from './messages';
+import { translateSendJob, type SendJobMessageKey } from './job-messages';
 import { estimateMessageSize, type MessageInput } from './mime';
 import { parseAttachmentRefs, parsePeriod, type AttachmentRef, type SendRow, type SendStatus } from './send-list';
 import type { SendSettings } from './settings';
@@ -159,6 +160,14 @@ export interface SendPlan {
 export function describeRowProblem(problem: RowProblem, locale: Locale): string {
   const params: Params = { ...problem.params };
   if (typeof params.where === 'string') params.where = translateSend(locale, `where.${params.where}` as SendMessageKey);
+  // The reason is said again from the cell's text, in the reader's language (stored English otherwise).
+  if (problem.code === 'invalidAddress' && typeof params.input === 'string') {
+    const again = parseMailbox(params.input, locale);
+    if ('problem' in again) params.detail = again.problem;
+  }
+  if (problem.code === 'invalidPeriod' && typeof params.input === 'string' && params.input !== '') {
+    params.detail = parsePeriod(params.input, { locale }).problem ?? params.detail;
+  }
   return translateSend(locale, `reason.${problem.code}` as SendMessageKey, params);
 }
 
@@ -167,17 +176,24 @@ export function describeRowProblems(problems: readonly RowProblem[], locale: Loc
   return problems.map((problem) => describeRowProblem(problem, locale)).join(' ; ');
 }
 
+/** A translator of the filter's period refusal: the problem itself is said in each language. */
+function periodRefusal(text: string): Translator<SendJobMessageKey> {
+  return (locale, key, params = {}) => translateSendJob(locale, key, { ...params, problem: parsePeriod(text, { locale }).problem ?? '' });
+}
+
+/** The filter checked and trimmed; a bad period or max is refused in both languages (localizedError). */
 export function normaliseFilter(filter: SendFilter): SendPlan['filter'] {
   const key = (filter.key ?? '').trim();
   let period = '';
   if (filter.period !== undefined && filter.period.trim() !== '') {
-    const parsed = parsePeriod(filter.period.trim());
-    if (parsed.problem) throw new PostroomError('INVALID_INPUT', `period: ${parsed.problem}`);
+    const text = filter.period.trim();
+    const parsed = parsePeriod(text);
+    if (parsed.problem) throw localizedError('INVALID_INPUT', periodRefusal(text), 'filter.period');
     period = parsed.period;
   }
   let max: number | null = null;
   if (filter.max !== undefined && filter.max !== null) {
-    if (!Number.isInteger(filter.max) || filter.max < 1) throw new PostroomError('INVALID_INPUT', `max: expected a whole number ≥ 1, got ${filter.max}`);
+    if (!Number.isInteger(filter.max) || filter.max < 1) throw localizedError('INVALID_INPUT', translateSendJob, 'filter.max', { got: String(filter.max) });
     max = filter.max;
   }
   return { key, period, max };
@@ -206,7 +222,7 @@ export function checkSendRow(row: SendRow, context: PlanContext): { planned: Pla
   const problems: RowProblem[] = [];
   if (!row.key) problems.push({ code: 'missingKey', params: {} });
   else if (hasLineBreak(row.key)) problems.push({ code: 'lineBreak', params: { field: 'key' } });
-  if (row.periodProblem) problems.push({ code: 'invalidPeriod', params: { detail: row.periodProblem } });
+  if (row.periodProblem) problems.push({ code: 'invalidPeriod', params: { detail: row.periodProblem, input: row.fields.period ?? '' } });
 
   const before = problems.length;
   const to = addressField('to', row.to, problems);

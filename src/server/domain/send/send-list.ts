@@ -167,11 +167,11 @@ export function cellText(value: unknown, options: ParseSendRowsOptions = {}): st
 
 /**
  * A period cell as YYYY-MM. Accepts a Date, "2025-01", "2025-1", "2025/01", "01/2025", "1-2025" and
- * "2025-01-31" (any day). Returns { period: '' } for an empty cell and a problem for anything else.
+ * "2025-01-31" (any day). Returns { period: '' } for an empty cell and a problem (in options.locale, else English) for anything else.
  */
 export function parsePeriod(value: unknown, options: ParseSendRowsOptions = {}): { period: string; problem: string | null } {
   if (value instanceof Date) {
-    if (Number.isNaN(value.getTime())) return { period: '', problem: 'invalid date' };
+    if (Number.isNaN(value.getTime())) return { period: '', problem: sendJobMessage(options.locale ?? 'en', 'period.invalidDate') };
     const [y, m] = calendarDate(value, options);
     return { period: `${y}-${pad2(m)}`, problem: null };
   }
@@ -185,11 +185,11 @@ export function parsePeriod(value: unknown, options: ParseSendRowsOptions = {}):
     month = Number(match[2]);
   } else {
     match = /^(\d{1,2})[-/.](\d{4})$/.exec(text);
-    if (!match) return { period: '', problem: `"${text}" is not a period (expected YYYY-MM)` };
+    if (!match) return { period: '', problem: sendJobMessage(options.locale ?? 'en', 'period.notAPeriod', { text }) };
     year = Number(match[2]);
     month = Number(match[1]);
   }
-  if (month < 1 || month > 12) return { period: '', problem: `"${text}" has no month ${month}` };
+  if (month < 1 || month > 12) return { period: '', problem: sendJobMessage(options.locale ?? 'en', 'period.noMonth', { text, month }) };
   return { period: `${year}-${pad2(month)}`, problem: null };
 }
 

@@ -172,7 +172,7 @@ export function parseSendSettings(input: unknown, locale: Locale = 'en'): SendSe
   settings.sendFrom = settings.sendFrom.trim();
   if (settings.draftId && !/^[A-Za-z0-9_-]+$/.test(settings.draftId)) invalid('draftId', 'settings.notDraftId', { got: JSON.stringify(settings.draftId) });
   if (settings.sendFrom) {
-    const reason = checkAddress(settings.sendFrom);
+    const reason = checkAddress(settings.sendFrom, messagesLocale);
     if (reason) invalid('sendFrom', 'settings.invalidAddress', { address: settings.sendFrom, reason });
   }
   if (!settings.subjectTemplate.trim()) invalid('subjectTemplate', 'settings.subjectRequired');
@@ -182,7 +182,7 @@ export function parseSendSettings(input: unknown, locale: Locale = 'en'): SendSe
   }
   if (hasLineBreak(settings.senderName)) invalid('senderName', 'settings.oneLine');
   if (settings.replyTo) {
-    const reason = checkAddress(settings.replyTo);
+    const reason = checkAddress(settings.replyTo, messagesLocale);
     if (reason) invalid('replyTo', 'settings.invalidAddress', { address: settings.replyTo, reason });
   }
   if (!settings.attachmentsFolder) invalid('attachmentsFolder', 'settings.folderRequired');

@@ -2,7 +2,8 @@
 // lasting log (Postroom/logs/send-YYYY-MM-DD.jsonl) of the run's days. The run id starts with its UTC
 // start time ("S20260115T090000-ab12"), so the files to read are known without a lookup.
 
-import { PostroomError } from '../../domain/errors';
+import { localizedError } from '../../domain/errors';
+import { translateSendJob } from '../../domain/send/job-messages';
 import type { Locale } from '../../domain/i18n';
 import { renderLogEntry, type SendLogLine } from '../../domain/send/send-log';
 import type { SendLogStore } from '../../ports/send-extras';
@@ -28,7 +29,7 @@ export function logDays(runId: string): { fromDay: string; toDay: string } {
 }
 
 export function readSendLog(log: SendLogStore, runId: string, locale: Locale): SendLogView {
-  if (typeof runId !== 'string' || !/^[A-Za-z0-9_-]{1,80}$/.test(runId)) throw new PostroomError('INVALID_INPUT', `runId: expected a send run id, got ${JSON.stringify(runId)}`);
+  if (typeof runId !== 'string' || !/^[A-Za-z0-9_-]{1,80}$/.test(runId)) throw localizedError('INVALID_INPUT', translateSendJob, 'log.badRunId', { got: String(JSON.stringify(runId)) });
   const { fromDay, toDay } = logDays(runId);
   return { runId, lines: log.readRun(runId, fromDay, toDay).map((entry) => renderLogEntry(entry, locale)) };
 }

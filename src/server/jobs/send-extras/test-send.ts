@@ -5,7 +5,7 @@
 // send (messages.send, 100 units, and one message of the account's daily sending limit).
 
 import { base64UrlEncode, utf8Encode } from '../../domain/encoding';
-import { PostroomError } from '../../domain/errors';
+import { localizedError, PostroomError } from '../../domain/errors';
 import { defineMessages, type Locale } from '../../domain/i18n';
 import { buildMessage, domainOf, makeMessageId } from '../../domain/send/mime';
 import { checkSendRow, describeRowProblems, toMessageInput } from '../../domain/send/plan';
@@ -29,6 +29,7 @@ export interface TestSendResult {
 }
 
 const en = {
+  badRow: 'row: expected a whole number ≥ 1 (1 = the first data row), got {got}',
   noRow: 'There is no row {row} in the send list (it has {count} data row(s))',
   invalid: 'Row {row} cannot be sent: {reasons}',
   failed: 'The test of row {row} was not sent: {error}',
@@ -38,6 +39,7 @@ const en = {
 const translateTest = defineMessages<keyof typeof en>({
   en,
   fr: {
+    badRow: 'ligne : un nombre entier ≥ 1 est attendu (1 = la première ligne de données), reçu {got}',
     noRow: 'Il n’y a pas de ligne {row} dans la liste d’envoi (elle compte {count} ligne(s) de données)',
     invalid: 'La ligne {row} ne peut pas être envoyée : {reasons}',
     failed: 'Le test de la ligne {row} n’est pas parti : {error}',
@@ -49,7 +51,7 @@ const translateTest = defineMessages<keyof typeof en>({
 /** Sends the test of data row `row` (1 = the first row under the headers) to the user. */
 export function sendTestRow(deps: SendExtrasDeps, row: number, locale: Locale): TestSendResult {
   const sd = deps.send;
-  if (!Number.isInteger(row) || row < 1) throw new PostroomError('INVALID_INPUT', `row: expected a whole number ≥ 1, got ${row}`);
+  if (!Number.isInteger(row) || row < 1) throw localizedError('INVALID_INPUT', translateTest, 'badRow', { got: String(row) });
   const settings = sd.settings();
   const table = new SendTableModel(sd.sheet);
   const sheetRow = row + 1;

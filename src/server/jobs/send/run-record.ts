@@ -1,6 +1,8 @@
 // What outlives an execution besides the sheet and the state: the continuation trigger that goes on
-// without a sidebar, and the run's row in the JobRuns tab when the send ends.
+// without a sidebar, and the run's row in the JobRuns tab when the send ends (its summary in the
+// user's language, like every ledger text).
 
+import { translateSend } from '../../domain/send/messages';
 import type { SendContext } from './context';
 import { runUsage } from './context';
 import { SEND_CONTINUATION_HANDLER } from './constants';
@@ -48,6 +50,14 @@ export function recordRun(s: SendContext): void {
     sent: p.sent,
     failed: p.failed,
     gmailCalls: calls,
-    summary: `${p.sent} sent, ${p.failed} failed, ${Math.max(0, p.total - p.sent - p.failed)} not sent of ${p.total}; ${s.job.executions} execution(s); ${units} Gmail units; transport ${s.deps.mail.kind}`,
+    summary: translateSend(s.locale, 'run.summary', {
+      sent: p.sent,
+      failed: p.failed,
+      notSent: Math.max(0, p.total - p.sent - p.failed),
+      total: p.total,
+      executions: s.job.executions,
+      units,
+      transport: s.deps.mail.kind,
+    }),
   });
 }
