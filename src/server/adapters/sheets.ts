@@ -65,12 +65,14 @@ class SheetTable implements LedgerTable {
   private header: string[];
   /** The grid as last read or written (rows 2..), so updates need no second read. */
   private grid: CellValue[][] | null = null;
+  /** Rows read with the header when the table was opened, handed to the first readAll (no second read). */
+  private openedRows: CellValue[][] | null = null;
 
   constructor(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet, private readonly spec: TableSpec) {
     this.name = spec.name;
     const existing = spreadsheet.getSheetByName(spec.name);
     this.sheet = existing ?? spreadsheet.insertSheet(spec.name);
-    this.header = existing ? this.readHeader() : [];
+    this.header = existing ? this.readHeaderAndRows() : [];
     const missing = spec.headers.filter((name) => !this.header.includes(name));
     if (missing.length) this.addColumns(missing, !existing);
   }
@@ -80,8 +82,15 @@ class SheetTable implements LedgerTable {
   }
 
   readAll(): LedgerRow[] {
-    const lastRow = this.sheet.getLastRow();
-    this.grid = lastRow > 1 ? (this.sheet.getRange(2, 1, lastRow - 1, this.header.length).getValues() as CellValue[][]) : [];
+    if (this.openedRows) {
+      // Columns added since the read (missing headers) are empty cells of these rows.
+      const width = this.header.length;
+      this.grid = this.openedRows.map((cells) => (cells.length >= width ? cells : [...cells, ...Array<CellValue>(width - cells.length).fill('')]));
+      this.openedRows = null;
+    } else {
+      const lastRow = this.sheet.getLastRow();
+      this.grid = lastRow > 1 ? (this.sheet.getRange(2, 1, lastRow - 1, this.header.length).getValues() as CellValue[][]) : [];
+    }
     return this.grid.map((cells, index) => ({ rowNumber: index + 2, values: this.toRecord(cells) }));
   }
 
@@ -135,13 +144,19 @@ class SheetTable implements LedgerTable {
     return record;
   }
 
-  private readHeader(): string[] {
-    const lastColumn = this.sheet.getLastColumn();
-    if (lastColumn === 0) return [];
-    return this.sheet
-      .getRange(1, 1, 1, lastColumn)
-      .getValues()[0]
-      .map((value) => String(value).trim());
+  /**
+   * The header and the rows in one read (getDataRange: two calls, not a header read then a rows read):
+   * an execution that dies early still gets far with few calls. The rows wait for the first readAll.
+   */
+  private readHeaderAndRows(): string[] {
+    const values = this.sheet.getDataRange().getValues() as CellValue[][];
+    const header = values[0].map((value) => String(value).trim());
+    if (values.length === 1 && header.every((name) => name === '')) {
+      this.openedRows = [];
+      return [];
+    }
+    this.openedRows = values.slice(1);
+    return header;
   }
 
   private textColumnIndexes(): number[] {
