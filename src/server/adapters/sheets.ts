@@ -32,13 +32,17 @@ export function openLedgerSpreadsheet(): GoogleAppsScript.Spreadsheet.Spreadshee
   return spreadsheet;
 }
 
-export function sheetsLedgerStore(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet = openLedgerSpreadsheet()): LedgerStore {
+/**
+ * `readOnOpen`: a tab is read whole (header and rows, one getDataRange) when first opened, for a job
+ * that reads its rows anyway and counts its calls (collect); else the header only, the rows on demand.
+ */
+export function sheetsLedgerStore(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet = openLedgerSpreadsheet(), options: { readOnOpen?: boolean } = {}): LedgerStore {
   const tables = new Map<string, LedgerTable>();
   return {
     table(spec: TableSpec): LedgerTable {
       let table = tables.get(spec.name);
       if (!table) {
-        table = new SheetTable(spreadsheet, spec);
+        table = new SheetTable(spreadsheet, spec, options.readOnOpen === true);
         tables.set(spec.name, table);
       }
       return table;
@@ -68,11 +72,15 @@ class SheetTable implements LedgerTable {
   /** Rows read with the header when the table was opened, handed to the first readAll (no second read). */
   private openedRows: CellValue[][] | null = null;
 
-  constructor(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet, private readonly spec: TableSpec) {
+  constructor(
+    spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet,
+    private readonly spec: TableSpec,
+    readOnOpen = false,
+  ) {
     this.name = spec.name;
     const existing = spreadsheet.getSheetByName(spec.name);
     this.sheet = existing ?? spreadsheet.insertSheet(spec.name);
-    this.header = existing ? this.readHeaderAndRows() : [];
+    this.header = !existing ? [] : readOnOpen ? this.readHeaderAndRows() : this.readHeader();
     const missing = spec.headers.filter((name) => !this.header.includes(name));
     if (missing.length) this.addColumns(missing, !existing);
   }
@@ -142,6 +150,15 @@ class SheetTable implements LedgerTable {
       if (name) record[name] = cells[index] ?? '';
     });
     return record;
+  }
+
+  private readHeader(): string[] {
+    const lastColumn = this.sheet.getLastColumn();
+    if (lastColumn === 0) return [];
+    return this.sheet
+      .getRange(1, 1, 1, lastColumn)
+      .getValues()[0]
+      .map((value) => String(value).trim());
   }
 
   /**

@@ -126,6 +126,8 @@ function storeEachCarefully(ex: Execution, uploads: PendingUpload[]): void {
   for (const upload of uploads) {
     try {
       upload.result = { ok: true, file: storeCarefully(ex, upload) };
+      // Noted at once, one file at a time: an execution cut short at the next file keeps this one.
+      rememberStored(ex, [upload]);
     } catch (error) {
       if (isExecutionOver(error)) throw error;
       upload.result = { ok: false, error: errorMessage(error), maybeCreated: true };
