@@ -110,6 +110,13 @@ export function driveFileStore(options: { rewriteReadFiles?: boolean } = {}): Fi
     ensureFolder(path) {
       return idsByPath.get(path.join('/')) ?? remember(path, walk(path, true) as GoogleAppsScript.Drive.Folder);
     },
+    ensureFolderIn(parentId, name) {
+      const parent = folderById(parentId);
+      const folder = firstFolder(parent.getFoldersByName(name)) ?? parent.createFolder(name);
+      const id = folder.getId();
+      foldersById.set(id, folder);
+      return id;
+    },
     findFolder(path) {
       const known = idsByPath.get(path.join('/'));
       if (known !== undefined) return known;
