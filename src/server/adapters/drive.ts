@@ -49,7 +49,8 @@ export function driveFileUrl(id: string): string {
   return `https://drive.google.com/file/d/${id}/view`;
 }
 
-export function driveFileStore(): FileStore {
+/** `rewriteReadFiles`: a text file read in this execution is rewritten without being looked up again (collect's log). */
+export function driveFileStore(options: { rewriteReadFiles?: boolean } = {}): FileStore {
   const folderCache = new Map<string, GoogleAppsScript.Drive.Folder>();
   const foldersById = new Map<string, GoogleAppsScript.Drive.Folder>();
 
@@ -63,6 +64,8 @@ export function driveFileStore(): FileStore {
   }
 
   const idsByPath = new Map<string, string>();
+  /** Text files read in this execution, by "folderId/name", so a rewrite needs no second lookup. */
+  const textFilesRead = new Map<string, DriveFile>();
 
   /** The folder's id, asked of Drive once per path per execution. */
   function remember(path: readonly string[], folder: GoogleAppsScript.Drive.Folder): string {
@@ -106,6 +109,13 @@ export function driveFileStore(): FileStore {
   return {
     ensureFolder(path) {
       return idsByPath.get(path.join('/')) ?? remember(path, walk(path, true) as GoogleAppsScript.Drive.Folder);
+    },
+    ensureFolderIn(parentId, name) {
+      const parent = folderById(parentId);
+      const folder = firstFolder(parent.getFoldersByName(name)) ?? parent.createFolder(name);
+      const id = folder.getId();
+      foldersById.set(id, folder);
+      return id;
     },
     findFolder(path) {
       const known = idsByPath.get(path.join('/'));
@@ -158,15 +168,20 @@ export function driveFileStore(): FileStore {
       return file ? describe(file) : null;
     },
     writeTextFile(folderId, name, text, mimeType = 'text/plain') {
-      const existing = findByName(folderId, name);
+      // The file just read (read, then rewritten: Drive files cannot be appended to) is not looked up again.
+      const key = `${folderId}/${name}`;
+      const existing = (options.rewriteReadFiles ? textFilesRead.get(key) : undefined) ?? findByName(folderId, name);
       if (existing) {
         existing.setContent(text);
         return describe(existing);
       }
-      return describe(folderById(folderId).createFile(name, text, mimeType));
+      const created = folderById(folderId).createFile(name, text, mimeType);
+      textFilesRead.set(key, created);
+      return describe(created);
     },
     readTextFile(folderId, name) {
       const file = findByName(folderId, name);
+      if (file) textFilesRead.set(`${folderId}/${name}`, file);
       return file ? file.getBlob().getDataAsString('UTF-8') : null;
     },
   };

@@ -32,13 +32,17 @@ export function openLedgerSpreadsheet(): GoogleAppsScript.Spreadsheet.Spreadshee
   return spreadsheet;
 }
 
-export function sheetsLedgerStore(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet = openLedgerSpreadsheet()): LedgerStore {
+/**
+ * `readOnOpen`: a tab is read whole (header and rows, one getDataRange) when first opened, for a job
+ * that reads its rows anyway and counts its calls (collect); else the header only, the rows on demand.
+ */
+export function sheetsLedgerStore(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet = openLedgerSpreadsheet(), options: { readOnOpen?: boolean } = {}): LedgerStore {
   const tables = new Map<string, LedgerTable>();
   return {
     table(spec: TableSpec): LedgerTable {
       let table = tables.get(spec.name);
       if (!table) {
-        table = new SheetTable(spreadsheet, spec);
+        table = new SheetTable(spreadsheet, spec, options.readOnOpen === true);
         tables.set(spec.name, table);
       }
       return table;
@@ -65,12 +69,18 @@ class SheetTable implements LedgerTable {
   private header: string[];
   /** The grid as last read or written (rows 2..), so updates need no second read. */
   private grid: CellValue[][] | null = null;
+  /** Rows read with the header when the table was opened, handed to the first readAll (no second read). */
+  private openedRows: CellValue[][] | null = null;
 
-  constructor(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet, private readonly spec: TableSpec) {
+  constructor(
+    spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet,
+    private readonly spec: TableSpec,
+    readOnOpen = false,
+  ) {
     this.name = spec.name;
     const existing = spreadsheet.getSheetByName(spec.name);
     this.sheet = existing ?? spreadsheet.insertSheet(spec.name);
-    this.header = existing ? this.readHeader() : [];
+    this.header = !existing ? [] : readOnOpen ? this.readHeaderAndRows() : this.readHeader();
     const missing = spec.headers.filter((name) => !this.header.includes(name));
     if (missing.length) this.addColumns(missing, !existing);
   }
@@ -80,8 +90,15 @@ class SheetTable implements LedgerTable {
   }
 
   readAll(): LedgerRow[] {
-    const lastRow = this.sheet.getLastRow();
-    this.grid = lastRow > 1 ? (this.sheet.getRange(2, 1, lastRow - 1, this.header.length).getValues() as CellValue[][]) : [];
+    if (this.openedRows) {
+      // Columns added since the read (missing headers) are empty cells of these rows.
+      const width = this.header.length;
+      this.grid = this.openedRows.map((cells) => (cells.length >= width ? cells : [...cells, ...Array<CellValue>(width - cells.length).fill('')]));
+      this.openedRows = null;
+    } else {
+      const lastRow = this.sheet.getLastRow();
+      this.grid = lastRow > 1 ? (this.sheet.getRange(2, 1, lastRow - 1, this.header.length).getValues() as CellValue[][]) : [];
+    }
     return this.grid.map((cells, index) => ({ rowNumber: index + 2, values: this.toRecord(cells) }));
   }
 
@@ -142,6 +159,21 @@ class SheetTable implements LedgerTable {
       .getRange(1, 1, 1, lastColumn)
       .getValues()[0]
       .map((value) => String(value).trim());
+  }
+
+  /**
+   * The header and the rows in one read (getDataRange: two calls, not a header read then a rows read):
+   * an execution that dies early still gets far with few calls. The rows wait for the first readAll.
+   */
+  private readHeaderAndRows(): string[] {
+    const values = this.sheet.getDataRange().getValues() as CellValue[][];
+    const header = values[0].map((value) => String(value).trim());
+    if (values.length === 1 && header.every((name) => name === '')) {
+      this.openedRows = [];
+      return [];
+    }
+    this.openedRows = values.slice(1);
+    return header;
   }
 
   private textColumnIndexes(): number[] {

@@ -43,7 +43,7 @@ import {
 export function collectDeps(): CollectDeps {
   const store = cachedUserStore();
   let ledger: LedgerStore | null = null;
-  const openLedger = (): LedgerStore => (ledger ??= sheetsLedgerStore(openRecordedLedger(store.raw(LEDGER_SPREADSHEET_ID_PROPERTY))));
+  const openLedger = (): LedgerStore => (ledger ??= sheetsLedgerStore(openRecordedLedger(store.raw(LEDGER_SPREADSHEET_ID_PROPERTY)), { readOnOpen: true }));
   let addonMode: boolean | null = null;
   let locale: Locale | null = null;
   let mail: MailGateway | null = null;
@@ -57,7 +57,7 @@ export function collectDeps(): CollectDeps {
       flush: () => openLedger().flush(),
     },
     ledgerProbe: sheetsLedgerProbe(),
-    files: driveFileStore(),
+    files: driveFileStore({ rewriteReadFiles: true }),
     get mail() {
       return gateway();
     },

@@ -67,6 +67,9 @@ export function finishRun(ex: Execution, limitReached: boolean, aborted = false,
   // (an upload in doubt, or any failed message, is tried again by the next run: careful until then).
   if (!limitReached && !state.request.dryRun && state.metrics.errorsCount === 0 && deps.store.get(COLLECT_KEYS.orphanRisk) !== null) deps.store.delete(COLLECT_KEYS.orphanRisk);
   if (deps.scheduler.installed(COLLECT_CONTINUE_HANDLER) > 0) deps.scheduler.schedule(COLLECT_CONTINUE_HANDLER, { kind: 'off' });
+  // A close taken up again writes this execution's lines too, while the run is still open: nothing
+  // that can be cut short comes after the state is cleared (else the caller would start a new run).
+  writeLog(ex);
   // Last: the run is over once its state is gone (so as few calls as possible come after).
   const out = { ...result(ex, status, finishedAt, false, logUrl), text, error: stopped };
   deps.store.set(COLLECT_KEYS.lastRun, { ...out, logPath: path } satisfies LastRun);

@@ -82,9 +82,13 @@ export function saveMany(store: KeyValueStore, values: Record<string, unknown>):
   else for (const [key, value] of Object.entries(values)) store.set(key, value);
 }
 
-/** Deletes the run and its snapshot (the run is over). */
-export function clearRun(store: KeyValueStore, state: RunState): void {
-  store.delete(COLLECT_KEYS.run);
-  for (let index = 0; index < state.snapshotChunks; index++) store.delete(COLLECT_KEYS.idsChunk(index));
+/**
+ * Ends the run: its stored-files record, then the run state itself LAST — the one write that closes
+ * the run, so no call comes after it that an execution could die in (the caller would then start a
+ * new run). The snapshot's chunks are left: the next run's snapshot writes over them (and deletes
+ * those beyond its own, see saveSnapshot); none is read without a run that counts it.
+ */
+export function clearRun(store: KeyValueStore, _state: RunState): void {
   if (store.get(COLLECT_KEYS.stored) !== null) store.delete(COLLECT_KEYS.stored);
+  store.delete(COLLECT_KEYS.run);
 }

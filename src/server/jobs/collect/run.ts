@@ -28,12 +28,18 @@ export function collectFromGmail(deps: CollectDeps, rawInput?: unknown): Collect
   const input = parseInput(deps, rawInput);
   const handle = deps.lock.tryAcquire(LOCK_WAIT_MS);
   if (!handle) throw refusalWhileLocked(deps);
+  let closed = false;
   try {
     // The lock holder record (written with the in-flight mark) is read only while the lock is held, so
     // it is left in place at the end: no call is spent deleting it.
-    return runExecution(deps, executionStart, loadRunState(deps.store), input);
+    const result = runExecution(deps, executionStart, loadRunState(deps.store), input);
+    closed = !result.pending;
+    return result;
   } finally {
-    handle.release();
+    // A run just closed (its state cleared, its last durable step) ends the execution at once: the lock
+    // goes with it (Apps Script releases a script's locks when it ends), so no call comes after the
+    // close that could be cut short and make the caller start a new run. Otherwise released here.
+    if (!closed) handle.release();
   }
 }
 

@@ -34,6 +34,8 @@ export function chunkIds(ids: readonly string[], maxChars = SNAPSHOT_CHUNK_CHARS
 export function saveSnapshot(store: KeyValueStore, ids: readonly string[]): number {
   const chunks = chunkIds(ids);
   chunks.forEach((chunk, index) => store.set(COLLECT_KEYS.idsChunk(index), chunk));
+  // Chunks an earlier, longer snapshot left (a run's close does not delete them): known without a call.
+  for (let index = chunks.length; store.get(COLLECT_KEYS.idsChunk(index)) !== null; index++) store.delete(COLLECT_KEYS.idsChunk(index));
   return chunks.length;
 }
 

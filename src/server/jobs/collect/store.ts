@@ -61,9 +61,31 @@ export function planFile(
 export function folderId(ex: Execution, key: string, path: string[], persist = true): string {
   const known = (ex.state.folderIds ??= {});
   if (known[key]) return known[key];
-  known[key] = ex.deps.files.ensureFolder(path);
-  // Saved at once: an execution cut short before its commit still spares the next one this lookup.
-  if (persist && ex.state.snapshotSize !== null) saveRunState(ex.deps.store, ex.state);
+  const save = () => {
+    // Saved at once: an execution cut short before its commit still spares the next one this lookup.
+    if (persist && ex.state.snapshotSize !== null) saveRunState(ex.deps.store, ex.state);
+  };
+  const { ensureFolderIn } = ex.deps.files;
+  if (!ensureFolderIn || path.length < 2) {
+    known[key] = ex.deps.files.ensureFolder(path);
+    save();
+    return known[key];
+  }
+  // Level by level from the deepest one known, each level's id saved as found: a path of several
+  // levels is not one long stretch of calls without a durable step.
+  const levelKey = (depth: number) => `path:${path.slice(0, depth).join('/')}`;
+  let depth = path.length - 1;
+  while (depth > 1 && !known[levelKey(depth)]) depth--;
+  if (!known[levelKey(depth)]) {
+    known[levelKey(1)] = ex.deps.files.ensureFolder(path.slice(0, 1));
+    save();
+  }
+  for (; depth < path.length; depth++) {
+    const id = ensureFolderIn.call(ex.deps.files, known[levelKey(depth)], path[depth]);
+    if (depth + 1 < path.length) known[levelKey(depth + 1)] = id;
+    else known[key] = id;
+    save();
+  }
   return known[key];
 }
 
@@ -126,6 +148,8 @@ function storeEachCarefully(ex: Execution, uploads: PendingUpload[]): void {
   for (const upload of uploads) {
     try {
       upload.result = { ok: true, file: storeCarefully(ex, upload) };
+      // Noted at once, one file at a time: an execution cut short at the next file keeps this one.
+      rememberStored(ex, [upload]);
     } catch (error) {
       if (isExecutionOver(error)) throw error;
       upload.result = { ok: false, error: errorMessage(error), maybeCreated: true };
