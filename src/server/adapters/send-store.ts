@@ -40,11 +40,18 @@ export function userSendStateStore(): UserSendStateStore {
   /** Pieces of the bitmap as last loaded or saved: the surplus of a longer earlier one is deleted. */
   let storedPieces = 0;
   let lastLoad: Record<string, string> | null = null;
+  /**
+   * The pause / cancel request as the load read it, served to the first readControl after it (one call
+   * fewer before the first durable write); later reads ask the store again, so a request made since is
+   * seen at the next check, before any send.
+   */
+  let controlAtLoad: string | null | undefined;
   return {
     loaded: () => lastLoad,
     load() {
       const all = properties().getProperties();
       lastLoad = all;
+      controlAtLoad = all[SEND_STATE_KEYS.control] ?? null;
       const job = all[SEND_STATE_KEYS.job];
       const progress = all[SEND_STATE_KEYS.progress];
       let parsed: SendJobState | null = null;
@@ -80,13 +87,17 @@ export function userSendStateStore(): UserSendStateStore {
       storedPieces = 0;
     },
     readControl() {
-      const raw = properties().getProperty(SEND_STATE_KEYS.control);
+      const fromLoad = controlAtLoad;
+      controlAtLoad = undefined;
+      const raw = fromLoad !== undefined ? fromLoad : properties().getProperty(SEND_STATE_KEYS.control);
       return raw ? (JSON.parse(raw) as SendControl) : null;
     },
     writeControl(control) {
+      controlAtLoad = undefined;
       properties().setProperty(SEND_STATE_KEYS.control, JSON.stringify(control));
     },
     clearControl() {
+      controlAtLoad = undefined;
       properties().deleteProperty(SEND_STATE_KEYS.control);
     },
   };
