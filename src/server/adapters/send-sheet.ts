@@ -59,6 +59,9 @@ export function sendSheet(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet 
         sheet.getRange(1, first + 1, 1, added.length).setValues([added]);
         if (!existing) sheet.setFrozenRows(1);
         setTextFormat(sheet, headers, added);
+        // The one-off setup is made durable at once: an execution killed before its first write of
+        // rows keeps it, and the next one starts from the columns (fewer calls before its own write).
+        SpreadsheetApp.flush();
       }
       const width = headers.length;
       grid = values.map((row, index) => {

@@ -28,13 +28,30 @@ export const COUNTED_PIECE_CHARS = 6_000;
 /** The stored job record: the counted bitmap inline, or the number of pieces it was split into. */
 type StoredJob = Omit<SendJobState, 'counted'> & { counted: string; countedPieces?: number };
 
-export function userSendStateStore(): SendStateStore {
-  const properties = PropertiesService.getUserProperties();
+/** The state store, plus the user properties its last load read (other keys served without a call). */
+export interface UserSendStateStore extends SendStateStore {
+  /** Every user property as the last load read it; null before any load in this execution. */
+  loaded(): Record<string, string> | null;
+}
+
+export function userSendStateStore(): UserSendStateStore {
+  let service: GoogleAppsScript.Properties.Properties | null = null;
+  const properties = () => (service ??= PropertiesService.getUserProperties());
   /** Pieces of the bitmap as last loaded or saved: the surplus of a longer earlier one is deleted. */
   let storedPieces = 0;
+  let lastLoad: Record<string, string> | null = null;
+  /**
+   * The pause / cancel request as the load read it, served to the first readControl after it (one call
+   * fewer before the first durable write); later reads ask the store again, so a request made since is
+   * seen at the next check, before any send.
+   */
+  let controlAtLoad: string | null | undefined;
   return {
+    loaded: () => lastLoad,
     load() {
-      const all = properties.getProperties();
+      const all = properties().getProperties();
+      lastLoad = all;
+      controlAtLoad = all[SEND_STATE_KEYS.control] ?? null;
       const job = all[SEND_STATE_KEYS.job];
       const progress = all[SEND_STATE_KEYS.progress];
       let parsed: SendJobState | null = null;
@@ -59,25 +76,29 @@ export function userSendStateStore(): SendStateStore {
       const jobJson = JSON.stringify(stored);
       if (jobJson.length > PROPERTY_VALUE_LIMIT) throw localizedError('INTERNAL', translateServer, 'send.stateTooLarge', { bytes: jobJson.length }, { locale: userLocale() });
       values[SEND_STATE_KEYS.job] = jobJson;
-      properties.setProperties(values);
-      for (let i = pieces; i < storedPieces; i++) properties.deleteProperty(SEND_STATE_KEYS.countedPrefix + i);
+      properties().setProperties(values);
+      for (let i = pieces; i < storedPieces; i++) properties().deleteProperty(SEND_STATE_KEYS.countedPrefix + i);
       storedPieces = pieces;
     },
     clear() {
-      properties.deleteProperty(SEND_STATE_KEYS.job);
-      properties.deleteProperty(SEND_STATE_KEYS.progress);
-      for (let i = 0; i < storedPieces; i++) properties.deleteProperty(SEND_STATE_KEYS.countedPrefix + i);
+      properties().deleteProperty(SEND_STATE_KEYS.job);
+      properties().deleteProperty(SEND_STATE_KEYS.progress);
+      for (let i = 0; i < storedPieces; i++) properties().deleteProperty(SEND_STATE_KEYS.countedPrefix + i);
       storedPieces = 0;
     },
     readControl() {
-      const raw = properties.getProperty(SEND_STATE_KEYS.control);
+      const fromLoad = controlAtLoad;
+      controlAtLoad = undefined;
+      const raw = fromLoad !== undefined ? fromLoad : properties().getProperty(SEND_STATE_KEYS.control);
       return raw ? (JSON.parse(raw) as SendControl) : null;
     },
     writeControl(control) {
-      properties.setProperty(SEND_STATE_KEYS.control, JSON.stringify(control));
+      controlAtLoad = undefined;
+      properties().setProperty(SEND_STATE_KEYS.control, JSON.stringify(control));
     },
     clearControl() {
-      properties.deleteProperty(SEND_STATE_KEYS.control);
+      controlAtLoad = undefined;
+      properties().deleteProperty(SEND_STATE_KEYS.control);
     },
   };
 }

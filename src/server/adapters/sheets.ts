@@ -16,9 +16,9 @@ const LEDGER_ID_PROPERTY = 'postroom.ledgerSpreadsheetId';
  * The ledger spreadsheet: the one recorded for this user, else the active (container) spreadsheet,
  * recorded; else a new "Postroom" spreadsheet (Gmail card and triggers have no active spreadsheet).
  */
-export function openLedgerSpreadsheet(): GoogleAppsScript.Spreadsheet.Spreadsheet {
-  const properties = PropertiesService.getUserProperties();
-  const recorded = properties.getProperty(LEDGER_ID_PROPERTY);
+export function openLedgerSpreadsheet(known?: Record<string, string>): GoogleAppsScript.Spreadsheet.Spreadsheet {
+  // `known`: the user properties this execution already read (saves two calls when given).
+  const recorded = known ? (known[LEDGER_ID_PROPERTY] ?? null) : PropertiesService.getUserProperties().getProperty(LEDGER_ID_PROPERTY);
   if (recorded) {
     try {
       return SpreadsheetApp.openById(recorded);
@@ -28,7 +28,7 @@ export function openLedgerSpreadsheet(): GoogleAppsScript.Spreadsheet.Spreadshee
     }
   }
   const spreadsheet = SpreadsheetApp.getActiveSpreadsheet() ?? SpreadsheetApp.create('Postroom');
-  properties.setProperty(LEDGER_ID_PROPERTY, spreadsheet.getId());
+  PropertiesService.getUserProperties().setProperty(LEDGER_ID_PROPERTY, spreadsheet.getId());
   return spreadsheet;
 }
 

@@ -26,6 +26,9 @@ import { sheetJobRunLog, userSendStateStore } from '../adapters/send-store';
 import { openLedgerSpreadsheet, sheetsLedgerStore } from '../adapters/sheets';
 import { scriptScheduler } from '../adapters/triggers';
 import { SEND_SETTINGS_KEY as SETTINGS_KEY } from '../domain/send/storage-keys';
+
+/** The settings' user property (userPropertiesStore prefixes its keys with `postroom.`). */
+const SETTINGS_KEY_PROPERTY = `postroom.${SETTINGS_KEY}`;
 import type { MailGateway } from '../ports/mail-gateway';
 import type { JobRunLog, SendSheet } from '../ports/send';
 import { mailGateway } from './mail-gateway';
@@ -45,16 +48,41 @@ import {
   type SendDeps,
 } from '../jobs/send';
 
-function readSettings(): SendSettings {
-  const stored = userPropertiesStore().get<unknown>(SETTINGS_KEY);
+/**
+ * The address the job sends as (the effective user: the person who started it, as whom its triggers
+ * run). Kept in that user's own properties after the first ask, and read back from the execution's
+ * load: two Session calls fewer in every execution.
+ */
+const SENDER_PROPERTY = 'postroom.send.senderAddress';
+function senderAddress(loaded: Record<string, string> | null): string {
+  const known = loaded?.[SENDER_PROPERTY];
+  if (known) return known;
+  const address = Session.getEffectiveUser().getEmail();
+  if (loaded && address) PropertiesService.getUserProperties().setProperty(SENDER_PROPERTY, address);
+  return address;
+}
+
+/** JSON text parsed, or (unreadable) what `otherwise` says: the store's own read and its error. */
+function parsedOr(raw: string, otherwise: () => unknown): unknown {
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    return otherwise();
+  }
+}
+
+/** The send settings: from the user properties the state store already loaded, else read. */
+function readSettings(loaded: Record<string, string> | null = null): SendSettings {
+  const raw = loaded ? loaded[SETTINGS_KEY_PROPERTY] : undefined;
+  const stored = raw === undefined ? (loaded ? null : userPropertiesStore().get<unknown>(SETTINGS_KEY)) : parsedOr(raw, () => userPropertiesStore().get<unknown>(SETTINGS_KEY));
   if (stored === null) throw new PostroomError('SETUP_INCOMPLETE', sendJobMessage(locale(), 'settingsMissing'));
   return parseSendSettings(stored, locale());
 }
 
 /** The ledger spreadsheet, opened on first use only (getSendProgress never needs it), once per execution. */
-function lazySpreadsheet(): () => GoogleAppsScript.Spreadsheet.Spreadsheet {
+function lazySpreadsheet(loaded: () => Record<string, string> | null): () => GoogleAppsScript.Spreadsheet.Spreadsheet {
   let spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet | null = null;
-  return () => (spreadsheet ??= openLedgerSpreadsheet());
+  return () => (spreadsheet ??= openLedgerSpreadsheet(loaded() ?? undefined));
 }
 
 function lazySheet(open: () => GoogleAppsScript.Spreadsheet.Spreadsheet): SendSheet {
@@ -99,8 +127,11 @@ export function makeDeps(options: { budgetMs?: number } = {}): SendDeps {
   let settings: SendSettings | null = null;
   let sender: { address: string } | null = null;
   let user: string | null = null;
-  const getSettings = () => (settings ??= readSettings());
-  const spreadsheet = lazySpreadsheet();
+  // Each execution reads the user properties once (the state's load): settings and the ledger's id
+  // come from that read when it was made, two calls each fewer before the first durable write.
+  const state = userSendStateStore();
+  const getSettings = () => (settings ??= readSettings(state.loaded()));
+  const spreadsheet = lazySpreadsheet(state.loaded);
   let jobRuns: JobRunLog | null = null;
   // The send extras (draft template, send-as, attachment patterns, the lasting log): wiring/send-extras-deps.ts.
   return extendSendDeps({
@@ -108,14 +139,14 @@ export function makeDeps(options: { budgetMs?: number } = {}): SendDeps {
     attachments: driveAttachmentSource(),
     mail: lazyGateway(getSettings),
     base64: platformBase64(),
-    state: userSendStateStore(),
+    state,
     jobRuns: { record: (run) => (jobRuns ??= sheetJobRunLog(sheetsLedgerStore(spreadsheet()))).record(run) },
     scheduler: scriptScheduler(),
     lock: userLock(),
     clock: { now: () => Date.now(), sleep: (ms) => Utilities.sleep(Math.max(0, Math.round(ms))) },
     settings: getSettings,
     get sender() {
-      return (sender ??= { address: Session.getEffectiveUser().getEmail() });
+      return (sender ??= { address: senderAddress(state.loaded()) });
     },
     get user() {
       return (user ??= Session.getActiveUser().getEmail() || Session.getEffectiveUser().getEmail());

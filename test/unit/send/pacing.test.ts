@@ -87,6 +87,22 @@ describe('SendPacer', () => {
     expect(pacer.nextSlot(30_000).allowed).toBe(10);
   });
 
+  it('with a Retry-After, holds only that long and keeps the bucket; a refused send gives its slot back', () => {
+    const pacer = SendPacer.fromSettings({ ...DEFAULT_SEND_SETTINGS, maxPerSecond: 150, batchSize: 150 });
+    pacer.take(150, 0);
+    expect(pacer.nextSlot(1_000).allowed).toBe(0);
+    // Gmail refused one of them (429, not run) and said to come back in 1 s.
+    pacer.refund(0, 1_000);
+    pacer.block(2_000, 1_000, false);
+    expect(pacer.nextSlot(1_500)).toEqual({ allowed: 0, waitMs: 500, limitedBy: 'blocked' });
+    // Its slot counts in no window: one send may start at once after the hold, and no more.
+    expect(pacer.nextSlot(2_000).allowed).toBe(1);
+    // Without a Retry-After the bucket is emptied as before.
+    const emptied = SendPacer.fromSettings(DEFAULT_SEND_SETTINGS);
+    emptied.block(1_000, 0);
+    expect(emptied.nextSlot(1_000).allowed).toBe(2);
+  });
+
   it('charges other calls to the same bucket', () => {
     const pacer = new SendPacer({ maxPerSecond: 100, maxPerMinute: 150, batchSize: 100, pauseBetweenBatchesMs: 0 });
     pacer.spendUnits(14_950, 0);

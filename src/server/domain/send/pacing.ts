@@ -196,6 +196,19 @@ export class SendPacer {
     s.batchFilledAt = null;
   }
 
+  /**
+   * Gives back the slot of a send taken at `takenAt` that Gmail refused without running it (429 rate
+   * limit): it counts in neither window nor the bucket, so a refused request does not idle the pacer.
+   */
+  refund(takenAt: number, now: number): void {
+    const s = this.state;
+    const index = s.recent.lastIndexOf(takenAt);
+    if (index < 0) return;
+    s.recent.splice(index, 1);
+    this.refill(now);
+    s.units = Math.min(this.limits.burstUnits, s.units + this.limits.unitsPerSend);
+  }
+
   /** Charges other Gmail calls (drafts.create 10, messages.get 5…) to the same bucket. */
   spendUnits(units: number, now: number): void {
     this.refill(now);
@@ -206,9 +219,9 @@ export class SendPacer {
    * Gmail answered 429 / rate limit: nothing starts before `until`, and the bucket is emptied (Gmail
    * counted more than we did, so we assume a fresh start from zero).
    */
-  block(until: number, now: number): void {
+  block(until: number, now: number, emptyBucket = true): void {
     this.refill(now);
     this.state.blockedUntil = Math.max(this.state.blockedUntil, until);
-    this.state.units = Math.min(this.state.units, 0);
+    if (emptyBucket) this.state.units = Math.min(this.state.units, 0);
   }
 }

@@ -23,7 +23,7 @@ export interface RetryOptions {
 
 export type RetryDecision =
   | { action: 'done' }
-  | { action: 'retry'; delayMs: number; message: string; rateLimited: boolean; maybeExecuted: boolean; holdMs?: number }
+  | { action: 'retry'; delayMs: number; message: string; rateLimited: boolean; maybeExecuted: boolean; holdMs?: number; retryAfterGiven?: boolean }
   | { action: 'fail'; message: string; permanent: boolean; status: number; maybeExecuted?: boolean }
   | { action: 'pauseDaily'; message: string; retryAfterMs: number | null }
   | { action: 'stopJob'; message: string; status: number };
@@ -132,5 +132,5 @@ export function decideSendRetry(
   const delayMs = retryDelay(attemptsMade - 1, settings, options, error.retryAfterMs);
   // A rate limit holds every send for the wait Gmail asked (Retry-After), else for the row's own delay.
   const holdMs = rateLimited ? (error.retryAfterMs ?? delayMs) : 0;
-  return { action: 'retry', delayMs, message, rateLimited, maybeExecuted, holdMs };
+  return { action: 'retry', delayMs, message, rateLimited, maybeExecuted, holdMs, retryAfterGiven: error.retryAfterMs !== null && error.retryAfterMs !== undefined };
 }

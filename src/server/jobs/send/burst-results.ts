@@ -25,7 +25,8 @@ export interface BurstStop {
 }
 
 /** Applies one Gmail answer to its row; returns a stop when the answer stops the job. */
-function applyOutcome(s: SendContext, pacer: SendPacer, row: SendRow, outcome: MailOutcome<SentReceipt>, now: number, burstAt: string): BurstStop | null {
+function applyOutcome(s: SendContext, pacer: SendPacer, row: SendRow, outcome: MailOutcome<SentReceipt>, now: number, burstStart: number): BurstStop | null {
+  const burstAt = formatSheetTime(burstStart);
   // The request started at burstAt, not when the group was marked: rows left in doubt settle from there.
   s.table.set(row, { attemptAt: burstAt });
   let decision = decideSendRetry(outcome.ok ? null : outcome.error, row.attempts, s.settings, { random: s.deps.random });
@@ -47,7 +48,10 @@ function applyOutcome(s: SendContext, pacer: SendPacer, row: SendRow, outcome: M
       } else {
         s.table.set(row, { status: 'queued', error: decision.message, nextAttemptAt: formatSheetTime(now + decision.delayMs) });
       }
-      if (decision.rateLimited) pacer.block(now + (decision.holdMs ?? decision.delayMs), now);
+      if (decision.rateLimited) {
+        pacer.refund(burstStart, now);
+        pacer.block(now + (decision.holdMs ?? decision.delayMs), now, !decision.retryAfterGiven);
+      }
       s.progress = recordRetry(s.progress, { key: row.key, error: decision.message, delayMs: decision.delayMs }, now);
       return null;
     case 'pauseDaily':
@@ -65,12 +69,11 @@ function applyOutcome(s: SendContext, pacer: SendPacer, row: SendRow, outcome: M
  */
 export function sendBurst(s: SendContext, pacer: SendPacer, burst: readonly Prepared[], startedAt: number): { stop: BurstStop | null; now: number } {
   const { deps } = s;
-  const burstAt = formatSheetTime(startedAt);
   const outcomes = deps.mail.send(burst.map((item) => item.raw));
   const now = deps.clock.now();
   pacer.finishBatch(now);
   let stop: BurstStop | null = null;
-  for (let i = 0; i < burst.length; i++) stop = applyOutcome(s, pacer, burst[i].row, outcomes[i], now, burstAt) ?? stop;
+  for (let i = 0; i < burst.length; i++) stop = applyOutcome(s, pacer, burst[i].row, outcomes[i], now, startedAt) ?? stop;
   // Rows without an answer (a network error fails the whole fetchAll, though most requests went
   // through): those already in SENT are recorded now; the others wait until they can be concluded.
   const doubtful = burst.map((item) => item.row).filter((row) => row.status === 'sending');
