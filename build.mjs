@@ -19,17 +19,62 @@ const GLOBAL_NAME = 'PostroomBundle';
 
 /** Globals a V8 Apps Script project has: services, Advanced services, and the JS built-ins. */
 export const APPS_SCRIPT_GLOBALS = [
-  'CalendarApp', 'CardService', 'CacheService', 'ContentService', 'DataStudioApp', 'DocumentApp',
-  'DriveApp', 'FormApp', 'GmailApp', 'Gmail', 'HtmlService', 'LanguageApp', 'LockService', 'Logger',
-  'MailApp', 'Maps', 'PropertiesService', 'ScriptApp', 'Session', 'SitesApp', 'SlidesApp',
-  'SpreadsheetApp', 'UrlFetchApp', 'Utilities', 'XmlService', 'Browser', 'Charts', 'Jdbc', 'console',
+  'CalendarApp',
+  'CardService',
+  'CacheService',
+  'ContentService',
+  'DataStudioApp',
+  'DocumentApp',
+  'DriveApp',
+  'FormApp',
+  'GmailApp',
+  'Gmail',
+  'HtmlService',
+  'LanguageApp',
+  'LockService',
+  'Logger',
+  'MailApp',
+  'Maps',
+  'PropertiesService',
+  'ScriptApp',
+  'Session',
+  'SitesApp',
+  'SlidesApp',
+  'SpreadsheetApp',
+  'UrlFetchApp',
+  'Utilities',
+  'XmlService',
+  'Browser',
+  'Charts',
+  'Jdbc',
+  'console',
 ];
 
 /** Globals that Node or browsers have and Apps Script does not (V8 runtime guide). */
 export const FORBIDDEN_GLOBALS = [
-  'require', 'module', 'exports', 'process', 'global', 'Buffer', 'setTimeout', 'setInterval',
-  'clearTimeout', 'clearInterval', 'setImmediate', 'fetch', 'TextEncoder', 'TextDecoder', 'atob', 'btoa',
-  'window', 'document', 'self', 'navigator', 'XMLHttpRequest', '__dirname', '__filename',
+  'require',
+  'module',
+  'exports',
+  'process',
+  'global',
+  'Buffer',
+  'setTimeout',
+  'setInterval',
+  'clearTimeout',
+  'clearInterval',
+  'setImmediate',
+  'fetch',
+  'TextEncoder',
+  'TextDecoder',
+  'atob',
+  'btoa',
+  'window',
+  'document',
+  'self',
+  'navigator',
+  'XMLHttpRequest',
+  '__dirname',
+  '__filename',
 ];
 
 class BuildError extends Error {}
@@ -62,7 +107,9 @@ function appsScriptContext() {
       {
         get(_target, property) {
           if (property === Symbol.toPrimitive || property === 'then') return undefined;
-          throw new BuildError(`The bundle calls ${name}.${String(property)} while loading; Apps Script services may only be used inside functions.`);
+          throw new BuildError(
+            `The bundle calls ${name}.${String(property)} while loading; Apps Script services may only be used inside functions.`,
+          );
         },
       },
     );
@@ -78,7 +125,9 @@ function loadInSandbox(code, what) {
     if (error instanceof BuildError) throw error;
     const match = /^(\w+) is not defined$/.exec(error?.message ?? '');
     if (match && FORBIDDEN_GLOBALS.includes(match[1])) {
-      throw new BuildError(`${what} touches \`${match[1]}\` while loading: Apps Script has no such global (no Node or browser globals in its V8 runtime).`);
+      throw new BuildError(
+        `${what} touches \`${match[1]}\` while loading: Apps Script has no such global (no Node or browser globals in its V8 runtime).`,
+      );
     }
     throw new BuildError(`${what} fails to load in an Apps Script sandbox: ${error?.message ?? error}`);
   }

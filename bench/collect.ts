@@ -49,7 +49,14 @@ export function generateReceiptMailbox(workspace: Workspace, messages = 1000, at
     }
     const date = new Date(workspace.clock.now() - (30 * 24 - (n % (30 * 24))) * 3600_000);
     const bytes = writeMessage(
-      { from: `Fournisseur <${supplier}>`, to: workspace.session.userEmail, subject: `Facture ${n}`, date, messageId: `bench-${n}@${supplier.split('@')[1]}`, authenticationResults: authenticated(supplier.split('@')[1]) },
+      {
+        from: `Fournisseur <${supplier}>`,
+        to: workspace.session.userEmail,
+        subject: `Facture ${n}`,
+        date,
+        messageId: `bench-${n}@${supplier.split('@')[1]}`,
+        authenticationResults: authenticated(supplier.split('@')[1]),
+      },
       { kind: 'multi', subtype: 'mixed', parts },
       `bench-${n}`,
     );
@@ -111,7 +118,10 @@ interface Measure {
 }
 
 function measure(snapshot: AccountingSnapshot, files: number, rows: number, outcomes: string[]): Measure {
-  const sum = (prefix: string, calls: Record<string, number> = snapshot.calls) => Object.entries(calls).filter(([m]) => m.startsWith(prefix)).reduce((s, [, n]) => s + n, 0);
+  const sum = (prefix: string, calls: Record<string, number> = snapshot.calls) =>
+    Object.entries(calls)
+      .filter(([m]) => m.startsWith(prefix))
+      .reduce((s, [, n]) => s + n, 0);
   return {
     executions: snapshot.executions,
     outcomes: summarizeOutcomes(outcomes),
@@ -151,7 +161,15 @@ export function runPostroom(messages = 1000, attachments = 1500): Measure & { at
   const result = runCollectToEnd(runner, { kind: 'trigger', maxExecutions: 50 });
   if (result.error) throw new Error(`postroom collect did not finish: ${result.error.message}`);
   const files = workspace.drive.listFiles().filter((file) => file.path.startsWith('Postroom/incoming/')).length;
-  return { ...measure(workspace.accounting.snapshot(), files, receiptsIn(workspace, 'Receipts'), result.results.map((r) => r.outcome)), attachments: total };
+  return {
+    ...measure(
+      workspace.accounting.snapshot(),
+      files,
+      receiptsIn(workspace, 'Receipts'),
+      result.results.map((r) => r.outcome),
+    ),
+    attachments: total,
+  };
 }
 
 export function runNaive(messages = 1000, attachments = 1500): Measure {
@@ -207,11 +225,23 @@ export async function run(): Promise<string> {
     row('naive GmailApp script: executions, time', (r) => `${r.naive.executions} (${r.naive.outcomes}), ${minutes(r.naive.virtualMs)}`),
     row('speed-up over the naive script', (r) => `${(r.naive.virtualMs / r.ours.virtualMs).toFixed(1)}×`),
     row('Gmail quota units (per attachment)', (r) => `${r.ours.gmailUnits.toLocaleString('en')} (${units(r).toFixed(2)})`),
-    row('attachments / min: Postroom vs Gmail quota ceiling', (r) => `${(r.attachments / (r.ours.virtualMs / 60_000)).toFixed(0)} vs ${Math.floor(GMAIL_UNITS_PER_MINUTE / units(r))}`),
+    row(
+      'attachments / min: Postroom vs Gmail quota ceiling',
+      (r) => `${(r.attachments / (r.ours.virtualMs / 60_000)).toFixed(0)} vs ${Math.floor(GMAIL_UNITS_PER_MINUTE / units(r))}`,
+    ),
     row('Gmail calls', (r) => `${r.ours.gmail}: ${gmailMethods(r.ours.calls)}`),
-    row('Sheets calls (writes); per execution', (r) => `${r.ours.sheets} (${r.ours.sheetsWrites}); ${r.ours.perExecutionSheets.join(', ')}`),
+    row(
+      'Sheets calls (writes); per execution',
+      (r) => `${r.ours.sheets} (${r.ours.sheetsWrites}); ${r.ours.perExecutionSheets.join(', ')}`,
+    ),
     row('Drive calls', (r) => `${r.ours.drive} DriveApp + ${r.ours.driveRest} REST uploads (${r.ours.fetchAll} fetchAll in all)`),
-    row('Utilities calls (sha256, base64, dates)', (r) => String(Object.entries(r.ours.calls).filter(([m]) => m.startsWith('Utilities.')).reduce((sum, [, n]) => sum + n, 0))),
+    row('Utilities calls (sha256, base64, dates)', (r) =>
+      String(
+        Object.entries(r.ours.calls)
+          .filter(([m]) => m.startsWith('Utilities.'))
+          .reduce((sum, [, n]) => sum + n, 0),
+      ),
+    ),
     row('files / rows: Postroom; naive', (r) => `${r.ours.files} / ${r.ours.rows}; ${r.naive.files} / ${r.naive.rows}`),
     '',
     `Gmail quota ceiling: ${GMAIL_UNITS_PER_MINUTE.toLocaleString('en')} units / min / user (attachments / min at the measured units per attachment). ` +

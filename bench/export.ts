@@ -24,7 +24,11 @@ export const MESSAGES = 10_000;
 /** messages.get costs 5 of the 15,000 units a user may spend per minute. */
 export const CEILING_PER_MINUTE = 3000;
 
-const SUPPLIERS = ['Fournisseur Verre <factures@fournisseur-verre.fr>', 'Optique Lens <compta@optique-lens.fr>', 'Montures Paris <billing@montures-paris.fr>'];
+const SUPPLIERS = [
+  'Fournisseur Verre <factures@fournisseur-verre.fr>',
+  'Optique Lens <compta@optique-lens.fr>',
+  'Montures Paris <billing@montures-paris.fr>',
+];
 
 /** Adds `count` messages, one every 5 minutes back from now; every tenth carries a PDF. */
 export function generateMailbox(workspace: Workspace, count = MESSAGES): void {
@@ -32,10 +36,21 @@ export function generateMailbox(workspace: Workspace, count = MESSAGES): void {
   const now = workspace.clock.now();
   for (let n = 0; n < count; n++) {
     const text = `Bonjour,\n\nVeuillez trouver la facture n°${n} d’un montant de ${(n * 7) % 900},00 € pour le magasin ${n % 40}.\nÉchéance : 30 jours.\n\nCordialement,\nService comptabilité`;
-    const body: MimeNode = { kind: 'multi', subtype: 'alternative', parts: [textPart(text), htmlPart(`<p>${text.replace(/\n/g, '<br>')}</p>`)] };
-    const root: MimeNode = n % 10 === 0 ? { kind: 'multi', subtype: 'mixed', parts: [body, attachment('application/pdf', `FAC-${n}.pdf`, pdf)] } : body;
+    const body: MimeNode = {
+      kind: 'multi',
+      subtype: 'alternative',
+      parts: [textPart(text), htmlPart(`<p>${text.replace(/\n/g, '<br>')}</p>`)],
+    };
+    const root: MimeNode =
+      n % 10 === 0 ? { kind: 'multi', subtype: 'mixed', parts: [body, attachment('application/pdf', `FAC-${n}.pdf`, pdf)] } : body;
     const bytes = writeMessage(
-      { from: SUPPLIERS[n % 3], to: workspace.session.userEmail, subject: `Facture n°${n} – échéance`, date: new Date(now - (n + 1) * 300_000), messageId: `bench-export-${n}@x.fr` },
+      {
+        from: SUPPLIERS[n % 3],
+        to: workspace.session.userEmail,
+        subject: `Facture n°${n} – échéance`,
+        date: new Date(now - (n + 1) * 300_000),
+        messageId: `bench-export-${n}@x.fr`,
+      },
       root,
       `bx-${n}`,
     );
@@ -118,7 +133,14 @@ function top(calls: Record<string, number>, prefix: string, n = 6): string {
     .join(', ');
 }
 
-function measure(snapshot: AccountingSnapshot, virtualMs: number, outcomes: string[], exported: number, files: number, gmailPrefix: string): Measure {
+function measure(
+  snapshot: AccountingSnapshot,
+  virtualMs: number,
+  outcomes: string[],
+  exported: number,
+  files: number,
+  gmailPrefix: string,
+): Measure {
   return {
     executions: outcomes.length,
     outcomes: summarizeOutcomes(outcomes),
@@ -134,19 +156,32 @@ function measure(snapshot: AccountingSnapshot, virtualMs: number, outcomes: stri
   };
 }
 
-export function runPostroom(count = MESSAGES, faultRate = 0, input: ExportInput = {}): Measure & { bytes: number; splitFiles: number; unique: number; attachments: number } {
+export function runPostroom(
+  count = MESSAGES,
+  faultRate = 0,
+  input: ExportInput = {},
+): Measure & { bytes: number; splitFiles: number; unique: number; attachments: number } {
   const workspace = Workspace.create({ now: NOW, faultRate, seed: 3 });
   generateMailbox(workspace, count);
   const runner = new Runner(workspace, { scriptPath: join(ROOT, 'dist/Code.js'), sidebarPath: null });
   const started = workspace.clock.now();
   const result = runExportToEnd(runner, input);
-  if (result.error || result.progress?.state !== 'done') throw new Error(`postroom export did not finish: ${result.error ?? result.progress?.summary}`);
+  if (result.error || result.progress?.state !== 'done')
+    throw new Error(`postroom export did not finish: ${result.error ?? result.progress?.summary}`);
   const virtualMs = workspace.clock.now() - started;
   const folder = workspace.drive.pathOf(decodeURIComponent(result.progress.folderUrl!.split('/').pop()!));
   const files = workspace.drive.listFiles().filter((f) => f.path.startsWith(`${folder}/messages-`));
-  const ids = files.flatMap((f) => (JSON.parse(Buffer.from(workspace.drive.get(f.id)!.bytes).toString('utf8')) as Array<{ 'Message-ID': string }>).map((m) => m['Message-ID']));
+  const ids = files.flatMap((f) =>
+    (JSON.parse(Buffer.from(workspace.drive.get(f.id)!.bytes).toString('utf8')) as Array<{ 'Message-ID': string }>).map(
+      (m) => m['Message-ID'],
+    ),
+  );
   const exported = ids.length;
-  const manifest = JSON.parse(Buffer.from(workspace.drive.get(workspace.drive.listFiles().find((f) => f.path === `${folder}/manifest.json`)!.id)!.bytes).toString('utf8'));
+  const manifest = JSON.parse(
+    Buffer.from(workspace.drive.get(workspace.drive.listFiles().find((f) => f.path === `${folder}/manifest.json`)!.id)!.bytes).toString(
+      'utf8',
+    ),
+  );
   const outcomes = ['completed', ...result.results.map((r) => r.outcome)];
   return {
     ...measure(workspace.accounting.snapshot(), virtualMs, outcomes, exported, files.length, 'Gmail.REST.'),
@@ -171,7 +206,10 @@ export function runNaive(count = MESSAGES, maxExecutions = 300): Measure {
   }
   const virtualMs = workspace.clock.now() - started;
   const files = workspace.drive.listFiles().filter((f) => f.path.startsWith('NaiveExport/'));
-  const exported = files.reduce((total, f) => total + (JSON.parse(Buffer.from(workspace.drive.get(f.id)!.bytes).toString('utf8')) as unknown[]).length, 0);
+  const exported = files.reduce(
+    (total, f) => total + (JSON.parse(Buffer.from(workspace.drive.get(f.id)!.bytes).toString('utf8')) as unknown[]).length,
+    0,
+  );
   return measure(workspace.accounting.snapshot(), virtualMs, outcomes, exported, files.length, 'GmailApp');
 }
 

@@ -68,7 +68,10 @@ function workspaceWithList(count = ROWS): Workspace {
     const key = `CCT${String(i + 1).padStart(4, '0')}`;
     return [key, '2026-01', `client${i + 1}@exemple.fr`, `FACTURE_${key}.pdf`, `Client ${i + 1}`];
   });
-  const files = rows.map(([key, , , name]) => ({ name, bytes: new Uint8Array(makePdf([`Facture ${key}`, 'Opticiens Démo SARL', 'Montant : 120,00 €'])) }));
+  const files = rows.map(([key, , , name]) => ({
+    name,
+    bytes: new Uint8Array(makePdf([`Facture ${key}`, 'Opticiens Démo SARL', 'Montant : 120,00 €'])),
+  }));
   loadSendList(workspace, [header, ...rows], files, FOLDER);
   return workspace;
 }

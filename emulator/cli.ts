@@ -18,7 +18,17 @@
 
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { countFlag, getCommand, listCommands, registerCommand, UsageError, type CliContext, type CommandSpec, type CommonOptions, type FlagKind } from './cli-commands';
+import {
+  countFlag,
+  getCommand,
+  listCommands,
+  registerCommand,
+  UsageError,
+  type CliContext,
+  type CommandSpec,
+  type CommonOptions,
+  type FlagKind,
+} from './cli-commands';
 import { DEMO_SEND_TAB, loadDemoWorkspace } from './demo/index';
 import { Runner, type InvokeResult } from './runner';
 import type { ExecutionKind } from './runtime/execution';
@@ -56,7 +66,10 @@ interface ParsedLine {
 }
 
 /** Splits argv into command, positional arguments and flags, checking flags against `spec`. */
-export function parseCommandLine(argv: string[], lookup: (name: string) => CommandSpec | undefined = getCommand): ParsedLine & { spec: CommandSpec } {
+export function parseCommandLine(
+  argv: string[],
+  lookup: (name: string) => CommandSpec | undefined = getCommand,
+): ParsedLine & { spec: CommandSpec } {
   const [command, ...rest] = argv;
   if (!command || command.startsWith('-')) throw new UsageError('missing command (try `help`)');
   const spec = lookup(command);
@@ -119,7 +132,8 @@ export function readCommonOptions(flags: Record<string, string | true>): CommonO
   const user = stringFlag(flags, 'user');
   if (user !== null && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(user)) throw new UsageError(`--user must be an email address (got "${user}")`);
   const locale = stringFlag(flags, 'locale');
-  if (locale !== null && !/^[a-z]{2,3}([_-][A-Za-z0-9]{2,8})*$/.test(locale)) throw new UsageError(`--locale must be a locale tag such as fr, en or fr_FR (got "${locale}")`);
+  if (locale !== null && !/^[a-z]{2,3}([_-][A-Za-z0-9]{2,8})*$/.test(locale))
+    throw new UsageError(`--locale must be a locale tag such as fr, en or fr_FR (got "${locale}")`);
   const timeZone = stringFlag(flags, 'time-zone');
   if (timeZone !== null) {
     try {
@@ -158,7 +172,8 @@ export function applySettings(workspace: Workspace, file: string, job: string | 
   } catch (error) {
     throw new UsageError(`--settings: ${file} is not valid JSON (${(error as Error).message})`);
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new UsageError('--settings: the file must hold a JSON object');
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new UsageError('--settings: the file must hold a JSON object');
   const entries = Object.entries(parsed as Record<string, unknown>);
   const keyedByJob = entries.length > 0 && entries.every(([key]) => (SETTINGS_JOBS as readonly string[]).includes(key));
   const byJob: Array<[string, unknown]> = keyedByJob ? entries : job ? [[job, parsed]] : [];
@@ -230,7 +245,8 @@ function parseArgsFlag(raw: string | true | undefined): unknown[] {
 
 function kindFlag(raw: string | true | undefined): ExecutionKind {
   if (raw === undefined) return 'cli';
-  if (typeof raw !== 'string' || !(EXECUTION_KINDS as string[]).includes(raw)) throw new UsageError(`--as must be one of ${EXECUTION_KINDS.join(', ')}`);
+  if (typeof raw !== 'string' || !(EXECUTION_KINDS as string[]).includes(raw))
+    throw new UsageError(`--as must be one of ${EXECUTION_KINDS.join(', ')}`);
   return raw as ExecutionKind;
 }
 
@@ -288,7 +304,10 @@ function registerBuiltins(): void {
       const status = runner.rpc('getStatus');
       cli.info(describeResult(status));
       if (status.outcome !== 'completed') return 1;
-      const menus = workspace.ui.menus.map((menu) => `${menu.caption}: ${menu.entries.map((entry) => ('caption' in entry ? `${entry.caption} → ${entry.functionName}` : '—')).join(', ')}`);
+      const menus = workspace.ui.menus.map(
+        (menu) =>
+          `${menu.caption}: ${menu.entries.map((entry) => ('caption' in entry ? `${entry.caption} → ${entry.functionName}` : '—')).join(', ')}`,
+      );
       const state = workspace.mailbox.dumpState();
       cli.print('Postroom on the local workspace');
       cli.print(`  user        ${workspace.session.userEmail} (${workspace.session.locale}, ${workspace.session.timeZone})`);
@@ -304,11 +323,12 @@ function registerBuiltins(): void {
     summary: 'List the commands and options',
     run(cli) {
       cli.print('Usage: npm run local -- <command> [options]\n\nCommands:');
-      for (const [name, spec] of listCommands()) cli.print(`  ${name.padEnd(8)} ${spec.summary}${spec.usage ? `\n           ${name} ${spec.usage}` : ''}`);
+      for (const [name, spec] of listCommands())
+        cli.print(`  ${name.padEnd(8)} ${spec.summary}${spec.usage ? `\n           ${name} ${spec.usage}` : ''}`);
       cli.print(
         '\nCommon options:\n  --mailbox <dir|file.mbox|file.eml>  --now <ISO date>  --user <email>  --locale <tag>  --time-zone <IANA>\n' +
           '  --settings <json>  --seed <n>  --fault-rate <0..1>  --kill-every <N>  --addon  --consumer  --state-out <file.json>\n' +
-          '  --cpu-time measured|off (charge the script\'s own CPU time, default measured)  --cpu-scale <x> (default 3)',
+          "  --cpu-time measured|off (charge the script's own CPU time, default measured)  --cpu-scale <x> (default 3)",
       );
       return 0;
     },
@@ -330,7 +350,10 @@ export interface CliIo {
 }
 
 /** The whole CLI; returns the exit code. */
-export async function main(argv: string[], io: CliIo = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) }): Promise<number> {
+export async function main(
+  argv: string[],
+  io: CliIo = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) },
+): Promise<number> {
   if (!getCommand('run')) {
     registerBuiltins();
     loadCommandFiles();
@@ -352,7 +375,10 @@ export async function main(argv: string[], io: CliIo = { stdout: (t) => process.
         let runner = runners.get(path);
         if (!runner) {
           if (!existsSync(path)) throw new UsageError(`${path} not found: build first (\`node build.mjs\`; npm run local does it)`);
-          runner = new Runner(workspace, scriptPath ? { scriptPath: path, sidebarPath: null } : { scriptPath: path, sidebarPath: join(ROOT, 'dist/Sidebar.html') });
+          runner = new Runner(
+            workspace,
+            scriptPath ? { scriptPath: path, sidebarPath: null } : { scriptPath: path, sidebarPath: join(ROOT, 'dist/Sidebar.html') },
+          );
           runners.set(path, runner);
         }
         return runner;

@@ -80,7 +80,11 @@ export function buildGlobals(workspace: Workspace, environment: ExecutionEnviron
     }),
     PropertiesService: createPropertiesService(workspace.properties, ctx, { inContainer }),
     CacheService: createCacheService(workspace.caches, ctx, { inContainer }),
-    LockService: createLockService(workspace.locks, ctx, { inContainer, userEmail: session.userEmail, documentId: workspace.containerId ?? undefined }),
+    LockService: createLockService(workspace.locks, ctx, {
+      inContainer,
+      userEmail: session.userEmail,
+      documentId: workspace.containerId ?? undefined,
+    }),
     ScriptApp: createScriptApp(workspace.triggers, ctx, {
       addonMode: workspace.addonMode,
       oauthToken: workspace.oauthToken,

@@ -47,7 +47,7 @@ export const LATENCY_TABLE: Record<string, LatencyEntry> = {
   'UrlFetchApp.fetchAll': { ms: 150, source: 'estimate: requests run in parallel; the call costs its slowest request' },
   'MailApp.': { ms: 50, source: 'estimate' },
   'MailApp.sendEmail': { ms: 800, source: 'estimate: the same synchronous send as GmailApp.sendEmail' },
-  'Browser.': { ms: 0, source: 'the user answers (think time: the scripted answer\'s afterMs)' },
+  'Browser.': { ms: 0, source: "the user answers (think time: the scripted answer's afterMs)" },
   // Script services
   'PropertiesService.': { ms: 30, source: 'estimate' },
   'CacheService.': { ms: 20, source: 'estimate' },

@@ -157,14 +157,16 @@ export function previewWorkspace(argv: string[], info: (text: string) => void = 
   const files = typeof parsed.flags.files === 'string' ? parsed.flags.files : null;
   if ((list === null) !== (files === null)) throw new UsageError('--list and --files go together');
   const port = parsed.flags.port === undefined ? 8765 : Number(parsed.flags.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number (got "${String(parsed.flags.port)}")`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port must be a port number (got "${String(parsed.flags.port)}")`);
   const workspace = createWorkspace(options);
   const demo = options.mailbox === null;
   if (demo) loadDemoWorkspace(workspace, { sendList: list === null });
   else info(`mailbox: ${loadMailbox(workspace, options.mailbox)}`);
   if (options.settings) applySettings(workspace, options.settings, undefined);
   if (list !== null && files !== null) loadSendListFromDisk(workspace, list, files, info);
-  else if (demo && !storedSendSettings(workspace)) storeSendSettings(workspace, { ...DEFAULT_CLI_SEND_SETTINGS, attachmentsFolder: DEMO_SEND_FOLDER });
+  else if (demo && !storedSendSettings(workspace))
+    storeSendSettings(workspace, { ...DEFAULT_CLI_SEND_SETTINGS, attachmentsFolder: DEMO_SEND_FOLDER });
   if (demo) storeDemoCollectSettings(workspace);
   return { workspace, port };
 }

@@ -150,7 +150,9 @@ const INVOKER = new vm.Script(
 
 /** Evaluates an expression in the loaded script's global scope (tests inspecting the bundle). */
 function expressionInvoker(expression: string): vm.Script {
-  return new vm.Script(`(() => { delete globalThis.__postroomInvoke__; return { value: (${expression}) }; })()`, { filename: 'postroom-runner-evaluate.js' });
+  return new vm.Script(`(() => { delete globalThis.__postroomInvoke__; return { value: (${expression}) }; })()`, {
+    filename: 'postroom-runner-evaluate.js',
+  });
 }
 
 const SCRIPT_KINDS_BY_LIMIT: Record<ExecutionKind, string> = {
@@ -191,7 +193,8 @@ export class Runner<W extends RunnerWorkspace = Workspace> {
     const source = options.source ?? readFileSync(scriptPath, 'utf8');
     this.script = new vm.Script(source, { filename: options.source !== undefined ? 'script.js' : scriptPath });
     this.syncTimeoutMs = options.syncTimeoutMs ?? 20_000;
-    const sidebarPath = options.sidebarPath === undefined ? (options.source === undefined ? resolve('dist/Sidebar.html') : null) : options.sidebarPath;
+    const sidebarPath =
+      options.sidebarPath === undefined ? (options.source === undefined ? resolve('dist/Sidebar.html') : null) : options.sidebarPath;
     if (sidebarPath && existsSync(sidebarPath) && workspace.htmlFiles.Sidebar === undefined) {
       workspace.htmlFiles.Sidebar = readFileSync(sidebarPath, 'utf8');
     }
@@ -201,14 +204,19 @@ export class Runner<W extends RunnerWorkspace = Workspace> {
   private createContext(execution: Execution): vm.Context {
     const VirtualDate = makeVirtualDate(() => this.workspace.clock.now());
     const globals = this.globals(this.workspace, { Date: VirtualDate, execution });
-    const context = vm.createContext({ ...globals, Date: VirtualDate }, {
-      name: `execution ${execution.id} (${execution.fn})`,
-      codeGeneration: { strings: true, wasm: false },
-      microtaskMode: 'afterEvaluate',
-    });
+    const context = vm.createContext(
+      { ...globals, Date: VirtualDate },
+      {
+        name: `execution ${execution.id} (${execution.fn})`,
+        codeGeneration: { strings: true, wasm: false },
+        microtaskMode: 'afterEvaluate',
+      },
+    );
     // Math.random seeded from the workspace seed and the execution's ordinal: jitter and random ids
     // in the script are reproducible, so benchmark figures are deterministic.
-    (vm.runInContext('Math', context) as { random: () => number }).random = seededRandom((this.workspace.seed ?? 1) * 7919 + execution.ordinal);
+    (vm.runInContext('Math', context) as { random: () => number }).random = seededRandom(
+      (this.workspace.seed ?? 1) * 7919 + execution.ordinal,
+    );
     // Errors thrown by services are re-created in this realm (see ServiceContext.scriptErrors).
     this.workspace.ctx.scriptErrors = vm.runInContext('({ Error, TypeError, RangeError })', context) as ScriptErrorConstructors;
     return context;
@@ -331,7 +339,9 @@ export class Runner<W extends RunnerWorkspace = Workspace> {
       counts: structuredClone(execution.counts),
       startedAt: execution.startedAt,
       endedAt: clock.now(),
-      logs: workspace.logs.slice(logStart).map((entry) => (entry.level === 'Logger' || entry.level === 'log' ? entry.message : `${entry.level}: ${entry.message}`)),
+      logs: workspace.logs
+        .slice(logStart)
+        .map((entry) => (entry.level === 'Logger' || entry.level === 'log' ? entry.message : `${entry.level}: ${entry.message}`)),
     };
     if (outcome === 'completed') report.value = kind === 'rpc' ? marshalRpcResult(value) : value;
     if (error) report.error = error;

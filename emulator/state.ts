@@ -21,7 +21,14 @@ export interface WorkspaceState {
   sheets: Record<string, Array<Array<string | number | boolean>>>;
   gmail: Array<{ id: string; threadId: string; messageIdHeader: string; labels: string[]; unread: boolean }>;
   sent: Array<{ id: string; to: string; subject: string; eml: string }>;
-  triggers: Array<{ uniqueId: string; handlerFunction: string; eventType: string; schedule: unknown; nextRunAt: string | null; firedCount: number }>;
+  triggers: Array<{
+    uniqueId: string;
+    handlerFunction: string;
+    eventType: string;
+    schedule: unknown;
+    nextRunAt: string | null;
+    firedCount: number;
+  }>;
   accounting: AccountingSnapshot;
   properties: { script: Record<string, string>; user: Record<string, string>; document: Record<string, string> | null };
   now: string;

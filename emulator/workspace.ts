@@ -119,11 +119,18 @@ export class Workspace implements RunnerWorkspace {
     this.faults = new FaultPlan({ seed: this.seed, rate: options.faultRate ?? 0, killEvery: options.killEvery });
     this.ctx = new ServiceContext(this.clock, this.accounting, this.faults, new ScriptCpuMeter(options.scriptCpu ?? { mode: 'off' }));
     const userEmail = (options.user ?? DEFAULT_USER).toLowerCase();
-    this.session = { userEmail, activeUserEmail: options.activeUserEmail ?? userEmail, locale: options.locale ?? DEFAULT_LOCALE, timeZone: options.timeZone ?? DEFAULT_TIME_ZONE };
+    this.session = {
+      userEmail,
+      activeUserEmail: options.activeUserEmail ?? userEmail,
+      locale: options.locale ?? DEFAULT_LOCALE,
+      timeZone: options.timeZone ?? DEFAULT_TIME_ZONE,
+    };
     this.addonMode = options.addonMode ?? false;
     this.workspaceAccount = options.workspaceAccount ?? !/@(gmail|googlemail)\.com$/.test(userEmail);
     this.quotas = new Quotas(this.clock, { workspace: this.workspaceAccount });
-    this.triggerBudget = new TriggerRuntimeBudget(this.workspaceAccount ? TRIGGER_RUNTIME_PER_DAY_MS.workspace : TRIGGER_RUNTIME_PER_DAY_MS.consumer);
+    this.triggerBudget = new TriggerRuntimeBudget(
+      this.workspaceAccount ? TRIGGER_RUNTIME_PER_DAY_MS.workspace : TRIGGER_RUNTIME_PER_DAY_MS.consumer,
+    );
     this.oauthToken = `ya29.emulated-${this.seed}-${userEmail.replace(/[^a-z0-9]/g, '')}`;
 
     const now = () => this.clock.now();
@@ -132,7 +139,12 @@ export class Workspace implements RunnerWorkspace {
     const idSeed = `postroom-${this.seed}`;
     this.drive = new DriveStore(this.clock, { idSeed });
     const sheetLocale = this.session.locale.replace('-', '_');
-    this.sheets = new SpreadsheetStore(this.clock, { idSeed, locale: sheetLocale.includes('_') ? sheetLocale : `${sheetLocale}_${sheetLocale.toUpperCase()}`, timeZone: this.session.timeZone, loseUnflushedWritesOnKill: options.loseUnflushedSheetWrites ?? false });
+    this.sheets = new SpreadsheetStore(this.clock, {
+      idSeed,
+      locale: sheetLocale.includes('_') ? sheetLocale : `${sheetLocale}_${sheetLocale.toUpperCase()}`,
+      timeZone: this.session.timeZone,
+      loseUnflushedWritesOnKill: options.loseUnflushedSheetWrites ?? false,
+    });
     const inContainer = options.container ?? true;
     this.containerId = inContainer
       ? this.sheets.create(CONTAINER_NAME, { firstSheetName: /^fr/i.test(this.session.locale) ? 'Feuille 1' : 'Sheet1' }).id
@@ -201,5 +213,4 @@ export class Workspace implements RunnerWorkspace {
     if (!trigger) throw new Error(`Workspace.triggerEvent: no trigger ${uid}`);
     return this.triggers.eventFor(trigger, at);
   }
-
 }

@@ -125,8 +125,12 @@ function printReport(cli: CliContext, drive: DriveResult): void {
     ] as const) {
       cli.print(`    ${name.padEnd(24)} ${value}`);
     }
-    const skipped = Object.entries(m.skipped).map(([reason, n]) => `${reason} ${n}`).join(', ');
-    const quarantined = Object.entries(m.quarantinedByReason).map(([reason, n]) => `${reason} ${n}`).join(', ');
+    const skipped = Object.entries(m.skipped)
+      .map(([reason, n]) => `${reason} ${n}`)
+      .join(', ');
+    const quarantined = Object.entries(m.quarantinedByReason)
+      .map(([reason, n]) => `${reason} ${n}`)
+      .join(', ');
     if (skipped) cli.print(`    skipped                  ${skipped}`);
     if (quarantined) cli.print(`    quarantined by reason    ${quarantined}`);
     cli.print(`  log       ${summary.logPath}${summary.logUrl ? ` (${summary.logUrl})` : ''}`);
@@ -136,7 +140,9 @@ function printReport(cli: CliContext, drive: DriveResult): void {
   cli.print(`    executions               ${drive.results.length} (${drive.results.map((r) => r.outcome).join(', ')})`);
   cli.print(`    virtual time             ${seconds(total.virtualMs)}`);
   cli.print(`    Gmail quota units        ${total.gmailUnits}`);
-  cli.print(`    Gmail API requests       ${groups.gmail}   Sheets calls ${groups.sheets}   Drive calls ${groups.drive}   Properties calls ${groups.properties}`);
+  cli.print(
+    `    Gmail API requests       ${groups.gmail}   Sheets calls ${groups.sheets}   Drive calls ${groups.drive}   Properties calls ${groups.properties}`,
+  );
   const gmailMethods = Object.entries(total.calls)
     .filter(([method]) => method.startsWith('Gmail.REST.'))
     .map(([method, n]) => `${method.slice('Gmail.REST.'.length)} ${n}`)
@@ -154,10 +160,18 @@ function runCollectCommand(cli: CliContext, input: CollectInput, json: boolean, 
     onExecution: (result) => {
       for (const line of result.logs) cli.info(`[log] ${line}`);
       const calls = Object.values(result.counts.calls).reduce((sum, n) => sum + n, 0);
-      cli.info(`collectFromGmail (${result.kind}): ${result.outcome} after ${seconds(result.endedAt - result.startedAt)} of virtual time, ${calls} service calls, ${result.counts.gmailUnits} Gmail units`);
+      cli.info(
+        `collectFromGmail (${result.kind}): ${result.outcome} after ${seconds(result.endedAt - result.startedAt)} of virtual time, ${calls} service calls, ${result.counts.gmailUnits} Gmail units`,
+      );
     },
   });
-  if (json) cli.printJson({ summary: drive.summary, executions: drive.results.length, error: drive.error, accounting: cli.workspace.accounting.snapshot() });
+  if (json)
+    cli.printJson({
+      summary: drive.summary,
+      executions: drive.results.length,
+      error: drive.error,
+      accounting: cli.workspace.accounting.snapshot(),
+    });
   else printReport(cli, drive);
   if (drive.error) {
     cli.info(`collect: ${drive.error.message}`);

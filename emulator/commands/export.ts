@@ -58,7 +58,11 @@ function progressMark(workspace: Workspace): string {
  * startExport, then the executions the trigger runs, until no export is in progress. Stops when 40
  * executions in a row make no durable progress (a --kill-every smaller than one execution's setup).
  */
-export function runExportToEnd(runner: Runner, input: ExportInput, options: { maxExecutions?: number; onExecution?: (result: InvokeResult) => void } = {}): ExportDriveResult {
+export function runExportToEnd(
+  runner: Runner,
+  input: ExportInput,
+  options: { maxExecutions?: number; onExecution?: (result: InvokeResult) => void } = {},
+): ExportDriveResult {
   const { workspace } = runner;
   const maxExecutions = options.maxExecutions ?? 2000;
   const results: InvokeResult[] = [];
@@ -66,13 +70,28 @@ export function runExportToEnd(runner: Runner, input: ExportInput, options: { ma
   for (let attempt = 0; started === null && runProgressKey(workspace) === null; attempt++) {
     const start = runner.invoke('startExport', [input], 'rpc');
     options.onExecution?.(start);
-    if (start.outcome === 'threw') return { started: null, results, progress: null, refused: start.error ?? { name: 'Error', message: 'threw' }, error: start.error?.message ?? 'threw' };
+    if (start.outcome === 'threw')
+      return {
+        started: null,
+        results,
+        progress: null,
+        refused: start.error ?? { name: 'Error', message: 'threw' },
+        error: start.error?.message ?? 'threw',
+      };
     if (start.outcome === 'completed') started = start.value as ExportProgress;
-    else if (attempt >= 40) return { started: null, results, progress: null, refused: null, error: `startExport was cut off ${attempt + 1} times (${start.outcome})` };
+    else if (attempt >= 40)
+      return {
+        started: null,
+        results,
+        progress: null,
+        refused: null,
+        error: `startExport was cut off ${attempt + 1} times (${start.outcome})`,
+      };
   }
   let stuck = 0;
   while (runProgressKey(workspace) !== null) {
-    if (results.length >= maxExecutions) return { started, results, progress: null, refused: null, error: `the export did not finish within ${maxExecutions} executions` };
+    if (results.length >= maxExecutions)
+      return { started, results, progress: null, refused: null, error: `the export did not finish within ${maxExecutions} executions` };
     const before = progressMark(workspace);
     // The continuation trigger the last execution installed; after a killed one, the trigger a
     // getExportProgress call would install (it comes a minute later).
@@ -86,8 +105,18 @@ export function runExportToEnd(runner: Runner, input: ExportInput, options: { ma
       results.push(result);
       options.onExecution?.(result);
     }
-    stuck = progressMark(workspace) === before && fired.every((r) => r.outcome !== 'completed' || runProgressKey(workspace) !== null) ? stuck + 1 : 0;
-    if (stuck >= 40) return { started, results, progress: null, refused: null, error: '40 executions in a row made no progress (is --kill-every smaller than what one execution needs?)' };
+    stuck =
+      progressMark(workspace) === before && fired.every((r) => r.outcome !== 'completed' || runProgressKey(workspace) !== null)
+        ? stuck + 1
+        : 0;
+    if (stuck >= 40)
+      return {
+        started,
+        results,
+        progress: null,
+        refused: null,
+        error: '40 executions in a row made no progress (is --kill-every smaller than what one execution needs?)',
+      };
   }
   const view = runner.invoke('getExportProgress', [], 'rpc');
   return { started, results, progress: view.outcome === 'completed' ? (view.value as ExportProgress) : null, refused: null, error: null };
@@ -139,7 +168,9 @@ function runExportCommand(cli: CliContext): number {
     onExecution: (result) => {
       for (const line of result.logs) cli.info(`[log] ${line}`);
       const calls = Object.values(result.counts.calls).reduce((sum, n) => sum + n, 0);
-      cli.info(`${result.fn} (${result.kind}): ${result.outcome} after ${((result.endedAt - result.startedAt) / 1000).toFixed(1)} s of virtual time, ${calls} service calls, ${result.counts.gmailUnits} Gmail units`);
+      cli.info(
+        `${result.fn} (${result.kind}): ${result.outcome} after ${((result.endedAt - result.startedAt) / 1000).toFixed(1)} s of virtual time, ${calls} service calls, ${result.counts.gmailUnits} Gmail units`,
+      );
     },
   });
   if (drive.refused) {
@@ -161,8 +192,15 @@ function runExportCommand(cli: CliContext): number {
   cli.print(`Export ${progress.runId}: ${progress.state}`);
   cli.print(`  ${progress.summary}`);
   cli.print(`  folder    ${progress.folderUrl ?? '(none)'}`);
-  cli.print(`  copied    ${files.length} file(s) into ${out}: ${files.map((f) => f.name).filter((n) => !n.startsWith('attachments/')).join(', ')}`);
-  cli.print(`  emulator  ${drive.results.length + 1} executions (${drive.results.filter((r) => r.outcome !== 'completed').length} cut off), ${(total.virtualMs / 60_000).toFixed(2)} min of virtual time, ${total.gmailUnits} Gmail units`);
+  cli.print(
+    `  copied    ${files.length} file(s) into ${out}: ${files
+      .map((f) => f.name)
+      .filter((n) => !n.startsWith('attachments/'))
+      .join(', ')}`,
+  );
+  cli.print(
+    `  emulator  ${drive.results.length + 1} executions (${drive.results.filter((r) => r.outcome !== 'completed').length} cut off), ${(total.virtualMs / 60_000).toFixed(2)} min of virtual time, ${total.gmailUnits} Gmail units`,
+  );
   if (progress.state !== 'done') {
     cli.info(`export: ${progress.error ?? progress.summary}`);
     return 1;
@@ -173,7 +211,8 @@ function runExportCommand(cli: CliContext): number {
 if (!getCommand('export')) {
   registerCommand('export', {
     summary: 'Export a mailbox to JSON batch files on Drive (the job the sidebar and the card start), then copy them into --out',
-    usage: '--mailbox DIR [--query Q] [--max N] [--batch-size N] [--since last] [--include-attachments] --out DIR [--kill-every N] [--fault-rate F] [--seed S] [--now ISO] [--user U] [--state-out F]',
+    usage:
+      '--mailbox DIR [--query Q] [--max N] [--batch-size N] [--since last] [--include-attachments] --out DIR [--kill-every N] [--fault-rate F] [--seed S] [--now ISO] [--user U] [--state-out F]',
     job: 'export',
     flags: { query: 'value', max: 'value', 'batch-size': 'value', since: 'value', 'include-attachments': 'boolean', out: 'value' },
     run: runExportCommand,

@@ -35,7 +35,10 @@ function fail(cli: CliContext, what: string, result: InvokeResult): number {
 function setUpAccount(cli: CliContext): void {
   const { mailbox } = cli.workspace;
   const sendAs = text(cli, 'send-as');
-  for (const item of (sendAs ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const item of (sendAs ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const pending = item.toLowerCase().startsWith('pending:');
     mailbox.addSendAs({ email: pending ? item.slice(8) : item, verified: !pending });
   }
@@ -44,7 +47,10 @@ function setUpAccount(cli: CliContext): void {
     mailbox.addSendAs({ email: from, verified: true });
     cli.info(`send: ${from} added to the emulated account as a verified send-as address (use --send-as to declare the aliases yourself)`);
   }
-  for (const address of (text(cli, 'bounce') ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const address of (text(cli, 'bounce') ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     mailbox.setBounce(address, { style: 'postfix' });
   }
 }
@@ -56,7 +62,9 @@ function chooseExtras(cli: CliContext): number {
     const chosen = runner.rpc('chooseDraft', { subject: draft });
     if (chosen.outcome !== 'completed') return fail(cli, `--draft "${draft}"`, chosen);
     const summary = chosen.value as { draftId: string; attachments: number; inlineImages: number };
-    cli.info(`send: Gmail draft "${draft}" (${summary.draftId}) is the template: ${summary.inlineImages} inline image(s), ${summary.attachments} attachment(s)`);
+    cli.info(
+      `send: Gmail draft "${draft}" (${summary.draftId}) is the template: ${summary.inlineImages} inline image(s), ${summary.attachments} attachment(s)`,
+    );
   }
   const from = text(cli, 'from');
   if (from !== null) {
@@ -81,8 +89,14 @@ function runTestRow(cli: CliContext, row: number): number {
     settings = { ...DEFAULT_CLI_SEND_SETTINGS };
     storeSendSettings(workspace, settings);
   }
-  const folder = typeof settings.attachmentsFolder === 'string' && settings.attachmentsFolder ? settings.attachmentsFolder : 'Postroom/invoices';
-  loadSendList(workspace, rows, entries.map((name) => ({ name: basename(name), bytes: new Uint8Array(readFileSync(join(filesDir, name))) })), folder);
+  const folder =
+    typeof settings.attachmentsFolder === 'string' && settings.attachmentsFolder ? settings.attachmentsFolder : 'Postroom/invoices';
+  loadSendList(
+    workspace,
+    rows,
+    entries.map((name) => ({ name: basename(name), bytes: new Uint8Array(readFileSync(join(filesDir, name))) })),
+    folder,
+  );
   cli.info(`send: ${rows.length - 1} row(s) in tab "${SENDS_TAB}"; test of row ${row} only`);
   const before = new Set(workspace.mailbox.sentMessages().map((m) => m.id));
   const result = cli.runner().rpc('sendTest', { row });
@@ -96,7 +110,12 @@ function runTestRow(cli: CliContext, row: number): number {
     fresh.forEach((message, index) => writeFileSync(join(sentOut, `${String(index + 1).padStart(4, '0')}-${message.id}.eml`), message.raw));
     cli.info(`send: ${fresh.length} message(s) written to ${sentOut}`);
   }
-  cli.printJson({ test: value, rowStatusUnchanged: true, emlWritten: sentOut ? fresh.length : 0, gmailUnits: workspace.accounting.total.gmailUnits });
+  cli.printJson({
+    test: value,
+    rowStatusUnchanged: true,
+    emlWritten: sentOut ? fresh.length : 0,
+    gmailUnits: workspace.accounting.total.gmailUnits,
+  });
   return 0;
 }
 

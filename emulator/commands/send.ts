@@ -22,8 +22,10 @@ export const SENDS_TAB = 'Sends';
 /** Settings used when none are given: French invoice wording with {{key}} and {{period}}. */
 export const DEFAULT_CLI_SEND_SETTINGS = {
   subjectTemplate: 'Votre facture {{key}} - {{period}}',
-  textTemplate: 'Bonjour,\n\nVeuillez trouver ci-joint votre facture {{key}} pour la période {{period}}.\n\nCordialement,\nLe service comptabilité',
-  htmlTemplate: '<p>Bonjour,</p><p>Veuillez trouver ci-joint votre facture <b>{{key}}</b> pour la période {{period}}.</p><p>Cordialement,<br>Le service comptabilité</p>',
+  textTemplate:
+    'Bonjour,\n\nVeuillez trouver ci-joint votre facture {{key}} pour la période {{period}}.\n\nCordialement,\nLe service comptabilité',
+  htmlTemplate:
+    '<p>Bonjour,</p><p>Veuillez trouver ci-joint votre facture <b>{{key}}</b> pour la période {{period}}.</p><p>Cordialement,<br>Le service comptabilité</p>',
   senderName: 'Comptabilité',
   attachmentsFolder: 'Postroom/invoices',
 };
@@ -162,7 +164,10 @@ const MIME_BY_EXTENSION: Record<string, string> = {
 /** Creates the folder path (from My Drive) in the emulated Drive; returns its id. */
 export function ensureDriveFolder(workspace: Workspace, path: string): string {
   let parent = workspace.drive.rootId;
-  for (const segment of path.split('/').map((s) => s.trim()).filter(Boolean)) {
+  for (const segment of path
+    .split('/')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const existing = workspace.drive.children(parent, 'folder').find((folder) => folder.name === segment);
     parent = existing ? existing.id : workspace.drive.createFolder(segment, parent).id;
   }
@@ -186,7 +191,12 @@ export function storeSendSettings(workspace: Workspace, settings: Record<string,
  * Loads a send list (header + rows) and its files into the workspace. The list REPLACES whatever the
  * Sends tab held (a fresh tab, never cells written over an older list, which would merge the two).
  */
-export function loadSendList(workspace: Workspace, rows: string[][], files: Array<{ name: string; bytes: Uint8Array; mimeType?: string }>, folderPath: string): void {
+export function loadSendList(
+  workspace: Workspace,
+  rows: string[][],
+  files: Array<{ name: string; bytes: Uint8Array; mimeType?: string }>,
+  folderPath: string,
+): void {
   const container = workspace.sheets.get(workspace.containerId as string);
   const previous = container?.sheets.findIndex((candidate) => candidate.name === SENDS_TAB) ?? -1;
   if (container && previous >= 0) container.sheets.splice(previous, 1);
@@ -201,7 +211,12 @@ export function loadSendList(workspace: Workspace, rows: string[][], files: Arra
   const folderId = ensureDriveFolder(workspace, folderPath);
   for (const file of files) {
     const extension = file.name.split('.').pop()?.toLowerCase() ?? '';
-    workspace.drive.createFile(file.name, file.bytes, file.mimeType ?? MIME_BY_EXTENSION[extension] ?? 'application/octet-stream', folderId);
+    workspace.drive.createFile(
+      file.name,
+      file.bytes,
+      file.mimeType ?? MIME_BY_EXTENSION[extension] ?? 'application/octet-stream',
+      folderId,
+    );
   }
 }
 
@@ -242,7 +257,10 @@ export function decodeCsvBytes(bytes: Uint8Array, name: string): { text: string;
     return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), notice: null };
   } catch {
     const text = decodeWindows1252(bytes);
-    return { text, notice: `send: ${name} is not UTF-8; read as Windows-1252 (Excel's "CSV" on Windows). Save it as "CSV UTF-8" to avoid this notice.` };
+    return {
+      text,
+      notice: `send: ${name} is not UTF-8; read as Windows-1252 (Excel's "CSV" on Windows). Save it as "CSV UTF-8" to avoid this notice.`,
+    };
   }
 }
 
@@ -274,7 +292,8 @@ export function loadSendListFromDisk(workspace: Workspace, list: string, filesDi
     storeSendSettings(workspace, settings);
     info('send: no --settings given, using the default French invoice templates');
   }
-  const folder = typeof settings.attachmentsFolder === 'string' && settings.attachmentsFolder ? settings.attachmentsFolder : 'Postroom/invoices';
+  const folder =
+    typeof settings.attachmentsFolder === 'string' && settings.attachmentsFolder ? settings.attachmentsFolder : 'Postroom/invoices';
   loadSendList(
     workspace,
     rows,
@@ -368,7 +387,9 @@ function runDemoSend(cli: CliContext): number {
   const progress = outcome.final?.progress;
   cli.print(`Send ${progress?.jobId ?? ''}: ${progress?.state ?? 'not started'}`);
   for (const line of progress?.events ?? []) cli.print(`  ${line}`);
-  cli.print(`  ${outcome.results.length} execution(s), ${Math.round((workspace.clock.now() - startMs) / 1000)} s of virtual time, ${workspace.mailbox.sentMessages().length} message(s) in SENT`);
+  cli.print(
+    `  ${outcome.results.length} execution(s), ${Math.round((workspace.clock.now() - startMs) / 1000)} s of virtual time, ${workspace.mailbox.sentMessages().length} message(s) in SENT`,
+  );
   if (outcome.error) cli.print(`  error: ${outcome.error.message}`);
   return outcome.error || !progress || progress.state !== 'done' ? 1 : 0;
 }

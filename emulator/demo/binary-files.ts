@@ -152,6 +152,13 @@ export function makeJpeg(width: number, height: number, comment = ''): Buffer {
   if (padding > 0) data[data.length - 1] = (1 << padding) - 1;
   const parts = [Buffer.from([0xff, 0xd8]), jpegSegment(0xe0, app0)];
   if (comment) parts.push(jpegSegment(0xfe, Buffer.from(comment, 'latin1')));
-  parts.push(jpegSegment(0xdb, dqt), jpegSegment(0xc0, sof0), jpegSegment(0xc4, dht), jpegSegment(0xda, sos), data, Buffer.from([0xff, 0xd9]));
+  parts.push(
+    jpegSegment(0xdb, dqt),
+    jpegSegment(0xc0, sof0),
+    jpegSegment(0xc4, dht),
+    jpegSegment(0xda, sos),
+    data,
+    Buffer.from([0xff, 0xd9]),
+  );
   return Buffer.concat(parts);
 }

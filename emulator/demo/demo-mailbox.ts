@@ -37,7 +37,17 @@ function authNone(domain: string): string {
 
 /** A supplier invoice PDF. */
 export function invoicePdf(supplier: string, number: string, amount: string, date: string): Buffer {
-  return makePdf([`${supplier}`, `Facture n° ${number}`, `Date : ${date}`, `Client : Opticiens Démo SARL`, `Montant TTC : ${amount} €`, 'Paiement à 30 jours fin de mois.'], `Facture ${number}`);
+  return makePdf(
+    [
+      `${supplier}`,
+      `Facture n° ${number}`,
+      `Date : ${date}`,
+      `Client : Opticiens Démo SARL`,
+      `Montant TTC : ${amount} €`,
+      'Paiement à 30 jours fin de mois.',
+    ],
+    `Facture ${number}`,
+  );
 }
 
 const at = (iso: string) => new Date(iso);
@@ -67,7 +77,14 @@ function specs(): Spec[] {
       messageId: 'fv-2026-0012@fournisseur-verre.fr',
       authenticationResults: authPass('fournisseur-verre.fr'),
     },
-    { kind: 'multi', subtype: 'mixed', parts: [textPart('Bonjour,\n\nVeuillez trouver ci-joint notre facture FV-2026-0012.\n\nCordialement,\nService facturation'), attachment('application/pdf', 'FV-2026-0012.pdf', FV_0012)] },
+    {
+      kind: 'multi',
+      subtype: 'mixed',
+      parts: [
+        textPart('Bonjour,\n\nVeuillez trouver ci-joint notre facture FV-2026-0012.\n\nCordialement,\nService facturation'),
+        attachment('application/pdf', 'FV-2026-0012.pdf', FV_0012),
+      ],
+    },
   );
   add(
     'nested MIME: mixed > related > alternative (text + html) + inline signature PNG (Content-ID), and a PDF',
@@ -91,10 +108,19 @@ function specs(): Spec[] {
               subtype: 'alternative',
               parts: [
                 textPart('Bonjour,\n\nNotre facture FV-2026-0013 est jointe.\n\n-- \nFournisseur Verre SAS'),
-                htmlPart('<p>Bonjour,</p><p>Notre facture <b>FV-2026-0013</b> est jointe.</p><p>--<br><img src="cid:signature-fv@fournisseur-verre.fr" alt="Fournisseur Verre"></p>'),
+                htmlPart(
+                  '<p>Bonjour,</p><p>Notre facture <b>FV-2026-0013</b> est jointe.</p><p>--<br><img src="cid:signature-fv@fournisseur-verre.fr" alt="Fournisseur Verre"></p>',
+                ),
               ],
             },
-            { kind: 'leaf', contentType: 'image/png', body: SIGNATURE_PNG, filename: 'signature.png', disposition: 'inline', contentId: 'signature-fv@fournisseur-verre.fr' },
+            {
+              kind: 'leaf',
+              contentType: 'image/png',
+              body: SIGNATURE_PNG,
+              filename: 'signature.png',
+              disposition: 'inline',
+              contentId: 'signature-fv@fournisseur-verre.fr',
+            },
           ],
         },
         attachment('application/pdf', 'FV-2026-0013.pdf', FV_0013),
@@ -123,7 +149,14 @@ function specs(): Spec[] {
       messageId: 'fv-2026-0012-rappel@fournisseur-verre.fr',
       authenticationResults: authPass('fournisseur-verre.fr'),
     },
-    { kind: 'multi', subtype: 'mixed', parts: [textPart('Rappel : la facture FV-2026-0012 ci-jointe arrive à échéance.'), attachment('application/pdf', 'FV-2026-0012.pdf', FV_0012)] },
+    {
+      kind: 'multi',
+      subtype: 'mixed',
+      parts: [
+        textPart('Rappel : la facture FV-2026-0012 ci-jointe arrive à échéance.'),
+        attachment('application/pdf', 'FV-2026-0012.pdf', FV_0012),
+      ],
+    },
   );
   add(
     'forged whitelisted From: SPF and DKIM fail (to quarantine)',
@@ -134,7 +167,14 @@ function specs(): Spec[] {
       messageId: '8f3a1c.urgent@mailer.example.net',
       authenticationResults: authFail('fournisseur-verre.fr'),
     },
-    { kind: 'multi', subtype: 'mixed', parts: [textPart('Merci de régler immédiatement la facture ci-jointe sur le nouveau RIB.'), attachment('application/pdf', 'facture-urgente.pdf', invoicePdf('Fournisseur Verre SAS', 'FV-9999', '9 870,00', '13/01/2026'))] },
+    {
+      kind: 'multi',
+      subtype: 'mixed',
+      parts: [
+        textPart('Merci de régler immédiatement la facture ci-jointe sur le nouveau RIB.'),
+        attachment('application/pdf', 'facture-urgente.pdf', invoicePdf('Fournisseur Verre SAS', 'FV-9999', '9 870,00', '13/01/2026')),
+      ],
+    },
   );
   add(
     'optique-lens receipt as PNG',
@@ -145,7 +185,14 @@ function specs(): Spec[] {
       messageId: 'recu-5521@optique-lens.fr',
       authenticationResults: authPass('optique-lens.fr'),
     },
-    { kind: 'multi', subtype: 'mixed', parts: [textPart('Merci pour votre paiement. Reçu en pièce jointe.'), attachment('image/png', 'recu-5521.png', makePng(120, 60, [250, 250, 240], 'Recu 5521 Optique Lens'))] },
+    {
+      kind: 'multi',
+      subtype: 'mixed',
+      parts: [
+        textPart('Merci pour votre paiement. Reçu en pièce jointe.'),
+        attachment('image/png', 'recu-5521.png', makePng(120, 60, [250, 250, 240], 'Recu 5521 Optique Lens')),
+      ],
+    },
   );
   add(
     'optique-lens scanned receipt as JPEG',
@@ -156,7 +203,14 @@ function specs(): Spec[] {
       messageId: 'ticket-20260108@optique-lens.fr',
       authenticationResults: authPass('optique-lens.fr'),
     },
-    { kind: 'multi', subtype: 'mixed', parts: [textPart('Ticket scanné ci-joint.'), attachment('image/jpeg', 'ticket-2026-01-08.jpg', makeJpeg(64, 96, 'Ticket de caisse Optique Lens 2026-01-08'))] },
+    {
+      kind: 'multi',
+      subtype: 'mixed',
+      parts: [
+        textPart('Ticket scanné ci-joint.'),
+        attachment('image/jpeg', 'ticket-2026-01-08.jpg', makeJpeg(64, 96, 'Ticket de caisse Optique Lens 2026-01-08')),
+      ],
+    },
   );
   add(
     'RFC 2231 file name with accents',
@@ -167,7 +221,19 @@ function specs(): Spec[] {
       messageId: 'recu-decembre@optique-lens.fr',
       authenticationResults: authPass('optique-lens.fr'),
     },
-    { kind: 'multi', subtype: 'mixed', parts: [textPart('Votre reçu du mois de décembre.'), attachment('application/pdf', 'reçu décembre 2025.pdf', invoicePdf('Optique Lens', 'OL-2025-1287', '452,10', '30/12/2025'), 'rfc2231')] },
+    {
+      kind: 'multi',
+      subtype: 'mixed',
+      parts: [
+        textPart('Votre reçu du mois de décembre.'),
+        attachment(
+          'application/pdf',
+          'reçu décembre 2025.pdf',
+          invoicePdf('Optique Lens', 'OL-2025-1287', '452,10', '30/12/2025'),
+          'rfc2231',
+        ),
+      ],
+    },
   );
   add(
     'RFC 2047 encoded file name and subject with accents',
@@ -178,7 +244,14 @@ function specs(): Spec[] {
       messageId: 'facture-ete@optique-lens.fr',
       authenticationResults: authPass('optique-lens.fr'),
     },
-    { kind: 'multi', subtype: 'mixed', parts: [textPart('Régularisation de la facture d’été.'), attachment('application/pdf', 'Facture été 2025.pdf', invoicePdf('Optique Lens', 'OL-2025-0713', '78,00', '09/01/2026'), 'rfc2047')] },
+    {
+      kind: 'multi',
+      subtype: 'mixed',
+      parts: [
+        textPart('Régularisation de la facture d’été.'),
+        attachment('application/pdf', 'Facture été 2025.pdf', invoicePdf('Optique Lens', 'OL-2025-0713', '78,00', '09/01/2026'), 'rfc2047'),
+      ],
+    },
   );
   add(
     'forwarded message (message/rfc822) containing a PDF, from a colleague',
@@ -205,7 +278,14 @@ function specs(): Spec[] {
               date: at('2026-01-09T17:40:00Z'),
               messageId: 'ol-2026-0042@optique-lens.fr',
             },
-            { kind: 'multi', subtype: 'mixed', parts: [textPart('Veuillez trouver la facture OL-2026-0042.'), attachment('application/pdf', 'OL-2026-0042.pdf', invoicePdf('Optique Lens', 'OL-2026-0042', '1 020,00', '09/01/2026'))] },
+            {
+              kind: 'multi',
+              subtype: 'mixed',
+              parts: [
+                textPart('Veuillez trouver la facture OL-2026-0042.'),
+                attachment('application/pdf', 'OL-2026-0042.pdf', invoicePdf('Optique Lens', 'OL-2026-0042', '1 020,00', '09/01/2026')),
+              ],
+            },
             'fwd-inner',
           ),
         },
@@ -221,7 +301,11 @@ function specs(): Spec[] {
       messageId: 'releve-janvier@optique-lens.fr',
       authenticationResults: authPass('optique-lens.fr'),
     },
-    { kind: 'multi', subtype: 'mixed', parts: [textPart('Relevé joint.'), attachment('application/pdf', 'releve-janvier.pdf', Buffer.alloc(0))] },
+    {
+      kind: 'multi',
+      subtype: 'mixed',
+      parts: [textPart('Relevé joint.'), attachment('application/pdf', 'releve-janvier.pdf', Buffer.alloc(0))],
+    },
   );
   add(
     'a corrupt file: ".pdf" holding HTML, not a PDF',
@@ -232,7 +316,18 @@ function specs(): Spec[] {
       messageId: 'fv-2026-0456@fournisseur-verre.fr',
       authenticationResults: authPass('fournisseur-verre.fr'),
     },
-    { kind: 'multi', subtype: 'mixed', parts: [textPart('Facture jointe.'), attachment('application/pdf', 'FV-2026-0456.pdf', Buffer.from('<html><body>Erreur 500 : document indisponible</body></html>\n', 'utf8'))] },
+    {
+      kind: 'multi',
+      subtype: 'mixed',
+      parts: [
+        textPart('Facture jointe.'),
+        attachment(
+          'application/pdf',
+          'FV-2026-0456.pdf',
+          Buffer.from('<html><body>Erreur 500 : document indisponible</body></html>\n', 'utf8'),
+        ),
+      ],
+    },
   );
   add(
     'a declared type that lies: PDF bytes sent as application/octet-stream',
@@ -243,7 +338,14 @@ function specs(): Spec[] {
       messageId: 'ol-2026-0051@optique-lens.fr',
       authenticationResults: authPass('optique-lens.fr'),
     },
-    { kind: 'multi', subtype: 'mixed', parts: [textPart('Facture OL-2026-0051.'), attachment('application/octet-stream', 'OL-2026-0051.pdf', invoicePdf('Optique Lens', 'OL-2026-0051', '233,33', '13/01/2026'))] },
+    {
+      kind: 'multi',
+      subtype: 'mixed',
+      parts: [
+        textPart('Facture OL-2026-0051.'),
+        attachment('application/octet-stream', 'OL-2026-0051.pdf', invoicePdf('Optique Lens', 'OL-2026-0051', '233,33', '13/01/2026')),
+      ],
+    },
   );
   add(
     'a PNG named .jpg and declared image/jpeg',
@@ -254,7 +356,11 @@ function specs(): Spec[] {
       messageId: 'photo-ticket@optique-lens.fr',
       authenticationResults: authPass('optique-lens.fr'),
     },
-    { kind: 'multi', subtype: 'mixed', parts: [textPart('Photo du ticket.'), attachment('image/jpeg', 'ticket-photo.jpg', makePng(40, 80, [230, 230, 230], 'Ticket photo'))] },
+    {
+      kind: 'multi',
+      subtype: 'mixed',
+      parts: [textPart('Photo du ticket.'), attachment('image/jpeg', 'ticket-photo.jpg', makePng(40, 80, [230, 230, 230], 'Ticket photo'))],
+    },
   );
   add(
     'several attachments in one message (2 PDFs and a PNG)',
@@ -289,8 +395,12 @@ function specs(): Spec[] {
       kind: 'multi',
       subtype: 'alternative',
       parts: [
-        textPart('Votre facture OL-2026-0060 est disponible :\nhttps://drive.google.com/file/d/1DemoOnlyNotARealFileId0060/view?usp=sharing'),
-        htmlPart('<p>Votre facture OL-2026-0060 est disponible : <a href="https://drive.google.com/file/d/1DemoOnlyNotARealFileId0060/view?usp=sharing">ouvrir dans Drive</a></p>'),
+        textPart(
+          'Votre facture OL-2026-0060 est disponible :\nhttps://drive.google.com/file/d/1DemoOnlyNotARealFileId0060/view?usp=sharing',
+        ),
+        htmlPart(
+          '<p>Votre facture OL-2026-0060 est disponible : <a href="https://drive.google.com/file/d/1DemoOnlyNotARealFileId0060/view?usp=sharing">ouvrir dans Drive</a></p>',
+        ),
       ],
     },
   );
@@ -330,7 +440,13 @@ function specs(): Spec[] {
             subtype: 'alternative' as const,
             parts: [
               textPart('Vous êtes invité(e) : Clôture comptable 2025, jeudi 22 janvier 2026 10:00.'),
-              { kind: 'leaf' as const, contentType: 'text/calendar; charset="UTF-8"', typeParams: { method: 'REQUEST' }, body: Buffer.from(ics, 'utf8'), encoding: '7bit' as const },
+              {
+                kind: 'leaf' as const,
+                contentType: 'text/calendar; charset="UTF-8"',
+                typeParams: { method: 'REQUEST' },
+                body: Buffer.from(ics, 'utf8'),
+                encoding: '7bit' as const,
+              },
             ],
           },
           attachment('application/ics', 'invite.ics', Buffer.from(ics, 'utf8')),
@@ -347,7 +463,14 @@ function specs(): Spec[] {
       messageId: 'cat-2026@promo-lunettes.biz',
       authenticationResults: authFail('promo-lunettes.biz'),
     },
-    { kind: 'multi', subtype: 'mixed', parts: [textPart('Découvrez notre catalogue.'), attachment('application/pdf', 'catalogue-2026.pdf', makePdf(['Promo Lunettes', 'Catalogue 2026', '-50% sur toutes les montures']))] },
+    {
+      kind: 'multi',
+      subtype: 'mixed',
+      parts: [
+        textPart('Découvrez notre catalogue.'),
+        attachment('application/pdf', 'catalogue-2026.pdf', makePdf(['Promo Lunettes', 'Catalogue 2026', '-50% sur toutes les montures'])),
+      ],
+    },
   );
   add(
     'unknown sender with an invoice (not whitelisted), auth pass',
@@ -358,7 +481,14 @@ function specs(): Spec[] {
       messageId: 'tr-88812@transports-rapides.fr',
       authenticationResults: authPass('transports-rapides.fr'),
     },
-    { kind: 'multi', subtype: 'mixed', parts: [textPart('Facture de transport jointe.'), attachment('application/pdf', 'TR-88812.pdf', invoicePdf('Transports Rapides', 'TR-88812', '54,00', '09/01/2026'))] },
+    {
+      kind: 'multi',
+      subtype: 'mixed',
+      parts: [
+        textPart('Facture de transport jointe.'),
+        attachment('application/pdf', 'TR-88812.pdf', invoicePdf('Transports Rapides', 'TR-88812', '54,00', '09/01/2026')),
+      ],
+    },
   );
   add(
     'newsletter without attachment',
@@ -380,7 +510,14 @@ function specs(): Spec[] {
       messageId: 'fv-2025-0877@fournisseur-verre.fr',
       authenticationResults: authPass('fournisseur-verre.fr'),
     },
-    { kind: 'multi', subtype: 'mixed', parts: [textPart('Facture de novembre.'), attachment('application/pdf', 'FV-2025-0877.pdf', invoicePdf('Fournisseur Verre SAS', 'FV-2025-0877', '310,00', '20/11/2025'))] },
+    {
+      kind: 'multi',
+      subtype: 'mixed',
+      parts: [
+        textPart('Facture de novembre.'),
+        attachment('application/pdf', 'FV-2025-0877.pdf', invoicePdf('Fournisseur Verre SAS', 'FV-2025-0877', '310,00', '20/11/2025')),
+      ],
+    },
   );
   add(
     'whitelisted invoice with a Cc and an uppercase extension',
@@ -392,7 +529,14 @@ function specs(): Spec[] {
       messageId: 'ol-2026-0033@optique-lens.fr',
       authenticationResults: authPass('optique-lens.fr'),
     },
-    { kind: 'multi', subtype: 'mixed', parts: [textPart('Facture OL-2026-0033.'), attachment('application/pdf', 'OL-2026-0033.PDF', invoicePdf('Optique Lens', 'OL-2026-0033', '1 499,90', '05/01/2026'))] },
+    {
+      kind: 'multi',
+      subtype: 'mixed',
+      parts: [
+        textPart('Facture OL-2026-0033.'),
+        attachment('application/pdf', 'OL-2026-0033.PDF', invoicePdf('Optique Lens', 'OL-2026-0033', '1 499,90', '05/01/2026')),
+      ],
+    },
   );
   add(
     'same file name as another invoice but different bytes',
@@ -403,7 +547,14 @@ function specs(): Spec[] {
       messageId: 'ol-2026-0033-v2@optique-lens.fr',
       authenticationResults: authPass('optique-lens.fr'),
     },
-    { kind: 'multi', subtype: 'mixed', parts: [textPart('Version corrigée (montant rectifié).'), attachment('application/pdf', 'OL-2026-0033.PDF', invoicePdf('Optique Lens', 'OL-2026-0033', '1 459,90', '06/01/2026'))] },
+    {
+      kind: 'multi',
+      subtype: 'mixed',
+      parts: [
+        textPart('Version corrigée (montant rectifié).'),
+        attachment('application/pdf', 'OL-2026-0033.PDF', invoicePdf('Optique Lens', 'OL-2026-0033', '1 459,90', '06/01/2026')),
+      ],
+    },
   );
   add(
     'a file name with characters Drive and Windows dislike',
@@ -414,7 +565,18 @@ function specs(): Spec[] {
       messageId: 'av-2026-003@fournisseur-verre.fr',
       authenticationResults: authPass('fournisseur-verre.fr'),
     },
-    { kind: 'multi', subtype: 'mixed', parts: [textPart('Avoir sur la facture FV-2026-0012.'), attachment('application/pdf', 'Avoir AV:2026/003 <final>.pdf', invoicePdf('Fournisseur Verre SAS', 'AV-2026-003', '-120,00', '14/01/2026'))] },
+    {
+      kind: 'multi',
+      subtype: 'mixed',
+      parts: [
+        textPart('Avoir sur la facture FV-2026-0012.'),
+        attachment(
+          'application/pdf',
+          'Avoir AV:2026/003 <final>.pdf',
+          invoicePdf('Fournisseur Verre SAS', 'AV-2026-003', '-120,00', '14/01/2026'),
+        ),
+      ],
+    },
   );
   add(
     'a single-part message whose whole body is a PDF',
@@ -445,7 +607,10 @@ function specs(): Spec[] {
 export function generateDemoMailbox(): DemoMessage[] {
   return specs().map((spec, index) => {
     const number = String(index + 1).padStart(2, '0');
-    const slug = spec.headers.messageId.split('@')[0].replace(/[^a-z0-9]+/gi, '-').slice(0, 40);
+    const slug = spec.headers.messageId
+      .split('@')[0]
+      .replace(/[^a-z0-9]+/gi, '-')
+      .slice(0, 40);
     return { name: `${number}-${slug}.eml`, bytes: writeMessage(spec.headers, spec.root, `m${number}`), purpose: spec.purpose };
   });
 }

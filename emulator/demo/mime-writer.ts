@@ -58,7 +58,11 @@ export function encodeWord(text: string): string {
 /** RFC 2231 extended parameter value: UTF-8, percent-encoded. */
 function rfc2231(text: string): string {
   return `UTF-8''${Array.from(Buffer.from(text, 'utf8'))
-    .map((byte) => (/[A-Za-z0-9!#$&+\-.^_`|~]/.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`))
+    .map((byte) =>
+      /[A-Za-z0-9!#$&+\-.^_`|~]/.test(String.fromCharCode(byte))
+        ? String.fromCharCode(byte)
+        : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`,
+    )
     .join('')}`;
 }
 
@@ -130,7 +134,9 @@ function renderNode(node: MimeNode, boundaries: BoundaryCounter): string {
     return `Content-Type: message/rfc822${CRLF}${disposition}${CRLF}${node.message.toString('utf8')}`;
   }
   const style = node.filenameStyle ?? 'plain';
-  const params = Object.entries(node.typeParams ?? {}).map(([key, value]) => `; ${key}=${value}`).join('');
+  const params = Object.entries(node.typeParams ?? {})
+    .map(([key, value]) => `; ${key}=${value}`)
+    .join('');
   const typeName = node.filename ? `; ${filenameParam(node.filename, 'name', style)}` : '';
   const lines = [`Content-Type: ${node.contentType}${params}${typeName}`];
   const encoding = node.encoding ?? 'base64';
@@ -141,7 +147,11 @@ function renderNode(node: MimeNode, boundaries: BoundaryCounter): string {
   }
   if (node.contentId) lines.push(`Content-ID: <${node.contentId}>`);
   const body =
-    encoding === 'base64' ? wrapBase64(node.body) : encoding === 'quoted-printable' ? quotedPrintable(node.body.toString('utf8')) : node.body.toString('utf8').replace(/\r?\n/g, CRLF);
+    encoding === 'base64'
+      ? wrapBase64(node.body)
+      : encoding === 'quoted-printable'
+        ? quotedPrintable(node.body.toString('utf8'))
+        : node.body.toString('utf8').replace(/\r?\n/g, CRLF);
   return `${lines.join(CRLF)}${CRLF}${CRLF}${body}${CRLF}`;
 }
 

@@ -84,33 +84,30 @@ function idOf(item: Folder | File): string {
   throw new Error('Invalid argument: not a Drive item of this workspace');
 }
 
-export class FakeFolder
-  implements
-    Pick<
-      Folder,
-      | 'getId'
-      | 'getName'
-      | 'setName'
-      | 'getUrl'
-      | 'getSize'
-      | 'getDescription'
-      | 'setDescription'
-      | 'createFolder'
-      | 'createFile'
-      | 'getFolders'
-      | 'getFiles'
-      | 'getFoldersByName'
-      | 'getFilesByName'
-      | 'getParents'
-      | 'setTrashed'
-      | 'isTrashed'
-      | 'addFile'
-      | 'addFolder'
-      | 'removeFile'
-      | 'getDateCreated'
-      | 'getLastUpdated'
-    >
-{
+export class FakeFolder implements Pick<
+  Folder,
+  | 'getId'
+  | 'getName'
+  | 'setName'
+  | 'getUrl'
+  | 'getSize'
+  | 'getDescription'
+  | 'setDescription'
+  | 'createFolder'
+  | 'createFile'
+  | 'getFolders'
+  | 'getFiles'
+  | 'getFoldersByName'
+  | 'getFilesByName'
+  | 'getParents'
+  | 'setTrashed'
+  | 'isTrashed'
+  | 'addFile'
+  | 'addFolder'
+  | 'removeFile'
+  | 'getDateCreated'
+  | 'getLastUpdated'
+> {
   constructor(
     private readonly scope: DriveScope,
     readonly id: string,
@@ -216,30 +213,27 @@ export class FakeFolder
   }
 }
 
-export class FakeFile
-  implements
-    Pick<
-      File,
-      | 'getId'
-      | 'getName'
-      | 'setName'
-      | 'getSize'
-      | 'getMimeType'
-      | 'getUrl'
-      | 'getDownloadUrl'
-      | 'getBlob'
-      | 'getAs'
-      | 'getParents'
-      | 'setTrashed'
-      | 'isTrashed'
-      | 'getDateCreated'
-      | 'getLastUpdated'
-      | 'getDescription'
-      | 'setDescription'
-      | 'setContent'
-      | 'moveTo'
-    >
-{
+export class FakeFile implements Pick<
+  File,
+  | 'getId'
+  | 'getName'
+  | 'setName'
+  | 'getSize'
+  | 'getMimeType'
+  | 'getUrl'
+  | 'getDownloadUrl'
+  | 'getBlob'
+  | 'getAs'
+  | 'getParents'
+  | 'setTrashed'
+  | 'isTrashed'
+  | 'getDateCreated'
+  | 'getLastUpdated'
+  | 'getDescription'
+  | 'setDescription'
+  | 'setContent'
+  | 'moveTo'
+> {
   constructor(
     private readonly scope: DriveScope,
     readonly id: string,
@@ -297,7 +291,8 @@ export class FakeFile
   }
   getAs(contentType: string): GoogleAppsScript.Base.Blob {
     return this.scope.call('File.getAs', () => {
-      if (contentType !== this.data.mimeType) throw new Error(`Not emulated: DriveApp.File.getAs(${contentType}) conversion from ${this.data.mimeType}`);
+      if (contentType !== this.data.mimeType)
+        throw new Error(`Not emulated: DriveApp.File.getAs(${contentType}) conversion from ${this.data.mimeType}`);
       return new FakeBlob(new Uint8Array(this.data.bytes), this.data.mimeType, this.data.name) as unknown as GoogleAppsScript.Base.Blob;
     });
   }
@@ -338,22 +333,19 @@ export class FakeFile
   }
 }
 
-export class FakeDriveApp
-  implements
-    Pick<
-      GoogleAppsScript.Drive.DriveApp,
-      | 'getRootFolder'
-      | 'getFolderById'
-      | 'getFileById'
-      | 'getFoldersByName'
-      | 'getFilesByName'
-      | 'getFolders'
-      | 'getFiles'
-      | 'createFolder'
-      | 'createFile'
-      | 'getStorageUsed'
-    >
-{
+export class FakeDriveApp implements Pick<
+  GoogleAppsScript.Drive.DriveApp,
+  | 'getRootFolder'
+  | 'getFolderById'
+  | 'getFileById'
+  | 'getFoldersByName'
+  | 'getFilesByName'
+  | 'getFolders'
+  | 'getFiles'
+  | 'createFolder'
+  | 'createFile'
+  | 'getStorageUsed'
+> {
   private readonly scope: DriveScope;
 
   constructor(store: DriveStore, ctx: ServiceContext, options: DriveAppOptions = {}) {
@@ -378,7 +370,9 @@ export class FakeDriveApp
     });
   }
   getFoldersByName(name: string): FolderIterator {
-    return this.scope.call('getFoldersByName', () => this.scope.folders(this.scope.store.all('folder').filter((item) => item.name === name)));
+    return this.scope.call('getFoldersByName', () =>
+      this.scope.folders(this.scope.store.all('folder').filter((item) => item.name === name)),
+    );
   }
   getFilesByName(name: string): FileIterator {
     return this.scope.call('getFilesByName', () => this.scope.files(this.scope.store.all('file').filter((item) => item.name === name)));
@@ -396,7 +390,9 @@ export class FakeDriveApp
     return this.scope.call('createFile', () => this.scope.createFile(this.scope.store.rootId, nameOrBlob, content, mimeType));
   }
   getStorageUsed(): number {
-    return this.scope.call('getStorageUsed', () => this.scope.store.all('file', { includeTrashed: true }).reduce((sum, item) => sum + item.bytes.length, 0));
+    return this.scope.call('getStorageUsed', () =>
+      this.scope.store.all('file', { includeTrashed: true }).reduce((sum, item) => sum + item.bytes.length, 0),
+    );
   }
 }
 

@@ -40,7 +40,6 @@ const FILES_LIST_PATH = '/drive/v3/files';
 const LIST_DEFAULT_PAGE = 100;
 const LIST_MAX_PAGE = 1000;
 
-
 /** A Drive API error with Google's JSON body ({error: {code, message, errors: [...]}}). */
 export class DriveApiError extends Error {
   constructor(
@@ -63,11 +62,11 @@ export class DriveApiError extends Error {
   }
 }
 
-
-
 /** Google's 404 for a path (or method) the API does not have. */
 function pathNotFound(): RouteResponse {
-  return jsonResponse(404, { error: { code: 404, message: 'Not Found', errors: [{ message: 'Not Found', domain: 'global', reason: 'notFound' }] } });
+  return jsonResponse(404, {
+    error: { code: 404, message: 'Not Found', errors: [{ message: 'Not Found', domain: 'global', reason: 'notFound' }] },
+  });
 }
 
 function header(headers: Record<string, string>, name: string): string | undefined {
@@ -194,11 +193,13 @@ function parseMetadata(part: BodyPart): FileMetadata {
   }
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw new DriveApiError(400, 'Parse Error', 'parseError');
   const record = value as Record<string, unknown>;
-  const invalid = (field: string) => new DriveApiError(400, `Invalid value for ${field}`, 'invalid', { location: field, locationType: 'parameter' });
+  const invalid = (field: string) =>
+    new DriveApiError(400, `Invalid value for ${field}`, 'invalid', { location: field, locationType: 'parameter' });
   if (record.name !== undefined && typeof record.name !== 'string') throw invalid('name');
   if (record.mimeType !== undefined && typeof record.mimeType !== 'string') throw invalid('mimeType');
   if (record.description !== undefined && typeof record.description !== 'string') throw invalid('description');
-  if (record.parents !== undefined && (!Array.isArray(record.parents) || !record.parents.every((p) => typeof p === 'string'))) throw invalid('parents');
+  if (record.parents !== undefined && (!Array.isArray(record.parents) || !record.parents.every((p) => typeof p === 'string')))
+    throw invalid('parents');
   return {
     name: (record.name as string | undefined) ?? 'Untitled',
     parents: (record.parents as string[] | undefined) ?? [],
@@ -210,7 +211,8 @@ function parseMetadata(part: BodyPart): FileMetadata {
 function mediaBytes(part: BodyPart): Uint8Array {
   const encoding = (part.headers['content-transfer-encoding'] ?? '').toLowerCase();
   if (encoding === 'base64') return new Uint8Array(Buffer.from(Buffer.from(part.content).toString('latin1').replace(/\s+/g, ''), 'base64'));
-  if (encoding && !['binary', '8bit', '7bit'].includes(encoding)) throw new DriveApiError(400, `Unsupported Content-Transfer-Encoding: ${encoding}`, 'badRequest');
+  if (encoding && !['binary', '8bit', '7bit'].includes(encoding))
+    throw new DriveApiError(400, `Unsupported Content-Transfer-Encoding: ${encoding}`, 'badRequest');
   return new Uint8Array(part.content);
 }
 
@@ -235,18 +237,39 @@ function fileResource(item: DriveItem): Record<string, unknown> {
   };
 }
 
-const SUPPORTED_FIELDS = ['kind', 'id', 'name', 'mimeType', 'parents', 'size', 'md5Checksum', 'sha256Checksum', 'createdTime', 'modifiedTime', 'trashed', 'description', 'webViewLink', 'webContentLink'];
+const SUPPORTED_FIELDS = [
+  'kind',
+  'id',
+  'name',
+  'mimeType',
+  'parents',
+  'size',
+  'md5Checksum',
+  'sha256Checksum',
+  'createdTime',
+  'modifiedTime',
+  'trashed',
+  'description',
+  'webViewLink',
+  'webContentLink',
+];
 
 const DEFAULT_FIELDS = ['kind', 'id', 'name', 'mimeType'];
 
 /** The `fields` of a request as a flat list ("id,name,size" or "*"; no nested selections); throws for an unknown one. */
 function parseFields(fields: string | null): string[] {
   if (fields === null) return DEFAULT_FIELDS;
-  const wanted = fields.split(',').map((field) => field.trim()).filter(Boolean);
+  const wanted = fields
+    .split(',')
+    .map((field) => field.trim())
+    .filter(Boolean);
   if (wanted.includes('*')) return SUPPORTED_FIELDS;
   for (const field of wanted) {
     if (!SUPPORTED_FIELDS.includes(field)) {
-      throw new DriveApiError(400, `Invalid field selection ${field}`, 'invalidParameter', { location: 'fields', locationType: 'parameter' });
+      throw new DriveApiError(400, `Invalid field selection ${field}`, 'invalidParameter', {
+        location: 'fields',
+        locationType: 'parameter',
+      });
     }
   }
   return wanted;
@@ -272,7 +295,10 @@ export function createDriveRestRoute(deps: DriveRestDeps): Route {
   function createFile(request: RouteRequest, params: URLSearchParams): RouteResponse {
     const uploadType = params.get('uploadType');
     if (uploadType !== 'multipart') {
-      throw new DriveApiError(400, `Not emulated: uploadType=${uploadType ?? '(none)'}; use uploadType=multipart`, 'badRequest', { location: 'uploadType', locationType: 'parameter' });
+      throw new DriveApiError(400, `Not emulated: uploadType=${uploadType ?? '(none)'}; use uploadType=multipart`, 'badRequest', {
+        location: 'uploadType',
+        locationType: 'parameter',
+      });
     }
     const boundary = relatedBoundary(header(request.headers, 'Content-Type'));
     if (!boundary) throw new DriveApiError(400, 'Bad content type. Please use multipart.', 'badContent');
@@ -310,7 +336,8 @@ export function createDriveRestRoute(deps: DriveRestDeps): Route {
   };
 
   /** An upload costs what DriveApp's upload costs (emulator/latency.ts); fetchAll pays its slowest. */
-  const latencyMs = (request: RouteRequest): number => latencyOf(isFilesCreate(request) ? 'DriveApp.Folder.createFile' : 'UrlFetchApp.fetch');
+  const latencyMs = (request: RouteRequest): number =>
+    latencyOf(isFilesCreate(request) ? 'DriveApp.Folder.createFile' : 'UrlFetchApp.fetch');
 
   return { handle, latencyMs };
 }
@@ -361,7 +388,11 @@ function parseTerm(term: string, rootId: string): ListTerm {
 function parseListFields(fields: string | null): { file: string[]; nextPageToken: boolean } {
   if (fields === null) return { file: DEFAULT_FIELDS, nextPageToken: true };
   const m = /files\(([^)]*)\)/.exec(fields);
-  const rest = fields.replace(/files\([^)]*\)/, '').split(',').map((f) => f.trim()).filter(Boolean);
+  const rest = fields
+    .replace(/files\([^)]*\)/, '')
+    .split(',')
+    .map((f) => f.trim())
+    .filter(Boolean);
   for (const field of rest) if (!['nextPageToken', 'kind', 'incompleteSearch', 'files'].includes(field)) parseFields(field);
   return { file: m ? parseFields(m[1]) : rest.includes('files') ? SUPPORTED_FIELDS : [], nextPageToken: rest.includes('nextPageToken') };
 }
@@ -370,18 +401,23 @@ function listFiles(store: DriveStore, params: URLSearchParams): RouteResponse {
   const q = (params.get('q') ?? '').trim();
   const terms = q ? q.split(/\s+and\s+/i).map((t) => parseTerm(t.trim(), store.rootId)) : [];
   const size = Number(params.get('pageSize') ?? LIST_DEFAULT_PAGE);
-  if (!Number.isInteger(size) || size < 1) throw new DriveApiError(400, 'Invalid value for pageSize', 'invalid', { location: 'pageSize', locationType: 'parameter' });
+  if (!Number.isInteger(size) || size < 1)
+    throw new DriveApiError(400, 'Invalid value for pageSize', 'invalid', { location: 'pageSize', locationType: 'parameter' });
   const pageSize = Math.min(size, LIST_MAX_PAGE);
   const token = params.get('pageToken');
   const offset = token === null ? 0 : Number(Buffer.from(token, 'base64url').toString('utf8'));
-  if (!Number.isInteger(offset) || offset < 0) throw new DriveApiError(400, 'Invalid Value', 'invalid', { location: 'pageToken', locationType: 'parameter' });
+  if (!Number.isInteger(offset) || offset < 0)
+    throw new DriveApiError(400, 'Invalid Value', 'invalid', { location: 'pageToken', locationType: 'parameter' });
   const fields = parseListFields(params.get('fields'));
   const items = [...store.all('file', { includeTrashed: true }), ...store.all('folder', { includeTrashed: true })]
     .filter((item) => item.id !== store.rootId && terms.every((term) => term(item)))
     .sort((a, b) => a.createdAt - b.createdAt);
   const page = items.slice(offset, offset + pageSize);
   const files = page.map((item) => {
-    const resource = item.kind === 'file' ? fileResource(item) : { ...fileResource(item), mimeType: 'application/vnd.google-apps.folder', size: undefined };
+    const resource =
+      item.kind === 'file'
+        ? fileResource(item)
+        : { ...fileResource(item), mimeType: 'application/vnd.google-apps.folder', size: undefined };
     return selectFields(resource, fields.file);
   });
   const next = offset + pageSize < items.length ? Buffer.from(String(offset + pageSize), 'utf8').toString('base64url') : undefined;
@@ -402,12 +438,25 @@ export function createDriveApiRoute(deps: DriveRestDeps): Route {
     const alt = params.get('alt') ?? 'json';
     if (alt === 'media') {
       if (item.kind !== 'file') {
-        throw new DriveApiError(403, 'Only files with binary content can be downloaded. Use Export with Docs Editors files.', 'fileNotDownloadable', { location: 'alt', locationType: 'parameter' });
+        throw new DriveApiError(
+          403,
+          'Only files with binary content can be downloaded. Use Export with Docs Editors files.',
+          'fileNotDownloadable',
+          { location: 'alt', locationType: 'parameter' },
+        );
       }
-      return { status: 200, headers: { 'Content-Type': item.mimeType, 'Content-Length': String(item.bytes.length) }, body: new Uint8Array(item.bytes) };
+      return {
+        status: 200,
+        headers: { 'Content-Type': item.mimeType, 'Content-Length': String(item.bytes.length) },
+        body: new Uint8Array(item.bytes),
+      };
     }
-    if (alt !== 'json') throw new DriveApiError(400, `Invalid value for alt: ${alt}`, 'invalidParameter', { location: 'alt', locationType: 'parameter' });
-    const resource = item.kind === 'file' ? fileResource(item) : { ...fileResource(item), size: undefined, md5Checksum: undefined, sha256Checksum: undefined, webContentLink: undefined };
+    if (alt !== 'json')
+      throw new DriveApiError(400, `Invalid value for alt: ${alt}`, 'invalidParameter', { location: 'alt', locationType: 'parameter' });
+    const resource =
+      item.kind === 'file'
+        ? fileResource(item)
+        : { ...fileResource(item), size: undefined, md5Checksum: undefined, sha256Checksum: undefined, webContentLink: undefined };
     return jsonResponse(200, selectFields(resource, parseFields(params.get('fields'))));
   }
 
@@ -438,7 +487,8 @@ export function createDriveApiRoute(deps: DriveRestDeps): Route {
   };
 
   /** A download costs what DriveApp's getBlob costs (emulator/latency.ts); fetchAll pays its slowest. */
-  const latencyMs = (request: RouteRequest): number => latencyOf(fileGetId(request) !== null ? 'DriveApp.File.getBlob' : 'UrlFetchApp.fetch');
+  const latencyMs = (request: RouteRequest): number =>
+    latencyOf(fileGetId(request) !== null ? 'DriveApp.File.getBlob' : 'UrlFetchApp.fetch');
 
   return { handle, latencyMs };
 }

@@ -76,7 +76,9 @@ export class DriveStore {
   /** Drive-like ids (33 characters, base64url alphabet), deterministic from the seed and a counter. */
   private nextId(): string {
     this.counter += 1;
-    const digest = createHash('sha256').update(`${this.options.idSeed ?? 'postroom'}:drive:${this.counter}`).digest('base64url');
+    const digest = createHash('sha256')
+      .update(`${this.options.idSeed ?? 'postroom'}:drive:${this.counter}`)
+      .digest('base64url');
     return `1${digest.slice(0, 32)}`;
   }
 
@@ -127,7 +129,9 @@ export class DriveStore {
 
   /** Every item of a kind in the Drive (the root excluded), in creation order. */
   all(kind: DriveItem['kind'], options: { includeTrashed?: boolean } = {}): DriveItem[] {
-    return [...this.items.values()].filter((item) => item.kind === kind && item.id !== this.rootId && (options.includeTrashed || !item.trashed));
+    return [...this.items.values()].filter(
+      (item) => item.kind === kind && item.id !== this.rootId && (options.includeTrashed || !item.trashed),
+    );
   }
 
   touch(item: DriveItem): void {

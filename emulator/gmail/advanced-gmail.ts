@@ -10,13 +10,26 @@
 
 import type { ServiceContext, TransientFault } from '../runtime/execution';
 import { asFakeBlob, fromScriptBytes, toSignedBytes } from '../services/blob';
-import { GMAIL_UNITS, GmailApiError, GmailNetworkFault, transientGmailError, type GmailApiCore, type GmailMethod, type MessageResource } from './api-core';
+import {
+  GMAIL_UNITS,
+  GmailApiError,
+  GmailNetworkFault,
+  transientGmailError,
+  type GmailApiCore,
+  type GmailMethod,
+  type MessageResource,
+} from './api-core';
 import { fromBase64Url, type GmailPayload } from './mime';
 
 /** What Apps Script throws when an Advanced service call fails. */
 export class GoogleJsonResponseException extends Error {
   readonly details: { code: number; message: string; errors?: Array<{ message: string; domain: string; reason: string }> };
-  constructor(api: string, readonly code: number, detail: string, errors?: Array<{ message: string; domain: string; reason: string }>) {
+  constructor(
+    api: string,
+    readonly code: number,
+    detail: string,
+    errors?: Array<{ message: string; domain: string; reason: string }>,
+  ) {
     super(`API call to ${api} failed with error: ${detail}`);
     this.name = 'GoogleJsonResponseException';
     this.details = errors ? { code, message: detail, errors } : { code, message: detail };
@@ -89,11 +102,35 @@ type Options = Record<string, unknown> | undefined;
 /** Members of the real collections (@types/google-apps-script apis/gmail_v1.d.ts) that we lack. */
 const ADVANCED_MEMBERS: Record<string, string[]> = {
   'Gmail.Users': ['Drafts', 'History', 'Labels', 'Messages', 'Settings', 'Threads', 'getProfile', 'stop', 'watch'],
-  'Gmail.Users.Messages': ['Attachments', 'batchDelete', 'batchModify', 'get', 'import', 'insert', 'list', 'modify', 'remove', 'send', 'trash', 'untrash'],
+  'Gmail.Users.Messages': [
+    'Attachments',
+    'batchDelete',
+    'batchModify',
+    'get',
+    'import',
+    'insert',
+    'list',
+    'modify',
+    'remove',
+    'send',
+    'trash',
+    'untrash',
+  ],
   'Gmail.Users.Drafts': ['create', 'get', 'list', 'remove', 'send', 'update'],
   'Gmail.Users.Labels': ['create', 'get', 'list', 'patch', 'remove', 'update'],
   'Gmail.Users.History': ['list'],
-  'Gmail.Users.Settings': ['Cse', 'Delegates', 'Filters', 'ForwardingAddresses', 'SendAs', 'getAutoForwarding', 'getImap', 'getLanguage', 'getPop', 'getVacation'],
+  'Gmail.Users.Settings': [
+    'Cse',
+    'Delegates',
+    'Filters',
+    'ForwardingAddresses',
+    'SendAs',
+    'getAutoForwarding',
+    'getImap',
+    'getLanguage',
+    'getPop',
+    'getVacation',
+  ],
   'Gmail.Users.Settings.SendAs': ['create', 'delete', 'get', 'list', 'patch', 'update', 'verify', 'SmimeInfo'],
 };
 
@@ -140,10 +177,15 @@ export function createAdvancedGmail(deps: { core: GmailApiCore; ctx: ServiceCont
 
   const Attachments = {
     get(userId: string, messageId: string, id: string) {
-      return invoke('Messages.Attachments.get', 'messages.attachments.get', () => {
-        const body = core.getAttachment(userId, messageId, id);
-        return { attachmentId: body.attachmentId, size: body.size, data: base64ToScriptBytes(body.data) };
-      }, messageId);
+      return invoke(
+        'Messages.Attachments.get',
+        'messages.attachments.get',
+        () => {
+          const body = core.getAttachment(userId, messageId, id);
+          return { attachmentId: body.attachmentId, size: body.size, data: base64ToScriptBytes(body.data) };
+        },
+        messageId,
+      );
     },
   };
 
@@ -161,13 +203,16 @@ export function createAdvancedGmail(deps: { core: GmailApiCore; ctx: ServiceCont
       );
     },
     get(userId: string, id: string, optionalArgs?: Options) {
-      return invoke('Messages.get', 'messages.get', () =>
-        toScriptMessage(
-          core.getMessage(userId, id, {
-            format: optionalArgs?.format === undefined ? undefined : String(optionalArgs.format),
-            metadataHeaders: asList(optionalArgs?.metadataHeaders),
-          }),
-        ),
+      return invoke(
+        'Messages.get',
+        'messages.get',
+        () =>
+          toScriptMessage(
+            core.getMessage(userId, id, {
+              format: optionalArgs?.format === undefined ? undefined : String(optionalArgs.format),
+              metadataHeaders: asList(optionalArgs?.metadataHeaders),
+            }),
+          ),
         id,
       );
     },

@@ -115,14 +115,29 @@ export class GmailNetworkFault extends Error {
 export function scriptedGmailError(kind: Exclude<GmailFaultKind, 'network'>, now: number): GmailApiError {
   switch (kind) {
     case 'auth':
-      return new GmailApiError(401, 'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.', 'authError', 'UNAUTHENTICATED', 'global', { 'WWW-Authenticate': 'Bearer realm="https://accounts.google.com/"' });
+      return new GmailApiError(
+        401,
+        'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.',
+        'authError',
+        'UNAUTHENTICATED',
+        'global',
+        { 'WWW-Authenticate': 'Bearer realm="https://accounts.google.com/"' },
+      );
     case 'scope':
       return new GmailApiError(403, 'Request had insufficient authentication scopes.', 'insufficientPermissions', 'PERMISSION_DENIED');
     case 'rate':
-      return new GmailApiError(429, 'User-rate limit exceeded', 'userRateLimitExceeded', 'RESOURCE_EXHAUSTED', 'usageLimits', { 'Retry-After': '2' });
+      return new GmailApiError(429, 'User-rate limit exceeded', 'userRateLimitExceeded', 'RESOURCE_EXHAUSTED', 'usageLimits', {
+        'Retry-After': '2',
+      });
     case 'daily': {
       const reset = new Date(now + 24 * 60 * 60_000).toISOString();
-      return new GmailApiError(429, `User-rate limit exceeded.  Retry after ${reset} (Mail sending)`, 'rateLimitExceeded', 'RESOURCE_EXHAUSTED', 'usageLimits');
+      return new GmailApiError(
+        429,
+        `User-rate limit exceeded.  Retry after ${reset} (Mail sending)`,
+        'rateLimitExceeded',
+        'RESOURCE_EXHAUSTED',
+        'usageLimits',
+      );
     }
     case 'backend':
       return new GmailApiError(500, 'Backend Error', 'backendError', 'INTERNAL');
@@ -240,7 +255,9 @@ export class GmailApiCore {
 
   /** Throws the scripted fault of the first rule matching this call, if any (both views call it first). */
   checkFault(method: GmailMethod, id?: string): void {
-    const rule = this.faultRules.find((r) => r.left > 0 && (!r.methods || r.methods.includes(method)) && (r.id === undefined || r.id === id));
+    const rule = this.faultRules.find(
+      (r) => r.left > 0 && (!r.methods || r.methods.includes(method)) && (r.id === undefined || r.id === id),
+    );
     if (!rule) return;
     rule.left -= 1;
     if (rule.kind === 'network') throw new GmailNetworkFault();
@@ -279,11 +296,19 @@ export class GmailApiCore {
   }
 
   /** Messages matching q and labelIds, newest first, `maxResults` (default 100, at most 500) per page. */
-  listMessages(userId: string, params: ListMessagesParams = {}): { messages?: Array<{ id: string; threadId: string }>; nextPageToken?: string; resultSizeEstimate: number } {
+  listMessages(
+    userId: string,
+    params: ListMessagesParams = {},
+  ): { messages?: Array<{ id: string; threadId: string }>; nextPageToken?: string; resultSizeEstimate: number } {
     this.charge('messages.list');
     this.checkUser(userId);
     const matches = this.search(params.q ?? '', params.labelIds, Boolean(params.includeSpamTrash), this.mailbox.allMessages());
-    return this.page(matches.map((message) => ({ id: message.id, threadId: message.threadId })), params.maxResults, params.pageToken, 'messages');
+    return this.page(
+      matches.map((message) => ({ id: message.id, threadId: message.threadId })),
+      params.maxResults,
+      params.pageToken,
+      'messages',
+    );
   }
 
   private search(q: string, labelIds: string[] | undefined, includeSpamTrash: boolean, candidates: StoredMessage[]): StoredMessage[] {
@@ -306,7 +331,12 @@ export class GmailApiCore {
     );
   }
 
-  private page<T, K extends string>(items: T[], maxResults: number | undefined, pageToken: string | undefined, key: K): { [P in K]?: T[] } & { nextPageToken?: string; resultSizeEstimate: number } {
+  private page<T, K extends string>(
+    items: T[],
+    maxResults: number | undefined,
+    pageToken: string | undefined,
+    key: K,
+  ): { [P in K]?: T[] } & { nextPageToken?: string; resultSizeEstimate: number } {
     const size = Math.min(500, Math.max(1, Math.floor(Number(maxResults ?? 100)) || 100));
     let start = 0;
     if (pageToken !== undefined && pageToken !== '') {
@@ -330,7 +360,12 @@ export class GmailApiCore {
   private render(message: StoredMessage, params: GetMessageParams): MessageResource {
     const format = (params.format ?? 'full').toLowerCase();
     if (!['full', 'metadata', 'minimal', 'raw'].includes(format)) throw invalidArgument(`Invalid value at 'format' (${params.format})`);
-    const resource: MessageResource = { id: message.id, threadId: message.threadId, labelIds: [...message.labelIds], snippet: message.view.snippet };
+    const resource: MessageResource = {
+      id: message.id,
+      threadId: message.threadId,
+      labelIds: [...message.labelIds],
+      snippet: message.view.snippet,
+    };
     if (format === 'raw') resource.raw = toBase64Url(message.raw);
     if (format === 'full') resource.payload = this.payloadWithFreshIds(message);
     if (format === 'metadata') {
@@ -468,7 +503,18 @@ export class GmailApiCore {
    * history.list, messageAdded records only: every message that entered the mailbox after
    * startHistoryId, oldest first (label changes and deletions are not recorded here).
    */
-  listHistory(userId: string, params: ListHistoryParams): { history?: Array<{ id: string; messages: Array<{ id: string; threadId: string }>; messagesAdded: Array<{ message: { id: string; threadId: string; labelIds: string[] } }> }>; nextPageToken?: string; historyId: string } {
+  listHistory(
+    userId: string,
+    params: ListHistoryParams,
+  ): {
+    history?: Array<{
+      id: string;
+      messages: Array<{ id: string; threadId: string }>;
+      messagesAdded: Array<{ message: { id: string; threadId: string; labelIds: string[] } }>;
+    }>;
+    nextPageToken?: string;
+    historyId: string;
+  } {
     this.charge('history.list');
     this.checkUser(userId);
     const start = params.startHistoryId ?? '';
@@ -495,19 +541,26 @@ export class GmailApiCore {
 
   // ---- labels ---------------------------------------------------------------------------------
 
-  listLabels(userId: string): { labels: Array<{ id: string; name: string; type: string; messageListVisibility?: string; labelListVisibility?: string }> } {
+  listLabels(userId: string): {
+    labels: Array<{ id: string; name: string; type: string; messageListVisibility?: string; labelListVisibility?: string }>;
+  } {
     this.charge('labels.list');
     this.checkUser(userId);
     return {
-      labels: this.mailbox.labels().map((label) =>
-        label.type === 'user'
-          ? { id: label.id, name: label.name, messageListVisibility: 'show', labelListVisibility: 'labelShow', type: 'user' }
-          : { id: label.id, name: label.name, type: 'system' },
-      ),
+      labels: this.mailbox
+        .labels()
+        .map((label) =>
+          label.type === 'user'
+            ? { id: label.id, name: label.name, messageListVisibility: 'show', labelListVisibility: 'labelShow', type: 'user' }
+            : { id: label.id, name: label.name, type: 'system' },
+        ),
     };
   }
 
-  createLabel(userId: string, resource: { name?: string; messageListVisibility?: string; labelListVisibility?: string }): { id: string; name: string; type: string; messageListVisibility: string; labelListVisibility: string } {
+  createLabel(
+    userId: string,
+    resource: { name?: string; messageListVisibility?: string; labelListVisibility?: string },
+  ): { id: string; name: string; type: string; messageListVisibility: string; labelListVisibility: string } {
     this.charge('labels.create');
     this.checkUser(userId);
     const name = (resource.name ?? '').trim();
@@ -540,11 +593,21 @@ export class GmailApiCore {
     return { id, message: this.render(message, params) };
   }
 
-  listDrafts(userId: string, params: { q?: string; maxResults?: number; pageToken?: string; includeSpamTrash?: boolean } = {}): { drafts?: Array<{ id: string; message: { id: string; threadId: string } }>; nextPageToken?: string; resultSizeEstimate: number } {
+  listDrafts(
+    userId: string,
+    params: { q?: string; maxResults?: number; pageToken?: string; includeSpamTrash?: boolean } = {},
+  ): { drafts?: Array<{ id: string; message: { id: string; threadId: string } }>; nextPageToken?: string; resultSizeEstimate: number } {
     this.charge('drafts.list');
     this.checkUser(userId);
     const drafts = this.mailbox.drafts();
-    const matching = new Set(this.search(params.q ?? '', undefined, Boolean(params.includeSpamTrash), drafts.map((draft) => draft.message)));
+    const matching = new Set(
+      this.search(
+        params.q ?? '',
+        undefined,
+        Boolean(params.includeSpamTrash),
+        drafts.map((draft) => draft.message),
+      ),
+    );
     const items = drafts
       .filter((draft) => matching.has(draft.message))
       .map((draft) => ({ id: draft.draftId, message: { id: draft.message.id, threadId: draft.message.threadId } }));

@@ -57,7 +57,9 @@ function headerBlock(original: Uint8Array): string {
 }
 
 function originalText(original: Uint8Array): string {
-  return bytesToBinary(original).replace(/\r?\n/g, '\r\n').replace(/(\r\n)+$/, '');
+  return bytesToBinary(original)
+    .replace(/\r?\n/g, '\r\n')
+    .replace(/(\r\n)+$/, '');
 }
 
 function defaultDiagnostic(style: DsnStyle, recipient: string, status: string): string {
@@ -98,7 +100,7 @@ export function composeDsn(options: DsnOptions): Uint8Array {
       '',
       'Hi. This is the qmail-send program at mail.qmail-host.example.',
       "I'm afraid I wasn't able to deliver your message to the following addresses.",
-      'This is a permanent error; I\'ve given up. Sorry it didn\'t work out.',
+      "This is a permanent error; I've given up. Sorry it didn't work out.",
       '',
       `<${recipient}>:`,
       `${remote} said: ${reply}`,
@@ -138,7 +140,8 @@ export function composeDsn(options: DsnOptions): Uint8Array {
     return binaryToBytes(lines.join('\r\n') + '\r\n');
   }
 
-  const reporting = style === 'gmail' ? 'mx.google.com' : style === 'exchange' ? 'AM0PR01MB1234.eurprd01.prod.outlook.com' : 'smtp.postfix-host.example';
+  const reporting =
+    style === 'gmail' ? 'mx.google.com' : style === 'exchange' ? 'AM0PR01MB1234.eurprd01.prod.outlook.com' : 'smtp.postfix-host.example';
   const fromHeader =
     style === 'gmail'
       ? 'Mail Delivery Subsystem <mailer-daemon@googlemail.com>'
@@ -157,8 +160,22 @@ export function composeDsn(options: DsnOptions): Uint8Array {
     style === 'delayed'
       ? [`Delivery to the following recipient has been delayed:`, '', `     ${recipient}`, '', `Message will be retried for 2 more day(s).`]
       : style === 'gmail'
-        ? [`** Address not found **`, '', `Your message wasn't delivered to ${recipient} because the address couldn't be found, or is unable to receive mail.`, '', 'The response from the remote server was:', reply]
-        : [`This is the mail system at host ${reporting}.`, '', "I'm sorry to have to inform you that your message could not", 'be delivered to one or more recipients.', '', `<${recipient}>: host ${remote} said: ${reply}`];
+        ? [
+            `** Address not found **`,
+            '',
+            `Your message wasn't delivered to ${recipient} because the address couldn't be found, or is unable to receive mail.`,
+            '',
+            'The response from the remote server was:',
+            reply,
+          ]
+        : [
+            `This is the mail system at host ${reporting}.`,
+            '',
+            "I'm sorry to have to inform you that your message could not",
+            'be delivered to one or more recipients.',
+            '',
+            `<${recipient}>: host ${remote} said: ${reply}`,
+          ];
   const action = style === 'delayed' ? 'delayed' : 'failed';
   const returnHeadersOnly = style === 'gmail' || style === 'delayed';
 

@@ -20,9 +20,18 @@ import { compileSearch, SearchSyntaxError } from './search';
 
 /** The members of each Apps Script class (from @types/google-apps-script), to name what we do not emulate. */
 const MEMBERS: Record<string, string[]> = {
-  GmailApp: 'createDraft createLabel deleteLabel getAliases getChatThreads getDraft getDraftMessages getDrafts getInboxThreads getInboxUnreadCount getMessageById getMessagesForThread getMessagesForThreads getPriorityInboxThreads getPriorityInboxUnreadCount getSpamThreads getSpamUnreadCount getStarredThreads getStarredUnreadCount getThreadById getTrashThreads getUserLabelByName getUserLabels markMessageRead markMessageUnread markMessagesRead markMessagesUnread markThreadImportant markThreadRead markThreadUnimportant markThreadUnread markThreadsImportant markThreadsRead markThreadsUnimportant markThreadsUnread moveMessageToTrash moveMessagesToTrash moveThreadToArchive moveThreadToInbox moveThreadToSpam moveThreadToTrash moveThreadsToArchive moveThreadsToInbox moveThreadsToSpam moveThreadsToTrash refreshMessage refreshMessages refreshThread refreshThreads search sendEmail setCurrentMessageAccessToken starMessage starMessages unstarMessage unstarMessages'.split(' '),
-  GmailThread: 'addLabel createDraftReply createDraftReplyAll getFirstMessageSubject getId getLabels getLastMessageDate getMessageCount getMessages getPermalink hasStarredMessages isImportant isInChats isInInbox isInPriorityInbox isInSpam isInTrash isUnread markImportant markRead markUnimportant markUnread moveToArchive moveToInbox moveToSpam moveToTrash refresh removeLabel reply replyAll'.split(' '),
-  GmailMessage: 'createDraftReply createDraftReplyAll forward getAttachments getBcc getBody getCc getDate getFrom getHeader getId getPlainBody getRawContent getReplyTo getSubject getThread getTo isDraft isInChats isInInbox isInPriorityInbox isInTrash isStarred isUnread markRead markUnread moveToTrash refresh reply replyAll star unstar'.split(' '),
+  GmailApp:
+    'createDraft createLabel deleteLabel getAliases getChatThreads getDraft getDraftMessages getDrafts getInboxThreads getInboxUnreadCount getMessageById getMessagesForThread getMessagesForThreads getPriorityInboxThreads getPriorityInboxUnreadCount getSpamThreads getSpamUnreadCount getStarredThreads getStarredUnreadCount getThreadById getTrashThreads getUserLabelByName getUserLabels markMessageRead markMessageUnread markMessagesRead markMessagesUnread markThreadImportant markThreadRead markThreadUnimportant markThreadUnread markThreadsImportant markThreadsRead markThreadsUnimportant markThreadsUnread moveMessageToTrash moveMessagesToTrash moveThreadToArchive moveThreadToInbox moveThreadToSpam moveThreadToTrash moveThreadsToArchive moveThreadsToInbox moveThreadsToSpam moveThreadsToTrash refreshMessage refreshMessages refreshThread refreshThreads search sendEmail setCurrentMessageAccessToken starMessage starMessages unstarMessage unstarMessages'.split(
+      ' ',
+    ),
+  GmailThread:
+    'addLabel createDraftReply createDraftReplyAll getFirstMessageSubject getId getLabels getLastMessageDate getMessageCount getMessages getPermalink hasStarredMessages isImportant isInChats isInInbox isInPriorityInbox isInSpam isInTrash isUnread markImportant markRead markUnimportant markUnread moveToArchive moveToInbox moveToSpam moveToTrash refresh removeLabel reply replyAll'.split(
+      ' ',
+    ),
+  GmailMessage:
+    'createDraftReply createDraftReplyAll forward getAttachments getBcc getBody getCc getDate getFrom getHeader getId getPlainBody getRawContent getReplyTo getSubject getThread getTo isDraft isInChats isInInbox isInPriorityInbox isInTrash isStarred isUnread markRead markUnread moveToTrash refresh reply replyAll star unstar'.split(
+      ' ',
+    ),
   GmailLabel: 'addToThread addToThreads deleteLabel getName getThreads getUnreadCount removeFromThread removeFromThreads'.split(' '),
   GmailDraft: 'deleteDraft getId getMessage getMessageId send update'.split(' '),
 };
@@ -43,7 +52,8 @@ function withNotEmulated<T extends object>(target: T, className: string): T {
 const SERVER_ERROR = "We're sorry, a server error occurred. Please wait a bit and try again.";
 
 function gmailAppFault(fault: TransientFault): never {
-  if (fault === 'http429') throw new Error('Service invoked too many times in a short time: gmail. Try Utilities.sleep(1000) between calls.');
+  if (fault === 'http429')
+    throw new Error('Service invoked too many times in a short time: gmail. Try Utilities.sleep(1000) between calls.');
   throw new Error(SERVER_ERROR);
 }
 
@@ -74,7 +84,30 @@ function call<T>(scope: Scope, method: string, fn: () => T, recipients = 0): T {
 
 export class FakeGmailMessage implements Pick<
   GoogleAppsScript.Gmail.GmailMessage,
-  'getId' | 'getFrom' | 'getTo' | 'getCc' | 'getBcc' | 'getReplyTo' | 'getSubject' | 'getDate' | 'getPlainBody' | 'getBody' | 'getRawContent' | 'getHeader' | 'isUnread' | 'isStarred' | 'isInTrash' | 'isInInbox' | 'isDraft' | 'getThread' | 'markRead' | 'markUnread' | 'moveToTrash' | 'star' | 'unstar' | 'getAttachments'
+  | 'getId'
+  | 'getFrom'
+  | 'getTo'
+  | 'getCc'
+  | 'getBcc'
+  | 'getReplyTo'
+  | 'getSubject'
+  | 'getDate'
+  | 'getPlainBody'
+  | 'getBody'
+  | 'getRawContent'
+  | 'getHeader'
+  | 'isUnread'
+  | 'isStarred'
+  | 'isInTrash'
+  | 'isInInbox'
+  | 'isDraft'
+  | 'getThread'
+  | 'markRead'
+  | 'markUnread'
+  | 'moveToTrash'
+  | 'star'
+  | 'unstar'
+  | 'getAttachments'
 > {
   constructor(
     private readonly scope: Scope,
@@ -124,7 +157,10 @@ export class FakeGmailMessage implements Pick<
   }
 
   getPlainBody(): string {
-    return this.read('getPlainBody', (message) => message.view.plain ?? (message.view.html !== null ? htmlToText(message.view.html).trim() : ''));
+    return this.read(
+      'getPlainBody',
+      (message) => message.view.plain ?? (message.view.html !== null ? htmlToText(message.view.html).trim() : ''),
+    );
   }
 
   getBody(): string {
@@ -224,7 +260,25 @@ export class FakeGmailMessage implements Pick<
 
 export class FakeGmailThread implements Pick<
   GoogleAppsScript.Gmail.GmailThread,
-  'getId' | 'getMessages' | 'getMessageCount' | 'getFirstMessageSubject' | 'getLastMessageDate' | 'getLabels' | 'addLabel' | 'removeLabel' | 'markRead' | 'markUnread' | 'moveToTrash' | 'moveToArchive' | 'moveToInbox' | 'refresh' | 'isUnread' | 'isInTrash' | 'isInInbox' | 'hasStarredMessages' | 'getPermalink'
+  | 'getId'
+  | 'getMessages'
+  | 'getMessageCount'
+  | 'getFirstMessageSubject'
+  | 'getLastMessageDate'
+  | 'getLabels'
+  | 'addLabel'
+  | 'removeLabel'
+  | 'markRead'
+  | 'markUnread'
+  | 'moveToTrash'
+  | 'moveToArchive'
+  | 'moveToInbox'
+  | 'refresh'
+  | 'isUnread'
+  | 'isInTrash'
+  | 'isInInbox'
+  | 'hasStarredMessages'
+  | 'getPermalink'
 > {
   constructor(
     private readonly scope: Scope,
@@ -354,12 +408,18 @@ export class FakeGmailLabel implements Pick<
   }
 
   getThreads(start = 0, max = 500): GoogleAppsScript.Gmail.GmailThread[] {
-    return call(this.scope, 'Label.getThreads', () => this.threadIds().slice(start, start + max).map((id) => makeThread(this.scope, id)));
+    return call(this.scope, 'Label.getThreads', () =>
+      this.threadIds()
+        .slice(start, start + max)
+        .map((id) => makeThread(this.scope, id)),
+    );
   }
 
   getUnreadCount(): number {
-    return call(this.scope, 'Label.getUnreadCount', () =>
-      this.threadIds().filter((id) => this.scope.mailbox.threadMessages(id).some((message) => message.labelIds.has('UNREAD'))).length,
+    return call(
+      this.scope,
+      'Label.getUnreadCount',
+      () => this.threadIds().filter((id) => this.scope.mailbox.threadMessages(id).some((message) => message.labelIds.has('UNREAD'))).length,
     );
   }
 
@@ -369,7 +429,9 @@ export class FakeGmailLabel implements Pick<
 
   addToThreads(threads: GoogleAppsScript.Gmail.GmailThread[]): GoogleAppsScript.Gmail.GmailLabel {
     call(this.scope, 'Label.addToThreads', () => {
-      for (const thread of threads) for (const message of this.scope.mailbox.threadMessages(thread.getId())) this.scope.mailbox.modifyLabels(message.id, [this.labelId], []);
+      for (const thread of threads)
+        for (const message of this.scope.mailbox.threadMessages(thread.getId()))
+          this.scope.mailbox.modifyLabels(message.id, [this.labelId], []);
     });
     return this as unknown as GoogleAppsScript.Gmail.GmailLabel;
   }
@@ -380,13 +442,18 @@ export class FakeGmailLabel implements Pick<
 
   removeFromThreads(threads: GoogleAppsScript.Gmail.GmailThread[]): GoogleAppsScript.Gmail.GmailLabel {
     call(this.scope, 'Label.removeFromThreads', () => {
-      for (const thread of threads) for (const message of this.scope.mailbox.threadMessages(thread.getId())) this.scope.mailbox.modifyLabels(message.id, [], [this.labelId]);
+      for (const thread of threads)
+        for (const message of this.scope.mailbox.threadMessages(thread.getId()))
+          this.scope.mailbox.modifyLabels(message.id, [], [this.labelId]);
     });
     return this as unknown as GoogleAppsScript.Gmail.GmailLabel;
   }
 }
 
-export class FakeGmailDraft implements Pick<GoogleAppsScript.Gmail.GmailDraft, 'getId' | 'getMessageId' | 'getMessage' | 'send' | 'deleteDraft'> {
+export class FakeGmailDraft implements Pick<
+  GoogleAppsScript.Gmail.GmailDraft,
+  'getId' | 'getMessageId' | 'getMessage' | 'send' | 'deleteDraft'
+> {
   constructor(
     private readonly scope: Scope,
     private readonly id: string,
@@ -476,7 +543,10 @@ const EMAIL = /^[^\s@<>,;"]+@[^\s@<>,;"]+\.[^\s@<>,;"]+$/;
 
 /** Checks a comma-separated address list as Apps Script does ("Invalid email: x"). */
 function checkAddresses(list: string | undefined): void {
-  for (const entry of (list ?? '').split(',').map((item) => item.trim()).filter(Boolean)) {
+  for (const entry of (list ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean)) {
     const address = /<([^>]+)>\s*$/.exec(entry)?.[1] ?? entry;
     if (!EMAIL.test(address)) throw new Error(`Invalid email: ${entry}`);
   }
@@ -490,7 +560,11 @@ function attachmentsOf(value: unknown): BuiltAttachment[] {
   return value.map((item) => {
     const blob = asFakeBlob(item);
     if (!blob) throw new Error('Invalid argument: attachments');
-    return { name: blob.getName() ?? 'attachment', contentType: blob.getContentType() ?? 'application/octet-stream', bytes: blob.rawBytes() };
+    return {
+      name: blob.getName() ?? 'attachment',
+      contentType: blob.getContentType() ?? 'application/octet-stream',
+      bytes: blob.rawBytes(),
+    };
   });
 }
 
@@ -500,12 +574,23 @@ function inlineImagesOf(value: unknown): BuiltAttachment[] {
   return Object.entries(value as Record<string, unknown>).map(([cid, item]) => {
     const blob = asFakeBlob(item);
     if (!blob) throw new Error('Invalid argument: inlineImages');
-    return { name: blob.getName() ?? cid, contentType: blob.getContentType() ?? 'application/octet-stream', bytes: blob.rawBytes(), contentId: cid };
+    return {
+      name: blob.getName() ?? cid,
+      contentType: blob.getContentType() ?? 'application/octet-stream',
+      bytes: blob.rawBytes(),
+      contentId: cid,
+    };
   });
 }
 
 /** GmailApp's own message: what sendEmail / createDraft put on the wire. */
-function composeMessage(scope: Scope, recipient: string, subject: string, body: string, options: GoogleAppsScript.Gmail.GmailAdvancedOptions = {}): Uint8Array {
+function composeMessage(
+  scope: Scope,
+  recipient: string,
+  subject: string,
+  body: string,
+  options: GoogleAppsScript.Gmail.GmailAdvancedOptions = {},
+): Uint8Array {
   checkAddresses(recipient);
   checkAddresses(options.cc);
   checkAddresses(options.bcc);
@@ -564,13 +649,17 @@ export function createGmailApp(deps: GmailAppDeps) {
         const count = max ?? 500;
         if (from < 0 || count < 0) throw new Error('Invalid argument: start/max');
         if (count > 500) throw new Error('Argument max cannot exceed 500.');
-        return searchThreads(query).slice(from, from + count).map((id) => makeThread(scope, id));
+        return searchThreads(query)
+          .slice(from, from + count)
+          .map((id) => makeThread(scope, id));
       });
     },
 
     getInboxThreads(start?: number, max?: number): GoogleAppsScript.Gmail.GmailThread[] {
       return call(scope, 'getInboxThreads', () =>
-        searchThreads('in:inbox').slice(start ?? 0, (start ?? 0) + (max ?? 500)).map((id) => makeThread(scope, id)),
+        searchThreads('in:inbox')
+          .slice(start ?? 0, (start ?? 0) + (max ?? 500))
+          .map((id) => makeThread(scope, id)),
       );
     },
 
@@ -612,7 +701,9 @@ export function createGmailApp(deps: GmailAppDeps) {
     },
 
     getThreadById(id: string): GoogleAppsScript.Gmail.GmailThread | null {
-      return call(scope, 'getThreadById', () => (scope.mailbox.threadMessages(String(id)).length > 0 ? makeThread(scope, String(id)) : null));
+      return call(scope, 'getThreadById', () =>
+        scope.mailbox.threadMessages(String(id)).length > 0 ? makeThread(scope, String(id)) : null,
+      );
     },
 
     getDrafts(): GoogleAppsScript.Gmail.GmailDraft[] {
@@ -627,9 +718,19 @@ export function createGmailApp(deps: GmailAppDeps) {
     },
 
     /** Builds a real MIME message and sends it: its exact bytes land in SENT. */
-    sendEmail(recipient: string, subject: string, body: string, options?: GoogleAppsScript.Gmail.GmailAdvancedOptions): GoogleAppsScript.Gmail.GmailApp {
+    sendEmail(
+      recipient: string,
+      subject: string,
+      body: string,
+      options?: GoogleAppsScript.Gmail.GmailAdvancedOptions,
+    ): GoogleAppsScript.Gmail.GmailApp {
       const recipients = countRecipients(String(recipient ?? ''), options?.cc ?? '', options?.bcc ?? '');
-      call(scope, 'sendEmail', () => sendComposed(scope, String(recipient ?? ''), String(subject ?? ''), String(body ?? ''), options), recipients);
+      call(
+        scope,
+        'sendEmail',
+        () => sendComposed(scope, String(recipient ?? ''), String(subject ?? ''), String(body ?? ''), options),
+        recipients,
+      );
       return proxied;
     },
 
@@ -669,7 +770,12 @@ export function createGmailApp(deps: GmailAppDeps) {
       return proxied;
     },
 
-    createDraft(recipient: string, subject: string, body: string, options?: GoogleAppsScript.Gmail.GmailAdvancedOptions): GoogleAppsScript.Gmail.GmailDraft {
+    createDraft(
+      recipient: string,
+      subject: string,
+      body: string,
+      options?: GoogleAppsScript.Gmail.GmailAdvancedOptions,
+    ): GoogleAppsScript.Gmail.GmailDraft {
       return call(scope, 'createDraft', () => {
         const bytes = composeMessage(scope, String(recipient ?? ''), String(subject ?? ''), String(body ?? ''), options);
         return makeDraft(scope, scope.mailbox.createDraft(bytes).draftId);
@@ -678,7 +784,12 @@ export function createGmailApp(deps: GmailAppDeps) {
   };
 
   /** Label moves on whole threads (the ids are checked before anything changes). */
-  function moveThreads(method: string, threads: GoogleAppsScript.Gmail.GmailThread[], add: string[], remove: string[]): GoogleAppsScript.Gmail.GmailApp {
+  function moveThreads(
+    method: string,
+    threads: GoogleAppsScript.Gmail.GmailThread[],
+    add: string[],
+    remove: string[],
+  ): GoogleAppsScript.Gmail.GmailApp {
     call(scope, method, () => {
       const ids = listOf(threads, 'threads').map((thread) => threadIdOf(scope, thread));
       for (const id of ids) for (const message of scope.mailbox.threadMessages(id)) scope.mailbox.modifyLabels(message.id, add, remove);
@@ -724,7 +835,13 @@ export type SendScope = Pick<GmailAppDeps, 'mailbox' | 'ctx' | 'quotas'>;
  * Composes the message GmailApp / MailApp put on the wire, takes its recipients from the daily quota
  * and stores its exact bytes in SENT. Runs inside the caller's `ctx.call`. Returns the stored message.
  */
-export function sendComposed(scope: SendScope, recipient: string, subject: string, body: string, options?: GoogleAppsScript.Gmail.GmailAdvancedOptions): StoredMessage {
+export function sendComposed(
+  scope: SendScope,
+  recipient: string,
+  subject: string,
+  body: string,
+  options?: GoogleAppsScript.Gmail.GmailAdvancedOptions,
+): StoredMessage {
   const bytes = composeMessage(scope as Scope, recipient, subject, body, options);
   const recipients = countRecipients(recipient, options?.cc ?? '', options?.bcc ?? '');
   if (recipients === 0) throw new Error('Invalid argument: recipient');

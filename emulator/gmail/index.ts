@@ -48,13 +48,13 @@ export function createGmailGlobals(deps: GmailGlobalsDeps): GmailGlobals {
   const core =
     deps.core ??
     new GmailApiCore({
-    mailbox: deps.mailbox,
-    quotas: deps.quotas,
-    now: () => deps.ctx.clock.now(),
-    timeZone: deps.timeZone,
-    attachmentIdTtlMs: deps.attachmentIdTtlMs,
-    attachmentIdGenerations: deps.attachmentIdGenerations,
-  });
+      mailbox: deps.mailbox,
+      quotas: deps.quotas,
+      now: () => deps.ctx.clock.now(),
+      timeZone: deps.timeZone,
+      attachmentIdTtlMs: deps.attachmentIdTtlMs,
+      attachmentIdGenerations: deps.attachmentIdGenerations,
+    });
   const gmailRestRoute = createGmailRestRoute({ core, ctx: deps.ctx, oauthToken: deps.oauthToken });
   return {
     GmailApp: createGmailApp({ mailbox: deps.mailbox, ctx: deps.ctx, quotas: deps.quotas, timeZone: deps.timeZone }),

@@ -327,8 +327,7 @@ export class Mailbox {
     if (references.size === 0) return null;
     const subject = normaliseSubject(headerValue(tree, 'Subject'));
     const candidates = [...this.messagesById.values()].filter(
-      (message) =>
-        references.has(message.view.messageIdHeader) && normaliseSubject(message.view.subject) === subject,
+      (message) => references.has(message.view.messageIdHeader) && normaliseSubject(message.view.subject) === subject,
     );
     if (requested !== undefined) {
       return candidates.some((message) => message.threadId === requested) ? requested : null;
@@ -404,7 +403,11 @@ export class Mailbox {
 
   /** messages.trash: TRASH added, INBOX and SPAM removed (Gmail keeps the other labels). */
   trash(id: string): StoredMessage {
-    return this.modifyLabels(id, ['TRASH'], ['INBOX', 'SPAM'].filter((label) => this.messagesById.get(id)?.labelIds.has(label)));
+    return this.modifyLabels(
+      id,
+      ['TRASH'],
+      ['INBOX', 'SPAM'].filter((label) => this.messagesById.get(id)?.labelIds.has(label)),
+    );
   }
 
   // ---- sending and drafts ---------------------------------------------------------------------
@@ -421,7 +424,12 @@ export class Mailbox {
    */
   insertSent(bytes: Uint8Array, threadId?: string): StoredMessage {
     this.deliverDueNotices();
-    const message = this.importRaw(this.withAllowedFrom(bytes), { labelIds: ['SENT'], internalDate: this.now(), threadId, autoThread: false });
+    const message = this.importRaw(this.withAllowedFrom(bytes), {
+      labelIds: ['SENT'],
+      internalDate: this.now(),
+      threadId,
+      autoThread: false,
+    });
     const view = message.view;
     if (this.addressesUser(`${view.to}, ${view.cc}, ${view.bcc}`)) {
       message.labelIds.add('INBOX');
@@ -477,7 +485,9 @@ export class Mailbox {
     if (!match) return bytes;
     const address = (match[0].match(/[^\s<>,;"]+@[^\s<>,;"]+/g) ?? []).pop()?.toLowerCase() ?? '';
     const noReply = `noreply@${this.userEmail.split('@')[1] ?? ''}`.toLowerCase();
-    const allowed = address === noReply || this.sendAs().some((alias) => alias.verificationStatus === 'accepted' && alias.sendAsEmail.toLowerCase() === address);
+    const allowed =
+      address === noReply ||
+      this.sendAs().some((alias) => alias.verificationStatus === 'accepted' && alias.sendAsEmail.toLowerCase() === address);
     if (allowed || !address) return bytes;
     const rewritten = match[0].replace(new RegExp(address.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i'), this.userEmail);
     return binaryToBytes(binary.slice(0, match.index) + rewritten + binary.slice(match.index + match[0].length));
@@ -515,7 +525,7 @@ export class Mailbox {
   /** Delivers the notices whose time has come (called on every send and by the views before reading). */
   deliverDueNotices(): void {
     const now = this.now();
-    for (let i = 0; i < this.pendingNotices.length; ) {
+    for (let i = 0; i < this.pendingNotices.length;) {
       const notice = this.pendingNotices[i];
       if (notice.at > now) {
         i++;
@@ -529,7 +539,9 @@ export class Mailbox {
   /** A new draft (DRAFT label) for these bytes; returns the draft id ("r" + digits, like Gmail). */
   createDraft(bytes: Uint8Array, threadId?: string): { draftId: string; message: StoredMessage } {
     const message = this.importRaw(bytes, { labelIds: ['DRAFT'], internalDate: this.now(), threadId, autoThread: false });
-    const draftId = `r${BigInt('0x' + message.id).toString().slice(-19)}`;
+    const draftId = `r${BigInt('0x' + message.id)
+      .toString()
+      .slice(-19)}`;
     this.draftsById.set(draftId, message.id);
     return { draftId, message };
   }

@@ -64,7 +64,11 @@ function encodeAddressList(list: string): string {
 }
 
 function base64Lines(bytes: Uint8Array): string {
-  return (Buffer.from(bytes).toString('base64').match(/.{1,76}/g) ?? []).join('\r\n');
+  return (
+    Buffer.from(bytes)
+      .toString('base64')
+      .match(/.{1,76}/g) ?? []
+  ).join('\r\n');
 }
 
 function fileNameParams(name: string): { type: string; disposition: string } {
@@ -74,19 +78,33 @@ function fileNameParams(name: string): { type: string; disposition: string } {
 }
 
 function textPart(type: 'plain' | 'html', text: string): string {
-  return [`Content-Type: text/${type}; charset="UTF-8"`, 'Content-Transfer-Encoding: base64', '', base64Lines(Buffer.from(text, 'utf8'))].join('\r\n');
+  return [
+    `Content-Type: text/${type}; charset="UTF-8"`,
+    'Content-Transfer-Encoding: base64',
+    '',
+    base64Lines(Buffer.from(text, 'utf8')),
+  ].join('\r\n');
 }
 
 function filePart(file: BuiltAttachment, inline: boolean): string {
   const params = fileNameParams(file.name);
-  const lines = [`Content-Type: ${file.contentType}; ${params.type}`, `Content-Disposition: ${inline ? 'inline' : 'attachment'}; ${params.disposition}`];
+  const lines = [
+    `Content-Type: ${file.contentType}; ${params.type}`,
+    `Content-Disposition: ${inline ? 'inline' : 'attachment'}; ${params.disposition}`,
+  ];
   if (file.contentId) lines.push(`Content-ID: <${file.contentId}>`, `X-Attachment-Id: ${file.contentId}`);
   lines.push('Content-Transfer-Encoding: base64', '', base64Lines(file.bytes));
   return lines.join('\r\n');
 }
 
 function multipart(subtype: string, boundary: string, parts: string[]): string {
-  return [`Content-Type: multipart/${subtype}; boundary="${boundary}"`, '', ...parts.map((part) => `--${boundary}\r\n${part}`), `--${boundary}--`, ''].join('\r\n');
+  return [
+    `Content-Type: multipart/${subtype}; boundary="${boundary}"`,
+    '',
+    ...parts.map((part) => `--${boundary}\r\n${part}`),
+    `--${boundary}--`,
+    '',
+  ].join('\r\n');
 }
 
 /** RFC 5322 date in UTC ("Thu, 15 Jan 2026 08:00:00 +0000"). */
@@ -99,16 +117,23 @@ export function formatRfc5322Date(date: Date): string {
 
 /** The full message bytes. */
 export function buildMimeMessage(options: BuildOptions): Uint8Array {
-  const headers = ['MIME-Version: 1.0', `Date: ${formatRfc5322Date(options.date)}`, `Message-ID: <${options.messageId}>`, `Subject: ${encodeHeaderWord(options.subject)}`, `From: ${encodeAddressList(options.from)}`];
+  const headers = [
+    'MIME-Version: 1.0',
+    `Date: ${formatRfc5322Date(options.date)}`,
+    `Message-ID: <${options.messageId}>`,
+    `Subject: ${encodeHeaderWord(options.subject)}`,
+    `From: ${encodeAddressList(options.from)}`,
+  ];
   if (options.to) headers.push(`To: ${encodeAddressList(options.to)}`);
   if (options.cc) headers.push(`Cc: ${encodeAddressList(options.cc)}`);
   if (options.bcc) headers.push(`Bcc: ${encodeAddressList(options.bcc)}`);
   if (options.replyTo) headers.push(`Reply-To: ${encodeAddressList(options.replyTo)}`);
   const boundary = (kind: string): string => `000000000000${kind}${options.seed}`.slice(0, 40);
 
-  let body = options.htmlBody !== undefined
-    ? multipart('alternative', boundary('a'), [textPart('plain', options.textBody), textPart('html', options.htmlBody)])
-    : textPart('plain', options.textBody);
+  let body =
+    options.htmlBody !== undefined
+      ? multipart('alternative', boundary('a'), [textPart('plain', options.textBody), textPart('html', options.htmlBody)])
+      : textPart('plain', options.textBody);
   const inline = options.inlineImages ?? [];
   if (inline.length > 0) body = multipart('related', boundary('r'), [body, ...inline.map((image) => filePart(image, true))]);
   const attachments = options.attachments ?? [];

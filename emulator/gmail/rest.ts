@@ -22,7 +22,6 @@ export const GMAIL_REST_PREFIXES = [
   'https://www.googleapis.com/upload/gmail/',
 ];
 
-
 /** The Advanced-service method whose latency a REST method shares (emulator/latency.ts). */
 const LATENCY_KEYS: Record<GmailMethod, string> = {
   'messages.list': 'Gmail.Users.Messages.list',
@@ -45,12 +44,9 @@ const LATENCY_KEYS: Record<GmailMethod, string> = {
   'settings.sendAs.get': 'Gmail.Users.Settings.SendAs.get',
 };
 
-
 export function errorResponse(error: GmailApiError): RouteResponse {
   return jsonResponse(error.code, error.toJson(), error.headers);
 }
-
-
 
 function parseJsonBody(request: RouteRequest): Record<string, unknown> {
   const text = Buffer.from(request.payload).toString('utf8').trim();
@@ -175,7 +171,9 @@ export function createGmailRestRoute(deps: GmailRestDeps): Route {
         return {
           method: 'messages.modify',
           id,
-          run: () => ({ body: core.modifyMessage(userId, id, parseJsonBody(request) as { addLabelIds?: string[]; removeLabelIds?: string[] }) }),
+          run: () => ({
+            body: core.modifyMessage(userId, id, parseJsonBody(request) as { addLabelIds?: string[]; removeLabelIds?: string[] }),
+          }),
         };
       }
       if (segments.length === 3 && sub === 'trash' && method === 'POST') {
@@ -216,7 +214,9 @@ export function createGmailRestRoute(deps: GmailRestDeps): Route {
           run: () => {
             if (upload) return { body: core.createDraft(userId, mediaBody()) };
             const message = (parseJsonBody(request).message ?? {}) as { raw?: unknown; threadId?: unknown };
-            return { body: core.createDraft(userId, rawFromJson(message.raw), typeof message.threadId === 'string' ? message.threadId : undefined) };
+            return {
+              body: core.createDraft(userId, rawFromJson(message.raw), typeof message.threadId === 'string' ? message.threadId : undefined),
+            };
           },
         };
       }
@@ -264,7 +264,12 @@ export function createGmailRestRoute(deps: GmailRestDeps): Route {
     const routed = route(request, url);
     if (!routed) {
       return jsonResponse(404, {
-        error: { code: 404, message: 'Method not found.', errors: [{ message: 'Method not found.', domain: 'global', reason: 'notFound' }], status: 'NOT_FOUND' },
+        error: {
+          code: 404,
+          message: 'Method not found.',
+          errors: [{ message: 'Method not found.', domain: 'global', reason: 'notFound' }],
+          status: 'NOT_FOUND',
+        },
       });
     }
     let recipients = 0;

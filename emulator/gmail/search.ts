@@ -145,7 +145,8 @@ class Parser {
         break;
       }
       if (token.type === 'close' || token.type === 'closeBrace') {
-        if (token.type !== closer) throw new SearchSyntaxError(`Unbalanced "${token.type === 'close' ? ')' : '}'}" in search query: ${this.query}`);
+        if (token.type !== closer)
+          throw new SearchSyntaxError(`Unbalanced "${token.type === 'close' ? ')' : '}'}" in search query: ${this.query}`);
         break;
       }
       if (token.type === 'and') {
@@ -421,11 +422,7 @@ export class CompiledSearch {
       case 'field': {
         const needle = wordsOf(node.value);
         const haystack =
-          node.field === 'filename'
-            ? view.filenames
-            : node.field === 'to'
-              ? [view.to, view.cc, view.bcc]
-              : [view[node.field]];
+          node.field === 'filename' ? view.filenames : node.field === 'to' ? [view.to, view.cc, view.bcc] : [view[node.field]];
         return haystack.some((field) => containsSequence(wordsOf(field), needle));
       }
       case 'rfc822msgid':
@@ -448,7 +445,9 @@ export class CompiledSearch {
       case 'relative': {
         const day = 24 * 60 * 60_000;
         const threshold =
-          node.unit === 'd' ? this.context.now - node.amount * day : subtractMonths(this.context.now, node.unit === 'm' ? node.amount : node.amount * 12);
+          node.unit === 'd'
+            ? this.context.now - node.amount * day
+            : subtractMonths(this.context.now, node.unit === 'm' ? node.amount : node.amount * 12);
         return node.op === 'newer' ? message.internalDate > threshold : message.internalDate <= threshold;
       }
       case 'size':

@@ -13,10 +13,7 @@ export function makeVirtualDate(now: () => number): VirtualDateConstructor {
   // A function, not a class: `Date()` without `new` must return a string, as in JavaScript.
   function VirtualDate(this: unknown, ...args: unknown[]): unknown {
     if (!new.target) return new NativeDate(now()).toString();
-    const date =
-      args.length === 0
-        ? new NativeDate(now())
-        : new (NativeDate as unknown as new (...values: unknown[]) => Date)(...args);
+    const date = args.length === 0 ? new NativeDate(now()) : new (NativeDate as unknown as new (...values: unknown[]) => Date)(...args);
     Object.setPrototypeOf(date, new.target.prototype);
     return date;
   }

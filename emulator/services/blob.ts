@@ -38,7 +38,17 @@ export function fromScriptBytes(input: ByteInput): Uint8Array {
 
 export class FakeBlob implements Pick<
   GoogleAppsScript.Base.Blob,
-  'getBytes' | 'getDataAsString' | 'getContentType' | 'getName' | 'setName' | 'setContentType' | 'copyBlob' | 'setBytes' | 'setDataFromString' | 'isGoogleType' | 'getAs'
+  | 'getBytes'
+  | 'getDataAsString'
+  | 'getContentType'
+  | 'getName'
+  | 'setName'
+  | 'setContentType'
+  | 'copyBlob'
+  | 'setBytes'
+  | 'setDataFromString'
+  | 'isGoogleType'
+  | 'getAs'
 > {
   private bytes: Uint8Array;
 
@@ -70,7 +80,8 @@ export class FakeBlob implements Pick<
 
   getDataAsString(charset?: string): string {
     const encoding = (charset ?? 'UTF-8').toLowerCase().replace(/[^a-z0-9]/g, '');
-    const nodeEncoding = encoding === 'utf8' ? 'utf8' : encoding === 'iso88591' || encoding === 'latin1' ? 'latin1' : encoding === 'usascii' ? 'ascii' : null;
+    const nodeEncoding =
+      encoding === 'utf8' ? 'utf8' : encoding === 'iso88591' || encoding === 'latin1' ? 'latin1' : encoding === 'usascii' ? 'ascii' : null;
     if (!nodeEncoding) throw new Error(`Not emulated: Blob.getDataAsString(${charset})`);
     return Buffer.from(this.bytes).toString(nodeEncoding);
   }
@@ -118,7 +129,10 @@ export class FakeBlob implements Pick<
     if (target === source) return this.copyBlob();
     if (target === 'application/pdf' && source === 'text/html') {
       const charset = /charset="?([^";]+)/i.exec(this.contentType ?? '')?.[1];
-      const html = charset && /^(iso-8859-1|latin1)$/i.test(charset) ? Buffer.from(this.bytes).toString('latin1') : Buffer.from(this.bytes).toString('utf8');
+      const html =
+        charset && /^(iso-8859-1|latin1)$/i.test(charset)
+          ? Buffer.from(this.bytes).toString('latin1')
+          : Buffer.from(this.bytes).toString('utf8');
       return new FakeBlob(htmlToPdf(html), 'application/pdf', withExtension(this.name, 'pdf')) as unknown as GoogleAppsScript.Base.Blob;
     }
     throw new Error(`Not emulated: Blob.getAs(${contentType}) conversion from ${this.contentType}`);

@@ -128,9 +128,7 @@ export class FakeCache implements Pick<Cache, 'get' | 'getAll' | 'put' | 'putAll
   }
 }
 
-export class FakeCacheService
-  implements Pick<GoogleAppsScript.Cache.CacheService, 'getScriptCache' | 'getUserCache' | 'getDocumentCache'>
-{
+export class FakeCacheService implements Pick<GoogleAppsScript.Cache.CacheService, 'getScriptCache' | 'getUserCache' | 'getDocumentCache'> {
   constructor(
     private readonly stores: CacheStores,
     private readonly ctx: ServiceContext,
@@ -163,6 +161,10 @@ export function createCacheStores(options: { inContainer: boolean; maxEntries?: 
 }
 
 /** CacheService for the sandbox. */
-export function createCacheService(stores: CacheStores, ctx: ServiceContext, options: { inContainer: boolean }): GoogleAppsScript.Cache.CacheService {
+export function createCacheService(
+  stores: CacheStores,
+  ctx: ServiceContext,
+  options: { inContainer: boolean },
+): GoogleAppsScript.Cache.CacheService {
   return withNotEmulated(new FakeCacheService(stores, ctx, options), 'CacheService') as unknown as GoogleAppsScript.Cache.CacheService;
 }

@@ -75,7 +75,10 @@ function widget(value: unknown): CardNode {
   return value;
 }
 
-export class FakeAction extends CardNode implements Pick<GoogleAppsScript.Card_Service.Action, 'setFunctionName' | 'setParameters' | 'setLoadIndicator'> {
+export class FakeAction
+  extends CardNode
+  implements Pick<GoogleAppsScript.Card_Service.Action, 'setFunctionName' | 'setParameters' | 'setLoadIndicator'>
+{
   constructor(ctx: ServiceContext) {
     super(ctx, 'Action');
   }
@@ -108,7 +111,11 @@ export class FakeOpenLink extends CardNode implements Pick<GoogleAppsScript.Card
 
 export class FakeTextButton
   extends CardNode
-  implements Pick<GoogleAppsScript.Card_Service.TextButton, 'setText' | 'setOnClickAction' | 'setOpenLink' | 'setTextButtonStyle' | 'setDisabled' | 'setBackgroundColor'>
+  implements
+    Pick<
+      GoogleAppsScript.Card_Service.TextButton,
+      'setText' | 'setOnClickAction' | 'setOpenLink' | 'setTextButtonStyle' | 'setDisabled' | 'setBackgroundColor'
+    >
 {
   constructor(ctx: ServiceContext) {
     super(ctx, 'TextButton');
@@ -190,7 +197,11 @@ export class FakeDecoratedText
 
 export class FakeKeyValue
   extends CardNode
-  implements Pick<GoogleAppsScript.Card_Service.KeyValue, 'setTopLabel' | 'setContent' | 'setBottomLabel' | 'setMultiline' | 'setButton' | 'setOnClickAction'>
+  implements
+    Pick<
+      GoogleAppsScript.Card_Service.KeyValue,
+      'setTopLabel' | 'setContent' | 'setBottomLabel' | 'setMultiline' | 'setButton' | 'setOnClickAction'
+    >
 {
   constructor(ctx: ServiceContext) {
     super(ctx, 'KeyValue');
@@ -217,7 +228,11 @@ export class FakeKeyValue
 
 export class FakeTextInput
   extends CardNode
-  implements Pick<GoogleAppsScript.Card_Service.TextInput, 'setFieldName' | 'setTitle' | 'setValue' | 'setHint' | 'setMultiline' | 'setOnChangeAction'>
+  implements
+    Pick<
+      GoogleAppsScript.Card_Service.TextInput,
+      'setFieldName' | 'setTitle' | 'setValue' | 'setHint' | 'setMultiline' | 'setOnChangeAction'
+    >
 {
   constructor(ctx: ServiceContext) {
     super(ctx, 'TextInput');
@@ -274,7 +289,8 @@ export class FakeDivider extends CardNode {
 
 export class FakeCardHeader
   extends CardNode
-  implements Pick<GoogleAppsScript.Card_Service.CardHeader, 'setTitle' | 'setSubtitle' | 'setImageUrl' | 'setImageStyle' | 'setImageAltText'>
+  implements
+    Pick<GoogleAppsScript.Card_Service.CardHeader, 'setTitle' | 'setSubtitle' | 'setImageUrl' | 'setImageStyle' | 'setImageAltText'>
 {
   constructor(ctx: ServiceContext) {
     super(ctx, 'CardHeader');
@@ -318,7 +334,10 @@ export class FakeCardSection
   }
 }
 
-export class FakeFixedFooter extends CardNode implements Pick<GoogleAppsScript.Card_Service.FixedFooter, 'setPrimaryButton' | 'setSecondaryButton'> {
+export class FakeFixedFooter
+  extends CardNode
+  implements Pick<GoogleAppsScript.Card_Service.FixedFooter, 'setPrimaryButton' | 'setSecondaryButton'>
+{
   constructor(ctx: ServiceContext) {
     super(ctx, 'FixedFooter');
   }
@@ -418,7 +437,11 @@ export class FakeActionResponse extends CardNode implements Pick<GoogleAppsScrip
 
 export class FakeActionResponseBuilder
   extends CardNode
-  implements Pick<GoogleAppsScript.Card_Service.ActionResponseBuilder, 'setNavigation' | 'setNotification' | 'setOpenLink' | 'setStateChanged' | 'build'>
+  implements
+    Pick<
+      GoogleAppsScript.Card_Service.ActionResponseBuilder,
+      'setNavigation' | 'setNotification' | 'setOpenLink' | 'setStateChanged' | 'build'
+    >
 {
   constructor(ctx: ServiceContext) {
     super(ctx, 'ActionResponseBuilder');
@@ -439,7 +462,10 @@ export class FakeActionResponseBuilder
     return this.ctx.call('CardService.ActionResponseBuilder.build', () => {
       const tree = JSON.parse(JSON.stringify(super.toJSON())) as Record<string, unknown>;
       delete tree.type;
-      return withNotEmulated(new FakeActionResponse(this.ctx, tree), 'CardService.ActionResponse') as unknown as GoogleAppsScript.Card_Service.ActionResponse;
+      return withNotEmulated(
+        new FakeActionResponse(this.ctx, tree),
+        'CardService.ActionResponse',
+      ) as unknown as GoogleAppsScript.Card_Service.ActionResponse;
     });
   }
 }
@@ -513,7 +539,10 @@ export class FakeCardService implements Builders {
     return this.make<GoogleAppsScript.Card_Service.Navigation>('newNavigation', new FakeNavigation(this.ctx));
   }
   newActionResponseBuilder() {
-    return this.make<GoogleAppsScript.Card_Service.ActionResponseBuilder>('newActionResponseBuilder', new FakeActionResponseBuilder(this.ctx));
+    return this.make<GoogleAppsScript.Card_Service.ActionResponseBuilder>(
+      'newActionResponseBuilder',
+      new FakeActionResponseBuilder(this.ctx),
+    );
   }
   newNotification() {
     return this.make<GoogleAppsScript.Card_Service.Notification>('newNotification', new FakeNotification(this.ctx));
@@ -536,4 +565,3 @@ export class FakeCardService implements Builders {
 export function createCardService(ctx: ServiceContext): GoogleAppsScript.Card_Service.CardService {
   return withNotEmulated(new FakeCardService(ctx), 'CardService') as unknown as GoogleAppsScript.Card_Service.CardService;
 }
-

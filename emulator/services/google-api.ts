@@ -4,14 +4,17 @@
 import type { RouteResponse } from './url-fetch';
 
 const JSON_HEADERS = { 'Content-Type': 'application/json; charset=UTF-8' };
-const AUTH_HELP = 'Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.';
+const AUTH_HELP =
+  'Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.';
 
 export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): RouteResponse {
   return { status, headers: { ...JSON_HEADERS, ...headers }, body: body === undefined ? '' : JSON.stringify(body, null, 2) };
 }
 
 function unauthenticated(missing: boolean): RouteResponse {
-  const message = missing ? `Request is missing required authentication credential. ${AUTH_HELP}` : `Request had invalid authentication credentials. ${AUTH_HELP}`;
+  const message = missing
+    ? `Request is missing required authentication credential. ${AUTH_HELP}`
+    : `Request had invalid authentication credentials. ${AUTH_HELP}`;
   return jsonResponse(
     401,
     {

@@ -12,27 +12,24 @@ type HtmlOutput = GoogleAppsScript.HTML.HtmlOutput;
 export const SandboxMode = { EMULATED: 'EMULATED', IFRAME: 'IFRAME', NATIVE: 'NATIVE' } as const;
 export const XFrameOptionsMode = { ALLOWALL: 'ALLOWALL', DEFAULT: 'DEFAULT' } as const;
 
-export class FakeHtmlOutput
-  implements
-    Pick<
-      HtmlOutput,
-      | 'getContent'
-      | 'setContent'
-      | 'append'
-      | 'clear'
-      | 'getTitle'
-      | 'setTitle'
-      | 'getWidth'
-      | 'setWidth'
-      | 'getHeight'
-      | 'setHeight'
-      | 'setSandboxMode'
-      | 'setXFrameOptionsMode'
-      | 'addMetaTag'
-      | 'getBlob'
-      | 'getAs'
-    >
-{
+export class FakeHtmlOutput implements Pick<
+  HtmlOutput,
+  | 'getContent'
+  | 'setContent'
+  | 'append'
+  | 'clear'
+  | 'getTitle'
+  | 'setTitle'
+  | 'getWidth'
+  | 'setWidth'
+  | 'getHeight'
+  | 'setHeight'
+  | 'setSandboxMode'
+  | 'setXFrameOptionsMode'
+  | 'addMetaTag'
+  | 'getBlob'
+  | 'getAs'
+> {
   content: string;
   title = '';
   width: number | null = null;
@@ -126,7 +123,10 @@ export class FakeHtmlOutput
   }
   /** The content as a text/html Blob (UTF-8), named after the title when there is one. */
   getBlob(): GoogleAppsScript.Base.Blob {
-    return this.call('getBlob', () => FakeBlob.fromString(this.content, 'text/html', this.title || null) as unknown as GoogleAppsScript.Base.Blob);
+    return this.call(
+      'getBlob',
+      () => FakeBlob.fromString(this.content, 'text/html', this.title || null) as unknown as GoogleAppsScript.Base.Blob,
+    );
   }
   /** getBlob().getAs(contentType): 'application/pdf' gives a PDF of the HTML's text (see Blob.getAs). */
   getAs(contentType: string): GoogleAppsScript.Base.Blob {

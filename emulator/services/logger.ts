@@ -38,7 +38,12 @@ export class FakeLogger implements Pick<GoogleAppsScript.Base.Logger, 'log' | 'g
 
   log(data: unknown, ...values: unknown[]): GoogleAppsScript.Base.Logger {
     return this.ctx.call('Logger.log', () => {
-      this.logs.push({ level: 'Logger', message: formatLoggerMessage(data, values), at: this.ctx.clock.now(), executionId: this.ctx.execution?.id ?? null });
+      this.logs.push({
+        level: 'Logger',
+        message: formatLoggerMessage(data, values),
+        at: this.ctx.clock.now(),
+        executionId: this.ctx.execution?.id ?? null,
+      });
       return this as unknown as GoogleAppsScript.Base.Logger;
     });
   }

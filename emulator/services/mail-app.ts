@@ -42,7 +42,8 @@ interface MailAppMessage {
 const SERVER_ERROR = "We're sorry, a server error occurred. Please wait a bit and try again.";
 
 function mailAppFault(fault: TransientFault): never {
-  if (fault === 'http429') throw new Error('Service invoked too many times in a short time: email. Try Utilities.sleep(1000) between calls.');
+  if (fault === 'http429')
+    throw new Error('Service invoked too many times in a short time: email. Try Utilities.sleep(1000) between calls.');
   throw new Error(SERVER_ERROR);
 }
 
@@ -59,7 +60,12 @@ export function mailAppArguments(args: unknown[]): Required<Pick<MailAppMessage,
     if (message.to === undefined || message.to === null || text(message.to).trim() === '') throw new Error('Invalid argument: to');
     return { ...message, to: text(message.to), subject: text(message.subject), body: text(message.body) };
   }
-  if (args.length < 3) throw new Error('Invalid argument: the parameters (' + args.map((arg) => typeof arg).join(',') + ") don't match the method signature for MailApp.sendEmail.");
+  if (args.length < 3)
+    throw new Error(
+      'Invalid argument: the parameters (' +
+        args.map((arg) => typeof arg).join(',') +
+        ") don't match the method signature for MailApp.sendEmail.",
+    );
   if (args.length === 4 && typeof fourth === 'string') {
     // sendEmail(to, replyTo, subject, body)
     return { to: text(first), replyTo: text(second), subject: text(third), body: fourth };

@@ -53,10 +53,10 @@ export interface PropertyStores {
   document: PropertiesStore | null;
 }
 
-export class FakeProperties
-  implements
-    Pick<Properties, 'getProperty' | 'setProperty' | 'getProperties' | 'setProperties' | 'deleteProperty' | 'deleteAllProperties' | 'getKeys'>
-{
+export class FakeProperties implements Pick<
+  Properties,
+  'getProperty' | 'setProperty' | 'getProperties' | 'setProperties' | 'deleteProperty' | 'deleteAllProperties' | 'getKeys'
+> {
   constructor(
     private readonly store: PropertiesStore,
     private readonly ctx: ServiceContext,
@@ -110,9 +110,10 @@ export class FakeProperties
   }
 }
 
-export class FakePropertiesService
-  implements Pick<GoogleAppsScript.Properties.PropertiesService, 'getScriptProperties' | 'getUserProperties' | 'getDocumentProperties'>
-{
+export class FakePropertiesService implements Pick<
+  GoogleAppsScript.Properties.PropertiesService,
+  'getScriptProperties' | 'getUserProperties' | 'getDocumentProperties'
+> {
   constructor(
     private readonly stores: PropertyStores,
     private readonly ctx: ServiceContext,
@@ -146,5 +147,8 @@ export function createPropertiesService(
   ctx: ServiceContext,
   options: { inContainer: boolean },
 ): GoogleAppsScript.Properties.PropertiesService {
-  return withNotEmulated(new FakePropertiesService(stores, ctx, options), 'PropertiesService') as unknown as GoogleAppsScript.Properties.PropertiesService;
+  return withNotEmulated(
+    new FakePropertiesService(stores, ctx, options),
+    'PropertiesService',
+  ) as unknown as GoogleAppsScript.Properties.PropertiesService;
 }

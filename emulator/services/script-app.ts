@@ -20,7 +20,13 @@ type SpreadsheetTriggerBuilder = GoogleAppsScript.Script.SpreadsheetTriggerBuild
 type TriggerBuilder = GoogleAppsScript.Script.TriggerBuilder;
 
 export const AuthMode = { NONE: 'NONE', CUSTOM_FUNCTION: 'CUSTOM_FUNCTION', LIMITED: 'LIMITED', FULL: 'FULL' } as const;
-export const TriggerSource = { SPREADSHEETS: 'SPREADSHEETS', CLOCK: 'CLOCK', FORMS: 'FORMS', DOCUMENTS: 'DOCUMENTS', CALENDAR: 'CALENDAR' } as const;
+export const TriggerSource = {
+  SPREADSHEETS: 'SPREADSHEETS',
+  CLOCK: 'CLOCK',
+  FORMS: 'FORMS',
+  DOCUMENTS: 'DOCUMENTS',
+  CALENDAR: 'CALENDAR',
+} as const;
 export const EventType = {
   CLOCK: 'CLOCK',
   ON_OPEN: 'ON_OPEN',
@@ -57,7 +63,8 @@ export const TRIGGER_ERRORS = {
   nearMinute: (m: unknown) => `Invalid argument: nearMinute(${m}). The minute must be between 0 and 59.`,
   positive: (method: string, n: unknown) => `Invalid argument: ${method}(${n}). The value must be a positive integer.`,
   timeZone: (tz: unknown) => `Invalid argument: inTimezone(${tz}). Unknown time zone.`,
-  noSchedule: 'Invalid trigger: a time-based trigger needs a schedule (after, at, atDate, everyMinutes, everyHours, everyDays or everyWeeks).',
+  noSchedule:
+    'Invalid trigger: a time-based trigger needs a schedule (after, at, atDate, everyMinutes, everyHours, everyDays or everyWeeks).',
   atHourAlone: 'Invalid trigger: atHour and nearMinute apply only to everyDays or everyWeeks.',
   noEvent: 'Invalid trigger: a spreadsheet trigger needs an event (onOpen, onEdit, onChange or onFormSubmit).',
   unknownTrigger: 'Invalid argument: trigger',
@@ -121,7 +128,15 @@ function firstRun(schedule: ClockSchedule, createdAt: number): number {
       let dayOffset = 0;
       if (schedule.kind === 'weeks') dayOffset = (schedule.weekday - p.weekday + 7) % 7;
       let at = zonedTimeToEpoch(schedule.timeZone, p.year, p.month, p.day + dayOffset, schedule.hour, schedule.minute);
-      if (at <= createdAt) at = zonedTimeToEpoch(schedule.timeZone, p.year, p.month, p.day + dayOffset + (schedule.kind === 'weeks' ? 7 : 1), schedule.hour, schedule.minute);
+      if (at <= createdAt)
+        at = zonedTimeToEpoch(
+          schedule.timeZone,
+          p.year,
+          p.month,
+          p.day + dayOffset + (schedule.kind === 'weeks' ? 7 : 1),
+          schedule.hour,
+          schedule.minute,
+        );
       return at;
     }
   }
@@ -255,7 +270,10 @@ function checkLimit(settings: Settings): void {
   if (settings.store.forUser(settings.userEmail).length >= MAX_TRIGGERS_PER_USER) throw new Error(TRIGGER_ERRORS.tooMany);
 }
 
-export class FakeTrigger implements Pick<Trigger, 'getHandlerFunction' | 'getUniqueId' | 'getTriggerSource' | 'getTriggerSourceId' | 'getEventType'> {
+export class FakeTrigger implements Pick<
+  Trigger,
+  'getHandlerFunction' | 'getUniqueId' | 'getTriggerSource' | 'getTriggerSourceId' | 'getEventType'
+> {
   constructor(
     private readonly ctx: ServiceContext,
     readonly stored: StoredTrigger,
@@ -268,7 +286,10 @@ export class FakeTrigger implements Pick<Trigger, 'getHandlerFunction' | 'getUni
     return this.ctx.call('ScriptApp.Trigger.getUniqueId', () => this.stored.uniqueId);
   }
   getTriggerSource(): GoogleAppsScript.Script.TriggerSource {
-    return this.ctx.call('ScriptApp.Trigger.getTriggerSource', () => this.stored.triggerSource as unknown as GoogleAppsScript.Script.TriggerSource);
+    return this.ctx.call(
+      'ScriptApp.Trigger.getTriggerSource',
+      () => this.stored.triggerSource as unknown as GoogleAppsScript.Script.TriggerSource,
+    );
   }
   getTriggerSourceId(): string {
     return this.ctx.call('ScriptApp.Trigger.getTriggerSourceId', () => this.stored.triggerSourceId as string);
@@ -282,13 +303,22 @@ function wrapTrigger(ctx: ServiceContext, stored: StoredTrigger): Trigger {
   return withNotEmulated(new FakeTrigger(ctx, stored), 'ScriptApp.Trigger') as unknown as Trigger;
 }
 
-export class FakeClockTriggerBuilder
-  implements
-    Pick<
-      ClockTriggerBuilder,
-      'after' | 'at' | 'atDate' | 'atHour' | 'create' | 'everyDays' | 'everyHours' | 'everyMinutes' | 'everyWeeks' | 'inTimezone' | 'nearMinute' | 'onWeekDay' | 'onMonthDay'
-    >
-{
+export class FakeClockTriggerBuilder implements Pick<
+  ClockTriggerBuilder,
+  | 'after'
+  | 'at'
+  | 'atDate'
+  | 'atHour'
+  | 'create'
+  | 'everyDays'
+  | 'everyHours'
+  | 'everyMinutes'
+  | 'everyWeeks'
+  | 'inTimezone'
+  | 'nearMinute'
+  | 'onWeekDay'
+  | 'onMonthDay'
+> {
   private once: number | null = null;
   private repeat: { kind: 'minutes' | 'hours' | 'days' | 'weeks'; n: number } | null = null;
   private hour: number | null = null;
@@ -391,7 +421,8 @@ export class FakeClockTriggerBuilder
     // Without atHour the platform picks an hour; the emulator keeps the creation hour (deterministic).
     const hour = this.hour ?? now.hour;
     const minute = this.minute ?? (this.hour === null ? now.minute : 0);
-    if (this.repeat.kind === 'weeks') return { kind: 'weeks', n: this.repeat.n, weekday: this.weekday ?? now.weekday, hour, minute, timeZone };
+    if (this.repeat.kind === 'weeks')
+      return { kind: 'weeks', n: this.repeat.n, weekday: this.weekday ?? now.weekday, hour, minute, timeZone };
     return { kind: 'days', n: this.repeat.n, hour, minute, timeZone };
   }
 
@@ -414,7 +445,10 @@ export class FakeClockTriggerBuilder
   }
 }
 
-export class FakeSpreadsheetTriggerBuilder implements Pick<SpreadsheetTriggerBuilder, 'onOpen' | 'onEdit' | 'onChange' | 'onFormSubmit' | 'create'> {
+export class FakeSpreadsheetTriggerBuilder implements Pick<
+  SpreadsheetTriggerBuilder,
+  'onOpen' | 'onEdit' | 'onChange' | 'onFormSubmit' | 'create'
+> {
   private event: StoredTrigger['eventType'] | null = null;
 
   constructor(
@@ -424,10 +458,13 @@ export class FakeSpreadsheetTriggerBuilder implements Pick<SpreadsheetTriggerBui
   ) {}
 
   private choose(event: StoredTrigger['eventType']): SpreadsheetTriggerBuilder {
-    return this.settings.ctx.call(`ScriptApp.SpreadsheetTriggerBuilder.${event === 'ON_OPEN' ? 'onOpen' : event === 'ON_EDIT' ? 'onEdit' : event === 'ON_CHANGE' ? 'onChange' : 'onFormSubmit'}`, () => {
-      this.event = event;
-      return this as unknown as SpreadsheetTriggerBuilder;
-    });
+    return this.settings.ctx.call(
+      `ScriptApp.SpreadsheetTriggerBuilder.${event === 'ON_OPEN' ? 'onOpen' : event === 'ON_EDIT' ? 'onEdit' : event === 'ON_CHANGE' ? 'onChange' : 'onFormSubmit'}`,
+      () => {
+        this.event = event;
+        return this as unknown as SpreadsheetTriggerBuilder;
+      },
+    );
   }
 
   onOpen(): SpreadsheetTriggerBuilder {
@@ -467,8 +504,13 @@ export class FakeTriggerBuilder implements Pick<TriggerBuilder, 'timeBased' | 'f
   ) {}
 
   timeBased(): ClockTriggerBuilder {
-    return this.settings.ctx.call('ScriptApp.TriggerBuilder.timeBased', () =>
-      withNotEmulated(new FakeClockTriggerBuilder(this.settings, this.handlerFunction), 'ScriptApp.ClockTriggerBuilder') as unknown as ClockTriggerBuilder,
+    return this.settings.ctx.call(
+      'ScriptApp.TriggerBuilder.timeBased',
+      () =>
+        withNotEmulated(
+          new FakeClockTriggerBuilder(this.settings, this.handlerFunction),
+          'ScriptApp.ClockTriggerBuilder',
+        ) as unknown as ClockTriggerBuilder,
     );
   }
   forSpreadsheet(sheet: GoogleAppsScript.Spreadsheet.Spreadsheet | string): SpreadsheetTriggerBuilder {
@@ -483,9 +525,10 @@ export class FakeTriggerBuilder implements Pick<TriggerBuilder, 'timeBased' | 'f
   }
 }
 
-export class FakeScriptApp
-  implements Pick<GoogleAppsScript.Script.ScriptApp, 'newTrigger' | 'getProjectTriggers' | 'deleteTrigger' | 'getOAuthToken' | 'getScriptId' | 'getUserTriggers'>
-{
+export class FakeScriptApp implements Pick<
+  GoogleAppsScript.Script.ScriptApp,
+  'newTrigger' | 'getProjectTriggers' | 'deleteTrigger' | 'getOAuthToken' | 'getScriptId' | 'getUserTriggers'
+> {
   readonly AuthMode = AuthMode;
   readonly TriggerSource = TriggerSource;
   readonly EventType = EventType;
@@ -507,8 +550,13 @@ export class FakeScriptApp
   }
 
   newTrigger(functionName: string): TriggerBuilder {
-    return this.ctx.call('ScriptApp.newTrigger', () =>
-      withNotEmulated(new FakeTriggerBuilder(this.settings, String(functionName)), 'ScriptApp.TriggerBuilder') as unknown as TriggerBuilder,
+    return this.ctx.call(
+      'ScriptApp.newTrigger',
+      () =>
+        withNotEmulated(
+          new FakeTriggerBuilder(this.settings, String(functionName)),
+          'ScriptApp.TriggerBuilder',
+        ) as unknown as TriggerBuilder,
     );
   }
   getProjectTriggers(): Trigger[] {
@@ -517,7 +565,9 @@ export class FakeScriptApp
     );
   }
   /** getUserTriggers(spreadsheet); documents and forms are not emulated (no triggers can name them). */
-  getUserTriggers(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet | GoogleAppsScript.Document.Document | GoogleAppsScript.Forms.Form): Trigger[] {
+  getUserTriggers(
+    spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet | GoogleAppsScript.Document.Document | GoogleAppsScript.Forms.Form,
+  ): Trigger[] {
     return this.ctx.call('ScriptApp.getUserTriggers', () => {
       const id = spreadsheet instanceof FakeSpreadsheet ? spreadsheet.id : null;
       return this.settings.store
@@ -541,6 +591,10 @@ export class FakeScriptApp
 }
 
 /** ScriptApp for the sandbox over the workspace's TriggerStore. */
-export function createScriptApp(store: TriggerStore, ctx: ServiceContext, options: ScriptAppOptions = {}): GoogleAppsScript.Script.ScriptApp {
+export function createScriptApp(
+  store: TriggerStore,
+  ctx: ServiceContext,
+  options: ScriptAppOptions = {},
+): GoogleAppsScript.Script.ScriptApp {
   return withNotEmulated(new FakeScriptApp(store, ctx, options), 'ScriptApp') as unknown as GoogleAppsScript.Script.ScriptApp;
 }

@@ -25,10 +25,10 @@ class FakeUser implements Pick<GoogleAppsScript.Base.User, 'getEmail'> {
   }
 }
 
-export class FakeSession
-  implements
-    Pick<GoogleAppsScript.Base.Session, 'getActiveUser' | 'getEffectiveUser' | 'getActiveUserLocale' | 'getScriptTimeZone' | 'getTemporaryActiveUserKey'>
-{
+export class FakeSession implements Pick<
+  GoogleAppsScript.Base.Session,
+  'getActiveUser' | 'getEffectiveUser' | 'getActiveUserLocale' | 'getScriptTimeZone' | 'getTemporaryActiveUserKey'
+> {
   constructor(
     private readonly ctx: ServiceContext,
     private readonly options: SessionOptions = {},
@@ -39,13 +39,19 @@ export class FakeSession
   }
 
   getActiveUser(): GoogleAppsScript.Base.User {
-    return this.ctx.call('Session.getActiveUser', () =>
-      withNotEmulated(new FakeUser(this.ctx, this.options.activeUserEmail ?? this.effective), 'Session.User') as unknown as GoogleAppsScript.Base.User,
+    return this.ctx.call(
+      'Session.getActiveUser',
+      () =>
+        withNotEmulated(
+          new FakeUser(this.ctx, this.options.activeUserEmail ?? this.effective),
+          'Session.User',
+        ) as unknown as GoogleAppsScript.Base.User,
     );
   }
   getEffectiveUser(): GoogleAppsScript.Base.User {
-    return this.ctx.call('Session.getEffectiveUser', () =>
-      withNotEmulated(new FakeUser(this.ctx, this.effective), 'Session.User') as unknown as GoogleAppsScript.Base.User,
+    return this.ctx.call(
+      'Session.getEffectiveUser',
+      () => withNotEmulated(new FakeUser(this.ctx, this.effective), 'Session.User') as unknown as GoogleAppsScript.Base.User,
     );
   }
   getActiveUserLocale(): string {

@@ -58,7 +58,15 @@ export function zonedParts(epochMs: number, timeZone: string): ZonedParts {
   let year = Number(parts.year);
   if (parts.era === 'BC' || parts.era === 'B') year = 1 - year;
   const millisecond = ((epochMs % 1000) + 1000) % 1000;
-  const wall = Date.UTC(year, Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second), millisecond);
+  const wall = Date.UTC(
+    year,
+    Number(parts.month) - 1,
+    Number(parts.day),
+    Number(parts.hour),
+    Number(parts.minute),
+    Number(parts.second),
+    millisecond,
+  );
   return {
     year,
     month: Number(parts.month),

@@ -45,25 +45,45 @@ const TRUNCATE_AT = 100;
 
 function statusReason(fault: Exclude<TransientFault, 'network'>): RouteResponse {
   const bodies = {
-    http429: { code: 429, message: 'Rate Limit Exceeded', reason: 'rateLimitExceeded', domain: 'usageLimits', status: 'RESOURCE_EXHAUSTED' },
+    http429: {
+      code: 429,
+      message: 'Rate Limit Exceeded',
+      reason: 'rateLimitExceeded',
+      domain: 'usageLimits',
+      status: 'RESOURCE_EXHAUSTED',
+    },
     http500: { code: 500, message: 'Backend Error', reason: 'backendError', domain: 'global', status: 'INTERNAL' },
-    http503: { code: 503, message: 'The service is currently unavailable.', reason: 'backendError', domain: 'global', status: 'UNAVAILABLE' },
+    http503: {
+      code: 503,
+      message: 'The service is currently unavailable.',
+      reason: 'backendError',
+      domain: 'global',
+      status: 'UNAVAILABLE',
+    },
   } as const;
   const body = bodies[fault];
   return {
     status: body.code,
     headers: { 'Content-Type': 'application/json; charset=UTF-8', ...(fault === 'http429' ? { 'Retry-After': '1' } : {}) },
     body: JSON.stringify(
-      { error: { code: body.code, message: body.message, errors: [{ message: body.message, domain: body.domain, reason: body.reason }], status: body.status } },
+      {
+        error: {
+          code: body.code,
+          message: body.message,
+          errors: [{ message: body.message, domain: body.domain, reason: body.reason }],
+          status: body.status,
+        },
+      },
       null,
       2,
     ),
   };
 }
 
-export class FakeHTTPResponse
-  implements Pick<GoogleAppsScript.URL_Fetch.HTTPResponse, 'getResponseCode' | 'getContentText' | 'getHeaders' | 'getAllHeaders' | 'getBlob' | 'getContent' | 'getAs'>
-{
+export class FakeHTTPResponse implements Pick<
+  GoogleAppsScript.URL_Fetch.HTTPResponse,
+  'getResponseCode' | 'getContentText' | 'getHeaders' | 'getAllHeaders' | 'getBlob' | 'getContent' | 'getAs'
+> {
   private readonly bytes: Uint8Array;
   constructor(
     private readonly status: number,

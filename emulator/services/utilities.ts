@@ -225,24 +225,21 @@ export function parseCsvText(csv: string, delimiter = ','): string[][] {
 
 // ---------- the service ----------
 
-export class FakeUtilities
-  implements
-    Pick<
-      GoogleAppsScript.Utilities.Utilities,
-      | 'computeDigest'
-      | 'computeHmacSha256Signature'
-      | 'computeHmacSignature'
-      | 'base64Encode'
-      | 'base64Decode'
-      | 'base64EncodeWebSafe'
-      | 'base64DecodeWebSafe'
-      | 'newBlob'
-      | 'sleep'
-      | 'formatDate'
-      | 'getUuid'
-      | 'parseCsv'
-    >
-{
+export class FakeUtilities implements Pick<
+  GoogleAppsScript.Utilities.Utilities,
+  | 'computeDigest'
+  | 'computeHmacSha256Signature'
+  | 'computeHmacSignature'
+  | 'base64Encode'
+  | 'base64Decode'
+  | 'base64EncodeWebSafe'
+  | 'base64DecodeWebSafe'
+  | 'newBlob'
+  | 'sleep'
+  | 'formatDate'
+  | 'getUuid'
+  | 'parseCsv'
+> {
   readonly DigestAlgorithm = DigestAlgorithm;
   readonly MacAlgorithm = MacAlgorithm;
   readonly Charset = Charset;
@@ -253,7 +250,11 @@ export class FakeUtilities
     return this.ctx.call(`Utilities.${method}`, fn);
   }
 
-  computeDigest(algorithm: GoogleAppsScript.Utilities.DigestAlgorithm, value: string | ByteInput, charset?: GoogleAppsScript.Utilities.Charset): number[] {
+  computeDigest(
+    algorithm: GoogleAppsScript.Utilities.DigestAlgorithm,
+    value: string | ByteInput,
+    charset?: GoogleAppsScript.Utilities.Charset,
+  ): number[] {
     return this.call('computeDigest', () => {
       const name = NODE_DIGEST[String(algorithm)];
       if (!name) throw notEmulated(`Utilities.computeDigest(${String(algorithm)})`);
@@ -286,7 +287,9 @@ export class FakeUtilities
 
   /** Web-safe alphabet ('-' and '_'), WITH '=' padding, unlike RFC 4648 base64url as Node writes it. */
   base64EncodeWebSafe(data: string | ByteInput, charset?: GoogleAppsScript.Utilities.Charset): string {
-    return this.call('base64EncodeWebSafe', () => Buffer.from(bytesOf(data, charset)).toString('base64').replace(/\+/g, '-').replace(/\//g, '_'));
+    return this.call('base64EncodeWebSafe', () =>
+      Buffer.from(bytesOf(data, charset)).toString('base64').replace(/\+/g, '-').replace(/\//g, '_'),
+    );
   }
 
   base64Decode(encoded: string, _charset?: GoogleAppsScript.Utilities.Charset): number[] {

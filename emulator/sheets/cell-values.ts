@@ -86,7 +86,9 @@ export function parseTyped(text: string, where: SheetLocale): { value: number | 
   const timeOnly = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(trimmed);
   if (timeOnly && Number(timeOnly[1]) < 24 && Number(timeOnly[2]) < 60 && Number(timeOnly[3] ?? 0) < 60) {
     // A time alone is a time on Sheets' day zero, 1899-12-30.
-    return { value: { date: zonedTimeToEpoch(where.timeZone, 1899, 12, 30, Number(timeOnly[1]), Number(timeOnly[2]), Number(timeOnly[3] ?? 0)) } };
+    return {
+      value: { date: zonedTimeToEpoch(where.timeZone, 1899, 12, 30, Number(timeOnly[1]), Number(timeOnly[2]), Number(timeOnly[3] ?? 0)) },
+    };
   }
   return null;
 }
@@ -121,24 +123,61 @@ function formatDatePattern(epochMs: number, pattern: string, timeZone: string): 
   tokens.forEach((token, index) => {
     const lower = token.toLowerCase();
     // 'm'/'mm' is minutes right after an hour or right before seconds, months otherwise.
-    const prev = tokens.slice(0, index).reverse().find((t) => /^[a-z]/i.test(t))?.toLowerCase() ?? '';
-    const next = tokens.slice(index + 1).find((t) => /^[a-z]/i.test(t))?.toLowerCase() ?? '';
+    const prev =
+      tokens
+        .slice(0, index)
+        .reverse()
+        .find((t) => /^[a-z]/i.test(t))
+        ?.toLowerCase() ?? '';
+    const next =
+      tokens
+        .slice(index + 1)
+        .find((t) => /^[a-z]/i.test(t))
+        ?.toLowerCase() ?? '';
     const minutes = (lower === 'm' || lower === 'mm') && (prev.startsWith('h') || next.startsWith('s'));
     switch (lower) {
-      case 'yyyy': out.push(String(p.year)); break;
-      case 'yy': out.push(pad(p.year % 100)); break;
-      case 'mmmm': out.push(new Intl.DateTimeFormat('en-US', { month: 'long', timeZone }).format(epochMs)); break;
-      case 'mmm': out.push(new Intl.DateTimeFormat('en-US', { month: 'short', timeZone }).format(epochMs)); break;
-      case 'mm': out.push(minutes ? pad(p.minute) : pad(p.month)); break;
-      case 'm': out.push(minutes ? String(p.minute) : String(p.month)); break;
-      case 'dddd': out.push(new Intl.DateTimeFormat('en-US', { weekday: 'long', timeZone }).format(epochMs)); break;
-      case 'ddd': out.push(new Intl.DateTimeFormat('en-US', { weekday: 'short', timeZone }).format(epochMs)); break;
-      case 'dd': out.push(pad(p.day)); break;
-      case 'd': out.push(String(p.day)); break;
-      case 'hh': out.push(pad(p.hour)); break;
-      case 'h': out.push(String(p.hour)); break;
-      case 'ss': out.push(pad(p.second)); break;
-      case 's': out.push(String(p.second)); break;
+      case 'yyyy':
+        out.push(String(p.year));
+        break;
+      case 'yy':
+        out.push(pad(p.year % 100));
+        break;
+      case 'mmmm':
+        out.push(new Intl.DateTimeFormat('en-US', { month: 'long', timeZone }).format(epochMs));
+        break;
+      case 'mmm':
+        out.push(new Intl.DateTimeFormat('en-US', { month: 'short', timeZone }).format(epochMs));
+        break;
+      case 'mm':
+        out.push(minutes ? pad(p.minute) : pad(p.month));
+        break;
+      case 'm':
+        out.push(minutes ? String(p.minute) : String(p.month));
+        break;
+      case 'dddd':
+        out.push(new Intl.DateTimeFormat('en-US', { weekday: 'long', timeZone }).format(epochMs));
+        break;
+      case 'ddd':
+        out.push(new Intl.DateTimeFormat('en-US', { weekday: 'short', timeZone }).format(epochMs));
+        break;
+      case 'dd':
+        out.push(pad(p.day));
+        break;
+      case 'd':
+        out.push(String(p.day));
+        break;
+      case 'hh':
+        out.push(pad(p.hour));
+        break;
+      case 'h':
+        out.push(String(p.hour));
+        break;
+      case 'ss':
+        out.push(pad(p.second));
+        break;
+      case 's':
+        out.push(String(p.second));
+        break;
       default:
         out.push(token.startsWith('"') ? token.slice(1, -1) : token.startsWith('\\') ? token.slice(1) : token);
     }

@@ -145,43 +145,40 @@ class SheetsScope {
   }
 }
 
-export class FakeRange
-  implements
-    Pick<
-      Range,
-      | 'getValues'
-      | 'getDisplayValues'
-      | 'getValue'
-      | 'getDisplayValue'
-      | 'setValue'
-      | 'setValues'
-      | 'getNumRows'
-      | 'getNumColumns'
-      | 'getRow'
-      | 'getColumn'
-      | 'getLastRow'
-      | 'getLastColumn'
-      | 'getA1Notation'
-      | 'getSheet'
-      | 'setNumberFormat'
-      | 'setNumberFormats'
-      | 'getNumberFormat'
-      | 'getNumberFormats'
-      | 'getFormula'
-      | 'getFormulas'
-      | 'setFormula'
-      | 'setFormulas'
-      | 'clearContent'
-      | 'clear'
-      | 'createFilter'
-      | 'getFilter'
-      | 'setFontWeight'
-      | 'getFontWeight'
-      | 'offset'
-      | 'getCell'
-      | 'isBlank'
-    >
-{
+export class FakeRange implements Pick<
+  Range,
+  | 'getValues'
+  | 'getDisplayValues'
+  | 'getValue'
+  | 'getDisplayValue'
+  | 'setValue'
+  | 'setValues'
+  | 'getNumRows'
+  | 'getNumColumns'
+  | 'getRow'
+  | 'getColumn'
+  | 'getLastRow'
+  | 'getLastColumn'
+  | 'getA1Notation'
+  | 'getSheet'
+  | 'setNumberFormat'
+  | 'setNumberFormats'
+  | 'getNumberFormat'
+  | 'getNumberFormats'
+  | 'getFormula'
+  | 'getFormulas'
+  | 'setFormula'
+  | 'setFormulas'
+  | 'clearContent'
+  | 'clear'
+  | 'createFilter'
+  | 'getFilter'
+  | 'setFontWeight'
+  | 'getFontWeight'
+  | 'offset'
+  | 'getCell'
+  | 'isBlank'
+> {
   constructor(
     private readonly scope: SheetsScope,
     private readonly spreadsheetId: string,
@@ -226,7 +223,7 @@ export class FakeRange
   /** Checks a 2-D array against the range's dimensions with Apps Script's messages. */
   private checkDimensions(values: unknown[][]): void {
     if (!Array.isArray(values) || values.some((row) => !Array.isArray(row))) {
-      throw new Error('The parameters (String) don\'t match the method signature for SpreadsheetApp.Range.setValues.');
+      throw new Error("The parameters (String) don't match the method signature for SpreadsheetApp.Range.setValues.");
     }
     if (values.length !== this.grid.numRows) throw new Error(SHEETS_ERRORS.rowsMismatch(values.length, this.grid.numRows));
     for (const row of values) {
@@ -314,7 +311,10 @@ export class FakeRange
     });
   }
   getNumberFormat(): string {
-    return this.call('getNumberFormat', () => this.scope.store.cell(this.sheet, this.grid.row, this.grid.column)?.numberFormat ?? DEFAULT_NUMBER_FORMAT);
+    return this.call(
+      'getNumberFormat',
+      () => this.scope.store.cell(this.sheet, this.grid.row, this.grid.column)?.numberFormat ?? DEFAULT_NUMBER_FORMAT,
+    );
   }
   getNumberFormats(): string[][] {
     return this.call('getNumberFormats', () => this.map((cell) => cell?.numberFormat ?? DEFAULT_NUMBER_FORMAT));
@@ -384,7 +384,9 @@ export class FakeRange
   getFontWeight(): GoogleAppsScript.Spreadsheet.FontWeight {
     return this.call(
       'getFontWeight',
-      () => (this.scope.store.cell(this.sheet, this.grid.row, this.grid.column)?.fontWeight ?? 'normal') as unknown as GoogleAppsScript.Spreadsheet.FontWeight,
+      () =>
+        (this.scope.store.cell(this.sheet, this.grid.row, this.grid.column)?.fontWeight ??
+          'normal') as unknown as GoogleAppsScript.Spreadsheet.FontWeight,
     );
   }
   offset(rowOffset: number, columnOffset: number, numRows?: number, numColumns?: number): Range {
@@ -402,7 +404,12 @@ export class FakeRange
   getCell(row: number, column: number): Range {
     return this.call('getCell', () => {
       if (row < 1 || row > this.grid.numRows || column < 1 || column > this.grid.numColumns) throw new Error(SHEETS_ERRORS.outsideSheet);
-      return this.scope.range(this.spreadsheetId, this.sheetId, { row: this.grid.row + row - 1, column: this.grid.column + column - 1, numRows: 1, numColumns: 1 });
+      return this.scope.range(this.spreadsheetId, this.sheetId, {
+        row: this.grid.row + row - 1,
+        column: this.grid.column + column - 1,
+        numRows: 1,
+        numColumns: 1,
+      });
     });
   }
 }
@@ -426,38 +433,35 @@ export class FakeFilter implements Pick<Filter, 'getRange' | 'remove'> {
   }
 }
 
-export class FakeSheet
-  implements
-    Pick<
-      Sheet,
-      | 'getName'
-      | 'setName'
-      | 'getSheetId'
-      | 'getIndex'
-      | 'getParent'
-      | 'getRange'
-      | 'getDataRange'
-      | 'getLastRow'
-      | 'getLastColumn'
-      | 'getMaxRows'
-      | 'getMaxColumns'
-      | 'appendRow'
-      | 'setFrozenRows'
-      | 'getFrozenRows'
-      | 'setFrozenColumns'
-      | 'getFrozenColumns'
-      | 'clear'
-      | 'clearContents'
-      | 'deleteRows'
-      | 'deleteRow'
-      | 'insertRowsAfter'
-      | 'insertRowAfter'
-      | 'insertRowsBefore'
-      | 'getFilter'
-      | 'activate'
-      | 'autoResizeColumns'
-    >
-{
+export class FakeSheet implements Pick<
+  Sheet,
+  | 'getName'
+  | 'setName'
+  | 'getSheetId'
+  | 'getIndex'
+  | 'getParent'
+  | 'getRange'
+  | 'getDataRange'
+  | 'getLastRow'
+  | 'getLastColumn'
+  | 'getMaxRows'
+  | 'getMaxColumns'
+  | 'appendRow'
+  | 'setFrozenRows'
+  | 'getFrozenRows'
+  | 'setFrozenColumns'
+  | 'getFrozenColumns'
+  | 'clear'
+  | 'clearContents'
+  | 'deleteRows'
+  | 'deleteRow'
+  | 'insertRowsAfter'
+  | 'insertRowAfter'
+  | 'insertRowsBefore'
+  | 'getFilter'
+  | 'activate'
+  | 'autoResizeColumns'
+> {
   constructor(
     private readonly scope: SheetsScope,
     private readonly spreadsheetId: string,
@@ -492,7 +496,10 @@ export class FakeSheet
     return this.call('getSheetId', () => this.sheetId);
   }
   getIndex(): number {
-    return this.call('getIndex', () => this.scope.spreadsheetData(this.spreadsheetId).sheets.findIndex((s) => s.sheetId === this.sheetId) + 1);
+    return this.call(
+      'getIndex',
+      () => this.scope.spreadsheetData(this.spreadsheetId).sheets.findIndex((s) => s.sheetId === this.sheetId) + 1,
+    );
   }
   getParent(): Spreadsheet {
     return this.call('getParent', () => this.scope.spreadsheet(this.spreadsheetId));
@@ -615,27 +622,24 @@ export class FakeSheet
   }
 }
 
-export class FakeSpreadsheet
-  implements
-    Pick<
-      Spreadsheet,
-      | 'getId'
-      | 'getName'
-      | 'rename'
-      | 'getUrl'
-      | 'getSheetByName'
-      | 'getSheets'
-      | 'insertSheet'
-      | 'deleteSheet'
-      | 'getActiveSheet'
-      | 'setActiveSheet'
-      | 'getRange'
-      | 'getSpreadsheetTimeZone'
-      | 'setSpreadsheetTimeZone'
-      | 'getSpreadsheetLocale'
-      | 'toast'
-    >
-{
+export class FakeSpreadsheet implements Pick<
+  Spreadsheet,
+  | 'getId'
+  | 'getName'
+  | 'rename'
+  | 'getUrl'
+  | 'getSheetByName'
+  | 'getSheets'
+  | 'insertSheet'
+  | 'deleteSheet'
+  | 'getActiveSheet'
+  | 'setActiveSheet'
+  | 'getRange'
+  | 'getSpreadsheetTimeZone'
+  | 'setSpreadsheetTimeZone'
+  | 'getSpreadsheetLocale'
+  | 'toast'
+> {
   constructor(
     private readonly scope: SheetsScope,
     readonly id: string,
@@ -742,13 +746,10 @@ export class FakeSpreadsheet
   }
 }
 
-export class FakeSpreadsheetApp
-  implements
-    Pick<
-      GoogleAppsScript.Spreadsheet.SpreadsheetApp,
-      'getActiveSpreadsheet' | 'getActive' | 'getActiveSheet' | 'openById' | 'openByUrl' | 'create' | 'flush' | 'getUi'
-    >
-{
+export class FakeSpreadsheetApp implements Pick<
+  GoogleAppsScript.Spreadsheet.SpreadsheetApp,
+  'getActiveSpreadsheet' | 'getActive' | 'getActiveSheet' | 'openById' | 'openByUrl' | 'create' | 'flush' | 'getUi'
+> {
   private readonly scope: SheetsScope;
   private readonly ui: GoogleAppsScript.Base.Ui | null;
 
@@ -789,7 +790,8 @@ export class FakeSpreadsheetApp
   openByUrl(url: string): Spreadsheet {
     return this.scope.call('openByUrl', () => {
       const id = /\/spreadsheets\/d\/([^/]+)/.exec(String(url))?.[1];
-      if (!id || !this.scope.store.get(id)) throw new Error('Unexpected error while getting the method or property openByUrl on object SpreadsheetApp.');
+      if (!id || !this.scope.store.get(id))
+        throw new Error('Unexpected error while getting the method or property openByUrl on object SpreadsheetApp.');
       return this.scope.spreadsheet(id);
     });
   }
@@ -824,5 +826,8 @@ export function createSpreadsheetApp(
   ctx: ServiceContext,
   options: SpreadsheetAppOptions = {},
 ): GoogleAppsScript.Spreadsheet.SpreadsheetApp {
-  return withNotEmulated(new FakeSpreadsheetApp(store, ctx, options), 'SpreadsheetApp') as unknown as GoogleAppsScript.Spreadsheet.SpreadsheetApp;
+  return withNotEmulated(
+    new FakeSpreadsheetApp(store, ctx, options),
+    'SpreadsheetApp',
+  ) as unknown as GoogleAppsScript.Spreadsheet.SpreadsheetApp;
 }

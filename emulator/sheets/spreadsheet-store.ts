@@ -83,7 +83,9 @@ export class SpreadsheetStore {
 
   private nextId(): string {
     this.counter += 1;
-    const digest = createHash('sha256').update(`${this.options.idSeed ?? 'postroom'}:sheets:${this.counter}`).digest('base64url');
+    const digest = createHash('sha256')
+      .update(`${this.options.idSeed ?? 'postroom'}:sheets:${this.counter}`)
+      .digest('base64url');
     return `1${digest.slice(0, 43)}`;
   }
 
@@ -249,4 +251,3 @@ export class SpreadsheetStore {
     return out;
   }
 }
-

@@ -126,9 +126,10 @@ class FakePromptResponse implements Pick<GoogleAppsScript.Base.PromptResponse, '
   }
 }
 
-export class FakeUi
-  implements Pick<Ui, 'createMenu' | 'createAddonMenu' | 'showSidebar' | 'showModalDialog' | 'showModelessDialog' | 'alert' | 'prompt'>
-{
+export class FakeUi implements Pick<
+  Ui,
+  'createMenu' | 'createAddonMenu' | 'showSidebar' | 'showModalDialog' | 'showModelessDialog' | 'alert' | 'prompt'
+> {
   readonly Button = Button;
   readonly ButtonSet = ButtonSet;
 
@@ -140,13 +141,15 @@ export class FakeUi
   ) {}
 
   createMenu(caption: string): Menu {
-    return this.ctx.call('SpreadsheetApp.Ui.createMenu', () =>
-      withNotEmulated(new FakeMenu(this.ctx, this.log, String(caption), false), 'SpreadsheetApp.Ui.Menu') as unknown as Menu,
+    return this.ctx.call(
+      'SpreadsheetApp.Ui.createMenu',
+      () => withNotEmulated(new FakeMenu(this.ctx, this.log, String(caption), false), 'SpreadsheetApp.Ui.Menu') as unknown as Menu,
     );
   }
   createAddonMenu(): Menu {
-    return this.ctx.call('SpreadsheetApp.Ui.createAddonMenu', () =>
-      withNotEmulated(new FakeMenu(this.ctx, this.log, this.addonName, true), 'SpreadsheetApp.Ui.Menu') as unknown as Menu,
+    return this.ctx.call(
+      'SpreadsheetApp.Ui.createAddonMenu',
+      () => withNotEmulated(new FakeMenu(this.ctx, this.log, this.addonName, true), 'SpreadsheetApp.Ui.Menu') as unknown as Menu,
     );
   }
   showSidebar(userInterface: GoogleAppsScript.HTML.HtmlOutput): void {

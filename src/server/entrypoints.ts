@@ -22,15 +22,18 @@ function getStatus(): Status {
 }
 
 /** Errors thrown to the sidebar are in the user's language (src/server/ui/entry-errors.ts). */
-export const api = withLocalizedErrors({
-  getStatus,
-  ...collectApi,
-  ...sendApi,
-  ...sendExtrasApi,
-  ...mailSettingsApi,
-  ...sidebarApi,
-  ...exportApi,
-}, userLocale);
+export const api = withLocalizedErrors(
+  {
+    getStatus,
+    ...collectApi,
+    ...sendApi,
+    ...sendExtrasApi,
+    ...mailSettingsApi,
+    ...sidebarApi,
+    ...exportApi,
+  },
+  userLocale,
+);
 
 export const triggers = {
   /** Simple trigger: runs when the spreadsheet opens (also in AuthMode.NONE, so no service but Ui). */

@@ -23,7 +23,14 @@ export function createCollectTab(ctx: SidebarContext): Tab {
 
   const form = el('form', undefined, { novalidate: '' });
   const dryRun = el('input', undefined, { type: 'checkbox', id: 'collect-dry-run', 'data-testid': 'collect-dry-run', role: 'switch' });
-  const max = el('input', undefined, { type: 'number', id: 'collect-max', 'data-testid': 'collect-max', min: '1', step: '1', inputmode: 'numeric' });
+  const max = el('input', undefined, {
+    type: 'number',
+    id: 'collect-max',
+    'data-testid': 'collect-max',
+    min: '1',
+    step: '1',
+    inputmode: 'numeric',
+  });
   const maxError = el('p', undefined, { class: 'field-error', role: 'alert', 'data-testid': 'collect-max-error' });
   maxError.hidden = true;
   const runButton = el('button', t('collect.run'), { type: 'submit', 'data-testid': 'collect-run', class: 'primary' });
@@ -31,7 +38,16 @@ export function createCollectTab(ctx: SidebarContext): Tab {
   const switchLabel = el('label', undefined, { class: 'switch', for: 'collect-dry-run' });
   switchLabel.append(dryRun, el('span', t('collect.dryRun')));
   form.append(switchLabel, el('label', t('collect.max'), { for: 'collect-max' }), max, maxError, runButton, runningNote);
-  element.append(el('h2', t('collect.heading')), errorArea, setupArea, estimate, form, el('h3', t('collect.lastRun')), lastRunArea, quarantineArea);
+  element.append(
+    el('h2', t('collect.heading')),
+    errorArea,
+    setupArea,
+    estimate,
+    form,
+    el('h3', t('collect.lastRun')),
+    lastRunArea,
+    quarantineArea,
+  );
 
   let running = false;
   let blocked = false;
@@ -45,7 +61,12 @@ export function createCollectTab(ctx: SidebarContext): Tab {
   }
 
   function counts(metrics: CollectMetrics): string {
-    return t('collect.counts', { created: metrics.receiptsCreated, quarantined: metrics.quarantined, duplicates: metrics.duplicatesSkipped, errors: metrics.errorsCount });
+    return t('collect.counts', {
+      created: metrics.receiptsCreated,
+      quarantined: metrics.quarantined,
+      duplicates: metrics.duplicatesSkipped,
+      errors: metrics.errorsCount,
+    });
   }
 
   function render(overview: CollectOverview): void {
@@ -56,7 +77,11 @@ export function createCollectTab(ctx: SidebarContext): Tab {
       blocked = true;
     } else if (overview.setup.needsAllowedSenders) {
       const box = el('div', undefined, { class: 'notice', 'data-testid': 'collect-setup', role: 'note' });
-      box.append(el('h3', t('collect.setupHeading')), el('p', t('collect.setupSenders')), button(t('collect.setupGo'), 'collect-setup-go', () => ctx.show('settings')));
+      box.append(
+        el('h3', t('collect.setupHeading')),
+        el('p', t('collect.setupSenders')),
+        button(t('collect.setupGo'), 'collect-setup-go', () => ctx.show('settings')),
+      );
       setupArea.append(box);
       blocked = true;
     }
@@ -67,7 +92,11 @@ export function createCollectTab(ctx: SidebarContext): Tab {
     }
     running = launchedHere || overview.running !== null || overview.pending !== null;
     if (running && !launchedHere && watchTimer === null) watchTimer = window.setTimeout(() => ((watchTimer = null), void refresh()), 3000);
-    runningNote.textContent = overview.running ? t('collect.running', { since: formatTime(ctx, overview.running.sinceMs) }) : overview.pending ? overview.pending.text : '';
+    runningNote.textContent = overview.running
+      ? t('collect.running', { since: formatTime(ctx, overview.running.sinceMs) })
+      : overview.pending
+        ? overview.pending.text
+        : '';
     updateButton();
 
     lastRunArea.replaceChildren();
@@ -80,7 +109,10 @@ export function createCollectTab(ctx: SidebarContext): Tab {
       row(facts, t('collect.status'), last.statusLabel, 'collect-status');
       row(facts, t('collect.started'), formatTime(ctx, last.startedAt), 'collect-started');
       row(facts, t('collect.duration'), formatSeconds(ctx, last.durationSec), 'collect-duration');
-      lastRunArea.append(facts, el('p', t('collect.scanned', { emails: last.metrics.emailsScanned, seen: last.metrics.attachmentsSeen }), { class: 'muted' }));
+      lastRunArea.append(
+        facts,
+        el('p', t('collect.scanned', { emails: last.metrics.emailsScanned, seen: last.metrics.attachmentsSeen }), { class: 'muted' }),
+      );
       const links = el('p', undefined, { class: 'links' });
       links.append(link(t('common.openLog'), last.logUrl, 'collect-log-link'));
       lastRunArea.append(links);

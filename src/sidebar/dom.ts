@@ -18,7 +18,11 @@ export function makeContext(locale: Locale, timeZone: string, show: (tab: TabNam
   return { locale, timeZone, t: (key, params) => translateSidebar(locale, key, params), show };
 }
 
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string | null, attrs: Record<string, string> = {}): HTMLElementTagNameMap[K] {
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  text?: string | null,
+  attrs: Record<string, string> = {},
+): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   if (text !== undefined && text !== null) node.textContent = text;
   for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
@@ -69,7 +73,11 @@ export function formatTime(ctx: SidebarContext, ms: number | null): string {
 
 /** Hours and minutes only, in the user's time zone. */
 export function formatClock(ctx: SidebarContext, ms: number): string {
-  return new Intl.DateTimeFormat(ctx.locale === 'fr' ? 'fr-FR' : 'en-GB', { timeZone: ctx.timeZone, hour: '2-digit', minute: '2-digit' }).format(new Date(ms));
+  return new Intl.DateTimeFormat(ctx.locale === 'fr' ? 'fr-FR' : 'en-GB', {
+    timeZone: ctx.timeZone,
+    hour: '2-digit',
+    minute: '2-digit',
+  }).format(new Date(ms));
 }
 
 export function formatSeconds(ctx: SidebarContext, seconds: number | null): string {

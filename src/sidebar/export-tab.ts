@@ -15,9 +15,21 @@ export function createExportTab(ctx: SidebarContext): Tab {
   const element = el('section', undefined, { 'data-testid': 'panel-export' });
   const errorArea = el('div');
   const form = el('form', undefined, { novalidate: '' });
-  const query = el('input', undefined, { type: 'text', id: 'export-query', 'data-testid': 'export-query', autocomplete: 'off', placeholder: 'label:factures after:2026/01/01' });
+  const query = el('input', undefined, {
+    type: 'text',
+    id: 'export-query',
+    'data-testid': 'export-query',
+    autocomplete: 'off',
+    placeholder: 'label:factures after:2026/01/01',
+  });
   const max = el('input', undefined, { type: 'number', id: 'export-max', 'data-testid': 'export-max', min: '1', step: '1' });
-  const batch = el('input', undefined, { type: 'number', id: 'export-batch-size', 'data-testid': 'export-batch-size', min: '1', step: '1' });
+  const batch = el('input', undefined, {
+    type: 'number',
+    id: 'export-batch-size',
+    'data-testid': 'export-batch-size',
+    min: '1',
+    step: '1',
+  });
   const runButton = el('button', t('export.run'), { type: 'submit', 'data-testid': 'export-run', class: 'primary' });
   form.append(
     el('label', t('export.query'), { for: 'export-query' }),
@@ -28,7 +40,14 @@ export function createExportTab(ctx: SidebarContext): Tab {
     batch,
     runButton,
   );
-  const bar = el('div', undefined, { role: 'progressbar', 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-valuenow': '0', 'data-testid': 'export-progress', class: 'bar' });
+  const bar = el('div', undefined, {
+    role: 'progressbar',
+    'aria-valuemin': '0',
+    'aria-valuemax': '100',
+    'aria-valuenow': '0',
+    'data-testid': 'export-progress',
+    class: 'bar',
+  });
   const fill = el('div', undefined, { class: 'bar-fill' });
   bar.append(fill);
   const counts = el('p', undefined, { 'data-testid': 'export-counts' });
@@ -53,7 +72,10 @@ export function createExportTab(ctx: SidebarContext): Tab {
     const percent = p.state === 'done' ? 100 : p.total ? Math.min(100, Math.floor((p.exported * 100) / p.total)) : 0;
     bar.setAttribute('aria-valuenow', String(percent));
     fill.style.width = `${percent}%`;
-    counts.textContent = p.total === null ? t('export.progressUnknown', { exported: p.exported, files: p.files }) : t('export.progress', { exported: p.exported, total: p.total, files: p.files });
+    counts.textContent =
+      p.total === null
+        ? t('export.progressUnknown', { exported: p.exported, files: p.files })
+        : t('export.progress', { exported: p.exported, total: p.total, files: p.files });
     state.textContent = t('export.state', { state: t(`export.state.${p.state}` as SidebarMessageKey) });
     summary.textContent = p.error ? `${p.summary} ${p.error}`.trim() : p.summary;
     folder.replaceChildren(link(t('export.folder'), p.folderUrl, 'export-folder'));

@@ -8,7 +8,15 @@ import type { SidebarMessageKey } from './messages';
 import type { Tab } from './main';
 
 /** The JobRuns metrics the history shows (other columns a job adds are left to the summary). */
-const COUNT_LABELS = new Set(['emails_scanned', 'attachments_seen', 'attachments_downloaded', 'receipts_created', 'duplicates_skipped', 'quarantined', 'errors_count']);
+const COUNT_LABELS = new Set([
+  'emails_scanned',
+  'attachments_seen',
+  'attachments_downloaded',
+  'receipts_created',
+  'duplicates_skipped',
+  'quarantined',
+  'errors_count',
+]);
 
 export function createHistoryTab(ctx: SidebarContext): Tab {
   const t = ctx.t;
@@ -28,9 +36,21 @@ export function createHistoryTab(ctx: SidebarContext): Tab {
   function item(run: JobRunView): HTMLElement {
     const li = el('li', undefined, { 'data-testid': 'history-row', 'data-job': run.job, 'data-status': run.status });
     const head = el('p', undefined, { class: 'history-head' });
-    head.append(el('strong', t(`history.job.${run.job}` as SidebarMessageKey)), el('span', ` · ${run.statusLabel}`, { class: `badge status-${run.status.replace(/[^a-z_]/g, '')}` }));
+    head.append(
+      el('strong', t(`history.job.${run.job}` as SidebarMessageKey)),
+      el('span', ` · ${run.statusLabel}`, { class: `badge status-${run.status.replace(/[^a-z_]/g, '')}` }),
+    );
     li.append(head);
-    li.append(el('p', t('history.when', { start: formatTime(ctx, run.startedAt), duration: run.durationSec === null ? t('history.running') : formatSeconds(ctx, run.durationSec) }), { class: 'muted' }));
+    li.append(
+      el(
+        'p',
+        t('history.when', {
+          start: formatTime(ctx, run.startedAt),
+          duration: run.durationSec === null ? t('history.running') : formatSeconds(ctx, run.durationSec),
+        }),
+        { class: 'muted' },
+      ),
+    );
     const counts = countsText(run);
     if (counts) li.append(el('p', counts, { 'data-testid': 'history-counts' }));
     if (run.summary) li.append(el('p', run.summary, { 'data-testid': 'history-summary' }));
@@ -47,15 +67,18 @@ export function createHistoryTab(ctx: SidebarContext): Tab {
           return;
         }
         toggle.disabled = true;
-        call('getSendLog', run.runId).then(
-          (log) => {
-            const lines = el('ul', undefined, { class: 'events', 'data-testid': 'history-event-list' });
-            for (const line of log.lines) lines.append(el('li', `${formatTime(ctx, line.at)} ${line.text}`, { class: `level-${line.level}` }));
-            eventsBox.replaceChildren(log.lines.length ? lines : el('p', t('history.noEvents'), { class: 'muted' }));
-            toggle.textContent = t('history.hideEvents');
-          },
-          (error) => eventsBox.replaceChildren(errorBox(ctx, messageOf(error), 'history-events-error')),
-        ).finally(() => (toggle.disabled = false));
+        call('getSendLog', run.runId)
+          .then(
+            (log) => {
+              const lines = el('ul', undefined, { class: 'events', 'data-testid': 'history-event-list' });
+              for (const line of log.lines)
+                lines.append(el('li', `${formatTime(ctx, line.at)} ${line.text}`, { class: `level-${line.level}` }));
+              eventsBox.replaceChildren(log.lines.length ? lines : el('p', t('history.noEvents'), { class: 'muted' }));
+              toggle.textContent = t('history.hideEvents');
+            },
+            (error) => eventsBox.replaceChildren(errorBox(ctx, messageOf(error), 'history-events-error')),
+          )
+          .finally(() => (toggle.disabled = false));
       });
       li.append(toggle, eventsBox);
     }

@@ -27,7 +27,14 @@ function boot(): void {
   root.replaceChildren(el('p', translateSidebar(guess, 'app.loading'), { role: 'status', 'data-testid': 'app-loading' }));
   call('getStatus').then(
     (status) => start(status.locale, status.timeZone, status),
-    (error) => root.replaceChildren(errorBox(makeContext(guess, 'UTC', () => undefined), messageOf(error), 'app-error')),
+    (error) =>
+      root.replaceChildren(
+        errorBox(
+          makeContext(guess, 'UTC', () => undefined),
+          messageOf(error),
+          'app-error',
+        ),
+      ),
   );
 }
 
@@ -52,7 +59,13 @@ function start(locale: SidebarContext['locale'], timeZone: string, status: { use
   const ctx = makeContext(locale, timeZone, show);
   const bar = el('nav', undefined, { role: 'tablist', class: 'tabs' });
   for (const name of TABS) {
-    const tabButton = el('button', ctx.t(`tab.${name}`), { type: 'button', role: 'tab', id: `tab-${name}`, 'aria-controls': `panel-${name}`, 'data-testid': `tab-${name}` });
+    const tabButton = el('button', ctx.t(`tab.${name}`), {
+      type: 'button',
+      role: 'tab',
+      id: `tab-${name}`,
+      'aria-controls': `panel-${name}`,
+      'data-testid': `tab-${name}`,
+    });
     tabButton.addEventListener('click', () => show(name));
     // Arrow keys move between tabs (WAI-ARIA tabs pattern).
     tabButton.addEventListener('keydown', (event) => {

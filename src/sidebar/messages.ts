@@ -84,7 +84,8 @@ const en = {
   'extras.test': 'Send me a test',
   'extras.testing': 'Sending the test…',
   'extras.testThisRow': 'Send me a test of this row',
-  'extras.testHelp': 'The row as it would go out, to you only, subject prefixed “[TEST]”. It counts against Gmail’s sending quota, not against the daily cap of the send; the row stays pending.',
+  'extras.testHelp':
+    'The row as it would go out, to you only, subject prefixed “[TEST]”. It counts against Gmail’s sending quota, not against the daily cap of the send; the row stays pending.',
   'extras.testRowInvalid': 'Enter a row number, 1 or more.',
   'extras.testTo': 'To',
   'extras.testSubject': 'Subject',
@@ -94,7 +95,8 @@ const en = {
   'extras.scheduleTime': 'Time ({zone})',
   'extras.schedule': 'Schedule the send',
   'extras.scheduling': 'Scheduling…',
-  'extras.scheduleHelp': 'The rows of the filters above are checked now; the send starts by itself at that time, even with the sidebar closed.',
+  'extras.scheduleHelp':
+    'The rows of the filters above are checked now; the send starts by itself at that time, even with the sidebar closed.',
   'extras.scheduleMissing': 'Choose a date and a time.',
   'extras.scheduleCancel': 'Cancel the scheduled send',
   'extras.scheduleCancelConfirm': 'Cancel the scheduled send? Nothing has been sent yet.',
@@ -119,7 +121,8 @@ const en = {
   'collect.folderIncoming': 'incoming/',
   'collect.folderQuarantine': 'quarantine/',
   'collect.setupHeading': 'One step before the first collection',
-  'collect.setupSenders': 'No sender is allowed yet, so nothing would be collected. In Settings › Collect, list the addresses (billing@supplier.com) or domains (@supplier.com) whose receipts should be collected.',
+  'collect.setupSenders':
+    'No sender is allowed yet, so nothing would be collected. In Settings › Collect, list the addresses (billing@supplier.com) or domains (@supplier.com) whose receipts should be collected.',
   'collect.setupGo': 'Open the settings',
   'collect.settingsError': 'The collect settings cannot be read: {message}',
   'export.heading': 'Export mail to Drive',
@@ -166,7 +169,8 @@ const en = {
   'settings.subjectTemplate': 'Subject',
   'settings.textTemplate': 'Text body',
   'settings.htmlTemplate': 'HTML body (optional)',
-  'settings.placeholderHelp': 'Placeholders: {{key}}, {{period}}, and any column of the Sends tab as {{column}} (e.g. {{name}}, {{amount}}). An unknown or empty placeholder fails its row at the check.',
+  'settings.placeholderHelp':
+    'Placeholders: {{key}}, {{period}}, and any column of the Sends tab as {{column}} (e.g. {{name}}, {{amount}}). An unknown or empty placeholder fails its row at the check.',
   'settings.senderName': 'Sender name',
   'settings.replyTo': 'Reply-to address',
   'settings.attachmentsFolder': 'Attachments folder (Drive path or id)',
@@ -267,7 +271,8 @@ export const translateSidebar = defineMessages<SidebarMessageKey>({
     'send.confirmDuplicates': 'Envoyer aussi les doublons (revérifier)',
     'extras.template': 'Modèle',
     'extras.draftNone': 'Aucun : les modèles des réglages',
-    'extras.draftHelp': 'Un brouillon Gmail (par objet) : son objet, ses textes, images et pièces jointes, avec les {{colonne}} remplies ligne par ligne.',
+    'extras.draftHelp':
+      'Un brouillon Gmail (par objet) : son objet, ses textes, images et pièces jointes, avec les {{colonne}} remplies ligne par ligne.',
     'extras.draftSaved': 'Modèle : le brouillon « {subject} ».',
     'extras.draftCleared': 'Modèle : les modèles des réglages.',
     'extras.from': 'Expéditeur',
@@ -282,7 +287,8 @@ export const translateSidebar = defineMessages<SidebarMessageKey>({
     'extras.test': 'M’envoyer un test',
     'extras.testing': 'Envoi du test…',
     'extras.testThisRow': 'M’envoyer un test de cette ligne',
-    'extras.testHelp': 'La ligne telle qu’elle partirait, à vous seul, objet précédé de « [TEST] ». Il compte dans le quota d’envoi Gmail, pas dans le plafond quotidien de l’envoi ; la ligne reste à envoyer.',
+    'extras.testHelp':
+      'La ligne telle qu’elle partirait, à vous seul, objet précédé de « [TEST] ». Il compte dans le quota d’envoi Gmail, pas dans le plafond quotidien de l’envoi ; la ligne reste à envoyer.',
     'extras.testRowInvalid': 'Saisissez un numéro de ligne, 1 ou plus.',
     'extras.testTo': 'À',
     'extras.testSubject': 'Objet',
@@ -292,7 +298,8 @@ export const translateSidebar = defineMessages<SidebarMessageKey>({
     'extras.scheduleTime': 'Heure ({zone})',
     'extras.schedule': 'Programmer l’envoi',
     'extras.scheduling': 'Programmation…',
-    'extras.scheduleHelp': 'Les lignes des filtres ci-dessus sont vérifiées maintenant ; l’envoi démarre seul à cette heure, même barre latérale fermée.',
+    'extras.scheduleHelp':
+      'Les lignes des filtres ci-dessus sont vérifiées maintenant ; l’envoi démarre seul à cette heure, même barre latérale fermée.',
     'extras.scheduleMissing': 'Choisissez une date et une heure.',
     'extras.scheduleCancel': 'Annuler l’envoi programmé',
     'extras.scheduleCancelConfirm': 'Annuler l’envoi programmé ? Rien n’est encore parti.',
@@ -317,7 +324,8 @@ export const translateSidebar = defineMessages<SidebarMessageKey>({
     'collect.folderIncoming': 'incoming/',
     'collect.folderQuarantine': 'quarantine/',
     'collect.setupHeading': 'Une étape avant la première collecte',
-    'collect.setupSenders': 'Aucun expéditeur n’est encore autorisé : rien ne serait collecté. Dans Réglages › Collecte, indiquez les adresses (factures@fournisseur.fr) ou les domaines (@fournisseur.fr) dont les justificatifs doivent être collectés.',
+    'collect.setupSenders':
+      'Aucun expéditeur n’est encore autorisé : rien ne serait collecté. Dans Réglages › Collecte, indiquez les adresses (factures@fournisseur.fr) ou les domaines (@fournisseur.fr) dont les justificatifs doivent être collectés.',
     'collect.setupGo': 'Ouvrir les réglages',
     'collect.settingsError': 'Les réglages de collecte sont illisibles : {message}',
     'export.heading': 'Exporter des emails vers Drive',
@@ -364,7 +372,8 @@ export const translateSidebar = defineMessages<SidebarMessageKey>({
     'settings.subjectTemplate': 'Objet',
     'settings.textTemplate': 'Message (texte)',
     'settings.htmlTemplate': 'Message HTML (facultatif)',
-    'settings.placeholderHelp': 'Variables : {{key}}, {{period}}, et toute colonne de l’onglet Sends sous la forme {{colonne}} (ex. {{name}}, {{amount}}). Une variable inconnue ou vide fait échouer sa ligne à la vérification.',
+    'settings.placeholderHelp':
+      'Variables : {{key}}, {{period}}, et toute colonne de l’onglet Sends sous la forme {{colonne}} (ex. {{name}}, {{amount}}). Une variable inconnue ou vide fait échouer sa ligne à la vérification.',
     'settings.senderName': 'Nom de l’expéditeur',
     'settings.replyTo': 'Adresse de réponse',
     'settings.attachmentsFolder': 'Dossier des pièces jointes (chemin Drive ou id)',

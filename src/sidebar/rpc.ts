@@ -17,7 +17,9 @@ function invoke(name: string, args: unknown[]): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const runner = google.script.run
       .withSuccessHandler((value) => resolve(value))
-      .withFailureHandler((error) => reject(error instanceof Error ? error : new Error(String((error as { message?: unknown })?.message ?? error))));
+      .withFailureHandler((error) =>
+        reject(error instanceof Error ? error : new Error(String((error as { message?: unknown })?.message ?? error))),
+      );
     const fn = runner[name];
     if (typeof fn !== 'function') {
       reject(new Error(`Server function not available: ${name}`));

@@ -25,7 +25,11 @@ export interface SendExtrasParts {
   showSchedule(schedule: Schedule | null): void;
 }
 
-export function createSendExtras(ctx: SidebarContext, filter: () => { key?: string; period?: string }, onScheduled: () => void): SendExtrasParts {
+export function createSendExtras(
+  ctx: SidebarContext,
+  filter: () => { key?: string; period?: string },
+  onScheduled: () => void,
+): SendExtrasParts {
   const t = ctx.t;
   const errorLine = (testId: string) => el('div', undefined, { 'data-testid': testId });
   const showErrorIn = (area: HTMLElement, error: unknown, testId: string) => area.replaceChildren(errorBox(ctx, messageOf(error), testId));
@@ -56,7 +60,14 @@ export function createSendExtras(ctx: SidebarContext, filter: () => { key?: stri
   );
 
   // ---- the test send
-  const testRowInput = el('input', undefined, { type: 'number', min: '1', step: '1', id: 'send-test-row', 'data-testid': 'send-test-row', inputmode: 'numeric' });
+  const testRowInput = el('input', undefined, {
+    type: 'number',
+    min: '1',
+    step: '1',
+    id: 'send-test-row',
+    'data-testid': 'send-test-row',
+    inputmode: 'numeric',
+  });
   const testButton = button(t('extras.test'), 'send-test', () => void sendTest());
   const testResult = el('div', undefined, { 'data-testid': 'send-test-result', role: 'status', 'aria-live': 'polite' });
   const testError = errorLine('send-test-error-area');
@@ -105,7 +116,10 @@ export function createSendExtras(ctx: SidebarContext, filter: () => { key?: stri
   async function loadDrafts(chosen: string): Promise<void> {
     try {
       const drafts = await call('listDrafts');
-      draftSelect.replaceChildren(el('option', t('extras.draftNone'), { value: '' }), ...drafts.map((d) => el('option', d.subject, { value: d.draftId })));
+      draftSelect.replaceChildren(
+        el('option', t('extras.draftNone'), { value: '' }),
+        ...drafts.map((d) => el('option', d.subject, { value: d.draftId })),
+      );
       draftSelect.value = drafts.some((d) => d.draftId === chosen) ? chosen : '';
     } catch (error) {
       showErrorIn(draftError, error, 'send-draft-error');
@@ -119,7 +133,11 @@ export function createSendExtras(ctx: SidebarContext, filter: () => { key?: stri
       for (const alias of aliases) {
         if (alias.isPrimary) continue;
         const verified = alias.verificationStatus === 'accepted';
-        const text = !verified ? t('extras.fromUnverified', { email: alias.email }) : alias.displayName ? t('extras.fromAlias', { email: alias.email, name: alias.displayName }) : alias.email;
+        const text = !verified
+          ? t('extras.fromUnverified', { email: alias.email })
+          : alias.displayName
+            ? t('extras.fromAlias', { email: alias.email, name: alias.displayName })
+            : alias.email;
         options.push(el('option', text, { value: alias.email }));
       }
       fromSelect.replaceChildren(...options);
@@ -181,7 +199,9 @@ export function createSendExtras(ctx: SidebarContext, filter: () => { key?: stri
     const value = Number(testRowInput.value);
     if (!testRowInput.value.trim() || !Number.isInteger(value) || value < 1) {
       testRowInput.setAttribute('aria-invalid', 'true');
-      testError.replaceChildren(el('p', t('extras.testRowInvalid'), { class: 'field-error', role: 'alert', 'data-testid': 'send-test-error' }));
+      testError.replaceChildren(
+        el('p', t('extras.testRowInvalid'), { class: 'field-error', role: 'alert', 'data-testid': 'send-test-error' }),
+      );
       return;
     }
     testRowInput.removeAttribute('aria-invalid');
@@ -205,7 +225,9 @@ export function createSendExtras(ctx: SidebarContext, filter: () => { key?: stri
   async function schedule(): Promise<void> {
     scheduleError.replaceChildren();
     if (!dateInput.value || !timeInput.value) {
-      scheduleError.replaceChildren(el('p', t('extras.scheduleMissing'), { class: 'field-error', role: 'alert', 'data-testid': 'send-schedule-error' }));
+      scheduleError.replaceChildren(
+        el('p', t('extras.scheduleMissing'), { class: 'field-error', role: 'alert', 'data-testid': 'send-schedule-error' }),
+      );
       return;
     }
     scheduleButton.disabled = true;

@@ -30,8 +30,21 @@ export function createSendTab(ctx: SidebarContext): Tab {
 
   // ---- the form
   const form = el('form', undefined, { 'data-testid': 'send-form', novalidate: '' });
-  const keyInput = el('input', undefined, { type: 'text', id: 'send-key', 'data-testid': 'send-key', autocomplete: 'off', placeholder: t('send.keyHelp') });
-  const periodInput = el('input', undefined, { type: 'text', id: 'send-period', 'data-testid': 'send-period', autocomplete: 'off', placeholder: t('send.periodHelp'), inputmode: 'numeric' });
+  const keyInput = el('input', undefined, {
+    type: 'text',
+    id: 'send-key',
+    'data-testid': 'send-key',
+    autocomplete: 'off',
+    placeholder: t('send.keyHelp'),
+  });
+  const periodInput = el('input', undefined, {
+    type: 'text',
+    id: 'send-period',
+    'data-testid': 'send-period',
+    autocomplete: 'off',
+    placeholder: t('send.periodHelp'),
+    inputmode: 'numeric',
+  });
   const periodError = el('p', undefined, { class: 'field-error', 'data-testid': 'send-period-error', role: 'alert' });
   periodError.hidden = true;
   const planButton = el('button', t('send.plan'), { type: 'submit', 'data-testid': 'send-plan' });
@@ -58,7 +71,14 @@ export function createSendTab(ctx: SidebarContext): Tab {
   // ---- the gauge
   const gauge = el('div', undefined, { 'data-testid': 'send-gauge' });
   const gaugeHeading = el('h3', t('send.gaugeHeading'));
-  const bar = el('div', undefined, { role: 'progressbar', 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-valuenow': '0', 'data-testid': 'send-progress', class: 'bar' });
+  const bar = el('div', undefined, {
+    role: 'progressbar',
+    'aria-valuemin': '0',
+    'aria-valuemax': '100',
+    'aria-valuenow': '0',
+    'data-testid': 'send-progress',
+    class: 'bar',
+  });
   const barFill = el('div', undefined, { class: 'bar-fill' });
   bar.append(barFill);
   const percentText = el('p', undefined, { class: 'percent', 'data-testid': 'send-percent' });
@@ -132,10 +152,12 @@ export function createSendTab(ctx: SidebarContext): Tab {
     sentDd.textContent = String(progress.sent);
     failedDd.textContent = String(progress.failed);
     remainingDd.textContent = String(progress.remaining);
-    rateDd.textContent = progress.ratePerMinute === null ? t('common.none') : t('send.ratePerMinute', { n: formatNumber(ctx, progress.ratePerMinute) });
+    rateDd.textContent =
+      progress.ratePerMinute === null ? t('common.none') : t('send.ratePerMinute', { n: formatNumber(ctx, progress.ratePerMinute) });
     elapsedDd.textContent = formatSeconds(ctx, progress.elapsedMs / 1000);
     etaDd.textContent = progress.etaMs === null ? t('common.none') : formatSeconds(ctx, progress.etaMs / 1000);
-    resumeNote.textContent = progress.state === 'paused-quota' && progress.resumeAt ? t('send.resumesAt', { time: formatClock(ctx, progress.resumeAt) }) : '';
+    resumeNote.textContent =
+      progress.state === 'paused-quota' && progress.resumeAt ? t('send.resumesAt', { time: formatClock(ctx, progress.resumeAt) }) : '';
     resumeNote.hidden = !resumeNote.textContent;
     pauseButton.hidden = !(progress.state === 'running' || progress.state === 'paused-quota');
     resumeButton.hidden = !(progress.state === 'paused' || progress.state === 'paused-quota');
@@ -147,7 +169,10 @@ export function createSendTab(ctx: SidebarContext): Tab {
     if (final) {
       stopPolling();
       // Bounces come in after the send: the count as saved now.
-      call('getSendProgress').then((answer) => showBounced(answer.bounced), () => undefined);
+      call('getSendProgress').then(
+        (answer) => showBounced(answer.bounced),
+        () => undefined,
+      );
     } else startPolling();
   }
 
@@ -160,7 +185,13 @@ export function createSendTab(ctx: SidebarContext): Tab {
         .then((answer) => {
           showBounced(answer.bounced);
           // A continueSend answer may have come in meanwhile; the newer of the two wins.
-          if (answer.progress && (!lastProgress || answer.progress.sent + answer.progress.failed >= lastProgress.sent + lastProgress.failed || answer.progress.state !== lastProgress.state)) render(answer.progress);
+          if (
+            answer.progress &&
+            (!lastProgress ||
+              answer.progress.sent + answer.progress.failed >= lastProgress.sent + lastProgress.failed ||
+              answer.progress.state !== lastProgress.state)
+          )
+            render(answer.progress);
           if (answer.progress && ACTIVE_STATES.has(answer.progress.state) && answer.progress.state === 'running') void drive();
         })
         .catch(showError)
@@ -186,7 +217,8 @@ export function createSendTab(ctx: SidebarContext): Tab {
           if (!result.more || state === 'paused' || state === 'cancelled' || state === 'done') return;
           await wait(result.busy ? Math.max(result.waitMs, BUSY_RETRY_MS) : Math.max(0, result.waitMs));
           // Paused or cancelled meanwhile (by this page, the card, or another window)?
-          if (lastProgress && (lastProgress.state === 'paused' || lastProgress.state === 'cancelled' || lastProgress.state === 'done')) return;
+          if (lastProgress && (lastProgress.state === 'paused' || lastProgress.state === 'cancelled' || lastProgress.state === 'done'))
+            return;
         }
         result = await call('continueSend');
       }
@@ -211,28 +243,43 @@ export function createSendTab(ctx: SidebarContext): Tab {
     planButton.disabled = true;
     startButton.hidden = true;
     planArea.replaceChildren(el('p', t('send.planning'), { role: 'status' }));
-    const filter = { key: keyInput.value.trim() || undefined, period: period || undefined, ...(confirmDuplicates ? { confirmDuplicates: true } : {}) };
+    const filter = {
+      key: keyInput.value.trim() || undefined,
+      period: period || undefined,
+      ...(confirmDuplicates ? { confirmDuplicates: true } : {}),
+    };
     try {
       const result: PlanResult = await call('planSend', filter);
       const c = result.counts;
       const nodes: HTMLElement[] = [
-        el('p', t('send.planSummary', { ready: c.ready, invalid: c.invalid, selected: c.selected, matching: c.matching }), { 'data-testid': 'send-plan-summary', class: 'summary' }),
+        el('p', t('send.planSummary', { ready: c.ready, invalid: c.invalid, selected: c.selected, matching: c.matching }), {
+          'data-testid': 'send-plan-summary',
+          class: 'summary',
+        }),
       ];
       const duplicates = result.invalid.filter((bad) => DUPLICATE_REASON.test(bad.reason));
       const invalid = result.invalid.filter((bad) => !DUPLICATE_REASON.test(bad.reason));
       if (invalid.length) {
         const list = el('ul', undefined, { class: 'invalid-rows', 'data-testid': 'send-invalid-list' });
         for (const bad of invalid) {
-          list.append(el('li', t('send.invalidRow', { row: bad.rowNumber, key: bad.key, reason: bad.reason }), { 'data-testid': 'send-invalid' }));
+          list.append(
+            el('li', t('send.invalidRow', { row: bad.rowNumber, key: bad.key, reason: bad.reason }), { 'data-testid': 'send-invalid' }),
+          );
         }
         nodes.push(el('h3', t('send.invalidHeading')), list);
       }
       if (duplicates.length) {
         const list = el('ul', undefined, { class: 'invalid-rows', 'data-testid': 'send-duplicates' });
         for (const dup of duplicates) {
-          list.append(el('li', t('send.invalidRow', { row: dup.rowNumber, key: dup.key, reason: dup.reason }), { 'data-testid': 'send-duplicate' }));
+          list.append(
+            el('li', t('send.invalidRow', { row: dup.rowNumber, key: dup.key, reason: dup.reason }), { 'data-testid': 'send-duplicate' }),
+          );
         }
-        nodes.push(el('h3', t('send.duplicatesHeading')), list, button(t('send.confirmDuplicates'), 'send-confirm-duplicates', () => void plan(true)));
+        nodes.push(
+          el('h3', t('send.duplicatesHeading')),
+          list,
+          button(t('send.confirmDuplicates'), 'send-confirm-duplicates', () => void plan(true)),
+        );
       }
       planArea.replaceChildren(...nodes);
       if (c.ready > 0) {
@@ -269,7 +316,12 @@ export function createSendTab(ctx: SidebarContext): Tab {
     if (preview.bcc.length) row(list, t('send.previewBcc'), preview.bcc.join(', '));
     if (preview.replyTo) row(list, t('send.previewReplyTo'), preview.replyTo);
     row(list, t('send.previewSubject'), preview.subject, 'send-preview-subject');
-    row(list, t('send.previewAttachments'), preview.attachments.map((a) => a.name).join(', ') || t('common.none'), 'send-preview-attachments');
+    row(
+      list,
+      t('send.previewAttachments'),
+      preview.attachments.map((a) => a.name).join(', ') || t('common.none'),
+      'send-preview-attachments',
+    );
     box.append(list);
     if (!preview.problems.length) box.append(button(t('extras.testThisRow'), 'send-preview-test', () => extras.testRow(preview.rowNumber)));
     if (preview.problems.length) {

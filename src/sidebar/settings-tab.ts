@@ -162,7 +162,10 @@ export function createSettingsTab(ctx: SidebarContext, status: { user: string; v
   ]);
   const hours: Array<[string, string]> = Array.from({ length: 24 }, (_, h) => [String(h), `${String(h).padStart(2, '0')}:00`]);
   const hourField = collect.addSelect('scheduleHour', 'settings.scheduleHour', hours);
-  collectForm.append(el('button', t('settings.save'), { type: 'submit', class: 'primary', 'data-testid': 'settings-collect-save' }), collect.status);
+  collectForm.append(
+    el('button', t('settings.save'), { type: 'submit', class: 'primary', 'data-testid': 'settings-collect-save' }),
+    collect.status,
+  );
   const scheduleSelect = collect.fields.get('schedule')?.input as HTMLSelectElement;
   const syncHour = () => {
     const daily = scheduleSelect.value === 'daily';
@@ -177,11 +180,29 @@ export function createSettingsTab(ctx: SidebarContext, status: { user: string; v
   row(about, t('status.timeZone'), ctx.timeZone, 'status-timeZone');
   row(about, t('status.version'), status.version, 'status-version');
   const loadError = el('div');
-  element.append(el('h2', t('settings.heading')), loadError, el('h3', t('settings.sendHeading')), sendForm, el('h3', t('settings.collectHeading')), collectForm, about);
+  element.append(
+    el('h2', t('settings.heading')),
+    loadError,
+    el('h3', t('settings.sendHeading')),
+    sendForm,
+    el('h3', t('settings.collectHeading')),
+    collectForm,
+    about,
+  );
 
   function showSend(settings: Partial<SendSettings>): void {
     sendCurrent = settings;
-    for (const key of ['subjectTemplate', 'textTemplate', 'htmlTemplate', 'senderName', 'replyTo', 'attachmentsFolder', 'maxPerSecond', 'maxPerMinute', 'dailyCap'] as const) {
+    for (const key of [
+      'subjectTemplate',
+      'textTemplate',
+      'htmlTemplate',
+      'senderName',
+      'replyTo',
+      'attachmentsFolder',
+      'maxPerSecond',
+      'maxPerMinute',
+      'dailyCap',
+    ] as const) {
       const value = settings[key];
       send.set(key, value === undefined ? '' : value);
     }
@@ -205,7 +226,8 @@ export function createSettingsTab(ctx: SidebarContext, status: { user: string; v
   async function saveSend(): Promise<void> {
     send.clearErrors();
     const input: Record<string, unknown> = { ...sendCurrent };
-    for (const key of ['subjectTemplate', 'textTemplate', 'htmlTemplate', 'senderName', 'replyTo', 'attachmentsFolder']) input[key] = send.value(key);
+    for (const key of ['subjectTemplate', 'textTemplate', 'htmlTemplate', 'senderName', 'replyTo', 'attachmentsFolder'])
+      input[key] = send.value(key);
     if (!input.subjectTemplate) send.fail('subjectTemplate', t('settings.errorRequired'));
     if (!input.textTemplate && !input.htmlTemplate) send.fail('textTemplate', t('settings.errorRequired'));
     if (!input.attachmentsFolder) send.fail('attachmentsFolder', t('settings.errorRequired'));
@@ -232,7 +254,12 @@ export function createSettingsTab(ctx: SidebarContext, status: { user: string; v
 
   async function saveCollect(): Promise<void> {
     collect.clearErrors();
-    const lines = (key: string) => collect.value(key).split(/[\n,;]+/).map((s) => s.trim()).filter(Boolean);
+    const lines = (key: string) =>
+      collect
+        .value(key)
+        .split(/[\n,;]+/)
+        .map((s) => s.trim())
+        .filter(Boolean);
     const input: Record<string, unknown> = {
       allowedSenders: lines('allowedSenders'),
       allowedMimeTypes: lines('allowedMimeTypes'),
@@ -242,7 +269,8 @@ export function createSettingsTab(ctx: SidebarContext, status: { user: string; v
       markAsRead: collect.checked('markAsRead'),
     };
     const mb = Number(collect.value('maxSizeBytes').replace(',', '.'));
-    if (!collect.value('maxSizeBytes') || !Number.isFinite(mb) || mb <= 0 || mb > 50) collect.fail('maxSizeBytes', t('settings.errorNumber', { max: 50 }));
+    if (!collect.value('maxSizeBytes') || !Number.isFinite(mb) || mb <= 0 || mb > 50)
+      collect.fail('maxSizeBytes', t('settings.errorNumber', { max: 50 }));
     else input.maxSizeBytes = Math.round(mb * 1_048_576);
     const kind = collect.value('schedule');
     if (kind === 'off') {

@@ -18,7 +18,8 @@ export const HOSTILE = '<img src=x onerror=window.__pwned=1>';
  * Where the screenshots go: the README's docs/screenshots with UPDATE_SCREENSHOTS=1, else a temporary
  * folder (they are taken on every run all the same, so a broken page still breaks the test).
  */
-export const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? join(__dirname, '../../docs/screenshots') : join(tmpdir(), 'postroom-screenshots');
+export const SCREENSHOTS =
+  process.env.UPDATE_SCREENSHOTS === '1' ? join(__dirname, '../../docs/screenshots') : join(tmpdir(), 'postroom-screenshots');
 
 export interface Invoice {
   key: string;
@@ -36,11 +37,16 @@ export function invoices(n: number, period = '2026-01'): Invoice[] {
 }
 
 /** A workspace with the Sends tab (these rows), their PDFs in FOLDER and send settings stored. */
-export function sendWorkspace(rows: Invoice[], options: WorkspaceOptions & { settings?: Record<string, unknown>; missing?: string[] } = {}): Workspace {
+export function sendWorkspace(
+  rows: Invoice[],
+  options: WorkspaceOptions & { settings?: Record<string, unknown>; missing?: string[] } = {},
+): Workspace {
   const { settings, missing = [], ...workspaceOptions } = options;
   const workspace = Workspace.create({ user: 'compta@opticiens-demo.fr', ...workspaceOptions });
   const header = ['key', 'period', 'to', 'attachments', 'subject'];
-  const names = [...new Set(rows.flatMap((r) => r.attachments.split(/[,;]/).map((s) => s.trim())).filter((name) => name && !missing.includes(name)))];
+  const names = [
+    ...new Set(rows.flatMap((r) => r.attachments.split(/[,;]/).map((s) => s.trim())).filter((name) => name && !missing.includes(name))),
+  ];
   loadSendList(
     workspace,
     [header, ...rows.map((r) => [r.key, r.period, r.to, r.attachments, r.subject ?? ''])],
@@ -93,7 +99,14 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 }
 
 /** A raw email with one attachment (base64), for collect tests. */
-export function rawEmail(options: { from: string; subject: string; filename: string; mimeType: string; bytes: Uint8Array; date?: string }): Uint8Array {
+export function rawEmail(options: {
+  from: string;
+  subject: string;
+  filename: string;
+  mimeType: string;
+  bytes: Uint8Array;
+  date?: string;
+}): Uint8Array {
   const boundary = 'b0undary';
   // Gmail's verdicts for a sender that passes SPF, DKIM and DMARC (the collect requires them by default).
   const domain = (options.from.match(/@([^>\s]+)/)?.[1] ?? 'example.com').toLowerCase();

@@ -35,7 +35,9 @@ describe('Collect tab', () => {
       await page.getByTestId('tab-collect').click();
       await page.getByTestId('collect-no-run').waitFor();
       await page.getByTestId('collect-estimate').filter({ hasText: 'Environ' }).waitFor();
-      expect(await page.getByTestId('collect-estimate').textContent()).toMatch(/^Environ \d+ message\(s\) correspondent à « is:unread has:attachment »\.$/);
+      expect(await page.getByTestId('collect-estimate').textContent()).toMatch(
+        /^Environ \d+ message\(s\) correspondent à « is:unread has:attachment »\.$/,
+      );
 
       // The button is disabled while the run goes on.
       const held: Route[] = [];
@@ -69,9 +71,13 @@ describe('Collect tab', () => {
       const items = await page.getByTestId('collect-quarantined').allTextContents();
       expect(items).toHaveLength(Number(quarantined));
       expect(items).toContain('releve-janvier.pdf : fichier vide (0 octet)');
-      expect(await page.getByTestId('collect-quarantined').filter({ hasText: 'releve-janvier.pdf' }).getAttribute('title')).toBe('the file is empty (0 bytes)');
+      expect(await page.getByTestId('collect-quarantined').filter({ hasText: 'releve-janvier.pdf' }).getAttribute('title')).toBe(
+        'the file is empty (0 bytes)',
+      );
       expect(await page.getByTestId('collect-log-link').getAttribute('href')).toMatch(/^https:\/\//);
-      expect(await page.getByTestId('collect-folder-incoming').getAttribute('href')).toMatch(/^https:\/\/drive\.google\.com\/drive\/folders\//);
+      expect(await page.getByTestId('collect-folder-incoming').getAttribute('href')).toMatch(
+        /^https:\/\/drive\.google\.com\/drive\/folders\//,
+      );
       expect(await page.getByTestId('collect-started').textContent()).toMatch(/^15\/01\/2026 09:0\d:\d\d$/); // Paris time, not UTC
       await expectFitsAndSafe(page);
       await screenshot(page, 'collect.png');
@@ -83,9 +89,23 @@ describe('Collect tab', () => {
   it('on a fresh install says which setting is missing, then collects hostile names as text (English)', async () => {
     const workspace = Workspace.create({ locale: 'en', timeZone: 'Europe/London' });
     workspace.mailbox.importRaw(
-      rawEmail({ from: 'Supplier <billing@supplier.example>', subject: `Receipt ${HOSTILE}`, filename: `${HOSTILE}.pdf`, mimeType: 'application/pdf', bytes: new Uint8Array(Buffer.from('not a pdf at all')) }),
+      rawEmail({
+        from: 'Supplier <billing@supplier.example>',
+        subject: `Receipt ${HOSTILE}`,
+        filename: `${HOSTILE}.pdf`,
+        mimeType: 'application/pdf',
+        bytes: new Uint8Array(Buffer.from('not a pdf at all')),
+      }),
     );
-    workspace.mailbox.importRaw(rawEmail({ from: 'billing@supplier.example', subject: 'Receipt 2', filename: 'receipt-2.pdf', mimeType: 'application/pdf', bytes: new Uint8Array(makePdf(['Receipt 2'])) }));
+    workspace.mailbox.importRaw(
+      rawEmail({
+        from: 'billing@supplier.example',
+        subject: 'Receipt 2',
+        filename: 'receipt-2.pdf',
+        mimeType: 'application/pdf',
+        bytes: new Uint8Array(makePdf(['Receipt 2'])),
+      }),
+    );
     const { page, close } = await openSidebar(browser, workspace);
     try {
       await page.getByTestId('tab-collect').click();
@@ -94,7 +114,9 @@ describe('Collect tab', () => {
       expect(await page.getByTestId('collect-run').isDisabled()).toBe(true);
       await page.getByTestId('collect-setup-go').click();
       await page.getByTestId('settings-collect-allowedSenders').waitFor();
-      await page.waitForFunction(() => (document.querySelector('[data-testid="settings-collect-allowedMimeTypes"]') as HTMLTextAreaElement).value !== '');
+      await page.waitForFunction(
+        () => (document.querySelector('[data-testid="settings-collect-allowedMimeTypes"]') as HTMLTextAreaElement).value !== '',
+      );
       await page.getByTestId('settings-collect-allowedSenders').fill('@supplier.example');
       await page.getByTestId('settings-collect-save').click();
       await page.getByTestId('settings-collect-status').filter({ hasText: 'Saved.' }).waitFor();
@@ -104,7 +126,9 @@ describe('Collect tab', () => {
       await page.getByTestId('collect-run').click();
       await page.getByTestId('collect-quarantined').first().waitFor();
       expect(await page.getByTestId('collect-summary').textContent()).toMatch(/^Imported: 1 · Quarantined: 1 · /);
-      expect(await page.getByTestId('collect-quarantined').first().textContent()).toBe(`${HOSTILE}.pdf: content does not match its declared type`);
+      expect(await page.getByTestId('collect-quarantined').first().textContent()).toBe(
+        `${HOSTILE}.pdf: content does not match its declared type`,
+      );
       await expectFitsAndSafe(page);
     } finally {
       await close();
@@ -116,8 +140,21 @@ describe('History tab', () => {
   for (const locale of ['fr', 'en'] as const) {
     it(`lists every job's runs newest first (${locale})`, async () => {
       const workspace = sendWorkspace(invoices(3), { locale });
-      workspace.mailbox.importRaw(rawEmail({ from: 'billing@supplier.example', subject: 'Receipt', filename: 'r.pdf', mimeType: 'application/pdf', bytes: new Uint8Array(makePdf(['R'])) }));
-      workspace.properties.user.commit(new Map([...workspace.properties.user.values, ['postroom.settings.collect', JSON.stringify({ allowedSenders: ['@supplier.example'] })]]));
+      workspace.mailbox.importRaw(
+        rawEmail({
+          from: 'billing@supplier.example',
+          subject: 'Receipt',
+          filename: 'r.pdf',
+          mimeType: 'application/pdf',
+          bytes: new Uint8Array(makePdf(['R'])),
+        }),
+      );
+      workspace.properties.user.commit(
+        new Map([
+          ...workspace.properties.user.values,
+          ['postroom.settings.collect', JSON.stringify({ allowedSenders: ['@supplier.example'] })],
+        ]),
+      );
       const runner = new Runner(workspace);
       expect(driveSend(runner).final?.progress?.state).toBe('done');
       workspace.clock.advance(60_000);
@@ -145,8 +182,14 @@ describe('History tab', () => {
         await rows.nth(1).getByTestId('history-event-list').waitFor();
         const lines = await rows.nth(1).getByTestId('history-event-list').locator('li').allTextContents();
         expect(lines).toHaveLength(5);
-        expect(lines[0]).toMatch(locale === 'fr' ? /^15\/01\/2026 09:00:\d\d Début de l’envoi de 3 emails$/ : /^15\/01\/2026, 09:00:\d\d Starting to send 3 emails$/);
-        expect(lines[3]).toMatch(locale === 'fr' ? / Email envoyé \(ID : \w+\) à client3@exemple\.fr$/ : / Email sent \(ID: \w+\) to client3@exemple\.fr$/);
+        expect(lines[0]).toMatch(
+          locale === 'fr'
+            ? /^15\/01\/2026 09:00:\d\d Début de l’envoi de 3 emails$/
+            : /^15\/01\/2026, 09:00:\d\d Starting to send 3 emails$/,
+        );
+        expect(lines[3]).toMatch(
+          locale === 'fr' ? / Email envoyé \(ID : \w+\) à client3@exemple\.fr$/ : / Email sent \(ID: \w+\) to client3@exemple\.fr$/,
+        );
         await expectFitsAndSafe(page);
         if (locale === 'fr') await screenshot(page, 'history.png');
       } finally {
@@ -163,7 +206,9 @@ describe('Settings tab', () => {
     const stored = (job: string) => JSON.parse(workspace.properties.user.values.get(`postroom.settings.${job}`) ?? 'null');
     try {
       await page.getByTestId('tab-settings').click();
-      await page.waitForFunction(() => (document.querySelector('[data-testid="settings-send-subjectTemplate"]') as HTMLInputElement).value !== '');
+      await page.waitForFunction(
+        () => (document.querySelector('[data-testid="settings-send-subjectTemplate"]') as HTMLInputElement).value !== '',
+      );
       expect(await page.getByTestId('settings-placeholder-help').textContent()).toContain('{{period}}');
       const before = stored('send');
       await page.getByTestId('settings-send-maxPerMinute').fill('500');
@@ -198,7 +243,11 @@ describe('Settings tab', () => {
       await page.getByTestId('settings-collect-scheduleHour').selectOption('7');
       await page.getByTestId('settings-collect-save').click();
       await page.getByTestId('settings-collect-status').filter({ hasText: 'Saved.' }).waitFor();
-      expect(stored('collect')).toMatchObject({ enabled: true, schedule: { kind: 'daily', hour: 7 }, allowedMimeTypes: ['application/pdf', 'image/png'] });
+      expect(stored('collect')).toMatchObject({
+        enabled: true,
+        schedule: { kind: 'daily', hour: 7 },
+        allowedMimeTypes: ['application/pdf', 'image/png'],
+      });
       expect(workspace.triggers.triggers.filter((t) => t.handlerFunction === 'runCollect')).toHaveLength(1);
       await page.getByTestId('settings-collect-schedule').selectOption('off');
       await page.getByTestId('settings-collect-save').click();
@@ -214,7 +263,9 @@ describe('Settings tab', () => {
     const fr = await openSidebar(browser, french);
     try {
       await fr.page.getByTestId('tab-settings').click();
-      await fr.page.waitForFunction(() => (document.querySelector('[data-testid="settings-send-dailyCap"]') as HTMLInputElement).value !== '');
+      await fr.page.waitForFunction(
+        () => (document.querySelector('[data-testid="settings-send-dailyCap"]') as HTMLInputElement).value !== '',
+      );
       await fr.page.getByTestId('settings-send-dailyCap').fill('0');
       await fr.page.getByTestId('settings-send-save').click();
       expect(await fr.page.getByTestId('settings-error-dailyCap').textContent()).toBe('Un nombre entier de 1 à 2000.');

@@ -29,8 +29,14 @@ for (const locale of ['fr', 'en'] as const) {
       await page.getByTestId('export-batch-size').fill('4');
       await page.getByTestId('export-run').click();
       await page.getByTestId('export-progress').waitFor();
-      await page.waitForFunction(() => document.querySelector('[data-testid="export-progress"]')?.getAttribute('aria-valuenow') === '100', undefined, { timeout: 30_000 });
-      expect(await page.getByTestId('export-counts').textContent()).toBe(locale === 'fr' ? '6 sur 6 messages, 2 fichier(s)' : '6 of 6 messages, 2 file(s)');
+      await page.waitForFunction(
+        () => document.querySelector('[data-testid="export-progress"]')?.getAttribute('aria-valuenow') === '100',
+        undefined,
+        { timeout: 30_000 },
+      );
+      expect(await page.getByTestId('export-counts').textContent()).toBe(
+        locale === 'fr' ? '6 sur 6 messages, 2 fichier(s)' : '6 of 6 messages, 2 file(s)',
+      );
       expect(await page.getByTestId('export-state').textContent()).toBe(locale === 'fr' ? 'État : terminé' : 'State: done');
       expect(((await page.getByTestId('export-summary').textContent()) ?? '').length).toBeGreaterThan(0);
       expect(await page.getByTestId('export-folder').getAttribute('href')).toMatch(/^https:\/\/drive\.google\.com\//);
@@ -41,7 +47,9 @@ for (const locale of ['fr', 'en'] as const) {
 
       await page.getByTestId('tab-history').click();
       await page.locator('[data-testid="history-row"][data-job="export"]').waitFor();
-      expect(await page.locator('[data-testid="history-row"][data-job="export"] [data-testid="history-folder"]').getAttribute('href')).toMatch(/^https:\/\/drive\.google\.com\//);
+      expect(
+        await page.locator('[data-testid="history-row"][data-job="export"] [data-testid="history-folder"]').getAttribute('href'),
+      ).toMatch(/^https:\/\/drive\.google\.com\//);
     } finally {
       await close();
     }

@@ -71,7 +71,10 @@ describe('Send tab extras', () => {
       await page.getByTestId('send-preview-test').click();
       await page.getByTestId('send-test-subject').filter({ hasText: 'CCT001' }).waitFor();
       expect(await page.getByTestId('send-test-row').inputValue()).toBe('1');
-      expect(workspace.mailbox.sentMessages().map((m) => m.subject)).toEqual(['[TEST] Votre facture CCT002 - 2026-01', '[TEST] Votre facture CCT001 - 2026-01']);
+      expect(workspace.mailbox.sentMessages().map((m) => m.subject)).toEqual([
+        '[TEST] Votre facture CCT002 - 2026-01',
+        '[TEST] Votre facture CCT001 - 2026-01',
+      ]);
       // The rows are as they were, and the check still plans them.
       expect(statuses(workspace)).toEqual(before);
       await page.getByTestId('send-plan').click();
@@ -84,13 +87,24 @@ describe('Send tab extras', () => {
 
   it('uses a chosen Gmail draft as template in the preview, and the settings again with "none" (English)', async () => {
     const workspace = sendWorkspace(invoices(2), { locale: 'en_GB' });
-    workspace.mailbox.importExported(new Uint8Array(gmailDraftEml({ subject: `Invoice {{key}} for {{period}} ${HOSTILE}`, text: 'Hello {{key}}, here is your invoice.', html: '<p>Hello {{key}}</p>' })));
+    workspace.mailbox.importExported(
+      new Uint8Array(
+        gmailDraftEml({
+          subject: `Invoice {{key}} for {{period}} ${HOSTILE}`,
+          text: 'Hello {{key}}, here is your invoice.',
+          html: '<p>Hello {{key}}</p>',
+        }),
+      ),
+    );
     const { page, close } = await openSidebar(browser, workspace);
     try {
       await page.getByTestId('send-plan').waitFor();
       const draft = page.getByTestId('send-draft');
       await draft.locator('option', { hasText: 'Invoice {{key}}' }).waitFor({ state: 'attached' });
-      expect(await draft.locator('option').allTextContents()).toEqual(['None: the templates of the settings', `Invoice {{key}} for {{period}} ${HOSTILE}`]);
+      expect(await draft.locator('option').allTextContents()).toEqual([
+        'None: the templates of the settings',
+        `Invoice {{key}} for {{period}} ${HOSTILE}`,
+      ]);
       await draft.selectOption({ label: `Invoice {{key}} for {{period}} ${HOSTILE}` });
       await page.getByTestId('send-draft-status').filter({ hasText: 'Template: the draft' }).waitFor();
       await page.getByTestId('send-plan').click();
@@ -185,14 +199,18 @@ describe('Send tab extras', () => {
         );
         await from.selectOption('nouveau@opticiens-demo.fr');
         await page.getByTestId('send-from-error').waitFor();
-        expect(await textOf(page, 'send-from-error')).toContain(locale === 'fr' ? 'n’est pas encore validée dans Gmail' : 'is not verified yet in Gmail');
+        expect(await textOf(page, 'send-from-error')).toContain(
+          locale === 'fr' ? 'n’est pas encore validée dans Gmail' : 'is not verified yet in Gmail',
+        );
         expect(await from.inputValue()).toBe('');
 
         await from.selectOption('factures@opticiens-demo.fr');
         await page.getByTestId('send-from-status').filter({ hasText: 'factures@opticiens-demo.fr' }).waitFor();
         expect(await page.getByTestId('send-from-error-area').textContent()).toBe('');
         await page.reload();
-        await page.waitForFunction(() => (document.querySelector('[data-testid="send-from"]') as HTMLSelectElement | null)?.value === 'factures@opticiens-demo.fr');
+        await page.waitForFunction(
+          () => (document.querySelector('[data-testid="send-from"]') as HTMLSelectElement | null)?.value === 'factures@opticiens-demo.fr',
+        );
         await page.getByTestId('send-plan').click();
         await page.getByTestId('send-start').waitFor();
         await page.getByTestId('send-start').click();
@@ -216,7 +234,9 @@ describe('Send tab extras', () => {
       await page.getByTestId('send-plan').click();
       await page.getByTestId('send-plan-summary').waitFor();
       expect(await textOf(page, 'send-plan-summary')).toMatch(/^3 prête\(s\), 1 invalide\(s\)/);
-      expect(await page.getByTestId('send-duplicate').allTextContents()).toEqual([expect.stringMatching(/^Ligne 5 · CCT001 : doublon de la ligne 2 /)]);
+      expect(await page.getByTestId('send-duplicate').allTextContents()).toEqual([
+        expect.stringMatching(/^Ligne 5 · CCT001 : doublon de la ligne 2 /),
+      ]);
       expect(await page.getByTestId('send-invalid').count()).toBe(0);
       await page.getByTestId('send-confirm-duplicates').click();
       await page.getByTestId('send-plan-summary').filter({ hasText: '4 prête(s), 0 invalide(s)' }).waitFor();
@@ -227,7 +247,9 @@ describe('Send tab extras', () => {
       await page.getByTestId('send-summary').waitFor({ state: 'visible' });
       expect(workspace.mailbox.sentMessages()).toHaveLength(4);
       // The bounce watch (a trigger on the platform), asked now; a reload shows the count.
-      const answer = await page.evaluate(async () => (await fetch('/rpc/checkBounces', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '[]' })).json());
+      const answer = await page.evaluate(async () =>
+        (await fetch('/rpc/checkBounces', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '[]' })).json(),
+      );
       expect(answer.value.bounced).toHaveLength(1);
       await page.reload();
       await page.getByTestId('send-bounced').waitFor({ state: 'visible' });

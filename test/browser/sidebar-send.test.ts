@@ -77,7 +77,9 @@ describe('Send tab', () => {
       // Numbered by emails sent, not counting the two rows that failed at planning.
       expect(events).toContain('✅ Email 1/4 envoyé : CCT001 - FACTURE_CCT001.pdf → client1@exemple.fr');
       expect(events).toContain('✅ Email 4/4 envoyé : CCT006 - FACTURE_CCT006.pdf → client6@exemple.fr');
-      expect(events).toContain('⚠️ Ligne non envoyée (invalide) : CCT004 - FACTURE_MANQUANTE.pdf : Pièce jointe introuvable : FACTURE_MANQUANTE.pdf');
+      expect(events).toContain(
+        '⚠️ Ligne non envoyée (invalide) : CCT004 - FACTURE_MANQUANTE.pdf : Pièce jointe introuvable : FACTURE_MANQUANTE.pdf',
+      );
       expect(workspace.mailbox.sentMessages()).toHaveLength(4);
 
       // A reload finds the last send; "Nouvel envoi" brings the form back.
@@ -193,7 +195,9 @@ describe('Send tab', () => {
       await expectFitsAndSafe(page);
       await page.getByTestId('send-start').click();
       await page.getByTestId('send-summary').waitFor({ state: 'visible' });
-      expect(await page.getByTestId('send-events').locator('li').allTextContents()).toContain(`✅ Email 1/2 sent: K${HOSTILE} - ${HOSTILE}.pdf → client1@exemple.fr`);
+      expect(await page.getByTestId('send-events').locator('li').allTextContents()).toContain(
+        `✅ Email 1/2 sent: K${HOSTILE} - ${HOSTILE}.pdf → client1@exemple.fr`,
+      );
       await expectFitsAndSafe(page);
 
       // The server refuses (no send settings): its own message is shown, not "could not reach the server".
@@ -201,7 +205,9 @@ describe('Send tab', () => {
       await page.getByTestId('send-new').click();
       await page.getByTestId('send-plan').click();
       await page.getByTestId('send-error').waitFor();
-      expect(await page.getByTestId('send-error').textContent()).toBe('Error: The send settings are not set yet (subject and body templates): save them first.');
+      expect(await page.getByTestId('send-error').textContent()).toBe(
+        'Error: The send settings are not set yet (subject and body templates): save them first.',
+      );
       expect(await page.getByTestId('send-error').getAttribute('role')).toBe('alert');
     } finally {
       await close();

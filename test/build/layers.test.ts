@@ -34,7 +34,8 @@ function layerOf(file: string): Layer {
   const parts = relative(join(SRC, 'server'), file).split(sep);
   const first = parts[0].replace(/\.tsx?$/, '');
   if (first === 'entrypoints') return 'entrypoints';
-  if (first === 'ports' || first === 'domain' || first === 'jobs' || first === 'adapters' || first === 'wiring' || first === 'ui') return first;
+  if (first === 'ports' || first === 'domain' || first === 'jobs' || first === 'adapters' || first === 'wiring' || first === 'ui')
+    return first;
   return 'other';
 }
 

@@ -57,7 +57,9 @@ describe('onOpen: the Postroom menu in the user language', () => {
     const { runner, workspace } = open({ locale });
     const result = runner.simpleTrigger('onOpen', { authMode: 'LIMITED' });
     expect(result.outcome).toBe('completed');
-    expect(workspace.ui.menus).toEqual([{ caption: 'Postroom', addon: expect.any(Boolean), entries: [{ caption: item, functionName: 'showSidebar' }] }]);
+    expect(workspace.ui.menus).toEqual([
+      { caption: 'Postroom', addon: expect.any(Boolean), entries: [{ caption: item, functionName: 'showSidebar' }] },
+    ]);
   });
 });
 
@@ -79,7 +81,13 @@ describe('getStatus over google.script.run', () => {
     const { runner } = open({ locale, user: 'marie@opticiens-demo.fr', timeZone: 'America/Montreal' });
     const result = runner.rpc('getStatus');
     expect(result.outcome).toBe('completed');
-    expect(result.value).toEqual({ app: 'Postroom', version: VERSION, user: 'marie@opticiens-demo.fr', locale: expected, timeZone: 'America/Montreal' });
+    expect(result.value).toEqual({
+      app: 'Postroom',
+      version: VERSION,
+      user: 'marie@opticiens-demo.fr',
+      locale: expected,
+      timeZone: 'America/Montreal',
+    });
   });
 
   it('falls back to the effective user when the active user is withheld', () => {

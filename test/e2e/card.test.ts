@@ -15,7 +15,8 @@ beforeAll(() => ensureBuilt());
 
 type Json = ReturnType<typeof renderCard>;
 /** A card's JSON tree (a CardService object rendered; a part of a rendered tree as it is). */
-const tree = (value: unknown): Json => (typeof (value as { toJSON?: unknown } | null)?.toJSON === 'function' ? renderCard(value) : (value as Json));
+const tree = (value: unknown): Json =>
+  typeof (value as { toJSON?: unknown } | null)?.toJSON === 'function' ? renderCard(value) : (value as Json);
 const text = (value: unknown) => JSON.stringify(tree(value));
 
 /** The toast of an action response. */
@@ -49,7 +50,9 @@ function shown(formatted: string): string {
   return formatted.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }
 
-function buttons(value: unknown): Array<{ text: string; functionName?: string; parameters?: Record<string, string>; disabled?: boolean; url?: string }> {
+function buttons(
+  value: unknown,
+): Array<{ text: string; functionName?: string; parameters?: Record<string, string>; disabled?: boolean; url?: string }> {
   return nodes(tree(value))
     .filter((node) => node.type === 'TextButton')
     .map((node) => ({
@@ -72,7 +75,13 @@ function home(runner: Runner): Json {
 }
 
 function invoiceMessage(workspace: Workspace, name = 'INV-1.pdf'): string {
-  return addMessage(workspace, { root: { kind: 'multi', subtype: 'mixed', parts: [textPart('Invoice attached'), attachment('application/pdf', name, makePdf([name, 'Total 100,00 €']))] } });
+  return addMessage(workspace, {
+    root: {
+      kind: 'multi',
+      subtype: 'mixed',
+      parts: [textPart('Invoice attached'), attachment('application/pdf', name, makePdf([name, 'Total 100,00 €']))],
+    },
+  });
 }
 
 const WORDS = {
@@ -150,7 +159,9 @@ describe.each(['fr', 'en'] as const)('the Gmail home card (%s)', (locale) => {
     expect(texts).toContain(w.prepare);
     expect(collectButton(card)).toMatchObject({ text: w.collectNow });
     expect(collectButton(card)?.disabled).toBeUndefined();
-    expect(nodes(card).some((node) => node.type === 'SelectionInput' && node.selectionType === 'SWITCH' && node.fieldName === 'collectDryRun')).toBe(true);
+    expect(
+      nodes(card).some((node) => node.type === 'SelectionInput' && node.selectionType === 'SWITCH' && node.fieldName === 'collectDryRun'),
+    ).toBe(true);
   });
 
   it('fresh install: Collect now says what is missing in the user’s words and leaves a failed JobRuns row', () => {
@@ -204,7 +215,9 @@ describe.each(['fr', 'en'] as const)('the Gmail home card (%s)', (locale) => {
     expect(receipts(workspace)).toHaveLength(0);
     expect(workspace.triggers.triggers.map((t) => t.handlerFunction)).toContain('runCollectNow');
     // The redrawn card: requested, the button disabled; a second click is not a second run.
-    const redrawn = (tree(clicked.value).navigation as { steps: Array<{ updateCard?: unknown }> }).steps.find((s) => s.updateCard)?.updateCard;
+    const redrawn = (tree(clicked.value).navigation as { steps: Array<{ updateCard?: unknown }> }).steps.find(
+      (s) => s.updateCard,
+    )?.updateCard;
     expect(formattedTexts(redrawn).join('\n')).toContain(w.requested);
     expect(collectButton(redrawn)?.disabled).toBe(true);
     expect(collectButton(home(runner))?.disabled).toBe(true);
@@ -249,10 +262,15 @@ describe.each(['fr', 'en'] as const)('the Gmail home card (%s)', (locale) => {
 
   it('when no trigger can be installed, Collect now says Google’s reason and leaves nothing waiting', () => {
     const { workspace, runner } = openWorkspace({ locale });
-    expect(runner.evaluate("(() => { for (let i = 0; i < 20; i++) ScriptApp.newTrigger('other' + i).timeBased().everyHours(1).create(); })()").outcome).toBe('completed');
+    expect(
+      runner.evaluate("(() => { for (let i = 0; i < 20; i++) ScriptApp.newTrigger('other' + i).timeBased().everyHours(1).create(); })()")
+        .outcome,
+    ).toBe('completed');
     const clicked = runner.card('onCardCollectNow', {});
     expect(clicked.outcome).toBe('completed');
-    expect(toast(clicked.value)).toBe(`${w.couldNot}This script has too many triggers. Triggers must be deleted from the script before more can be added.`);
+    expect(toast(clicked.value)).toBe(
+      `${w.couldNot}This script has too many triggers. Triggers must be deleted from the script before more can be added.`,
+    );
     const card = home(runner);
     expect(collectButton(card)?.disabled).toBeUndefined();
     expect(formattedTexts(card).join('\n')).toContain(w.never);
@@ -262,7 +280,9 @@ describe.each(['fr', 'en'] as const)('the Gmail home card (%s)', (locale) => {
   it('Collect now with the dry-run switch writes nothing and says so', () => {
     const { workspace, runner } = openWorkspace({ locale });
     invoiceMessage(workspace);
-    const clicked = runner.card('onCardCollectNow', { commonEventObject: { formInputs: { collectDryRun: { stringInputs: { value: ['true'] } } } } });
+    const clicked = runner.card('onCardCollectNow', {
+      commonEventObject: { formInputs: { collectDryRun: { stringInputs: { value: ['true'] } } } },
+    });
     expect(toast(clicked.value)).toContain(w.startedDry);
     runner.advanceAndFire(60_000);
     expect(receipts(workspace)).toHaveLength(0);
@@ -359,8 +379,20 @@ describe.each(['fr', 'en'] as const)('the Gmail home card (%s)', (locale) => {
 
 describe.each(['fr', 'en'] as const)('the card’s export section (%s)', (locale) => {
   const w = {
-    fr: { none: 'Aucun export pour le moment.', button: 'Exporter', started: /^Export lancé : /, folder: 'Ouvrir le dossier d’export', done: /3 messages exportés/ },
-    en: { none: 'No export yet.', button: 'Export', started: /^Export started: /, folder: 'Open the export folder', done: /3 messages exported/ },
+    fr: {
+      none: 'Aucun export pour le moment.',
+      button: 'Exporter',
+      started: /^Export lancé : /,
+      folder: 'Ouvrir le dossier d’export',
+      done: /3 messages exportés/,
+    },
+    en: {
+      none: 'No export yet.',
+      button: 'Export',
+      started: /^Export started: /,
+      folder: 'Open the export folder',
+      done: /3 messages exported/,
+    },
   }[locale];
 
   it('exports the messages of the search typed in the card, the button disabled while it runs, then links the folder', () => {
@@ -392,14 +424,19 @@ describe.each(['fr', 'en'] as const)('the card’s export section (%s)', (locale
     const { runner } = openWorkspace({ locale });
     const clicked = runner.card('onCardExportStart', { formInput: { exportQuery: 'x'.repeat(5000) } });
     expect(clicked.outcome).toBe('completed');
-    expect(toast(clicked.value)).toMatch(locale === 'fr' ? /^Impossible : query .*2000 caractères/ : /^Could not do it: query .*2000 characters/);
+    expect(toast(clicked.value)).toMatch(
+      locale === 'fr' ? /^Impossible : query .*2000 caractères/ : /^Could not do it: query .*2000 characters/,
+    );
     expect(formattedTexts(home(runner)).join('\n')).toContain(w.none);
   });
 });
 
 describe('the card when its state cannot be read', () => {
   it.each([
-    ['fr', 'Postroom n’a pas pu lire son état pour le moment : Une valeur enregistrée par Postroom (postroom.collect.lastRun) n’est plus lisible'],
+    [
+      'fr',
+      'Postroom n’a pas pu lire son état pour le moment : Une valeur enregistrée par Postroom (postroom.collect.lastRun) n’est plus lisible',
+    ],
     ['en', 'Postroom could not read its state just now: A value Postroom stored (postroom.collect.lastRun) cannot be read any more'],
   ] as const)('shows the error in the user’s words (%s) with Refresh, instead of failing', (locale, words) => {
     const { workspace, runner } = openWorkspace({ locale });
@@ -433,12 +470,18 @@ describe('text from a sheet, a mailbox or an error on the card', () => {
 
   it('shows a send list’s keys and file names as text, never as a link or formatting', () => {
     // 10 per minute: the first chunk sends some rows; the card shows the last one's event.
-    const rows: ListRow[] = invoiceRows(60).map((row, i) => ({ ...row, key: `${HOSTILE[i % 3]}CCT${i}`, attachments: `${HOSTILE[(i + 1) % 3]}-${i}.pdf` }));
+    const rows: ListRow[] = invoiceRows(60).map((row, i) => ({
+      ...row,
+      key: `${HOSTILE[i % 3]}CCT${i}`,
+      attachments: `${HOSTILE[(i + 1) % 3]}-${i}.pdf`,
+    }));
     const files = rows.map((row, i) => ({ name: row.attachments, bytes: new Uint8Array(makePdf([`Facture ${i}`])) }));
     const { runner } = setupSend(rows, { locale: 'fr', settings: { maxPerMinute: 10 }, files });
     expect(runner.rpc('startSend').outcome).toBe('completed');
     const card = home(runner);
-    const event = formattedTexts(card).map(shown).find((t) => t.startsWith('✅ Email'));
+    const event = formattedTexts(card)
+      .map(shown)
+      .find((t) => t.startsWith('✅ Email'));
     expect(event).toBeDefined();
     const row = rows.find((r) => event?.includes(`${r.key} - ${r.attachments}`));
     expect(row).toBeDefined();

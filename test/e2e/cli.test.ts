@@ -42,7 +42,19 @@ writeFileSync(
 describe('npm run local -- run --script x.js --call f', () => {
   it('prints the JSON result on stdout, the summary and logs on stderr', () => {
     // --cpu-time off: the virtual clock moves only with service calls, so `at` is exact.
-    const out = cli('run', '--script', script, '--call', 'total', '--args', '[[10, 20.5], 0.2]', '--now', '2026-02-01T10:00:00Z', '--cpu-time', 'off');
+    const out = cli(
+      'run',
+      '--script',
+      script,
+      '--call',
+      'total',
+      '--args',
+      '[[10, 20.5], 0.2]',
+      '--now',
+      '2026-02-01T10:00:00Z',
+      '--cpu-time',
+      'off',
+    );
     expect(out.code).toBe(0);
     expect(JSON.parse(out.stdout)).toEqual({ sum: 30.5, withTax: 36.6, at: '2026-02-01T10:00:00.000Z' });
     expect(out.stderr).toContain('[log] items: 2');
@@ -61,7 +73,19 @@ describe('npm run local -- run --script x.js --call f', () => {
     expect(measured.code).toBe(0);
     expect(JSON.parse(measured.stdout)).toBeGreaterThan(start);
     expect(measured.stderr).toMatch(/busy \(cli\): completed after [\d.]+ s of virtual time \([\d.]+ s of it the script's own CPU\)/);
-    const off = cli('run', '--script', script, '--call', 'busy', '--args', '[30000000]', '--now', '2026-01-15T08:00:00Z', '--cpu-time', 'off');
+    const off = cli(
+      'run',
+      '--script',
+      script,
+      '--call',
+      'busy',
+      '--args',
+      '[30000000]',
+      '--now',
+      '2026-01-15T08:00:00Z',
+      '--cpu-time',
+      'off',
+    );
     expect(JSON.parse(off.stdout)).toBe(start);
     expect(off.stderr).not.toContain('own CPU');
     const bad = cli('run', '--script', script, '--call', 'busy', '--cpu-time', 'fast');
@@ -96,12 +120,28 @@ describe('npm run local -- run --script x.js --call f', () => {
     expect(JSON.parse(out.stdout)).toBe(1);
     const state = JSON.parse(readFileSync(stateFile, 'utf8'));
     expect(Object.keys(state)).toEqual(expect.arrayContaining(['drive', 'sheets', 'gmail', 'sent', 'triggers', 'accounting']));
-    expect(state.drive[0]).toEqual({ path: expect.any(String), id: expect.any(String), size: expect.any(Number), sha256: expect.stringMatching(/^[0-9a-f]{64}$/), mimeType: 'application/pdf' });
+    expect(state.drive[0]).toEqual({
+      path: expect.any(String),
+      id: expect.any(String),
+      size: expect.any(Number),
+      sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+      mimeType: 'application/pdf',
+    });
     expect(state.sheets.Sends[0]).toEqual(['key', 'period', 'to', 'cc', 'attachments', 'name', 'amount']);
     expect(state.gmail.length).toBeGreaterThan(20);
-    expect(state.gmail[0]).toEqual({ id: expect.any(String), threadId: expect.any(String), messageIdHeader: expect.any(String), labels: expect.any(Array), unread: expect.any(Boolean) });
+    expect(state.gmail[0]).toEqual({
+      id: expect.any(String),
+      threadId: expect.any(String),
+      messageIdHeader: expect.any(String),
+      labels: expect.any(Array),
+      unread: expect.any(Boolean),
+    });
     expect(state.sent).toHaveLength(1);
-    expect(state.sent[0]).toMatchObject({ to: 'equipe@opticiens-demo.fr', subject: 'Point hebdo', eml: `state.json.sent/${state.sent[0].id}.eml` });
+    expect(state.sent[0]).toMatchObject({
+      to: 'equipe@opticiens-demo.fr',
+      subject: 'Point hebdo',
+      eml: `state.json.sent/${state.sent[0].id}.eml`,
+    });
     const eml = readFileSync(join(dir, 'out', state.sent[0].eml), 'utf8');
     expect(eml).toMatch(/^Subject: Point hebdo\r?$/m);
     expect(state.accounting.executions).toBe(1);
@@ -132,7 +172,10 @@ describe('numeric options are checked, for every command', () => {
   const cases: Array<[string[], string]> = [
     [['send', '--list', 'x.csv', '--files', '.', '--max', 'abc'], '--max must be a positive whole number (got "abc")'],
     [['send', '--list', 'x.csv', '--files', '.', '--max', '0'], '--max must be a positive whole number (got "0")'],
-    [['send', '--list', 'x.csv', '--files', '.', '--max-executions', '2.5'], '--max-executions must be a positive whole number (got "2.5")'],
+    [
+      ['send', '--list', 'x.csv', '--files', '.', '--max-executions', '2.5'],
+      '--max-executions must be a positive whole number (got "2.5")',
+    ],
     [['collect', '--max', '1e3'], '--max must be a positive whole number (got "1e3")'],
     [['collect', '--max-executions', 'lots'], '--max-executions must be a positive whole number (got "lots")'],
     [['collect', '--seed', 'abc'], '--seed must be a non-negative integer (got "abc")'],
@@ -157,14 +200,34 @@ describe('send --list without --mailbox: the list replaces the demo send list', 
     if (!existsSync(join(ROOT, 'dist/Code.js'))) spawnSync('node', ['build.mjs', '--quiet'], { cwd: ROOT });
     mkdirSync(files, { recursive: true });
     for (const key of ['K1', 'K2']) writeFileSync(join(files, `${key}.pdf`), makePdf([`Facture ${key}`]));
-    writeFileSync(join(work, 'settings.json'), JSON.stringify({ subjectTemplate: 'Facture {{key}} – {{name}}', textTemplate: 'Montant : {{amount}}', attachmentsFolder: 'Factures' }));
+    writeFileSync(
+      join(work, 'settings.json'),
+      JSON.stringify({
+        subjectTemplate: 'Facture {{key}} – {{name}}',
+        textTemplate: 'Montant : {{amount}}',
+        attachmentsFolder: 'Factures',
+      }),
+    );
   });
 
   function send(csv: string | Buffer, name: string, ...extra: string[]) {
     const list = join(work, `${name}.csv`);
     writeFileSync(list, csv);
     const state = join(work, name, 'state.json');
-    const out = cli('send', '--list', list, '--files', files, '--settings', join(work, 'settings.json'), '--state-out', state, '--cpu-time', 'off', ...extra);
+    const out = cli(
+      'send',
+      '--list',
+      list,
+      '--files',
+      files,
+      '--settings',
+      join(work, 'settings.json'),
+      '--state-out',
+      state,
+      '--cpu-time',
+      'off',
+      ...extra,
+    );
     return { ...out, state: existsSync(state) ? JSON.parse(readFileSync(state, 'utf8')) : null, dir: join(work, name) };
   }
 
@@ -184,7 +247,10 @@ describe('send --list without --mailbox: the list replaces the demo send list', 
   it('a list with fewer columns in another order is read as it is (no demo column survives)', () => {
     // Six columns in another order than the demo's seven: merged over the demo's header, the demo's 7th
     // column ("amount") would survive next to this list's own (a second "amount" column).
-    const out = send('to;key;attachments;period;name;amount\nun@exemple.fr;K1;K1.pdf;2026-01;Un;1\ndeux@exemple.fr;K2;K2.pdf;2026-01;Deux;2\n', 'narrow');
+    const out = send(
+      'to;key;attachments;period;name;amount\nun@exemple.fr;K1;K1.pdf;2026-01;Un;1\ndeux@exemple.fr;K2;K2.pdf;2026-01;Deux;2\n',
+      'narrow',
+    );
     expect(out.code).toBe(0);
     expect(JSON.parse(out.stdout)).toMatchObject({ state: 'done', total: 2, sent: 2, failed: 0 });
     expect(out.state.sent.map((m: { to: string }) => m.to).sort()).toEqual(['deux@exemple.fr', 'un@exemple.fr']);
@@ -195,7 +261,10 @@ describe('send --list without --mailbox: the list replaces the demo send list', 
   });
 
   it('decodes a Windows-1252 CSV as Windows-1252, with a notice: "Lycée" and "€" reach the subject intact', async () => {
-    const csv = Buffer.from('key;period;to;attachments;name;amount\r\nK1;2026-01;intendance@lycee.fr;K1.pdf;Lycée Jean Moulin;312,00 €\r\n', 'utf8')
+    const csv = Buffer.from(
+      'key;period;to;attachments;name;amount\r\nK1;2026-01;intendance@lycee.fr;K1.pdf;Lycée Jean Moulin;312,00 €\r\n',
+      'utf8',
+    )
       .toString('utf8')
       .replace('é', '\u0000')
       .replace('€', '\u0001');

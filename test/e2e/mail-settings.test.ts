@@ -20,8 +20,16 @@ describe('getMailSettings / saveMailSettings', () => {
     const next = new Map(workspace.properties.user.values);
     next.set('postroom.settings.send', JSON.stringify({ subjectTemplate: 'Facture', transport: 'advanced' }));
     workspace.properties.user.commit(next);
-    expect(runner.rpc('getMailSettings').value).toEqual({ transport: 'advanced', source: 'send', label: 'Advanced Gmail service (one call at a time)' });
-    expect(runner.rpc('saveMailSettings', { transport: 'rest' }).value).toEqual({ transport: 'rest', source: 'mail', label: 'Gmail REST API (parallel)' });
+    expect(runner.rpc('getMailSettings').value).toEqual({
+      transport: 'advanced',
+      source: 'send',
+      label: 'Advanced Gmail service (one call at a time)',
+    });
+    expect(runner.rpc('saveMailSettings', { transport: 'rest' }).value).toEqual({
+      transport: 'rest',
+      source: 'mail',
+      label: 'Gmail REST API (parallel)',
+    });
     expect(JSON.parse(workspace.properties.user.values.get('postroom.settings.mail')!)).toEqual({ transport: 'rest' });
   });
 
@@ -33,6 +41,10 @@ describe('getMailSettings / saveMailSettings', () => {
     expect(refused.error?.message).toContain('Le transport de messagerie « smtp » (settings.mail.transport) est inconnu');
     expect(runner.rpc('saveMailSettings', 'rest').error?.message).toContain('doivent être un objet');
     expect(JSON.parse(workspace.properties.user.values.get('postroom.settings.mail')!)).toEqual({ transport: 'advanced' });
-    expect(runner.rpc('getMailSettings').value).toEqual({ transport: 'advanced', source: 'mail', label: 'Service Gmail avancé (un appel à la fois)' });
+    expect(runner.rpc('getMailSettings').value).toEqual({
+      transport: 'advanced',
+      source: 'mail',
+      label: 'Service Gmail avancé (un appel à la fois)',
+    });
   });
 });

@@ -14,7 +14,26 @@ it('prints its URL and serves the sidebar over --list / --files / --locale', asy
   writeFileSync(join(dir, 'list.csv'), 'key;period;to;attachments\nK1;2026-02;a@exemple.fr;F1.pdf\nK2;2026-02;b@exemple.fr;F2.pdf\n');
   mkdirSync(join(dir, 'pdf'));
   writeFileSync(join(dir, 'pdf', 'F1.pdf'), '%PDF-1.4\n%%EOF\n');
-  const child = spawn(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'emulator/preview.ts', '--list', join(dir, 'list.csv'), '--files', join(dir, 'pdf'), '--locale', 'en', '--user', 'ap@exemple.fr', '--now', '2026-02-03T10:00:00+01:00', '--port', '0'], { cwd: ROOT });
+  const child = spawn(
+    process.execPath,
+    [
+      join(ROOT, 'node_modules/tsx/dist/cli.mjs'),
+      'emulator/preview.ts',
+      '--list',
+      join(dir, 'list.csv'),
+      '--files',
+      join(dir, 'pdf'),
+      '--locale',
+      'en',
+      '--user',
+      'ap@exemple.fr',
+      '--now',
+      '2026-02-03T10:00:00+01:00',
+      '--port',
+      '0',
+    ],
+    { cwd: ROOT },
+  );
   try {
     const url = await new Promise<string>((resolve, reject) => {
       let out = '';

@@ -7,8 +7,18 @@ import { invoiceRows, setupSend } from './send/helpers';
 beforeAll(() => ensureBuilt());
 
 const WORDS = {
-  fr: { noSettings: /^Les réglages d’envoi ne sont pas encore enregistrés/, badFilter: 'Filtre : champ inconnu « colour ».', advancedOffEvent: /Le service Gmail avancé n’est pas activé/, tooLarge: /^Postroom ne peut pas enregistrer postroom\.settings\.send : \d+ octets, au-delà de la limite Apps Script de 9 Ko/ },
-  en: { noSettings: /^The send settings are not set yet/, badFilter: 'Filter: unknown field “colour”.', advancedOffEvent: /The Advanced Gmail service is not enabled/, tooLarge: /^Postroom cannot save postroom\.settings\.send: \d+ bytes, over Apps Script’s 9 KB limit/ },
+  fr: {
+    noSettings: /^Les réglages d’envoi ne sont pas encore enregistrés/,
+    badFilter: 'Filtre : champ inconnu « colour ».',
+    advancedOffEvent: /Le service Gmail avancé n’est pas activé/,
+    tooLarge: /^Postroom ne peut pas enregistrer postroom\.settings\.send : \d+ octets, au-delà de la limite Apps Script de 9 Ko/,
+  },
+  en: {
+    noSettings: /^The send settings are not set yet/,
+    badFilter: 'Filter: unknown field “colour”.',
+    advancedOffEvent: /The Advanced Gmail service is not enabled/,
+    tooLarge: /^Postroom cannot save postroom\.settings\.send: \d+ bytes, over Apps Script’s 9 KB limit/,
+  },
 } as const;
 
 describe.each(['fr', 'en'] as const)('server errors outside the jobs (%s)', (locale) => {

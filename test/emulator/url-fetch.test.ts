@@ -11,11 +11,20 @@ const API = 'https://gmail.googleapis.com/gmail/v1/users/me';
 const auth = { Authorization: `Bearer ${TOKEN}` };
 
 function message(n: number, to = 'client@acme.fr'): Uint8Array {
-  return crlf(`From: ${USER}\r\nTo: ${to}\r\nSubject: Facture ${n}\r\nMessage-ID: <inv-${n}@cabinet-durand.fr>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\nFacture n°${n}\r\n`);
+  return crlf(
+    `From: ${USER}\r\nTo: ${to}\r\nSubject: Facture ${n}\r\nMessage-ID: <inv-${n}@cabinet-durand.fr>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\nFacture n°${n}\r\n`,
+  );
 }
 
 function sendRequest(n: number): GoogleAppsScript.URL_Fetch.URLFetchRequest {
-  return { url: `${API}/messages/send`, method: 'post', contentType: 'application/json', headers: auth, payload: JSON.stringify({ raw: toBase64Url(message(n)) }), muteHttpExceptions: true };
+  return {
+    url: `${API}/messages/send`,
+    method: 'post',
+    contentType: 'application/json',
+    headers: auth,
+    payload: JSON.stringify({ raw: toBase64Url(message(n)) }),
+    muteHttpExceptions: true,
+  };
 }
 
 // https://developers.google.com/workspace/gmail/api/guides/handle-errors
@@ -45,7 +54,12 @@ describe('Gmail REST through UrlFetchApp (gmail/api/guides/handle-errors)', () =
   test('messages/send with {raw} (padded or not): exact bytes in SENT, parsed back by mailparser', async () => {
     const world = makeWorld();
     const bytes = message(1);
-    const response = world.UrlFetchApp.fetch(`${API}/messages/send`, { method: 'post', contentType: 'application/json', headers: auth, payload: JSON.stringify({ raw: toBase64Url(bytes, false) }) });
+    const response = world.UrlFetchApp.fetch(`${API}/messages/send`, {
+      method: 'post',
+      contentType: 'application/json',
+      headers: auth,
+      payload: JSON.stringify({ raw: toBase64Url(bytes, false) }),
+    });
     expect(response.getResponseCode()).toBe(200);
     const sent = JSON.parse(response.getContentText());
     expect(sent).toEqual({ id: expect.stringMatching(/^[0-9a-f]{16}$/), threadId: sent.id, labelIds: ['SENT'] });
@@ -72,13 +86,22 @@ describe('Gmail REST through UrlFetchApp (gmail/api/guides/handle-errors)', () =
     expect(response.getResponseCode()).toBe(200);
     expect(JSON.parse(response.getContentText()).labelIds).toEqual(['SENT', 'INBOX', 'UNREAD']);
     expect(world.mailbox.sentMessages()[0].raw).toEqual(bytes);
-    const list = world.UrlFetchApp.fetch('https://www.googleapis.com/gmail/v1/users/me/messages?q=in:inbox&maxResults=10', { headers: auth });
+    const list = world.UrlFetchApp.fetch('https://www.googleapis.com/gmail/v1/users/me/messages?q=in:inbox&maxResults=10', {
+      headers: auth,
+    });
     expect(JSON.parse(list.getContentText()).messages).toHaveLength(1);
   });
 
   test('REST error bodies: bad JSON, invalid label, unknown query operator, labels conflict, unknown method', () => {
     const { UrlFetchApp } = makeWorld();
-    const post = (path: string, payload: string) => UrlFetchApp.fetch(`${API}${path}`, { method: 'post', contentType: 'application/json', headers: auth, payload, muteHttpExceptions: true });
+    const post = (path: string, payload: string) =>
+      UrlFetchApp.fetch(`${API}${path}`, {
+        method: 'post',
+        contentType: 'application/json',
+        headers: auth,
+        payload,
+        muteHttpExceptions: true,
+      });
     const badJson = post('/messages/send', '{raw:');
     expect(badJson.getResponseCode()).toBe(400);
     expect(JSON.parse(badJson.getContentText()).error.errors[0].reason).toBe('parseError');
@@ -88,7 +111,10 @@ describe('Gmail REST through UrlFetchApp (gmail/api/guides/handle-errors)', () =
     expect(post('/labels', JSON.stringify({ name: 'Postroom/imported' })).getResponseCode()).toBe(200);
     const conflict = post('/labels', JSON.stringify({ name: 'Postroom/imported' }));
     expect(conflict.getResponseCode()).toBe(409);
-    expect(JSON.parse(conflict.getContentText()).error).toMatchObject({ message: 'Label name exists or conflicts', status: 'ALREADY_EXISTS' });
+    expect(JSON.parse(conflict.getContentText()).error).toMatchObject({
+      message: 'Label name exists or conflicts',
+      status: 'ALREADY_EXISTS',
+    });
     const modify = post('/messages/batchModify', JSON.stringify({ ids: ['0000000000000001'], addLabelIds: ['Label_42'] }));
     expect(JSON.parse(modify.getContentText()).error).toEqual({
       code: 400,
@@ -102,7 +128,13 @@ describe('Gmail REST through UrlFetchApp (gmail/api/guides/handle-errors)', () =
   test('drafts over REST: create, send, and a second send of the same draft is 404', () => {
     const world = makeWorld();
     const call = (method: 'get' | 'post' | 'delete', path: string, payload?: unknown) =>
-      world.UrlFetchApp.fetch(`${API}${path}`, { method, contentType: 'application/json', headers: auth, payload: payload === undefined ? undefined : JSON.stringify(payload), muteHttpExceptions: true });
+      world.UrlFetchApp.fetch(`${API}${path}`, {
+        method,
+        contentType: 'application/json',
+        headers: auth,
+        payload: payload === undefined ? undefined : JSON.stringify(payload),
+        muteHttpExceptions: true,
+      });
     const draft = JSON.parse(call('post', '/drafts', { message: { raw: toBase64Url(message(3)) } }).getContentText());
     expect(call('get', `/drafts/${draft.id}`).getResponseCode()).toBe(200);
     expect(call('post', '/drafts/send', { id: draft.id }).getResponseCode()).toBe(200);
@@ -213,10 +245,12 @@ describe('UrlFetchApp semantics (reference/url-fetch/url-fetch-app)', () => {
     expect(() => UrlFetchApp.fetch('not a url')).toThrow('Invalid argument: not a url');
   });
 
-  test('the UrlFetch daily quota throws Apps Script\'s message, and frees after 24 h', () => {
+  test("the UrlFetch daily quota throws Apps Script's message, and frees after 24 h", () => {
     const world = makeWorld({ quotas: { limits: { urlFetchPerDay: 3 } } });
     for (let i = 0; i < 3; i++) world.UrlFetchApp.fetch(`${API}/profile`, { headers: auth });
-    expect(() => world.UrlFetchApp.fetch(`${API}/profile`, { headers: auth })).toThrow('Service invoked too many times for one day: urlfetch.');
+    expect(() => world.UrlFetchApp.fetch(`${API}/profile`, { headers: auth })).toThrow(
+      'Service invoked too many times for one day: urlfetch.',
+    );
     world.clock.advance(24 * 60 * 60_000);
     expect(world.UrlFetchApp.fetch(`${API}/profile`, { headers: auth }).getResponseCode()).toBe(200);
   });

@@ -13,7 +13,16 @@ import {
 import { sha256Hex } from '../../src/server/domain/sha256';
 import { wrapLines } from '../../src/server/domain/send/mime';
 
-const strings = ['', 'a', 'é', 'Comptabilité Acuitis', '€ 1 234,56', '😀 emoji 𝔘', '\u0000\u007f\u0080\u07ff\u0800\uffff', 'x'.repeat(10_000)];
+const strings = [
+  '',
+  'a',
+  'é',
+  'Comptabilité Acuitis',
+  '€ 1 234,56',
+  '😀 emoji 𝔘',
+  '\u0000\u007f\u0080\u07ff\u0800\uffff',
+  'x'.repeat(10_000),
+];
 
 function random(n: number, seed: number): Uint8Array {
   const out = new Uint8Array(n);

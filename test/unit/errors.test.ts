@@ -12,7 +12,13 @@ const t = defineMessages<'missing'>({
 
 describe('localizedError', () => {
   it('holds both texts, a message in the thrower’s locale and the code', () => {
-    const error = localizedError('SETUP_INCOMPLETE', t, 'missing', { where: 'collect' }, { locale: 'fr', details: { key: 'allowedSenders' } });
+    const error = localizedError(
+      'SETUP_INCOMPLETE',
+      t,
+      'missing',
+      { where: 'collect' },
+      { locale: 'fr', details: { key: 'allowedSenders' } },
+    );
     expect(error).toBeInstanceOf(PostroomError);
     expect(error.code).toBe('SETUP_INCOMPLETE');
     expect(error.message).toBe('Aucun expéditeur autorisé (collect).');

@@ -52,7 +52,13 @@ export function sheetsLedgerProbe(): LedgerProbe {
       for (const name of names) {
         const sheet = spreadsheet.getSheetByName(name);
         const width = sheet ? sheet.getLastColumn() : 0;
-        const headers = sheet && width > 0 ? sheet.getRange(1, 1, 1, width).getValues()[0].map((value) => String(value).trim()) : [];
+        const headers =
+          sheet && width > 0
+            ? sheet
+                .getRange(1, 1, 1, width)
+                .getValues()[0]
+                .map((value) => String(value).trim())
+            : [];
         out[name] = { exists: sheet !== null, headers };
       }
       return out;

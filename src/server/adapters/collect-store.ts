@@ -27,7 +27,14 @@ export function cachedUserStore(prefix = USER_PROPERTY_PREFIX): BatchKeyValueSto
   const values = (): Record<string, string> => (all ??= { ...properties().getProperties() });
   const encode = (key: string, value: unknown): string => {
     const raw = JSON.stringify(value);
-    if (utf8Length(raw) > PROPERTY_VALUE_LIMIT) throw localizedError('INTERNAL', translateServer, 'storage.tooLarge', { key: prefix + key, bytes: utf8Length(raw) }, { locale: userLocale() });
+    if (utf8Length(raw) > PROPERTY_VALUE_LIMIT)
+      throw localizedError(
+        'INTERNAL',
+        translateServer,
+        'storage.tooLarge',
+        { key: prefix + key, bytes: utf8Length(raw) },
+        { locale: userLocale() },
+      );
     return raw;
   };
   return {
@@ -37,7 +44,13 @@ export function cachedUserStore(prefix = USER_PROPERTY_PREFIX): BatchKeyValueSto
       try {
         return JSON.parse(raw) as T;
       } catch (error) {
-        throw localizedError('INTERNAL', translateServer, 'storage.notJson', { key: prefix + key }, { locale: userLocale(), details: { cause: String(error) } });
+        throw localizedError(
+          'INTERNAL',
+          translateServer,
+          'storage.notJson',
+          { key: prefix + key },
+          { locale: userLocale(), details: { cause: String(error) } },
+        );
       }
     },
     set(key: string, value: unknown): void {

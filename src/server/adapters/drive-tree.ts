@@ -20,7 +20,10 @@ function openFolder(setting: string): GoogleAppsScript.Drive.Folder | null {
     }
   }
   let current: GoogleAppsScript.Drive.Folder | null = DriveApp.getRootFolder();
-  for (const part of setting.split('/').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of setting
+    .split('/')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const it: GoogleAppsScript.Drive.FolderIterator = current.getFoldersByName(part);
     if (!it.hasNext()) return null;
     current = it.next();
@@ -41,7 +44,13 @@ export function driveTreeLister(): (folderSetting: string) => ListedFile[] {
       while (files.hasNext() && listing.length < MAX_FILES) {
         const file = files.next();
         const name = file.getName();
-        listing.push({ id: file.getId(), name, path: prefix + name, size: file.getSize(), mimeType: file.getMimeType() || 'application/octet-stream' });
+        listing.push({
+          id: file.getId(),
+          name,
+          path: prefix + name,
+          size: file.getSize(),
+          mimeType: file.getMimeType() || 'application/octet-stream',
+        });
       }
       if (depth >= MAX_DEPTH) return;
       const folders = folder.getFolders();

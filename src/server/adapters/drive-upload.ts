@@ -49,8 +49,7 @@ export interface UploadItem {
 }
 
 export type UploadOutcome =
-  | { ok: true; id: string; name: string; mimeType: string }
-  | { ok: false; error: string; status: number; maybeCreated: boolean };
+  { ok: true; id: string; name: string; mimeType: string } | { ok: false; error: string; status: number; maybeCreated: boolean };
 
 // ---------------------------------------------------------------------------------------------
 // The multipart/related body (RFC 2387): the JSON metadata part, then the media part.
@@ -170,7 +169,7 @@ export function readUploadReply(status: number, text: string): UploadOutcome {
 export function uploadFiles(items: readonly UploadItem[]): UploadOutcome[] {
   const outcomes: UploadOutcome[] = new Array(items.length);
   if (!items.length) return outcomes;
-    for (const batch of planBatches(items.map((item) => item.bytes.length))) {
+  for (const batch of planBatches(items.map((item) => item.bytes.length))) {
     const requests = batch.map((index): GoogleAppsScript.URL_Fetch.URLFetchRequest => {
       const { body, contentType } = buildMultipartBody(items[index]);
       return {

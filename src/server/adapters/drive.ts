@@ -101,7 +101,11 @@ export function driveFileStore(options: { rewriteReadFiles?: boolean } = {}): Fi
 
   function createFile(folderId: string, name: string, bytes: Uint8Array, mimeType: string): StoredFile {
     // Apps Script takes bytes as Java byte[]: signed values.
-    const blob = Utilities.newBlob(Array.from(bytes, (b) => (b > 127 ? b - 256 : b)), mimeType, name);
+    const blob = Utilities.newBlob(
+      Array.from(bytes, (b) => (b > 127 ? b - 256 : b)),
+      mimeType,
+      name,
+    );
     const id = folderById(folderId).createFile(blob).getId();
     return { id, name, url: driveFileUrl(id), size: bytes.length, mimeType };
   }
@@ -138,7 +142,10 @@ export function driveFileStore(options: { rewriteReadFiles?: boolean } = {}): Fi
         const outcome = uploads[k];
         const { name, bytes, mimeType } = items[index];
         results[index] = outcome.ok
-          ? { ok: true, file: { id: outcome.id, name, url: driveFileUrl(outcome.id), size: bytes.length, mimeType: outcome.mimeType || mimeType } }
+          ? {
+              ok: true,
+              file: { id: outcome.id, name, url: driveFileUrl(outcome.id), size: bytes.length, mimeType: outcome.mimeType || mimeType },
+            }
           : { ok: false, error: outcome.error, maybeCreated: outcome.maybeCreated };
       });
       items.forEach((item, index) => {

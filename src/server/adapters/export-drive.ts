@@ -22,9 +22,13 @@ export function driveExportFiles(files: FileStore = driveFileStore()): ExportFil
     },
     readText: (folderId, name) => files.readTextFile(folderId, name),
     upload(items) {
-      return files.createFiles(items).map((outcome) =>
-        outcome.ok ? { ok: true as const, file: { id: outcome.file.id, name: outcome.file.name, size: outcome.file.size, url: outcome.file.url } } : outcome,
-      );
+      return files
+        .createFiles(items)
+        .map((outcome) =>
+          outcome.ok
+            ? { ok: true as const, file: { id: outcome.file.id, name: outcome.file.name, size: outcome.file.size, url: outcome.file.url } }
+            : outcome,
+        );
     },
     trash(folderId, name) {
       const found = DriveApp.getFolderById(folderId).getFilesByName(name);

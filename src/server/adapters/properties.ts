@@ -20,14 +20,26 @@ export function userPropertiesStore(prefix = 'postroom.'): KeyValueStore {
       try {
         return JSON.parse(raw) as T;
       } catch (error) {
-        throw localizedError('INTERNAL', translateServer, 'storage.notJson', { key: prefix + key }, { locale: userLocale(), details: { cause: String(error) } });
+        throw localizedError(
+          'INTERNAL',
+          translateServer,
+          'storage.notJson',
+          { key: prefix + key },
+          { locale: userLocale(), details: { cause: String(error) } },
+        );
       }
     },
     set(key: string, value: unknown): void {
       const raw = JSON.stringify(value);
       // Apps Script counts the key and the value; the value alone is the part that grows.
       if (utf8Length(raw) > PROPERTY_VALUE_LIMIT) {
-        throw localizedError('INTERNAL', translateServer, 'storage.tooLarge', { key: prefix + key, bytes: utf8Length(raw) }, { locale: userLocale() });
+        throw localizedError(
+          'INTERNAL',
+          translateServer,
+          'storage.tooLarge',
+          { key: prefix + key, bytes: utf8Length(raw) },
+          { locale: userLocale() },
+        );
       }
       properties.setProperty(prefix + key, raw);
     },
@@ -36,4 +48,3 @@ export function userPropertiesStore(prefix = 'postroom.'): KeyValueStore {
     },
   };
 }
-

@@ -44,7 +44,8 @@ const LIST_FIELDS = 'nextPageToken,files(id,name,size,mimeType)';
 const FOLDER_MIME = 'application/vnd.google-apps.folder';
 
 function messageOf(error: unknown): string {
-  if (typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string') return (error as { message: string }).message;
+  if (typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string')
+    return (error as { message: string }).message;
   return String(error);
 }
 
@@ -82,7 +83,11 @@ function driveGet(url: string): { status: number; json: unknown; text: string } 
   for (let attempt = 1; attempt <= READ_ATTEMPTS; attempt++) {
     if (attempt > 1) Utilities.sleep(READ_RETRY_PAUSE_MS * (attempt - 1));
     try {
-      const response = UrlFetchApp.fetch(url, { method: 'get', headers: { Authorization: `Bearer ${scriptToken()}` }, muteHttpExceptions: true });
+      const response = UrlFetchApp.fetch(url, {
+        method: 'get',
+        headers: { Authorization: `Bearer ${scriptToken()}` },
+        muteHttpExceptions: true,
+      });
       const text = response.getContentText();
       let json: unknown = null;
       try {
@@ -112,17 +117,33 @@ export function driveAttachmentSource(): AttachmentSource {
   let cachedBytes = 0;
 
   /** Files (or folders) of a folder, one page of files.list. Throws when Drive cannot answer. */
-  function listPage(parentId: string, extra: string, pageToken: string | null, pageSize: number): { files: Array<Record<string, string>>; nextPageToken: string | null } {
+  function listPage(
+    parentId: string,
+    extra: string,
+    pageToken: string | null,
+    pageSize: number,
+  ): { files: Array<Record<string, string>>; nextPageToken: string | null } {
     const q = `${quoteQuery(parentId)} in parents and trashed = false and ${extra}`;
-    const params = [`q=${encodeURIComponent(q)}`, `pageSize=${pageSize}`, `fields=${encodeURIComponent(LIST_FIELDS)}`, ...(pageToken ? [`pageToken=${encodeURIComponent(pageToken)}`] : [])];
+    const params = [
+      `q=${encodeURIComponent(q)}`,
+      `pageSize=${pageSize}`,
+      `fields=${encodeURIComponent(LIST_FIELDS)}`,
+      ...(pageToken ? [`pageToken=${encodeURIComponent(pageToken)}`] : []),
+    ];
     const reply = driveGet(`${DRIVE_FILES_URL.replace(/\/$/, '')}?${params.join('&')}`);
-    if (reply.status !== 200) throw new PostroomError('TRANSIENT', `Drive: listing the attachments folder failed (${errorText(reply.status, reply.text)})`);
+    if (reply.status !== 200)
+      throw new PostroomError('TRANSIENT', `Drive: listing the attachments folder failed (${errorText(reply.status, reply.text)})`);
     const json = (reply.json ?? {}) as { files?: Array<Record<string, string>>; nextPageToken?: string };
     return { files: json.files ?? [], nextPageToken: json.nextPageToken ?? null };
   }
 
   function factsOfResource(file: Record<string, string>): ResolvedAttachment {
-    const facts = { id: String(file.id), name: String(file.name), size: Number(file.size ?? 0), mimeType: file.mimeType || 'application/octet-stream' };
+    const facts = {
+      id: String(file.id),
+      name: String(file.name),
+      size: Number(file.size ?? 0),
+      mimeType: file.mimeType || 'application/octet-stream',
+    };
     known.set(facts.id, facts);
     return facts;
   }
@@ -136,7 +157,10 @@ export function driveAttachmentSource(): AttachmentSource {
       }
     }
     let current = 'root';
-    for (const part of setting.split('/').map((p) => p.trim()).filter(Boolean)) {
+    for (const part of setting
+      .split('/')
+      .map((p) => p.trim())
+      .filter(Boolean)) {
       const page = listPage(current, `mimeType = '${FOLDER_MIME}' and name = ${quoteQuery(part)}`, null, 1);
       if (!page.files.length) return null;
       current = String(page.files[0].id);
@@ -175,7 +199,12 @@ export function driveAttachmentSource(): AttachmentSource {
     if (cached) return cached;
     try {
       const file = DriveApp.getFileById(id);
-      const facts = { id: file.getId(), name: file.getName(), size: file.getSize(), mimeType: file.getMimeType() || 'application/octet-stream' };
+      const facts = {
+        id: file.getId(),
+        name: file.getName(),
+        size: file.getSize(),
+        mimeType: file.getMimeType() || 'application/octet-stream',
+      };
       known.set(facts.id, facts);
       return facts;
     } catch (error) {
@@ -229,14 +258,12 @@ export function driveAttachmentSource(): AttachmentSource {
   function readBatches(toRead: readonly string[], outcomes: Map<string, LoadOutcome>): void {
     for (let i = 0; i < toRead.length; i += READ_BATCH) {
       const batch = toRead.slice(i, i + READ_BATCH);
-            const requests = batch.map(
-        (id): GoogleAppsScript.URL_Fetch.URLFetchRequest => ({
-          url: `${DRIVE_FILES_URL}${encodeURIComponent(id)}?alt=media`,
-          method: 'get',
-          headers: { Authorization: `Bearer ${scriptToken()}` },
-          muteHttpExceptions: true,
-        }),
-      );
+      const requests = batch.map((id): GoogleAppsScript.URL_Fetch.URLFetchRequest => ({
+        url: `${DRIVE_FILES_URL}${encodeURIComponent(id)}?alt=media`,
+        method: 'get',
+        headers: { Authorization: `Bearer ${scriptToken()}` },
+        muteHttpExceptions: true,
+      }));
       let responses: GoogleAppsScript.URL_Fetch.HTTPResponse[];
       try {
         responses = UrlFetchApp.fetchAll(requests);
@@ -257,7 +284,12 @@ export function driveAttachmentSource(): AttachmentSource {
       const bytes = Uint8Array.from(response.getContent(), (b) => b & 0xff);
       const headers = response.getHeaders() as Record<string, unknown>;
       const type = Object.entries(headers).find(([name]) => name.toLowerCase() === 'content-type')?.[1];
-      const file: LoadedFile = { id, name: facts?.name ?? id, mimeType: (typeof type === 'string' && type.split(';')[0].trim()) || facts?.mimeType || 'application/octet-stream', bytes };
+      const file: LoadedFile = {
+        id,
+        name: facts?.name ?? id,
+        mimeType: (typeof type === 'string' && type.split(';')[0].trim()) || facts?.mimeType || 'application/octet-stream',
+        bytes,
+      };
       remember(file);
       return { ok: true, file };
     }

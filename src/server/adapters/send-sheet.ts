@@ -44,7 +44,8 @@ export function sendSheet(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet 
   function setTextFormat(target: GoogleAppsScript.Spreadsheet.Sheet, header: readonly string[], added: readonly string[]): void {
     const indexes = added.map((name) => header.indexOf(name)).filter((index) => index >= 0);
     const rows = Math.max(1, target.getMaxRows() - 1);
-    for (const [from, to] of contiguousRuns(indexes.sort((a, b) => a - b))) target.getRange(2, from + 1, rows, to - from + 1).setNumberFormat('@');
+    for (const [from, to] of contiguousRuns(indexes.sort((a, b) => a - b)))
+      target.getRange(2, from + 1, rows, to - from + 1).setNumberFormat('@');
   }
 
   return {

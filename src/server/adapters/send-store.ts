@@ -60,7 +60,9 @@ export function userSendStateStore(): UserSendStateStore {
         const pieces = stored.countedPieces ?? 0;
         storedPieces = pieces;
         const { countedPieces: _pieces, ...rest } = stored;
-        const counted = pieces ? Array.from({ length: pieces }, (_, i) => all[SEND_STATE_KEYS.countedPrefix + i] ?? '').join('') : stored.counted;
+        const counted = pieces
+          ? Array.from({ length: pieces }, (_, i) => all[SEND_STATE_KEYS.countedPrefix + i] ?? '').join('')
+          : stored.counted;
         parsed = parseJobState({ ...rest, counted });
       }
       return { job: parsed, progress: progress ? parseProgress(progress) : null };
@@ -70,11 +72,13 @@ export function userSendStateStore(): UserSendStateStore {
       let stored: StoredJob = job;
       let pieces = 0;
       if (job.counted.length > COUNTED_PIECE_CHARS) {
-        for (let i = 0; i * COUNTED_PIECE_CHARS < job.counted.length; i++, pieces++) values[SEND_STATE_KEYS.countedPrefix + i] = job.counted.slice(i * COUNTED_PIECE_CHARS, (i + 1) * COUNTED_PIECE_CHARS);
+        for (let i = 0; i * COUNTED_PIECE_CHARS < job.counted.length; i++, pieces++)
+          values[SEND_STATE_KEYS.countedPrefix + i] = job.counted.slice(i * COUNTED_PIECE_CHARS, (i + 1) * COUNTED_PIECE_CHARS);
         stored = { ...job, counted: '', countedPieces: pieces };
       }
       const jobJson = JSON.stringify(stored);
-      if (jobJson.length > PROPERTY_VALUE_LIMIT) throw localizedError('INTERNAL', translateServer, 'send.stateTooLarge', { bytes: jobJson.length }, { locale: userLocale() });
+      if (jobJson.length > PROPERTY_VALUE_LIMIT)
+        throw localizedError('INTERNAL', translateServer, 'send.stateTooLarge', { bytes: jobJson.length }, { locale: userLocale() });
       values[SEND_STATE_KEYS.job] = jobJson;
       properties().setProperties(values);
       for (let i = pieces; i < storedPieces; i++) properties().deleteProperty(SEND_STATE_KEYS.countedPrefix + i);
@@ -113,7 +117,15 @@ export function sheetJobRunLog(ledger: LedgerStore): JobRunLog {
       const cells = jobRunToRow({
         runId: run.runId,
         job: 'send',
-        status: open ? 'running' : run.status === 'cancelled' ? 'partial' : errors === 0 ? 'succeeded' : run.sent === 0 ? 'failed' : 'partial',
+        status: open
+          ? 'running'
+          : run.status === 'cancelled'
+            ? 'partial'
+            : errors === 0
+              ? 'succeeded'
+              : run.sent === 0
+                ? 'failed'
+                : 'partial',
         startedAtMs: run.startedAt,
         finishedAtMs: open ? null : run.finishedAt,
         durationSec: open ? 0 : Math.round((run.finishedAt - run.startedAt) / 1000),

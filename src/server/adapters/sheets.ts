@@ -36,7 +36,10 @@ export function openLedgerSpreadsheet(known?: Record<string, string>): GoogleApp
  * `readOnOpen`: a tab is read whole (header and rows, one getDataRange) when first opened, for a job
  * that reads its rows anyway and counts its calls (collect); else the header only, the rows on demand.
  */
-export function sheetsLedgerStore(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet = openLedgerSpreadsheet(), options: { readOnOpen?: boolean } = {}): LedgerStore {
+export function sheetsLedgerStore(
+  spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet = openLedgerSpreadsheet(),
+  options: { readOnOpen?: boolean } = {},
+): LedgerStore {
   const tables = new Map<string, LedgerTable>();
   return {
     table(spec: TableSpec): LedgerTable {
@@ -93,7 +96,9 @@ class SheetTable implements LedgerTable {
     if (this.openedRows) {
       // Columns added since the read (missing headers) are empty cells of these rows.
       const width = this.header.length;
-      this.grid = this.openedRows.map((cells) => (cells.length >= width ? cells : [...cells, ...Array<CellValue>(width - cells.length).fill('')]));
+      this.grid = this.openedRows.map((cells) =>
+        cells.length >= width ? cells : [...cells, ...Array<CellValue>(width - cells.length).fill('')],
+      );
       this.openedRows = null;
     } else {
       const lastRow = this.sheet.getLastRow();
@@ -122,10 +127,12 @@ class SheetTable implements LedgerTable {
     const columns = new Set<number>();
     for (const { rowNumber, values } of updates) {
       const cells = grid[rowNumber - 2];
-      if (!cells) throw localizedError('INTERNAL', translateServer, 'sheet.noRow', { tab: this.name, row: rowNumber }, { locale: userLocale() });
+      if (!cells)
+        throw localizedError('INTERNAL', translateServer, 'sheet.noRow', { tab: this.name, row: rowNumber }, { locale: userLocale() });
       for (const [name, value] of Object.entries(values)) {
         const column = this.header.indexOf(name);
-        if (column < 0) throw localizedError('INTERNAL', translateServer, 'sheet.noColumn', { tab: this.name, column: name }, { locale: userLocale() });
+        if (column < 0)
+          throw localizedError('INTERNAL', translateServer, 'sheet.noColumn', { tab: this.name, column: name }, { locale: userLocale() });
         cells[column] = value;
         columns.add(column);
       }
@@ -196,7 +203,8 @@ class SheetTable implements LedgerTable {
       // One format call per run of adjacent text columns (not one per column): fewer calls to die in.
       const maxRows = this.sheet.getMaxRows();
       const text = [...this.textColumnIndexes()].sort((a, b) => a - b);
-      for (const [from, to] of contiguousRuns(text)) this.sheet.getRange(2, from + 1, Math.max(1, maxRows - 1), to - from + 1).setNumberFormat('@');
+      for (const [from, to] of contiguousRuns(text))
+        this.sheet.getRange(2, from + 1, Math.max(1, maxRows - 1), to - from + 1).setNumberFormat('@');
       this.sheet.getRange(1, 1, Math.max(2, maxRows), this.header.length).createFilter();
     }
   }

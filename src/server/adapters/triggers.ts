@@ -25,7 +25,10 @@ export function scriptScheduler(): Scheduler {
     continueAfter(handler: string, delayMs: number): void {
       // One-off triggers stay listed after they fire and count toward the 20 per user: keep one.
       for (const trigger of triggersOf(handler)) ScriptApp.deleteTrigger(trigger);
-      ScriptApp.newTrigger(handler).timeBased().after(Math.max(1, Math.round(delayMs))).create();
+      ScriptApp.newTrigger(handler)
+        .timeBased()
+        .after(Math.max(1, Math.round(delayMs)))
+        .create();
     },
   };
 }

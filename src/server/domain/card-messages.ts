@@ -44,10 +44,10 @@ const en = {
   'export.started': 'Export started: {summary}',
   'export.openFolder': 'Open the export folder',
   'export.none': 'No export yet.',
-  'refresh': 'Refresh',
-  'refreshed': 'Up to date ({when}).',
-  'error': 'Could not do it: {message}',
-  'unavailable': 'Postroom could not read its state just now: {message}. Try Refresh in a moment.',
+  refresh: 'Refresh',
+  refreshed: 'Up to date ({when}).',
+  error: 'Could not do it: {message}',
+  unavailable: 'Postroom could not read its state just now: {message}. Try Refresh in a moment.',
 };
 
 export type CardMessageKey = keyof typeof en;
@@ -95,9 +95,9 @@ export const translateCard = defineMessages<CardMessageKey>({
     'export.started': 'Export lancé : {summary}',
     'export.openFolder': 'Ouvrir le dossier d’export',
     'export.none': 'Aucun export pour le moment.',
-    'refresh': 'Actualiser',
-    'refreshed': 'À jour ({when}).',
-    'error': 'Impossible : {message}',
-    'unavailable': 'Postroom n’a pas pu lire son état pour le moment : {message}. Réessayez Actualiser dans un instant.',
+    refresh: 'Actualiser',
+    refreshed: 'À jour ({when}).',
+    error: 'Impossible : {message}',
+    unavailable: 'Postroom n’a pas pu lire son état pour le moment : {message}. Réessayez Actualiser dans un instant.',
   },
 });

@@ -70,7 +70,7 @@ export function utf8Decode(bytes: ArrayLike<number>): string {
     parts.push(String.fromCharCode(...chunk));
     chunk = [];
   };
-  for (let i = 0; i < bytes.length; ) {
+  for (let i = 0; i < bytes.length;) {
     const b = bytes[i] & 0xff;
     let code = 0xfffd;
     let length = 1;
@@ -145,7 +145,8 @@ export function base64Decode(text: string): Uint8Array {
     const take = Math.min(4, clean.length - i);
     for (let k = 0; k < 4; k++) {
       const value = k < take ? DECODE[clean.charCodeAt(i + k) & 0xff] : 0;
-      if (value < 0 || clean.charCodeAt(i + k) > 255) throw new Error(`Invalid base64 character ${JSON.stringify(clean[i + k])} at ${i + k}`);
+      if (value < 0 || clean.charCodeAt(i + k) > 255)
+        throw new Error(`Invalid base64 character ${JSON.stringify(clean[i + k])} at ${i + k}`);
       n = (n << 6) | value;
     }
     out[o++] = (n >> 16) & 0xff;
@@ -157,5 +158,5 @@ export function base64Decode(text: string): Uint8Array {
 
 /** Unsigned bytes to the signed values Apps Script's byte[] parameters take. */
 export function toSignedBytes(bytes: ArrayLike<number>): number[] {
-  return Array.from(bytes as ArrayLike<number>, (b) => (b & 0xff) > 127 ? (b & 0xff) - 256 : b & 0xff);
+  return Array.from(bytes as ArrayLike<number>, (b) => ((b & 0xff) > 127 ? (b & 0xff) - 256 : b & 0xff));
 }

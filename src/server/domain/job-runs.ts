@@ -46,7 +46,20 @@ export const translateJobRuns = defineMessages<JobRunMessageKey>({
 });
 
 const METRIC_COLUMNS = JOB_RUN_COLUMNS.filter(
-  (c) => !['run_id', 'job', 'status', 'started_at', 'finished_at', 'duration_sec', 'log_url', 'summary', 'gmail_api_calls', 'folder_url', 'gmail_units'].includes(c),
+  (c) =>
+    ![
+      'run_id',
+      'job',
+      'status',
+      'started_at',
+      'finished_at',
+      'duration_sec',
+      'log_url',
+      'summary',
+      'gmail_api_calls',
+      'folder_url',
+      'gmail_units',
+    ].includes(c),
 );
 const JOBS = ['collect', 'send', 'export'] as const;
 

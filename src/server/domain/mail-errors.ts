@@ -48,7 +48,8 @@ const NAMES: Record<MailErrorKind, string> = {
 const en = {
   auth: 'Gmail refused the authorisation ({detail}). Open Postroom again and accept its permissions.',
   permission: 'Gmail refused this operation for lack of permission ({detail}). Check the add-on’s scopes or your domain’s policy.',
-  'permission.advancedOff': 'The Advanced Gmail service is not enabled in this project: choose the REST transport in the mail settings, or enable the service (appsscript.json).',
+  'permission.advancedOff':
+    'The Advanced Gmail service is not enabled in this project: choose the REST transport in the mail settings, or enable the service (appsscript.json).',
   'quota.rate': 'Gmail’s rate limit was reached ({detail}). Postroom waits and tries again.',
   'quota.daily': 'Gmail’s daily sending limit was reached ({detail}). Sending resumes when the limit resets.',
   transient: 'Gmail did not answer properly ({detail}). It may have been done all the same; Postroom checks before trying again.',
@@ -60,8 +61,10 @@ const translateMailError = defineMessages<keyof typeof en>({
   en,
   fr: {
     auth: 'Gmail a refusé l’autorisation ({detail}). Rouvrez Postroom et acceptez ses autorisations.',
-    permission: 'Gmail a refusé cette opération faute d’autorisation ({detail}). Vérifiez les autorisations du module ou la politique de votre domaine.',
-    'permission.advancedOff': 'Le service Gmail avancé n’est pas activé dans ce projet : choisissez le transport REST dans les réglages de messagerie, ou activez le service (appsscript.json).',
+    permission:
+      'Gmail a refusé cette opération faute d’autorisation ({detail}). Vérifiez les autorisations du module ou la politique de votre domaine.',
+    'permission.advancedOff':
+      'Le service Gmail avancé n’est pas activé dans ce projet : choisissez le transport REST dans les réglages de messagerie, ou activez le service (appsscript.json).',
     'quota.rate': 'La limite de débit de Gmail est atteinte ({detail}). Postroom attend puis réessaie.',
     'quota.daily': 'La limite d’envoi quotidienne de Gmail est atteinte ({detail}). L’envoi reprendra quand elle sera levée.',
     transient: 'Gmail n’a pas répondu correctement ({detail}). L’opération a peut-être eu lieu ; Postroom vérifie avant de réessayer.',
@@ -135,14 +138,22 @@ const KINDS = new Set<string>(Object.keys(NAMES));
 
 /** True for a MailError from any realm (checks the shape, not the prototype). */
 export function isMailError(value: unknown): value is MailError {
-  return typeof value === 'object' && value !== null && KINDS.has(String((value as { kind?: unknown }).kind)) && typeof (value as { operation?: unknown }).operation === 'string';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    KINDS.has(String((value as { kind?: unknown }).kind)) &&
+    typeof (value as { operation?: unknown }).operation === 'string'
+  );
 }
 
 /** The reason a PermissionError carries when the Advanced Gmail service is not enabled in the project. */
 export const ADVANCED_SERVICE_OFF = 'advancedServiceNotEnabled';
 
 /** The user message of a mail error (any realm). */
-export function mailErrorMessage(error: Pick<MailError, 'kind' | 'detail' | 'status' | 'quotaScope'> & { reasons?: readonly string[] }, locale: Locale): string {
+export function mailErrorMessage(
+  error: Pick<MailError, 'kind' | 'detail' | 'status' | 'quotaScope'> & { reasons?: readonly string[] },
+  locale: Locale,
+): string {
   const key =
     error.kind === 'quota'
       ? error.quotaScope === 'daily'

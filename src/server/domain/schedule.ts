@@ -3,7 +3,4 @@
 // https://developers.google.com/apps-script/reference/script/clock-trigger-builder#everyMinutes(Integer)
 
 export type Schedule =
-  | { kind: 'off' }
-  | { kind: 'everyMinutes'; minutes: 1 | 5 | 10 | 15 | 30 }
-  | { kind: 'hourly' }
-  | { kind: 'daily'; hour: number };
+  { kind: 'off' } | { kind: 'everyMinutes'; minutes: 1 | 5 | 10 | 15 | 30 } | { kind: 'hourly' } | { kind: 'daily'; hour: number };

@@ -8,7 +8,8 @@ const en = {
   'entry.unknownAction': 'Unknown action “{action}”.',
   'entry.badMaxItems': 'Maximum items: enter a whole number from 1 to {max}.',
   'setting.transport': '{where}.transport: expected one of {allowed}, got {value}.',
-  'setup.advancedGmailOff': 'The Advanced Gmail service is not enabled: add it in the Apps Script editor (Services › Gmail API), then try again.',
+  'setup.advancedGmailOff':
+    'The Advanced Gmail service is not enabled: add it in the Apps Script editor (Services › Gmail API), then try again.',
   'storage.notJson': 'A value Postroom stored ({key}) cannot be read any more; save the settings again.',
   'storage.tooLarge': 'Postroom cannot save {key}: {bytes} bytes, over Apps Script’s 9 KB limit per value.',
   'sheet.noRow': 'The {tab} tab has no row {row} any more: was it deleted while Postroom was running?',
@@ -21,7 +22,8 @@ const en = {
   'drive.listFailed': 'Drive: listing the attachments folder failed ({detail}).',
   'send.batchTooLarge': 'Internal error: a batch holds at most 100 emails, got {n}.',
   'send.stateTooLarge': 'The send’s state is {bytes} bytes, over Apps Script’s 9 KB limit per value.',
-  'send.noSettings': 'The send settings are not set yet (subject and body templates): save them in Postroom › Open sidebar › Settings first.',
+  'send.noSettings':
+    'The send settings are not set yet (subject and body templates): save them in Postroom › Open sidebar › Settings first.',
   'send.badFilter': 'Send filter: expected an invoice key, a period (YYYY-MM) and a maximum.',
   'send.unknownFilterField': 'Send filter: “{field}” is not a filter (key, period, max).',
   'collect.refused': 'Collection not started: {reason}',
@@ -37,7 +39,8 @@ export const translateServer = defineMessages<ServerMessageKey>({
     'entry.unknownAction': 'Action inconnue « {action} ».',
     'entry.badMaxItems': 'Nombre maximum : saisissez un nombre entier de 1 à {max}.',
     'setting.transport': '{where}.transport : attendu l’une des valeurs {allowed}, reçu {value}.',
-    'setup.advancedGmailOff': 'Le service avancé Gmail n’est pas activé : ajoutez-le dans l’éditeur Apps Script (Services › Gmail API), puis réessayez.',
+    'setup.advancedGmailOff':
+      'Le service avancé Gmail n’est pas activé : ajoutez-le dans l’éditeur Apps Script (Services › Gmail API), puis réessayez.',
     'storage.notJson': 'Une valeur enregistrée par Postroom ({key}) n’est plus lisible ; enregistrez de nouveau les réglages.',
     'storage.tooLarge': 'Postroom ne peut pas enregistrer {key} : {bytes} octets, au-delà de la limite Apps Script de 9 Ko par valeur.',
     'sheet.noRow': 'L’onglet {tab} n’a plus de ligne {row} : a-t-elle été supprimée pendant que Postroom travaillait ?',
@@ -50,7 +53,8 @@ export const translateServer = defineMessages<ServerMessageKey>({
     'drive.listFailed': 'Drive : la lecture du dossier des pièces jointes a échoué ({detail}).',
     'send.batchTooLarge': 'Erreur interne : un lot contient au plus 100 e-mails, reçu {n}.',
     'send.stateTooLarge': 'L’état de l’envoi fait {bytes} octets, au-delà de la limite Apps Script de 9 Ko par valeur.',
-    'send.noSettings': 'Les réglages d’envoi ne sont pas encore faits (objet et corps du message) : enregistrez-les d’abord dans Postroom › Ouvrir le panneau › Réglages.',
+    'send.noSettings':
+      'Les réglages d’envoi ne sont pas encore faits (objet et corps du message) : enregistrez-les d’abord dans Postroom › Ouvrir le panneau › Réglages.',
     'send.badFilter': 'Filtre d’envoi : attendu un CCT, une période (AAAA-MM) et un maximum.',
     'send.unknownFilterField': 'Filtre d’envoi : « {field} » n’est pas un filtre (key, period, max).',
     'collect.refused': 'Collecte non lancée : {reason}',

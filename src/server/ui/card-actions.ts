@@ -18,7 +18,16 @@ import { collectApi, collectDeps } from '../wiring/collect';
 import { exportApi } from '../wiring/export';
 import { controlSendFromCard, sendApi } from '../wiring/send';
 import { collectRefusalNow, recordCollectRefusal, requestCollect, waitingCollectRequest } from '../wiring/collect-requests';
-import { CARD_FIELDS, buildCancelConfirmCard, buildErrorCard, buildHomeCard, cardActionResponse, formatWhen, pushCardResponse, type HomeCardData } from './cards';
+import {
+  CARD_FIELDS,
+  buildCancelConfirmCard,
+  buildErrorCard,
+  buildHomeCard,
+  cardActionResponse,
+  formatWhen,
+  pushCardResponse,
+  type HomeCardData,
+} from './cards';
 
 /** A card action's event: legacy `formInput` / `parameters`, and `commonEventObject.formInputs`. */
 export interface CardEvent {
@@ -81,7 +90,13 @@ function readMaxItems(event: CardEvent | undefined, locale: Locale): number | nu
   if (!raw) return null;
   const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
   if (!(n >= 1 && n <= MAX_ATTACHMENTS_PER_RUN_CEILING)) {
-    throw localizedError('INVALID_INPUT', translateServer, 'entry.badMaxItems', { max: MAX_ATTACHMENTS_PER_RUN_CEILING }, { locale, details: { key: 'maxItems' } });
+    throw localizedError(
+      'INVALID_INPUT',
+      translateServer,
+      'entry.badMaxItems',
+      { max: MAX_ATTACHMENTS_PER_RUN_CEILING },
+      { locale, details: { key: 'maxItems' } },
+    );
   }
   return n;
 }

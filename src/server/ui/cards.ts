@@ -62,7 +62,12 @@ export function formatWhen(ms: number, timeZone: string): string {
   return Utilities.formatDate(new Date(ms), timeZone, 'dd/MM/yyyy HH:mm');
 }
 
-function button(text: string, functionName: string, parameters: Record<string, string> = {}, disabled = false): GoogleAppsScript.Card_Service.TextButton {
+function button(
+  text: string,
+  functionName: string,
+  parameters: Record<string, string> = {},
+  disabled = false,
+): GoogleAppsScript.Card_Service.TextButton {
   const built = CardService.newTextButton()
     .setText(text)
     .setOnClickAction(CardService.newAction().setFunctionName(functionName).setParameters(parameters));
@@ -87,19 +92,27 @@ function collectText(data: HomeCardData): string {
   if (running) return translateCard(locale, 'collect.running', { when: formatWhen(running.sinceMs, timeZone) });
   if (pending) return translateCard(locale, 'collect.pending', { done: pending.cursor, total: pending.total ?? '?' });
   const request = data.collectRequest;
-  if (request) return translateCard(locale, request.dryRun ? 'collect.requestedDryRun' : 'collect.requested', { when: formatWhen(request.atMs, timeZone) });
+  if (request)
+    return translateCard(locale, request.dryRun ? 'collect.requestedDryRun' : 'collect.requested', {
+      when: formatWhen(request.atMs, timeZone),
+    });
   if (!lastRun) return translateCard(locale, 'collect.never');
   const when = formatWhen(lastRun.finishedAtMs ?? lastRun.startedAtMs, timeZone);
   const seconds = Math.round(lastRun.metrics?.durationSec ?? 0);
   const status = statusLabel(locale, lastRun.status);
-  const head = seconds > 0 ? translateCard(locale, 'collect.lastDuration', { status, when, seconds }) : translateCard(locale, 'collect.last', { status, when });
+  const head =
+    seconds > 0
+      ? translateCard(locale, 'collect.lastDuration', { status, when, seconds })
+      : translateCard(locale, 'collect.last', { status, when });
   return `${head}\n${lastRun.text}`;
 }
 
 function collectSection(data: HomeCardData): GoogleAppsScript.Card_Service.CardSection {
   const { locale } = data.status;
   const busy = !!(data.collect.running || data.collect.pending || data.collectRequest);
-  const section = CardService.newCardSection().setHeader(cardText(translateCard(locale, 'collect.heading'))).addWidget(wrapped(collectText(data)));
+  const section = CardService.newCardSection()
+    .setHeader(cardText(translateCard(locale, 'collect.heading')))
+    .addWidget(wrapped(collectText(data)));
   const logUrl = !busy ? data.collect.lastRun?.logUrl : '';
   if (logUrl) section.addWidget(CardService.newButtonSet().addButton(linkButton(translateCard(locale, 'collect.openLog'), logUrl)));
   if (!busy) {
@@ -113,7 +126,9 @@ function collectSection(data: HomeCardData): GoogleAppsScript.Card_Service.CardS
       .addWidget(CardService.newTextInput().setFieldName(CARD_FIELDS.maxItems).setTitle(translateCard(locale, 'collect.maxItems')));
   }
   // Disabled while a collection is requested or runs: a second one would only be refused.
-  return section.addWidget(CardService.newButtonSet().addButton(button(translateCard(locale, 'collect.button'), CARD_ACTIONS.collectNow, {}, busy)));
+  return section.addWidget(
+    CardService.newButtonSet().addButton(button(translateCard(locale, 'collect.button'), CARD_ACTIONS.collectNow, {}, busy)),
+  );
 }
 
 function sendSection(data: HomeCardData): GoogleAppsScript.Card_Service.CardSection {
@@ -122,7 +137,8 @@ function sendSection(data: HomeCardData): GoogleAppsScript.Card_Service.CardSect
   const send = data.send;
   const prepare = (): void => {
     section.addWidget(wrapped(translateCard(locale, 'send.prepare')));
-    if (data.ledgerUrl) section.addWidget(CardService.newButtonSet().addButton(linkButton(translateCard(locale, 'send.openSheet'), data.ledgerUrl)));
+    if (data.ledgerUrl)
+      section.addWidget(CardService.newButtonSet().addButton(linkButton(translateCard(locale, 'send.openSheet'), data.ledgerUrl)));
   };
   if (!send) {
     section.addWidget(paragraph(translateCard(locale, 'send.none')));
@@ -139,11 +155,26 @@ function sendSection(data: HomeCardData): GoogleAppsScript.Card_Service.CardSect
         .addButton(button(translateCard(locale, 'send.cancel'), CARD_ACTIONS.sendCancelConfirm)),
     );
   }
-  section.addWidget(wrapped(translateCard(locale, 'send.progress', { state: send.stateLabel, sent: send.sent, failed: send.failed, total: send.total, percent: send.percent })));
+  section.addWidget(
+    wrapped(
+      translateCard(locale, 'send.progress', {
+        state: send.stateLabel,
+        sent: send.sent,
+        failed: send.failed,
+        total: send.total,
+        percent: send.percent,
+      }),
+    ),
+  );
   if (send.state === 'running' && send.ratePerMinute !== null && send.etaMs !== null) {
-    section.addWidget(paragraph(translateCard(locale, 'send.pace', { rate: Math.round(send.ratePerMinute), minutes: Math.max(1, Math.ceil(send.etaMs / 60_000)) })));
+    section.addWidget(
+      paragraph(
+        translateCard(locale, 'send.pace', { rate: Math.round(send.ratePerMinute), minutes: Math.max(1, Math.ceil(send.etaMs / 60_000)) }),
+      ),
+    );
   }
-  if (send.state === 'paused-quota' && send.resumeAt !== null) section.addWidget(paragraph(translateCard(locale, 'send.resumesAt', { when: formatWhen(send.resumeAt, data.status.timeZone) })));
+  if (send.state === 'paused-quota' && send.resumeAt !== null)
+    section.addWidget(paragraph(translateCard(locale, 'send.resumesAt', { when: formatWhen(send.resumeAt, data.status.timeZone) })));
   const last = send.events[send.events.length - 1];
   if (last) section.addWidget(paragraph(clipText(last, MAX_EVENT_CHARS)));
   if (send.state === 'done' || send.state === 'cancelled') {
@@ -151,8 +182,10 @@ function sendSection(data: HomeCardData): GoogleAppsScript.Card_Service.CardSect
     return section;
   }
   const buttons = CardService.newButtonSet();
-  if (send.state === 'running') buttons.addButton(button(translateCard(locale, 'send.pause'), CARD_ACTIONS.sendControl, { action: 'pause' }));
-  if (send.state === 'paused' || send.state === 'paused-quota') buttons.addButton(button(translateCard(locale, 'send.resume'), CARD_ACTIONS.sendControl, { action: 'resume' }));
+  if (send.state === 'running')
+    buttons.addButton(button(translateCard(locale, 'send.pause'), CARD_ACTIONS.sendControl, { action: 'pause' }));
+  if (send.state === 'paused' || send.state === 'paused-quota')
+    buttons.addButton(button(translateCard(locale, 'send.resume'), CARD_ACTIONS.sendControl, { action: 'resume' }));
   buttons.addButton(button(translateCard(locale, 'send.cancel'), CARD_ACTIONS.sendCancelConfirm));
   return section.addWidget(buttons);
 }
@@ -161,11 +194,21 @@ function exportSection(data: HomeCardData, view: CardExportView | null): GoogleA
   const { locale } = data.status;
   const section = CardService.newCardSection().setHeader(cardText(translateCard(locale, 'export.heading')));
   const running = view?.state === 'running';
-  const shown = !view || view.state === 'idle' ? translateCard(locale, 'export.none') : view.error ? `${view.summary}\n${view.error}` : view.summary;
+  const shown =
+    !view || view.state === 'idle' ? translateCard(locale, 'export.none') : view.error ? `${view.summary}\n${view.error}` : view.summary;
   section.addWidget(wrapped(shown));
-  if (view?.folderUrl) section.addWidget(CardService.newButtonSet().addButton(linkButton(translateCard(locale, 'export.openFolder'), view.folderUrl)));
-  if (!running) section.addWidget(CardService.newTextInput().setFieldName(CARD_FIELDS.exportQuery).setTitle(translateCard(locale, 'export.query')).setValue(view?.query ?? ''));
-  return section.addWidget(CardService.newButtonSet().addButton(button(translateCard(locale, 'export.button'), CARD_ACTIONS.exportStart, {}, running)));
+  if (view?.folderUrl)
+    section.addWidget(CardService.newButtonSet().addButton(linkButton(translateCard(locale, 'export.openFolder'), view.folderUrl)));
+  if (!running)
+    section.addWidget(
+      CardService.newTextInput()
+        .setFieldName(CARD_FIELDS.exportQuery)
+        .setTitle(translateCard(locale, 'export.query'))
+        .setValue(view?.query ?? ''),
+    );
+  return section.addWidget(
+    CardService.newButtonSet().addButton(button(translateCard(locale, 'export.button'), CARD_ACTIONS.exportStart, {}, running)),
+  );
 }
 
 export function buildHomeCard(data: HomeCardData): GoogleAppsScript.Card_Service.Card {
@@ -174,7 +217,11 @@ export function buildHomeCard(data: HomeCardData): GoogleAppsScript.Card_Service
   const status = CardService.newCardSection()
     .setHeader(cardText(t('status.heading')))
     .setCollapsible(true)
-    .addWidget(CardService.newDecoratedText().setTopLabel(t('status.user')).setText(cardText(data.status.user || t('card.userUnknown'))))
+    .addWidget(
+      CardService.newDecoratedText()
+        .setTopLabel(t('status.user'))
+        .setText(cardText(data.status.user || t('card.userUnknown'))),
+    )
     .addWidget(CardService.newDecoratedText().setTopLabel(t('status.version')).setText(cardText(data.status.version)))
     .addWidget(CardService.newDecoratedText().setTopLabel(t('status.locale')).setText(cardText(data.status.locale)))
     .addWidget(CardService.newDecoratedText().setTopLabel(t('status.timeZone')).setText(cardText(data.status.timeZone)));
@@ -185,7 +232,11 @@ export function buildHomeCard(data: HomeCardData): GoogleAppsScript.Card_Service
   if (data.export !== undefined) card.addSection(exportSection(data, data.export));
   return card
     .addSection(status)
-    .addSection(CardService.newCardSection().addWidget(CardService.newButtonSet().addButton(button(translateCard(locale, 'refresh'), CARD_ACTIONS.refresh))))
+    .addSection(
+      CardService.newCardSection().addWidget(
+        CardService.newButtonSet().addButton(button(translateCard(locale, 'refresh'), CARD_ACTIONS.refresh)),
+      ),
+    )
     .build();
 }
 

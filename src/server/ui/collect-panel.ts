@@ -6,7 +6,15 @@
 
 import { folderPaths, getCollectStatus, loadCollectSettings } from '../jobs/collect';
 import { collectDeps } from '../wiring/collect';
-import { formatCollectSummary, logFileName, parseLogLines, reasonLabel, statusLabel, LOGS_FOLDER, type QuarantineReason } from '../domain/collect';
+import {
+  formatCollectSummary,
+  logFileName,
+  parseLogLines,
+  reasonLabel,
+  statusLabel,
+  LOGS_FOLDER,
+  type QuarantineReason,
+} from '../domain/collect';
 import { errorMessage } from '../domain/errors';
 import { settingsMailGateway } from '../wiring/mail-gateway';
 import type { CollectMetrics } from '../domain/collect';
@@ -114,7 +122,12 @@ export function getCollectOverview(): CollectOverview {
         }
       : null,
     quarantined,
-    folders: { root: folderUrl(ids.root), incoming: folderUrl(ids.incoming), quarantine: folderUrl(ids.quarantine), logs: folderUrl(ids.logs) },
+    folders: {
+      root: folderUrl(ids.root),
+      incoming: folderUrl(ids.incoming),
+      quarantine: folderUrl(ids.quarantine),
+      logs: folderUrl(ids.logs),
+    },
     setup: { needsAllowedSenders: settings !== null && settings.allowedSenders.length === 0, settingsError },
     query: settings?.query ?? '',
     defaultMaxItems: settings?.maxAttachmentsPerRun ?? 200,

@@ -5,10 +5,7 @@
 import { translate, type Locale } from '../domain/i18n';
 
 export function addPostroomMenu(locale: Locale): void {
-  SpreadsheetApp.getUi()
-    .createMenu(translate(locale, 'app.name'))
-    .addItem(translate(locale, 'menu.openSidebar'), 'showSidebar')
-    .addToUi();
+  SpreadsheetApp.getUi().createMenu(translate(locale, 'app.name')).addItem(translate(locale, 'menu.openSidebar'), 'showSidebar').addToUi();
 }
 
 export function openSidebar(locale: Locale): void {

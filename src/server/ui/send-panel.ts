@@ -13,7 +13,10 @@ import { previewSendRowJob, type SendRowPreview } from '../jobs/send/preview';
 
 const translateSendPanel = defineMessages<'noSettings'>({
   en: { noSettings: 'The send settings are not saved yet: save the subject and body templates in Settings first.' },
-  fr: { noSettings: 'Les réglages d’envoi ne sont pas encore enregistrés : enregistrez d’abord les modèles d’objet et de message dans Réglages.' },
+  fr: {
+    noSettings:
+      'Les réglages d’envoi ne sont pas encore enregistrés : enregistrez d’abord les modèles d’objet et de message dans Réglages.',
+  },
 });
 
 export function previewSendRow(request?: { rowNumber?: number | null; key?: string; period?: string } | null): SendRowPreview | null {

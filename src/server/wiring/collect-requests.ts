@@ -102,7 +102,10 @@ export function collectRefusalNow(deps: CollectDeps): PostroomError | null {
 export function recordCollectRefusal(deps: CollectDeps, error: unknown, request: CollectInput = {}): PostroomError {
   const texts = refusalTexts(deps, error);
   const now = deps.clock.now();
-  const runId = `collect-${new Date(now).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-refused`;
+  const runId = `collect-${new Date(now)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')}-refused`;
   const dryRun = request.dryRun ?? false;
   const summary = texts[deps.locale];
   deps.ledger.table(JOB_RUNS_TABLE).append([
@@ -126,7 +129,18 @@ export function recordCollectRefusal(deps: CollectDeps, error: unknown, request:
     }),
   ]);
   deps.ledger.flush();
-  const lastRun: LastRun = { runId, status: 'failed', dryRun, metrics: { ...emptyMetrics(), errorsCount: 1 }, startedAtMs: now, finishedAtMs: now, pending: false, logPath: '', logUrl: '', text: summary };
+  const lastRun: LastRun = {
+    runId,
+    status: 'failed',
+    dryRun,
+    metrics: { ...emptyMetrics(), errorsCount: 1 },
+    startedAtMs: now,
+    finishedAtMs: now,
+    pending: false,
+    logPath: '',
+    logUrl: '',
+    text: summary,
+  };
   deps.store.set(STATE_KEYS.lastRun, lastRun);
   const code = errorCode(error) ?? 'SETUP_INCOMPLETE';
   const details = error instanceof PostroomError ? error.details : undefined;

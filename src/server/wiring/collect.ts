@@ -43,12 +43,14 @@ import {
 export function collectDeps(): CollectDeps {
   const store = cachedUserStore();
   let ledger: LedgerStore | null = null;
-  const openLedger = (): LedgerStore => (ledger ??= sheetsLedgerStore(openRecordedLedger(store.raw(LEDGER_SPREADSHEET_ID_PROPERTY)), { readOnOpen: true }));
+  const openLedger = (): LedgerStore =>
+    (ledger ??= sheetsLedgerStore(openRecordedLedger(store.raw(LEDGER_SPREADSHEET_ID_PROPERTY)), { readOnOpen: true }));
   let addonMode: boolean | null = null;
   let locale: Locale | null = null;
   let mail: MailGateway | null = null;
   // The transport setting is read from the properties already in hand (no call of its own).
-  const gateway = (): MailGateway => (mail ??= mailGateway(chooseMailTransport(store.get<unknown>(MAIL_SETTINGS_KEY), store.get<unknown>(SEND_SETTINGS_KEY))));
+  const gateway = (): MailGateway =>
+    (mail ??= mailGateway(chooseMailTransport(store.get<unknown>(MAIL_SETTINGS_KEY), store.get<unknown>(SEND_SETTINGS_KEY))));
   return {
     store,
     ledger: {

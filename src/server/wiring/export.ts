@@ -40,7 +40,14 @@ export function exportDeps(): ExportDeps {
 
 export const exportApi = {
   /** Starts an export and returns at once; the work goes on in runExportContinue executions. */
-  startExport(options?: { query?: string; max?: number; batchSize?: number; folder?: string; includeAttachments?: boolean; since?: string }): ExportProgress {
+  startExport(options?: {
+    query?: string;
+    max?: number;
+    batchSize?: number;
+    folder?: string;
+    includeAttachments?: boolean;
+    since?: string;
+  }): ExportProgress {
     return startExportRun(exportDeps(), options);
   },
   getExportProgress(): ExportProgress {
@@ -55,7 +62,9 @@ export const exportTriggers = {
   /** One-off time-driven continuation of the export in progress (its name is EXPORT_CONTINUE_HANDLER). */
   runExportContinue(_event?: unknown): ExportProgress | null {
     const progress = continueExportRun(exportDeps());
-    console.log(`Postroom export: ${progress ? `${progress.state}, ${progress.summary}` : 'nothing to do or another execution holds the lock'}`);
+    console.log(
+      `Postroom export: ${progress ? `${progress.state}, ${progress.summary}` : 'nothing to do or another execution holds the lock'}`,
+    );
     return progress;
   },
 };

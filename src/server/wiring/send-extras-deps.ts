@@ -33,7 +33,10 @@ export type ExtrasHandle = SendExtrasDeps & { beforePlan(): void; beforeTest(): 
 
 const translateSetup = defineMessages<'noSettings'>({
   en: { noSettings: 'Save the send settings first (templates, attachments folder), then choose the draft or the From address.' },
-  fr: { noSettings: 'Enregistrez d’abord les réglages d’envoi (modèles, dossier des pièces jointes), puis choisissez le brouillon ou l’adresse d’envoi.' },
+  fr: {
+    noSettings:
+      'Enregistrez d’abord les réglages d’envoi (modèles, dossier des pièces jointes), puis choisissez le brouillon ou l’adresse d’envoi.',
+  },
 });
 
 /** The offset of `timeZone` from UTC at an instant, in minutes (Utilities.formatDate 'Z': "+0200"). */
@@ -95,14 +98,17 @@ export function extendSendDeps(base: SendDeps): SendDeps {
       }
     }
     // Asked again at each read of the settings: the job clears old controls when it starts a run.
-    if (draftProblem && !testOnly && !base.state.readControl()) base.state.writeControl({ action: 'pause', by: draftProblem.short, at: base.clock.now() });
+    if (draftProblem && !testOnly && !base.state.readControl())
+      base.state.writeControl({ action: 'pause', by: draftProblem.short, at: base.clock.now() });
     return draft.template;
   };
   let sender: { address: string; name: string } | null = null;
   const senderNow = () => {
     if (!sender) {
       const from = base.settings().sendFrom;
-      sender = from ? (({ email, displayName }) => ({ address: email, name: displayName }))(checkSendAs(mail, from, loc())) : { address: base.sender.address, name: '' };
+      sender = from
+        ? (({ email, displayName }) => ({ address: email, name: displayName }))(checkSendAs(mail, from, loc()))
+        : { address: base.sender.address, name: '' };
     }
     return sender;
   };

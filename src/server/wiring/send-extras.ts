@@ -33,7 +33,8 @@ const locale = () => pickLocale(Session.getActiveUserLocale());
 const extras = () => extrasOf(makeDeps());
 
 function objectArg(input: unknown, name: string): Record<string, unknown> {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw localizedError('INVALID_INPUT', translateSendJob, 'arg.notObject', { name });
+  if (typeof input !== 'object' || input === null || Array.isArray(input))
+    throw localizedError('INVALID_INPUT', translateSendJob, 'arg.notObject', { name });
   return input as Record<string, unknown>;
 }
 
@@ -44,7 +45,9 @@ function filterArg(input: unknown): SendFilter {
     key: f.key === undefined || f.key === null ? undefined : String(f.key),
     period: f.period === undefined || f.period === null ? undefined : String(f.period),
     max: f.max === undefined || f.max === null || f.max === '' ? undefined : Number(f.max),
-    ...(f.confirmDuplicates === undefined ? {} : { confirmDuplicates: Array.isArray(f.confirmDuplicates) ? f.confirmDuplicates.map(Number) : Boolean(f.confirmDuplicates) }),
+    ...(f.confirmDuplicates === undefined
+      ? {}
+      : { confirmDuplicates: Array.isArray(f.confirmDuplicates) ? f.confirmDuplicates.map(Number) : Boolean(f.confirmDuplicates) }),
   };
 }
 
@@ -59,7 +62,11 @@ export const sendExtrasApi = {
     return listDraftSummaries(extras().mail);
   },
   chooseDraft(input: { draftId?: string; subject?: string } | null): DraftSummary | null {
-    return chooseDraft(extras(), input === null || input === undefined ? null : (objectArg(input, 'chooseDraft') as { draftId?: string; subject?: string }), locale());
+    return chooseDraft(
+      extras(),
+      input === null || input === undefined ? null : (objectArg(input, 'chooseDraft') as { draftId?: string; subject?: string }),
+      locale(),
+    );
   },
   listSendAs(): SendAsAlias[] {
     return extras().mail.listSendAs();
@@ -103,6 +110,8 @@ export const sendExtrasTriggers = {
   /** The bounce watch: hourly for 72 h after a send. */
   runSendBounceCheck(_event?: unknown): void {
     const result = checkBounces(extras(), locale());
-    console.log(`Bounce check: ${result.busy ? 'send running, later' : `${result.checked} notice(s) read, ${result.bounced.length} bounce(s)`}`);
+    console.log(
+      `Bounce check: ${result.busy ? 'send running, later' : `${result.checked} notice(s) read, ${result.bounced.length} bounce(s)`}`,
+    );
   },
 };

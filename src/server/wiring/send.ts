@@ -74,7 +74,12 @@ function parsedOr(raw: string, otherwise: () => unknown): unknown {
 /** The send settings: from the user properties the state store already loaded, else read. */
 function readSettings(loaded: Record<string, string> | null = null): SendSettings {
   const raw = loaded ? loaded[SETTINGS_KEY_PROPERTY] : undefined;
-  const stored = raw === undefined ? (loaded ? null : userPropertiesStore().get<unknown>(SETTINGS_KEY)) : parsedOr(raw, () => userPropertiesStore().get<unknown>(SETTINGS_KEY));
+  const stored =
+    raw === undefined
+      ? loaded
+        ? null
+        : userPropertiesStore().get<unknown>(SETTINGS_KEY)
+      : parsedOr(raw, () => userPropertiesStore().get<unknown>(SETTINGS_KEY));
   if (stored === null) throw new PostroomError('SETUP_INCOMPLETE', sendJobMessage(locale(), 'settingsMissing'));
   return parseSendSettings(stored, locale());
 }
@@ -172,7 +177,9 @@ function toFilter(input: unknown): SendFilter {
     key: key === undefined || key === null ? undefined : String(key),
     period: period === undefined || period === null ? undefined : String(period),
     max: max === undefined || max === null || max === '' ? undefined : Number(max),
-    ...(confirmDuplicates === undefined || confirmDuplicates === null ? {} : { confirmDuplicates: Array.isArray(confirmDuplicates) ? confirmDuplicates.map(Number) : Boolean(confirmDuplicates) }),
+    ...(confirmDuplicates === undefined || confirmDuplicates === null
+      ? {}
+      : { confirmDuplicates: Array.isArray(confirmDuplicates) ? confirmDuplicates.map(Number) : Boolean(confirmDuplicates) }),
   };
 }
 

@@ -38,7 +38,11 @@ describe('collect on the demo mailbox', () => {
       skipped: { sender_not_allowed: 4, inline_image: 1, calendar_invite: 1 },
       quarantinedByReason: { empty_file: 1, magic_mismatch: 2, sender_not_authenticated: 1 },
     });
-    expect(summary.metrics.gmailApiCalls).toBe(Object.entries(workspace.accounting.total.calls).filter(([m]) => m.startsWith('Gmail.REST.')).reduce((s, [, n]) => s + n, 0));
+    expect(summary.metrics.gmailApiCalls).toBe(
+      Object.entries(workspace.accounting.total.calls)
+        .filter(([m]) => m.startsWith('Gmail.REST.'))
+        .reduce((s, [, n]) => s + n, 0),
+    );
     expect(summary.text).toBe('15 justificatifs importés, 4 en quarantaine, 1 doublon ignoré');
   });
 
@@ -49,14 +53,19 @@ describe('collect on the demo mailbox', () => {
     expect(files).toHaveLength(19); // the 0-byte file too, in quarantine/
     for (const row of rows) {
       if (row.state === 'ingested') expect(String(row.storage_path)).toMatch(/^incoming\/\d{4}-\d{2}-\d{2}\//);
-      else expect(String(row.reason)).toMatch(/^(empty_file|magic_mismatch|sender_not_authenticated|too_large|mime_not_allowed|truncated_file): /);
+      else
+        expect(String(row.reason)).toMatch(
+          /^(empty_file|magic_mismatch|sender_not_authenticated|too_large|mime_not_allowed|truncated_file): /,
+        );
     }
     outcome(workspace); // asserts each row's Drive id points to the file at its path, with its sha256
     expect(new Set(files.map((file) => file.sha256)).size).toBe(files.length);
     // FV-2026-0012 was received 2026-01-05 08:12 UTC: that day in Paris.
     expect(files.map((file) => file.path)).toContain('Postroom/incoming/2026-01-05/FV-2026-0012.pdf');
     // RFC 2231 / 2047 names decoded, unsafe characters replaced.
-    expect(rows.map((row) => row.original_filename)).toEqual(expect.arrayContaining(['reçu décembre 2025.pdf', 'Facture été 2025.pdf', 'Avoir AV:2026/003 <final>.pdf']));
+    expect(rows.map((row) => row.original_filename)).toEqual(
+      expect.arrayContaining(['reçu décembre 2025.pdf', 'Facture été 2025.pdf', 'Avoir AV:2026/003 <final>.pdf']),
+    );
     expect(files.map((file) => file.path)).toContain('Postroom/incoming/2026-01-14/Avoir AV_2026_003 _final_.pdf');
   });
 
@@ -84,7 +93,15 @@ describe('collect on the demo mailbox', () => {
 
   it('records the JobRun with status, metrics and a link to the day log, written as JSON Lines', () => {
     const [run] = jobRuns(workspace);
-    expect(run).toMatchObject({ job: 'collect', status: 'succeeded', emails_scanned: 22, receipts_created: 15, quarantined: 4, duplicates_skipped: 1, errors_count: 0 });
+    expect(run).toMatchObject({
+      job: 'collect',
+      status: 'succeeded',
+      emails_scanned: 22,
+      receipts_created: 15,
+      quarantined: 4,
+      duplicates_skipped: 1,
+      errors_count: 0,
+    });
     expect(run.gmail_api_calls).toBe(first.summary!.metrics.gmailApiCalls);
     const log = workspace.drive.listFiles().find((file) => file.path === 'Postroom/logs/collect_from_gmail-2026-01-15.jsonl');
     expect(log).toBeDefined();

@@ -6,7 +6,19 @@
 
 import { makePdf } from '../../../emulator/demo/binary-files';
 import { attachment, textPart, type MimeNode } from '../../../emulator/demo/mime-writer';
-import { SUPPLIER, SUPPLIER_DOMAIN, addMessage, authPass, collect, collectedFiles, ensureBuilt, labelsByMessage, openWorkspace, receipts, type Opened } from './helpers';
+import {
+  SUPPLIER,
+  SUPPLIER_DOMAIN,
+  addMessage,
+  authPass,
+  collect,
+  collectedFiles,
+  ensureBuilt,
+  labelsByMessage,
+  openWorkspace,
+  receipts,
+  type Opened,
+} from './helpers';
 
 beforeAll(ensureBuilt);
 
@@ -15,8 +27,18 @@ const pdf = (text: string) => makePdf([text, 'Montant TTC : 12,00 €']);
 describe('misleading names', () => {
   it('stores invoice.pdf.exe holding a PDF under a .pdf name (ingested when declared PDF, quarantined when it claims to be a program)', () => {
     const opened = openWorkspace();
-    addMessage(opened.workspace, { messageId: 'exe-pdf@x', root: { kind: 'multi', subtype: 'mixed', parts: [textPart('x'), attachment('application/pdf', 'invoice.pdf.exe', pdf('EXE1'))] } });
-    addMessage(opened.workspace, { messageId: 'exe-octet@x', root: { kind: 'multi', subtype: 'mixed', parts: [textPart('x'), attachment('application/octet-stream', 'facture.pdf.exe', pdf('EXE2'))] } });
+    addMessage(opened.workspace, {
+      messageId: 'exe-pdf@x',
+      root: { kind: 'multi', subtype: 'mixed', parts: [textPart('x'), attachment('application/pdf', 'invoice.pdf.exe', pdf('EXE1'))] },
+    });
+    addMessage(opened.workspace, {
+      messageId: 'exe-octet@x',
+      root: {
+        kind: 'multi',
+        subtype: 'mixed',
+        parts: [textPart('x'), attachment('application/octet-stream', 'facture.pdf.exe', pdf('EXE2'))],
+      },
+    });
     expect(collect(opened).error).toBeNull();
     const paths = collectedFiles(opened.workspace).map((file) => file.path);
     expect(paths).toEqual(['Postroom/incoming/2026-01-05/invoice.pdf', 'Postroom/quarantine/2026-01-05/facture.pdf']);
@@ -34,13 +56,26 @@ describe('pieces that do not conform are stored in quarantine/', () => {
   // maxSizeBytes 1 MiB: a 2 MiB file is over it (stored in quarantine); 26 MiB is over what Postroom fetches (a note).
   const opened = openWorkspace({}, { allowedSenders: [SUPPLIER], maxSizeBytes: 1024 * 1024 });
   const { workspace } = opened;
-  const bigPdf = (mib: number) => Buffer.concat([pdf('BIG').subarray(0, 100), Buffer.alloc(mib * 1024 * 1024, 0x20), Buffer.from('\n%%EOF\n')]);
+  const bigPdf = (mib: number) =>
+    Buffer.concat([pdf('BIG').subarray(0, 100), Buffer.alloc(mib * 1024 * 1024, 0x20), Buffer.from('\n%%EOF\n')]);
   let result: ReturnType<typeof collect>;
 
   beforeAll(() => {
-    addMessage(workspace, { messageId: 'empty@x', subject: 'Vide', root: { kind: 'multi', subtype: 'mixed', parts: [textPart('x'), attachment('application/pdf', 'vide.pdf', Buffer.alloc(0))] } });
-    addMessage(workspace, { messageId: 'big@x', subject: 'Gros', root: { kind: 'multi', subtype: 'mixed', parts: [textPart('x'), attachment('application/pdf', 'scan-600dpi.pdf', bigPdf(2))] } });
-    addMessage(workspace, { messageId: 'huge@x', subject: 'Énorme', root: { kind: 'multi', subtype: 'mixed', parts: [textPart('x'), attachment('application/pdf', 'archive.pdf', bigPdf(26))] } });
+    addMessage(workspace, {
+      messageId: 'empty@x',
+      subject: 'Vide',
+      root: { kind: 'multi', subtype: 'mixed', parts: [textPart('x'), attachment('application/pdf', 'vide.pdf', Buffer.alloc(0))] },
+    });
+    addMessage(workspace, {
+      messageId: 'big@x',
+      subject: 'Gros',
+      root: { kind: 'multi', subtype: 'mixed', parts: [textPart('x'), attachment('application/pdf', 'scan-600dpi.pdf', bigPdf(2))] },
+    });
+    addMessage(workspace, {
+      messageId: 'huge@x',
+      subject: 'Énorme',
+      root: { kind: 'multi', subtype: 'mixed', parts: [textPart('x'), attachment('application/pdf', 'archive.pdf', bigPdf(26))] },
+    });
     result = collect(opened);
   });
 
@@ -65,7 +100,12 @@ describe('pieces that do not conform are stored in quarantine/', () => {
     expect(text).toContain('archive.pdf (application/pdf, 27263083 octets)');
     expect(text).toMatch(/Motif : fichier trop volumineux \(27263083 bytes is over maxSizeBytes/);
     expect(text).toContain(`https://mail.google.com/mail/u/0/#all/${String(row.gmail_message_id)}`);
-    expect(row).toMatchObject({ state: 'quarantined', filesize: 27263083, storage_path: 'quarantine/2026-01-05/archive.pdf.txt', sha256: '' });
+    expect(row).toMatchObject({
+      state: 'quarantined',
+      filesize: 27263083,
+      storage_path: 'quarantine/2026-01-05/archive.pdf.txt',
+      sha256: '',
+    });
   });
 
   it('gives every quarantined row a link to its Gmail message, and labels the messages quarantine', () => {
@@ -113,9 +153,20 @@ describe('nothing is dropped silently', () => {
   }
 
   it.each([
-    ['a PDF nested 60 MIME levels deep', (opened: Opened) => addMessage(opened.workspace, { messageId: 'deep@x', root: nested(60, attachment('application/pdf', 'PROFOND.pdf', pdf('DEEP'))) })],
+    [
+      'a PDF nested 60 MIME levels deep',
+      (opened: Opened) =>
+        addMessage(opened.workspace, { messageId: 'deep@x', root: nested(60, attachment('application/pdf', 'PROFOND.pdf', pdf('DEEP'))) }),
+    ],
     ['a multipart part without a boundary', (opened: Opened) => noBoundary(opened.workspace)],
-    ['a PDF nested 300 levels deep', (opened: Opened) => addMessage(opened.workspace, { messageId: 'abyss@x', root: nested(300, attachment('application/pdf', 'ABYSSE.pdf', pdf('ABYSS'))) })],
+    [
+      'a PDF nested 300 levels deep',
+      (opened: Opened) =>
+        addMessage(opened.workspace, {
+          messageId: 'abyss@x',
+          root: nested(300, attachment('application/pdf', 'ABYSSE.pdf', pdf('ABYSS'))),
+        }),
+    ],
   ])('%s yields a receipt or a quarantined piece with its reason, and is not scanned again', (_name, add) => {
     // `is:unread` alone: the emulator's search does not see attachments in a tree Gmail could not split.
     const opened = openWorkspace({}, { allowedSenders: [SUPPLIER], query: 'is:unread' });
@@ -132,7 +183,11 @@ describe('nothing is dropped silently', () => {
     }
     // Gmail hands such a part over unsplit: it is kept whole (.eml) in quarantine, with the reason.
     expect(rows.map((row) => String(row.reason).split(':')[0])).toContain('unreadable_mime');
-    expect(collectedFiles(opened.workspace).map((file) => file.path).some((path) => path.endsWith('.eml'))).toBe(true);
+    expect(
+      collectedFiles(opened.workspace)
+        .map((file) => file.path)
+        .some((path) => path.endsWith('.eml')),
+    ).toBe(true);
     const entry = opened.workspace.mailbox.dumpState().find((m) => m.id === id)!;
     expect(entry.unread).toBe(false);
     expect(entry.labels).toContain('Postroom/quarantine');

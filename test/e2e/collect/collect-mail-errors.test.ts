@@ -12,7 +12,11 @@ beforeAll(ensureBuilt);
 function withThreeMessages(options: WorkspaceOptions = {}): Opened {
   const opened = openWorkspace(options);
   for (let n = 1; n <= 3; n++) {
-    addMessage(opened.workspace, { messageId: `typed-${n}@x`, subject: `Facture ${n}`, root: { kind: 'multi', subtype: 'mixed', parts: [textPart('x'), attachment('application/pdf', `T-${n}.pdf`, makePdf([`T-${n}`]))] } });
+    addMessage(opened.workspace, {
+      messageId: `typed-${n}@x`,
+      subject: `Facture ${n}`,
+      root: { kind: 'multi', subtype: 'mixed', parts: [textPart('x'), attachment('application/pdf', `T-${n}.pdf`, makePdf([`T-${n}`]))] },
+    });
   }
   return opened;
 }

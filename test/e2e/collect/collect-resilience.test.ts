@@ -9,7 +9,18 @@ import { makePdf, makePng } from '../../../emulator/demo/binary-files';
 import { attachment, textPart } from '../../../emulator/demo/mime-writer';
 import { parseLogLines } from '../../../src/server/domain/collect/log';
 import type { Workspace, WorkspaceOptions } from '../../../emulator/workspace';
-import { SUPPLIER, addMessage, collect, collectedFiles, ensureBuilt, jobRuns, openWorkspace, outcome, receipts, type Opened } from './helpers';
+import {
+  SUPPLIER,
+  addMessage,
+  collect,
+  collectedFiles,
+  ensureBuilt,
+  jobRuns,
+  openWorkspace,
+  outcome,
+  receipts,
+  type Opened,
+} from './helpers';
 
 beforeAll(ensureBuilt);
 
@@ -19,7 +30,10 @@ const pdf = (text: string) => makePdf([text, 'Montant TTC : 42,00 €']);
 function fillMailbox(workspace: Workspace): void {
   const shared = pdf('SHARED');
   for (let n = 1; n <= 12; n++) {
-    const parts = [textPart(`message ${n}`), attachment('application/pdf', n % 4 === 0 ? 'facture.pdf' : `F-${n}.pdf`, n === 7 ? shared : pdf(`F-${n}`))];
+    const parts = [
+      textPart(`message ${n}`),
+      attachment('application/pdf', n % 4 === 0 ? 'facture.pdf' : `F-${n}.pdf`, n === 7 ? shared : pdf(`F-${n}`)),
+    ];
     if (n % 2 === 0) parts.push(attachment('image/png', `scan-${n}.png`, makePng(4, 4, [n, 2 * n, 3 * n])));
     if (n === 5) parts.push(attachment('application/pdf', 'pas-un-pdf.pdf', Buffer.from('not a pdf at all')));
     if (n === 9) parts.push(attachment('application/pdf', 'copie.pdf', shared));
@@ -97,21 +111,24 @@ describe('killed at any call, a rerun loses nothing and duplicates nothing', () 
   // Spread over a clean execution's own calls (a third to 90 % of them), so that every value really
   // kills during the run, whatever the job's call count becomes. (Killed in its last few calls, the run
   // is already closed durably: a rerun is then a new, empty run with a JobRun of its own.)
-  it.each([0.33, 0.45, 0.5, 0.55, 0.65, 0.75, 0.8, 0.9])('killEvery at %f of a clean execution’s calls: every execution dies at that call', (share) => {
-    const killEvery = Math.round(cleanExecutionCalls() * share);
-    const opened = prepared({ killEvery });
-    const result = collect(opened, {}, 400);
-    expect(result.error).toBeNull();
-    const outcomes = result.results.map((r) => r.outcome);
-    expect(outcomes).toContain('killed');
-    expect(outcomes.at(-1)).toBe('completed');
-    expect(outcome(opened.workspace)).toEqual(undisturbed());
-    // One JobRun for the whole run, closed (killed at its very last call, the lock's release, the
-    // driver calls again: a new, empty run of its own).
-    const [first, ...later] = jobRuns(opened.workspace);
-    expect(first).toMatchObject({ status: 'succeeded', receipts_created: 17 });
-    for (const run of later) expect(run).toMatchObject({ status: 'succeeded', receipts_created: 0, quarantined: 0 });
-  });
+  it.each([0.33, 0.45, 0.5, 0.55, 0.65, 0.75, 0.8, 0.9])(
+    'killEvery at %f of a clean execution’s calls: every execution dies at that call',
+    (share) => {
+      const killEvery = Math.round(cleanExecutionCalls() * share);
+      const opened = prepared({ killEvery });
+      const result = collect(opened, {}, 400);
+      expect(result.error).toBeNull();
+      const outcomes = result.results.map((r) => r.outcome);
+      expect(outcomes).toContain('killed');
+      expect(outcomes.at(-1)).toBe('completed');
+      expect(outcome(opened.workspace)).toEqual(undisturbed());
+      // One JobRun for the whole run, closed (killed at its very last call, the lock's release, the
+      // driver calls again: a new, empty run of its own).
+      const [first, ...later] = jobRuns(opened.workspace);
+      expect(first).toMatchObject({ status: 'succeeded', receipts_created: 17 });
+      for (const run of later) expect(run).toMatchObject({ status: 'succeeded', receipts_created: 0, quarantined: 0 });
+    },
+  );
 
   it('killed at EVERY call of the first execution in turn, the rerun ends in the undisturbed state', () => {
     const calls = cleanExecutionCalls();
@@ -167,11 +184,14 @@ describe('a sweep of kill intervals: every execution dies at its k-th call', () 
     expect(jobRuns(opened.workspace)).toEqual([expect.objectContaining({ status: 'succeeded', receipts_created: 17 })]);
   });
 
-  it.each([26, 27, 28, 29, 31, 33, 36, 41, 45, 52, 57, 63])('killEvery %i under 15 % faults: the runs end in the undisturbed state', (killEvery) => {
-    const opened = prepared({ killEvery, faultRate: 0.15, seed: killEvery });
-    collectUntilClean(opened);
-    expect(outcome(opened.workspace)).toEqual(undisturbed());
-  });
+  it.each([26, 27, 28, 29, 31, 33, 36, 41, 45, 52, 57, 63])(
+    'killEvery %i under 15 % faults: the runs end in the undisturbed state',
+    (killEvery) => {
+      const opened = prepared({ killEvery, faultRate: 0.15, seed: killEvery });
+      collectUntilClean(opened);
+      expect(outcome(opened.workspace)).toEqual(undisturbed());
+    },
+  );
 });
 
 describe('transient Gmail and Drive faults (429, 5xx, network)', () => {

@@ -19,7 +19,10 @@ interface Check {
 }
 
 function withOneInvoice(opened: Opened): Opened {
-  addMessage(opened.workspace, { messageId: 'setup-1@x', root: { kind: 'multi', subtype: 'mixed', parts: [textPart('x'), attachment('application/pdf', 'S-1.pdf', makePdf(['S-1']))] } });
+  addMessage(opened.workspace, {
+    messageId: 'setup-1@x',
+    root: { kind: 'multi', subtype: 'mixed', parts: [textPart('x'), attachment('application/pdf', 'S-1.pdf', makePdf(['S-1']))] },
+  });
   return opened;
 }
 
@@ -44,8 +47,12 @@ describe('checkCollectSetup', () => {
   it('refuses in the user’s language: French checks and refusal in a French workspace', () => {
     const opened = withOneInvoice(openWorkspace({ locale: 'fr' }, null));
     const report = opened.runner.rpc('checkCollectSetup').value as { ok: boolean; checks: Check[] };
-    expect(report.checks.find((check) => check.id === 'settings')!.detail).toMatch(/^allowedSenders : la liste est vide, personne n’est collecté/);
-    expect(report.checks.find((check) => check.id === 'folder.incoming')!.detail).toBe('Postroom/incoming : sera créé à la première collecte');
+    expect(report.checks.find((check) => check.id === 'settings')!.detail).toMatch(
+      /^allowedSenders : la liste est vide, personne n’est collecté/,
+    );
+    expect(report.checks.find((check) => check.id === 'folder.incoming')!.detail).toBe(
+      'Postroom/incoming : sera créé à la première collecte',
+    );
     const run = opened.runner.rpc('collectFromGmail', {});
     expect(run.error!.message).toMatch(/^Collecte non lancée : aucun expéditeur autorisé n’est configuré/);
     const bad = opened.runner.rpc('collectFromGmail', { since: '2026-02-30' });
@@ -75,7 +82,9 @@ describe('checkCollectSetup', () => {
   });
 
   it('says when the trigger is not installed as configured (not blocking a manual run)', () => {
-    const opened = withOneInvoice(openWorkspace({ locale: 'en' }, { allowedSenders: [SUPPLIER], enabled: true, schedule: { kind: 'hourly' } }));
+    const opened = withOneInvoice(
+      openWorkspace({ locale: 'en' }, { allowedSenders: [SUPPLIER], enabled: true, schedule: { kind: 'hourly' } }),
+    );
     const report = opened.runner.rpc('checkCollectSetup').value as { ok: boolean; checks: Check[] };
     expect(report.checks.find((check) => check.id === 'trigger')).toEqual({
       id: 'trigger',
@@ -90,7 +99,11 @@ describe('checkCollectSetup', () => {
 describe('saveCollectSettings and the schedule', () => {
   it('installs the runCollect trigger for an enabled schedule and removes it when switched off', () => {
     const opened = openWorkspace({}, null);
-    const saved = opened.runner.rpc('saveCollectSettings', { enabled: true, allowedSenders: [SUPPLIER], schedule: { kind: 'daily', hour: 7 } });
+    const saved = opened.runner.rpc('saveCollectSettings', {
+      enabled: true,
+      allowedSenders: [SUPPLIER],
+      schedule: { kind: 'daily', hour: 7 },
+    });
     expect(saved.outcome).toBe('completed');
     expect(triggersOf(opened, 'runCollect')).toHaveLength(1);
     expect(triggersOf(opened, 'runCollect')[0].schedule).toMatchObject({ kind: 'days', hour: 7 });
@@ -98,7 +111,9 @@ describe('saveCollectSettings and the schedule', () => {
     expect(triggersOf(opened, 'runCollect')).toHaveLength(1);
     opened.runner.rpc('saveCollectSettings', { enabled: false });
     expect(triggersOf(opened, 'runCollect')).toHaveLength(0);
-    const view = opened.runner.rpc('getCollectSettings').value as { settings: { enabled: boolean; schedule: unknown; allowedSenders: string[] } };
+    const view = opened.runner.rpc('getCollectSettings').value as {
+      settings: { enabled: boolean; schedule: unknown; allowedSenders: string[] };
+    };
     expect(view.settings).toMatchObject({ enabled: false, schedule: { kind: 'hourly' }, allowedSenders: [SUPPLIER] });
   });
 
@@ -112,7 +127,11 @@ describe('saveCollectSettings and the schedule', () => {
 
   it('in a published add-on, refuses a schedule more frequent than hourly (the platform refuses the trigger)', () => {
     const opened = openWorkspace({ addonMode: true, locale: 'en' }, null);
-    const result = opened.runner.rpc('saveCollectSettings', { enabled: true, allowedSenders: [SUPPLIER], schedule: { kind: 'everyMinutes', minutes: 15 } });
+    const result = opened.runner.rpc('saveCollectSettings', {
+      enabled: true,
+      allowedSenders: [SUPPLIER],
+      schedule: { kind: 'everyMinutes', minutes: 15 },
+    });
     expect(result.outcome).toBe('threw');
     expect(result.error!.message).toBe('schedule: Add-ons may not create time-based triggers to run more frequently than once per hour.');
     expect(triggersOf(opened, 'runCollect')).toHaveLength(0);
@@ -120,7 +139,11 @@ describe('saveCollectSettings and the schedule', () => {
     // With the add-on flag set, the settings refuse it before any trigger is touched.
     const flagged = openWorkspace({ addonMode: true }, null);
     flagged.workspace.properties.script.commit(new Map([['postroom.addonMode', 'true']]));
-    const refused = flagged.runner.rpc('saveCollectSettings', { enabled: true, allowedSenders: [SUPPLIER], schedule: { kind: 'everyMinutes', minutes: 15 } });
+    const refused = flagged.runner.rpc('saveCollectSettings', {
+      enabled: true,
+      allowedSenders: [SUPPLIER],
+      schedule: { kind: 'everyMinutes', minutes: 15 },
+    });
     expect(refused.error!.message).toMatch(/^schedule: a published add-on may run at most once per hour/);
     expect(flagged.workspace.accounting.total.calls['ScriptApp.getProjectTriggers'] ?? 0).toBe(0);
   });

@@ -32,11 +32,12 @@ function prepared(): Opened {
 
 const undisturbed = (() => {
   let value: ReturnType<typeof outcome> | null = null;
-  return () => (value ??= (() => {
-    const opened = prepared();
-    collect(opened);
-    return outcome(opened.workspace);
-  })());
+  return () =>
+    (value ??= (() => {
+      const opened = prepared();
+      collect(opened);
+      return outcome(opened.workspace);
+    })());
 })();
 
 /**

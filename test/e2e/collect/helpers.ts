@@ -26,7 +26,10 @@ export interface Opened {
   runner: Runner;
 }
 
-export function openWorkspace(options: WorkspaceOptions = {}, settings: Record<string, unknown> | null = { allowedSenders: [SUPPLIER] }): Opened {
+export function openWorkspace(
+  options: WorkspaceOptions = {},
+  settings: Record<string, unknown> | null = { allowedSenders: [SUPPLIER] },
+): Opened {
   const workspace = Workspace.create(options);
   if (settings) storeSettings(workspace, settings);
   return { workspace, runner: new Runner(workspace, { scriptPath: CODE, sidebarPath: null }) };
@@ -49,7 +52,10 @@ export function authFail(domain: string): string {
 /** The domain of the address in a From value ("Name <a@b.fr>" → "b.fr"). */
 export function senderDomain(from: string): string {
   const address = /<([^>]+)>/.exec(from)?.[1] ?? from;
-  return address.slice(address.lastIndexOf('@') + 1).trim().toLowerCase();
+  return address
+    .slice(address.lastIndexOf('@') + 1)
+    .trim()
+    .toLowerCase();
 }
 
 let sequence = 0;

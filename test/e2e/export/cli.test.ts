@@ -26,7 +26,19 @@ beforeAll(async () => {
 
 it('exports the mailbox and copies the files into --out (exit 0)', () => {
   const out = join(dir, 'out1');
-  const result = cli('--mailbox', mailbox, '--out', out, '--batch-size', '4', '--include-attachments', '--now', '2026-01-20T09:00:00Z', '--state-out', join(dir, 'state.json'));
+  const result = cli(
+    '--mailbox',
+    mailbox,
+    '--out',
+    out,
+    '--batch-size',
+    '4',
+    '--include-attachments',
+    '--now',
+    '2026-01-20T09:00:00Z',
+    '--state-out',
+    join(dir, 'state.json'),
+  );
   expect(result.stderr).not.toContain('refused');
   expect(result.code).toBe(0);
   expect(readdirSync(out).sort()).toEqual(['attachments', 'manifest.json', 'messages-00001.json', 'messages-00002.json']);
@@ -41,7 +53,24 @@ it('exports the mailbox and copies the files into --out (exit 0)', () => {
 
 it('with --max, --query, --kill-every and --fault-rate it still ends complete', () => {
   const out = join(dir, 'out2');
-  const result = cli('--mailbox', mailbox, '--out', out, '--query', 'facture OR reçu', '--max', '1', '--kill-every', '60', '--fault-rate', '0.15', '--seed', '4', '--user', 'compta@opticiens-demo.fr');
+  const result = cli(
+    '--mailbox',
+    mailbox,
+    '--out',
+    out,
+    '--query',
+    'facture OR reçu',
+    '--max',
+    '1',
+    '--kill-every',
+    '60',
+    '--fault-rate',
+    '0.15',
+    '--seed',
+    '4',
+    '--user',
+    'compta@opticiens-demo.fr',
+  );
   expect(result.code).toBe(0);
   const messages = JSON.parse(readFileSync(join(out, 'messages-00001.json'), 'utf8'));
   expect(messages.map((m: { Subject: string }) => m.Subject)).toEqual(['Reçu — quoted-printable UTF-8 : ça coûte 15 €']);

@@ -7,7 +7,18 @@
 import type { WorkspaceOptions } from '../../../emulator/workspace';
 import { makePdf } from '../../../emulator/demo/binary-files';
 import { attachment, textPart, writeMessage } from '../../../emulator/demo/mime-writer';
-import { batchNames, ensureBuilt, exportedMessages, folderFiles, manifestOf, NOW, openWorkspace, runExport, tab, type Opened } from './helpers';
+import {
+  batchNames,
+  ensureBuilt,
+  exportedMessages,
+  folderFiles,
+  manifestOf,
+  NOW,
+  openWorkspace,
+  runExport,
+  tab,
+  type Opened,
+} from './helpers';
 
 beforeAll(ensureBuilt);
 
@@ -20,7 +31,13 @@ function prepared(options: WorkspaceOptions = {}): Opened & { ids: string[] } {
     const parts = [textPart(`Facture ${i} : montant ${i * 10},00 €`)];
     if (i % 3 === 0) parts.push(attachment('application/pdf', `F-${i}.pdf`, makePdf([`Facture ${i}`])));
     const bytes = writeMessage(
-      { from: 'Fournisseur <f@verre.fr>', to: opened.workspace.session.userEmail, subject: `Facture ${i} — réglée`, date: new Date(Date.parse(NOW) - i * 3_600_000), messageId: `r${i}@verre.fr` },
+      {
+        from: 'Fournisseur <f@verre.fr>',
+        to: opened.workspace.session.userEmail,
+        subject: `Facture ${i} — réglée`,
+        date: new Date(Date.parse(NOW) - i * 3_600_000),
+        messageId: `r${i}@verre.fr`,
+      },
       { kind: 'multi', subtype: 'mixed', parts },
       `resilience-${i}`,
     );
@@ -37,12 +54,23 @@ function checkOutcome(opened: Opened, result: ReturnType<typeof runExport>, labe
   const files = folderFiles(opened, result.progress!.folderUrl);
   const manifest = manifestOf(files);
   expect({ label, listed: manifest.files.map((f: { name: string }) => f.name) }).toEqual({ label, listed: batchNames(files) });
-  expect({ label, sizes: manifest.files.map((f: { bytes: number }) => f.bytes) }).toEqual({ label, sizes: batchNames(files).map((name) => files.get(name)!.length) });
+  expect({ label, sizes: manifest.files.map((f: { bytes: number }) => f.bytes) }).toEqual({
+    label,
+    sizes: batchNames(files).map((name) => files.get(name)!.length),
+  });
   const attachments = [...files.keys()].filter((name) => name.startsWith('attachments/')).sort();
   expect({ label, attachments }).toEqual({ label, attachments: expect.arrayContaining([]) });
   expect({ label, attachmentCount: attachments.length }).toEqual({ label, attachmentCount: 3 });
-  expect({ label, others: [...files.keys()].filter((name) => name !== 'manifest.json' && !name.startsWith('attachments/') && !/^messages-\d{5}\.json$/.test(name)) }).toEqual({ label, others: [] });
-  expect({ label, runs: tab(opened.workspace, 'JobRuns').map((r) => `${r.job}:${r.status}`) }).toEqual({ label, runs: ['export:succeeded'] });
+  expect({
+    label,
+    others: [...files.keys()].filter(
+      (name) => name !== 'manifest.json' && !name.startsWith('attachments/') && !/^messages-\d{5}\.json$/.test(name),
+    ),
+  }).toEqual({ label, others: [] });
+  expect({ label, runs: tab(opened.workspace, 'JobRuns').map((r) => `${r.job}:${r.status}`) }).toEqual({
+    label,
+    runs: ['export:succeeded'],
+  });
   return exportedMessages(files).map((m) => m['Message-ID']);
 }
 
@@ -80,12 +108,15 @@ describe('killed at every call', () => {
     }
   });
 
-  it.each([45, 50, 60, 90, 150])('every execution killed at its %i-th call (killEvery): the export still ends, smaller files after each crash', (killEvery) => {
-    const opened = prepared({ killEvery });
-    const result = runExport(opened, INPUT);
-    expect(result.results.filter((r) => r.outcome === 'killed').length).toBeGreaterThan(0);
-    expect(checkOutcome(opened, result, `killEvery ${killEvery}`)).toEqual(opened.ids);
-  });
+  it.each([45, 50, 60, 90, 150])(
+    'every execution killed at its %i-th call (killEvery): the export still ends, smaller files after each crash',
+    (killEvery) => {
+      const opened = prepared({ killEvery });
+      const result = runExport(opened, INPUT);
+      expect(result.results.filter((r) => r.outcome === 'killed').length).toBeGreaterThan(0);
+      expect(checkOutcome(opened, result, `killEvery ${killEvery}`)).toEqual(opened.ids);
+    },
+  );
 });
 
 describe('transient faults', () => {

@@ -11,7 +11,18 @@ import type { ParsedAddress, ParsedMail } from '../../unit/send/parse-mail';
 const mailparser = require('mailparser') as { simpleParser(source: Buffer, options?: { keepCidLinks?: boolean }): Promise<ParsedMail> };
 const simpleParser = (raw: Buffer) => mailparser.simpleParser(raw, { keepCidLinks: true });
 import { fixtureMessages } from './fixtures';
-import { batchNames, ensureBuilt, exportedMessages, folderFiles, importAll, manifestOf, openWorkspace, runExport, simpleMessages, tab } from './helpers';
+import {
+  batchNames,
+  ensureBuilt,
+  exportedMessages,
+  folderFiles,
+  importAll,
+  manifestOf,
+  openWorkspace,
+  runExport,
+  simpleMessages,
+  tab,
+} from './helpers';
 
 beforeAll(ensureBuilt);
 
@@ -50,7 +61,18 @@ describe('the exported JSON against mailparser', () => {
     const byDate = ids.map((id, i) => ({ id, at: parsed[i].date!.getTime() })).sort((a, b) => b.at - a.at);
     expect(exported.map((m) => m['Message-ID'])).toEqual(byDate.map((m) => m.id));
     for (const message of exported) {
-      expect(Object.keys(message).slice(0, 10)).toEqual(['Message-ID', 'Thread-ID', 'Labels', 'Date', 'From', 'To', 'Subject', 'Body', 'Attachments', 'Snippet']);
+      expect(Object.keys(message).slice(0, 10)).toEqual([
+        'Message-ID',
+        'Thread-ID',
+        'Labels',
+        'Date',
+        'From',
+        'To',
+        'Subject',
+        'Body',
+        'Attachments',
+        'Snippet',
+      ]);
       expect(message.Labels).toContain('INBOX');
     }
   });
@@ -72,11 +94,22 @@ describe('the exported JSON against mailparser', () => {
       if (mail.text !== undefined && !(mail.html && !/text\/plain/i.test(raws[i].toString('latin1')))) {
         expect({ where, plain: normalise(message.Body.plain) }).toEqual({ where, plain: normalise(mail.text) });
       }
-      expect({ where, html: message.Body.html === null ? false : normalise(message.Body.html) }).toEqual({ where, html: !mail.html ? false : normalise(mail.html) });
-      const attachments = mail.attachments as Attachment[];
-      expect({ where, attachments: message.Attachments.map((a) => ({ filename: a.filename, mimeType: a.mimeType, size: a.size, inline: a.inline })) }).toEqual({
+      expect({ where, html: message.Body.html === null ? false : normalise(message.Body.html) }).toEqual({
         where,
-        attachments: attachments.map((a) => ({ filename: a.filename, mimeType: a.contentType, size: a.content.length, inline: a.contentDisposition === 'inline' || (Boolean(a.cid) && a.contentDisposition !== 'attachment') })),
+        html: !mail.html ? false : normalise(mail.html),
+      });
+      const attachments = mail.attachments as Attachment[];
+      expect({
+        where,
+        attachments: message.Attachments.map((a) => ({ filename: a.filename, mimeType: a.mimeType, size: a.size, inline: a.inline })),
+      }).toEqual({
+        where,
+        attachments: attachments.map((a) => ({
+          filename: a.filename,
+          mimeType: a.contentType,
+          size: a.content.length,
+          inline: a.contentDisposition === 'inline' || (Boolean(a.cid) && a.contentDisposition !== 'attachment'),
+        })),
       });
     }
   });
@@ -103,15 +136,29 @@ describe('options', () => {
     const opened = openWorkspace();
     const ids = simpleMessages(opened.workspace, 23);
     const result = runExport(opened, { max: 11, batchSize: 4 });
-    expect(result.progress).toMatchObject({ state: 'done', exported: 11, total: 11, files: 3, summary: '11 messages exportés dans 3 fichiers' });
+    expect(result.progress).toMatchObject({
+      state: 'done',
+      exported: 11,
+      total: 11,
+      files: 3,
+      summary: '11 messages exportés dans 3 fichiers',
+    });
     const files = folderFiles(opened, result.progress!.folderUrl);
     expect(batchNames(files)).toEqual(['messages-00001.json', 'messages-00002.json', 'messages-00003.json']);
     expect(exportedMessages(files).map((m) => m['Message-ID'])).toEqual(ids.slice(0, 11));
     const manifest = manifestOf(files);
-    expect(manifest).toMatchObject({ state: 'done', max: 11, batchSize: 4, counts: { selected: 11, exported: 11, files: 3 }, order: 'newest first' });
+    expect(manifest).toMatchObject({
+      state: 'done',
+      max: 11,
+      batchSize: 4,
+      counts: { selected: 11, exported: 11, files: 3 },
+      order: 'newest first',
+    });
     expect(manifest.historyId).toMatch(/^\d+$/);
     expect(manifest.files.map((f: { messages: number }) => f.messages)).toEqual([4, 4, 3]);
-    expect(opened.workspace.drive.pathOf(decodeURIComponent(result.progress!.folderUrl!.split('/').pop()!))).toBe('Postroom/exports/2026-01-20_1000_all-mail');
+    expect(opened.workspace.drive.pathOf(decodeURIComponent(result.progress!.folderUrl!.split('/').pop()!))).toBe(
+      'Postroom/exports/2026-01-20_1000_all-mail',
+    );
     const runs = tab(opened.workspace, 'JobRuns');
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ job: 'export', status: 'succeeded', emails_scanned: 11, folder_url: result.progress!.folderUrl });
@@ -127,9 +174,17 @@ describe('options', () => {
     expect(first.progress!.folderUrl).toContain('');
     opened.workspace.ctx.advance(3_600_000);
     const now = opened.workspace.clock.now();
-    for (const [n, subject] of [[7, 'Facture 7'], [8, 'Relance 8'], [9, 'Facture 9']] as const) {
+    for (const [n, subject] of [
+      [7, 'Facture 7'],
+      [8, 'Relance 8'],
+      [9, 'Facture 9'],
+    ] as const) {
       opened.workspace.mailbox.importRaw(
-        new Uint8Array(Buffer.from(`From: f@verre.fr\r\nTo: compta@x.fr\r\nSubject: ${subject}\r\nDate: ${new Date(now - n * 1000).toUTCString()}\r\nMessage-ID: <n${n}@x>\r\n\r\nnouveau\r\n`)),
+        new Uint8Array(
+          Buffer.from(
+            `From: f@verre.fr\r\nTo: compta@x.fr\r\nSubject: ${subject}\r\nDate: ${new Date(now - n * 1000).toUTCString()}\r\nMessage-ID: <n${n}@x>\r\n\r\nnouveau\r\n`,
+          ),
+        ),
         { internalDate: now - n * 1000 },
       );
     }
@@ -164,14 +219,37 @@ describe('options', () => {
   });
 
   it.each([
-    [{ batchSize: 0 }, 'batchSize doit être un nombre entier de 1 à 5000 (reçu : 0).', 'batchSize must be a whole number from 1 to 5000 (got 0).'],
-    [{ batchSize: 5001 }, 'batchSize doit être un nombre entier de 1 à 5000 (reçu : 5001).', 'batchSize must be a whole number from 1 to 5000 (got 5001).'],
-    [{ max: 0 }, 'max doit être un nombre entier de messages, 1 ou plus (reçu : 0).', 'max must be a whole number of messages, 1 or more (got 0).'],
-    [{ max: 2.5 }, 'max doit être un nombre entier de messages, 1 ou plus (reçu : 2.5).', 'max must be a whole number of messages, 1 or more (got 2.5).'],
-    [{ query: ['from:me'] }, 'query doit être un texte de recherche Gmail (au plus 2000 caractères).', 'query must be a Gmail search text (at most 2000 characters).'],
+    [
+      { batchSize: 0 },
+      'batchSize doit être un nombre entier de 1 à 5000 (reçu : 0).',
+      'batchSize must be a whole number from 1 to 5000 (got 0).',
+    ],
+    [
+      { batchSize: 5001 },
+      'batchSize doit être un nombre entier de 1 à 5000 (reçu : 5001).',
+      'batchSize must be a whole number from 1 to 5000 (got 5001).',
+    ],
+    [
+      { max: 0 },
+      'max doit être un nombre entier de messages, 1 ou plus (reçu : 0).',
+      'max must be a whole number of messages, 1 or more (got 0).',
+    ],
+    [
+      { max: 2.5 },
+      'max doit être un nombre entier de messages, 1 ou plus (reçu : 2.5).',
+      'max must be a whole number of messages, 1 or more (got 2.5).',
+    ],
+    [
+      { query: ['from:me'] },
+      'query doit être un texte de recherche Gmail (au plus 2000 caractères).',
+      'query must be a Gmail search text (at most 2000 characters).',
+    ],
     [{ query: 'frm:me' }, 'Gmail a rejeté la requête', 'Gmail rejected the request'],
   ])('bad options %j are refused in the user’s language and nothing is written', (options, fr, en) => {
-    for (const [locale, message] of [['fr_FR', fr], ['en', en]] as const) {
+    for (const [locale, message] of [
+      ['fr_FR', fr],
+      ['en', en],
+    ] as const) {
       const opened = openWorkspace({ locale });
       simpleMessages(opened.workspace, 2);
       const propertiesBefore = [...opened.workspace.properties.user.values.keys()];
@@ -198,14 +276,24 @@ describe('progress and cancel through the bundle', () => {
     const next = opened.workspace.nextTriggerAt()!;
     opened.workspace.ctx.advance(Math.max(0, next - opened.workspace.clock.now()));
     let cancelled: unknown = null;
-    const execution = runner.invoke('runExportContinue', [], 'trigger', { during: [{ atCall: 110, run: () => (cancelled = runner.rpc('cancelExport').value) }] });
+    const execution = runner.invoke('runExportContinue', [], 'trigger', {
+      during: [{ atCall: 110, run: () => (cancelled = runner.rpc('cancelExport').value) }],
+    });
     expect(cancelled).toMatchObject({ state: 'running', cancelRequested: true });
     expect(execution.outcome).toBe('completed');
-    const progress = runner.rpc('getExportProgress').value as { state: string; exported: number; files: number; folderUrl: string; summary: string };
+    const progress = runner.rpc('getExportProgress').value as {
+      state: string;
+      exported: number;
+      files: number;
+      folderUrl: string;
+      summary: string;
+    };
     expect(progress.state).toBe('cancelled');
     expect(progress.exported).toBeGreaterThan(0);
     expect(progress.exported).toBeLessThan(400);
-    expect(progress.summary).toBe(`Export annulé : ${progress.exported} messages exportés sur 400 dans ${progress.files} fichier${progress.files > 1 ? 's' : ''}`);
+    expect(progress.summary).toBe(
+      `Export annulé : ${progress.exported} messages exportés sur 400 dans ${progress.files} fichier${progress.files > 1 ? 's' : ''}`,
+    );
     const files = folderFiles(opened, progress.folderUrl);
     expect(exportedMessages(files)).toHaveLength(progress.exported);
     expect(manifestOf(files)).toMatchObject({ state: 'cancelled', counts: { selected: 400, exported: progress.exported } });

@@ -15,11 +15,19 @@ interface ComposerOptions {
   html?: string;
   date: Date;
   messageId: string;
-  attachments?: Array<{ filename: string; content: Buffer; contentType: string; cid?: string; contentDisposition?: 'attachment' | 'inline' }>;
+  attachments?: Array<{
+    filename: string;
+    content: Buffer;
+    contentType: string;
+    cid?: string;
+    contentDisposition?: 'attachment' | 'inline';
+  }>;
   textEncoding?: 'quoted-printable' | 'base64';
 }
 
-const MailComposer = require('nodemailer/lib/mail-composer') as new (options: ComposerOptions) => { compile(): { build(): Promise<Buffer> } };
+const MailComposer = require('nodemailer/lib/mail-composer') as new (options: ComposerOptions) => {
+  compile(): { build(): Promise<Buffer> };
+};
 
 export function compose(options: ComposerOptions): Promise<Buffer> {
   return new MailComposer(options).compile().build();
@@ -64,7 +72,15 @@ export function windows1252(): Buffer {
     '',
     '',
   ].join('\r\n');
-  const body = Buffer.from([...Buffer.from('Avoir de 30 '), 0x80, ...Buffer.from(' pour la monture '), 0x93, ...Buffer.from('Azur'), 0x94, ...Buffer.from('.\r\n')]);
+  const body = Buffer.from([
+    ...Buffer.from('Avoir de 30 '),
+    0x80,
+    ...Buffer.from(' pour la monture '),
+    0x93,
+    ...Buffer.from('Azur'),
+    0x94,
+    ...Buffer.from('.\r\n'),
+  ]);
   return Buffer.concat([Buffer.from(head, 'latin1'), body]);
 }
 

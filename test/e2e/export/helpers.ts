@@ -37,7 +37,13 @@ export function simpleMessages(workspace: Workspace, n: number, subject = (i: nu
   const ids: string[] = [];
   for (let i = 1; i <= n; i++) {
     const bytes = writeMessage(
-      { from: `Fournisseur <f${i % 3}@verre.fr>`, to: workspace.session.userEmail, subject: subject(i), date: new Date(Date.parse(NOW) - i * 3_600_000), messageId: `s${i}@verre.fr` },
+      {
+        from: `Fournisseur <f${i % 3}@verre.fr>`,
+        to: workspace.session.userEmail,
+        subject: subject(i),
+        date: new Date(Date.parse(NOW) - i * 3_600_000),
+        messageId: `s${i}@verre.fr`,
+      },
       { kind: 'leaf', contentType: 'text/plain; charset=utf-8', body: Buffer.from(`Message ${i} : voilà.`) },
       `simple-${i}`,
     );

@@ -37,7 +37,10 @@ function listDir(rows = 3): { dir: string; list: string; files: string } {
 /** A mailbox directory with one ordinary received message (the CLI then leaves the demo workspace out). */
 function plainMailbox(): string {
   const dir = mkdtempSync(join(tmpdir(), 'mailbox-'));
-  writeFileSync(join(dir, 'hello.eml'), 'From: a@exemple.fr\r\nTo: compta@acuitis.fr\r\nSubject: Bonjour\r\nDate: Mon, 5 Jan 2026 10:00:00 +0000\r\n\r\nBonjour\r\n');
+  writeFileSync(
+    join(dir, 'hello.eml'),
+    'From: a@exemple.fr\r\nTo: compta@acuitis.fr\r\nSubject: Bonjour\r\nDate: Mon, 5 Jan 2026 10:00:00 +0000\r\n\r\nBonjour\r\n',
+  );
   return dir;
 }
 
@@ -48,10 +51,34 @@ describe('npm run local -- send (extras)', () => {
     mkdirSync(mailbox);
     writeFileSync(
       join(mailbox, 'draft.eml'),
-      gmailDraftEml({ subject: 'Votre facture {{key}}', text: 'Bonjour {{nom}}', html: '<p>Bonjour {{nom}}</p><img src="cid:logo">', inline: { cid: 'logo', filename: 'logo.png', bytes: PNG_1X1 }, attachment: { filename: 'CGV.pdf', bytes: PDF_CGV } }),
+      gmailDraftEml({
+        subject: 'Votre facture {{key}}',
+        text: 'Bonjour {{nom}}',
+        html: '<p>Bonjour {{nom}}</p><img src="cid:logo">',
+        inline: { cid: 'logo', filename: 'logo.png', bytes: PNG_1X1 },
+        attachment: { filename: 'CGV.pdf', bytes: PDF_CGV },
+      }),
     );
     const out = join(dir, 'sent');
-    const result = await cli(['send', '--list', list, '--files', files, '--mailbox', mailbox, '--user', 'compta@acuitis.fr', '--draft', 'Votre facture {{key}}', '--from', 'factures@acuitis.fr', '--test-row', '2', '--sent-out', out]);
+    const result = await cli([
+      'send',
+      '--list',
+      list,
+      '--files',
+      files,
+      '--mailbox',
+      mailbox,
+      '--user',
+      'compta@acuitis.fr',
+      '--draft',
+      'Votre facture {{key}}',
+      '--from',
+      'factures@acuitis.fr',
+      '--test-row',
+      '2',
+      '--sent-out',
+      out,
+    ]);
     expect(result.code).toBe(0);
     const summary = JSON.parse(result.stdout);
     expect(summary).toMatchObject({ emlWritten: 1, test: { row: 2, to: 'compta@acuitis.fr', subject: '[TEST] Votre facture CCT2' } });
@@ -69,14 +96,38 @@ describe('npm run local -- send (extras)', () => {
 
   it('a whole send from a verified alias prints its send log; an unverified alias is refused at planning', async () => {
     const { list, files } = listDir();
-    const ok = await cli(['send', '--list', list, '--files', files, '--mailbox', plainMailbox(), '--from', 'factures@acuitis.fr', '--bounce', 'client3@exemple.fr']);
+    const ok = await cli([
+      'send',
+      '--list',
+      list,
+      '--files',
+      files,
+      '--mailbox',
+      plainMailbox(),
+      '--from',
+      'factures@acuitis.fr',
+      '--bounce',
+      'client3@exemple.fr',
+    ]);
     expect(ok.code).toBe(0);
     expect(JSON.parse(ok.stdout)).toMatchObject({ state: 'done', sent: 3 });
     expect(ok.stderr).toContain('Début de l’envoi de 3 emails');
     expect(ok.stderr).toMatch(/Email envoyé \(ID : [0-9a-f]{16}\) à client1@exemple\.fr/);
     expect(ok.stderr).toMatch(/Envoi terminé : 3 succès, 0 erreur\(s\) sur 3 emails \(temps total : /);
     expect(ok.stderr).toContain('row 4 bounced: client3@exemple.fr');
-    const refused = await cli(['send', '--list', list, '--files', files, '--mailbox', plainMailbox(), '--send-as', 'pending:nouveau@acuitis.fr', '--from', 'nouveau@acuitis.fr']);
+    const refused = await cli([
+      'send',
+      '--list',
+      list,
+      '--files',
+      files,
+      '--mailbox',
+      plainMailbox(),
+      '--send-as',
+      'pending:nouveau@acuitis.fr',
+      '--from',
+      'nouveau@acuitis.fr',
+    ]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/nouveau@acuitis\.fr .*(not verified|pas encore validée)/);
   });

@@ -22,7 +22,13 @@ describe('test send', () => {
   it('renders row N as it would go out, to the user, "[TEST]"; row and daily count untouched', async () => {
     const { workspace, runner } = setupSend(invoiceRows(3));
     const result = value<Json>(runner.rpc('sendTest', { row: 2 }));
-    expect(result).toMatchObject({ row: 2, sheetRow: 3, to: USER, subject: '[TEST] Votre facture CCT0002 – période 2026-01', quotaUnits: 100 });
+    expect(result).toMatchObject({
+      row: 2,
+      sheetRow: 3,
+      to: USER,
+      subject: '[TEST] Votre facture CCT0002 – période 2026-01',
+      quotaUnits: 100,
+    });
     const [mail] = await parsedSent(workspace);
     expect(mail.subject).toBe('[TEST] Votre facture CCT0002 – période 2026-01');
     expect(mail.to && 'value' in mail.to ? mail.to.value.map((a) => a.address) : []).toEqual([USER]);
@@ -79,7 +85,9 @@ describe('a Gmail draft as template', () => {
 
   it('a draft changed after the plan pauses the send before any message is built; cancel still works', () => {
     const { workspace, runner } = setupSend(invoiceRows(3));
-    const draft = workspace.mailbox.importExported(new Uint8Array(gmailDraftEml({ subject: 'Modèle', text: 'Bonjour {{name}}', html: '<p>Bonjour {{name}}</p>' })));
+    const draft = workspace.mailbox.importExported(
+      new Uint8Array(gmailDraftEml({ subject: 'Modèle', text: 'Bonjour {{name}}', html: '<p>Bonjour {{name}}</p>' })),
+    );
     value(runner.rpc('chooseDraft', { subject: 'Modèle' }));
     value(runner.rpc('planSend', {}));
     const [{ draftId }] = workspace.mailbox.drafts().filter((d) => d.message.id === draft.id);
@@ -100,12 +108,16 @@ describe('a Gmail draft as template', () => {
 describe('a draft changed while a send is planned', () => {
   it('choosing the new draft again is taking it: the test and the planned send both use it', () => {
     const { workspace, runner } = setupSend(invoiceRows(2));
-    workspace.mailbox.importExported(new Uint8Array(gmailDraftEml({ subject: 'Modèle', text: 'Bonjour {{name}}', html: '<p>Bonjour {{name}}</p>' })));
+    workspace.mailbox.importExported(
+      new Uint8Array(gmailDraftEml({ subject: 'Modèle', text: 'Bonjour {{name}}', html: '<p>Bonjour {{name}}</p>' })),
+    );
     value(runner.rpc('chooseDraft', { subject: 'Modèle' }));
     value(runner.rpc('planSend', {}));
     const [{ draftId }] = workspace.mailbox.drafts();
     workspace.mailbox.deleteDraft(draftId);
-    workspace.mailbox.createDraft(new Uint8Array(gmailDraftEml({ subject: 'Modèle', text: 'Salut {{name}}', html: '<p>Salut {{name}}</p>' })));
+    workspace.mailbox.createDraft(
+      new Uint8Array(gmailDraftEml({ subject: 'Modèle', text: 'Salut {{name}}', html: '<p>Salut {{name}}</p>' })),
+    );
     expect(runner.rpc('chooseDraft', { subject: 'Modèle' }).outcome).toBe('completed');
     // The choice is what every execution checks the draft against: choosing again accepts the new one.
     const test = value<{ subject: string }>(runner.rpc('sendTest', { row: 1 }));
@@ -116,12 +128,16 @@ describe('a draft changed while a send is planned', () => {
 
   it('a test send does not take a changed draft for the planned send', () => {
     const { workspace, runner } = setupSend(invoiceRows(2));
-    workspace.mailbox.importExported(new Uint8Array(gmailDraftEml({ subject: 'Modèle', text: 'Bonjour {{name}}', html: '<p>Bonjour {{name}}</p>' })));
+    workspace.mailbox.importExported(
+      new Uint8Array(gmailDraftEml({ subject: 'Modèle', text: 'Bonjour {{name}}', html: '<p>Bonjour {{name}}</p>' })),
+    );
     value(runner.rpc('chooseDraft', { subject: 'Modèle' }));
     value(runner.rpc('planSend', {}));
     const [{ draftId }] = workspace.mailbox.drafts();
     workspace.mailbox.deleteDraft(draftId);
-    workspace.mailbox.createDraft(new Uint8Array(gmailDraftEml({ subject: 'Modèle', text: 'Salut {{name}}', html: '<p>Salut {{name}}</p>' })));
+    workspace.mailbox.createDraft(
+      new Uint8Array(gmailDraftEml({ subject: 'Modèle', text: 'Salut {{name}}', html: '<p>Salut {{name}}</p>' })),
+    );
     expect(runner.rpc('sendTest', { row: 1 }).error?.message).toMatch(/n’existe plus/);
     const start = value<{ progress: { state: string } }>(runner.rpc('startSend'));
     expect(start.progress.state).toBe('paused');
@@ -135,7 +151,11 @@ describe('send-as', () => {
     workspace.mailbox.addSendAs({ email: 'factures@acuitis.fr', displayName: 'Factures Acuitis' });
     workspace.mailbox.addSendAs({ email: 'nouveau@acuitis.fr', verified: false });
     const aliases = value<Array<Json>>(runner.rpc('listSendAs'));
-    expect(aliases.map((a) => [a.email, a.verificationStatus])).toEqual([[USER, 'accepted'], ['factures@acuitis.fr', 'accepted'], ['nouveau@acuitis.fr', 'pending']]);
+    expect(aliases.map((a) => [a.email, a.verificationStatus])).toEqual([
+      [USER, 'accepted'],
+      ['factures@acuitis.fr', 'accepted'],
+      ['nouveau@acuitis.fr', 'pending'],
+    ]);
     expect(runner.rpc('setSendFrom', { alias: 'nouveau@acuitis.fr' }).error?.message).toMatch(/pas encore validée/);
     value(runner.rpc('setSendFrom', { alias: 'factures@acuitis.fr' }));
     expect(driveSend(runner).final?.progress).toMatchObject({ state: 'done', sent: 2 });
@@ -163,8 +183,15 @@ describe('attachment patterns', () => {
     const plan = value<{ ready: Array<Json>; invalid: Array<{ rowNumber: number; reason: string }> }>(runner.rpc('planSend', {}));
     expect(plan.ready.map((r) => r.rowNumber)).toEqual([2]);
     expect(plan.invalid).toEqual([
-      expect.objectContaining({ rowNumber: 3, reason: 'Aucun fichier ne correspond à « FACTURE_CCT0002_2026-01*.pdf » dans le dossier des pièces jointes' }),
-      expect.objectContaining({ rowNumber: 4, reason: '2 fichiers correspondent à « FACTURE_CCT0003_2026-01*.pdf » là où un seul est attendu : FACTURE_CCT0003_2026-01.pdf, FACTURE_CCT0003_2026-01_v2.pdf' }),
+      expect.objectContaining({
+        rowNumber: 3,
+        reason: 'Aucun fichier ne correspond à « FACTURE_CCT0002_2026-01*.pdf » dans le dossier des pièces jointes',
+      }),
+      expect.objectContaining({
+        rowNumber: 4,
+        reason:
+          '2 fichiers correspondent à « FACTURE_CCT0003_2026-01*.pdf » là où un seul est attendu : FACTURE_CCT0003_2026-01.pdf, FACTURE_CCT0003_2026-01_v2.pdf',
+      }),
     ]);
     const listing = runner.rpc('startSend');
     expect(value<{ progress: Json }>(listing).progress).toMatchObject({ state: 'done', sent: 1, failed: 2 });
@@ -211,7 +238,12 @@ describe('bounces and the lasting log', () => {
     const { workspace, runner } = setupSend(invoiceRows(50));
     workspace.mailbox.setBounce('client7@exemple.fr', { style: 'gmail', delayMs: 5 * 60_000 });
     workspace.mailbox.setBounce('client23@exemple.fr', { style: 'exim', delayMs: 20 * 60_000 });
-    workspace.mailbox.setBounce('client41@exemple.fr', { style: 'postfix', status: '5.2.2', diagnostic: 'smtp; 552 5.2.2 Mailbox full', delayMs: 90 * 60_000 });
+    workspace.mailbox.setBounce('client41@exemple.fr', {
+      style: 'postfix',
+      status: '5.2.2',
+      diagnostic: 'smtp; 552 5.2.2 Mailbox full',
+      delayMs: 90 * 60_000,
+    });
     const out = driveSend(runner);
     expect(out.final?.progress).toMatchObject({ state: 'done', sent: 50 });
     const runId = out.final!.progress!.jobId;
@@ -239,7 +271,11 @@ describe('bounces and the lasting log', () => {
     expect(texts.filter((t) => t.startsWith('Email envoyé (ID : '))).toHaveLength(50);
     // One progress line per tenth crossed (the job saves its progress after each burst of 10 here).
     expect(texts.filter((t) => t.startsWith('Progression : ')).map((t) => /(\d+)\/50/.exec(t)?.[1])).toEqual(['10', '20', '30', '40']);
-    expect(texts.some((t) => /^Envoi terminé : 50 succès, 0 erreur\(s\) sur 50 emails \(temps total : .+, moyenne : [\d,]+ emails\/s\)$/.test(t))).toBe(true);
+    expect(
+      texts.some((t) =>
+        /^Envoi terminé : 50 succès, 0 erreur\(s\) sur 50 emails \(temps total : .+, moyenne : [\d,]+ emails\/s\)$/.test(t),
+      ),
+    ).toBe(true);
     expect(texts.filter((t) => t.includes('revenu en erreur'))).toHaveLength(3);
     expect(log.lines.filter((l) => l.level === 'error')).toHaveLength(3);
     const sent = workspace.mailbox.sentMessages()[0];
@@ -266,7 +302,9 @@ describe('bounces and the lasting log', () => {
 describe('scheduled send', () => {
   it('starts on time in Europe/Paris across the spring DST change; shown as scheduled; survives without the sidebar', () => {
     const { workspace, runner } = setupSend(invoiceRows(5), { timeZone: 'Europe/Paris', now: '2026-03-28T10:00:00Z' });
-    const scheduled = value<{ schedule: { runAt: number; label: string; runId: string }; plan: { counts: Json } }>(runner.rpc('scheduleSend', { date: '29/03/2026', time: '09:00' }));
+    const scheduled = value<{ schedule: { runAt: number; label: string; runId: string }; plan: { counts: Json } }>(
+      runner.rpc('scheduleSend', { date: '29/03/2026', time: '09:00' }),
+    );
     // 09:00 in Paris on 29 March 2026 is summer time (UTC+2): 07:00 UTC, not 08:00.
     expect(scheduled.schedule.runAt).toBe(Date.UTC(2026, 2, 29, 7, 0));
     expect(scheduled.schedule.label).toBe('Envoi programmé le 29/03/2026 à 09:00 (Europe/Paris)');

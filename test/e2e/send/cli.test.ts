@@ -26,7 +26,16 @@ describe('npm run local -- send', () => {
     const out = join(dir, 'sent');
     const result = await cli(['send', '--list', demo.sendListCsv, '--files', demo.sendPdfDir, '--sent-out', out]);
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toMatchObject({ state: 'done', total: 12, sent: 10, failed: 2, remaining: 0, sentMessagesInMailbox: 10, emlWritten: 10, error: null });
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      state: 'done',
+      total: 12,
+      sent: 10,
+      failed: 2,
+      remaining: 0,
+      sentMessagesInMailbox: 10,
+      emlWritten: 10,
+      error: null,
+    });
     expect(result.stderr).toContain('✅ Envoi terminé : 10 succès, 2 erreur(s) sur 12 facture(s)');
     const files = readdirSync(out).filter((f) => f.endsWith('.eml'));
     expect(files).toHaveLength(10);
@@ -40,7 +49,14 @@ describe('npm run local -- send', () => {
     const dir = mkdtempSync(join(tmpdir(), 'postroom-send-'));
     const demo = writeDemoFiles(dir);
     const settings = join(dir, 'send.json');
-    writeFileSync(settings, JSON.stringify({ subjectTemplate: 'Facture {{key}} pour {{name}}', textTemplate: 'Montant : {{amount}} €', attachmentsFolder: 'Factures/2026-01' }));
+    writeFileSync(
+      settings,
+      JSON.stringify({
+        subjectTemplate: 'Facture {{key}} pour {{name}}',
+        textTemplate: 'Montant : {{amount}} €',
+        attachmentsFolder: 'Factures/2026-01',
+      }),
+    );
     const result = await cli(['send', '--list', demo.sendListCsv, '--files', demo.sendPdfDir, '--settings', settings, '--max', '3']);
     expect(result.code).toBe(0);
     // The two invalid rows fail at planning; three valid rows are sent.

@@ -42,7 +42,14 @@ export function invoiceRows(n: number, options: { period?: string } = {}): ListR
   const period = options.period ?? '2026-01';
   return Array.from({ length: n }, (_, i) => {
     const key = `CCT${String(i + 1).padStart(4, '0')}`;
-    return { key, period, to: `client${i + 1}@exemple.fr`, attachments: `FACTURE_${key}.pdf`, name: `Société Élan n°${i + 1}`, amount: `${(i + 1) * 10},00` };
+    return {
+      key,
+      period,
+      to: `client${i + 1}@exemple.fr`,
+      attachments: `FACTURE_${key}.pdf`,
+      name: `Société Élan n°${i + 1}`,
+      amount: `${(i + 1) * 10},00`,
+    };
   });
 }
 
@@ -56,7 +63,10 @@ export interface SendSetup {
   rows: ListRow[];
 }
 
-export function setupSend(rows: ListRow[], options: WorkspaceOptions & { settings?: Record<string, unknown>; files?: Array<{ name: string; bytes: Uint8Array }> } = {}): SendSetup {
+export function setupSend(
+  rows: ListRow[],
+  options: WorkspaceOptions & { settings?: Record<string, unknown>; files?: Array<{ name: string; bytes: Uint8Array }> } = {},
+): SendSetup {
   const { settings, files, ...workspaceOptions } = options;
   const workspace = Workspace.create({ user: 'comptabilite@acuitis.fr', ...workspaceOptions });
   const header = ['key', 'period', 'to', 'cc', 'attachments', 'name', 'amount'];
@@ -82,7 +92,9 @@ export function tab(workspace: Workspace, name: string): Array<Record<string, st
 
 /** X-Postroom-Send-Id of each SENT message, read from the raw header (fast path for many runs). */
 export function sentSendIds(workspace: Workspace): string[] {
-  return workspace.mailbox.sentMessages().map((m) => /^X-Postroom-Send-Id: (.+)$/m.exec(Buffer.from(m.raw).toString('latin1'))?.[1]?.trim() ?? '');
+  return workspace.mailbox
+    .sentMessages()
+    .map((m) => /^X-Postroom-Send-Id: (.+)$/m.exec(Buffer.from(m.raw).toString('latin1'))?.[1]?.trim() ?? '');
 }
 
 export async function parsedSent(workspace: Workspace): Promise<ParsedMail[]> {
@@ -123,7 +135,10 @@ export function cleanRunCalls(): number {
  * unflushed Sheets writes lost on a kill; then executions until done. Returns what went wrong ([] when
  * every valid row went out exactly once and the sheet says so).
  */
-export function runFaultCase(faults: FaultOptions, rows = invoiceRows(KILL_ROWS)): { problems: string[]; executions: number; killed: number } {
+export function runFaultCase(
+  faults: FaultOptions,
+  rows = invoiceRows(KILL_ROWS),
+): { problems: string[]; executions: number; killed: number } {
   const { workspace, runner } = setupSend(rows, { loseUnflushedSheetWrites: true } as WorkspaceOptions);
   workspace.ctx.faults = new FaultPlan(faults);
   const out = driveSend(runner, { maxExecutions: 200 });

@@ -68,8 +68,16 @@ describe('a send of five invoices', () => {
   });
 
   it.each([
-    ['fr', '✅ Email 1/5 envoyé : CCT0001 - FACTURE_CCT0001.pdf → client1@exemple.fr', '✅ Envoi terminé : 5 succès, 0 erreur(s) sur 5 facture(s)'],
-    ['en', '✅ Email 1/5 sent: CCT0001 - FACTURE_CCT0001.pdf → client1@exemple.fr', '✅ Send finished: 5 succeeded, 0 error(s) out of 5 invoice(s)'],
+    [
+      'fr',
+      '✅ Email 1/5 envoyé : CCT0001 - FACTURE_CCT0001.pdf → client1@exemple.fr',
+      '✅ Envoi terminé : 5 succès, 0 erreur(s) sur 5 facture(s)',
+    ],
+    [
+      'en',
+      '✅ Email 1/5 sent: CCT0001 - FACTURE_CCT0001.pdf → client1@exemple.fr',
+      '✅ Send finished: 5 succeeded, 0 error(s) out of 5 invoice(s)',
+    ],
   ])('getSendProgress speaks the user locale (%s), from the persisted state', (locale, first, last) => {
     const { runner } = setupSend(rows, { locale });
     driveSend(runner);
@@ -114,7 +122,9 @@ describe('invalid rows', () => {
     expect([...(await sentCountByKey(workspace)).keys()].sort()).toEqual(['CCT0002', 'CCT0004']);
     expect(tab(workspace, 'JobRuns')[0]).toMatchObject({ status: 'partial', errors_count: 2 });
     // Rows failed at planning are not numbered as emails: the two emails are 1/2 and 2/2.
-    expect(progressOf(out.final).events).toContain('⚠️ Ligne non envoyée (invalide) : CCT0003 - FACTURE_INTROUVABLE.pdf : Pièce jointe introuvable : FACTURE_INTROUVABLE.pdf');
+    expect(progressOf(out.final).events).toContain(
+      '⚠️ Ligne non envoyée (invalide) : CCT0003 - FACTURE_INTROUVABLE.pdf : Pièce jointe introuvable : FACTURE_INTROUVABLE.pdf',
+    );
     expect(progressOf(out.final).events).toContain('✅ Email 2/2 envoyé : CCT0004 - FACTURE_CCT0004.pdf → client4@exemple.fr');
   });
 });
@@ -151,7 +161,11 @@ describe('the daily cap', () => {
     const view = first.value as SendContinue;
     expect(view.progress).toMatchObject({ state: 'paused-quota', sent: 20 });
     expect(view.waitMs).toBeGreaterThan(23 * 3_600_000);
-    expect(view.progress?.events.some((e) => e.startsWith('⏸️ Limite d’envoi quotidienne atteinte (20/20 en 24 h) : reprise automatique à 08:0'))).toBe(true);
+    expect(
+      view.progress?.events.some((e) =>
+        e.startsWith('⏸️ Limite d’envoi quotidienne atteinte (20/20 en 24 h) : reprise automatique à 08:0'),
+      ),
+    ).toBe(true);
     expect(workspace.mailbox.sentMessages()).toHaveLength(20);
     // No sidebar: only the job's own trigger continues it, a day later.
     const fired = runner.advanceAndFire(24 * 3_600_000 + 60_000);
@@ -258,7 +272,10 @@ describe('attachments are read in parallel from Drive (files.get alt=media)', ()
   it('a file attached to every row (the CGV) is read once; each message carries the exact bytes of both', async () => {
     const cgv = new Uint8Array(pdfFor('CGV 2026'));
     const rows = invoiceRows(20).map((r) => ({ ...r, attachments: `${r.attachments}; CGV.pdf` }));
-    const files = [...invoiceRows(20).map((r) => ({ name: r.attachments, bytes: new Uint8Array(pdfFor(r.key)) })), { name: 'CGV.pdf', bytes: cgv }];
+    const files = [
+      ...invoiceRows(20).map((r) => ({ name: r.attachments, bytes: new Uint8Array(pdfFor(r.key)) })),
+      { name: 'CGV.pdf', bytes: cgv },
+    ];
     const { workspace, runner } = setupSend(rows, { files });
     const out = driveSend(runner);
     expect(out.final?.progress?.state).toBe('done');
@@ -282,7 +299,10 @@ describe('the Sheets cost of a larger send', () => {
     const out = driveSend(runner);
     expect(out.final?.progress?.state).toBe('done');
     const calls = workspace.accounting.total.calls;
-    const readsWrites = ['SpreadsheetApp.Range.getValues', 'SpreadsheetApp.Range.setValues', 'SpreadsheetApp.Range.setValue'].reduce((sum, method) => sum + (calls[method] ?? 0), 0);
+    const readsWrites = ['SpreadsheetApp.Range.getValues', 'SpreadsheetApp.Range.setValues', 'SpreadsheetApp.Range.setValue'].reduce(
+      (sum, method) => sum + (calls[method] ?? 0),
+      0,
+    );
     expect(readsWrites / 300).toBeLessThanOrEqual(0.05);
     expect(new Set(workspace.mailbox.sentMessages().map((m) => m.to)).size).toBe(300);
     expect(workspace.mailbox.sentMessages()).toHaveLength(300);
@@ -306,7 +326,8 @@ describe('the columns Postroom adds to Sends', () => {
     for (const name of added) {
       const column = header.indexOf(name) + 1;
       // A row below the list, where a user may type later, as well as the rows written.
-      for (const row of [2, 4, 50]) expect({ name, row, format: store.cell(sheet, row, column)?.numberFormat ?? null }).toEqual({ name, row, format: '@' });
+      for (const row of [2, 4, 50])
+        expect({ name, row, format: store.cell(sheet, row, column)?.numberFormat ?? null }).toEqual({ name, row, format: '@' });
     }
     // Numbers written there stay readable as numbers by the job (attempts).
     expect(sendRows(workspace).map((r) => Number(r.attempts))).toEqual([1, 1, 1]);
@@ -318,10 +339,20 @@ describe('errors in the user’s language', () => {
 
   it('a bad setting, a duplicate column and a refusal are told in French in a French workspace', () => {
     const { workspace, runner } = setupSend(invoiceRows(2));
-    const bad = runner.rpc('saveSendSettings', { subjectTemplate: 'Facture', textTemplate: 'x', attachmentsFolder: 'x', maxPerSecond: 500 });
+    const bad = runner.rpc('saveSendSettings', {
+      subjectTemplate: 'Facture',
+      textTemplate: 'x',
+      attachmentsFolder: 'x',
+      maxPerSecond: 500,
+    });
     expect(bad.outcome).toBe('threw');
     expect(bad.error?.message).toMatch(/maxPerSecond : doit être entre 1 et 100, reçu 500/);
-    const badReplyTo = runner.rpc('saveSendSettings', { subjectTemplate: 'Facture', textTemplate: 'x', attachmentsFolder: 'x', replyTo: 'compta.exemple.fr' });
+    const badReplyTo = runner.rpc('saveSendSettings', {
+      subjectTemplate: 'Facture',
+      textTemplate: 'x',
+      attachmentsFolder: 'x',
+      replyTo: 'compta.exemple.fr',
+    });
     expect(badReplyTo.error?.message).toBe('replyTo : adresse invalide « compta.exemple.fr » : il manque le @');
     const pause = runner.rpc('pauseSend');
     expect(pause.error?.message).toMatch(/Aucun envoi en cours/);

@@ -25,7 +25,10 @@ describe('soak: 10,000 rows over several days of daily cap', () => {
 
   it('sends every row exactly once, pausing for the cap each day, state and memory bounded', () => {
     const rows = invoiceRows(ROWS).map((row) => ({ ...row, attachments: 'CGV.pdf' }));
-    const { workspace, runner } = setupSend(rows, { settings: { dailyCap: DAILY_CAP }, files: [{ name: 'CGV.pdf', bytes: new Uint8Array(makePdf(['Conditions générales de vente'])) }] });
+    const { workspace, runner } = setupSend(rows, {
+      settings: { dailyCap: DAILY_CAP },
+      files: [{ name: 'CGV.pdf', bytes: new Uint8Array(makePdf(['Conditions générales de vente'])) }],
+    });
     workspace.ctx.faults = new FaultPlan({ seed: 17, rate: 0.02 });
     const started = workspace.clock.now();
     const store = workspace.properties.user;
@@ -62,6 +65,8 @@ describe('soak: 10,000 rows over several days of daily cap', () => {
     // What grows is the emulator's own record of the run (10,000 messages in SENT, the tab, accounting),
     // not the job: nothing the script keeps outlives its execution but the properties checked above.
     expect(heapMax - heapFirst).toBeLessThan(400_000_000);
-    console.log(`soak: ${executions} executions over ${days.toFixed(1)} days; largest property ${largestValue} B, store ${largestStore} B; heap +${((heapMax - heapFirst) / 1e6).toFixed(0)} MB`);
+    console.log(
+      `soak: ${executions} executions over ${days.toFixed(1)} days; largest property ${largestValue} B, store ${largestStore} B; heap +${((heapMax - heapFirst) / 1e6).toFixed(0)} MB`,
+    );
   });
 });

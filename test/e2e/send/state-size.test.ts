@@ -19,7 +19,8 @@ describe('state size', () => {
     const runner = new Runner(workspace, { scriptPath: CODE, sidebarPath: null, syncTimeoutMs: 120_000 });
     // Planned in pieces over several executions (50,000 rows at most each), each piece kept.
     let plan = runner.rpc('planSend', {});
-    for (let i = 0; i < 20 && plan.outcome === 'completed' && !(plan.value as { complete: boolean }).complete; i++) plan = runner.rpc('planSend', {});
+    for (let i = 0; i < 20 && plan.outcome === 'completed' && !(plan.value as { complete: boolean }).complete; i++)
+      plan = runner.rpc('planSend', {});
     expect(plan.error?.message).toBeUndefined();
     expect((plan.value as { complete: boolean; counts: { ready: number } }).complete).toBe(true);
     expect((plan.value as { counts: { ready: number } }).counts.ready).toBe(60_000);

@@ -60,7 +60,9 @@ describe('createFile: same-name files coexist (Drive never overwrites by name)',
   });
   it('keeps the bytes, type and name of the blob; getBlob returns signed bytes', () => {
     const { drive } = setup();
-    const file = drive.getRootFolder().createFile(new FakeBlob([0x25, 0x50, 0xff], 'application/pdf', 'x.pdf') as unknown as GoogleAppsScript.Base.Blob);
+    const file = drive
+      .getRootFolder()
+      .createFile(new FakeBlob([0x25, 0x50, 0xff], 'application/pdf', 'x.pdf') as unknown as GoogleAppsScript.Base.Blob);
     expect(file.getSize()).toBe(3);
     expect(file.getMimeType()).toBe('application/pdf');
     expect(file.getBlob().getBytes()).toEqual([0x25, 0x50, -1]);
@@ -99,7 +101,7 @@ describe('trashed items are left out of getFiles / getFilesByName / getFolders',
 });
 
 // https://developers.google.com/apps-script/reference/drive/drive-app#getFileById(String)
-describe('getFileById / getFolderById: a missing id throws Apps Script\'s message', () => {
+describe("getFileById / getFolderById: a missing id throws Apps Script's message", () => {
   it('throws for an unknown id', () => {
     const { drive } = setup();
     expect(() => drive.getFileById('nope')).toThrow(NO_ITEM_WITH_ID);
@@ -157,7 +159,12 @@ describe('DriveStore helpers for the CLI', () => {
     writeFileSync(join(dir, 'sub', 'b.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47]));
     store.importDirectory(dir, store.rootId, 'Invoices');
     expect(store.listFiles()).toEqual([
-      expect.objectContaining({ path: 'Invoices/a.pdf', size: 8, mimeType: 'application/pdf', sha256: createHash('sha256').update('%PDF-1.4').digest('hex') }),
+      expect.objectContaining({
+        path: 'Invoices/a.pdf',
+        size: 8,
+        mimeType: 'application/pdf',
+        sha256: createHash('sha256').update('%PDF-1.4').digest('hex'),
+      }),
       expect.objectContaining({ path: 'Invoices/sub/b.png', size: 4, mimeType: 'image/png' }),
     ]);
     expect(store.findFolderByPath('Invoices/sub')?.name).toBe('sub');

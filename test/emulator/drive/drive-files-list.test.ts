@@ -18,7 +18,11 @@ function setup() {
   const accounting = new Accounting();
   const ctx = new ServiceContext(clock, accounting, new FaultPlan({}));
   const store = new DriveStore(clock, { idSeed: 'files-list-test' });
-  const UrlFetchApp = createUrlFetchApp(ctx, new Quotas(clock, { workspace: false }), createDriveRestRoutes({ store, ctx, oauthToken: TOKEN }));
+  const UrlFetchApp = createUrlFetchApp(
+    ctx,
+    new Quotas(clock, { workspace: false }),
+    createDriveRestRoutes({ store, ctx, oauthToken: TOKEN }),
+  );
   ctx.execution = new Execution(1, 1, 'trigger', 'test', clock.now());
   const postroom = store.createFolder('Postroom');
   const invoices = store.createFolder('Factures', postroom.id);
@@ -26,8 +30,13 @@ function setup() {
   store.createFolder('archive', invoices.id);
   store.createFile('old.pdf', new Uint8Array(1), 'application/pdf', invoices.id).trashed = true;
   const list = (params: Record<string, string | number>, token = TOKEN) => {
-    const query = Object.entries(params).map(([k, v]) => `${k}=${encodeURIComponent(String(v))}`).join('&');
-    const response = UrlFetchApp.fetch(`https://www.googleapis.com/drive/v3/files?${query}`, { headers: { Authorization: `Bearer ${token}` }, muteHttpExceptions: true });
+    const query = Object.entries(params)
+      .map(([k, v]) => `${k}=${encodeURIComponent(String(v))}`)
+      .join('&');
+    const response = UrlFetchApp.fetch(`https://www.googleapis.com/drive/v3/files?${query}`, {
+      headers: { Authorization: `Bearer ${token}` },
+      muteHttpExceptions: true,
+    });
     return { status: response.getResponseCode(), json: JSON.parse(response.getContentText()) };
   };
   return { accounting, store, postroom, invoices, list };
@@ -49,7 +58,10 @@ describe('Drive files.list (emulated)', () => {
 
   it('finds a folder by name under My Drive (root) and under a parent', () => {
     const { postroom, invoices, list } = setup();
-    const top = list({ q: `'root' in parents and mimeType = '${FOLDER_MIME}' and name = 'Postroom' and trashed = false`, fields: 'files(id,name)' });
+    const top = list({
+      q: `'root' in parents and mimeType = '${FOLDER_MIME}' and name = 'Postroom' and trashed = false`,
+      fields: 'files(id,name)',
+    });
     expect(top.json.files).toEqual([{ id: postroom.id, name: 'Postroom' }]);
     const child = list({ q: `'${postroom.id}' in parents and mimeType = '${FOLDER_MIME}' and name = 'Factures'`, fields: 'files(id)' });
     expect(child.json.files).toEqual([{ id: invoices.id }]);

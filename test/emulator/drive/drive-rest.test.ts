@@ -13,7 +13,15 @@ import { createHash } from 'node:crypto';
 import { DriveStore } from '../../../emulator/drive/drive-store';
 import { createDriveRestRoutes, parseMultipart } from '../../../emulator/drive/drive-rest';
 import { latencyOf } from '../../../emulator/latency';
-import { Accounting, Execution, ExecutionTerminated, FaultPlan, ServiceContext, VirtualClock, type FaultOptions } from '../../../emulator/runtime/execution';
+import {
+  Accounting,
+  Execution,
+  ExecutionTerminated,
+  FaultPlan,
+  ServiceContext,
+  VirtualClock,
+  type FaultOptions,
+} from '../../../emulator/runtime/execution';
 import { Quotas } from '../../../emulator/runtime/quotas';
 import { createUrlFetchApp } from '../../../emulator/services/url-fetch';
 import { DRIVE_UPLOAD_URL, buildMultipartBody } from '../../../src/server/adapters/drive-upload';
@@ -44,15 +52,30 @@ const BINARY = Uint8Array.from({ length: 512 }, (_, i) => (i * 7 + 3) % 256);
 function multipart(boundary: string, metadata: unknown, media: Uint8Array, mediaHeaders = 'Content-Type: application/pdf'): Uint8Array {
   return new Uint8Array(
     Buffer.concat([
-      Buffer.from(`--${boundary}\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n${JSON.stringify(metadata)}\r\n--${boundary}\r\n${mediaHeaders}\r\n\r\n`, 'utf8'),
+      Buffer.from(
+        `--${boundary}\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n${JSON.stringify(metadata)}\r\n--${boundary}\r\n${mediaHeaders}\r\n\r\n`,
+        'utf8',
+      ),
       Buffer.from(media),
       Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8'),
     ]),
   );
 }
 
-function upload(payload: Uint8Array | number[], contentType = 'multipart/related; boundary=b0undary', url = UPLOAD, headers: Record<string, string> = auth): GoogleAppsScript.URL_Fetch.URLFetchRequest {
-  return { url, method: 'post', contentType, headers, payload: payload as unknown as GoogleAppsScript.URL_Fetch.Payload, muteHttpExceptions: true };
+function upload(
+  payload: Uint8Array | number[],
+  contentType = 'multipart/related; boundary=b0undary',
+  url = UPLOAD,
+  headers: Record<string, string> = auth,
+): GoogleAppsScript.URL_Fetch.URLFetchRequest {
+  return {
+    url,
+    method: 'post',
+    contentType,
+    headers,
+    payload: payload as unknown as GoogleAppsScript.URL_Fetch.Payload,
+    muteHttpExceptions: true,
+  };
 }
 
 const signed = (bytes: Uint8Array) => Array.from(bytes, (b) => (b > 127 ? b - 256 : b));
@@ -65,7 +88,12 @@ describe('files.create, uploadType=multipart (drive/api/guides/manage-uploads#mu
     const response = UrlFetchApp.fetch(UPLOAD, upload(signed(body)));
     expect(response.getResponseCode()).toBe(200);
     const file = JSON.parse(response.getContentText());
-    expect(file).toEqual({ kind: 'drive#file', id: expect.stringMatching(/^[A-Za-z0-9_-]{33}$/), name: 'Facture é.pdf', mimeType: 'application/pdf' });
+    expect(file).toEqual({
+      kind: 'drive#file',
+      id: expect.stringMatching(/^[A-Za-z0-9_-]{33}$/),
+      name: 'Facture é.pdf',
+      mimeType: 'application/pdf',
+    });
     const stored = store.get(file.id)!;
     expect(stored.parents).toEqual([folder.id]);
     expect(sha(stored.bytes)).toBe(sha(BINARY));
@@ -74,7 +102,7 @@ describe('files.create, uploadType=multipart (drive/api/guides/manage-uploads#mu
     expect(accounting.total.calls['UrlFetchApp.fetch']).toBe(1);
   });
 
-  test('takes the payload as unsigned bytes too, a quoted boundary, and the media part\'s type when the metadata has none', () => {
+  test("takes the payload as unsigned bytes too, a quoted boundary, and the media part's type when the metadata has none", () => {
     const { UrlFetchApp, store, folder } = makeDrive();
     const body = multipart('quoted=b', { name: 'scan.png', parents: [folder.id] }, BINARY, 'Content-Type: image/png');
     const response = UrlFetchApp.fetch(UPLOAD, upload(body, 'multipart/related; boundary="quoted=b"'));
@@ -86,7 +114,12 @@ describe('files.create, uploadType=multipart (drive/api/guides/manage-uploads#mu
 
   test('a base64 media part is decoded; no parent means My Drive', () => {
     const { UrlFetchApp, store } = makeDrive();
-    const body = multipart('b0undary', { name: 'x.bin' }, new Uint8Array(Buffer.from(Buffer.from(BINARY).toString('base64'))), 'Content-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64');
+    const body = multipart(
+      'b0undary',
+      { name: 'x.bin' },
+      new Uint8Array(Buffer.from(Buffer.from(BINARY).toString('base64'))),
+      'Content-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64',
+    );
     const file = JSON.parse(UrlFetchApp.fetch(UPLOAD, upload(body)).getContentText());
     expect(store.get(file.id)!.parents).toEqual([store.rootId]);
     expect(sha(store.get(file.id)!.bytes)).toBe(sha(BINARY));
@@ -104,7 +137,7 @@ describe('files.create, uploadType=multipart (drive/api/guides/manage-uploads#mu
     expect(store.all('file')).toHaveLength(before);
   });
 
-  test('costs one upload (DriveApp.Folder.createFile\'s latency); fetchAll of 5 uploads costs the slowest, not the sum', () => {
+  test("costs one upload (DriveApp.Folder.createFile's latency); fetchAll of 5 uploads costs the slowest, not the sum", () => {
     const { UrlFetchApp, store, folder, clock, accounting } = makeDrive();
     const one = (n: number) => upload(multipart('b0undary', { name: `F-${n}.pdf`, parents: [folder.id] }, BINARY));
     let start = clock.now();
@@ -114,16 +147,28 @@ describe('files.create, uploadType=multipart (drive/api/guides/manage-uploads#mu
     const responses = UrlFetchApp.fetchAll([1, 2, 3, 4, 5].map(one));
     expect(clock.now() - start).toBe(latencyOf('DriveApp.Folder.createFile'));
     expect(responses.map((r) => r.getResponseCode())).toEqual([200, 200, 200, 200, 200]);
-    expect(store.children(folder.id, 'file').map((f) => f.name)).toEqual(['F-0.pdf', 'F-1.pdf', 'F-2.pdf', 'F-3.pdf', 'F-4.pdf', 'F-5.pdf']);
+    expect(store.children(folder.id, 'file').map((f) => f.name)).toEqual([
+      'F-0.pdf',
+      'F-1.pdf',
+      'F-2.pdf',
+      'F-3.pdf',
+      'F-4.pdf',
+      'F-5.pdf',
+    ]);
     expect(accounting.total.calls['Drive.REST.files.create']).toBe(6);
     expect(accounting.total.calls['UrlFetchApp.fetchAll']).toBe(1);
   });
 });
 
-describe('the body Postroom\'s adapter builds (src/server/adapters/drive-upload.ts)', () => {
+describe("the body Postroom's adapter builds (src/server/adapters/drive-upload.ts)", () => {
   test('is accepted as sent by the adapter: signed byte payload, its boundary, its fields', () => {
     const { UrlFetchApp, store, folder } = makeDrive();
-    const { body, contentType } = buildMultipartBody({ folderId: folder.id, name: 'Reçu 1.pdf', bytes: BINARY, mimeType: 'application/pdf' });
+    const { body, contentType } = buildMultipartBody({
+      folderId: folder.id,
+      name: 'Reçu 1.pdf',
+      bytes: BINARY,
+      mimeType: 'application/pdf',
+    });
     const response = UrlFetchApp.fetch(DRIVE_UPLOAD_URL, upload(signed(body), contentType, DRIVE_UPLOAD_URL));
     expect(response.getResponseCode()).toBe(200);
     const file = JSON.parse(response.getContentText());
@@ -139,7 +184,11 @@ describe('errors in Google JSON (drive/api/guides/handle-errors)', () => {
     const body = multipart('b0undary', { name: 'a.pdf', parents: [folder.id] }, BINARY);
     const missing = UrlFetchApp.fetch(UPLOAD, upload(body, undefined, UPLOAD, {}));
     expect(missing.getResponseCode()).toBe(401);
-    expect(JSON.parse(missing.getContentText()).error).toMatchObject({ code: 401, status: 'UNAUTHENTICATED', errors: [{ reason: 'required', location: 'Authorization' }] });
+    expect(JSON.parse(missing.getContentText()).error).toMatchObject({
+      code: 401,
+      status: 'UNAUTHENTICATED',
+      errors: [{ reason: 'required', location: 'Authorization' }],
+    });
     const wrong = UrlFetchApp.fetch(UPLOAD, upload(body, undefined, UPLOAD, { Authorization: 'Bearer nope' }));
     expect(wrong.getResponseCode()).toBe(401);
     expect(JSON.parse(wrong.getContentText()).error.errors[0]).toMatchObject({ reason: 'authError', message: 'Invalid Credentials' });
@@ -151,18 +200,46 @@ describe('errors in Google JSON (drive/api/guides/handle-errors)', () => {
     const response = UrlFetchApp.fetch(UPLOAD, upload(multipart('b0undary', { name: 'a.pdf', parents: ['1nope'] }, BINARY)));
     expect(response.getResponseCode()).toBe(404);
     expect(JSON.parse(response.getContentText())).toEqual({
-      error: { code: 404, message: 'File not found: 1nope.', errors: [{ message: 'File not found: 1nope.', domain: 'global', reason: 'notFound', location: 'fileId', locationType: 'parameter' }] },
+      error: {
+        code: 404,
+        message: 'File not found: 1nope.',
+        errors: [
+          { message: 'File not found: 1nope.', domain: 'global', reason: 'notFound', location: 'fileId', locationType: 'parameter' },
+        ],
+      },
     });
     const aFile = store.createFile('f.txt', new Uint8Array([1]), 'text/plain', folder.id);
-    expect(UrlFetchApp.fetch(UPLOAD, upload(multipart('b0undary', { name: 'a.pdf', parents: [aFile.id] }, BINARY))).getResponseCode()).toBe(404);
+    expect(UrlFetchApp.fetch(UPLOAD, upload(multipart('b0undary', { name: 'a.pdf', parents: [aFile.id] }, BINARY))).getResponseCode()).toBe(
+      404,
+    );
     expect(store.all('file')).toHaveLength(1);
   });
 
   test.each([
     ['a body that is not multipart/related', 'application/pdf', (b: Uint8Array) => b, 'Bad content type. Please use multipart.'],
-    ['no end boundary', undefined, (b: Uint8Array) => b.subarray(0, b.length - '--\r\n'.length - 'b0undary'.length - 4), 'Missing end boundary in multipart body.'],
-    ['one part only', undefined, () => new Uint8Array(Buffer.from('--b0undary\r\nContent-Type: application/json\r\n\r\n{"name":"a"}\r\n--b0undary--\r\n')), 'Malformed multipart body.'],
-    ['metadata that is not JSON', undefined, () => new Uint8Array(Buffer.from('--b0undary\r\nContent-Type: application/json\r\n\r\n{name:\r\n--b0undary\r\nContent-Type: text/plain\r\n\r\nx\r\n--b0undary--\r\n')), 'Parse Error'],
+    [
+      'no end boundary',
+      undefined,
+      (b: Uint8Array) => b.subarray(0, b.length - '--\r\n'.length - 'b0undary'.length - 4),
+      'Missing end boundary in multipart body.',
+    ],
+    [
+      'one part only',
+      undefined,
+      () => new Uint8Array(Buffer.from('--b0undary\r\nContent-Type: application/json\r\n\r\n{"name":"a"}\r\n--b0undary--\r\n')),
+      'Malformed multipart body.',
+    ],
+    [
+      'metadata that is not JSON',
+      undefined,
+      () =>
+        new Uint8Array(
+          Buffer.from(
+            '--b0undary\r\nContent-Type: application/json\r\n\r\n{name:\r\n--b0undary\r\nContent-Type: text/plain\r\n\r\nx\r\n--b0undary--\r\n',
+          ),
+        ),
+      'Parse Error',
+    ],
   ])('400 for %s; nothing is created', (_, contentType, mangle, message) => {
     const { UrlFetchApp, store, folder } = makeDrive();
     const body = mangle(multipart('b0undary', { name: 'a.pdf', parents: [folder.id] }, BINARY));
@@ -182,28 +259,48 @@ describe('errors in Google JSON (drive/api/guides/handle-errors)', () => {
   });
 });
 
-describe('faults and kills are the UrlFetchApp layer\'s, per request', () => {
-  const eight = (folderId: string) => Array.from({ length: 8 }, (_, n) => upload(multipart('b0undary', { name: `F-${n}.pdf`, parents: [folderId] }, BINARY)));
+describe("faults and kills are the UrlFetchApp layer's, per request", () => {
+  const eight = (folderId: string) =>
+    Array.from({ length: 8 }, (_, n) => upload(multipart('b0undary', { name: `F-${n}.pdf`, parents: [folderId] }, BINARY)));
 
   test('an HTTP fault (429, 5xx) on an upload creates nothing; the other uploads of the fetchAll are created', () => {
     // Seed 7 at rate 0.3: the 1st request gets a 429 and the 7th a 503 (FaultPlan draws in request order).
     const { UrlFetchApp, store, folder } = makeDrive({ seed: 7, rate: 0.3 });
     const responses = UrlFetchApp.fetchAll(eight(folder.id));
     expect(responses.map((r) => r.getResponseCode())).toEqual([429, 200, 200, 200, 200, 200, 503, 200]);
-    expect(store.children(folder.id, 'file').map((f) => f.name)).toEqual(['F-1.pdf', 'F-2.pdf', 'F-3.pdf', 'F-4.pdf', 'F-5.pdf', 'F-7.pdf']);
+    expect(store.children(folder.id, 'file').map((f) => f.name)).toEqual([
+      'F-1.pdf',
+      'F-2.pdf',
+      'F-3.pdf',
+      'F-4.pdf',
+      'F-5.pdf',
+      'F-7.pdf',
+    ]);
   });
 
   test('a network error on one upload fails the whole fetchAll, yet the other uploads reached Drive', () => {
     // Seed 26 at rate 0.3: the 4th request fails at the network level.
     const { UrlFetchApp, store, folder } = makeDrive({ seed: 26, rate: 0.3 });
-    expect(() => UrlFetchApp.fetchAll(eight(folder.id))).toThrow(/^Address unavailable: https:\/\/www\.googleapis\.com\/upload\/drive\/v3\/files/);
-    expect(store.children(folder.id, 'file').map((f) => f.name)).toEqual(['F-0.pdf', 'F-1.pdf', 'F-2.pdf', 'F-4.pdf', 'F-5.pdf', 'F-6.pdf', 'F-7.pdf']);
+    expect(() => UrlFetchApp.fetchAll(eight(folder.id))).toThrow(
+      /^Address unavailable: https:\/\/www\.googleapis\.com\/upload\/drive\/v3\/files/,
+    );
+    expect(store.children(folder.id, 'file').map((f) => f.name)).toEqual([
+      'F-0.pdf',
+      'F-1.pdf',
+      'F-2.pdf',
+      'F-4.pdf',
+      'F-5.pdf',
+      'F-6.pdf',
+      'F-7.pdf',
+    ]);
   });
 
   test('killed at the fetchAll, a subset of the uploads still lands in Drive, unseen by the script', () => {
     const { UrlFetchApp, store, folder, startExecution, ctx } = makeDrive({ seed: 9, killEvery: 1 });
     startExecution();
-    const requests = Array.from({ length: 12 }, (_, n) => upload(multipart('b0undary', { name: `F-${n}.pdf`, parents: [folder.id] }, BINARY)));
+    const requests = Array.from({ length: 12 }, (_, n) =>
+      upload(multipart('b0undary', { name: `F-${n}.pdf`, parents: [folder.id] }, BINARY)),
+    );
     expect(() => UrlFetchApp.fetchAll(requests)).toThrow(ExecutionTerminated);
     const created = store.children(folder.id, 'file').length;
     expect(created).toBeGreaterThan(0);
@@ -221,7 +318,7 @@ describe('files.get (drive/api/reference/rest/v3/files/get, guides/manage-downlo
     muteHttpExceptions: true,
   });
 
-  test('alt=media answers the exact bytes with the file\'s Content-Type, signed in getContent as Apps Script gives them', () => {
+  test("alt=media answers the exact bytes with the file's Content-Type, signed in getContent as Apps Script gives them", () => {
     const { UrlFetchApp, store, folder, accounting } = makeDrive();
     const file = store.createFile('Facture é.pdf', BINARY, 'application/pdf', folder.id);
     const response = UrlFetchApp.fetch(get(file.id).url, get(file.id));
@@ -247,7 +344,11 @@ describe('files.get (drive/api/reference/rest/v3/files/get, guides/manage-downlo
     const { UrlFetchApp, folder, accounting } = makeDrive();
     const missing = UrlFetchApp.fetch(`${FILES}nope?alt=media`, get('nope'));
     expect(missing.getResponseCode()).toBe(404);
-    expect(JSON.parse(missing.getContentText()).error).toMatchObject({ code: 404, message: 'File not found: nope.', errors: [{ reason: 'notFound', location: 'fileId' }] });
+    expect(JSON.parse(missing.getContentText()).error).toMatchObject({
+      code: 404,
+      message: 'File not found: nope.',
+      errors: [{ reason: 'notFound', location: 'fileId' }],
+    });
     const ofFolder = UrlFetchApp.fetch(`${FILES}${folder.id}?alt=media`, get(folder.id));
     expect(ofFolder.getResponseCode()).toBe(403);
     expect(JSON.parse(ofFolder.getContentText()).error.errors[0].reason).toBe('fileNotDownloadable');
@@ -260,12 +361,16 @@ describe('files.get (drive/api/reference/rest/v3/files/get, guides/manage-downlo
 
   test('without muteHttpExceptions a 404 throws Apps Script\'s "Request failed" error', () => {
     const { UrlFetchApp } = makeDrive();
-    expect(() => UrlFetchApp.fetch(`${FILES}nope?alt=media`, { headers: auth })).toThrow(/^Request failed for https:\/\/www\.googleapis\.com\/drive\/v3\/files\/nope returned code 404/);
+    expect(() => UrlFetchApp.fetch(`${FILES}nope?alt=media`, { headers: auth })).toThrow(
+      /^Request failed for https:\/\/www\.googleapis\.com\/drive\/v3\/files\/nope returned code 404/,
+    );
   });
 
-  test('costs one download (DriveApp.File.getBlob\'s latency); fetchAll of 20 downloads costs the slowest, not the sum', () => {
+  test("costs one download (DriveApp.File.getBlob's latency); fetchAll of 20 downloads costs the slowest, not the sum", () => {
     const { UrlFetchApp, store, folder, clock, accounting } = makeDrive();
-    const files = Array.from({ length: 20 }, (_, n) => store.createFile(`F-${n}.pdf`, Uint8Array.of(n, 255 - n), 'application/pdf', folder.id));
+    const files = Array.from({ length: 20 }, (_, n) =>
+      store.createFile(`F-${n}.pdf`, Uint8Array.of(n, 255 - n), 'application/pdf', folder.id),
+    );
     let start = clock.now();
     UrlFetchApp.fetch(get(files[0].id).url, get(files[0].id));
     expect(clock.now() - start).toBe(latencyOf('DriveApp.File.getBlob'));

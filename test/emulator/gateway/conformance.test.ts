@@ -24,7 +24,10 @@ function scenario(world: World, kind: Kind) {
   // Attachment ids live for a few messages.get of their message: fetch with the ids of a fresh read.
   const fresh = run('getMessages', [first], 'full').result[0].value;
   const pdf = fresh.view.attachments.find((a: { mimeType: string }) => a.mimeType === 'application/pdf');
-  out.attachments = run('getAttachments', [{ messageId: first, attachmentId: pdf.attachmentId }, { messageId: first, attachmentId: 'ANGjdJnot-issued' }]);
+  out.attachments = run('getAttachments', [
+    { messageId: first, attachmentId: pdf.attachmentId },
+    { messageId: first, attachmentId: 'ANGjdJnot-issued' },
+  ]);
   out.markRead = run('markRead', [first, second]);
   const imported = out.ensure.result.value['Postroom/imported'];
   out.move = run('modifyLabels', [first, second], [imported], ['INBOX']);
@@ -78,7 +81,9 @@ describe('MailGateway conformance: REST and Advanced give the same answers', () 
   });
 
   it('leaves the same mailbox behind', () => {
-    expect(comparable('advanced', worlds.advanced.workspace.mailbox.dumpState())).toEqual(comparable('rest', worlds.rest.workspace.mailbox.dumpState()));
+    expect(comparable('advanced', worlds.advanced.workspace.mailbox.dumpState())).toEqual(
+      comparable('rest', worlds.rest.workspace.mailbox.dumpState()),
+    );
   });
 
   describe.each(KINDS)('%s', (kind) => {
@@ -87,13 +92,19 @@ describe('MailGateway conformance: REST and Advanced give the same answers', () 
     const [first, second, third] = world.invoices;
 
     it('profile, labels and ensureLabels (parents created, idempotent, 1 unit when nothing is missing)', () => {
-      expect(r.profile.result.value).toEqual({ emailAddress: world.user, messagesTotal: 3, threadsTotal: 3, historyId: expect.stringMatching(/^\d+$/) });
+      expect(r.profile.result.value).toEqual({
+        emailAddress: world.user,
+        messagesTotal: 3,
+        threadsTotal: 3,
+        historyId: expect.stringMatching(/^\d+$/),
+      });
       expect(r.profile.usage).toEqual({ calls: 1, units: 1 });
       expect(r.labels.result.value).toEqual(expect.arrayContaining([{ id: 'INBOX', name: 'INBOX', type: 'system' }]));
       const ids = r.ensure.result.value;
       expect(Object.keys(ids)).toEqual(['Postroom/imported', 'Postroom/quarantine']);
       const labels = world.workspace.mailbox.labels();
-      for (const name of ['Postroom', 'Postroom/imported', 'Postroom/quarantine']) expect(labels.find((l) => l.name === name)?.type).toBe('user');
+      for (const name of ['Postroom', 'Postroom/imported', 'Postroom/quarantine'])
+        expect(labels.find((l) => l.name === name)?.type).toBe('user');
       expect(r.ensure.usage).toEqual({ calls: 4, units: 1 + 3 * 5 });
       expect(r.ensureAgain.result.value).toEqual({ 'Postroom/imported': ids['Postroom/imported'] });
       expect(r.ensureAgain.usage).toEqual({ calls: 1, units: 1 });
@@ -117,8 +128,20 @@ describe('MailGateway conformance: REST and Advanced give the same answers', () 
         { partId: '0.1', filename: 'logo.png', mimeType: 'image/png', size: 29, inline: true },
         { partId: '1', filename: 'facture n°1.pdf', mimeType: 'application/pdf', size: PDF.length, inline: false },
       ]);
-      expect(missing).toEqual({ ok: false, error: expect.objectContaining({ kind: 'not_found', name: 'NotFoundError', status: 404, operation: 'getMessages', mayHaveHappened: false }) });
-      expect(invalid).toEqual({ ok: false, error: expect.objectContaining({ kind: 'invalid_request', name: 'InvalidRequestError', status: 400, mayHaveHappened: false }) });
+      expect(missing).toEqual({
+        ok: false,
+        error: expect.objectContaining({
+          kind: 'not_found',
+          name: 'NotFoundError',
+          status: 404,
+          operation: 'getMessages',
+          mayHaveHappened: false,
+        }),
+      });
+      expect(invalid).toEqual({
+        ok: false,
+        error: expect.objectContaining({ kind: 'invalid_request', name: 'InvalidRequestError', status: 400, mayHaveHappened: false }),
+      });
       expect(r.full.usage).toEqual({ calls: 3, units: 15 });
     });
 
@@ -140,8 +163,14 @@ describe('MailGateway conformance: REST and Advanced give the same answers', () 
     it('markRead, modifyLabels (the move) and trash change the mailbox, per message', () => {
       const label = r.ensure.result.value['Postroom/imported'];
       const state = (id: string) => world.workspace.mailbox.getMessage(id)!;
-      expect(r.markRead.result).toEqual([{ ok: true, value: true }, { ok: true, value: true }]);
-      expect(r.move.result).toEqual([{ ok: true, value: true }, { ok: true, value: true }]);
+      expect(r.markRead.result).toEqual([
+        { ok: true, value: true },
+        { ok: true, value: true },
+      ]);
+      expect(r.move.result).toEqual([
+        { ok: true, value: true },
+        { ok: true, value: true },
+      ]);
       expect(r.move.usage).toEqual({ calls: 1, units: 50 });
       for (const id of [first, second]) {
         expect(state(id).unread).toBe(false);
@@ -149,17 +178,31 @@ describe('MailGateway conformance: REST and Advanced give the same answers', () 
         expect(state(id).labelIds.has('INBOX')).toBe(false);
       }
       // A label Gmail does not know fails every message alike: no per-message redo (one call, 50 units).
-      const badLabel = { ok: false, error: expect.objectContaining({ kind: 'invalid_request', status: 400, operation: 'modifyLabels', detail: 'Invalid label: Label_999' }) };
+      const badLabel = {
+        ok: false,
+        error: expect.objectContaining({
+          kind: 'invalid_request',
+          status: 400,
+          operation: 'modifyLabels',
+          detail: 'Invalid label: Label_999',
+        }),
+      };
       expect(r.badLabel.result).toEqual([badLabel, badLabel]);
       expect(r.badLabel.usage).toEqual({ calls: 1, units: 50 });
-      expect(r.trash.result).toEqual([{ ok: true, value: true }, { ok: false, error: expect.objectContaining({ kind: 'not_found', operation: 'trash' }) }]);
+      expect(r.trash.result).toEqual([
+        { ok: true, value: true },
+        { ok: false, error: expect.objectContaining({ kind: 'not_found', operation: 'trash' }) },
+      ]);
       expect(state(third).labelIds.has('TRASH')).toBe(true);
     });
 
     it('send: one receipt per message, a message without recipients fails alone, never retried', () => {
       const [sent, rejected] = r.send.result;
       expect(sent.ok).toBe(true);
-      expect(rejected).toEqual({ ok: false, error: expect.objectContaining({ kind: 'invalid_request', status: 400, operation: 'send', mayHaveHappened: false }) });
+      expect(rejected).toEqual({
+        ok: false,
+        error: expect.objectContaining({ kind: 'invalid_request', status: 400, operation: 'send', mayHaveHappened: false }),
+      });
       expect(r.send.usage).toEqual({ calls: 2, units: 200 });
       const out = world.workspace.mailbox.sentMessages();
       expect(out).toHaveLength(1);
@@ -168,16 +211,25 @@ describe('MailGateway conformance: REST and Advanced give the same answers', () 
 
     it('listSent reads the exactly-once headers; skipIds are not read again', () => {
       const id = r.send.result[0].value.id;
-      expect(r.sent.result.value.messages).toEqual([{ id, threadId: id, internalDate: expect.any(Number), sendId: 'run-1/1', messageId: expect.stringMatching(/^<.+>$/) }]);
+      expect(r.sent.result.value.messages).toEqual([
+        { id, threadId: id, internalDate: expect.any(Number), sendId: 'run-1/1', messageId: expect.stringMatching(/^<.+>$/) },
+      ]);
       expect(r.sent.usage).toEqual({ calls: 2, units: 10 });
       expect(r.sentSkip.result.value.messages).toEqual([]);
       expect(r.sentSkip.usage).toEqual({ calls: 1, units: 5 });
     });
 
     it('history lists the messages added since a history id; a malformed id is an invalid request', () => {
-      expect(r.history.result.value).toEqual({ addedIds: [r.send.result[0].value.id], historyId: expect.stringMatching(/^\d+$/), nextPageToken: null });
+      expect(r.history.result.value).toEqual({
+        addedIds: [r.send.result[0].value.id],
+        historyId: expect.stringMatching(/^\d+$/),
+        nextPageToken: null,
+      });
       expect(r.history.usage).toEqual({ calls: 1, units: 2 });
-      expect(r.historyInvalid.result).toEqual({ ok: false, error: expect.objectContaining({ kind: 'invalid_request', status: 400, operation: 'history' }) });
+      expect(r.historyInvalid.result).toEqual({
+        ok: false,
+        error: expect.objectContaining({ kind: 'invalid_request', status: 400, operation: 'history' }),
+      });
     });
   });
 });

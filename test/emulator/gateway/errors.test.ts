@@ -24,7 +24,10 @@ const OPERATIONS: Op[] = [
   ['history', () => ['1000'], 1],
 ];
 
-const EXPECTED: Record<GmailFaultKind, { kind: string; name: string; status: number; retried: boolean; quotaScope?: string; mayHaveHappened: boolean }> = {
+const EXPECTED: Record<
+  GmailFaultKind,
+  { kind: string; name: string; status: number; retried: boolean; quotaScope?: string; mayHaveHappened: boolean }
+> = {
   auth: { kind: 'auth', name: 'AuthError', status: 401, retried: false, mayHaveHappened: false },
   scope: { kind: 'permission', name: 'PermissionError', status: 403, retried: false, mayHaveHappened: false },
   rate: { kind: 'quota', name: 'QuotaError', status: 429, retried: true, quotaScope: 'rate', mayHaveHappened: false },
@@ -64,7 +67,15 @@ describe.each(Object.keys(EXPECTED) as GmailFaultKind[])('fault %s on every call
     for (const kind of KINDS) {
       const errors = errorsOf(answers[kind][name].result);
       for (const error of errors) {
-        expect(error).toEqual(expect.objectContaining({ kind: expected.kind, name: expected.name, status: expected.status, mayHaveHappened: expected.mayHaveHappened, quotaScope: expected.quotaScope ?? null }));
+        expect(error).toEqual(
+          expect.objectContaining({
+            kind: expected.kind,
+            name: expected.name,
+            status: expected.status,
+            mayHaveHappened: expected.mayHaveHappened,
+            quotaScope: expected.quotaScope ?? null,
+          }),
+        );
         expect(typeof error.en).toBe('string');
         expect(error.fr).not.toBe(error.en);
       }
@@ -91,7 +102,7 @@ describe('error details', () => {
     expect(run('advanced', 'rate', 'profile').error.retryAfterMs).toBeNull();
   });
 
-  it.each(KINDS)('%s: the daily sending limit is read from Gmail\'s message, with its reset time', (kind) => {
+  it.each(KINDS)("%s: the daily sending limit is read from Gmail's message, with its reset time", (kind) => {
     const [error] = errorsOf(run(kind, 'daily', 'send', [rawToSend('client@exemple.fr', 'r/1')]));
     expect(error.quotaScope).toBe('daily');
     expect(error.retryAfterMs).toBeGreaterThan(24 * 3600_000 - 60_000);
@@ -152,7 +163,10 @@ describe.each(KINDS)('%s: faults that pass or hit one item', (kind) => {
     const world = makeWorld(0);
     world.workspace.gmailCore.injectFault({ kind: 'backend', methods: ['messages.send'], times: 1 });
     const answer = world.run(kind, 'send', [rawToSend('a@exemple.fr', 'r/1'), rawToSend('b@exemple.fr', 'r/2')]);
-    expect(answer.result.map((o: any) => (o.ok ? 'sent' : `${o.error.name} ${o.error.mayHaveHappened}`))).toEqual(['TransientError true', 'sent']);
+    expect(answer.result.map((o: any) => (o.ok ? 'sent' : `${o.error.name} ${o.error.mayHaveHappened}`))).toEqual([
+      'TransientError true',
+      'sent',
+    ]);
     expect(answer.usage).toEqual({ calls: 2, units: 200 });
     expect(world.workspace.mailbox.sentMessages()).toHaveLength(1);
   });
@@ -160,6 +174,8 @@ describe.each(KINDS)('%s: faults that pass or hit one item', (kind) => {
   it('history: a start id older than Gmail keeps is NotFound', () => {
     const world = makeWorld(1);
     world.workspace.gmailCore.historyFloor = 5000;
-    expect(world.run(kind, 'history', '1000').result.error).toEqual(expect.objectContaining({ name: 'NotFoundError', status: 404, operation: 'history' }));
+    expect(world.run(kind, 'history', '1000').result.error).toEqual(
+      expect.objectContaining({ name: 'NotFoundError', status: 404, operation: 'history' }),
+    );
   });
 });

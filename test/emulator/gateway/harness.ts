@@ -46,7 +46,11 @@ function revive(operation: string, args: unknown[]): unknown[] {
   return args;
 }
 
-(globalThis as Record<string, unknown>).gatewayRun = (kind: 'rest' | 'advanced' | 'settings', operation: string, argsJson: string): string => {
+(globalThis as Record<string, unknown>).gatewayRun = (
+  kind: 'rest' | 'advanced' | 'settings',
+  operation: string,
+  argsJson: string,
+): string => {
   const gateway = kind === 'settings' ? settingsMailGateway() : mailGateway(kind);
   const method = (gateway as unknown as Record<string, (...args: unknown[]) => unknown>)[operation];
   if (typeof method !== 'function') throw new Error(`No gateway operation ${operation}`);

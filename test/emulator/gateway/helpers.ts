@@ -130,7 +130,8 @@ export function makeWorld(count = 3): World {
     invoices,
     run(kind, operation, ...args) {
       const outcome = runner.invoke('gatewayRun', [kind, operation, JSON.stringify(args)], 'cli');
-      if (outcome.outcome !== 'completed') throw new Error(`${kind} ${operation}: ${outcome.outcome} ${outcome.error?.message ?? ''}\n${outcome.error?.stack ?? ''}`);
+      if (outcome.outcome !== 'completed')
+        throw new Error(`${kind} ${operation}: ${outcome.outcome} ${outcome.error?.message ?? ''}\n${outcome.error?.stack ?? ''}`);
       const calls = Object.entries(outcome.counts.calls);
       const count = (prefix: string) => calls.filter(([method]) => method.startsWith(prefix)).reduce((sum, [, n]) => sum + n, 0);
       return {

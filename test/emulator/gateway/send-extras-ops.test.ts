@@ -8,7 +8,13 @@ import { KINDS, makeWorld } from './helpers';
 describe.each(KINDS)('%s gateway: drafts and send-as', (kind) => {
   it('lists drafts, reads them raw, and lists the send-as addresses', () => {
     const world = makeWorld(1);
-    const eml = gmailDraftEml({ subject: 'Modèle {{key}}', text: 'Bonjour', html: '<p>Bonjour</p><img src="cid:l">', inline: { cid: 'l', filename: 'l.png', bytes: PNG_1X1 }, attachment: { filename: 'CGV.pdf', bytes: PDF_CGV } });
+    const eml = gmailDraftEml({
+      subject: 'Modèle {{key}}',
+      text: 'Bonjour',
+      html: '<p>Bonjour</p><img src="cid:l">',
+      inline: { cid: 'l', filename: 'l.png', bytes: PNG_1X1 },
+      attachment: { filename: 'CGV.pdf', bytes: PDF_CGV },
+    });
     const draft = world.workspace.mailbox.importExported(new Uint8Array(eml));
     const [{ draftId }] = world.workspace.mailbox.drafts().filter((d) => d.message.id === draft.id);
     world.workspace.mailbox.addSendAs({ email: 'factures@cabinet-durand.fr', displayName: 'Factures' });
@@ -24,7 +30,13 @@ describe.each(KINDS)('%s gateway: drafts and send-as', (kind) => {
     expect(got.usage).toEqual({ calls: 2, units: 10 });
 
     const sendAs = world.run(kind, 'listSendAs');
-    expect(sendAs.result.value.map((a: { email: string; isPrimary: boolean; verificationStatus: string }) => [a.email, a.isPrimary, a.verificationStatus])).toEqual([
+    expect(
+      sendAs.result.value.map((a: { email: string; isPrimary: boolean; verificationStatus: string }) => [
+        a.email,
+        a.isPrimary,
+        a.verificationStatus,
+      ]),
+    ).toEqual([
       [world.user, true, 'accepted'],
       ['factures@cabinet-durand.fr', false, 'accepted'],
       ['nouveau@cabinet-durand.fr', false, 'pending'],

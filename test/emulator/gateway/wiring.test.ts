@@ -60,8 +60,12 @@ describe('Advanced service not enabled', () => {
     });
     const outcome = runner.invoke('gatewayRun', ['advanced', 'getMessages', JSON.stringify([world.invoices, 'minimal'])], 'cli');
     const { result, usage } = JSON.parse(String(outcome.value));
-    expect(result).toEqual([{ ok: false, error: expect.objectContaining({ name: 'PermissionError', status: 0, operation: 'getMessages' }) }]);
-    expect(result[0].error.en).toBe('The Advanced Gmail service is not enabled in this project: choose the REST transport in the mail settings, or enable the service (appsscript.json).');
+    expect(result).toEqual([
+      { ok: false, error: expect.objectContaining({ name: 'PermissionError', status: 0, operation: 'getMessages' }) },
+    ]);
+    expect(result[0].error.en).toBe(
+      'The Advanced Gmail service is not enabled in this project: choose the REST transport in the mail settings, or enable the service (appsscript.json).',
+    );
     expect(result[0].error.fr).toContain('Le service Gmail avancé n’est pas activé dans ce projet');
     expect(usage).toEqual({ calls: 0, units: 0 });
   });
@@ -80,7 +84,12 @@ describe('ensureLabels racing another execution', () => {
       during: [{ atCall: createCall, run: () => (raced = world.workspace.mailbox.createLabel('Postroom').id) }],
     });
     const { result, usage } = JSON.parse(String(outcome.value));
-    const byName = Object.fromEntries(world.workspace.mailbox.labels().filter((l) => l.type === 'user').map((l) => [l.name, l.id]));
+    const byName = Object.fromEntries(
+      world.workspace.mailbox
+        .labels()
+        .filter((l) => l.type === 'user')
+        .map((l) => [l.name, l.id]),
+    );
     expect(Object.keys(byName).sort()).toEqual(['Postroom', 'Postroom/imported']);
     expect(byName.Postroom).toBe(raced);
     expect(result).toEqual({ ok: true, value: { 'Postroom/imported': byName['Postroom/imported'] } });

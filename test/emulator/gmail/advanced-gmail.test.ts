@@ -3,7 +3,18 @@
 // exact bytes, and the per-user quota of 15,000 units per minute with recovery after the window.
 
 import { GoogleJsonResponseException } from '../../../emulator/gmail/advanced-gmail';
-import { attachmentEml, crlf, fromSigned, makeWorld, nestedEml, parseWithMailparser, PDF_BYTES, simpleEml, toBase64Url, USER } from './world';
+import {
+  attachmentEml,
+  crlf,
+  fromSigned,
+  makeWorld,
+  nestedEml,
+  parseWithMailparser,
+  PDF_BYTES,
+  simpleEml,
+  toBase64Url,
+  USER,
+} from './world';
 
 type Part = { partId: string; body: { attachmentId?: string }; parts?: Part[] };
 const attachmentIds = (payload: Part): string[] => [
@@ -46,7 +57,11 @@ describe('ephemeral attachment ids (users.messages.attachments.get; ids change b
       error = caught;
     }
     expect(error).toBeInstanceOf(GoogleJsonResponseException);
-    expect((error as GoogleJsonResponseException).details).toEqual({ code: 400, message: 'Invalid attachment token', errors: [{ message: 'Invalid attachment token', domain: 'global', reason: 'invalidArgument' }] });
+    expect((error as GoogleJsonResponseException).details).toEqual({
+      code: 400,
+      message: 'Invalid attachment token',
+      errors: [{ message: 'Invalid attachment token', domain: 'global', reason: 'invalidArgument' }],
+    });
   });
 
   test('a REST client gets the same 400 JSON for an expired id and 404 for an unknown message', () => {
@@ -58,14 +73,23 @@ describe('ephemeral attachment ids (users.messages.attachments.get; ids change b
     });
     expect(response.getResponseCode()).toBe(400);
     expect(JSON.parse(response.getContentText())).toEqual({
-      error: { code: 400, message: 'Invalid attachment token', errors: [{ message: 'Invalid attachment token', domain: 'global', reason: 'invalidArgument' }], status: 'INVALID_ARGUMENT' },
+      error: {
+        code: 400,
+        message: 'Invalid attachment token',
+        errors: [{ message: 'Invalid attachment token', domain: 'global', reason: 'invalidArgument' }],
+        status: 'INVALID_ARGUMENT',
+      },
     });
     const missing = world.UrlFetchApp.fetch('https://gmail.googleapis.com/gmail/v1/users/me/messages/00000000000000ff', {
       headers: { Authorization: 'Bearer ya29.test-token' },
       muteHttpExceptions: true,
     });
     expect(missing.getResponseCode()).toBe(404);
-    expect(JSON.parse(missing.getContentText()).error).toMatchObject({ code: 404, message: 'Requested entity was not found.', status: 'NOT_FOUND' });
+    expect(JSON.parse(missing.getContentText()).error).toMatchObject({
+      code: 404,
+      message: 'Requested entity was not found.',
+      status: 'NOT_FOUND',
+    });
   });
 });
 
@@ -74,17 +98,36 @@ describe('Advanced service errors and listing (developers.google.com/apps-script
   test('Apps Script error messages for a missing message, a bad id, a bad label, another user', () => {
     const { globals } = makeWorld();
     const { Gmail } = globals;
-    expect(() => Gmail.Users.Messages.get('me', '0000000000000abc')).toThrow('API call to gmail.users.messages.get failed with error: Requested entity was not found.');
-    expect(() => Gmail.Users.Messages.get('me', 'not-an-id')).toThrow('API call to gmail.users.messages.get failed with error: Invalid id value');
-    expect(() => Gmail.Users.Messages.list('me', { labelIds: ['Label_99'] })).toThrow('API call to gmail.users.messages.list failed with error: Invalid label: Label_99');
-    expect(() => Gmail.Users.getProfile('someone@else.fr')).toThrow(`API call to gmail.users.getProfile failed with error: Delegation denied for ${USER}`);
+    expect(() => Gmail.Users.Messages.get('me', '0000000000000abc')).toThrow(
+      'API call to gmail.users.messages.get failed with error: Requested entity was not found.',
+    );
+    expect(() => Gmail.Users.Messages.get('me', 'not-an-id')).toThrow(
+      'API call to gmail.users.messages.get failed with error: Invalid id value',
+    );
+    expect(() => Gmail.Users.Messages.list('me', { labelIds: ['Label_99'] })).toThrow(
+      'API call to gmail.users.messages.list failed with error: Invalid label: Label_99',
+    );
+    expect(() => Gmail.Users.getProfile('someone@else.fr')).toThrow(
+      `API call to gmail.users.getProfile failed with error: Delegation denied for ${USER}`,
+    );
   });
 
   test('messages.list: newest first, maxResults default 100 / max 500, page tokens, resultSizeEstimate', () => {
     const world = makeWorld();
     const ids: string[] = [];
     for (let i = 0; i < 620; i++) {
-      ids.push(world.mailbox.importRaw(simpleEml({ id: `m${i}`, from: 'a@x.fr', to: USER, subject: `n${i}`, date: new Date(Date.UTC(2025, 0, 1) + i * 60_000).toUTCString(), body: 'x' })).id);
+      ids.push(
+        world.mailbox.importRaw(
+          simpleEml({
+            id: `m${i}`,
+            from: 'a@x.fr',
+            to: USER,
+            subject: `n${i}`,
+            date: new Date(Date.UTC(2025, 0, 1) + i * 60_000).toUTCString(),
+            body: 'x',
+          }),
+        ).id,
+      );
     }
     const { Gmail } = world.globals;
     const first = Gmail.Users.Messages.list('me');
@@ -108,15 +151,41 @@ describe('Advanced service errors and listing (developers.google.com/apps-script
       'API call to gmail.users.labels.create failed with error: Label name exists or conflicts',
     );
     const names = Gmail.Users.Labels.list('me').labels.map((entry) => entry.name);
-    expect(names).toEqual(expect.arrayContaining(['INBOX', 'SENT', 'TRASH', 'SPAM', 'UNREAD', 'STARRED', 'IMPORTANT', 'DRAFT', 'CATEGORY_UPDATES', 'Postroom/imported']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'INBOX',
+        'SENT',
+        'TRASH',
+        'SPAM',
+        'UNREAD',
+        'STARRED',
+        'IMPORTANT',
+        'DRAFT',
+        'CATEGORY_UPDATES',
+        'Postroom/imported',
+      ]),
+    );
   });
 
   test('labels are per message in the API: modify one message of a thread, batchModify, trash', () => {
     const world = makeWorld();
     const { mailbox } = world;
     const { Gmail } = world.globals;
-    const a = mailbox.importRaw(simpleEml({ id: 'a', from: 'a@x.fr', to: USER, subject: 'Dossier 12', date: 'Mon, 12 Jan 2026 10:00:00 +0000', body: 'un' }));
-    const b = mailbox.importRaw(simpleEml({ id: 'b', from: USER, to: 'a@x.fr', subject: 'RE: Dossier 12', date: 'Mon, 12 Jan 2026 11:00:00 +0000', body: 'deux', inReplyTo: '<a@example.org>', references: '<a@example.org>' }));
+    const a = mailbox.importRaw(
+      simpleEml({ id: 'a', from: 'a@x.fr', to: USER, subject: 'Dossier 12', date: 'Mon, 12 Jan 2026 10:00:00 +0000', body: 'un' }),
+    );
+    const b = mailbox.importRaw(
+      simpleEml({
+        id: 'b',
+        from: USER,
+        to: 'a@x.fr',
+        subject: 'RE: Dossier 12',
+        date: 'Mon, 12 Jan 2026 11:00:00 +0000',
+        body: 'deux',
+        inReplyTo: '<a@example.org>',
+        references: '<a@example.org>',
+      }),
+    );
     expect(b.threadId).toBe(a.threadId);
     const label = Gmail.Users.Labels.create({ name: 'Postroom/imported' }, 'me');
     const modified = Gmail.Users.Messages.modify({ addLabelIds: [label.id], removeLabelIds: ['UNREAD'] }, 'me', b.id);
@@ -131,10 +200,34 @@ describe('Advanced service errors and listing (developers.google.com/apps-script
 
   test('threading: a reply joins the thread only when it references a message AND the subject matches', () => {
     const { mailbox } = makeWorld();
-    const root = mailbox.importRaw(simpleEml({ id: 'root', from: 'a@x.fr', to: USER, subject: 'Facture 7', date: 'Mon, 12 Jan 2026 10:00:00 +0000', body: '1' }));
-    const reply = mailbox.importRaw(simpleEml({ id: 'r1', from: 'a@x.fr', to: USER, subject: 'Re: Fwd: facture 7', date: 'Mon, 12 Jan 2026 11:00:00 +0000', body: '2', references: '<root@example.org>' }));
-    const otherSubject = mailbox.importRaw(simpleEml({ id: 'r2', from: 'a@x.fr', to: USER, subject: 'Autre sujet', date: 'Mon, 12 Jan 2026 12:00:00 +0000', body: '3', inReplyTo: '<root@example.org>' }));
-    const sameSubjectNoRef = mailbox.importRaw(simpleEml({ id: 'r3', from: 'a@x.fr', to: USER, subject: 'Facture 7', date: 'Mon, 12 Jan 2026 13:00:00 +0000', body: '4' }));
+    const root = mailbox.importRaw(
+      simpleEml({ id: 'root', from: 'a@x.fr', to: USER, subject: 'Facture 7', date: 'Mon, 12 Jan 2026 10:00:00 +0000', body: '1' }),
+    );
+    const reply = mailbox.importRaw(
+      simpleEml({
+        id: 'r1',
+        from: 'a@x.fr',
+        to: USER,
+        subject: 'Re: Fwd: facture 7',
+        date: 'Mon, 12 Jan 2026 11:00:00 +0000',
+        body: '2',
+        references: '<root@example.org>',
+      }),
+    );
+    const otherSubject = mailbox.importRaw(
+      simpleEml({
+        id: 'r2',
+        from: 'a@x.fr',
+        to: USER,
+        subject: 'Autre sujet',
+        date: 'Mon, 12 Jan 2026 12:00:00 +0000',
+        body: '3',
+        inReplyTo: '<root@example.org>',
+      }),
+    );
+    const sameSubjectNoRef = mailbox.importRaw(
+      simpleEml({ id: 'r3', from: 'a@x.fr', to: USER, subject: 'Facture 7', date: 'Mon, 12 Jan 2026 13:00:00 +0000', body: '4' }),
+    );
     expect(reply.threadId).toBe(root.threadId);
     expect(otherSubject.threadId).toBe(otherSubject.id);
     expect(sameSubjectNoRef.threadId).toBe(sameSubjectNoRef.id);
@@ -173,14 +266,18 @@ describe('sending through the Advanced service (users.messages.send, users.draft
     expect(() => Gmail.Users.Messages.send({}, 'me')).toThrow(
       "API call to gmail.users.messages.send failed with error: 'raw' RFC822 payload message string or uploading message via /upload/* URL required",
     );
-    expect(() => Gmail.Users.Messages.send({ raw: toBase64Url(crlf('Subject: x\r\n\r\nbody')) }, 'me')).toThrow('Recipient address required');
+    expect(() => Gmail.Users.Messages.send({ raw: toBase64Url(crlf('Subject: x\r\n\r\nbody')) }, 'me')).toThrow(
+      'Recipient address required',
+    );
   });
 
   test('mail to the user themself is one message in SENT and in INBOX, unread', () => {
     const world = makeWorld();
     const sent = world.globals.Gmail.Users.Messages.send({ raw: toBase64Url(crlf(`To: ${USER}\r\nSubject: moi\r\n\r\nx`)) }, 'me');
     expect(sent.labelIds).toEqual(['SENT', 'INBOX', 'UNREAD']);
-    expect(world.mailbox.dumpState()).toEqual([{ id: sent.id, threadId: sent.id, messageIdHeader: expect.stringMatching(/^<CA/), labels: ['INBOX', 'SENT', 'UNREAD'], unread: true }]);
+    expect(world.mailbox.dumpState()).toEqual([
+      { id: sent.id, threadId: sent.id, messageIdHeader: expect.stringMatching(/^<CA/), labels: ['INBOX', 'SENT', 'UNREAD'], unread: true },
+    ]);
   });
 
   test('drafts: create, get (5 units), list, send, then the draft is gone (404) and SENT has its bytes', () => {
@@ -195,9 +292,13 @@ describe('sending through the Advanced service (users.messages.send, users.draft
     const unitsBefore = world.accounting.total.gmailUnits;
     const sent = Gmail.Users.Drafts.send({ id: draft.id }, 'me');
     expect(world.accounting.total.gmailUnits - unitsBefore).toBe(100);
-    expect(() => Gmail.Users.Drafts.get('me', draft.id)).toThrow('API call to gmail.users.drafts.get failed with error: Requested entity was not found.');
+    expect(() => Gmail.Users.Drafts.get('me', draft.id)).toThrow(
+      'API call to gmail.users.drafts.get failed with error: Requested entity was not found.',
+    );
     expect(() => Gmail.Users.Drafts.send({ id: draft.id }, 'me')).toThrow('Requested entity was not found.');
-    expect(world.mailbox.sentMessages().map((entry) => [entry.id, Buffer.from(entry.raw).toString()])).toEqual([[sent.id, Buffer.from(bytes).toString()]]);
+    expect(world.mailbox.sentMessages().map((entry) => [entry.id, Buffer.from(entry.raw).toString()])).toEqual([
+      [sent.id, Buffer.from(bytes).toString()],
+    ]);
     expect(world.mailbox.drafts()).toEqual([]);
     expect(world.accounting.total.calls['Gmail.Users.Drafts.get']).toBe(2);
     expect(world.accounting.total.gmailUnits).toBe(10 + 5 + 5 + 100 + 5 + 100);
@@ -209,7 +310,9 @@ describe('sending through the Advanced service (users.messages.send, users.draft
     const draft = Gmail.Users.Drafts.create({ message: { raw: toBase64Url(crlf(raw())) } }, 'me');
     Gmail.Users.Drafts.remove('me', draft.id);
     expect(world.mailbox.getMessage(draft.message.id)).toBeUndefined();
-    expect(() => Gmail.Users.Drafts.remove('me', draft.id)).toThrow('API call to gmail.users.drafts.delete failed with error: Requested entity was not found.');
+    expect(() => Gmail.Users.Drafts.remove('me', draft.id)).toThrow(
+      'API call to gmail.users.drafts.delete failed with error: Requested entity was not found.',
+    );
   });
 
   test('raw given as a message/rfc822 Blob (mediaData) and as a byte array', () => {
@@ -253,7 +356,9 @@ describe('per-user quota: 15,000 units per minute (users quota page)', () => {
     const { Gmail } = world.globals;
     Gmail.Users.Messages.list('me');
     Gmail.Users.Messages.list('me');
-    expect(() => Gmail.Users.Messages.list('me')).toThrow('API call to gmail.users.messages.list failed with error: User-rate limit exceeded');
+    expect(() => Gmail.Users.Messages.list('me')).toThrow(
+      'API call to gmail.users.messages.list failed with error: User-rate limit exceeded',
+    );
   });
 });
 
@@ -305,7 +410,10 @@ describe('nested mail imported by every path', () => {
     const path = jest.requireActual('node:path') as typeof import('node:path');
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gmail-import-'));
     fs.writeFileSync(path.join(dir, 'a.eml'), nestedEml());
-    fs.writeFileSync(path.join(dir, 'b.eml'), simpleEml({ id: 'b', from: 'a@x.fr', to: USER, subject: 'B', date: 'Mon, 12 Jan 2026 10:00:00 +0000', body: 'From here\r\nhello' }));
+    fs.writeFileSync(
+      path.join(dir, 'b.eml'),
+      simpleEml({ id: 'b', from: 'a@x.fr', to: USER, subject: 'B', date: 'Mon, 12 Jan 2026 10:00:00 +0000', body: 'From here\r\nhello' }),
+    );
     fs.writeFileSync(path.join(dir, 'notes.txt'), 'ignored');
     const world = makeWorld();
     const fromDir = world.mailbox.importEmlDir(dir);
@@ -314,7 +422,20 @@ describe('nested mail imported by every path', () => {
       Buffer.from('From zoe@fournisseur.fr Tue Jan 13 10:00:00 2026\n'),
       Buffer.from(nestedEml()),
       Buffer.from('\nFrom a@x.fr Mon Jan 12 10:00:00 2026\n'),
-      Buffer.from(Buffer.from(simpleEml({ id: 'b', from: 'a@x.fr', to: USER, subject: 'B', date: 'Mon, 12 Jan 2026 10:00:00 +0000', body: '>From here\r\nhello' })).toString().replace(/\r\n/g, '\n')),
+      Buffer.from(
+        Buffer.from(
+          simpleEml({
+            id: 'b',
+            from: 'a@x.fr',
+            to: USER,
+            subject: 'B',
+            date: 'Mon, 12 Jan 2026 10:00:00 +0000',
+            body: '>From here\r\nhello',
+          }),
+        )
+          .toString()
+          .replace(/\r\n/g, '\n'),
+      ),
     ]);
     fs.writeFileSync(path.join(dir, 'box.mbox'), mbox);
     const fromMbox = makeWorld().mailbox.importMbox(path.join(dir, 'box.mbox'));

@@ -9,9 +9,37 @@ import { createHash } from 'node:crypto';
 
 function threadWorld(): { world: World; rootId: string; replyId: string; loneId: string } {
   const world = makeWorld();
-  const root = world.mailbox.importRaw(simpleEml({ id: 'root', from: 'Zoé <zoe@fournisseur.fr>', to: USER, subject: 'Facture 7', date: 'Mon, 12 Jan 2026 10:00:00 +0000', body: 'Voici la facture 7' }));
-  const reply = world.mailbox.importRaw(simpleEml({ id: 'reply', from: USER, to: 'zoe@fournisseur.fr', subject: 'RE: Facture 7', date: 'Mon, 12 Jan 2026 11:00:00 +0000', body: 'Merci', references: '<root@example.org>' }));
-  const lone = world.mailbox.importRaw(simpleEml({ id: 'lone', from: 'paul@client.fr', to: USER, subject: 'Question', date: 'Tue, 13 Jan 2026 11:00:00 +0000', body: 'Une question' }));
+  const root = world.mailbox.importRaw(
+    simpleEml({
+      id: 'root',
+      from: 'Zoé <zoe@fournisseur.fr>',
+      to: USER,
+      subject: 'Facture 7',
+      date: 'Mon, 12 Jan 2026 10:00:00 +0000',
+      body: 'Voici la facture 7',
+    }),
+  );
+  const reply = world.mailbox.importRaw(
+    simpleEml({
+      id: 'reply',
+      from: USER,
+      to: 'zoe@fournisseur.fr',
+      subject: 'RE: Facture 7',
+      date: 'Mon, 12 Jan 2026 11:00:00 +0000',
+      body: 'Merci',
+      references: '<root@example.org>',
+    }),
+  );
+  const lone = world.mailbox.importRaw(
+    simpleEml({
+      id: 'lone',
+      from: 'paul@client.fr',
+      to: USER,
+      subject: 'Question',
+      date: 'Tue, 13 Jan 2026 11:00:00 +0000',
+      body: 'Une question',
+    }),
+  );
   return { world, rootId: root.id, replyId: reply.id, loneId: lone.id };
 }
 
@@ -102,7 +130,10 @@ describe('GmailApp threads and labels (reference/gmail/gmail-app)', () => {
     expect(all[1].getSize()).toBe(PDF_BYTES.length);
     expect(all[1].getHash()).toBe(createHash('sha1').update(PDF_BYTES).digest('hex'));
     expect(Buffer.from(all[0].getBytes().map((byte) => byte & 0xff))).toEqual(Buffer.from(PNG_BYTES));
-    expect(message.getAttachments({ includeInlineImages: false }).map((attachment) => attachment.getName())).toEqual(['Reçu.pdf', 'Commande initiale.eml']);
+    expect(message.getAttachments({ includeInlineImages: false }).map((attachment) => attachment.getName())).toEqual([
+      'Reçu.pdf',
+      'Commande initiale.eml',
+    ]);
     expect(message.getAttachments({ includeAttachments: false }).map((attachment) => attachment.getName())).toEqual(['logo@fournisseur']);
     expect(JPEG_BYTES.length).toBeGreaterThan(0);
   });
@@ -137,7 +168,9 @@ describe('GmailApp.sendEmail and drafts build real MIME (gmail-app#sendEmail)', 
     expect(parsed.replyTo!.value.map((entry) => entry.address)).toEqual(['facturation@cabinet-durand.fr']);
     expect(parsed.text).toBe('Bonjour,\nci-joint la facture.');
     expect(parsed.html).toContain('<b>facture</b>');
-    expect(parsed.attachments.map((attachment) => [attachment.filename, attachment.contentType])).toEqual([['Facture été 2026.pdf', 'application/pdf']]);
+    expect(parsed.attachments.map((attachment) => [attachment.filename, attachment.contentType])).toEqual([
+      ['Facture été 2026.pdf', 'application/pdf'],
+    ]);
     expect(Buffer.from(parsed.attachments[0].content)).toEqual(Buffer.from(PDF_BYTES));
     expect(parsed.messageId).toMatch(/^<CA[0-9a-f]+@mail\.gmail\.com>$/);
     expect(world.quotas.remainingRecipients()).toBe(100 - 3);

@@ -4,7 +4,10 @@
 import { PDF_BYTES, PNG_BYTES, JPEG_BYTES, USER, fromSigned, makeWorld, nestedEml, simpleEml } from './world';
 import { fromBase64Url, parseMime, toBase64Url, type GmailPayload } from '../../../emulator/gmail/mime';
 
-type ScriptPayload = Omit<GmailPayload, 'body' | 'parts'> & { body: { size: number; data?: number[]; attachmentId?: string }; parts?: ScriptPayload[] };
+type ScriptPayload = Omit<GmailPayload, 'body' | 'parts'> & {
+  body: { size: number; data?: number[]; attachmentId?: string };
+  parts?: ScriptPayload[];
+};
 
 function flatten(payload: ScriptPayload): ScriptPayload[] {
   return [payload, ...(payload.parts ?? []).flatMap(flatten)];
@@ -15,7 +18,13 @@ describe('Gmail API payload of a nested MIME message (users.messages MessagePart
   function getNested() {
     const world = makeWorld();
     const stored = world.mailbox.importRaw(nestedEml());
-    const message = world.globals.Gmail.Users.Messages.get('me', stored.id) as unknown as { payload: ScriptPayload; snippet: string; sizeEstimate: number; internalDate: string; labelIds: string[] };
+    const message = world.globals.Gmail.Users.Messages.get('me', stored.id) as unknown as {
+      payload: ScriptPayload;
+      snippet: string;
+      sizeEstimate: number;
+      internalDate: string;
+      labelIds: string[];
+    };
     return { world, stored, message, parts: flatten(message.payload) };
   }
 
@@ -62,7 +71,17 @@ describe('Gmail API payload of a nested MIME message (users.messages MessagePart
   test('root headers are all message headers, decoded; part headers are the part own', () => {
     const { parts } = getNested();
     const root = parts[0];
-    expect(root.headers.map((header) => header.name)).toEqual(['Received', 'From', 'To', 'Cc', 'Subject', 'Date', 'Message-ID', 'MIME-Version', 'Content-Type']);
+    expect(root.headers.map((header) => header.name)).toEqual([
+      'Received',
+      'From',
+      'To',
+      'Cc',
+      'Subject',
+      'Date',
+      'Message-ID',
+      'MIME-Version',
+      'Content-Type',
+    ]);
     expect(root.headers.find((header) => header.name === 'Subject')!.value).toBe('Facture n°42 – reçu');
     expect(root.headers.find((header) => header.name === 'From')!.value).toBe('Zoë Martin <zoe@fournisseur.fr>');
     const forwarded = parts.find((part) => part.partId === '2.0')!;
@@ -97,7 +116,14 @@ describe('Gmail API payload of a nested MIME message (users.messages MessagePart
 describe('message formats (users.messages.get format=)', () => {
   test('raw is the exact bytes in base64url; minimal has no payload; metadata honours metadataHeaders', () => {
     const world = makeWorld();
-    const bytes = simpleEml({ id: 'fmt', from: 'a@x.fr', to: USER, subject: 'Formats', date: 'Wed, 14 Jan 2026 09:00:00 +0000', body: 'Corps ~~~ ??? >>>' });
+    const bytes = simpleEml({
+      id: 'fmt',
+      from: 'a@x.fr',
+      to: USER,
+      subject: 'Formats',
+      date: 'Wed, 14 Jan 2026 09:00:00 +0000',
+      body: 'Corps ~~~ ??? >>>',
+    });
     const stored = world.mailbox.importRaw(bytes);
     const raw = world.globals.core.getMessage('me', stored.id, { format: 'raw' });
     expect(raw.raw).toBe(toBase64Url(bytes));
@@ -119,7 +145,9 @@ describe('message formats (users.messages.get format=)', () => {
 
   test('a single-part message is a root leaf with partId "" and its data', () => {
     const world = makeWorld();
-    const stored = world.mailbox.importRaw(simpleEml({ id: 'single', from: 'a@x.fr', to: USER, subject: 'Un', date: 'Wed, 14 Jan 2026 09:00:00 +0000', body: 'Texte' }));
+    const stored = world.mailbox.importRaw(
+      simpleEml({ id: 'single', from: 'a@x.fr', to: USER, subject: 'Un', date: 'Wed, 14 Jan 2026 09:00:00 +0000', body: 'Texte' }),
+    );
     const payload = world.globals.core.getMessage('me', stored.id).payload!;
     expect(payload.partId).toBe('');
     expect(payload.mimeType).toBe('text/plain');

@@ -17,13 +17,77 @@ function fixture(): Fixture {
   const add = (name: string, bytes: Uint8Array, labelIds?: string[]): void => {
     ids[name] = mailbox.importRaw(bytes, labelIds ? { labelIds } : {}).id;
   };
-  add('invoice', simpleEml({ id: 'invoice', from: '"Zoé Martin" <zoe@fournisseur.fr>', to: USER, cc: 'archive@cabinet-durand.fr', subject: 'Facture INV-42 janvier', date: 'Mon, 12 Jan 2026 10:00:00 +0000', body: 'Veuillez régler la facture avant le 31. Merci beaucoup.' }));
+  add(
+    'invoice',
+    simpleEml({
+      id: 'invoice',
+      from: '"Zoé Martin" <zoe@fournisseur.fr>',
+      to: USER,
+      cc: 'archive@cabinet-durand.fr',
+      subject: 'Facture INV-42 janvier',
+      date: 'Mon, 12 Jan 2026 10:00:00 +0000',
+      body: 'Veuillez régler la facture avant le 31. Merci beaucoup.',
+    }),
+  );
   add('receipt', attachmentEml('Reçu de paiement', 'Reçu-2026.pdf', PDF_BYTES, 'Tue, 13 Jan 2026 10:00:00 +0000'));
-  add('newsletter', simpleEml({ id: 'news', from: 'news@promo.example.com', to: USER, subject: 'Offre spéciale', date: 'Thu, 01 Jan 2026 12:00:00 +0000', body: 'Big SALE this week' }));
-  add('old', simpleEml({ id: 'old', from: 'paul@client.fr', to: 'other@cabinet-durand.fr', subject: 'Ancien dossier', date: 'Fri, 10 Jan 2025 12:00:00 +0000', body: 'Archive 2024 dossier clos' }));
-  add('trashed', simpleEml({ id: 'trashed', from: 'zoe@fournisseur.fr', to: USER, subject: 'Facture annulée', date: 'Wed, 14 Jan 2026 10:00:00 +0000', body: 'facture annulée' }), ['TRASH']);
-  add('spam', simpleEml({ id: 'spam', from: 'win@lottery.example', to: USER, subject: 'Facture gagnante', date: 'Wed, 14 Jan 2026 11:00:00 +0000', body: 'facture prize' }), ['SPAM', 'UNREAD']);
-  add('sent', simpleEml({ id: 'sent', from: USER, to: 'client@acme.fr', subject: 'Votre facture', date: 'Wed, 14 Jan 2026 12:00:00 +0000', body: 'Ci-joint votre facture.' }), ['SENT']);
+  add(
+    'newsletter',
+    simpleEml({
+      id: 'news',
+      from: 'news@promo.example.com',
+      to: USER,
+      subject: 'Offre spéciale',
+      date: 'Thu, 01 Jan 2026 12:00:00 +0000',
+      body: 'Big SALE this week',
+    }),
+  );
+  add(
+    'old',
+    simpleEml({
+      id: 'old',
+      from: 'paul@client.fr',
+      to: 'other@cabinet-durand.fr',
+      subject: 'Ancien dossier',
+      date: 'Fri, 10 Jan 2025 12:00:00 +0000',
+      body: 'Archive 2024 dossier clos',
+    }),
+  );
+  add(
+    'trashed',
+    simpleEml({
+      id: 'trashed',
+      from: 'zoe@fournisseur.fr',
+      to: USER,
+      subject: 'Facture annulée',
+      date: 'Wed, 14 Jan 2026 10:00:00 +0000',
+      body: 'facture annulée',
+    }),
+    ['TRASH'],
+  );
+  add(
+    'spam',
+    simpleEml({
+      id: 'spam',
+      from: 'win@lottery.example',
+      to: USER,
+      subject: 'Facture gagnante',
+      date: 'Wed, 14 Jan 2026 11:00:00 +0000',
+      body: 'facture prize',
+    }),
+    ['SPAM', 'UNREAD'],
+  );
+  add(
+    'sent',
+    simpleEml({
+      id: 'sent',
+      from: USER,
+      to: 'client@acme.fr',
+      subject: 'Votre facture',
+      date: 'Wed, 14 Jan 2026 12:00:00 +0000',
+      body: 'Ci-joint votre facture.',
+    }),
+    ['SENT'],
+  );
   const label = mailbox.createLabel('Postroom/imported');
   const spaced = mailbox.createLabel('A traiter');
   mailbox.modifyLabels(ids.receipt, [label.id, 'STARRED', 'IMPORTANT'], ['UNREAD']);
@@ -35,7 +99,11 @@ function fixture(): Fixture {
       labelName: (id) => mailbox.labelById(id)?.name,
     });
     const names = Object.fromEntries(Object.entries(ids).map(([name, id]) => [id, name]));
-    return mailbox.allMessages().filter((message) => compiled.matches(message)).map((message) => names[message.id]).sort();
+    return mailbox
+      .allMessages()
+      .filter((message) => compiled.matches(message))
+      .map((message) => names[message.id])
+      .sort();
   };
   return { world, ids, search };
 }

@@ -29,7 +29,13 @@ const script = `
 `;
 
 function eml(subject: string, id: string, inReplyTo?: string): Uint8Array {
-  const lines = [`From: Fournisseur <factures@fournisseur.fr>`, 'To: compta@opticiens-demo.fr', `Subject: ${inReplyTo ? 'Re: ' : ''}${subject}`, `Message-ID: <${id}@fournisseur.fr>`, 'Date: Tue, 13 Jan 2026 10:00:00 +0100'];
+  const lines = [
+    `From: Fournisseur <factures@fournisseur.fr>`,
+    'To: compta@opticiens-demo.fr',
+    `Subject: ${inReplyTo ? 'Re: ' : ''}${subject}`,
+    `Message-ID: <${id}@fournisseur.fr>`,
+    'Date: Tue, 13 Jan 2026 10:00:00 +0100',
+  ];
   if (inReplyTo) lines.push(`In-Reply-To: <${inReplyTo}@fournisseur.fr>`, `References: <${inReplyTo}@fournisseur.fr>`);
   return new Uint8Array(Buffer.from(`${lines.join('\r\n')}\r\n\r\nCorps\r\n`));
 }
@@ -51,8 +57,21 @@ describe('GmailThread moves', () => {
 
   it('moveToTrash puts TRASH on every message and takes INBOX off; moveToInbox brings it back', () => {
     const { runner } = setup();
-    expect(runner.invoke('trash', ['Facture 1']).value).toEqual([true, [['TRASH', 'UNREAD'], ['TRASH', 'UNREAD']]]);
-    expect(runner.invoke('inbox', ['Facture 1']).value).toEqual([true, false, [['INBOX', 'UNREAD'], ['INBOX', 'UNREAD']]]);
+    expect(runner.invoke('trash', ['Facture 1']).value).toEqual([
+      true,
+      [
+        ['TRASH', 'UNREAD'],
+        ['TRASH', 'UNREAD'],
+      ],
+    ]);
+    expect(runner.invoke('inbox', ['Facture 1']).value).toEqual([
+      true,
+      false,
+      [
+        ['INBOX', 'UNREAD'],
+        ['INBOX', 'UNREAD'],
+      ],
+    ]);
   });
 
   it('is seen by the Gmail REST API through UrlFetchApp too', () => {

@@ -58,7 +58,12 @@ export const PNG_BYTES = new Uint8Array(Buffer.from('89504e470d0a1a0a0000000d494
 export const PDF_BYTES = new Uint8Array(Buffer.from('%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n', 'latin1'));
 export const JPEG_BYTES = new Uint8Array(Buffer.from('ffd8ffe000104a46494600010100000100010000ffd9', 'hex'));
 
-const b64 = (bytes: Uint8Array): string => (Buffer.from(bytes).toString('base64').match(/.{1,76}/g) ?? []).join('\n');
+const b64 = (bytes: Uint8Array): string =>
+  (
+    Buffer.from(bytes)
+      .toString('base64')
+      .match(/.{1,76}/g) ?? []
+  ).join('\n');
 
 /** multipart/mixed > (related > (alternative > plain, html), inline png), RFC 2231 pdf, forwarded rfc822. */
 export function nestedEml(): Uint8Array {

@@ -54,11 +54,31 @@ function message(id: string, from: string, subject: string, files: Array<[string
 function setup() {
   const workspace = Workspace.create();
   const { mailbox } = workspace;
-  const a = mailbox.importRaw(message('a', 'Verrerie <factures@fournisseur-verre.fr>', 'Facture 2026-001', [['facture-001.pdf', 'application/pdf', PDF], ['tampon.png', 'image/png', new Uint8Array([137, 80, 78, 71])]]));
-  const b = mailbox.importRaw(message('b', 'factures@fournisseur-verre.fr', 'Facture 2026-002', [['facture-002.pdf', 'application/pdf', PDF]]));
-  const c = mailbox.importRaw(message('c', 'juridique@partenaire.fr', 'Conditions générales', [], '<p>Article 1 : paiement à 30 jours.</p><p>Article 2 : pénalités de 40 €.</p>'));
+  const a = mailbox.importRaw(
+    message('a', 'Verrerie <factures@fournisseur-verre.fr>', 'Facture 2026-001', [
+      ['facture-001.pdf', 'application/pdf', PDF],
+      ['tampon.png', 'image/png', new Uint8Array([137, 80, 78, 71])],
+    ]),
+  );
+  const b = mailbox.importRaw(
+    message('b', 'factures@fournisseur-verre.fr', 'Facture 2026-002', [['facture-002.pdf', 'application/pdf', PDF]]),
+  );
+  const c = mailbox.importRaw(
+    message(
+      'c',
+      'juridique@partenaire.fr',
+      'Conditions générales',
+      [],
+      '<p>Article 1 : paiement à 30 jours.</p><p>Article 2 : pénalités de 40 €.</p>',
+    ),
+  );
   const d = mailbox.importRaw(message('d', 'inconnu@ailleurs.fr', 'Pièce jointe', [['x.pdf', 'application/pdf', PDF]]));
-  const e = mailbox.importRaw(message('e', 'scans@copieur.fr', 'Scan du 12', [['scan.pdf', 'application/pdf', PDF], ['scan.txt', 'text/plain', new Uint8Array(Buffer.from('ocr'))]]));
+  const e = mailbox.importRaw(
+    message('e', 'scans@copieur.fr', 'Scan du 12', [
+      ['scan.pdf', 'application/pdf', PDF],
+      ['scan.txt', 'text/plain', new Uint8Array(Buffer.from('ocr'))],
+    ]),
+  );
   const pdfLabel = mailbox.createLabel('PDF');
   mailbox.modifyLabels(c.id, [pdfLabel.id], []);
   const runner = new Runner(workspace, { source: `${CODE}\n${CONFIG}` });
@@ -76,7 +96,10 @@ describe('Gmail2GDrive, unchanged, as a time-driven trigger', () => {
     expect(run.outcome).toBe('completed');
     expect(run.logs).toContain('INFO: Starting mail attachment processing.');
 
-    const files = workspace.drive.listFiles().map((f) => f.path).sort();
+    const files = workspace.drive
+      .listFiles()
+      .map((f) => f.path)
+      .sort();
     expect(files).toEqual([
       'Factures/2026-01/facture-001.pdf',
       'Factures/2026-01/facture-002.pdf',
@@ -84,7 +107,10 @@ describe('Gmail2GDrive, unchanged, as a time-driven trigger', () => {
       'PDF Emails/Conditions générales.pdf',
       'Scans/scan.pdf',
     ]);
-    const stored = workspace.drive.all('file').find((f) => f.name === 'facture-001.pdf') as unknown as { bytes: Uint8Array; description?: string };
+    const stored = workspace.drive.all('file').find((f) => f.name === 'facture-001.pdf') as unknown as {
+      bytes: Uint8Array;
+      description?: string;
+    };
     expect(Buffer.from(stored.bytes).equals(Buffer.from(PDF))).toBe(true);
 
     // Processed threads carry the label; the invoice rule archived its threads, the others stay in INBOX.
@@ -98,14 +124,17 @@ describe('Gmail2GDrive, unchanged, as a time-driven trigger', () => {
   it('saves the labelled thread as a real PDF holding its headers and body text', () => {
     const { workspace, runner } = setup();
     runner.invoke('Gmail2GDrive', [], 'trigger');
-    const pdf = workspace.drive.all('file').find((f) => f.name === 'Conditions générales.pdf') as unknown as { bytes: Uint8Array; mimeType: string };
+    const pdf = workspace.drive.all('file').find((f) => f.name === 'Conditions générales.pdf') as unknown as {
+      bytes: Uint8Array;
+      mimeType: string;
+    };
     expect(pdf.mimeType).toBe('application/pdf');
     const text = Buffer.from(pdf.bytes).toString('latin1');
     expect(text.startsWith('%PDF-1.4')).toBe(true);
-    expect(text).toContain('(From: juridique@partenaire.fr) \'');
-    expect(text).toContain('(Subject: Conditions g\\351n\\351rales) \'');
-    expect(text).toContain('(Article 1 : paiement \\340 30 jours.) \'');
-    expect(text).toContain('(Article 2 : p\\351nalit\\351s de 40 \\200.) \'');
+    expect(text).toContain("(From: juridique@partenaire.fr) '");
+    expect(text).toContain("(Subject: Conditions g\\351n\\351rales) '");
+    expect(text).toContain("(Article 1 : paiement \\340 30 jours.) '");
+    expect(text).toContain("(Article 2 : p\\351nalit\\351s de 40 \\200.) '");
   });
 
   it('finds nothing left on a second run (the processed label excludes them)', () => {

@@ -47,7 +47,10 @@ function setup(source: string) {
 }
 
 function emailSentColumn(workspace: Workspace): unknown[] {
-  return workspace.sheets.tabValues(workspace.containerId as string).Sheet1.slice(1).map((row) => row[4]);
+  return workspace.sheets
+    .tabValues(workspace.containerId as string)
+    .Sheet1.slice(1)
+    .map((row) => row[4]);
 }
 
 async function checkMerge(workspace: Workspace) {
@@ -82,7 +85,10 @@ describe("Google's mail-merge sample, unchanged", () => {
   it('adds its menu, asks for the draft subject, sends one personalised message per pending row and records it', async () => {
     const { workspace, runner } = setup(SAMPLE);
     expect(runner.simpleTrigger('onOpen').outcome).toBe('completed');
-    expect(workspace.ui.menus[0]).toMatchObject({ caption: 'Mail Merge', entries: [{ caption: 'Send Emails', functionName: 'sendEmails' }] });
+    expect(workspace.ui.menus[0]).toMatchObject({
+      caption: 'Mail Merge',
+      entries: [{ caption: 'Send Emails', functionName: 'sendEmails' }],
+    });
     workspace.browser.answer({ button: 'ok', text: SUBJECT, afterMs: 8_000 });
     const run = runner.menu('sendEmails');
     expect(run.outcome).toBe('completed');

@@ -55,7 +55,9 @@ describe('--settings', () => {
   it("stores a flat object as the command's job", async () => {
     const settings = file('flat.json', JSON.stringify({ query: 'from:factures@fournisseur-verre.fr' }));
     await run('probe-job', '--settings', settings, '--deep', 'extra');
-    expect(JSON.parse(seen!.properties.user.values.get('postroom.settings.collect')!)).toEqual({ query: 'from:factures@fournisseur-verre.fr' });
+    expect(JSON.parse(seen!.properties.user.values.get('postroom.settings.collect')!)).toEqual({
+      query: 'from:factures@fournisseur-verre.fr',
+    });
   });
 
   it('refuses a flat object for a command without a job, invalid JSON, and a value over 9 KB', async () => {
@@ -77,7 +79,18 @@ describe('--mailbox and the other common options', () => {
     const mailDir = join(dir, 'mails');
     mkdirSync(mailDir, { recursive: true });
     for (const message of generateDemoMailbox().slice(0, 3)) writeFileSync(join(mailDir, message.name), message.bytes);
-    await run('probe-job', '--mailbox', mailDir, '--user', 'Autre@Exemple.fr', '--now', '2026-06-01T12:00:00Z', '--locale', 'en', '--addon');
+    await run(
+      'probe-job',
+      '--mailbox',
+      mailDir,
+      '--user',
+      'Autre@Exemple.fr',
+      '--now',
+      '2026-06-01T12:00:00Z',
+      '--locale',
+      'en',
+      '--addon',
+    );
     const state = seen!.mailbox.dumpState();
     expect(state).toHaveLength(3);
     expect(state.every((m) => m.unread && m.labels.includes('INBOX'))).toBe(true);
@@ -89,7 +102,9 @@ describe('--mailbox and the other common options', () => {
 
   it('imports an mbox file', async () => {
     const messages = generateDemoMailbox().slice(0, 4);
-    const mbox = messages.map((m) => `From postroom@localhost Thu Jan  1 00:00:00 2026\n${m.bytes.toString('utf8').replace(/\r\n/g, '\n')}\n`).join('');
+    const mbox = messages
+      .map((m) => `From postroom@localhost Thu Jan  1 00:00:00 2026\n${m.bytes.toString('utf8').replace(/\r\n/g, '\n')}\n`)
+      .join('');
     await run('probe-job', '--mailbox', file('box.mbox', mbox));
     expect(seen!.mailbox.dumpState()).toHaveLength(4);
   });
@@ -120,8 +135,19 @@ describe('numeric options of every registered command', () => {
   it("refuses a non-number for every 'count' flag, before the command runs", async () => {
     await run('help'); // loads the command files
     const { listCommands } = await import('../../../emulator/cli-commands');
-    const counted = listCommands().flatMap(([name, spec]) => Object.entries(spec.flags ?? {}).filter(([, kind]) => kind === 'count').map(([flag]) => [name, flag] as const));
-    expect(counted).toEqual(expect.arrayContaining([['send', 'max'], ['send', 'max-executions'], ['collect', 'max'], ['collect', 'max-executions']]));
+    const counted = listCommands().flatMap(([name, spec]) =>
+      Object.entries(spec.flags ?? {})
+        .filter(([, kind]) => kind === 'count')
+        .map(([flag]) => [name, flag] as const),
+    );
+    expect(counted).toEqual(
+      expect.arrayContaining([
+        ['send', 'max'],
+        ['send', 'max-executions'],
+        ['collect', 'max'],
+        ['collect', 'max-executions'],
+      ]),
+    );
     for (const [command, flag] of counted) {
       for (const bad of ['abc', '0', '-1', '2.5', '1e3', '']) {
         const out = await run(command, `--${flag}=${bad}`);

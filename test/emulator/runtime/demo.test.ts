@@ -169,7 +169,9 @@ describe('the demo send list', () => {
     const rows = demoSendRows();
     expect(rows).toHaveLength(12);
     const files = demoSendFiles();
-    const invalid = rows.filter((row) => !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(row.to) || row.attachments.split(';').some((name) => !files.has(name)));
+    const invalid = rows.filter(
+      (row) => !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(row.to) || row.attachments.split(';').some((name) => !files.has(name)),
+    );
     expect(invalid.map((row) => row.key)).toEqual(['C-1008', 'C-1011']);
     expect(demoSendCsv().split('\r\n')[0]).toBe('key,period,to,cc,attachments,name,amount');
   });
@@ -182,6 +184,8 @@ describe('the demo send list', () => {
     expect(state).toHaveLength(messages.length);
     expect(state.every((entry) => entry.unread && entry.labels.includes('INBOX'))).toBe(true);
     expect(workspace.sheets.tabValues(workspace.containerId!).Sends).toHaveLength(13);
-    expect(workspace.drive.listFiles().filter((file) => file.path.startsWith('Postroom/Envois 2026-01/'))).toHaveLength(demoSendFiles().size);
+    expect(workspace.drive.listFiles().filter((file) => file.path.startsWith('Postroom/Envois 2026-01/'))).toHaveLength(
+      demoSendFiles().size,
+    );
   });
 });

@@ -98,7 +98,9 @@ describe('locks between interleaved executions', () => {
     const { runner } = setUp(source);
     let during: string | undefined;
     // A's calls: getScriptLock (1), tryLock (2), getScriptProperties (3) … B runs inside call 4.
-    const a = runner.invoke('holdAndWork', [], 'menu', { during: [{ atCall: 4, run: () => (during = runner.menu('tryMeanwhile').value as string) }] });
+    const a = runner.invoke('holdAndWork', [], 'menu', {
+      during: [{ atCall: 4, run: () => (during = runner.menu('tryMeanwhile').value as string) }],
+    });
     expect(a.value).toBe('done');
     expect(during).toBe('refused');
     expect(runner.menu('tryMeanwhile').value).toBe('got it');

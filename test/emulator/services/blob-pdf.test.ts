@@ -18,7 +18,10 @@ function readPdf(bytes: Uint8Array): { pages: number; lines: string[]; title: st
   expect(text.slice(startxref, startxref + 4)).toBe('xref');
   const [, first, count] = /^xref\n(\d+) (\d+)\n/.exec(text.slice(startxref)) ?? [];
   expect(Number(first)).toBe(0);
-  const entries = text.slice(startxref).split('\n').slice(2, 2 + Number(count));
+  const entries = text
+    .slice(startxref)
+    .split('\n')
+    .slice(2, 2 + Number(count));
   entries.slice(1).forEach((entry, index) => {
     expect(entry).toMatch(/^\d{10} 00000 n $/);
     expect(text.slice(Number(entry.slice(0, 10))).startsWith(`${index + 1} 0 obj\n`)).toBe(true);
@@ -28,7 +31,9 @@ function readPdf(bytes: Uint8Array): { pages: number; lines: string[]; title: st
     expect(text.slice(start + Number(match[1]), start + Number(match[1]) + 10)).toBe('\nendstream');
   }
   const decode = (literal: string) =>
-    literal.replace(/\\([0-7]{3}|[()\\])/g, (_, code: string) => (code.length === 3 ? String.fromCharCode(parseInt(code, 8)) : code)).replace(/[\x80-\x9f]/g, (c) => WIN_ANSI_HIGH[c.charCodeAt(0)] ?? '?');
+    literal
+      .replace(/\\([0-7]{3}|[()\\])/g, (_, code: string) => (code.length === 3 ? String.fromCharCode(parseInt(code, 8)) : code))
+      .replace(/[\x80-\x9f]/g, (c) => WIN_ANSI_HIGH[c.charCodeAt(0)] ?? '?');
   const lines = [...text.matchAll(/\(((?:\\.|[^\\)])*)\) '/g)].map((m) => decode(m[1]));
   const pages = Number(/\/Type \/Pages .* \/Count (\d+)/.exec(text)?.[1]);
   const title = decode(/\/Title \(((?:\\.|[^\\)])*)\)/.exec(text)?.[1] ?? '');
@@ -47,7 +52,15 @@ describe('Blob.getAs("application/pdf") on HTML', () => {
     const read = readPdf(new Uint8Array(pdf.getBytes().map((b) => b & 0xff)));
     expect(read.pages).toBe(1);
     expect(read.title).toBe('Facture F-001');
-    expect(read.lines).toEqual(['Facture F-001', '', 'Client : Lycée Jean Moulin', 'Montant : 312,00 € – payée', '', '• Monture', '• Verres (x2)']);
+    expect(read.lines).toEqual([
+      'Facture F-001',
+      '',
+      'Client : Lycée Jean Moulin',
+      'Montant : 312,00 € – payée',
+      '',
+      '• Monture',
+      '• Verres (x2)',
+    ]);
   });
 
   it('wraps long lines and paginates long documents', () => {

@@ -26,7 +26,14 @@ describe('Browser.inputBox', () => {
     workspace.browser.answer({ button: 'ok', text: 'Facture {{Nom}}' });
     expect(runner.menu('ask').value).toBe('Facture {{Nom}}');
     expect(workspace.browser.dialogs).toEqual([
-      { kind: 'inputBox', title: 'Mail Merge', prompt: 'Objet du brouillon :', buttons: 'OK_CANCEL', clicked: 'ok', returned: 'Facture {{Nom}}' },
+      {
+        kind: 'inputBox',
+        title: 'Mail Merge',
+        prompt: 'Objet du brouillon :',
+        buttons: 'OK_CANCEL',
+        clicked: 'ok',
+        returned: 'Facture {{Nom}}',
+      },
     ]);
   });
 
@@ -77,7 +84,9 @@ describe('Browser.msgBox', () => {
 describe('where there is no user interface', () => {
   it('throws in a time-driven trigger and in a standalone script', () => {
     const { runner } = setup();
-    expect(runner.invoke('inform', [], 'trigger').error?.message).toBe('Cannot call Browser.msgBox() from this context; have you tried Logger.log() instead?');
+    expect(runner.invoke('inform', [], 'trigger').error?.message).toBe(
+      'Cannot call Browser.msgBox() from this context; have you tried Logger.log() instead?',
+    );
     const standalone = setup({ container: false });
     expect(standalone.runner.menu('ask').error?.message).toMatch(/^Cannot call Browser\.inputBox\(\) from this context/);
   });

@@ -28,7 +28,7 @@ describe('tryLock / waitLock exclude a second execution while the first holds th
     expect(as(second, () => locks.getScriptLock().hasLock())).toBe(false);
     expect(as(first, () => locks.getScriptLock().hasLock())).toBe(true);
   });
-  it('waitLock throws Apps Script\'s timeout message', () => {
+  it("waitLock throws Apps Script's timeout message", () => {
     const { locks, first, second, as } = twoExecutions();
     as(first, () => locks.getScriptLock().waitLock(1000));
     expect(() => as(second, () => locks.getScriptLock().waitLock(5000))).toThrow(LOCK_TIMEOUT_MESSAGE);

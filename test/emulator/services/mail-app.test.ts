@@ -121,7 +121,7 @@ describe('MailApp.sendEmail(to, replyTo, subject, body) and sendEmail(message)',
 });
 
 describe('the daily recipients quota', () => {
-  it('refuses the send that would exceed it, with Apps Script\'s message (consumer: 100 a day)', () => {
+  it("refuses the send that would exceed it, with Apps Script's message (consumer: 100 a day)", () => {
     const { workspace, runner } = setup({ user: 'someone@gmail.com' });
     expect(runner.menu('quota').value).toBe(100);
     const result = runner.invoke('many', [101]);

@@ -35,7 +35,7 @@ describe('everyMinutes accepts only 1, 5, 10, 15 or 30; everyHours only 1, 2, 4,
 });
 
 describe('add-on mode: no time-based trigger more frequent than hourly', () => {
-  it('refuses everyMinutes with Apps Script\'s message, accepts everyHours(1) and after()', () => {
+  it("refuses everyMinutes with Apps Script's message, accepts everyHours(1) and after()", () => {
     const { app, store } = setup({ addonMode: true });
     expect(() => app.newTrigger('runCollect').timeBased().everyMinutes(30).create()).toThrow(
       'Add-ons may not create time-based triggers to run more frequently than once per hour.',
@@ -47,7 +47,7 @@ describe('add-on mode: no time-based trigger more frequent than hourly', () => {
 });
 
 describe('20 triggers per user per script', () => {
-  it('the 21st is refused with Apps Script\'s message; another user still can', () => {
+  it("the 21st is refused with Apps Script's message; another user still can", () => {
     const { app, store, ctx } = setup();
     for (let i = 0; i < 20; i++) app.newTrigger(`f${i}`).timeBased().everyHours(1).create();
     expect(() => app.newTrigger('f20').timeBased().everyHours(1).create()).toThrow(

@@ -20,7 +20,9 @@ describe('Session: users, locale, time zone', () => {
     expect(session.getEffectiveUser().getEmail()).toBe('compta@cabinet.fr');
     expect(session.getActiveUserLocale()).toBe('fr');
     expect(session.getScriptTimeZone()).toBe('Europe/Paris');
-    expect(session.getTemporaryActiveUserKey()).toBe(createSession(newContext(), { activeUserEmail: 'compta@cabinet.fr' }).getTemporaryActiveUserKey());
+    expect(session.getTemporaryActiveUserKey()).toBe(
+      createSession(newContext(), { activeUserEmail: 'compta@cabinet.fr' }).getTemporaryActiveUserKey(),
+    );
   });
   it('an active user withheld by the platform is the empty string', () => {
     const session = createSession(newContext(), { activeUserEmail: '', effectiveUserEmail: 'owner@cabinet.fr' });
@@ -40,7 +42,7 @@ describe('MailApp.getRemainingDailyQuota reads the workspace quotas', () => {
   });
 });
 
-describe('HtmlService: files of the project, and Apps Script\'s error for a missing one', () => {
+describe("HtmlService: files of the project, and Apps Script's error for a missing one", () => {
   it('serves a named file with or without .html, and records title and size', () => {
     const html = createHtmlService({ Sidebar: '<p>hi</p>' }, newContext());
     const output = html.createHtmlOutputFromFile('Sidebar.html').setTitle('Postroom').setWidth(300);
@@ -98,13 +100,19 @@ describe('CardService builds a JSON tree tests and the preview can read', () => 
   });
   it('an action response carries navigation and notification', () => {
     const cs = createCardService(newContext());
-    const next = cs.newCardBuilder().addSection(cs.newCardSection().addWidget(cs.newTextParagraph().setText('ok'))).build();
+    const next = cs
+      .newCardBuilder()
+      .addSection(cs.newCardSection().addWidget(cs.newTextParagraph().setText('ok')))
+      .build();
     const response = cs
       .newActionResponseBuilder()
       .setNavigation(cs.newNavigation().pushCard(next))
       .setNotification(cs.newNotification().setText('Collecte lancée'))
       .build();
-    const tree = renderCard(response) as { navigation: { steps: Array<{ pushCard: { sections: unknown[] } }> }; notification: { text: string } };
+    const tree = renderCard(response) as {
+      navigation: { steps: Array<{ pushCard: { sections: unknown[] } }> };
+      notification: { text: string };
+    };
     expect(tree.notification.text).toBe('Collecte lancée');
     expect(tree.navigation.steps[0].pushCard.sections).toHaveLength(1);
   });

@@ -63,15 +63,17 @@ describe('formatDate: Java SimpleDateFormat patterns in real time zones', () => 
   it('names, 12-hour clock, milliseconds, quotes and UTC', () => {
     const utilities = createUtilities(newContext());
     const date = new Date(Date.UTC(2026, 0, 5, 13, 4, 5, 7));
-    expect(utilities.formatDate(date, 'UTC', "EEEE d MMMM yy, hh:mm a 'o''clock' SSS X")).toBe("Monday 5 January 26, 01:04 PM o'clock 007 Z");
+    expect(utilities.formatDate(date, 'UTC', "EEEE d MMMM yy, hh:mm a 'o''clock' SSS X")).toBe(
+      "Monday 5 January 26, 01:04 PM o'clock 007 Z",
+    );
     expect(utilities.formatDate(date, 'America/New_York', 'yyyy-MM-dd HH:mm')).toBe('2026-01-05 08:04');
     expect(utilities.formatDate(date, 'GMT+2', 'HH:mm XXX')).toBe('15:04 +02:00');
   });
-  it('an unknown time zone id formats in GMT, as Java\'s TimeZone.getTimeZone does', () => {
+  it("an unknown time zone id formats in GMT, as Java's TimeZone.getTimeZone does", () => {
     const utilities = createUtilities(newContext());
     expect(utilities.formatDate(new Date(Date.UTC(2026, 0, 5, 13, 4)), 'Mars/Olympus', 'HH:mm')).toBe('13:04');
   });
-  it('accepts any Date-like object (the sandbox\'s own Date)', () => {
+  it("accepts any Date-like object (the sandbox's own Date)", () => {
     const utilities = createUtilities(newContext());
     const foreign = { getTime: () => Date.UTC(2026, 6, 14, 10, 0) } as unknown as Date;
     expect(utilities.formatDate(foreign, 'Europe/Paris', 'dd/MM/yyyy HH:mm')).toBe('14/07/2026 12:00');

@@ -82,7 +82,7 @@ describe('a string starting with "=" written to a normal cell becomes a formula 
 });
 
 // https://developers.google.com/apps-script/reference/spreadsheet/range#setValues(Object)
-describe('setValues checks dimensions with Apps Script\'s exact messages', () => {
+describe("setValues checks dimensions with Apps Script's exact messages", () => {
   it('rows mismatch', () => {
     const { sheet } = setup();
     expect(() => sheet.getRange('A1:B2').setValues([['a', 'b']])).toThrow(
@@ -169,7 +169,7 @@ describe('getDisplayValues returns strings as the grid shows them', () => {
 
 // https://developers.google.com/apps-script/reference/spreadsheet/spreadsheet#insertSheet(String)
 describe('insertSheet / getSheetByName', () => {
-  it('refuses a duplicate name with Apps Script\'s message', () => {
+  it("refuses a duplicate name with Apps Script's message", () => {
     const { app, ledger } = setup();
     const ss = app.openById(ledger.id);
     ss.insertSheet('Ledger');
@@ -224,7 +224,11 @@ describe('getUi: menus, sidebars and alerts are recorded as the user saw them', 
       {
         caption: 'Postroom',
         addon: true,
-        entries: [{ caption: 'Open', functionName: 'showSidebar' }, { separator: true }, { caption: 'Collect now', functionName: 'collectNow' }],
+        entries: [
+          { caption: 'Open', functionName: 'showSidebar' },
+          { separator: true },
+          { caption: 'Collect now', functionName: 'collectNow' },
+        ],
       },
     ]);
     expect(uiLog.sidebars).toEqual([expect.objectContaining({ title: 'Postroom', html: '<h1>Postroom</h1>', fileName: 'Sidebar' })]);

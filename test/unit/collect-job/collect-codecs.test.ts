@@ -16,6 +16,8 @@ describe('toPaddedWebSafe', () => {
     ['QU\r\nJD', 'QUJD'],
   ])('%j → %j', (input, expected) => {
     expect(toPaddedWebSafe(input)).toBe(expected);
-    expect(Buffer.from(toPaddedWebSafe(input), 'base64url')).toEqual(Buffer.from(input.replace(/\s/g, ''), input.includes('-') || input.includes('_') ? 'base64url' : 'base64'));
+    expect(Buffer.from(toPaddedWebSafe(input), 'base64url')).toEqual(
+      Buffer.from(input.replace(/\s/g, ''), input.includes('-') || input.includes('_') ? 'base64url' : 'base64'),
+    );
   });
 });

@@ -5,7 +5,16 @@
 import { PROPERTY_VALUE_LIMIT } from '../../../src/server/adapters/properties';
 import { defaultCollectSettings } from '../../../src/server/domain/collect';
 import { PostroomError } from '../../../src/server/domain/errors';
-import { buildQuery, checkSetup, collectFromGmail, errorMessage, isExecutionOver, parseCollectInput, saveCollectSettings, type CollectDeps } from '../../../src/server/jobs/collect';
+import {
+  buildQuery,
+  checkSetup,
+  collectFromGmail,
+  errorMessage,
+  isExecutionOver,
+  parseCollectInput,
+  saveCollectSettings,
+  type CollectDeps,
+} from '../../../src/server/jobs/collect';
 import { STATE_KEYS, chunkIds, loadSnapshot, saveSnapshot } from '../../../src/server/jobs/collect';
 import type { FileStore } from '../../../src/server/ports/files';
 import type { KeyValueStore } from '../../../src/server/ports/kv';
@@ -32,7 +41,8 @@ function memoryScheduler(refuseMinutes = false): Scheduler & { installedSchedule
   return {
     installedSchedules,
     schedule(handler, schedule) {
-      if (refuseMinutes && schedule.kind === 'everyMinutes') throw new Error('Add-ons may not create time-based triggers to run more frequently than once per hour.');
+      if (refuseMinutes && schedule.kind === 'everyMinutes')
+        throw new Error('Add-ons may not create time-based triggers to run more frequently than once per hour.');
       if (schedule.kind === 'off') installedSchedules.delete(handler);
       else installedSchedules.set(handler, schedule);
     },
@@ -49,7 +59,11 @@ function folders(existing: string[]): Pick<FileStore, 'findFolder'> {
 describe('parseCollectInput', () => {
   it('accepts the three options and nothing else', () => {
     expect(parseCollectInput(undefined)).toEqual({});
-    expect(parseCollectInput({ dryRun: true, maxItems: 5, since: '2026-01-31' })).toEqual({ dryRun: true, maxItems: 5, since: '2026-01-31' });
+    expect(parseCollectInput({ dryRun: true, maxItems: 5, since: '2026-01-31' })).toEqual({
+      dryRun: true,
+      maxItems: 5,
+      since: '2026-01-31',
+    });
     expect(parseCollectInput({ maxItems: '', since: '' })).toEqual({});
   });
 
@@ -85,7 +99,8 @@ describe('the run snapshot in user properties', () => {
     const store = memoryStore();
     const chunks = saveSnapshot(store, ids);
     expect(chunks).toBe(3);
-    for (let i = 0; i < chunks; i++) expect((store.raw.get(STATE_KEYS.idsChunk(i)) as string).length).toBeLessThanOrEqual(PROPERTY_VALUE_LIMIT);
+    for (let i = 0; i < chunks; i++)
+      expect((store.raw.get(STATE_KEYS.idsChunk(i)) as string).length).toBeLessThanOrEqual(PROPERTY_VALUE_LIMIT);
     expect(loadSnapshot(store, chunks, ids.length)).toEqual(ids);
   });
 
@@ -107,7 +122,13 @@ describe('checkSetup', () => {
   const tabsAbsent = { tabs: () => null };
 
   it('blocks on incoherent settings and names the key', () => {
-    const report = checkSetup({ store: memoryStore(), addonMode: false, files: folders([]) as FileStore, ledgerProbe: tabsAbsent, scheduler: memoryScheduler() });
+    const report = checkSetup({
+      store: memoryStore(),
+      addonMode: false,
+      files: folders([]) as FileStore,
+      ledgerProbe: tabsAbsent,
+      scheduler: memoryScheduler(),
+    });
     expect(report.ok).toBe(false);
     expect(report.checks[0]).toMatchObject({ id: 'settings', ok: false, blocking: true });
     expect(report.checks[0].detail).toMatch(/^allowedSenders: /);
@@ -116,8 +137,19 @@ describe('checkSetup', () => {
   it('blocks on stored settings that do not parse', () => {
     const store = memoryStore();
     store.set(STATE_KEYS.settings, { maxSizeBytes: 'big' });
-    const report = checkSetup({ store, addonMode: false, files: folders([]) as FileStore, ledgerProbe: tabsAbsent, scheduler: memoryScheduler() });
-    expect(report.checks).toContainEqual({ id: 'settings', ok: false, blocking: true, detail: 'maxSizeBytes: must be a whole number of bytes, not the text "big"' });
+    const report = checkSetup({
+      store,
+      addonMode: false,
+      files: folders([]) as FileStore,
+      ledgerProbe: tabsAbsent,
+      scheduler: memoryScheduler(),
+    });
+    expect(report.checks).toContainEqual({
+      id: 'settings',
+      ok: false,
+      blocking: true,
+      detail: 'maxSizeBytes: must be a whole number of bytes, not the text "big"',
+    });
   });
 
   it('reports present folders, missing ledger columns and the trigger', () => {
@@ -129,7 +161,9 @@ describe('checkSetup', () => {
         store: memoryStore(),
         addonMode: false,
         files: folders(['Postroom', 'Postroom/incoming']) as FileStore,
-        ledgerProbe: { tabs: () => ({ Receipts: { exists: true, headers: ['source', 'sha256'] }, JobRuns: { exists: false, headers: [] } }) },
+        ledgerProbe: {
+          tabs: () => ({ Receipts: { exists: true, headers: ['source', 'sha256'] }, JobRuns: { exists: false, headers: [] } }),
+        },
         scheduler,
       },
       settings,
@@ -157,9 +191,12 @@ describe('saveCollectSettings', () => {
 
   it('turns the platform refusing a trigger into an INVALID_SETTING on schedule, storing nothing', () => {
     const store = memoryStore();
-    expect(() => saveCollectSettings({ store, scheduler: memoryScheduler(true), addonMode: false }, { enabled: true, allowedSenders: ['@x.fr'], schedule: { kind: 'everyMinutes', minutes: 5 } })).toThrow(
-      /^schedule: Add-ons may not create/,
-    );
+    expect(() =>
+      saveCollectSettings(
+        { store, scheduler: memoryScheduler(true), addonMode: false },
+        { enabled: true, allowedSenders: ['@x.fr'], schedule: { kind: 'everyMinutes', minutes: 5 } },
+      ),
+    ).toThrow(/^schedule: Add-ons may not create/);
     expect(store.raw.size).toBe(0);
   });
 });
@@ -197,6 +234,8 @@ describe('the lock is shared by every Postroom job', () => {
   it('says another job is running when the collect has no live holder record', () => {
     expect(refusedWith(null, Date.UTC(2026, 0, 15, 8)).message).toBe('Another Postroom job is running; try again in a few minutes.');
     // A record older than an execution can last is left over from a killed execution.
-    expect(refusedWith({ sinceMs: Date.UTC(2026, 0, 15, 8), runId: null }, Date.UTC(2026, 0, 15, 8, 7)).message).toBe('Another Postroom job is running; try again in a few minutes.');
+    expect(refusedWith({ sinceMs: Date.UTC(2026, 0, 15, 8), runId: null }, Date.UTC(2026, 0, 15, 8, 7)).message).toBe(
+      'Another Postroom job is running; try again in a few minutes.',
+    );
   });
 });

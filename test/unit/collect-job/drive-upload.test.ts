@@ -91,12 +91,17 @@ describe('readUploadReply (drive/api/guides/handle-errors)', () => {
     expect(readUploadReply(200, 'oops')).toMatchObject({ ok: false, maybeCreated: true });
   });
 
-  it.each([400, 401, 403, 404, 429])('%i: refused, nothing created, Google\'s message kept', (status) => {
+  it.each([400, 401, 403, 404, 429])("%i: refused, nothing created, Google's message kept", (status) => {
     const body = JSON.stringify({ error: { code: status, message: `message ${status}`, errors: [] } });
     expect(readUploadReply(status, body)).toEqual({ ok: false, status, error: `HTTP ${status}: message ${status}`, maybeCreated: false });
   });
 
   it.each([408, 500, 502, 503, 504])('%i: in doubt', (status) => {
-    expect(readUploadReply(status, '<html>Bad gateway</html>')).toEqual({ ok: false, status, error: `HTTP ${status}: <html>Bad gateway</html>`, maybeCreated: true });
+    expect(readUploadReply(status, '<html>Bad gateway</html>')).toEqual({
+      ok: false,
+      status,
+      error: `HTTP ${status}: <html>Bad gateway</html>`,
+      maybeCreated: true,
+    });
   });
 });

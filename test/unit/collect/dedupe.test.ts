@@ -33,7 +33,11 @@ describe('attachmentKey', () => {
 
 describe('ReceiptIndex', () => {
   it('is built from ledger rows and finds keys and sha256 values already there', () => {
-    const rows = [receiptToRow(receipt('m1:1', shaA)), receiptToRow(receipt('m2:1', '', 'quarantined')), { attachment_key: '', sha256: shaB }];
+    const rows = [
+      receiptToRow(receipt('m1:1', shaA)),
+      receiptToRow(receipt('m2:1', '', 'quarantined')),
+      { attachment_key: '', sha256: shaB },
+    ];
     const index = ReceiptIndex.fromRows(rows);
     expect(index.size).toEqual({ keys: 2, sha256: 1 });
     expect(index.check('m1:1')).toBe('duplicate_key');
@@ -59,7 +63,10 @@ describe('ReceiptIndex', () => {
   });
 
   it('reads ledger cells as Sheets returns them (numbers, padding)', () => {
-    const index = ReceiptIndex.fromRows([{ attachment_key: ' m1:1 ', sha256: ` ${shaA} ` }, { attachment_key: 12345, sha256: 0 }]);
+    const index = ReceiptIndex.fromRows([
+      { attachment_key: ' m1:1 ', sha256: ` ${shaA} ` },
+      { attachment_key: 12345, sha256: 0 },
+    ]);
     expect(index.check('m1:1')).toBe('duplicate_key');
     expect(index.check('12345')).toBe('duplicate_key');
     expect(index.check('x', shaA)).toBe('duplicate_sha256');

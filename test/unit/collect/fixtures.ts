@@ -9,7 +9,10 @@ export const b64url = (data: string | Uint8Array): string => Buffer.from(data).t
 export function pdfBytes(body = 'receipt'): Uint8Array {
   return new Uint8Array(Buffer.from(`%PDF-1.7\n1 0 obj <<>> endobj\n% ${body}\ntrailer <<>>\n%%EOF\n`, 'latin1'));
 }
-export const PNG_BYTES = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 0, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82]);
+export const PNG_BYTES = new Uint8Array([
+  0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 0, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60,
+  0x82,
+]);
 export const JPEG_BYTES = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0xff, 0xd9]);
 
 export const headers = (pairs: Record<string, string>): GmailHeader[] => Object.entries(pairs).map(([name, value]) => ({ name, value }));
@@ -65,7 +68,12 @@ export function multipart(partId: string, subtype: string, parts: GmailMessagePa
 export const GMAIL_AUTH_PASS =
   'mx.google.com;\r\n       dkim=pass header.i=@fournisseur.fr header.s=s1 header.b=AbCdEf12;\r\n       spf=pass (google.com: domain of factures@fournisseur.fr designates 203.0.113.7 as permitted sender) smtp.mailfrom=factures@fournisseur.fr;\r\n       dmarc=pass (p=QUARANTINE sp=QUARANTINE dis=NONE) header.from=fournisseur.fr';
 
-export function message(id: string, topHeaders: Record<string, string>, payload: GmailMessagePart, extra: Partial<GmailMessage> = {}): GmailMessage {
+export function message(
+  id: string,
+  topHeaders: Record<string, string>,
+  payload: GmailMessagePart,
+  extra: Partial<GmailMessage> = {},
+): GmailMessage {
   return {
     id,
     threadId: extra.threadId ?? id,

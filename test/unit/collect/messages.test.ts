@@ -1,6 +1,19 @@
-import { emptyMetrics, formatCollectSummary, pluralCategory, reasonLabel, statusLabel, translateCollect } from '../../../src/server/domain/collect';
+import {
+  emptyMetrics,
+  formatCollectSummary,
+  pluralCategory,
+  reasonLabel,
+  statusLabel,
+  translateCollect,
+} from '../../../src/server/domain/collect';
 
-const m = (receiptsCreated: number, quarantined: number, duplicatesSkipped: number, errorsCount = 0) => ({ ...emptyMetrics(), receiptsCreated, quarantined, duplicatesSkipped, errorsCount });
+const m = (receiptsCreated: number, quarantined: number, duplicatesSkipped: number, errorsCount = 0) => ({
+  ...emptyMetrics(),
+  receiptsCreated,
+  quarantined,
+  duplicatesSkipped,
+  errorsCount,
+});
 
 describe('formatCollectSummary', () => {
   it('speaks French with French plurals', () => {
@@ -13,8 +26,12 @@ describe('formatCollectSummary', () => {
     expect(formatCollectSummary('en', m(1, 1, 0, 1))).toBe('1 receipt imported, 1 quarantined, 0 duplicates skipped, 1 error');
   });
   it('says when it was a dry run or continues', () => {
-    expect(formatCollectSummary('fr', m(2, 0, 0), { dryRun: true })).toBe('Simulation (rien n’a été écrit) : 2 justificatifs importés, 0 en quarantaine, 0 doublon ignoré');
-    expect(formatCollectSummary('en', m(2, 0, 0), { pending: true })).toBe('2 receipts imported, 0 quarantined, 0 duplicates skipped; more to collect, continuing');
+    expect(formatCollectSummary('fr', m(2, 0, 0), { dryRun: true })).toBe(
+      'Simulation (rien n’a été écrit) : 2 justificatifs importés, 0 en quarantaine, 0 doublon ignoré',
+    );
+    expect(formatCollectSummary('en', m(2, 0, 0), { pending: true })).toBe(
+      '2 receipts imported, 0 quarantined, 0 duplicates skipped; more to collect, continuing',
+    );
   });
 });
 

@@ -36,8 +36,14 @@ describe('runStatus', () => {
 
 describe('metrics', () => {
   it('counts skips and quarantines by reason and merges two executions of a run', () => {
-    const a = countQuarantine(countSkip(metrics({ emailsScanned: 10, gmailApiCalls: 30, durationSec: 12.5 }), 'inline_image', 2), 'magic_mismatch');
-    const b = countQuarantine(countQuarantine(countSkip(metrics({ emailsScanned: 4, receiptsCreated: 2, durationSec: 3.25 }), 'inline_image'), 'too_large'), 'magic_mismatch');
+    const a = countQuarantine(
+      countSkip(metrics({ emailsScanned: 10, gmailApiCalls: 30, durationSec: 12.5 }), 'inline_image', 2),
+      'magic_mismatch',
+    );
+    const b = countQuarantine(
+      countQuarantine(countSkip(metrics({ emailsScanned: 4, receiptsCreated: 2, durationSec: 3.25 }), 'inline_image'), 'too_large'),
+      'magic_mismatch',
+    );
     const total = mergeMetrics(a, b);
     expect(total).toMatchObject({
       emailsScanned: 14,
@@ -54,8 +60,31 @@ describe('metrics', () => {
   });
 
   it('copies the metrics onto a JobRun record', () => {
-    const run = { runId: 'r', job: 'collect' as const, status: 'running' as const, startedAtMs: 1, finishedAtMs: null, durationSec: 0, emailsScanned: 0, attachmentsSeen: 0, attachmentsDownloaded: 0, receiptsCreated: 0, duplicatesSkipped: 0, quarantined: 0, errorsCount: 0, gmailApiCalls: 0, logUrl: 'u', summary: '' };
-    expect(jobRunWithMetrics(run, metrics({ attachmentsSeen: 7, gmailApiCalls: 21, durationSec: 4 }))).toMatchObject({ runId: 'r', logUrl: 'u', attachmentsSeen: 7, gmailApiCalls: 21, durationSec: 4 });
+    const run = {
+      runId: 'r',
+      job: 'collect' as const,
+      status: 'running' as const,
+      startedAtMs: 1,
+      finishedAtMs: null,
+      durationSec: 0,
+      emailsScanned: 0,
+      attachmentsSeen: 0,
+      attachmentsDownloaded: 0,
+      receiptsCreated: 0,
+      duplicatesSkipped: 0,
+      quarantined: 0,
+      errorsCount: 0,
+      gmailApiCalls: 0,
+      logUrl: 'u',
+      summary: '',
+    };
+    expect(jobRunWithMetrics(run, metrics({ attachmentsSeen: 7, gmailApiCalls: 21, durationSec: 4 }))).toMatchObject({
+      runId: 'r',
+      logUrl: 'u',
+      attachmentsSeen: 7,
+      gmailApiCalls: 21,
+      durationSec: 4,
+    });
   });
 });
 
@@ -67,11 +96,21 @@ describe('JSON Lines log', () => {
     log.warn('attachment.quarantined', { messageId: 'm1', partId: '2', reason: 'magic_mismatch', detail: undefined });
     const text = appendJsonl('', log.drain());
     expect(text.split('\n')).toHaveLength(3); // two lines and the final newline
-    expect(text.startsWith('{"ts":"2025-01-31T10:00:00.000Z","level":"info","event":"attachment.ingested","runId":"run-42","messageId":"m1"')).toBe(true);
+    expect(
+      text.startsWith('{"ts":"2025-01-31T10:00:00.000Z","level":"info","event":"attachment.ingested","runId":"run-42","messageId":"m1"'),
+    ).toBe(true);
     const events = parseLogLines(text);
     expect(events).toHaveLength(2);
     expect(events[0].filename).toBe(evil);
-    expect(events[1]).toEqual({ ts: '2025-01-31T10:00:00.000Z', level: 'warn', event: 'attachment.quarantined', runId: 'run-42', messageId: 'm1', partId: '2', reason: 'magic_mismatch' });
+    expect(events[1]).toEqual({
+      ts: '2025-01-31T10:00:00.000Z',
+      level: 'warn',
+      event: 'attachment.quarantined',
+      runId: 'run-42',
+      messageId: 'm1',
+      partId: '2',
+      reason: 'magic_mismatch',
+    });
     expect(log.count('warn')).toBe(1);
     expect(log.lines()).toEqual([]);
   });
@@ -90,7 +129,7 @@ describe('JSON Lines log', () => {
     expect(parsed.n).toBe('NaN');
   });
 
-  it('appends to the day\'s file, adding a missing final newline', () => {
+  it("appends to the day's file, adding a missing final newline", () => {
     expect(appendJsonl('{"a":1}', ['{"b":2}'])).toBe('{"a":1}\n{"b":2}\n');
     expect(appendJsonl('{"a":1}\n', [])).toBe('{"a":1}\n');
     expect(logFileName('2025-01-31')).toBe('collect_from_gmail-2025-01-31.jsonl');

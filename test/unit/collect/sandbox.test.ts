@@ -9,19 +9,36 @@ import { filePart, message, multipart, pdfBytes, textPart } from './fixtures';
 const entry = path.resolve(__dirname, '../../../src/server/domain/collect/index.ts');
 
 describe('collect domain in a bare V8 context', () => {
-  const { outputFiles } = buildSync({ entryPoints: [entry], bundle: true, write: false, format: 'iife', globalName: 'Collect', target: 'es2020', platform: 'neutral' });
+  const { outputFiles } = buildSync({
+    entryPoints: [entry],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    globalName: 'Collect',
+    target: 'es2020',
+    platform: 'neutral',
+  });
   const code = outputFiles[0].text;
   const context = vm.createContext({});
   vm.runInContext(code, context);
 
   it('has no Node or browser globals to lean on', () => {
-    expect(vm.runInContext('[typeof Buffer, typeof TextDecoder, typeof atob, typeof require, typeof process].join()', context)).toBe('undefined,undefined,undefined,undefined,undefined');
+    expect(vm.runInContext('[typeof Buffer, typeof TextDecoder, typeof atob, typeof require, typeof process].join()', context)).toBe(
+      'undefined,undefined,undefined,undefined,undefined',
+    );
   });
 
   it('walks, classifies and hashes there exactly as in Node', () => {
     const pdf = pdfBytes('sandbox');
     const signed = Array.from(pdf, (b) => (b > 127 ? b - 256 : b));
-    const msg = message('sbx', { Subject: '=?UTF-8?B?UmXDp3U=?=' }, multipart('', 'mixed', [textPart('0', 'text/html', '<a href="https://drive.google.com/file/d/X/view">x</a>'), filePart('1', 'application/pdf', 'Reçu.pdf', pdf.length, { disposition: "attachment; filename*=UTF-8''Re%C3%A7u%20n%C2%B03.pdf" })]));
+    const msg = message(
+      'sbx',
+      { Subject: '=?UTF-8?B?UmXDp3U=?=' },
+      multipart('', 'mixed', [
+        textPart('0', 'text/html', '<a href="https://drive.google.com/file/d/X/view">x</a>'),
+        filePart('1', 'application/pdf', 'Reçu.pdf', pdf.length, { disposition: "attachment; filename*=UTF-8''Re%C3%A7u%20n%C2%B03.pdf" }),
+      ]),
+    );
     context.input = JSON.stringify({ msg, signed });
     const out = JSON.parse(
       vm.runInContext(

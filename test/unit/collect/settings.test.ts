@@ -1,5 +1,11 @@
 import { PostroomError } from '../../../src/server/domain/errors';
-import { adviseSettings, checkSettingsCoherence, defaultCollectSettings, gmailLabelSearchName, parseCollectSettings } from '../../../src/server/domain/collect';
+import {
+  adviseSettings,
+  checkSettingsCoherence,
+  defaultCollectSettings,
+  gmailLabelSearchName,
+  parseCollectSettings,
+} from '../../../src/server/domain/collect';
 
 const script = { addonMode: false };
 const addon = { addonMode: true };
@@ -37,7 +43,13 @@ describe('parseCollectSettings', () => {
   });
 
   it('normalises senders and MIME types (case, spaces, aliases, duplicates)', () => {
-    const s = parseCollectSettings({ allowedSenders: [' Factures@Fournisseur.FR ', '@EDF.fr', 'factures@fournisseur.fr'], allowedMimeTypes: ['image/JPG', 'application/pdf', 'image/jpeg'] }, script);
+    const s = parseCollectSettings(
+      {
+        allowedSenders: [' Factures@Fournisseur.FR ', '@EDF.fr', 'factures@fournisseur.fr'],
+        allowedMimeTypes: ['image/JPG', 'application/pdf', 'image/jpeg'],
+      },
+      script,
+    );
     expect(s.allowedSenders).toEqual(['factures@fournisseur.fr', '@edf.fr']);
     expect(s.allowedMimeTypes).toEqual(['image/jpeg', 'application/pdf']);
   });
@@ -75,7 +87,11 @@ describe('parseCollectSettings', () => {
     ['rootFolder', { rootFolder: 'a/b' }, /^rootFolder: must be one folder name/],
     ['rootFolder', { rootFolder: '' }, /^rootFolder: must name a Drive folder/],
     ['schedule', { schedule: 'hourly' }, /^schedule: must be an object such as \{"kind":"hourly"\}/],
-    ['schedule', { schedule: { kind: 'weekly' } }, /^schedule: kind must be "off", "everyMinutes", "hourly" or "daily", not the text "weekly"$/],
+    [
+      'schedule',
+      { schedule: { kind: 'weekly' } },
+      /^schedule: kind must be "off", "everyMinutes", "hourly" or "daily", not the text "weekly"$/,
+    ],
     ['schedule', { schedule: { kind: 'everyMinutes', minutes: 2 } }, /^schedule: everyMinutes takes 1, 5, 10, 15 or 30 minutes/],
     ['schedule', { schedule: { kind: 'daily', hour: 24 } }, /^schedule: daily needs an hour from 0 to 23/],
     ['schedule', { schedule: { kind: 'daily' } }, /^schedule: daily needs an hour/],
@@ -94,14 +110,22 @@ describe('parseCollectSettings', () => {
   });
 
   it('allows empty labels when applyLabels is false', () => {
-    expect(parseCollectSettings({ applyLabels: false, labelImported: '', labelQuarantine: '' }, script)).toMatchObject({ labelImported: '', labelQuarantine: '' });
+    expect(parseCollectSettings({ applyLabels: false, labelImported: '', labelQuarantine: '' }, script)).toMatchObject({
+      labelImported: '',
+      labelQuarantine: '',
+    });
   });
 
   it('accepts each allowed schedule in a script, and refuses sub-hourly ones in an add-on with the reason', () => {
     for (const minutes of [1, 5, 10, 15, 30]) {
-      expect(parseCollectSettings({ schedule: { kind: 'everyMinutes', minutes } }, script).schedule).toEqual({ kind: 'everyMinutes', minutes });
+      expect(parseCollectSettings({ schedule: { kind: 'everyMinutes', minutes } }, script).schedule).toEqual({
+        kind: 'everyMinutes',
+        minutes,
+      });
       const error = errorOf({ schedule: { kind: 'everyMinutes', minutes } }, addon);
-      expect(error.message).toBe('schedule: a published add-on may run at most once per hour (Apps Script refuses more frequent time-driven triggers for add-ons); choose hourly or daily');
+      expect(error.message).toBe(
+        'schedule: a published add-on may run at most once per hour (Apps Script refuses more frequent time-driven triggers for add-ons); choose hourly or daily',
+      );
     }
     expect(parseCollectSettings({ schedule: { kind: 'hourly' } }, addon).schedule).toEqual({ kind: 'hourly' });
     expect(parseCollectSettings({ schedule: { kind: 'daily', hour: 0 } }, addon).schedule).toEqual({ kind: 'daily', hour: 0 });
@@ -115,7 +139,15 @@ describe('checkSettingsCoherence', () => {
     expect(checkSettingsCoherence(good)).toEqual([]);
   });
   it('names every blocking problem of settings built without the parser', () => {
-    const bad = { ...good, allowedSenders: [], allowedMimeTypes: [], maxSizeBytes: 0, labelImported: '', labelQuarantine: ' ', schedule: { kind: 'everyMinutes' as const, minutes: 5 as const } };
+    const bad = {
+      ...good,
+      allowedSenders: [],
+      allowedMimeTypes: [],
+      maxSizeBytes: 0,
+      labelImported: '',
+      labelQuarantine: ' ',
+      schedule: { kind: 'everyMinutes' as const, minutes: 5 as const },
+    };
     expect(checkSettingsCoherence(bad, addon)).toEqual([
       'allowedMimeTypes: the list is empty, so every attachment would be quarantined',
       'maxSizeBytes: must be greater than 0 (is 0)',
@@ -126,7 +158,9 @@ describe('checkSettingsCoherence', () => {
     ]);
   });
   it('flags the same label twice', () => {
-    expect(checkSettingsCoherence({ ...good, labelQuarantine: 'postroom/imported' })).toEqual(['labelQuarantine: is the same label as labelImported']);
+    expect(checkSettingsCoherence({ ...good, labelQuarantine: 'postroom/imported' })).toEqual([
+      'labelQuarantine: is the same label as labelImported',
+    ]);
   });
 });
 
@@ -140,9 +174,15 @@ describe('adviseSettings', () => {
     expect(adviseSettings({ ...base, markAsRead: false, query: 'is:unread has:attachment -label:postroom-imported' })).toEqual([]);
   });
   it('warns about schedules that will not do what the user thinks', () => {
-    expect(adviseSettings({ ...base, enabled: true })).toEqual(['schedule: collection is enabled but no schedule is set; runs only start by hand']);
-    expect(adviseSettings({ ...base, schedule: { kind: 'hourly' } })).toEqual(['enabled: a schedule is set but collection is disabled; scheduled runs will do nothing']);
-    expect(adviseSettings({ ...base, enabled: true, dryRun: true, schedule: { kind: 'hourly' } })).toEqual(['dryRun: scheduled runs are dry runs and will store nothing']);
+    expect(adviseSettings({ ...base, enabled: true })).toEqual([
+      'schedule: collection is enabled but no schedule is set; runs only start by hand',
+    ]);
+    expect(adviseSettings({ ...base, schedule: { kind: 'hourly' } })).toEqual([
+      'enabled: a schedule is set but collection is disabled; scheduled runs will do nothing',
+    ]);
+    expect(adviseSettings({ ...base, enabled: true, dryRun: true, schedule: { kind: 'hourly' } })).toEqual([
+      'dryRun: scheduled runs are dry runs and will store nothing',
+    ]);
   });
   it('writes label names the way Gmail search wants them', () => {
     expect(gmailLabelSearchName('Postroom/Reçus importés')).toBe('postroom-reçus-importés');

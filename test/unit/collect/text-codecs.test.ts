@@ -1,12 +1,20 @@
 // The hand-written codecs checked against Node's decoders and libmime (the reference for RFC 2047 / 2231).
 import { decodeEncodedWords, parseHeaderValue } from '../../../src/server/domain/collect';
 import { decodeBytes } from '../../../src/server/domain/collect/text-codecs';
-import { base64Decode as decodeBase64, latin1Decode as decodeLatin1, utf8Decode as decodeUtf8, utf8Encode } from '../../../src/server/domain/encoding';
+import {
+  base64Decode as decodeBase64,
+  latin1Decode as decodeLatin1,
+  utf8Decode as decodeUtf8,
+  utf8Encode,
+} from '../../../src/server/domain/encoding';
 
 const encodeUtf8 = (text: string) => Array.from(utf8Encode(text));
 
 // libmime ships no types: the two functions used here as the reference.
-const libmime = require('libmime') as { decodeWords(value: string): string; parseHeaderValue(value: string): { value: string; params: Record<string, string> } };
+const libmime = require('libmime') as {
+  decodeWords(value: string): string;
+  parseHeaderValue(value: string): { value: string; params: Record<string, string> };
+};
 
 describe('decodeBase64', () => {
   it('decodes standard and web-safe, padded or not, for every length', () => {

@@ -27,8 +27,20 @@ import {
 
 describe('parseExportOptions', () => {
   it('gives the defaults', () => {
-    expect(parseExportOptions(undefined, 'en')).toEqual({ query: '', max: null, batchSize: 5000, folder: ['Postroom', 'exports'], includeAttachments: false, since: null });
-    expect(parseExportOptions({ query: ' from:me ', max: 10, batchSize: 1, folder: '/Compta/Exports/', includeAttachments: true, since: 'last' }, 'en')).toEqual({
+    expect(parseExportOptions(undefined, 'en')).toEqual({
+      query: '',
+      max: null,
+      batchSize: 5000,
+      folder: ['Postroom', 'exports'],
+      includeAttachments: false,
+      since: null,
+    });
+    expect(
+      parseExportOptions(
+        { query: ' from:me ', max: 10, batchSize: 1, folder: '/Compta/Exports/', includeAttachments: true, since: 'last' },
+        'en',
+      ),
+    ).toEqual({
       query: 'from:me',
       max: 10,
       batchSize: 1,
@@ -40,12 +52,36 @@ describe('parseExportOptions', () => {
   });
 
   it.each([
-    [{ batchSize: 5001 }, 'batchSize must be a whole number from 1 to 5000 (got 5001).', 'batchSize doit être un nombre entier de 1 à 5000 (reçu : 5001).'],
-    [{ batchSize: '100' }, 'batchSize must be a whole number from 1 to 5000 (got "100").', 'batchSize doit être un nombre entier de 1 à 5000 (reçu : "100").'],
-    [{ max: -1 }, 'max must be a whole number of messages, 1 or more (got -1).', 'max doit être un nombre entier de messages, 1 ou plus (reçu : -1).'],
-    [{ since: '2026-02-30' }, 'since must be "last" or a day such as 2026-01-31 (got "2026-02-30").', 'since doit valoir "last" ou un jour comme 2026-01-31 (reçu : "2026-02-30").'],
-    [{ folder: '../x' }, 'folder must be a Drive folder path such as "Postroom/exports" (got "../x").', 'folder doit être un chemin de dossier Drive comme « Postroom/exports » (reçu : "../x").'],
-    [[1], 'Export options must be an object such as {"query": "from:me", "max": 100}.', 'Les options d’export doivent être un objet, par exemple {"query": "from:me", "max": 100}.'],
+    [
+      { batchSize: 5001 },
+      'batchSize must be a whole number from 1 to 5000 (got 5001).',
+      'batchSize doit être un nombre entier de 1 à 5000 (reçu : 5001).',
+    ],
+    [
+      { batchSize: '100' },
+      'batchSize must be a whole number from 1 to 5000 (got "100").',
+      'batchSize doit être un nombre entier de 1 à 5000 (reçu : "100").',
+    ],
+    [
+      { max: -1 },
+      'max must be a whole number of messages, 1 or more (got -1).',
+      'max doit être un nombre entier de messages, 1 ou plus (reçu : -1).',
+    ],
+    [
+      { since: '2026-02-30' },
+      'since must be "last" or a day such as 2026-01-31 (got "2026-02-30").',
+      'since doit valoir "last" ou un jour comme 2026-01-31 (reçu : "2026-02-30").',
+    ],
+    [
+      { folder: '../x' },
+      'folder must be a Drive folder path such as "Postroom/exports" (got "../x").',
+      'folder doit être un chemin de dossier Drive comme « Postroom/exports » (reçu : "../x").',
+    ],
+    [
+      [1],
+      'Export options must be an object such as {"query": "from:me", "max": 100}.',
+      'Les options d’export doivent être un objet, par exemple {"query": "from:me", "max": 100}.',
+    ],
   ])('refuses %j naming the option', (input, en, fr) => {
     expect(() => parseExportOptions(input, 'en')).toThrow(en);
     expect(() => parseExportOptions(input, 'fr')).toThrow(fr);
@@ -125,7 +161,9 @@ describe('summary and structure', () => {
   it('writes the summary line in the user’s language', () => {
     expect(formatCount('fr', 1234567)).toBe('1 234 567');
     expect(formatCount('en', 1234)).toBe('1,234');
-    expect(finishedSummary({ state: 'done', exported: 1234, total: 1234, files: 1, error: null }, 'fr')).toBe('1 234 messages exportés dans 1 fichier');
+    expect(finishedSummary({ state: 'done', exported: 1234, total: 1234, files: 1, error: null }, 'fr')).toBe(
+      '1 234 messages exportés dans 1 fichier',
+    );
     expect(finishedSummary({ state: 'done', exported: 2, total: 2, files: 2, error: null }, 'en')).toBe('2 messages exported in 2 files');
   });
 
@@ -146,7 +184,14 @@ describe('summary and structure', () => {
       },
     });
     const message = toExportedMessage(view);
-    expect(message).toMatchObject({ Date: 'Mon, 05 Jan 2026 08:30:00 +0000', Subject: 'Relevé', Body: { plain: 'Relevé à régler', html: null }, Attachments: [], From: '', To: '' });
+    expect(message).toMatchObject({
+      Date: 'Mon, 05 Jan 2026 08:30:00 +0000',
+      Subject: 'Relevé',
+      Body: { plain: 'Relevé à régler', html: null },
+      Attachments: [],
+      From: '',
+      To: '',
+    });
     expect(rfc2822(0)).toBe('Thu, 01 Jan 1970 00:00:00 +0000');
   });
 });

@@ -57,15 +57,32 @@ describe('an export over the fakes', () => {
     expect(world.triggers.map((t) => t.handler)).toEqual(['runExportContinue']);
     drive(world, deps);
     const files = batchFiles(world);
-    expect(files.map((f) => f.path.split('/').pop())).toEqual(['messages-00001.json', 'messages-00002.json', 'messages-00003.json', 'messages-00004.json', 'messages-00005.json']);
+    expect(files.map((f) => f.path.split('/').pop())).toEqual([
+      'messages-00001.json',
+      'messages-00002.json',
+      'messages-00003.json',
+      'messages-00004.json',
+      'messages-00005.json',
+    ]);
     expect(files[0].path).toMatch(new RegExp(`^${ROOT}/2026-01-20_0900_all-mail/`));
     expect(exportedIds(world)).toEqual(ids);
     const m = manifest(world);
-    expect(m).toMatchObject({ state: 'done', query: '', batchSize: 5, historyId: '4242', counts: { selected: 23, exported: 23, files: 5 } });
+    expect(m).toMatchObject({
+      state: 'done',
+      query: '',
+      batchSize: 5,
+      historyId: '4242',
+      counts: { selected: 23, exported: 23, files: 5 },
+    });
     expect(m.files.map((f: { messages: number }) => f.messages)).toEqual([5, 5, 5, 5, 3]);
     expect(world.liveFiles().some((f) => f.path.endsWith('.postroom-snapshot.txt'))).toBe(false);
     expect(world.rows).toHaveLength(1);
-    expect(world.rows[0]).toMatchObject({ job: 'export', status: 'succeeded', emails_scanned: 23, folder_url: expect.stringContaining('drive/folders') });
+    expect(world.rows[0]).toMatchObject({
+      job: 'export',
+      status: 'succeeded',
+      emails_scanned: 23,
+      folder_url: expect.stringContaining('drive/folders'),
+    });
     const progress = viewExportProgress(deps);
     expect(progress).toMatchObject({ state: 'done', exported: 23, total: 23, files: 5, summary: '23 messages exportés dans 5 fichiers' });
     expect(world.triggers).toEqual([]);
@@ -73,12 +90,27 @@ describe('an export over the fakes', () => {
 
   it('each message has the seed structure', () => {
     const world = new World();
-    world.addMessage(1, { plain: 'Prix : 12 €', html: '<p>Prix : <b>12 €</b></p>', attachments: [{ name: 'facture.pdf', bytes: Buffer.from('%PDF-1.4 x'), type: 'application/pdf' }] });
+    world.addMessage(1, {
+      plain: 'Prix : 12 €',
+      html: '<p>Prix : <b>12 €</b></p>',
+      attachments: [{ name: 'facture.pdf', bytes: Buffer.from('%PDF-1.4 x'), type: 'application/pdf' }],
+    });
     const deps = fakeDeps(world);
     startExportRun(deps, {});
     drive(world, deps);
     const [message] = JSON.parse(batchFiles(world)[0].text as string);
-    expect(Object.keys(message).slice(0, 10)).toEqual(['Message-ID', 'Thread-ID', 'Labels', 'Date', 'From', 'To', 'Subject', 'Body', 'Attachments', 'Snippet']);
+    expect(Object.keys(message).slice(0, 10)).toEqual([
+      'Message-ID',
+      'Thread-ID',
+      'Labels',
+      'Date',
+      'From',
+      'To',
+      'Subject',
+      'Body',
+      'Attachments',
+      'Snippet',
+    ]);
     expect(message).toMatchObject({
       'Message-ID': 'm000001',
       'Thread-ID': 't1',
@@ -147,7 +179,12 @@ describe('an export over the fakes', () => {
 
   it('includeAttachments stores each attachment next to the batches and names it in the JSON', () => {
     const world = new World();
-    world.addMessage(1, { attachments: [{ name: 'a.pdf', bytes: Buffer.from('%PDF-A'), type: 'application/pdf' }, { name: 'scan:1.png', bytes: Buffer.from('PNG!'), type: 'image/png' }] });
+    world.addMessage(1, {
+      attachments: [
+        { name: 'a.pdf', bytes: Buffer.from('%PDF-A'), type: 'application/pdf' },
+        { name: 'scan:1.png', bytes: Buffer.from('PNG!'), type: 'image/png' },
+      ],
+    });
     world.addMessage(2, { attachments: [{ name: 'a.pdf', bytes: Buffer.from('%PDF-B'), type: 'application/pdf' }] });
     const deps = fakeDeps(world);
     startExportRun(deps, { includeAttachments: true });
@@ -220,7 +257,11 @@ describe('an export over the fakes', () => {
     };
     drive(world, deps);
     expect(exportedIds(world)).toEqual(ids.filter((_, i) => i !== 2 && i !== 5));
-    expect(manifest(world)).toMatchObject({ state: 'done', counts: { selected: 8, exported: 6, missing: 2 }, missingIds: [ids[2], ids[5]] });
+    expect(manifest(world)).toMatchObject({
+      state: 'done',
+      counts: { selected: 8, exported: 6, missing: 2 },
+      missingIds: [ids[2], ids[5]],
+    });
     expect(world.rows[0]).toMatchObject({ status: 'partial', errors_count: 2 });
   });
 });
@@ -248,7 +289,11 @@ describe('crash safety', () => {
       drive(world, deps);
       expect({ killAt, ids: exportedIds(world) }).toEqual({ killAt, ids });
       const m = manifest(world);
-      expect({ killAt, state: m.state, files: m.files.map((f: { name: string }) => f.name) }).toEqual({ killAt, state: 'done', files: batchFiles(world).map((f) => f.path.split('/').pop()) });
+      expect({ killAt, state: m.state, files: m.files.map((f: { name: string }) => f.name) }).toEqual({
+        killAt,
+        state: 'done',
+        files: batchFiles(world).map((f) => f.path.split('/').pop()),
+      });
       expect(m.files.map((f: { bytes: number }) => f.bytes)).toEqual(batchFiles(world).map((f) => f.size));
       expect(world.rows).toHaveLength(1);
     }
@@ -256,7 +301,8 @@ describe('crash safety', () => {
 
   it('with attachments, killed at every call, each attachment is stored once', () => {
     const setup = (world: World) => {
-      for (let i = 1; i <= 6; i++) world.addMessage(i, { attachments: [{ name: `f${i}.pdf`, bytes: Buffer.from(`%PDF-${i}`), type: 'application/pdf' }] });
+      for (let i = 1; i <= 6; i++)
+        world.addMessage(i, { attachments: [{ name: `f${i}.pdf`, bytes: Buffer.from(`%PDF-${i}`), type: 'application/pdf' }] });
     };
     const clean = new World();
     setup(clean);
@@ -272,8 +318,14 @@ describe('crash safety', () => {
       startExportRun(deps, { batchSize: 4, includeAttachments: true });
       world.killAt = world.calls + killAt;
       drive(world, deps);
-      const stored = world.liveFiles().filter((f) => f.path.includes('/attachments/')).map((f) => f.path.split('/').pop());
-      expect({ killAt, stored: stored.sort() }).toEqual({ killAt, stored: ['m000001_1_f1.pdf', 'm000002_1_f2.pdf', 'm000003_1_f3.pdf', 'm000004_1_f4.pdf', 'm000005_1_f5.pdf', 'm000006_1_f6.pdf'] });
+      const stored = world
+        .liveFiles()
+        .filter((f) => f.path.includes('/attachments/'))
+        .map((f) => f.path.split('/').pop());
+      expect({ killAt, stored: stored.sort() }).toEqual({
+        killAt,
+        stored: ['m000001_1_f1.pdf', 'm000002_1_f2.pdf', 'm000003_1_f3.pdf', 'm000004_1_f4.pdf', 'm000005_1_f5.pdf', 'm000006_1_f6.pdf'],
+      });
       expect(exportedIds(world)).toHaveLength(6);
     }
   });

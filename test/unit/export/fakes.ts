@@ -50,15 +50,43 @@ export class World {
     this.now += 5;
   }
 
-  addMessage(n: number, options: { plain?: string; html?: string; attachments?: Array<{ name: string; bytes: Uint8Array; type: string }>; internalDate?: number; subject?: string } = {}): string {
+  addMessage(
+    n: number,
+    options: {
+      plain?: string;
+      html?: string;
+      attachments?: Array<{ name: string; bytes: Uint8Array; type: string }>;
+      internalDate?: number;
+      subject?: string;
+    } = {},
+  ): string {
     const id = `m${String(n).padStart(6, '0')}`;
     const b64 = (s: string | Uint8Array) => Buffer.from(s).toString('base64url');
-    const parts: GmailMessagePart[] = [{ partId: '0', mimeType: 'text/plain', headers: [{ name: 'Content-Type', value: 'text/plain; charset=utf-8' }], body: { size: 10, data: b64(options.plain ?? `Bonjour ${n}, voilà.`) } }];
-    if (options.html) parts.push({ partId: '1', mimeType: 'text/html', headers: [{ name: 'Content-Type', value: 'text/html; charset=utf-8' }], body: { size: 10, data: b64(options.html) } });
+    const parts: GmailMessagePart[] = [
+      {
+        partId: '0',
+        mimeType: 'text/plain',
+        headers: [{ name: 'Content-Type', value: 'text/plain; charset=utf-8' }],
+        body: { size: 10, data: b64(options.plain ?? `Bonjour ${n}, voilà.`) },
+      },
+    ];
+    if (options.html)
+      parts.push({
+        partId: '1',
+        mimeType: 'text/html',
+        headers: [{ name: 'Content-Type', value: 'text/html; charset=utf-8' }],
+        body: { size: 10, data: b64(options.html) },
+      });
     (options.attachments ?? []).forEach((a, i) => {
       const attachmentId = `att-${id}-${i}`;
       this.attachments.set(attachmentId, a.bytes);
-      parts.push({ partId: String(parts.length), mimeType: a.type, filename: a.name, headers: [{ name: 'Content-Disposition', value: `attachment; filename="${a.name}"` }], body: { size: a.bytes.length, attachmentId } });
+      parts.push({
+        partId: String(parts.length),
+        mimeType: a.type,
+        filename: a.name,
+        headers: [{ name: 'Content-Disposition', value: `attachment; filename="${a.name}"` }],
+        body: { size: a.bytes.length, attachmentId },
+      });
     });
     const message: GmailMessage = {
       id,
@@ -90,12 +118,20 @@ export class World {
   }
 
   liveFiles(): Array<{ path: string; text: string | null; size: number }> {
-    return [...this.files.values()].filter((f) => !f.trashed).map((f) => ({ path: `${f.folder}/${f.name}`, text: f.text, size: f.text !== null ? Buffer.byteLength(f.text) : (f.bytes?.length ?? 0) }));
+    return [...this.files.values()]
+      .filter((f) => !f.trashed)
+      .map((f) => ({
+        path: `${f.folder}/${f.name}`,
+        text: f.text,
+        size: f.text !== null ? Buffer.byteLength(f.text) : (f.bytes?.length ?? 0),
+      }));
   }
 }
 
 function fault(world: World): TransientError | null {
-  return world.faultRate > 0 && world.random() < world.faultRate ? new TransientError({ operation: 'fake', status: 503, detail: 'Backend Error' }) : null;
+  return world.faultRate > 0 && world.random() < world.faultRate
+    ? new TransientError({ operation: 'fake', status: 503, detail: 'Backend Error' })
+    : null;
 }
 
 /**
@@ -124,14 +160,20 @@ export function fakeMail(world: World): MailGateway {
       charge(1, 1);
       return { ok: true, value: { emailAddress: 'compta@x.fr', messagesTotal: world.messages.length, threadsTotal: 1, historyId: '4242' } };
     },
-    search(query: string, options: { pageToken?: string | null; max?: number } = {}): MailOutcome<{ ids: string[]; nextPageToken: string | null; resultSizeEstimate: number }> {
+    search(
+      query: string,
+      options: { pageToken?: string | null; max?: number } = {},
+    ): MailOutcome<{ ids: string[]; nextPageToken: string | null; resultSizeEstimate: number }> {
       world.tick();
       charge(1, 5);
       const all = matches(query).map((m) => m.id);
       const start = Number(options.pageToken ?? 0);
       const size = options.max ?? 100;
       const ids = all.slice(start, start + size);
-      return { ok: true, value: { ids, nextPageToken: start + size < all.length ? String(start + size) : null, resultSizeEstimate: all.length } };
+      return {
+        ok: true,
+        value: { ids, nextPageToken: start + size < all.length ? String(start + size) : null, resultSizeEstimate: all.length },
+      };
     },
     getMessages(ids: readonly string[]) {
       world.tick();
@@ -141,10 +183,24 @@ export function fakeMail(world: World): MailGateway {
         const failure = fault(world);
         if (failure) return { ok: false, error: failure };
         const m = world.messages.find((x) => x.id === id);
-        if (!m || world.deleted.has(id)) return { ok: false, error: new NotFoundError({ operation: 'getMessages', status: 404, detail: 'Requested entity was not found.' }) };
+        if (!m || world.deleted.has(id))
+          return {
+            ok: false,
+            error: new NotFoundError({ operation: 'getMessages', status: 404, detail: 'Requested entity was not found.' }),
+          };
         return {
           ok: true,
-          value: { id, threadId: m.threadId ?? '', labelIds: m.labelIds ?? [], snippet: m.snippet ?? '', historyId: '1', internalDate: Number(m.internalDate), sizeEstimate: 100, headers: {}, resource: structuredClone(m) },
+          value: {
+            id,
+            threadId: m.threadId ?? '',
+            labelIds: m.labelIds ?? [],
+            snippet: m.snippet ?? '',
+            historyId: '1',
+            internalDate: Number(m.internalDate),
+            sizeEstimate: 100,
+            headers: {},
+            resource: structuredClone(m),
+          },
         };
       });
     },
@@ -155,7 +211,9 @@ export function fakeMail(world: World): MailGateway {
         const failure = fault(world);
         if (failure) return { ok: false, error: failure };
         const bytes = world.attachments.get(ref.attachmentId);
-        return bytes ? { ok: true, value: bytes } : { ok: false, error: new NotFoundError({ operation: 'getAttachments', status: 404, detail: 'gone' }) };
+        return bytes
+          ? { ok: true, value: bytes }
+          : { ok: false, error: new NotFoundError({ operation: 'getAttachments', status: 404, detail: 'gone' }) };
       });
     },
     usage: () => ({ ...world.usage }),
@@ -170,7 +228,8 @@ export function fakeFiles(world: World): ExportFiles {
     size: f.text !== null ? Buffer.byteLength(f.text) : (f.bytes?.length ?? 0),
     url: `https://drive/${f.id}`,
   });
-  const find = (folder: string, name: string) => [...world.files.values()].find((f) => !f.trashed && f.folder === folder && f.name === name);
+  const find = (folder: string, name: string) =>
+    [...world.files.values()].find((f) => !f.trashed && f.folder === folder && f.name === name);
   const create = (folder: string, name: string, text: string | null, bytes: Uint8Array | null) => {
     const f = { id: `f${++world.fileSeq}`, folder, name, text, bytes, trashed: false };
     world.files.set(f.id, f);

@@ -1,12 +1,19 @@
 // The one mapping from Gmail's answers to typed mail errors: HTTP statuses with Google's JSON error
 // bodies and Retry-After (REST), and the Advanced service's exceptions (details.code, or a message).
 
-import { mailErrorFromException, mailErrorFromHttp, outcomeOfException, outcomeOfMailError } from '../../../src/server/domain/mail/error-mapping';
+import {
+  mailErrorFromException,
+  mailErrorFromHttp,
+  outcomeOfException,
+  outcomeOfMailError,
+} from '../../../src/server/domain/mail/error-mapping';
 import { decideRetry } from '../../../src/server/domain/send/retry';
 import { isMailError } from '../../../src/server/domain/mail-errors';
 
 const NOW = Date.UTC(2026, 0, 15, 8, 0, 0);
-const body = (code: number, message: string, reason = '') => ({ error: { code, message, errors: [{ message, reason, domain: 'global' }] } });
+const body = (code: number, message: string, reason = '') => ({
+  error: { code, message, errors: [{ message, reason, domain: 'global' }] },
+});
 
 describe('mailErrorFromHttp', () => {
   it.each([
@@ -18,7 +25,12 @@ describe('mailErrorFromHttp', () => {
     [403, body(403, 'User Rate Limit Exceeded', 'userRateLimitExceeded'), 'QuotaError', 'rate'],
     [403, body(403, 'Daily Limit Exceeded', 'dailyLimitExceeded'), 'QuotaError', 'daily'],
     [429, body(429, 'Rate Limit Exceeded', 'rateLimitExceeded'), 'QuotaError', 'rate'],
-    [429, body(429, 'User-rate limit exceeded.  Retry after 2026-01-16T08:00:00.000Z (Mail sending)', 'rateLimitExceeded'), 'QuotaError', 'daily'],
+    [
+      429,
+      body(429, 'User-rate limit exceeded.  Retry after 2026-01-16T08:00:00.000Z (Mail sending)', 'rateLimitExceeded'),
+      'QuotaError',
+      'daily',
+    ],
     [500, body(500, 'Backend Error', 'backendError'), 'TransientError', null],
     [503, '<html>Service Unavailable</html>', 'TransientError', null],
     [408, null, 'TransientError', null],
@@ -26,7 +38,11 @@ describe('mailErrorFromHttp', () => {
     [400, body(400, 'Invalid To header', 'invalidArgument'), 'InvalidRequestError', null],
     [413, null, 'InvalidRequestError', null],
   ])('HTTP %i → %s', (status, json, name, scope) => {
-    const error = mailErrorFromHttp('op', { status, json: typeof json === 'string' ? null : json, text: typeof json === 'string' ? json : '' }, NOW);
+    const error = mailErrorFromHttp(
+      'op',
+      { status, json: typeof json === 'string' ? null : json, text: typeof json === 'string' ? json : '' },
+      NOW,
+    );
     if (name === null) return expect(error).toBeNull();
     expect(error?.name).toBe(name);
     expect(error?.status).toBe(status);
@@ -36,10 +52,18 @@ describe('mailErrorFromHttp', () => {
   });
 
   it('keeps Retry-After, reads the daily reset time, and quotes Google in the user message', () => {
-    const rate = mailErrorFromHttp('search', { status: 429, json: body(429, 'Rate Limit Exceeded', 'rateLimitExceeded'), retryAfterMs: 3000 }, NOW)!;
+    const rate = mailErrorFromHttp(
+      'search',
+      { status: 429, json: body(429, 'Rate Limit Exceeded', 'rateLimitExceeded'), retryAfterMs: 3000 },
+      NOW,
+    )!;
     expect(rate.retryAfterMs).toBe(3000);
     expect(rate.reasons).toEqual(['rateLimitExceeded']);
-    const daily = mailErrorFromHttp('send', { status: 429, json: body(429, 'User-rate limit exceeded.  Retry after 2026-01-16T08:00:00.000Z (Mail sending)') }, NOW)!;
+    const daily = mailErrorFromHttp(
+      'send',
+      { status: 429, json: body(429, 'User-rate limit exceeded.  Retry after 2026-01-16T08:00:00.000Z (Mail sending)') },
+      NOW,
+    )!;
     expect(daily.retryAfterMs).toBe(24 * 3600_000);
     expect(daily.userMessage('fr')).toContain('limite d’envoi quotidienne');
     expect(daily.userMessage('en')).toContain('(Mail sending)');
@@ -90,7 +114,9 @@ describe('mailErrorFromException', () => {
   });
 
   it('rethrows the end of the execution instead of making it an item’s error', () => {
-    expect(() => mailErrorFromException('send', new Error('Exceeded maximum execution time'), NOW)).toThrow('Exceeded maximum execution time');
+    expect(() => mailErrorFromException('send', new Error('Exceeded maximum execution time'), NOW)).toThrow(
+      'Exceeded maximum execution time',
+    );
   });
 });
 

@@ -4,7 +4,10 @@
 import { headersOfRaw, readMessageView } from '../../../src/server/domain/mail/message-view';
 
 const b64url = (bytes: Uint8Array | string): string =>
-  Buffer.from(typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes).toString('base64').replace(/\+/g, '-').replace(/\//g, '_');
+  Buffer.from(typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes)
+    .toString('base64')
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_');
 
 const message = {
   id: '18c0000000000001',
@@ -32,13 +35,46 @@ const message = {
         headers: [],
         body: { size: 0 },
         parts: [
-          { partId: '0.0', mimeType: 'text/plain', filename: '', headers: [{ name: 'Content-Type', value: 'text/plain; charset="ISO-8859-1"' }], body: { size: 7, data: b64url(Uint8Array.from([0x72, 0xe9, 0x67, 0x6c, 0xe9, 0x20, 0x80 - 0x80 + 0x41])) } },
-          { partId: '0.1', mimeType: 'text/html', filename: '', headers: [{ name: 'Content-Type', value: 'text/html; charset=windows-1252' }], body: { size: 5, data: b64url(Uint8Array.from([0x3c, 0x62, 0x3e, 0x80, 0x93])) } },
+          {
+            partId: '0.0',
+            mimeType: 'text/plain',
+            filename: '',
+            headers: [{ name: 'Content-Type', value: 'text/plain; charset="ISO-8859-1"' }],
+            body: { size: 7, data: b64url(Uint8Array.from([0x72, 0xe9, 0x67, 0x6c, 0xe9, 0x20, 0x80 - 0x80 + 0x41])) },
+          },
+          {
+            partId: '0.1',
+            mimeType: 'text/html',
+            filename: '',
+            headers: [{ name: 'Content-Type', value: 'text/html; charset=windows-1252' }],
+            body: { size: 5, data: b64url(Uint8Array.from([0x3c, 0x62, 0x3e, 0x80, 0x93])) },
+          },
         ],
       },
-      { partId: '1', mimeType: 'image/png', filename: 'logo.png', headers: [{ name: 'Content-ID', value: '<logo@x>' }, { name: 'Content-Disposition', value: 'inline' }], body: { size: 120, attachmentId: 'ANGjdJ1' } },
-      { partId: '2', mimeType: 'application/pdf', filename: '', headers: [{ name: 'Content-Disposition', value: "attachment; filename*=UTF-8''facture%20n%C2%B042.pdf" }], body: { size: 3000, attachmentId: 'ANGjdJ2' } },
-      { partId: '3', mimeType: 'text/plain', filename: '', headers: [{ name: 'Content-Type', value: 'text/plain; charset=utf-8' }], body: { size: 90000, attachmentId: 'ANGjdJ3' } },
+      {
+        partId: '1',
+        mimeType: 'image/png',
+        filename: 'logo.png',
+        headers: [
+          { name: 'Content-ID', value: '<logo@x>' },
+          { name: 'Content-Disposition', value: 'inline' },
+        ],
+        body: { size: 120, attachmentId: 'ANGjdJ1' },
+      },
+      {
+        partId: '2',
+        mimeType: 'application/pdf',
+        filename: '',
+        headers: [{ name: 'Content-Disposition', value: "attachment; filename*=UTF-8''facture%20n%C2%B042.pdf" }],
+        body: { size: 3000, attachmentId: 'ANGjdJ2' },
+      },
+      {
+        partId: '3',
+        mimeType: 'text/plain',
+        filename: '',
+        headers: [{ name: 'Content-Type', value: 'text/plain; charset=utf-8' }],
+        body: { size: 90000, attachmentId: 'ANGjdJ3' },
+      },
     ],
   },
 };
@@ -62,11 +98,21 @@ describe('readMessageView', () => {
   });
 
   it('reads a UTF-8 single-part message and a metadata resource without bodies', () => {
-    const single = readMessageView({ id: 'a', payload: { mimeType: 'text/plain', headers: [{ name: 'Subject', value: '=?UTF-8?B?w6l0w6k=?=' }], body: { size: 4, data: b64url('été ✓') } } });
+    const single = readMessageView({
+      id: 'a',
+      payload: {
+        mimeType: 'text/plain',
+        headers: [{ name: 'Subject', value: '=?UTF-8?B?w6l0w6k=?=' }],
+        body: { size: 4, data: b64url('été ✓') },
+      },
+    });
     expect(single.subject).toBe('été');
     expect(single.text).toBe('été ✓');
     expect(single.html).toBeNull();
-    const metadata = readMessageView({ id: 'b', payload: { mimeType: 'multipart/mixed', headers: [{ name: 'From', value: 'a@b.fr' }], body: { size: 0 } } });
+    const metadata = readMessageView({
+      id: 'b',
+      payload: { mimeType: 'multipart/mixed', headers: [{ name: 'From', value: 'a@b.fr' }], body: { size: 0 } },
+    });
     expect(metadata.text).toBeNull();
     expect(metadata.attachments).toEqual([]);
   });
@@ -81,7 +127,10 @@ describe('readMessageView', () => {
 
 describe('headersOfRaw', () => {
   it('reads the header block of raw bytes, folded and encoded', () => {
-    const raw = Buffer.from('From: =?UTF-8?Q?Zo=C3=AB?= <z@x.fr>\r\nSubject: Facture\r\n =?UTF-8?B?w6l0w6k=?=\r\nX-Postroom-Send-Id: run1/3\r\n\r\nbody: not a header\r\n', 'utf8');
+    const raw = Buffer.from(
+      'From: =?UTF-8?Q?Zo=C3=AB?= <z@x.fr>\r\nSubject: Facture\r\n =?UTF-8?B?w6l0w6k=?=\r\nX-Postroom-Send-Id: run1/3\r\n\r\nbody: not a header\r\n',
+      'utf8',
+    );
     expect(headersOfRaw(Uint8Array.from(raw))).toEqual({ from: 'Zoë <z@x.fr>', subject: 'Facture été', 'x-postroom-send-id': 'run1/3' });
   });
 });

@@ -28,15 +28,25 @@ describe('resolvePatterns', () => {
   test('two matches name both files', () => {
     const r = resolvePatterns(['FACTURE_{{key}}_{{period}}*.pdf'], fields('CCT2'), listing);
     expect(r.problems).toEqual([
-      { code: 'patternSeveral', params: { pattern: 'FACTURE_CCT2_2026-01*.pdf', count: 2, files: 'FACTURE_CCT2_2026-01.pdf, FACTURE_CCT2_2026-01_v2.pdf' } },
+      {
+        code: 'patternSeveral',
+        params: { pattern: 'FACTURE_CCT2_2026-01*.pdf', count: 2, files: 'FACTURE_CCT2_2026-01.pdf, FACTURE_CCT2_2026-01_v2.pdf' },
+      },
     ]);
   });
   test('a star does not cross folders; ** does; paths and folders', () => {
     expect(resolvePatterns(['FACTURE_CCT3*.pdf'], {}, listing).problems[0].code).toBe('patternNoMatch');
     expect(resolvePatterns(['**/FACTURE_CCT3*.pdf'], {}, listing).found.map((f) => f.path)).toEqual(['2026-01/FACTURE_CCT3_2026-01.pdf']);
     expect(resolvePatterns(['{{period}}/FACTURE_CCT3_2026-01.pdf'], fields('x'), listing).found).toHaveLength(1);
-    expect(resolvePatterns(['{{period}}/{{key}}/'], fields('CCT1'), listing).found.map((f) => f.name).sort()).toEqual(['annexe.pdf', 'releve.pdf']);
-    expect(resolvePatterns(['{{period}}/{{key}}/'], fields('CCT2'), listing).problems[0]).toEqual({ code: 'patternNoMatch', params: { pattern: '2026-01/CCT2/' } });
+    expect(
+      resolvePatterns(['{{period}}/{{key}}/'], fields('CCT1'), listing)
+        .found.map((f) => f.name)
+        .sort(),
+    ).toEqual(['annexe.pdf', 'releve.pdf']);
+    expect(resolvePatterns(['{{period}}/{{key}}/'], fields('CCT2'), listing).problems[0]).toEqual({
+      code: 'patternNoMatch',
+      params: { pattern: '2026-01/CCT2/' },
+    });
   });
   test('an unknown or empty placeholder is a problem, never a blank', () => {
     expect(resolvePatterns(['FACTURE_{{client}}*.pdf'], fields('CCT1'), listing).problems).toEqual([

@@ -21,7 +21,15 @@ const original = utf8Encode(
 );
 
 function compose(style: DsnStyle, extra: { status?: string; diagnostic?: string } = {}) {
-  return composeDsn({ style, to: 'compta@acme.fr', recipient: 'nobody@client.fr', original, date: Date.UTC(2026, 0, 15, 9, 1), token: 'tok1', ...extra });
+  return composeDsn({
+    style,
+    to: 'compta@acme.fr',
+    recipient: 'nobody@client.fr',
+    original,
+    date: Date.UTC(2026, 0, 15, 9, 1),
+    token: 'tok1',
+    ...extra,
+  });
 }
 
 describe('parseBounce', () => {
@@ -106,7 +114,8 @@ describe('parseBounce', () => {
 
   test('ordinary mail, even from a postmaster, is not a notice', () => {
     expect(parseBounce(original)).toBeNull();
-    const chat = 'From: postmaster@client.fr\r\nTo: compta@acme.fr\r\nSubject: Question sur la facture\r\n\r\nBonjour, <compta@acme.fr>: merci\r\n';
+    const chat =
+      'From: postmaster@client.fr\r\nTo: compta@acme.fr\r\nSubject: Question sur la facture\r\n\r\nBonjour, <compta@acme.fr>: merci\r\n';
     expect(parseBounce(chat)).toBeNull();
   });
 });

@@ -22,7 +22,9 @@ describe('draft as template', () => {
     expect(template.subject).toBe('Votre facture {{key}} — {{period}}');
     expect(template.text).toBe('Bonjour {{nom}},\nVoici la facture {{key}}.');
     expect(template.html).toContain('cid:ii_logo1');
-    expect(template.inline.map((i) => [i.contentId, i.filename, i.mimeType, Buffer.from(i.bytes).equals(PNG_1X1)])).toEqual([['ii_logo1', 'logo.png', 'image/png', true]]);
+    expect(template.inline.map((i) => [i.contentId, i.filename, i.mimeType, Buffer.from(i.bytes).equals(PNG_1X1)])).toEqual([
+      ['ii_logo1', 'logo.png', 'image/png', true],
+    ]);
     expect(template.attachments.map((a) => [a.filename, Buffer.from(a.bytes).equals(PDF_CGV)])).toEqual([['CGV.pdf', true]]);
   });
 
@@ -37,7 +39,10 @@ describe('draft as template', () => {
       text: merged.text,
       html: merged.html,
       inline: template.inline,
-      attachments: [...template.attachments, { filename: 'FACTURE_CCT1.pdf', mimeType: 'application/pdf', bytes: Buffer.from('%PDF-1.4 row') }],
+      attachments: [
+        ...template.attachments,
+        { filename: 'FACTURE_CCT1.pdf', mimeType: 'application/pdf', bytes: Buffer.from('%PDF-1.4 row') },
+      ],
       messageId: '<m1@acme.fr>',
       date: Date.UTC(2026, 0, 15),
     });
@@ -55,7 +60,10 @@ describe('draft as template', () => {
   test('a missing column is a problem with where it is', () => {
     const merged = mergeDraft(template, { key: 'CCT1', period: '2026-01' });
     expect(merged.ok).toBe(false);
-    expect(merged.problems.map((p) => [p.where, p.placeholder])).toEqual([['text', 'nom'], ['html', 'nom']]);
+    expect(merged.problems.map((p) => [p.where, p.placeholder])).toEqual([
+      ['text', 'nom'],
+      ['html', 'nom'],
+    ]);
   });
 
   test('fingerprint: same draft same print; any edit or a deletion is detected', () => {
@@ -64,7 +72,10 @@ describe('draft as template', () => {
     expect(checkDraftUnchanged(choice, again, 'fr')).toBeNull();
     const edited = parseDraftTemplate('r123', gmailDraftEml({ ...fixture, html: fixture.html.replace('Facture', 'Avoir') }));
     expect(checkDraftUnchanged(choice, edited, 'fr')).toContain('a changé depuis la planification');
-    const otherLogo = parseDraftTemplate('r123', gmailDraftEml({ ...fixture, inline: { ...fixture.inline, bytes: Buffer.concat([PNG_1X1, Buffer.from([0])]) } }));
+    const otherLogo = parseDraftTemplate(
+      'r123',
+      gmailDraftEml({ ...fixture, inline: { ...fixture.inline, bytes: Buffer.concat([PNG_1X1, Buffer.from([0])]) } }),
+    );
     expect(otherLogo.fingerprint).not.toBe(template.fingerprint);
     expect(checkDraftUnchanged(choice, null, 'en')).toContain('no longer exists');
   });

@@ -2,7 +2,14 @@
 // daylight-saving changes (a time that does not exist moves forward, a time that happens twice is the
 // first one), and bad input is refused with a message in the user's language.
 
-import { describeSchedule, epochToLocal, parseLocalDateTime, planSchedule, ScheduleError, zonedToEpoch } from '../../../src/server/domain/send/schedule';
+import {
+  describeSchedule,
+  epochToLocal,
+  parseLocalDateTime,
+  planSchedule,
+  ScheduleError,
+  zonedToEpoch,
+} from '../../../src/server/domain/send/schedule';
 import { zonedParts } from '../../../emulator/services/time-zone';
 
 const paris = (ms: number) => zonedParts(ms, 'Europe/Paris').offsetMinutes;

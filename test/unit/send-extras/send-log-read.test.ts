@@ -7,7 +7,10 @@ import type { SendLogStore } from '../../../src/server/ports/send-extras';
 
 describe('readSendLog', () => {
   const t0 = Date.UTC(2026, 2, 1, 9);
-  const text = toJsonl([makeLogEntry('S20260301T090000-ab12', t0, { kind: 'start', total: 2 }), makeLogEntry('S20260301T090000-ab12', t0 + 1000, { kind: 'end', sent: 2, failed: 0, total: 2, totalMs: 1000, ratePerSec: 2 })]);
+  const text = toJsonl([
+    makeLogEntry('S20260301T090000-ab12', t0, { kind: 'start', total: 2 }),
+    makeLogEntry('S20260301T090000-ab12', t0 + 1000, { kind: 'end', sent: 2, failed: 0, total: 2, totalMs: 1000, ratePerSec: 2 }),
+  ]);
   const asked: Array<[string, string, string]> = [];
   const store: SendLogStore = {
     append: () => undefined,

@@ -33,13 +33,16 @@ describe('send log', () => {
       'Email de la ligne 3 (CCT2) NON envoyé : Invalid To header second line',
       'Envoi terminé : 498 succès, 2 erreur(s) sur 500 emails (temps total : 42,3 s, moyenne : 11,8 emails/s)',
     ]);
-    expect(renderLogEntry(entries[4], 'en').text).toBe('Send finished: 498 succeeded, 2 error(s) out of 500 emails (total time: 42.3 s, average: 11.8 emails/s)');
+    expect(renderLogEntry(entries[4], 'en').text).toBe(
+      'Send finished: 498 succeeded, 2 error(s) out of 500 emails (total time: 42.3 s, average: 11.8 emails/s)',
+    );
     expect(entries.map((e) => e.level)).toEqual(['info', 'info', 'success', 'error', 'success']);
   });
 
   test('JSON Lines round trip: other runs, a cut line and repeated records are left out', () => {
     const other = makeLogEntry('run2', t0, { kind: 'start', total: 3 });
-    const text = toJsonl([entries[0], other, entries[2]]) + toJsonl([entries[2], entries[3]]) + '{"runId":"run1","at":' + '\n' + toJsonl([entries[4]]);
+    const text =
+      toJsonl([entries[0], other, entries[2]]) + toJsonl([entries[2], entries[3]]) + '{"runId":"run1","at":' + '\n' + toJsonl([entries[4]]);
     const read = readRunEntries(text, 'run1');
     expect(read.map((e) => e.kind)).toEqual(['start', 'sent', 'failed', 'end']);
     expect(sendLogFileName('2026-01-15')).toBe('send-2026-01-15.jsonl');

@@ -10,7 +10,14 @@ import type { SendProgress } from '../../../src/server/domain/send/progress';
 import { normalizeColumnName } from '../../../src/server/domain/send/send-list';
 import type { CellValue } from '../../../src/server/ports/ledger';
 import type { Schedule } from '../../../src/server/ports/scheduler';
-import { continueSendJob, GROUP_WINDOW_MS, IN_DOUBT_SETTLE_MS, MAX_GROUP_ROWS, startSendJob, viewSendProgress } from '../../../src/server/jobs/send';
+import {
+  continueSendJob,
+  GROUP_WINDOW_MS,
+  IN_DOUBT_SETTLE_MS,
+  MAX_GROUP_ROWS,
+  startSendJob,
+  viewSendProgress,
+} from '../../../src/server/jobs/send';
 import type { SendDeps } from '../../../src/server/jobs/send';
 import type { LoadOutcome, SendControl } from '../../../src/server/ports/send';
 import type { MailGateway, MailOutcome, SentMessage, SentReceipt } from '../../../src/server/ports/mail-gateway';
@@ -38,14 +45,20 @@ class World {
   /** Sends whose row was not `sending` in the flushed sheet, or sent after its attempt_at. */
   violations: string[] = [];
   /** Per file id: the answer of Drive to its n-th read (default: the bytes). */
-  read: (id: string, n: number) => LoadOutcome = (id) => ({ ok: true, file: { id, name: id, mimeType: 'application/pdf', bytes: Uint8Array.of(0x25, 0x50, 0x44, 0x46, 0x2d) } });
+  read: (id: string, n: number) => LoadOutcome = (id) => ({
+    ok: true,
+    file: { id, name: id, mimeType: 'application/pdf', bytes: Uint8Array.of(0x25, 0x50, 0x44, 0x46, 0x2d) },
+  });
   reads = new Map<string, number>();
   /** Thrown by the next transport.send before any request leaves (a kill there). */
   killAtSend = false;
   private counter = 0;
 
   constructor(rows: number, settings: Partial<SendSettings> = {}, attachments: (i: number) => string = () => '') {
-    this.grid = [['key', 'period', 'to', 'attachments'], ...Array.from({ length: rows }, (_, i) => [`K${i + 1}`, '2026-01', `c${i + 1}@exemple.fr`, attachments(i + 1)])];
+    this.grid = [
+      ['key', 'period', 'to', 'attachments'],
+      ...Array.from({ length: rows }, (_, i) => [`K${i + 1}`, '2026-01', `c${i + 1}@exemple.fr`, attachments(i + 1)]),
+    ];
     this.settings = parseSendSettings({ subjectTemplate: 'Facture {{key}}', textTemplate: 'Bonjour', attachmentsFolder: 'x', ...settings });
   }
 
@@ -94,7 +107,11 @@ class World {
           const answer = world.respond(sendId, attempt);
           const id = `m${++world.counter}`;
           if (answer.executed) world.sent.unshift({ id, threadId: `t${id}`, internalDate: world.now, sendId, messageId: '' });
-          return toOutcome(answer.status === 200 ? { status: 200, json: { id, threadId: `t${id}` } } : { status: answer.status, json: answer.json, networkError: answer.networkError ?? null });
+          return toOutcome(
+            answer.status === 200
+              ? { status: 200, json: { id, threadId: `t${id}` } }
+              : { status: answer.status, json: answer.json, networkError: answer.networkError ?? null },
+          );
         });
       },
       listSent(options = {}) {
@@ -103,7 +120,11 @@ class World {
         const page = world.sent.slice(start, start + max);
         return {
           ok: true,
-          value: { messages: page.filter((m) => !options.skipIds?.has(m.id)), ids: page.map((m) => m.id), nextPageToken: start + max < world.sent.length ? String(start + max) : null },
+          value: {
+            messages: page.filter((m) => !options.skipIds?.has(m.id)),
+            ids: page.map((m) => m.id),
+            nextPageToken: start + max < world.sent.length ? String(start + max) : null,
+          },
         };
       },
       usage: () => ({ calls: 0, units: 0 }),
@@ -112,14 +133,32 @@ class World {
       sheet: {
         read: () => {
           const header = world.grid[0].map(String);
-          const wanted = ['status', 'attempts', 'sent_at', 'message_id', 'thread_id', 'error', 'rfc822_message_id', 'draft_id', 'attempt_at', 'next_attempt_at', 'run_id', 'send_id', 'bcc', 'cc', 'subject', 'body'];
+          const wanted = [
+            'status',
+            'attempts',
+            'sent_at',
+            'message_id',
+            'thread_id',
+            'error',
+            'rfc822_message_id',
+            'draft_id',
+            'attempt_at',
+            'next_attempt_at',
+            'run_id',
+            'send_id',
+            'bcc',
+            'cc',
+            'subject',
+            'body',
+          ];
           for (const name of wanted) if (!header.includes(name)) world.grid.forEach((row, i) => row.push(i === 0 ? name : ''));
           return world.grid.map((row) => [...row]);
         },
         write: (updates) => {
           world.writes++;
           const header = world.grid[0].map((h) => normalizeColumnName(String(h)));
-          for (const { rowNumber, values } of updates) for (const [name, value] of Object.entries(values)) world.grid[rowNumber - 1][header.indexOf(name)] = value;
+          for (const { rowNumber, values } of updates)
+            for (const [name, value] of Object.entries(values)) world.grid[rowNumber - 1][header.indexOf(name)] = value;
         },
         flush: () => {
           world.flushes++;
@@ -128,7 +167,10 @@ class World {
         timeZoneOffsetMinutes: () => 0,
       },
       attachments: {
-        resolve: (_row, refs) => ({ found: refs.map((ref) => ({ id: ref.raw, name: ref.raw, size: 5, mimeType: 'application/pdf' })), missing: [] }),
+        resolve: (_row, refs) => ({
+          found: refs.map((ref) => ({ id: ref.raw, name: ref.raw, size: 5, mimeType: 'application/pdf' })),
+          missing: [],
+        }),
         loadAll: (ids) =>
           ids.map((id) => {
             const n = (world.reads.get(id) ?? 0) + 1;
@@ -137,7 +179,10 @@ class World {
           }),
       },
       mail: transport,
-      base64: { encodeMessagesWebSafe: (texts) => texts.map((text) => base64UrlEncode(utf8Encode(text), { pad: true })), decode: base64Decode },
+      base64: {
+        encodeMessagesWebSafe: (texts) => texts.map((text) => base64UrlEncode(utf8Encode(text), { pad: true })),
+        decode: base64Decode,
+      },
       state: {
         load: () => ({ job: world.job, progress: world.progress }),
         save: (job, progress) => {
@@ -181,7 +226,8 @@ class World {
       const sendId = /^X-Postroom-Send-Id: (.+)$/m.exec(Buffer.from(base64Decode(raw)).toString('latin1'))?.[1].trim() ?? '';
       const row = this.durable.find((cells) => cells[header.indexOf('send_id')] === sendId);
       if (!row || row[header.indexOf('status')] !== 'sending') this.violations.push(`${sendId}: not sending in the flushed sheet`);
-      else if (Date.parse(String(row[header.indexOf('attempt_at')])) < this.now) this.violations.push(`${sendId}: sent after its attempt_at`);
+      else if (Date.parse(String(row[header.indexOf('attempt_at')])) < this.now)
+        this.violations.push(`${sendId}: sent after its attempt_at`);
     }
   }
 
@@ -194,7 +240,13 @@ describe('Gmail answers land on the rows', () => {
   it('a permanent 400 fails its row with Google’s message, never retried', () => {
     const world = new World(3);
     world.respond = (sendId) =>
-      sendId.endsWith('/2') ? { status: 400, json: { error: { code: 400, message: 'Invalid To header', errors: [{ reason: 'invalidArgument' }] } }, executed: false } : { status: 200, executed: true };
+      sendId.endsWith('/2')
+        ? {
+            status: 400,
+            json: { error: { code: 400, message: 'Invalid To header', errors: [{ reason: 'invalidArgument' }] } },
+            executed: false,
+          }
+        : { status: 200, executed: true };
     world.runToEnd();
     expect(world.rows().map((r) => r.status)).toEqual(['sent', 'failed', 'sent']);
     expect(world.rows()[1].error).toBe('Invalid To header (HTTP 400, invalidArgument)');
@@ -204,19 +256,33 @@ describe('Gmail answers land on the rows', () => {
 
   it('a 429 is retried after its delay, and the row is sent once', () => {
     const world = new World(2);
-    world.respond = (sendId, attempt) => (sendId.endsWith('/1') && attempt === 1 ? { status: 429, json: { error: { code: 429, message: 'Rate Limit Exceeded', errors: [{ reason: 'rateLimitExceeded' }] } }, executed: false } : { status: 200, executed: true });
+    world.respond = (sendId, attempt) =>
+      sendId.endsWith('/1') && attempt === 1
+        ? {
+            status: 429,
+            json: { error: { code: 429, message: 'Rate Limit Exceeded', errors: [{ reason: 'rateLimitExceeded' }] } },
+            executed: false,
+          }
+        : { status: 200, executed: true };
     world.runToEnd();
     expect(world.rows().map((r) => [r.status, r.attempts])).toEqual([
       ['sent', 2],
       ['sent', 1],
     ]);
     expect(world.sentCount('1')).toBe(1);
-    expect(viewSendProgress(world.deps(), 'en').progress?.events.some((e) => /^🔁 Email \d\/2: K1 will be retried in \d+ s \(Rate Limit Exceeded/.test(e))).toBe(true);
+    expect(
+      viewSendProgress(world.deps(), 'en').progress?.events.some((e) =>
+        /^🔁 Email \d\/2: K1 will be retried in \d+ s \(Rate Limit Exceeded/.test(e),
+      ),
+    ).toBe(true);
   });
 
   it('a 500 that DID send is found in SENT and never sent again', () => {
     const world = new World(3);
-    world.respond = (sendId, attempt) => (sendId.endsWith('/3') && attempt === 1 ? { status: 500, json: { error: { code: 500, message: 'Backend Error' } }, executed: true } : { status: 200, executed: true });
+    world.respond = (sendId, attempt) =>
+      sendId.endsWith('/3') && attempt === 1
+        ? { status: 500, json: { error: { code: 500, message: 'Backend Error' } }, executed: true }
+        : { status: 200, executed: true };
     world.runToEnd();
     expect(world.rows().every((r) => r.status === 'sent')).toBe(true);
     expect(world.sentCount('3')).toBe(1);
@@ -244,7 +310,15 @@ describe('Gmail answers land on the rows', () => {
   it('Gmail’s daily sending limit pauses the job (paused-quota) without burning the row’s attempts', () => {
     const world = new World(2);
     world.respond = (sendId) =>
-      sendId.endsWith('/2') ? { status: 429, json: { error: { code: 429, message: 'User-rate limit exceeded (Mail sending)', errors: [{ reason: 'userRateLimitExceeded' }] } }, executed: false } : { status: 200, executed: true };
+      sendId.endsWith('/2')
+        ? {
+            status: 429,
+            json: {
+              error: { code: 429, message: 'User-rate limit exceeded (Mail sending)', errors: [{ reason: 'userRateLimitExceeded' }] },
+            },
+            executed: false,
+          }
+        : { status: 200, executed: true };
     const result = startSendJob(world.deps(), {}, 'en');
     expect(result.progress?.state).toBe('paused-quota');
     expect(result.waitMs).toBe(60 * 60_000);
@@ -286,7 +360,12 @@ describe('the sheet is the truth for counts', () => {
       continueSendJob(world.deps(), 'en');
     }
     expect(world.progress).toMatchObject({ state: 'done', sent: 3, failed: 0 });
-    expect(world.progress!.events.filter((e) => e.kind === 'sent').map((e) => (e as { key: string }).key).sort()).toEqual(['K1', 'K2', 'K3']);
+    expect(
+      world
+        .progress!.events.filter((e) => e.kind === 'sent')
+        .map((e) => (e as { key: string }).key)
+        .sort(),
+    ).toEqual(['K1', 'K2', 'K3']);
     expect(world.sent).toHaveLength(3);
   });
 });
@@ -368,7 +447,9 @@ describe('intent per group: rows marked `sending` together, sent in paced bursts
     expect(result.progress?.state).toBe('paused');
     const rows = world.rows();
     expect(rows.filter((r) => r.status === 'sent')).toHaveLength(20);
-    expect(rows.filter((r) => r.status === 'queued').every((r) => r.attempts === 0 && r.attempt_at === '' && r.rfc822_message_id === '')).toBe(true);
+    expect(
+      rows.filter((r) => r.status === 'queued').every((r) => r.attempts === 0 && r.attempt_at === '' && r.rfc822_message_id === ''),
+    ).toBe(true);
     expect(rows.filter((r) => r.status === 'queued')).toHaveLength(40);
   });
 });

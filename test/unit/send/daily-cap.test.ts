@@ -8,8 +8,23 @@ const hoursAgo = (h: number) => NOW - h * 3_600_000;
 
 describe('dailyCapStatus', () => {
   it('counts the last 24 h from ISO text, Dates and numbers, ignoring blanks', () => {
-    const cells = [formatSheetTime(hoursAgo(1)), new Date(hoursAgo(23)), hoursAgo(2), hoursAgo(25), formatSheetTime(hoursAgo(24)), '', 'hier'];
-    expect(dailyCapStatus(cells, NOW, 10)).toEqual({ cap: 10, sentInWindow: 3, remaining: 7, resumeAt: null, windowFreesAt: hoursAgo(23) + DAY_MS, unreadable: 1 });
+    const cells = [
+      formatSheetTime(hoursAgo(1)),
+      new Date(hoursAgo(23)),
+      hoursAgo(2),
+      hoursAgo(25),
+      formatSheetTime(hoursAgo(24)),
+      '',
+      'hier',
+    ];
+    expect(dailyCapStatus(cells, NOW, 10)).toEqual({
+      cap: 10,
+      sentInWindow: 3,
+      remaining: 7,
+      resumeAt: null,
+      windowFreesAt: hoursAgo(23) + DAY_MS,
+      unreadable: 1,
+    });
   });
 
   it('at the cap, says when the next slot frees', () => {
@@ -20,7 +35,14 @@ describe('dailyCapStatus', () => {
   });
 
   it('an empty ledger leaves the whole cap', () => {
-    expect(dailyCapStatus([], NOW, 2000)).toEqual({ cap: 2000, sentInWindow: 0, remaining: 2000, resumeAt: null, windowFreesAt: null, unreadable: 0 });
+    expect(dailyCapStatus([], NOW, 2000)).toEqual({
+      cap: 2000,
+      sentInWindow: 0,
+      remaining: 2000,
+      resumeAt: null,
+      windowFreesAt: null,
+      unreadable: 0,
+    });
   });
 });
 

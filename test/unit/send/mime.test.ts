@@ -51,7 +51,11 @@ function baseInput(overrides: Partial<MessageInput> = {}): MessageInput {
     html: '<p>Bonjour,</p><p>Veuillez trouver ci-joint votre <b>facture</b> n° 2025-01 (1&nbsp;234,56&nbsp;€).</p>',
     attachments: [
       { filename: 'FACTURE_2025_01.pdf', mimeType: 'application/pdf', bytes: randomBytes(50_000, 7) },
-      { filename: 'Relevé détaillé – été 2025 (copie n°2) avec un nom de fichier vraiment très très long.pdf', mimeType: 'application/pdf', bytes: randomBytes(1023, 9) },
+      {
+        filename: 'Relevé détaillé – été 2025 (copie n°2) avec un nom de fichier vraiment très très long.pdf',
+        mimeType: 'application/pdf',
+        bytes: randomBytes(1023, 9),
+      },
     ],
     messageId: makeMessageId(['sheet1', 'job1', 'CCT123', '2025-01', 2], 'acuitis.com'),
     date: Date.UTC(2025, 0, 15, 9, 30, 5),
@@ -141,7 +145,9 @@ describe('buildMessage read back by mailparser', () => {
   it('accepts Apps Script signed bytes for attachments', async () => {
     const bytes = randomBytes(300, 11);
     const signed = Array.from(bytes, (b) => (b > 127 ? b - 256 : b));
-    const mail = await parse(buildMessage(baseInput({ attachments: [{ filename: 'a.bin', mimeType: 'application/octet-stream', bytes: signed }] })));
+    const mail = await parse(
+      buildMessage(baseInput({ attachments: [{ filename: 'a.bin', mimeType: 'application/octet-stream', bytes: signed }] })),
+    );
     expect(Buffer.compare(mail.attachments[0].content, Buffer.from(bytes))).toBe(0);
   });
 
@@ -172,7 +178,9 @@ describe('buildMessage read back by mailparser', () => {
       'Ünïcödé '.repeat(20),
     ];
     for (const subject of samples) {
-      const mail = await parse(buildMessage(baseInput({ subject, from: { name: subject.trim().replace(/\t/g, ' '), address: 'c@acuitis.com' } })));
+      const mail = await parse(
+        buildMessage(baseInput({ subject, from: { name: subject.trim().replace(/\t/g, ' '), address: 'c@acuitis.com' } })),
+      );
       expect(mail.subject).toBe(subject);
       expect(addresses(mail.from)[0].name).toBe(subject.trim().replace(/\t/g, ' '));
     }
@@ -235,7 +243,9 @@ describe('makeMessageId, date and sizes', () => {
 
   it('base64LinesSize matches what the builder writes', () => {
     for (const n of [0, 1, 2, 3, 56, 57, 58, 1000, 50_000]) {
-      const raw = buildMessage(baseInput({ attachments: [{ filename: 'f.bin', mimeType: 'application/octet-stream', bytes: randomBytes(n, n + 1) }] }));
+      const raw = buildMessage(
+        baseInput({ attachments: [{ filename: 'f.bin', mimeType: 'application/octet-stream', bytes: randomBytes(n, n + 1) }] }),
+      );
       const body = raw.split('Content-Transfer-Encoding: base64\r\n\r\n')[1].split('\r\n--')[0];
       expect(body.length).toBe(base64LinesSize(n));
     }
@@ -245,7 +255,13 @@ describe('makeMessageId, date and sizes', () => {
     const input = baseInput({ attachments: [{ filename: 'big.pdf', mimeType: 'application/pdf', bytes: randomBytes(3_000_000, 5) }] });
     const raw = buildMessage(input);
     const headerBytes = utf8Encode(
-      [input.subject, input.from.name, ...input.to.map((m) => m.name + m.address), ...input.cc!.map((m) => m.name + m.address), ...input.bcc!.map((m) => m.name + m.address)].join(''),
+      [
+        input.subject,
+        input.from.name,
+        ...input.to.map((m) => m.name + m.address),
+        ...input.cc!.map((m) => m.name + m.address),
+        ...input.bcc!.map((m) => m.name + m.address),
+      ].join(''),
     ).length;
     const estimate = estimateMessageSize({
       headerBytes,

@@ -1,7 +1,14 @@
 // Planning: which rows go, and why the others cannot, before anything is sent.
 
 import { PostroomError } from '../../../src/server/domain/errors';
-import { describeRowProblem, describeRowProblems, MAX_MESSAGE_BYTES, planSend, type PlanContext, type ResolvedAttachment } from '../../../src/server/domain/send/plan';
+import {
+  describeRowProblem,
+  describeRowProblems,
+  MAX_MESSAGE_BYTES,
+  planSend,
+  type PlanContext,
+  type ResolvedAttachment,
+} from '../../../src/server/domain/send/plan';
 import { parseSendRows, type AttachmentRef } from '../../../src/server/domain/send/send-list';
 import { parseSendSettings } from '../../../src/server/domain/send/settings';
 
@@ -38,7 +45,12 @@ const settings = parseSendSettings({
 const context: PlanContext = { settings, resolveAttachments: folder(files) };
 
 const header = ['CCT', 'period', 'to', 'cc', 'bcc', 'attachments', 'subject', 'body', 'status', 'attempts', 'nom'];
-const row = (cct: string, period: string, to: string, extra: Partial<Record<'cc' | 'bcc' | 'attachments' | 'subject' | 'body' | 'status' | 'nom', string>> = {}) => [
+const row = (
+  cct: string,
+  period: string,
+  to: string,
+  extra: Partial<Record<'cc' | 'bcc' | 'attachments' | 'subject' | 'body' | 'status' | 'nom', string>> = {},
+) => [
   cct,
   period,
   to,
@@ -80,7 +92,9 @@ describe('planSend selection', () => {
       duplicates: 0,
       byStatus: { pending: 2, queued: 0, sending: 1, drafted: 0, sent: 1, failed: 1, skipped: 1, bounced: 0, unknown: 1 },
     });
-    expect(result.ignored).toEqual([{ rowNumber: 8, key: 'CCT792', period: '2025-01', problems: [{ code: 'unknownStatus', params: { status: 'envoyé' } }] }]);
+    expect(result.ignored).toEqual([
+      { rowNumber: 8, key: 'CCT792', period: '2025-01', problems: [{ code: 'unknownStatus', params: { status: 'envoyé' } }] },
+    ]);
     expect(result.ready[2].previousStatus).toBe('failed');
   });
 
@@ -108,11 +122,20 @@ describe('planSend selection', () => {
 
 describe('planSend content', () => {
   it('renders subject, text and HTML (escaped), parses recipients and resolves files', () => {
-    const [p] = plan([row('CCT123', '2025-01', 'Élodie <a@x.fr>; b@x.fr', { cc: 'c@x.fr', bcc: 'archive@acuitis.com', attachments: `FACTURE_2025_01.pdf, https://drive.google.com/open?id=1ZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZ` })]).ready;
+    const [p] = plan([
+      row('CCT123', '2025-01', 'Élodie <a@x.fr>; b@x.fr', {
+        cc: 'c@x.fr',
+        bcc: 'archive@acuitis.com',
+        attachments: `FACTURE_2025_01.pdf, https://drive.google.com/open?id=1ZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZ`,
+      }),
+    ]).ready;
     expect(p.subject).toBe('Votre facture CCT123 - 2025-01');
     expect(p.text).toBe('Bonjour Élodie & Fils,\nVeuillez trouver la facture CCT123.');
     expect(p.html).toBe('<p>Bonjour Élodie &amp; Fils,</p><p>Facture CCT123</p>');
-    expect(p.to).toEqual([{ name: 'Élodie', address: 'a@x.fr' }, { name: '', address: 'b@x.fr' }]);
+    expect(p.to).toEqual([
+      { name: 'Élodie', address: 'a@x.fr' },
+      { name: '', address: 'b@x.fr' },
+    ]);
     expect(p.replyTo).toEqual({ name: '', address: 'factures@acuitis.com' });
     expect(p.recipientCount).toBe(4);
     expect(p.attachments.map((a) => a.name)).toEqual(['FACTURE_2025_01.pdf', 'FACTURE2.pdf']);
@@ -171,23 +194,34 @@ describe('planSend rejections', () => {
   });
 
   it('reports the seeds’ "Votre facture {cct}" as an unknown placeholder when there is no CCT column', () => {
-    const rows = parseSendRows([['key', 'to', 'nom', 'period'], ['K1', 'a@x.fr', 'n', '2025-01']]).rows;
+    const rows = parseSendRows([
+      ['key', 'to', 'nom', 'period'],
+      ['K1', 'a@x.fr', 'n', '2025-01'],
+    ]).rows;
     const result = planSend(rows, {}, context);
     expect(result.invalid[0].problems).toEqual([{ code: 'unknownPlaceholder', params: { name: 'cct', where: 'subject' } }]);
-    expect(describeRowProblem(result.invalid[0].problems[0], 'fr')).toBe('Variable inconnue {{cct}} dans l’objet : aucune colonne de ce nom');
+    expect(describeRowProblem(result.invalid[0].problems[0], 'fr')).toBe(
+      'Variable inconnue {{cct}} dans l’objet : aucune colonne de ce nom',
+    );
     expect(describeRowProblem(result.invalid[0].problems[0], 'en')).toBe('Unknown placeholder {{cct}} in the subject: no such column');
   });
 
   it('checks the encoded size honestly: 18 MB of PDF fits, 18.5 MB does not (×1.37 base64)', () => {
     expect(codes([row('A', '2025-01', 'a@x.fr', { attachments: 'big-18MB.pdf' })])).toEqual([]);
     const [rejected] = plan([row('B', '2025-01', 'a@x.fr', { attachments: 'big-18.5MB.pdf' })]).invalid;
-    expect(describeRowProblems(rejected.problems, 'en')).toBe(`Message too large: about 25.3 MB with attachments encoded, the limit is ${MAX_MESSAGE_BYTES / 1e6} MB`);
+    expect(describeRowProblems(rejected.problems, 'en')).toBe(
+      `Message too large: about 25.3 MB with attachments encoded, the limit is ${MAX_MESSAGE_BYTES / 1e6} MB`,
+    );
   });
 
   it('describes reasons in both languages', () => {
     const [rejected] = plan([row('CCT1', '2025-01', 'jean.dupont.x.fr', { attachments: 'ABSENT.pdf' })]).invalid;
-    expect(describeRowProblems(rejected.problems, 'en')).toBe('Invalid to address "jean.dupont.x.fr": missing @ ; Attachment not found: ABSENT.pdf');
-    expect(describeRowProblems(rejected.problems, 'fr')).toBe('Adresse to invalide « jean.dupont.x.fr » : il manque le @ ; Pièce jointe introuvable : ABSENT.pdf');
+    expect(describeRowProblems(rejected.problems, 'en')).toBe(
+      'Invalid to address "jean.dupont.x.fr": missing @ ; Attachment not found: ABSENT.pdf',
+    );
+    expect(describeRowProblems(rejected.problems, 'fr')).toBe(
+      'Adresse to invalide « jean.dupont.x.fr » : il manque le @ ; Pièce jointe introuvable : ABSENT.pdf',
+    );
   });
 });
 
@@ -199,12 +233,21 @@ describe('toMessageInput → buildMessage', () => {
     const [p] = plan([row('CCT123', '2025-01', 'Élodie <a@x.fr>; b@x.fr', { bcc: 'archive@acuitis.com' })]).ready;
     const pdf = Uint8Array.from({ length: 3000 }, (_, i) => (i * 37) & 0xff);
     const raw = buildMessage(
-      toMessageInput(p, { name: settings.senderName, address: 'comptabilite@acuitis.com' }, makeMessageId(['s', 'job', p.rowNumber], 'acuitis.com'), Date.UTC(2025, 1, 1), () => pdf),
+      toMessageInput(
+        p,
+        { name: settings.senderName, address: 'comptabilite@acuitis.com' },
+        makeMessageId(['s', 'job', p.rowNumber], 'acuitis.com'),
+        Date.UTC(2025, 1, 1),
+        () => pdf,
+      ),
     );
     const mail = await simpleParser(Buffer.from(raw, 'binary'));
     expect(mail.subject).toBe('Votre facture CCT123 - 2025-01');
     expect(addressesOf(mail.from)).toEqual([{ name: 'Comptabilité Acuitis', address: 'comptabilite@acuitis.com' }]);
-    expect(addressesOf(mail.to)).toEqual([{ name: 'Élodie', address: 'a@x.fr' }, { name: '', address: 'b@x.fr' }]);
+    expect(addressesOf(mail.to)).toEqual([
+      { name: 'Élodie', address: 'a@x.fr' },
+      { name: '', address: 'b@x.fr' },
+    ]);
     expect(addressesOf(mail.bcc)).toEqual([{ name: '', address: 'archive@acuitis.com' }]);
     expect(addressesOf(mail.replyTo)).toEqual([{ name: '', address: 'factures@acuitis.com' }]);
     expect(mail.text).toBe(p.text);

@@ -45,8 +45,14 @@ describe('events in the seeds’ words', () => {
     p = recordFailed(p, { key: 'CCT456', files: ['FACTURE2.pdf'], error: 'Invalid email' }, T0 + 4);
     const fr = viewProgress(p, 'fr', opts(T0 + 5)).events;
     const en = viewProgress(p, 'en', opts(T0 + 5)).events;
-    expect(fr.slice(-2)).toEqual(['✅ Email 3/50 envoyé : CCT123 - FACTURE_2025_01.pdf → a@x.fr, b@x.fr', '⚠️ Email 4/50 ERREUR : CCT456 - FACTURE2.pdf : Invalid email']);
-    expect(en.slice(-2)).toEqual(['✅ Email 3/50 sent: CCT123 - FACTURE_2025_01.pdf → a@x.fr, b@x.fr', '⚠️ Email 4/50 ERROR: CCT456 - FACTURE2.pdf: Invalid email']);
+    expect(fr.slice(-2)).toEqual([
+      '✅ Email 3/50 envoyé : CCT123 - FACTURE_2025_01.pdf → a@x.fr, b@x.fr',
+      '⚠️ Email 4/50 ERREUR : CCT456 - FACTURE2.pdf : Invalid email',
+    ]);
+    expect(en.slice(-2)).toEqual([
+      '✅ Email 3/50 sent: CCT123 - FACTURE_2025_01.pdf → a@x.fr, b@x.fr',
+      '⚠️ Email 4/50 ERROR: CCT456 - FACTURE2.pdf: Invalid email',
+    ]);
     expect(fr[0]).toBe('▶️ Envoi démarré : 50 facture(s)');
   });
 
@@ -77,7 +83,9 @@ describe('events in the seeds’ words', () => {
       '⏸️ Daily sending limit reached (2000/2000 in 24 h): the send resumes by itself at 13:05 (in 3 h 05 min)',
     );
     p = pauseForRate(resumeProgress(p, resumeAt), resumeAt + 60_000, resumeAt);
-    expect(viewProgress(p, 'en', opts(resumeAt)).events.at(-1)).toBe('⏸️ Gmail asked to slow down: the send resumes by itself at 12:06 UTC (in 1 min)');
+    expect(viewProgress(p, 'en', opts(resumeAt)).events.at(-1)).toBe(
+      '⏸️ Gmail asked to slow down: the send resumes by itself at 12:06 UTC (in 1 min)',
+    );
   });
 
   it('renders retries, user pauses, resumes and cancellation', () => {
@@ -102,7 +110,17 @@ describe('counts, rate and ETA', () => {
     let p = startProgress(createProgress('j', 100, T0), T0);
     for (let i = 1; i <= 30; i++) p = recordSent(p, { key: `K${i}`, files: [], recipients: ['a@x.fr'] }, T0 + i * 400);
     const view = viewProgress(p, 'en', opts(T0 + 12_000));
-    expect(view).toMatchObject({ state: 'running', stateLabel: 'Sending', total: 100, processed: 30, sent: 30, failed: 0, remaining: 70, percent: 30, elapsedMs: 12_000 });
+    expect(view).toMatchObject({
+      state: 'running',
+      stateLabel: 'Sending',
+      total: 100,
+      processed: 30,
+      sent: 30,
+      failed: 0,
+      remaining: 70,
+      percent: 30,
+      elapsedMs: 12_000,
+    });
     expect(view.ratePerMinute).toBe(150);
     expect(view.etaMs).toBe(28_000);
   });
@@ -122,7 +140,16 @@ describe('counts, rate and ETA', () => {
   it('stops the clock when done', () => {
     const p = finishProgress(run50(), T0 + 20_000);
     const view = viewProgress(p, 'en', opts(T0 + 999_999));
-    expect(view).toMatchObject({ state: 'done', processed: 50, sent: 48, failed: 2, remaining: 0, percent: 100, etaMs: null, elapsedMs: 20_000 });
+    expect(view).toMatchObject({
+      state: 'done',
+      processed: 50,
+      sent: 48,
+      failed: 2,
+      remaining: 0,
+      percent: 100,
+      etaMs: null,
+      elapsedMs: 20_000,
+    });
   });
 
   it('has no rate before anything is processed', () => {
@@ -146,7 +173,18 @@ describe('rows failed at planning', () => {
       '▶️ Envoi démarré : 10 facture(s)',
       '✅ Email 1/10 envoyé : CCT3 - F3.pdf → a@x.fr',
     ]);
-    expect(fr).toMatchObject({ total: 12, toSend: 10, invalid: 2, sent: 1, failed: 2, processed: 3, remaining: 9, percent: 10, ratePerMinute: 1, etaMs: 9 * 60_000 });
+    expect(fr).toMatchObject({
+      total: 12,
+      toSend: 10,
+      invalid: 2,
+      sent: 1,
+      failed: 2,
+      processed: 3,
+      remaining: 9,
+      percent: 10,
+      ratePerMinute: 1,
+      etaMs: 9 * 60_000,
+    });
     const en = viewProgress(p, 'en', opts(T0 + 70_000));
     expect(en.events[0]).toBe('⚠️ Row not sent (invalid): CCT1 - F1.pdf: Invalid to address');
     expect(parseProgress(serializeProgress(p))).toEqual(p);

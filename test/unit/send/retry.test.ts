@@ -42,7 +42,12 @@ describe('classifyOutcome', () => {
     [{ status: 429, json: googleError(429, 'Too many concurrent requests for user', 'rateLimitExceeded') }, 'transient', true, false],
     [{ status: 403, json: googleError(403, 'User Rate Limit Exceeded', 'userRateLimitExceeded') }, 'transient', true, false],
     [{ status: 403, json: googleError(403, 'Daily Limit Exceeded', 'dailyLimitExceeded') }, 'dailyLimit', false, false],
-    [{ status: 403, json: googleError(403, 'Request had insufficient authentication scopes.', 'insufficientPermissions') }, 'auth', false, false],
+    [
+      { status: 403, json: googleError(403, 'Request had insufficient authentication scopes.', 'insufficientPermissions') },
+      'auth',
+      false,
+      false,
+    ],
     [{ status: 401, json: googleError(401, 'Invalid Credentials', 'authError') }, 'auth', false, false],
     [{ status: 400, json: googleError(400, 'Invalid To header', 'invalidArgument') }, 'permanent', false, false],
     [{ status: 413, text: 'Request Entity Too Large' }, 'permanent', false, false],
@@ -52,14 +57,21 @@ describe('classifyOutcome', () => {
   });
 
   it('gives a clean message for the row', () => {
-    expect(classifyOutcome({ status: 400, json: googleError(400, 'Invalid To header', 'invalidArgument') }, NOW).message).toBe('Invalid To header (HTTP 400, invalidArgument)');
-    expect(classifyOutcome({ status: 502, text: '<html>\n  Bad   Gateway\n</html>' }, NOW).message).toBe('<html> Bad Gateway </html> (HTTP 502)');
+    expect(classifyOutcome({ status: 400, json: googleError(400, 'Invalid To header', 'invalidArgument') }, NOW).message).toBe(
+      'Invalid To header (HTTP 400, invalidArgument)',
+    );
+    expect(classifyOutcome({ status: 502, text: '<html>\n  Bad   Gateway\n</html>' }, NOW).message).toBe(
+      '<html> Bad Gateway </html> (HTTP 502)',
+    );
     expect(classifyOutcome({ status: 0, networkError: 'DNS error' }, NOW).message).toBe('Network error: DNS error');
   });
 
   it('recognises the daily sending limit and reads its "Retry after" time', () => {
     const c = classifyOutcome(
-      { status: 429, json: googleError(429, 'User-rate limit exceeded.  Retry after 2025-01-15T10:30:00.000Z (Mail sending)', 'rateLimitExceeded') },
+      {
+        status: 429,
+        json: googleError(429, 'User-rate limit exceeded.  Retry after 2025-01-15T10:30:00.000Z (Mail sending)', 'rateLimitExceeded'),
+      },
       NOW,
     );
     expect(c.kind).toBe('dailyLimit');
@@ -67,14 +79,19 @@ describe('classifyOutcome', () => {
   });
 
   it('keeps the Retry-After header', () => {
-    expect(classifyOutcome({ status: 429, retryAfterMs: 7_000, json: googleError(429, 'Too many requests', 'rateLimitExceeded') }, NOW).retryAfterMs).toBe(7_000);
+    expect(
+      classifyOutcome({ status: 429, retryAfterMs: 7_000, json: googleError(429, 'Too many requests', 'rateLimitExceeded') }, NOW)
+        .retryAfterMs,
+    ).toBe(7_000);
   });
 });
 
 describe('retryDelay', () => {
   const settings = DEFAULT_SEND_SETTINGS;
   it('grows 5 s, 10 s, 20 s, 40 s, then stays at 60 s without jitter (the users’ example)', () => {
-    expect([0, 1, 2, 3, 4, 5].map((k) => retryDelay(k, settings, { random: fixed(0.5), jitter: 'none' }))).toEqual([5000, 10000, 20000, 40000, 60000, 60000]);
+    expect([0, 1, 2, 3, 4, 5].map((k) => retryDelay(k, settings, { random: fixed(0.5), jitter: 'none' }))).toEqual([
+      5000, 10000, 20000, 40000, 60000, 60000,
+    ]);
   });
   it('full jitter spans [0, cap], equal jitter [cap/2, cap]', () => {
     expect(retryDelay(1, settings, { random: fixed(0), jitter: 'full' })).toBe(0);
@@ -100,7 +117,12 @@ describe('decideRetry', () => {
       attempts++;
       const decision = decideRetry(unavailable, attempts, settings, NOW, options);
       if (decision.action !== 'retry') {
-        expect(decision).toEqual({ action: 'fail', message: 'Backend Error (HTTP 503, backendError) — gave up after 6 attempt(s)', permanent: false, status: 503 });
+        expect(decision).toEqual({
+          action: 'fail',
+          message: 'Backend Error (HTTP 503, backendError) — gave up after 6 attempt(s)',
+          permanent: false,
+          status: 503,
+        });
         break;
       }
       delays.push(decision.delayMs);
@@ -109,21 +131,36 @@ describe('decideRetry', () => {
   });
 
   it('fails permanent errors at once, pauses on the daily limit, stops the job on auth', () => {
-    expect(decideRetry({ status: 400, json: googleError(400, 'Invalid To header', 'invalidArgument') }, 1, settings, NOW, options)).toEqual({
-      action: 'fail',
-      message: 'Invalid To header (HTTP 400, invalidArgument)',
-      permanent: true,
-      status: 400,
-    });
-    expect(decideRetry({ status: 403, json: googleError(403, 'Daily Limit Exceeded', 'dailyLimitExceeded') }, 1, settings, NOW, options).action).toBe('pauseDaily');
-    expect(decideRetry({ status: 401, json: googleError(401, 'Invalid Credentials', 'authError') }, 1, settings, NOW, options).action).toBe('stopJob');
+    expect(decideRetry({ status: 400, json: googleError(400, 'Invalid To header', 'invalidArgument') }, 1, settings, NOW, options)).toEqual(
+      {
+        action: 'fail',
+        message: 'Invalid To header (HTTP 400, invalidArgument)',
+        permanent: true,
+        status: 400,
+      },
+    );
+    expect(
+      decideRetry({ status: 403, json: googleError(403, 'Daily Limit Exceeded', 'dailyLimitExceeded') }, 1, settings, NOW, options).action,
+    ).toBe('pauseDaily');
+    expect(decideRetry({ status: 401, json: googleError(401, 'Invalid Credentials', 'authError') }, 1, settings, NOW, options).action).toBe(
+      'stopJob',
+    );
     expect(decideRetry({ status: 200 }, 1, settings, NOW, options)).toEqual({ action: 'done' });
   });
 
   it('marks rate limits and maybe-executed requests for the job', () => {
-    const rate = decideRetry({ status: 429, retryAfterMs: 30_000, json: googleError(429, 'Too many requests', 'rateLimitExceeded') }, 1, settings, NOW, options);
+    const rate = decideRetry(
+      { status: 429, retryAfterMs: 30_000, json: googleError(429, 'Too many requests', 'rateLimitExceeded') },
+      1,
+      settings,
+      NOW,
+      options,
+    );
     expect(rate).toMatchObject({ action: 'retry', delayMs: 30_000, rateLimited: true, maybeExecuted: false });
-    expect(decideRetry({ status: 0, networkError: 'timeout' }, 1, settings, NOW, options)).toMatchObject({ action: 'retry', maybeExecuted: true });
+    expect(decideRetry({ status: 0, networkError: 'timeout' }, 1, settings, NOW, options)).toMatchObject({
+      action: 'retry',
+      maybeExecuted: true,
+    });
   });
 
   it('with maxRetries 0 the first transient error fails the row', () => {

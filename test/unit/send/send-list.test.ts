@@ -32,7 +32,15 @@ describe('parseSendRows', () => {
     expect(first.key).toBe('123');
     expect(first.period).toBe('2025-01');
     expect(first.status).toBe('pending');
-    expect(first.fields).toMatchObject({ cct: '123', key: '123', periode: '2025-01', period: '2025-01', nom_client: 'Élodie', montant: '1234.5', echeance: '2025-02-15' });
+    expect(first.fields).toMatchObject({
+      cct: '123',
+      key: '123',
+      periode: '2025-01',
+      period: '2025-01',
+      nom_client: 'Élodie',
+      montant: '1234.5',
+      echeance: '2025-02-15',
+    });
     expect(second).toMatchObject({ key: 'CCT456', period: '2025-02', status: 'sent', attempts: 1 });
     expect(second.fields.nom_client).toBe('TRUE');
     expect(third).toMatchObject({ status: null, statusText: 'envoyé', period: '' });
@@ -53,8 +61,24 @@ describe('parseSendRows', () => {
   it('uses the sheet time zone when the adapter gives it', () => {
     // Noumea (UTC+11): local midnight on 1 Feb is 13:00 UTC on 31 Jan.
     const noumea = new Date(Date.UTC(2025, 0, 31, 13));
-    expect(parseSendRows([['to', 'period'], ['a@x.fr', noumea]], { timeZoneOffsetMinutes: () => 660 }).rows[0].period).toBe('2025-02');
-    expect(parseSendRows([['to', 'period'], ['a@x.fr', noumea]], { timeZoneOffsetMinutes: () => 0 }).rows[0].period).toBe('2025-01');
+    expect(
+      parseSendRows(
+        [
+          ['to', 'period'],
+          ['a@x.fr', noumea],
+        ],
+        { timeZoneOffsetMinutes: () => 660 },
+      ).rows[0].period,
+    ).toBe('2025-02');
+    expect(
+      parseSendRows(
+        [
+          ['to', 'period'],
+          ['a@x.fr', noumea],
+        ],
+        { timeZoneOffsetMinutes: () => 0 },
+      ).rows[0].period,
+    ).toBe('2025-01');
   });
 });
 

@@ -41,7 +41,10 @@ describe('parseSendSettings', () => {
   });
 
   it('takes a draft id and a send-as address (the send extras), refusing a bad address', () => {
-    expect(parseSendSettings({ ...minimal, draftId: ' r123 ', sendFrom: 'factures@acuitis.fr' })).toMatchObject({ draftId: 'r123', sendFrom: 'factures@acuitis.fr' });
+    expect(parseSendSettings({ ...minimal, draftId: ' r123 ', sendFrom: 'factures@acuitis.fr' })).toMatchObject({
+      draftId: 'r123',
+      sendFrom: 'factures@acuitis.fr',
+    });
     expect(() => parseSendSettings({ ...minimal, sendFrom: 'pas une adresse' })).toThrow(/^sendFrom: invalid address/);
     expect(() => parseSendSettings({ ...minimal, draftId: 'a/b' })).toThrow(/^draftId: not a Gmail draft id/);
   });

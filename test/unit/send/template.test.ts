@@ -7,7 +7,7 @@ const fields = { key: 'CCT123', period: '2025-01', nom_client: 'Élodie & <Co> "
 describe('renderTemplate', () => {
   it('fills both placeholder forms, matching column names loosely', () => {
     const result = renderTemplate('Facture {{KEY}} ({period}) pour {{ Nom Client }} : {{montant}}', fields);
-    expect(result).toEqual({ ok: true, text: "Facture CCT123 (2025-01) pour Élodie & <Co> \"L'Atelier\" : 1 234,56 €", problems: [] });
+    expect(result).toEqual({ ok: true, text: 'Facture CCT123 (2025-01) pour Élodie & <Co> "L\'Atelier" : 1 234,56 €', problems: [] });
   });
 
   it('fails on an unknown placeholder and never blanks it', () => {

@@ -16,12 +16,21 @@ function deps(values: string[][], files: Record<string, number>): SendPreviewDep
     },
     attachments: {
       resolve: (_row: unknown, refs: ReadonlyArray<{ raw: string }>) => ({
-        found: refs.filter((r) => r.raw in files).map((r) => ({ id: `id-${r.raw}`, name: r.raw, size: files[r.raw], mimeType: 'application/pdf' })),
+        found: refs
+          .filter((r) => r.raw in files)
+          .map((r) => ({ id: `id-${r.raw}`, name: r.raw, size: files[r.raw], mimeType: 'application/pdf' })),
         missing: refs.filter((r) => !(r.raw in files)).map((r) => r.raw),
       }),
     },
     settings: () =>
-      parseSendSettings({ subjectTemplate: 'Facture {{key}} - {{period}}', textTemplate: 'Bonjour {{name}},', htmlTemplate: '<p>Bonjour {{name}}</p>', senderName: 'Compta', replyTo: 'reponse@exemple.fr', attachmentsFolder: 'F' }),
+      parseSendSettings({
+        subjectTemplate: 'Facture {{key}} - {{period}}',
+        textTemplate: 'Bonjour {{name}},',
+        htmlTemplate: '<p>Bonjour {{name}}</p>',
+        senderName: 'Compta',
+        replyTo: 'reponse@exemple.fr',
+        attachmentsFolder: 'F',
+      }),
     sender: { address: 'compta@exemple.fr' },
   };
   return fake;

@@ -18,7 +18,8 @@ const ME = 'me';
 /** Byte arrays (signed, as Apps Script gives them) → padded base64url, recursively, like Gmail's JSON. */
 export function restShaped(value: unknown, key = ''): unknown {
   if (Array.isArray(value)) {
-    if ((key === 'data' || key === 'raw') && value.every((item) => typeof item === 'number')) return base64UrlEncode(value as number[], { pad: true });
+    if ((key === 'data' || key === 'raw') && value.every((item) => typeof item === 'number'))
+      return base64UrlEncode(value as number[], { pad: true });
     return value.map((item) => restShaped(item));
   }
   if (typeof value === 'object' && value !== null) {
@@ -64,13 +65,19 @@ function call(gmail: GoogleAppsScript.Gmail, request: ApiRequest): unknown {
         ...(request.pageToken ? { pageToken: request.pageToken } : {}),
       });
     case 'messages.get':
-      return messages.get(ME, request.id, { format: request.format, ...(request.metadataHeaders?.length ? { metadataHeaders: [...request.metadataHeaders] } : {}) });
+      return messages.get(ME, request.id, {
+        format: request.format,
+        ...(request.metadataHeaders?.length ? { metadataHeaders: [...request.metadataHeaders] } : {}),
+      });
     case 'messages.attachments.get':
       return messages.Attachments!.get(ME, request.messageId, request.id);
     case 'messages.modify':
       return messages.modify({ addLabelIds: [...request.addLabelIds], removeLabelIds: [...request.removeLabelIds] }, ME, request.id);
     case 'messages.batchModify':
-      messages.batchModify({ ids: [...request.ids], addLabelIds: [...request.addLabelIds], removeLabelIds: [...request.removeLabelIds] }, ME);
+      messages.batchModify(
+        { ids: [...request.ids], addLabelIds: [...request.addLabelIds], removeLabelIds: [...request.removeLabelIds] },
+        ME,
+      );
       return null;
     case 'messages.trash':
       return messages.trash(ME, request.id);
@@ -85,7 +92,10 @@ function call(gmail: GoogleAppsScript.Gmail, request: ApiRequest): unknown {
         ...(request.maxResults ? { maxResults: request.maxResults } : {}),
       });
     case 'drafts.list':
-      return users.Drafts!.list(ME, { ...(request.maxResults ? { maxResults: request.maxResults } : {}), ...(request.pageToken ? { pageToken: request.pageToken } : {}) });
+      return users.Drafts!.list(ME, {
+        ...(request.maxResults ? { maxResults: request.maxResults } : {}),
+        ...(request.pageToken ? { pageToken: request.pageToken } : {}),
+      });
     case 'drafts.get':
       return users.Drafts!.get(ME, request.id, { format: request.format });
     case 'settings.sendAs.list':

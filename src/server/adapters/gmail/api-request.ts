@@ -17,7 +17,14 @@ export type ApiRequest =
   | { method: 'messages.batchModify'; ids: readonly string[]; addLabelIds: readonly string[]; removeLabelIds: readonly string[] }
   | { method: 'messages.trash'; id: string }
   | { method: 'messages.send'; raw: string }
-  | { method: 'history.list'; startHistoryId: string; historyTypes: readonly string[]; labelId?: string; pageToken?: string; maxResults?: number }
+  | {
+      method: 'history.list';
+      startHistoryId: string;
+      historyTypes: readonly string[];
+      labelId?: string;
+      pageToken?: string;
+      maxResults?: number;
+    }
   | { method: 'drafts.list'; maxResults?: number; pageToken?: string }
   | { method: 'drafts.get'; id: string; format: string }
   | { method: 'settings.sendAs.list' };

@@ -69,13 +69,19 @@ function toMessage(json: Json, format: MessageFormat): MailMessage {
   if (format === 'full') {
     // Decoded on first read: a job that only walks attachments (collect) never pays for the bodies.
     let view: MessageView | undefined;
-    Object.defineProperty(message, 'view', { enumerable: true, configurable: true, get: () => (view ??= readMessageView(message.resource)) });
+    Object.defineProperty(message, 'view', {
+      enumerable: true,
+      configurable: true,
+      get: () => (view ??= readMessageView(message.resource)),
+    });
   }
   return message;
 }
 
 function toSent(json: Json): SentMessage {
-  const headers = Array.isArray(asJson(json.payload).headers) ? (asJson(json.payload).headers as Array<{ name: string; value: string }>) : [];
+  const headers = Array.isArray(asJson(json.payload).headers)
+    ? (asJson(json.payload).headers as Array<{ name: string; value: string }>)
+    : [];
   return {
     id: str(json.id),
     threadId: str(json.threadId),
@@ -106,7 +112,8 @@ export function createMailGateway(transport: GmailTransport, deps: GatewayDeps):
   function once(requests: readonly ApiRequest[], operation: string): ApiAnswer[] {
     if (!requests.length) return [];
     const answers = transport.run(requests, operation);
-    if (answers.length !== requests.length) throw new Error(`${transport.kind} transport answered ${answers.length} of ${requests.length} requests`);
+    if (answers.length !== requests.length)
+      throw new Error(`${transport.kind} transport answered ${answers.length} of ${requests.length} requests`);
     requests.forEach((request, i) => {
       const answer = answers[i];
       if (answer.ok || !answer.notSent) meter.charge(request.method);
@@ -118,21 +125,27 @@ export function createMailGateway(transport: GmailTransport, deps: GatewayDeps):
   function idempotent(requests: readonly ApiRequest[], operation: string): ApiAnswer[] {
     const answers = once(requests, operation);
     for (let attempt = 1; attempt < policy.maxAttempts; attempt++) {
-      const pending = answers.map((answer, index) => index).filter((index) => {
-        const answer = answers[index];
-        return !answer.ok && isRetryable(answer.error, policy);
-      });
+      const pending = answers
+        .map((answer, index) => index)
+        .filter((index) => {
+          const answer = answers[index];
+          return !answer.ok && isRetryable(answer.error, policy);
+        });
       if (!pending.length) break;
       const errors = pending.map((index) => (answers[index] as { error: MailError }).error);
       deps.sleep(retryWaitMs(attempt - 1, errors, policy, deps.random));
-      once(pending.map((index) => requests[index]), operation).forEach((answer, k) => {
+      once(
+        pending.map((index) => requests[index]),
+        operation,
+      ).forEach((answer, k) => {
         answers[pending[k]] = answer;
       });
     }
     return answers;
   }
 
-  const single = <T>(request: ApiRequest, operation: string, parse: (json: Json) => T): MailOutcome<T> => outcome(idempotent([request], operation)[0], parse);
+  const single = <T>(request: ApiRequest, operation: string, parse: (json: Json) => T): MailOutcome<T> =>
+    outcome(idempotent([request], operation)[0], parse);
 
   function listLabels(operation: string): MailOutcome<MailLabel[]> {
     return single({ method: 'labels.list' }, operation, (json) =>
@@ -141,7 +154,12 @@ export function createMailGateway(transport: GmailTransport, deps: GatewayDeps):
   }
 
   /** Per-message label changes: batchModify by 1,000; a rejected chunk is redone message by message. */
-  function changeLabels(ids: readonly string[], add: readonly string[], remove: readonly string[], operation: string): Array<MailOutcome<true>> {
+  function changeLabels(
+    ids: readonly string[],
+    add: readonly string[],
+    remove: readonly string[],
+    operation: string,
+  ): Array<MailOutcome<true>> {
     if (!add.length && !remove.length) return ids.map(() => ({ ok: true, value: true }));
     const chunks: string[][] = [];
     for (let i = 0; i < ids.length; i += MODIFY_BATCH) chunks.push(ids.slice(i, i + MODIFY_BATCH));
@@ -222,19 +240,21 @@ export function createMailGateway(transport: GmailTransport, deps: GatewayDeps):
     },
 
     getMessages(ids, format, options = {}) {
-      const requests = ids.map(
-        (id): ApiRequest => ({
-          method: 'messages.get',
-          id,
-          format,
-          ...(format === 'metadata' && options.metadataHeaders?.length ? { metadataHeaders: options.metadataHeaders } : {}),
-        }),
-      );
+      const requests = ids.map((id): ApiRequest => ({
+        method: 'messages.get',
+        id,
+        format,
+        ...(format === 'metadata' && options.metadataHeaders?.length ? { metadataHeaders: options.metadataHeaders } : {}),
+      }));
       return idempotent(requests, 'getMessages').map((answer) => outcome(answer, (json) => toMessage(json, format)));
     },
 
     getAttachments(refs: readonly AttachmentRef[]) {
-      const requests = refs.map((ref): ApiRequest => ({ method: 'messages.attachments.get', messageId: ref.messageId, id: ref.attachmentId }));
+      const requests = refs.map((ref): ApiRequest => ({
+        method: 'messages.attachments.get',
+        messageId: ref.messageId,
+        id: ref.attachmentId,
+      }));
       return idempotent(requests, 'getAttachments').map((answer) => outcome(answer, (json) => base64Decode(str(json.data))));
     },
 
@@ -258,14 +278,24 @@ export function createMailGateway(transport: GmailTransport, deps: GatewayDeps):
 
     listSent(options = {}) {
       const page = single(
-        { method: 'messages.list', labelIds: ['SENT'], maxResults: Math.min(500, Math.max(1, options.max ?? 100)), ...(options.pageToken ? { pageToken: options.pageToken } : {}) },
+        {
+          method: 'messages.list',
+          labelIds: ['SENT'],
+          maxResults: Math.min(500, Math.max(1, options.max ?? 100)),
+          ...(options.pageToken ? { pageToken: options.pageToken } : {}),
+        },
         'listSent',
         (json) => ({ ids: list(json.messages).map((m) => str(m.id)), nextPageToken: json.nextPageToken ? str(json.nextPageToken) : null }),
       );
       if (!page.ok) return page;
       const toRead = page.value.ids.filter((id) => !options.skipIds?.has(id));
       const answers = idempotent(
-        toRead.map((id): ApiRequest => ({ method: 'messages.get', id, format: 'metadata', metadataHeaders: [SEND_ID_HEADER, 'Message-ID'] })),
+        toRead.map((id): ApiRequest => ({
+          method: 'messages.get',
+          id,
+          format: 'metadata',
+          metadataHeaders: [SEND_ID_HEADER, 'Message-ID'],
+        })),
         'listSent',
       );
       const messages: SentMessage[] = [];
@@ -295,14 +325,22 @@ export function createMailGateway(transport: GmailTransport, deps: GatewayDeps):
               if (id) added.add(id);
             }
           }
-          return { addedIds: [...added], historyId: str(json.historyId), nextPageToken: json.nextPageToken ? str(json.nextPageToken) : null };
+          return {
+            addedIds: [...added],
+            historyId: str(json.historyId),
+            nextPageToken: json.nextPageToken ? str(json.nextPageToken) : null,
+          };
         },
       );
     },
 
     listDrafts(options = {}) {
       return single(
-        { method: 'drafts.list', maxResults: Math.min(500, Math.max(1, options.max ?? 100)), ...(options.pageToken ? { pageToken: options.pageToken } : {}) },
+        {
+          method: 'drafts.list',
+          maxResults: Math.min(500, Math.max(1, options.max ?? 100)),
+          ...(options.pageToken ? { pageToken: options.pageToken } : {}),
+        },
         'listDrafts',
         (json) => ({ ids: list(json.drafts).map((d) => str(d.id)), nextPageToken: json.nextPageToken ? str(json.nextPageToken) : null }),
       );
@@ -315,7 +353,12 @@ export function createMailGateway(transport: GmailTransport, deps: GatewayDeps):
       ).map((answer) =>
         outcome(answer, (json) => {
           const message = asJson(json.message);
-          return { id: str(json.id), messageId: str(message.id), internalDate: num(message.internalDate), raw: base64Decode(str(message.raw)) };
+          return {
+            id: str(json.id),
+            messageId: str(message.id),
+            internalDate: num(message.internalDate),
+            raw: base64Decode(str(message.raw)),
+          };
         }),
       );
     },

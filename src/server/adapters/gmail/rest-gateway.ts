@@ -27,7 +27,11 @@ export function restCall(request: ApiRequest): GmailCall {
     case 'labels.list':
       return { method: 'get', path: 'labels' };
     case 'labels.create':
-      return { method: 'post', path: 'labels', body: { name: request.name, labelListVisibility: 'labelShow', messageListVisibility: 'show' } };
+      return {
+        method: 'post',
+        path: 'labels',
+        body: { name: request.name, labelListVisibility: 'labelShow', messageListVisibility: 'show' },
+      };
     case 'messages.list':
       return {
         method: 'get',
@@ -48,9 +52,17 @@ export function restCall(request: ApiRequest): GmailCall {
     case 'messages.attachments.get':
       return { method: 'get', path: path('messages', request.messageId, 'attachments', request.id) };
     case 'messages.modify':
-      return { method: 'post', path: `${path('messages', request.id)}/modify`, body: { addLabelIds: request.addLabelIds, removeLabelIds: request.removeLabelIds } };
+      return {
+        method: 'post',
+        path: `${path('messages', request.id)}/modify`,
+        body: { addLabelIds: request.addLabelIds, removeLabelIds: request.removeLabelIds },
+      };
     case 'messages.batchModify':
-      return { method: 'post', path: 'messages/batchModify', body: { ids: request.ids, addLabelIds: request.addLabelIds, removeLabelIds: request.removeLabelIds } };
+      return {
+        method: 'post',
+        path: 'messages/batchModify',
+        body: { ids: request.ids, addLabelIds: request.addLabelIds, removeLabelIds: request.removeLabelIds },
+      };
     case 'messages.trash':
       return { method: 'post', path: `${path('messages', request.id)}/trash` };
     case 'messages.send':
@@ -68,7 +80,14 @@ export function restCall(request: ApiRequest): GmailCall {
         },
       };
     case 'drafts.list':
-      return { method: 'get', path: 'drafts', query: { ...(request.maxResults ? { maxResults: request.maxResults } : {}), ...(request.pageToken ? { pageToken: request.pageToken } : {}) } };
+      return {
+        method: 'get',
+        path: 'drafts',
+        query: {
+          ...(request.maxResults ? { maxResults: request.maxResults } : {}),
+          ...(request.pageToken ? { pageToken: request.pageToken } : {}),
+        },
+      };
     case 'drafts.get':
       return { method: 'get', path: path('drafts', request.id), query: { format: request.format } };
     case 'settings.sendAs.list':

@@ -49,7 +49,15 @@ const MIME_ALIASES: Record<string, string> = {
 };
 
 /** Declared types that say nothing: the file name's extension (or the bytes) decide instead. */
-const GENERIC_TYPES = new Set(['', 'application/octet-stream', 'binary/octet-stream', 'application/x-download', 'application/force-download', 'application/unknown', 'application/binary']);
+const GENERIC_TYPES = new Set([
+  '',
+  'application/octet-stream',
+  'binary/octet-stream',
+  'application/x-download',
+  'application/force-download',
+  'application/unknown',
+  'application/binary',
+]);
 
 const EXTENSION_TYPES: Record<string, string> = {
   pdf: 'application/pdf',
@@ -263,13 +271,20 @@ export function checkSenderAuthentication(fromAddress: string, auth: AuthResults
   };
 }
 
-export type SenderVerdict = { verdict: 'ok' } | { verdict: 'skip'; reason: 'sender_not_allowed' } | { verdict: 'quarantine'; reason: 'sender_not_authenticated'; detail: string };
+export type SenderVerdict =
+  | { verdict: 'ok' }
+  | { verdict: 'skip'; reason: 'sender_not_allowed' }
+  | { verdict: 'quarantine'; reason: 'sender_not_authenticated'; detail: string };
 
 /**
  * The sender check for one message: outside the whitelist → skip (counted, nothing stored); inside it
  * but unauthenticated while `requireAuthenticatedSender` → every attachment of the message is quarantined.
  */
-export function classifySender(fromAddress: string, auth: AuthResults, settings: Pick<CollectSettings, 'allowedSenders' | 'requireAuthenticatedSender'>): SenderVerdict {
+export function classifySender(
+  fromAddress: string,
+  auth: AuthResults,
+  settings: Pick<CollectSettings, 'allowedSenders' | 'requireAuthenticatedSender'>,
+): SenderVerdict {
   if (!isSenderAllowed(fromAddress, settings.allowedSenders)) return { verdict: 'skip', reason: 'sender_not_allowed' };
   if (settings.requireAuthenticatedSender) {
     const check = checkSenderAuthentication(fromAddress, auth);
@@ -279,14 +294,7 @@ export function classifySender(fromAddress: string, auth: AuthResults, settings:
 }
 
 export type AttachmentReason =
-  | 'ok'
-  | 'empty_file'
-  | 'too_large'
-  | 'mime_not_allowed'
-  | 'magic_mismatch'
-  | 'truncated_file'
-  | 'calendar_invite'
-  | 'signature';
+  'ok' | 'empty_file' | 'too_large' | 'mime_not_allowed' | 'magic_mismatch' | 'truncated_file' | 'calendar_invite' | 'signature';
 
 export interface AttachmentFacts {
   declaredMimeType: string;
@@ -327,7 +335,10 @@ const SKIPPED_TYPES: Record<string, AttachmentReason> = {
  * type, truncated file. For a generic declared type (application/octet-stream…) the extension, else the
  * bytes, give the type.
  */
-export function classifyAttachment(facts: AttachmentFacts, settings: Pick<CollectSettings, 'allowedMimeTypes' | 'maxSizeBytes'>): Classification {
+export function classifyAttachment(
+  facts: AttachmentFacts,
+  settings: Pick<CollectSettings, 'allowedMimeTypes' | 'maxSizeBytes'>,
+): Classification {
   const declared = normalizeMimeType(facts.declaredMimeType);
   const bytes = facts.bytes;
   const detected = bytes ? sniffFileType(bytes) : null;
@@ -340,21 +351,47 @@ export function classifyAttachment(facts: AttachmentFacts, settings: Pick<Collec
   if (skipReason) return { ...base, verdict: 'skip', reason: skipReason, fetchBytes: false, detail: `${mimeType} is not a receipt` };
   if (size <= 0) return { ...base, verdict: 'quarantine', reason: 'empty_file', fetchBytes: false, detail: 'the file is empty (0 bytes)' };
   if (size > settings.maxSizeBytes) {
-    return { ...base, verdict: 'quarantine', reason: 'too_large', fetchBytes: false, detail: `${size} bytes is over maxSizeBytes (${settings.maxSizeBytes})` };
+    return {
+      ...base,
+      verdict: 'quarantine',
+      reason: 'too_large',
+      fetchBytes: false,
+      detail: `${size} bytes is over maxSizeBytes (${settings.maxSizeBytes})`,
+    };
   }
   if (!bytes && mimeType === 'application/octet-stream') {
     return { ...base, verdict: 'ingest', reason: 'ok', fetchBytes: true, detail: 'type unknown until the bytes are read' };
   }
   const allowed = settings.allowedMimeTypes.map(normalizeMimeType);
   if (!allowed.includes(mimeType)) {
-    return { ...base, verdict: 'quarantine', reason: 'mime_not_allowed', fetchBytes: true, detail: `${mimeType || 'no type'} is not in allowedMimeTypes` };
+    return {
+      ...base,
+      verdict: 'quarantine',
+      reason: 'mime_not_allowed',
+      fetchBytes: true,
+      detail: `${mimeType || 'no type'} is not in allowedMimeTypes`,
+    };
   }
-  if (!bytes || detected === null) return { ...base, verdict: 'ingest', reason: 'ok', fetchBytes: true, detail: 'declared type allowed; bytes not checked yet' };
+  if (!bytes || detected === null)
+    return { ...base, verdict: 'ingest', reason: 'ok', fetchBytes: true, detail: 'declared type allowed; bytes not checked yet' };
   const expected = KIND_OF_TYPE[mimeType];
   if (expected ? detected !== expected : detected !== 'unknown') {
-    return { ...base, verdict: 'quarantine', reason: 'magic_mismatch', fetchBytes: true, detail: `declared ${mimeType} but the bytes are ${detected === 'unknown' ? 'not recognised' : detected}` };
+    return {
+      ...base,
+      verdict: 'quarantine',
+      reason: 'magic_mismatch',
+      fetchBytes: true,
+      detail: `declared ${mimeType} but the bytes are ${detected === 'unknown' ? 'not recognised' : detected}`,
+    };
   }
-  if (looksTruncated(detected, bytes)) return { ...base, verdict: 'quarantine', reason: 'truncated_file', fetchBytes: true, detail: `the ${detected} file looks truncated (no end marker)` };
+  if (looksTruncated(detected, bytes))
+    return {
+      ...base,
+      verdict: 'quarantine',
+      reason: 'truncated_file',
+      fetchBytes: true,
+      detail: `the ${detected} file looks truncated (no end marker)`,
+    };
   return { ...base, verdict: 'ingest', reason: 'ok', fetchBytes: true, detail: `${mimeType}, bytes checked` };
 }
 
@@ -383,5 +420,7 @@ export function nameForContent(name: string, detected: FileKind | null, size: nu
   if (claimedKind === detected) return name;
   const wanted = extensionForKind(detected);
   const stem = ext && EXTENSION_TYPES[ext] ? name.slice(0, name.length - ext.length - 1) : name;
-  return fileExtension(stem) === wanted || KIND_OF_TYPE[EXTENSION_TYPES[fileExtension(stem)] ?? ''] === detected ? stem : `${stem}.${wanted}`;
+  return fileExtension(stem) === wanted || KIND_OF_TYPE[EXTENSION_TYPES[fileExtension(stem)] ?? ''] === detected
+    ? stem
+    : `${stem}.${wanted}`;
 }

@@ -9,7 +9,8 @@ export { sha256, sha256Hex, toHex } from '../sha256';
 /** Hex of a digest from Utilities.computeDigest (signed bytes, e.g. [-70, 120, …]). */
 export function hexFromSignedDigest(signed: readonly number[]): string {
   for (let i = 0; i < signed.length; i++) {
-    if (!Number.isInteger(signed[i]) || signed[i] < -128 || signed[i] > 127) throw new RangeError(`digest byte ${i} is ${signed[i]}, not a signed byte`);
+    if (!Number.isInteger(signed[i]) || signed[i] < -128 || signed[i] > 127)
+      throw new RangeError(`digest byte ${i} is ${signed[i]}, not a signed byte`);
   }
   return toHex(signed);
 }

@@ -32,14 +32,17 @@ export function logFileName(day: string): string {
 
 /** One event as one line (no trailing newline): fixed fields first, then the others in the order given; undefined fields dropped. */
 export function logLine(event: LogEvent): string {
-  if (!EVENT_NAME.test(event.event)) throw new Error(`Log event names are identifiers such as "attachment.ingested", not ${JSON.stringify(event.event)}`);
+  if (!EVENT_NAME.test(event.event))
+    throw new Error(`Log event names are identifiers such as "attachment.ingested", not ${JSON.stringify(event.event)}`);
   const ordered: Record<string, LogValue> = {};
   const keys = [...FIRST_FIELDS, ...Object.keys(event).filter((k) => !FIRST_FIELDS.includes(k))];
   for (const key of keys) {
     const value = event[key];
     if (value === undefined) continue;
     if (typeof value === 'number' && !Number.isFinite(value)) ordered[key] = String(value);
-    else ordered[key] = typeof value === 'string' && value.length > LOG_VALUE_MAX_CHARS ? value.slice(0, LOG_VALUE_MAX_CHARS - 1) + '…' : value;
+    else
+      ordered[key] =
+        typeof value === 'string' && value.length > LOG_VALUE_MAX_CHARS ? value.slice(0, LOG_VALUE_MAX_CHARS - 1) + '…' : value;
   }
   return JSON.stringify(ordered);
 }
@@ -51,7 +54,8 @@ export function parseLogLines(text: string): LogEvent[] {
     .filter((line) => line.trim() !== '')
     .map((line, index) => {
       const value: unknown = JSON.parse(line);
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`log line ${index + 1} is not a JSON object`);
+      if (typeof value !== 'object' || value === null || Array.isArray(value))
+        throw new Error(`log line ${index + 1} is not a JSON object`);
       return value as LogEvent;
     });
 }

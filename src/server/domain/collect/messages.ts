@@ -24,9 +24,9 @@ const en = {
   'status.partial': 'Partly done (with errors)',
   'status.failed': 'Failed',
   'status.dry_run': 'Dry run',
-  'alreadyRunning': 'A collection is already running (since {since}).',
-  'otherJobRunning': 'Another Postroom job is running; try again in a few minutes.',
-  'disabled': 'Collection is disabled in the settings.',
+  alreadyRunning: 'A collection is already running (since {since}).',
+  otherJobRunning: 'Another Postroom job is running; try again in a few minutes.',
+  disabled: 'Collection is disabled in the settings.',
   'reason.no_attachment': 'no attachment',
   'reason.inline_image': 'inline image (signature, logo)',
   'reason.drive_link': 'Drive link instead of a file',
@@ -73,9 +73,9 @@ export const translateCollect = defineMessages<CollectMessageKey>({
     'status.partial': 'Terminée en partie (avec erreurs)',
     'status.failed': 'Échec',
     'status.dry_run': 'Simulation',
-    'alreadyRunning': 'Une collecte est déjà en cours (depuis {since}).',
-    'otherJobRunning': 'Une autre tâche Postroom est en cours ; réessayez dans quelques minutes.',
-    'disabled': 'La collecte est désactivée dans les réglages.',
+    alreadyRunning: 'Une collecte est déjà en cours (depuis {since}).',
+    otherJobRunning: 'Une autre tâche Postroom est en cours ; réessayez dans quelques minutes.',
+    disabled: 'La collecte est désactivée dans les réglages.',
     'reason.no_attachment': 'aucune pièce jointe',
     'reason.inline_image': 'image intégrée (signature, logo)',
     'reason.drive_link': 'lien Drive au lieu d’un fichier',
@@ -116,8 +116,16 @@ function count(locale: Locale, key: CountKey, n: number): string {
  * The one-line summary of a run: "12 justificatifs importés, 2 en quarantaine, 3 doublons ignorés"
  * (errors added when there are any; dry-run and pending runs say so).
  */
-export function formatCollectSummary(locale: Locale, metrics: CollectMetrics, options: { dryRun?: boolean; pending?: boolean } = {}): string {
-  const parts = [count(locale, 'created', metrics.receiptsCreated), count(locale, 'quarantined', metrics.quarantined), count(locale, 'duplicates', metrics.duplicatesSkipped)];
+export function formatCollectSummary(
+  locale: Locale,
+  metrics: CollectMetrics,
+  options: { dryRun?: boolean; pending?: boolean } = {},
+): string {
+  const parts = [
+    count(locale, 'created', metrics.receiptsCreated),
+    count(locale, 'quarantined', metrics.quarantined),
+    count(locale, 'duplicates', metrics.duplicatesSkipped),
+  ];
   if (metrics.errorsCount > 0) parts.push(count(locale, 'errors', metrics.errorsCount));
   let text = parts.join(', ');
   if (options.pending) text = translateCollect(locale, 'summary.pending', { details: text });
@@ -157,7 +165,9 @@ export function quarantineNote(locale: Locale, facts: QuarantineNoteFacts): stri
     t('note.title'),
     '',
     t('note.message', { subject: facts.subject, sender: facts.sender, received: facts.received }),
-    ...(facts.filename || facts.size ? [t('note.file', { filename: facts.filename || '—', type: facts.type || '—', size: facts.size })] : []),
+    ...(facts.filename || facts.size
+      ? [t('note.file', { filename: facts.filename || '—', type: facts.type || '—', size: facts.size })]
+      : []),
     t('note.reason', { reason: reasonLabel(locale, facts.reason), detail: facts.detail }),
     t('note.link', { url: facts.gmailUrl }),
     '',

@@ -9,9 +9,13 @@ import type { JobRunRecord, RunStatus } from './ledger';
 import type { WalkSkipReason } from './mime-walk';
 
 /** Why something was skipped (counted, nothing stored). */
-export type SkipReason = WalkSkipReason | 'sender_not_allowed' | Extract<AttachmentReason, 'calendar_invite' | 'signature'> | 'over_run_limit';
+export type SkipReason =
+  WalkSkipReason | 'sender_not_allowed' | Extract<AttachmentReason, 'calendar_invite' | 'signature'> | 'over_run_limit';
 /** Why a file went to quarantine. */
-export type QuarantineReason = Exclude<AttachmentReason, 'ok' | 'calendar_invite' | 'signature'> | Extract<SenderVerdict, { verdict: 'quarantine' }>['reason'] | 'unreadable_mime';
+export type QuarantineReason =
+  | Exclude<AttachmentReason, 'ok' | 'calendar_invite' | 'signature'>
+  | Extract<SenderVerdict, { verdict: 'quarantine' }>['reason']
+  | 'unreadable_mime';
 
 export interface CollectMetrics {
   emailsScanned: number;

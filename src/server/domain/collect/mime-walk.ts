@@ -198,13 +198,19 @@ export function parseSender(value: string): Sender {
     else if (!quoted && ch === '>' && open >= 0) close = i;
   }
   if (open >= 0 && close > open) {
-    const address = first.slice(open + 1, close).trim().toLowerCase();
+    const address = first
+      .slice(open + 1, close)
+      .trim()
+      .toLowerCase();
     let name = first.slice(0, open).trim();
     if (name.startsWith('"') && name.endsWith('"') && name.length >= 2) name = name.slice(1, -1).replace(/\\(.)/g, '$1');
     return { address, name: decodeEncodedWords(name).trim() };
   }
   const comment = /\(([^)]*)\)/.exec(first);
-  const address = first.replace(/\([^)]*\)/g, '').trim().toLowerCase();
+  const address = first
+    .replace(/\([^)]*\)/g, '')
+    .trim()
+    .toLowerCase();
   return { address, name: comment ? decodeEncodedWords(comment[1]).trim() : '' };
 }
 
@@ -316,7 +322,15 @@ export function walkMessage(message: GmailMessage, options: WalkOptions = {}): W
       // Gmail hands a multipart it could not split (no boundary, or too deep) over as a text leaf.
       if (partId === null) return problem(`an unreadable ${declaredType} part has no partId: it cannot be keyed`);
       const unreadable = `a ${declaredType} part Gmail could not read (no usable boundary, or nested too deep): kept whole as ${partId ? `part ${partId}` : 'the message body'}`;
-      const piece: AttachmentCandidate = { partId, filename: `${partId ? `part-${partId}` : 'message'}.eml`, mimeType: 'message/rfc822', size, disposition, insideForwarded, unreadable };
+      const piece: AttachmentCandidate = {
+        partId,
+        filename: `${partId ? `part-${partId}` : 'message'}.eml`,
+        mimeType: 'message/rfc822',
+        size,
+        disposition,
+        insideForwarded,
+        unreadable,
+      };
       if (attachmentId) piece.attachmentId = attachmentId;
       else piece.inlineData = data ?? '';
       result.candidates.push(piece);

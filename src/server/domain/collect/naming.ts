@@ -31,7 +31,12 @@ function splitExtension(name: string): { stem: string; ext: string } {
 export function sanitizeFileName(name: string, fallback: string = FALLBACK_FILE_NAME): string {
   let text = typeof name === 'string' ? name : '';
   if (typeof text.normalize === 'function') text = text.normalize('NFC');
-  text = text.replace(/[\t\r\n]+/g, ' ').replace(INVISIBLE, '').replace(RESERVED, '_').replace(/\s+/g, ' ').trim();
+  text = text
+    .replace(/[\t\r\n]+/g, ' ')
+    .replace(INVISIBLE, '')
+    .replace(RESERVED, '_')
+    .replace(/\s+/g, ' ')
+    .trim();
   text = text.replace(/[.\s]+$/, '');
   let { stem, ext } = splitExtension(text);
   stem = stem.replace(/^[.\s]+/, '').replace(/[.\s]+$/, ''); // ".pdf" is a nameless PDF: fallback stem, extension kept
@@ -48,7 +53,12 @@ function fitLength(stem: string, ext: string, max: number): string {
   const extPoints = codePoints(ext);
   const stemPoints = codePoints(stem);
   if (stemPoints.length + extPoints.length <= max) return stem + ext;
-  return stemPoints.slice(0, Math.max(1, max - extPoints.length)).join('').replace(/[.\s]+$/, '') + ext;
+  return (
+    stemPoints
+      .slice(0, Math.max(1, max - extPoints.length))
+      .join('')
+      .replace(/[.\s]+$/, '') + ext
+  );
 }
 
 /**

@@ -84,7 +84,8 @@ function readBoolean(key: string, value: unknown): boolean {
 }
 
 function readInteger(key: string, value: unknown, min: number, max: number, unit: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value)) throw invalid(key, `must be a whole number of ${unit}, not ${describe(value)}`, value);
+  if (typeof value !== 'number' || !Number.isInteger(value))
+    throw invalid(key, `must be a whole number of ${unit}, not ${describe(value)}`, value);
   if (value < min) throw invalid(key, `must be at least ${min} ${unit} (got ${value})`, value);
   if (value > max) throw invalid(key, `must be at most ${max} ${unit} (got ${value})`, value);
   return value;
@@ -140,7 +141,8 @@ function readLabel(key: string, value: unknown, required: boolean): string {
 
 function readSchedule(value: unknown, options: ParseOptions): CollectSchedule {
   const key = 'schedule';
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid(key, `must be an object such as {"kind":"hourly"}, not ${describe(value)}`, value);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw invalid(key, `must be an object such as {"kind":"hourly"}, not ${describe(value)}`, value);
   const record = value as Record<string, unknown>;
   const kind = record.kind;
   const expectKeys = (keys: string[]): void => {
@@ -157,17 +159,26 @@ function readSchedule(value: unknown, options: ParseOptions): CollectSchedule {
     case 'daily': {
       expectKeys(['kind', 'hour']);
       const hour = record.hour;
-      if (typeof hour !== 'number' || !Number.isInteger(hour) || hour < 0 || hour > 23) throw invalid(key, `daily needs an hour from 0 to 23, not ${describe(hour)}`, value);
+      if (typeof hour !== 'number' || !Number.isInteger(hour) || hour < 0 || hour > 23)
+        throw invalid(key, `daily needs an hour from 0 to 23, not ${describe(hour)}`, value);
       return { kind: 'daily', hour };
     }
     case 'everyMinutes': {
       expectKeys(['kind', 'minutes']);
       const minutes = record.minutes;
       if (!EVERY_MINUTES_ALLOWED.includes(minutes as 1)) {
-        throw invalid(key, `everyMinutes takes 1, 5, 10, 15 or 30 minutes (Apps Script's ClockTriggerBuilder), not ${describe(minutes)}`, value);
+        throw invalid(
+          key,
+          `everyMinutes takes 1, 5, 10, 15 or 30 minutes (Apps Script's ClockTriggerBuilder), not ${describe(minutes)}`,
+          value,
+        );
       }
       if (options.addonMode) {
-        throw invalid(key, 'a published add-on may run at most once per hour (Apps Script refuses more frequent time-driven triggers for add-ons); choose hourly or daily', value);
+        throw invalid(
+          key,
+          'a published add-on may run at most once per hour (Apps Script refuses more frequent time-driven triggers for add-ons); choose hourly or daily',
+          value,
+        );
       }
       return { kind: 'everyMinutes', minutes: minutes as 1 | 5 | 10 | 15 | 30 };
     }
@@ -186,7 +197,8 @@ export function parseCollectSettings(input: unknown, options: ParseOptions): Col
   if (typeof input !== 'object' || Array.isArray(input)) throw invalid('settings', `must be an object, not ${describe(input)}`, input);
   const given = input as Record<string, unknown>;
   for (const key of Object.keys(given)) {
-    if (!(COLLECT_SETTING_KEYS as string[]).includes(key)) throw invalid(key, `is not a collect setting (known: ${COLLECT_SETTING_KEYS.join(', ')})`, given[key]);
+    if (!(COLLECT_SETTING_KEYS as string[]).includes(key))
+      throw invalid(key, `is not a collect setting (known: ${COLLECT_SETTING_KEYS.join(', ')})`, given[key]);
   }
   const d = defaultCollectSettings();
   const pick = <K extends keyof CollectSettings>(key: K): unknown => (given[key] === undefined ? d[key] : given[key]);
@@ -205,10 +217,16 @@ export function parseCollectSettings(input: unknown, options: ParseOptions): Col
   const mimeTypes: string[] = [];
   for (const entry of readList('allowedMimeTypes', pick('allowedMimeTypes'))) {
     const normalized = normalizeMimeType(entry);
-    if (!MIME_TYPE.test(normalized)) throw invalid('allowedMimeTypes', `"${entry}" is not a MIME type such as application/pdf (wildcards are not supported)`, given.allowedMimeTypes);
+    if (!MIME_TYPE.test(normalized))
+      throw invalid(
+        'allowedMimeTypes',
+        `"${entry}" is not a MIME type such as application/pdf (wildcards are not supported)`,
+        given.allowedMimeTypes,
+      );
     if (!mimeTypes.includes(normalized)) mimeTypes.push(normalized);
   }
-  if (!mimeTypes.length) throw invalid('allowedMimeTypes', 'must list at least one MIME type (e.g. application/pdf)', given.allowedMimeTypes);
+  if (!mimeTypes.length)
+    throw invalid('allowedMimeTypes', 'must list at least one MIME type (e.g. application/pdf)', given.allowedMimeTypes);
 
   const labelImported = readLabel('labelImported', pick('labelImported'), applyLabels);
   const labelQuarantine = readLabel('labelQuarantine', pick('labelQuarantine'), applyLabels);
@@ -226,7 +244,13 @@ export function parseCollectSettings(input: unknown, options: ParseOptions): Col
     allowedSenders: senders,
     allowedMimeTypes: mimeTypes,
     maxSizeBytes: readInteger('maxSizeBytes', pick('maxSizeBytes'), 1, MAX_SIZE_BYTES_CEILING, 'bytes'),
-    maxAttachmentsPerRun: readInteger('maxAttachmentsPerRun', pick('maxAttachmentsPerRun'), 1, MAX_ATTACHMENTS_PER_RUN_CEILING, 'attachments'),
+    maxAttachmentsPerRun: readInteger(
+      'maxAttachmentsPerRun',
+      pick('maxAttachmentsPerRun'),
+      1,
+      MAX_ATTACHMENTS_PER_RUN_CEILING,
+      'attachments',
+    ),
     applyLabels,
     labelImported,
     labelQuarantine,
@@ -244,17 +268,20 @@ export function parseCollectSettings(input: unknown, options: ParseOptions): Col
  */
 export function checkSettingsCoherence(settings: CollectSettings, options?: ParseOptions, locale: Locale = 'en'): string[] {
   const problems: string[] = [];
-  const say = (key: CollectSetupKey, values: Record<string, string | number> = {}) => problems.push(translateCollectSetup(locale, key, values));
+  const say = (key: CollectSetupKey, values: Record<string, string | number> = {}) =>
+    problems.push(translateCollectSetup(locale, key, values));
   if (!settings.allowedMimeTypes.length) say('problem.allowedMimeTypes.empty');
   if (!(settings.maxSizeBytes > 0)) say('problem.maxSizeBytes.zero', { value: settings.maxSizeBytes });
-  if (settings.maxSizeBytes > MAX_SIZE_BYTES_CEILING) say('problem.maxSizeBytes.ceiling', { value: settings.maxSizeBytes, ceiling: MAX_SIZE_BYTES_CEILING });
+  if (settings.maxSizeBytes > MAX_SIZE_BYTES_CEILING)
+    say('problem.maxSizeBytes.ceiling', { value: settings.maxSizeBytes, ceiling: MAX_SIZE_BYTES_CEILING });
   if (!(settings.maxAttachmentsPerRun > 0)) say('problem.maxAttachmentsPerRun.zero', { value: settings.maxAttachmentsPerRun });
   if (!settings.query.trim()) say('problem.query.empty');
   if (!settings.rootFolder.trim()) say('problem.rootFolder.empty');
   if (settings.applyLabels) {
     if (!settings.labelImported.trim()) say('problem.labelImported.empty');
     if (!settings.labelQuarantine.trim()) say('problem.labelQuarantine.empty');
-    if (settings.labelImported.trim() && settings.labelImported.trim().toLowerCase() === settings.labelQuarantine.trim().toLowerCase()) say('problem.labelQuarantine.same');
+    if (settings.labelImported.trim() && settings.labelImported.trim().toLowerCase() === settings.labelQuarantine.trim().toLowerCase())
+      say('problem.labelQuarantine.same');
   }
   if (!settings.allowedSenders.length) say('problem.allowedSenders.empty');
   if (options?.addonMode && settings.schedule.kind === 'everyMinutes') say('problem.schedule.addon');
@@ -266,7 +293,10 @@ export function checkSettingsCoherence(settings: CollectSettings, options?: Pars
  * ("Postroom/imported" → "postroom-imported"). https://support.google.com/mail/answer/7190
  */
 export function gmailLabelSearchName(label: string): string {
-  return label.trim().toLowerCase().replace(/[\s/]+/g, '-');
+  return label
+    .trim()
+    .toLowerCase()
+    .replace(/[\s/]+/g, '-');
 }
 
 /** Advice that does not stop a run (shown beside checkSetup's results). */
@@ -278,10 +308,15 @@ export function adviseSettings(settings: CollectSettings): string[] {
     advice.push('query: markAsRead is off, so messages stay unread and every run reads them again; add -label:… for the imported label');
   }
   if (!query.includes('is:unread') && !excludesImported) {
-    advice.push(`query: nothing excludes messages already collected; add is:unread or -label:${settings.labelImported || '…'} to save Gmail quota`);
+    advice.push(
+      `query: nothing excludes messages already collected; add is:unread or -label:${settings.labelImported || '…'} to save Gmail quota`,
+    );
   }
-  if (settings.enabled && settings.schedule.kind === 'off') advice.push('schedule: collection is enabled but no schedule is set; runs only start by hand');
-  if (!settings.enabled && settings.schedule.kind !== 'off') advice.push('enabled: a schedule is set but collection is disabled; scheduled runs will do nothing');
-  if (settings.enabled && settings.dryRun && settings.schedule.kind !== 'off') advice.push('dryRun: scheduled runs are dry runs and will store nothing');
+  if (settings.enabled && settings.schedule.kind === 'off')
+    advice.push('schedule: collection is enabled but no schedule is set; runs only start by hand');
+  if (!settings.enabled && settings.schedule.kind !== 'off')
+    advice.push('enabled: a schedule is set but collection is disabled; scheduled runs will do nothing');
+  if (settings.enabled && settings.dryRun && settings.schedule.kind !== 'off')
+    advice.push('dryRun: scheduled runs are dry runs and will store nothing');
   return advice;
 }

@@ -19,7 +19,12 @@ export function jobRunStatus(state: ExportState, run: Pick<ExportRun, 'missing' 
   return state;
 }
 
-export function exportJobRunRow(run: ExportRun, state: ExportState, finishedAt: number | null, summary: string): Record<string, JobRunCell> {
+export function exportJobRunRow(
+  run: ExportRun,
+  state: ExportState,
+  finishedAt: number | null,
+  summary: string,
+): Record<string, JobRunCell> {
   const row: Record<string, JobRunCell> = jobRunToRow({
     runId: run.runId,
     job: 'export',

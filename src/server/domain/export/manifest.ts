@@ -36,7 +36,16 @@ export interface Manifest {
   startedAt: string;
   finishedAt: string | null;
   historyId: string | null;
-  counts: { selected: number | null; exported: number; files: number; bytes: number; missing: number; attachmentsSeen: number; attachmentsStored: number; attachmentsFailed: number };
+  counts: {
+    selected: number | null;
+    exported: number;
+    files: number;
+    bytes: number;
+    missing: number;
+    attachmentsSeen: number;
+    attachmentsStored: number;
+    attachmentsFailed: number;
+  };
   files: ManifestFile[];
   missingIds: string[];
   limits: { maxFileBytes: number; splitFiles: number; note: string };
@@ -45,7 +54,13 @@ export interface Manifest {
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-export function buildManifest(run: ExportRun, files: readonly ManifestFile[], state: Manifest['state'], finishedAt: number | null, maxFileBytes = MAX_FILE_BYTES): Manifest {
+export function buildManifest(
+  run: ExportRun,
+  files: readonly ManifestFile[],
+  state: Manifest['state'],
+  finishedAt: number | null,
+  maxFileBytes = MAX_FILE_BYTES,
+): Manifest {
   const splitFiles = files.filter((f) => f.splitForSize).length;
   return {
     format: MANIFEST_FORMAT,

@@ -38,7 +38,12 @@ function shown(value: unknown): string {
   }
 }
 
-function refuse(locale: Locale, field: string, key: Parameters<typeof translateExport>[1], params: Record<string, string | number> = {}): never {
+function refuse(
+  locale: Locale,
+  field: string,
+  key: Parameters<typeof translateExport>[1],
+  params: Record<string, string | number> = {},
+): never {
   throw new PostroomError('INVALID_INPUT', translateExport(locale, key, params), { field });
 }
 
@@ -97,14 +102,16 @@ export function parseExportOptions(raw: unknown, locale: Locale): ExportOptions 
 
   let includeAttachments = false;
   if (!absent(input.includeAttachments)) {
-    if (typeof input.includeAttachments !== 'boolean') refuse(locale, 'includeAttachments', 'option.includeAttachments', { value: shown(input.includeAttachments) });
+    if (typeof input.includeAttachments !== 'boolean')
+      refuse(locale, 'includeAttachments', 'option.includeAttachments', { value: shown(input.includeAttachments) });
     includeAttachments = input.includeAttachments;
   }
 
   let since: ExportOptions['since'] = null;
   if (!absent(input.since) && input.since !== '') {
     const value = input.since;
-    if (typeof value !== 'string' || (value.trim() !== 'last' && !isDay(value.trim()))) refuse(locale, 'since', 'option.since', { value: shown(value) });
+    if (typeof value !== 'string' || (value.trim() !== 'last' && !isDay(value.trim())))
+      refuse(locale, 'since', 'option.since', { value: shown(value) });
     since = value.trim();
   }
 

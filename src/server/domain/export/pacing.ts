@@ -20,7 +20,13 @@ function prune(window: UnitWindow, now: number): void {
 }
 
 /** Milliseconds to wait before spending `units` at `now` (0 = now). */
-export function waitBefore(window: UnitWindow, now: number, units: number, perMinute = PACED_UNITS_PER_MINUTE, perSecond = UNITS_PER_SECOND): number {
+export function waitBefore(
+  window: UnitWindow,
+  now: number,
+  units: number,
+  perMinute = PACED_UNITS_PER_MINUTE,
+  perSecond = UNITS_PER_SECOND,
+): number {
   prune(window, now);
   let wait = 0;
   // Minute window: wait until enough of the oldest spending has left it.

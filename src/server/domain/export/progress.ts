@@ -55,7 +55,11 @@ export function runningProgress(run: ExportRun, locale: Locale, cancelRequested 
   const summary =
     run.total === null
       ? translateExport(locale, 'summary.listing')
-      : translateExport(locale, 'summary.running', { exported: formatCount(locale, run.exported), total: formatCount(locale, run.total), files: formatFiles(locale, run.files) });
+      : translateExport(locale, 'summary.running', {
+          exported: formatCount(locale, run.exported),
+          total: formatCount(locale, run.total),
+          files: formatFiles(locale, run.files),
+        });
   return {
     state: 'running',
     runId: run.runId,
@@ -77,7 +81,12 @@ export function runningProgress(run: ExportRun, locale: Locale, cancelRequested 
 }
 
 export function finishedSummary(done: Pick<FinishedExport, 'state' | 'exported' | 'total' | 'files' | 'error'>, locale: Locale): string {
-  const params = { exported: formatCount(locale, done.exported), total: formatCount(locale, done.total ?? done.exported), files: formatFiles(locale, done.files), error: done.error ?? '' };
+  const params = {
+    exported: formatCount(locale, done.exported),
+    total: formatCount(locale, done.total ?? done.exported),
+    files: formatFiles(locale, done.files),
+    error: done.error ?? '',
+  };
   if (done.state === 'done') return translateExport(locale, 'summary.done', params);
   if (done.state === 'cancelled') return translateExport(locale, 'summary.cancelled', params);
   return translateExport(locale, 'summary.failed', params);

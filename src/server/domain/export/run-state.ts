@@ -104,7 +104,14 @@ export interface SinceMark {
   finishedAt: number;
 }
 
-export function newRun(fields: { runId: string; options: ExportOptions; gmailQuery: string; skipIds: string[]; startedAt: number; folderName: string }): ExportRun {
+export function newRun(fields: {
+  runId: string;
+  options: ExportOptions;
+  gmailQuery: string;
+  skipIds: string[];
+  startedAt: number;
+  folderName: string;
+}): ExportRun {
   return {
     version: 1,
     ...fields,

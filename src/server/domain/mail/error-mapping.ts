@@ -35,20 +35,30 @@ export function mailErrorFromHttp(operation: string, outcome: HttpOutcome, now: 
     case 'dailyLimit':
       return new QuotaError({ ...facts, quotaScope: 'daily', mayHaveHappened: false });
     case 'auth':
-      return c.status === 401 ? new AuthError({ ...facts, mayHaveHappened: false }) : new PermissionError({ ...facts, mayHaveHappened: false });
+      return c.status === 401
+        ? new AuthError({ ...facts, mayHaveHappened: false })
+        : new PermissionError({ ...facts, mayHaveHappened: false });
     case 'transient':
       return c.rateLimited
         ? new QuotaError({ ...facts, quotaScope: 'rate', mayHaveHappened: false })
         : new TransientError({ ...facts, mayHaveHappened: true });
     case 'permanent':
-      return c.status === 404 ? new NotFoundError({ ...facts, mayHaveHappened: false }) : new InvalidRequestError({ ...facts, mayHaveHappened: false });
+      return c.status === 404
+        ? new NotFoundError({ ...facts, mayHaveHappened: false })
+        : new InvalidRequestError({ ...facts, mayHaveHappened: false });
   }
 }
 
 /** Messages of Advanced-service failures that carry no HTTP code, by what they mean. */
 const EXCEPTION_PATTERNS: Array<{ pattern: RegExp; outcome: (detail: string) => HttpOutcome }> = [
-  { pattern: /authori[sz]ation is required|invalid[_ ]grant|invalid (authentication )?credentials|login required|unauthenticated/i, outcome: (detail) => googleBody(401, detail, 'authError') },
-  { pattern: /insufficient (authentication )?(scopes|permission)|does not have permission|access denied/i, outcome: (detail) => googleBody(403, detail, 'insufficientPermissions') },
+  {
+    pattern: /authori[sz]ation is required|invalid[_ ]grant|invalid (authentication )?credentials|login required|unauthenticated/i,
+    outcome: (detail) => googleBody(401, detail, 'authError'),
+  },
+  {
+    pattern: /insufficient (authentication )?(scopes|permission)|does not have permission|access denied/i,
+    outcome: (detail) => googleBody(403, detail, 'insufficientPermissions'),
+  },
   { pattern: /too many times for one day|daily limit|mail sending/i, outcome: (detail) => googleBody(429, detail, 'dailyLimitExceeded') },
   { pattern: /too many times|rate limit|user-rate limit/i, outcome: (detail) => googleBody(429, detail, 'rateLimitExceeded') },
   { pattern: /not found|no such|requested entity was not found/i, outcome: (detail) => googleBody(404, detail, 'notFound') },
@@ -85,7 +95,10 @@ export function outcomeOfException(error: unknown): HttpOutcome {
  */
 export function mailErrorFromException(operation: string, error: unknown, now: number): MailError {
   if (isExecutionOver(error)) throw error;
-  return mailErrorFromHttp(operation, outcomeOfException(error), now) ?? new TransientError({ operation, status: 0, detail: errorMessage(error) });
+  return (
+    mailErrorFromHttp(operation, outcomeOfException(error), now) ??
+    new TransientError({ operation, status: 0, detail: errorMessage(error) })
+  );
 }
 
 /**

@@ -80,7 +80,13 @@ const DAILY_REASONS = ['dailyLimitExceeded', 'quotaExceeded'];
 
 /** Classifies one outcome; `now` converts Gmail's "Retry after <time>" into a delay. */
 export function classifyOutcome(outcome: HttpOutcome, now: number): ClassifiedOutcome {
-  const base = { status: outcome.status, reasons: [] as string[], retryAfterMs: outcome.retryAfterMs ?? null, rateLimited: false, maybeExecuted: false };
+  const base = {
+    status: outcome.status,
+    reasons: [] as string[],
+    retryAfterMs: outcome.retryAfterMs ?? null,
+    rateLimited: false,
+    maybeExecuted: false,
+  };
   if (outcome.networkError || outcome.status === 0) {
     return { ...base, kind: 'transient', message: `Network error: ${outcome.networkError || 'no answer'}`, maybeExecuted: true };
   }

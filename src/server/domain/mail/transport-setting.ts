@@ -17,7 +17,8 @@ export interface MailSettings {
 export type MailTransportSource = 'mail' | 'send' | 'default';
 
 const en = {
-  invalid: 'The mail transport "{value}" ({where}) is unknown: choose "rest" (Gmail REST API, parallel, the default) or "advanced" (Advanced Gmail service, one call at a time).',
+  invalid:
+    'The mail transport "{value}" ({where}) is unknown: choose "rest" (Gmail REST API, parallel, the default) or "advanced" (Advanced Gmail service, one call at a time).',
   notAnObject: 'The mail settings must be an object such as {"transport": "rest"}.',
   'label.rest': 'Gmail REST API (parallel)',
   'label.advanced': 'Advanced Gmail service (one call at a time)',
@@ -26,7 +27,8 @@ const en = {
 const translate = defineMessages<keyof typeof en>({
   en,
   fr: {
-    invalid: 'Le transport de messagerie « {value} » ({where}) est inconnu : choisissez « rest » (API REST de Gmail, en parallèle, par défaut) ou « advanced » (service Gmail avancé, un appel à la fois).',
+    invalid:
+      'Le transport de messagerie « {value} » ({where}) est inconnu : choisissez « rest » (API REST de Gmail, en parallèle, par défaut) ou « advanced » (service Gmail avancé, un appel à la fois).',
     notAnObject: 'Les réglages de messagerie doivent être un objet comme {"transport": "rest"}.',
     'label.rest': 'API REST de Gmail (en parallèle)',
     'label.advanced': 'Service Gmail avancé (un appel à la fois)',
@@ -38,11 +40,17 @@ function transportOf(settings: unknown, where: string, locale: Locale): MailTran
   const value = (settings as { transport?: unknown }).transport;
   if (value === undefined || value === null || value === '') return null;
   if ((MAIL_TRANSPORTS as readonly unknown[]).includes(value)) return value as MailTransportKind;
-  throw new PostroomError('INVALID_SETTING', translate(locale, 'invalid', { value: String(value), where: `${where}.transport` }), { field: 'transport' });
+  throw new PostroomError('INVALID_SETTING', translate(locale, 'invalid', { value: String(value), where: `${where}.transport` }), {
+    field: 'transport',
+  });
 }
 
 /** The transport in force and where it comes from, from the stored mail and send settings (either may be null). */
-export function resolveMailTransport(mailSettings: unknown, sendSettings: unknown, locale: Locale = 'en'): { transport: MailTransportKind; source: MailTransportSource } {
+export function resolveMailTransport(
+  mailSettings: unknown,
+  sendSettings: unknown,
+  locale: Locale = 'en',
+): { transport: MailTransportKind; source: MailTransportSource } {
   const fromMail = transportOf(mailSettings, 'settings.mail', locale);
   if (fromMail) return { transport: fromMail, source: 'mail' };
   const fromSend = transportOf(sendSettings, 'settings.send', locale);
@@ -56,7 +64,8 @@ export function chooseMailTransport(mailSettings: unknown, sendSettings: unknown
 
 /** Validates mail settings to save; a clear error in the user's language otherwise. */
 export function parseMailSettings(input: unknown, locale: Locale): MailSettings {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new PostroomError('INVALID_SETTING', translate(locale, 'notAnObject'));
+  if (typeof input !== 'object' || input === null || Array.isArray(input))
+    throw new PostroomError('INVALID_SETTING', translate(locale, 'notAnObject'));
   const transport = transportOf(input, 'settings.mail', locale);
   return { transport: transport ?? 'rest' };
 }

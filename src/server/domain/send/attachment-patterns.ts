@@ -60,13 +60,18 @@ const SHOWN_FILES = 5;
  * Resolves the pattern items of one row over the listing. Placeholders are filled from the row's
  * fields (normalised column → text, as SendRow.fields); an unknown or empty one is a problem.
  */
-export function resolvePatterns(items: readonly string[], fields: Readonly<Record<string, string>>, listing: readonly ListedFile[]): PatternResolution {
+export function resolvePatterns(
+  items: readonly string[],
+  fields: Readonly<Record<string, string>>,
+  listing: readonly ListedFile[],
+): PatternResolution {
   const found: ListedFile[] = [];
   const problems: PatternProblem[] = [];
   for (const item of items) {
     const rendered = renderTemplate(item.trim(), fields, 'text');
     if (!rendered.ok) {
-      for (const p of rendered.problems) problems.push({ code: 'patternPlaceholder', params: { pattern: item.trim(), name: p.placeholder } });
+      for (const p of rendered.problems)
+        problems.push({ code: 'patternPlaceholder', params: { pattern: item.trim(), name: p.placeholder } });
       continue;
     }
     const pattern = rendered.text.replace(/^\/+/, '');

@@ -81,9 +81,15 @@ function findPart(part: RawPart, test: (p: RawPart) => boolean): RawPart | null 
 
 /** Headers of the returned message: message/rfc822, text/rfc822-headers, or message/rfc822-headers. */
 function returnedHeaders(root: RawPart): RawHeader[] | null {
-  const returned = findPart(root, (p) => p !== root && (p.mimeType === 'message/rfc822' || p.mimeType === 'message/global') && p.embedded !== null);
+  const returned = findPart(
+    root,
+    (p) => p !== root && (p.mimeType === 'message/rfc822' || p.mimeType === 'message/global') && p.embedded !== null,
+  );
   if (returned?.embedded) return returned.embedded.headers;
-  const headersOnly = findPart(root, (p) => p.mimeType === 'text/rfc822-headers' || p.mimeType === 'message/rfc822-headers' || p.mimeType === 'message/global-headers');
+  const headersOnly = findPart(
+    root,
+    (p) => p.mimeType === 'text/rfc822-headers' || p.mimeType === 'message/rfc822-headers' || p.mimeType === 'message/global-headers',
+  );
   if (headersOnly) return parseHeaderBlock(partText(headersOnly).replace(/^\s+/, ''));
   return null;
 }
@@ -127,7 +133,9 @@ const EMAIL = /[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za
 function textRecipients(headers: readonly RawHeader[], text: string, ownAddress: string): BounceRecipient[] {
   const found = new Map<string, BounceRecipient>();
   const lines = text.replace(/\r\n/g, '\n').split('\n');
-  const cut = lines.findIndex((line) => /^-+ ?(below this line|original message|this is a copy)|^------ This is a copy of the message/i.test(line.trim()));
+  const cut = lines.findIndex((line) =>
+    /^-+ ?(below this line|original message|this is a copy)|^------ This is a copy of the message/i.test(line.trim()),
+  );
   const noticeLines = cut >= 0 ? lines.slice(0, cut) : lines;
   const replyAfter = (start: number): string => {
     for (let i = start; i < Math.min(noticeLines.length, start + 12); i++) {
@@ -140,7 +148,13 @@ function textRecipients(headers: readonly RawHeader[], text: string, ownAddress:
     const recipient = address.toLowerCase();
     if (recipient === ownAddress || DAEMON_SENDER.test(`<${recipient}`) || found.has(recipient)) return;
     const diagnostic = lineIndex >= 0 ? replyAfter(lineIndex) : '';
-    found.set(recipient, { recipient, action: 'failed', status: statusOfReply(diagnostic) || (diagnostic.startsWith('4') ? '4.0.0' : '5.0.0'), diagnostic, remoteMta: '' });
+    found.set(recipient, {
+      recipient,
+      action: 'failed',
+      status: statusOfReply(diagnostic) || (diagnostic.startsWith('4') ? '4.0.0' : '5.0.0'),
+      diagnostic,
+      remoteMta: '',
+    });
   };
   const failedHeader = rawHeader(headers, 'X-Failed-Recipients');
   for (const address of failedHeader.match(EMAIL) ?? []) {
@@ -187,7 +201,12 @@ export function parseBounce(raw: Uint8Array | string, ownAddress = ''): BounceRe
         diagnostic: stripType(rawHeader(block, 'Diagnostic-Code')),
         remoteMta: stripType(rawHeader(block, 'Remote-MTA')),
       }));
-    return { kind: 'dsn', reportingMta: stripType(rawHeader(perMessage ?? [], 'Reporting-MTA')), recipients, original: original(root, bodyText) };
+    return {
+      kind: 'dsn',
+      reportingMta: stripType(rawHeader(perMessage ?? [], 'Reporting-MTA')),
+      recipients,
+      original: original(root, bodyText),
+    };
   }
   const recipients = textRecipients(headers, bodyText, ownAddress.toLowerCase());
   if (!recipients.length) return null;

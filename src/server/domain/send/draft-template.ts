@@ -45,7 +45,8 @@ export interface DraftChoice {
 
 const en = {
   gone: 'The Gmail draft "{subject}" used as the template no longer exists: the send is stopped before any message is built. Choose a draft again.',
-  changed: 'The Gmail draft "{subject}" used as the template changed since the send was planned: the send is stopped so that no message goes out half-merged. Plan the send again.',
+  changed:
+    'The Gmail draft "{subject}" used as the template changed since the send was planned: the send is stopped so that no message goes out half-merged. Plan the send again.',
   notFound: 'No Gmail draft has the subject "{subject}"',
   several: '{count} Gmail drafts have the subject "{subject}": rename one of them',
   noBody: 'The Gmail draft "{subject}" has no text',
@@ -56,7 +57,8 @@ export const translateDraft = defineMessages<keyof typeof en>({
   en,
   fr: {
     gone: 'Le brouillon Gmail « {subject} » utilisé comme modèle n’existe plus : l’envoi est arrêté avant la création de tout message. Choisissez de nouveau un brouillon.',
-    changed: 'Le brouillon Gmail « {subject} » utilisé comme modèle a changé depuis la planification : l’envoi est arrêté pour qu’aucun message ne parte à moitié fusionné. Planifiez de nouveau l’envoi.',
+    changed:
+      'Le brouillon Gmail « {subject} » utilisé comme modèle a changé depuis la planification : l’envoi est arrêté pour qu’aucun message ne parte à moitié fusionné. Planifiez de nouveau l’envoi.',
     notFound: 'Aucun brouillon Gmail n’a pour objet « {subject} »',
     several: '{count} brouillons Gmail ont pour objet « {subject} » : renommez-en un',
     noBody: 'Le brouillon Gmail « {subject} » n’a pas de texte',
@@ -86,13 +88,21 @@ export function parseDraftTemplate(draftId: string, raw: Uint8Array | string): D
     }
   }
   const subject = headerText(root.headers, 'Subject');
-  const partsPrint = [...inline.map((p) => `i:${p.contentId}:${p.filename}:${p.mimeType}:${sha256Hex(p.bytes)}`), ...attachments.map((p) => `a:${p.filename}:${p.mimeType}:${sha256Hex(p.bytes)}`)];
-  const fingerprint = sha256Hex(utf8Encode(JSON.stringify([subject, text.replace(/\r\n/g, '\n'), html.replace(/\r\n/g, '\n'), partsPrint])));
+  const partsPrint = [
+    ...inline.map((p) => `i:${p.contentId}:${p.filename}:${p.mimeType}:${sha256Hex(p.bytes)}`),
+    ...attachments.map((p) => `a:${p.filename}:${p.mimeType}:${sha256Hex(p.bytes)}`),
+  ];
+  const fingerprint = sha256Hex(
+    utf8Encode(JSON.stringify([subject, text.replace(/\r\n/g, '\n'), html.replace(/\r\n/g, '\n'), partsPrint])),
+  );
   return { draftId, subject, text: text.replace(/\r\n/g, '\n'), html: html.replace(/\r\n/g, '\n'), inline, attachments, fingerprint };
 }
 
 /** The draft to use among those whose subject is `subject` (case and spaces ignored). */
-export function pickDraftBySubject<T extends { subject: string }>(drafts: readonly T[], subject: string): { draft: T } | { problem: 'notFound' | 'several'; count: number } {
+export function pickDraftBySubject<T extends { subject: string }>(
+  drafts: readonly T[],
+  subject: string,
+): { draft: T } | { problem: 'notFound' | 'several'; count: number } {
   const norm = (s: string) => s.trim().replace(/\s+/g, ' ').toLowerCase();
   const matches = drafts.filter((d) => norm(d.subject) === norm(subject));
   if (matches.length === 1) return { draft: matches[0] };
@@ -106,8 +116,16 @@ export function checkDraftUnchanged(choice: DraftChoice, current: DraftTemplate 
 
 /** What changed in the draft since the choice: the reason, and a short form for "paused by …". */
 export function draftChange(choice: DraftChoice, current: DraftTemplate | null, locale: Locale): { reason: string; short: string } | null {
-  if (!current) return { reason: translateDraft(locale, 'gone', { subject: choice.subject }), short: translateDraft(locale, 'pausedGone', { subject: choice.subject }) };
-  if (current.fingerprint !== choice.fingerprint) return { reason: translateDraft(locale, 'changed', { subject: choice.subject }), short: translateDraft(locale, 'pausedChanged', { subject: choice.subject }) };
+  if (!current)
+    return {
+      reason: translateDraft(locale, 'gone', { subject: choice.subject }),
+      short: translateDraft(locale, 'pausedGone', { subject: choice.subject }),
+    };
+  if (current.fingerprint !== choice.fingerprint)
+    return {
+      reason: translateDraft(locale, 'changed', { subject: choice.subject }),
+      short: translateDraft(locale, 'pausedChanged', { subject: choice.subject }),
+    };
   return null;
 }
 

@@ -32,7 +32,11 @@ export function describeDuplicate(flag: Pick<DuplicateFlag, 'of'>, locale: Local
 /** The comparison key of a row, or null when it cannot be compared (no recipient, subject not renderable). */
 export function duplicateKey(row: SendRow, subjectTemplate: string): string | null {
   const recipients = ['to', 'cc', 'bcc']
-    .flatMap((field) => parseAddressList(row[field as 'to' | 'cc' | 'bcc']).mailboxes.map((m) => `${field === 'to' ? 'to' : 'cc'}:${m.address.toLowerCase()}`))
+    .flatMap((field) =>
+      parseAddressList(row[field as 'to' | 'cc' | 'bcc']).mailboxes.map(
+        (m) => `${field === 'to' ? 'to' : 'cc'}:${m.address.toLowerCase()}`,
+      ),
+    )
     .sort();
   if (!recipients.length) return null;
   const subject = renderTemplate(row.subject || subjectTemplate, row.fields, 'text');
@@ -47,7 +51,12 @@ export function duplicateKey(row: SendRow, subjectTemplate: string): string | nu
  * The selected rows that repeat an earlier row of the tab. `rows` is the whole tab (every status but
  * `skipped`); `selected` the row numbers the plan would send. Confirmed rows are not flagged.
  */
-export function findDuplicates(rows: readonly SendRow[], selected: ReadonlySet<number>, subjectTemplate: string, confirmed: DuplicateConfirmation = false): DuplicateFlag[] {
+export function findDuplicates(
+  rows: readonly SendRow[],
+  selected: ReadonlySet<number>,
+  subjectTemplate: string,
+  confirmed: DuplicateConfirmation = false,
+): DuplicateFlag[] {
   if (confirmed === true) return [];
   const confirmedRows = new Set(Array.isArray(confirmed) ? confirmed : []);
   const firstRow = new Map<string, number>();

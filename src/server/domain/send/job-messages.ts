@@ -16,8 +16,10 @@ const en = {
   settingsMissing: 'The send settings are not set yet (subject and body templates): save them first.',
   filterShape: 'Filter: expected { key?, period?, max? }.',
   filterUnknownField: 'Filter: unknown field “{field}”.',
-  tooManyRows: 'This list has more than {max} rows to send: the send’s state would not fit in Apps Script’s user properties. Split it into several sends (by period or key).',
-  stateTooLarge: 'The send’s saved state is {bytes} bytes, over the 9 KB limit of one Apps Script property: nothing was sent; split the list into several sends.',
+  tooManyRows:
+    'This list has more than {max} rows to send: the send’s state would not fit in Apps Script’s user properties. Split it into several sends (by period or key).',
+  stateTooLarge:
+    'The send’s saved state is {bytes} bytes, over the 9 KB limit of one Apps Script property: nothing was sent; split the list into several sends.',
   'settings.expectedObject': 'settings: expected an object',
   'settings.unknown': '{key}: unknown setting',
   'settings.expectedNumber': '{key}: expected a number, got {got}',
@@ -61,8 +63,10 @@ const translate = defineMessages<SendJobMessageKey>({
     settingsMissing: 'Les réglages d’envoi ne sont pas encore enregistrés (modèles d’objet et de texte) : enregistrez-les d’abord.',
     filterShape: 'Filtre : { key?, period?, max? } attendu.',
     filterUnknownField: 'Filtre : champ inconnu « {field} ».',
-    tooManyRows: 'Cette liste compte plus de {max} lignes à envoyer : l’état de l’envoi ne tiendrait pas dans les propriétés utilisateur d’Apps Script. Répartissez-la en plusieurs envois (par période ou par clé).',
-    stateTooLarge: 'L’état enregistré de l’envoi fait {bytes} octets, au-delà de la limite de 9 Ko d’une propriété Apps Script : rien n’a été envoyé ; répartissez la liste en plusieurs envois.',
+    tooManyRows:
+      'Cette liste compte plus de {max} lignes à envoyer : l’état de l’envoi ne tiendrait pas dans les propriétés utilisateur d’Apps Script. Répartissez-la en plusieurs envois (par période ou par clé).',
+    stateTooLarge:
+      'L’état enregistré de l’envoi fait {bytes} octets, au-delà de la limite de 9 Ko d’une propriété Apps Script : rien n’a été envoyé ; répartissez la liste en plusieurs envois.',
     'settings.expectedObject': 'réglages : un objet est attendu',
     'settings.unknown': '{key} : réglage inconnu',
     'settings.expectedNumber': '{key} : un nombre est attendu, reçu {got}',

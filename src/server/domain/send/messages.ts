@@ -19,7 +19,8 @@ const en = {
   'event.cancelled': '⏹️ Send cancelled: {sent} sent, {remaining} not sent',
   'event.noFiles': 'no attachment',
   'event.moreRecipients': '{shown} (+{more})',
-  'run.summary': '{sent} sent, {failed} failed, {notSent} not sent of {total}; {executions} execution(s); {units} Gmail units; transport {transport}',
+  'run.summary':
+    '{sent} sent, {failed} failed, {notSent} not sent of {total}; {executions} execution(s); {units} Gmail units; transport {transport}',
   'state.planned': 'Planned',
   'state.running': 'Sending',
   'state.paused-quota': 'Paused (quota), resumes by itself',
@@ -74,7 +75,8 @@ export const translateSend = defineMessages<SendMessageKey>({
     'state.running': 'Envoi en cours',
     'state.paused-quota': 'En pause (quota), reprise automatique',
     'state.paused': 'En pause',
-    'run.summary': '{sent} envoyé(s), {failed} en échec, {notSent} non envoyé(s) sur {total} ; {executions} exécution(s) ; {units} unités de quota Gmail ; transport {transport}',
+    'run.summary':
+      '{sent} envoyé(s), {failed} en échec, {notSent} non envoyé(s) sur {total} ; {executions} exécution(s) ; {units} unités de quota Gmail ; transport {transport}',
     'state.done': 'Terminé',
     'state.cancelled': 'Annulé',
     'reason.missingKey': 'La clé (CCT) est vide',

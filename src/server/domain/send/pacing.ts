@@ -77,7 +77,11 @@ export class SendPacer {
   }
 
   /** A pacer for the Send settings (their rate keys). */
-  static fromSettings(settings: Pick<SendSettings, 'maxPerSecond' | 'maxPerMinute' | 'batchSize' | 'pauseBetweenBatchesMs'>, state?: PacerState | null, now = 0): SendPacer {
+  static fromSettings(
+    settings: Pick<SendSettings, 'maxPerSecond' | 'maxPerMinute' | 'batchSize' | 'pauseBetweenBatchesMs'>,
+    state?: PacerState | null,
+    now = 0,
+  ): SendPacer {
     return new SendPacer(
       {
         maxPerSecond: settings.maxPerSecond,

@@ -13,14 +13,7 @@
 
 import { localizedError, type Translator } from '../errors';
 import type { Locale, Params } from '../i18n';
-import {
-  countRecipients,
-  hasLineBreak,
-  MAX_RECIPIENTS_PER_MESSAGE,
-  parseAddressList,
-  parseMailbox,
-  type Mailbox,
-} from './addresses';
+import { countRecipients, hasLineBreak, MAX_RECIPIENTS_PER_MESSAGE, parseAddressList, parseMailbox, type Mailbox } from './addresses';
 import { utf8Length, type ByteSource } from '../encoding';
 import { translateSend, type SendMessageKey } from './messages';
 import { translateSendJob, type SendJobMessageKey } from './job-messages';
@@ -193,7 +186,8 @@ export function normaliseFilter(filter: SendFilter): SendPlan['filter'] {
   }
   let max: number | null = null;
   if (filter.max !== undefined && filter.max !== null) {
-    if (!Number.isInteger(filter.max) || filter.max < 1) throw localizedError('INVALID_INPUT', translateSendJob, 'filter.max', { got: String(filter.max) });
+    if (!Number.isInteger(filter.max) || filter.max < 1)
+      throw localizedError('INVALID_INPUT', translateSendJob, 'filter.max', { got: String(filter.max) });
     max = filter.max;
   }
   return { key, period, max };
@@ -274,14 +268,21 @@ export function checkSendRow(row: SendRow, context: PlanContext): { planned: Pla
     problems.push(...(resolution.problems ?? []));
     attachments = resolution.found;
     for (const file of attachments) {
-      if (hasLineBreak(file.name)) problems.push({ code: 'lineBreak', params: { field: `attachment name "${file.name.replace(/[\r\n]+/g, ' ')}"` } });
+      if (hasLineBreak(file.name))
+        problems.push({ code: 'lineBreak', params: { field: `attachment name "${file.name.replace(/[\r\n]+/g, ' ')}"` } });
     }
   }
 
   const mailboxBytes = (list: readonly Mailbox[]) => list.reduce((sum, m) => sum + utf8Length(m.name) + m.address.length + 4, 0);
   const estimatedSize = estimateMessageSize({
     headerBytes:
-      utf8Length(subject.text) + utf8Length(settings.senderName) + mailboxBytes(to) + mailboxBytes(cc) + mailboxBytes(bcc) + mailboxBytes(replyTo ? [replyTo] : []) + 200,
+      utf8Length(subject.text) +
+      utf8Length(settings.senderName) +
+      mailboxBytes(to) +
+      mailboxBytes(cc) +
+      mailboxBytes(bcc) +
+      mailboxBytes(replyTo ? [replyTo] : []) +
+      200,
     textBytes: utf8Length(text),
     htmlBytes: utf8Length(html),
     attachments: attachments.map((a) => ({ name: a.name, size: a.size })),
@@ -319,7 +320,17 @@ export function checkSendRow(row: SendRow, context: PlanContext): { planned: Pla
  */
 export function planSend(rows: readonly SendRow[], filter: SendFilter, context: PlanContext): SendPlan {
   const normalised = normaliseFilter(filter);
-  const byStatus: SendPlan['counts']['byStatus'] = { pending: 0, queued: 0, sending: 0, drafted: 0, sent: 0, failed: 0, skipped: 0, bounced: 0, unknown: 0 };
+  const byStatus: SendPlan['counts']['byStatus'] = {
+    pending: 0,
+    queued: 0,
+    sending: 0,
+    drafted: 0,
+    sent: 0,
+    failed: 0,
+    skipped: 0,
+    bounced: 0,
+    unknown: 0,
+  };
   const ready: PlannedSend[] = [];
   const invalid: RejectedRow[] = [];
   const ignored: RejectedRow[] = [];
@@ -332,7 +343,12 @@ export function planSend(rows: readonly SendRow[], filter: SendFilter, context: 
     matching++;
     if (row.status === null) {
       byStatus.unknown++;
-      ignored.push({ rowNumber: row.rowNumber, key: row.key, period: row.period, problems: [{ code: 'unknownStatus', params: { status: row.statusText } }] });
+      ignored.push({
+        rowNumber: row.rowNumber,
+        key: row.key,
+        period: row.period,
+        problems: [{ code: 'unknownStatus', params: { status: row.statusText } }],
+      });
       continue;
     }
     byStatus[row.status]++;
@@ -348,11 +364,21 @@ export function planSend(rows: readonly SendRow[], filter: SendFilter, context: 
     }
   }
   // Rows repeating an earlier row of the tab fail, unless the user confirmed them.
-  const duplicates = findDuplicates(context.duplicateScope ?? rows, new Set(ready.map((p) => p.rowNumber)), context.settings.subjectTemplate, filter.confirmDuplicates ?? false);
+  const duplicates = findDuplicates(
+    context.duplicateScope ?? rows,
+    new Set(ready.map((p) => p.rowNumber)),
+    context.settings.subjectTemplate,
+    filter.confirmDuplicates ?? false,
+  );
   for (const flag of duplicates) {
     const index = ready.findIndex((p) => p.rowNumber === flag.rowNumber);
     const [planned] = ready.splice(index, 1);
-    invalid.push({ rowNumber: planned.rowNumber, key: planned.key, period: planned.period, problems: [{ code: 'duplicate', params: { of: flag.of } }] });
+    invalid.push({
+      rowNumber: planned.rowNumber,
+      key: planned.key,
+      period: planned.period,
+      problems: [{ code: 'duplicate', params: { of: flag.of } }],
+    });
   }
   invalid.sort((a, b) => a.rowNumber - b.rowNumber);
   return {
@@ -360,7 +386,16 @@ export function planSend(rows: readonly SendRow[], filter: SendFilter, context: 
     ready,
     invalid,
     ignored,
-    counts: { rows: rows.length, matching, selected, ready: ready.length, invalid: invalid.length, deferred, byStatus, duplicates: duplicates.length },
+    counts: {
+      rows: rows.length,
+      matching,
+      selected,
+      ready: ready.length,
+      invalid: invalid.length,
+      deferred,
+      byStatus,
+      duplicates: duplicates.length,
+    },
   };
 }
 

@@ -26,7 +26,17 @@ export const MAX_PROGRESS_BYTES = 8_500;
 
 export type SendEvent =
   | { kind: 'started'; at: number; total: number }
-  | { kind: 'sent'; at: number; index: number; total: number; key: string; files: string[]; moreFiles: number; recipients: string[]; moreRecipients: number }
+  | {
+      kind: 'sent';
+      at: number;
+      index: number;
+      total: number;
+      key: string;
+      files: string[];
+      moreFiles: number;
+      recipients: string[];
+      moreRecipients: number;
+    }
   | { kind: 'failed'; at: number; index: number; total: number; key: string; files: string[]; moreFiles: number; error: string }
   | { kind: 'invalid'; at: number; key: string; files: string[]; moreFiles: number; error: string }
   | { kind: 'retry'; at: number; index: number; total: number; key: string; error: string; delayMs: number }
@@ -166,7 +176,11 @@ function nextIndex(p: SendProgress): number {
 }
 
 /** One email accepted by Gmail: "✅ Email 3/50 envoyé : CCT123 - FACTURE.pdf → a@x.fr, b@x.fr". */
-export function recordSent(p: SendProgress, item: { key: string; files: readonly string[]; recipients: readonly string[] }, now: number): SendProgress {
+export function recordSent(
+  p: SendProgress,
+  item: { key: string; files: readonly string[]; recipients: readonly string[] },
+  now: number,
+): SendProgress {
   const index = nextIndex(p);
   return withEvent(
     p,
@@ -189,8 +203,15 @@ export function recordSent(p: SendProgress, item: { key: string; files: readonly
 export function recordFailed(p: SendProgress, item: { key: string; files: readonly string[]; error: string }, now: number): SendProgress {
   if (p.state === 'planned') {
     if (p.sent + p.failed + 1 > p.total) fail(`Progress: more results than the ${p.total} planned`);
-    const files = { files: item.files.slice(0, SHOWN_FILES).map((f) => clip(f, MAX_FILE)), moreFiles: Math.max(0, item.files.length - SHOWN_FILES) };
-    return withEvent(p, { kind: 'invalid', at: now, key: clip(item.key, MAX_KEY), ...files, error: clip(item.error, MAX_TEXT) }, { failed: p.failed + 1, invalid: invalidOf(p) + 1 });
+    const files = {
+      files: item.files.slice(0, SHOWN_FILES).map((f) => clip(f, MAX_FILE)),
+      moreFiles: Math.max(0, item.files.length - SHOWN_FILES),
+    };
+    return withEvent(
+      p,
+      { kind: 'invalid', at: now, key: clip(item.key, MAX_KEY), ...files, error: clip(item.error, MAX_TEXT) },
+      { failed: p.failed + 1, invalid: invalidOf(p) + 1 },
+    );
   }
   const index = nextIndex(p);
   return withEvent(
@@ -213,7 +234,15 @@ export function recordFailed(p: SendProgress, item: { key: string; files: readon
 export function recordRetry(p: SendProgress, item: { key: string; error: string; delayMs: number }, now: number): SendProgress {
   return withEvent(
     p,
-    { kind: 'retry', at: now, index: Math.min(emailsOf(p), p.sent + p.failed - invalidOf(p) + 1), total: emailsOf(p), key: clip(item.key, MAX_KEY), error: clip(item.error, MAX_TEXT), delayMs: item.delayMs },
+    {
+      kind: 'retry',
+      at: now,
+      index: Math.min(emailsOf(p), p.sent + p.failed - invalidOf(p) + 1),
+      total: emailsOf(p),
+      key: clip(item.key, MAX_KEY),
+      error: clip(item.error, MAX_TEXT),
+      delayMs: item.delayMs,
+    },
     {},
   );
 }
@@ -278,20 +307,38 @@ function listWithMore(items: readonly string[], more: number, locale: Locale): s
 export function renderEvent(event: SendEvent, locale: Locale, options: RenderOptions): string {
   const t = (key: SendMessageKey, params = {}) => translateSend(locale, key, params);
   const time = options.formatTime ?? formatClockUtc;
-  const files = (e: { files: string[]; moreFiles: number }) => (e.files.length ? listWithMore(e.files, e.moreFiles, locale) : t('event.noFiles'));
+  const files = (e: { files: string[]; moreFiles: number }) =>
+    e.files.length ? listWithMore(e.files, e.moreFiles, locale) : t('event.noFiles');
   switch (event.kind) {
     case 'started':
       return t('event.started', { total: event.total });
     case 'sent':
-      return t('event.sent', { index: event.index, total: event.total, key: event.key, files: files(event), recipients: listWithMore(event.recipients, event.moreRecipients, locale) });
+      return t('event.sent', {
+        index: event.index,
+        total: event.total,
+        key: event.key,
+        files: files(event),
+        recipients: listWithMore(event.recipients, event.moreRecipients, locale),
+      });
     case 'failed':
       return t('event.failed', { index: event.index, total: event.total, key: event.key, files: files(event), error: event.error });
     case 'invalid':
       return t('event.invalid', { key: event.key, files: files(event), error: event.error });
     case 'retry':
-      return t('event.retry', { index: event.index, total: event.total, key: event.key, seconds: Math.ceil(event.delayMs / 1000), error: event.error });
+      return t('event.retry', {
+        index: event.index,
+        total: event.total,
+        key: event.key,
+        seconds: Math.ceil(event.delayMs / 1000),
+        error: event.error,
+      });
     case 'pausedQuota':
-      return t('event.pausedQuota', { sentToday: event.sentToday, cap: event.cap, time: time(event.resumeAt), wait: formatDuration(event.resumeAt - options.now, locale) });
+      return t('event.pausedQuota', {
+        sentToday: event.sentToday,
+        cap: event.cap,
+        time: time(event.resumeAt),
+        wait: formatDuration(event.resumeAt - options.now, locale),
+      });
     case 'pausedRate':
       return t('event.pausedRate', { time: time(event.resumeAt), wait: formatDuration(event.resumeAt - options.now, locale) });
     case 'paused':

@@ -23,7 +23,15 @@ export interface RetryOptions {
 
 export type RetryDecision =
   | { action: 'done' }
-  | { action: 'retry'; delayMs: number; message: string; rateLimited: boolean; maybeExecuted: boolean; holdMs?: number; retryAfterGiven?: boolean }
+  | {
+      action: 'retry';
+      delayMs: number;
+      message: string;
+      rateLimited: boolean;
+      maybeExecuted: boolean;
+      holdMs?: number;
+      retryAfterGiven?: boolean;
+    }
   | { action: 'fail'; message: string; permanent: boolean; status: number; maybeExecuted?: boolean }
   | { action: 'pauseDaily'; message: string; retryAfterMs: number | null }
   | { action: 'stopJob'; message: string; status: number };
@@ -93,7 +101,9 @@ export function decideRetry(
 /** A row's error cell for a mail error: Google's words, the HTTP status and the first reason. */
 export function rowErrorText(error: Pick<MailError, 'status' | 'detail' | 'reasons'> & { kind?: MailError['kind'] }): string {
   if (error.status === 0) return error.kind && error.kind !== 'transient' ? error.detail : `Network error: ${error.detail || 'no answer'}`;
-  return error.detail ? `${error.detail} (HTTP ${error.status}${error.reasons.length ? `, ${error.reasons[0]}` : ''})` : `HTTP ${error.status}`;
+  return error.detail
+    ? `${error.detail} (HTTP ${error.status}${error.reasons.length ? `, ${error.reasons[0]}` : ''})`
+    : `HTTP ${error.status}`;
 }
 
 /**
@@ -127,10 +137,24 @@ export function decideSendRetry(
   const rateLimited = error.kind === 'quota';
   const maybeExecuted = error.kind === 'transient' && error.mayHaveHappened;
   if (attemptsMade > settings.maxRetries) {
-    return { action: 'fail', message: `${message} — gave up after ${attemptsMade} attempt(s)`, permanent: false, status: error.status, maybeExecuted };
+    return {
+      action: 'fail',
+      message: `${message} — gave up after ${attemptsMade} attempt(s)`,
+      permanent: false,
+      status: error.status,
+      maybeExecuted,
+    };
   }
   const delayMs = retryDelay(attemptsMade - 1, settings, options, error.retryAfterMs);
   // A rate limit holds every send for the wait Gmail asked (Retry-After), else for the row's own delay.
   const holdMs = rateLimited ? (error.retryAfterMs ?? delayMs) : 0;
-  return { action: 'retry', delayMs, message, rateLimited, maybeExecuted, holdMs, retryAfterGiven: error.retryAfterMs !== null && error.retryAfterMs !== undefined };
+  return {
+    action: 'retry',
+    delayMs,
+    message,
+    rateLimited,
+    maybeExecuted,
+    holdMs,
+    retryAfterGiven: error.retryAfterMs !== null && error.retryAfterMs !== undefined,
+  };
 }

@@ -77,7 +77,10 @@ export const translateSchedule = defineMessages<keyof typeof en>({
 });
 
 export class ScheduleError extends Error {
-  constructor(readonly key: keyof typeof en, readonly params: Record<string, string>) {
+  constructor(
+    readonly key: keyof typeof en,
+    readonly params: Record<string, string>,
+  ) {
     super(translateSchedule('en', key, params));
     this.name = 'ScheduleError';
   }
@@ -147,7 +150,16 @@ export function planSchedule(
   if (at < context.now + MIN_SCHEDULE_LEAD_MS) throw new ScheduleError('schedule.past', { when });
   if (at > context.now + MAX_SCHEDULE_LEAD_MS) throw new ScheduleError('schedule.tooFar', { when });
   return {
-    schedule: { version: 1, runAt: at, date: shown.date, time: shown.time, timeZone: context.timeZone, filter: { ...(input.filter ?? {}) }, createdAt: context.now, createdBy: context.user },
+    schedule: {
+      version: 1,
+      runAt: at,
+      date: shown.date,
+      time: shown.time,
+      timeZone: context.timeZone,
+      filter: { ...(input.filter ?? {}) },
+      createdAt: context.now,
+      createdBy: context.user,
+    },
     shiftedMinutes,
   };
 }
@@ -164,7 +176,8 @@ export function parseScheduledSend(json: string | null): ScheduledSend | null {
   if (!json) return null;
   try {
     const value = JSON.parse(json) as Partial<ScheduledSend>;
-    if (value && value.version === 1 && typeof value.runAt === 'number' && typeof value.date === 'string' && typeof value.time === 'string') return value as ScheduledSend;
+    if (value && value.version === 1 && typeof value.runAt === 'number' && typeof value.date === 'string' && typeof value.time === 'string')
+      return value as ScheduledSend;
   } catch {
     return null;
   }

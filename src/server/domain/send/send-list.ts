@@ -65,7 +65,26 @@ export const SEND_HEADERS = ['key', 'period', 'to', 'cc', 'bcc', 'attachments', 
 export type SendColumn = (typeof SEND_HEADERS)[number];
 
 /** Columns written as plain text (number format "@") because their content comes from users or Gmail. */
-export const SEND_TEXT_COLUMNS = ['key', 'period', 'to', 'cc', 'bcc', 'attachments', 'subject', 'body', 'error', 'message_id', 'thread_id', 'rfc822_message_id', 'draft_id', 'sent_at', 'attempt_at', 'next_attempt_at', 'run_id', 'send_id'] as const satisfies readonly SendColumn[];
+export const SEND_TEXT_COLUMNS = [
+  'key',
+  'period',
+  'to',
+  'cc',
+  'bcc',
+  'attachments',
+  'subject',
+  'body',
+  'error',
+  'message_id',
+  'thread_id',
+  'rfc822_message_id',
+  'draft_id',
+  'sent_at',
+  'attempt_at',
+  'next_attempt_at',
+  'run_id',
+  'send_id',
+] as const satisfies readonly SendColumn[];
 
 /** Other header spellings read as a Postroom column. */
 const HEADER_ALIASES: Readonly<Record<string, SendColumn>> = { cct: 'key', periode: 'period' };
@@ -208,7 +227,10 @@ export function indexSendHeaders(headerRow: readonly unknown[], locale: Locale =
     if (!raw) return;
     const name = HEADER_ALIASES[raw] ?? raw;
     if (name in columns) {
-      throw new PostroomError('INVALID_INPUT', sendJobMessage(locale, 'tab.twoColumns', { tab: SEND_SHEET_NAME, name, a: columns[name] + 1, b: index + 1 }));
+      throw new PostroomError(
+        'INVALID_INPUT',
+        sendJobMessage(locale, 'tab.twoColumns', { tab: SEND_SHEET_NAME, name, a: columns[name] + 1, b: index + 1 }),
+      );
     }
     columns[name] = index;
   });
@@ -230,7 +252,8 @@ export function planHeaderRow(existing: readonly unknown[]): { headers: string[]
  * those of the sheet. Throws PostroomError('INVALID_INPUT') when the header row is unusable.
  */
 export function parseSendRows(values: readonly (readonly unknown[])[], options: ParseSendRowsOptions = {}): SendTable {
-  if (!values.length) throw new PostroomError('INVALID_INPUT', sendJobMessage(options.locale ?? 'en', 'tab.empty', { tab: SEND_SHEET_NAME }));
+  if (!values.length)
+    throw new PostroomError('INVALID_INPUT', sendJobMessage(options.locale ?? 'en', 'tab.empty', { tab: SEND_SHEET_NAME }));
   const headers = values[0].map((cell) => cellText(cell));
   const columns = indexSendHeaders(values[0], options.locale);
   // Header names are normalised once, and each cell read as text once (a tab may hold 100,000 rows).

@@ -153,7 +153,8 @@ export function readRunEntries(text: string, runId: string): SendLogEntry[] {
       continue; // a line cut by a killed write: the rest of the file still reads
     }
     const entry = value as Partial<SendLogEntry>;
-    if (!entry || entry.runId !== runId || typeof entry.at !== 'number' || typeof entry.kind !== 'string' || typeof entry.id !== 'string') continue;
+    if (!entry || entry.runId !== runId || typeof entry.at !== 'number' || typeof entry.kind !== 'string' || typeof entry.id !== 'string')
+      continue;
     if (seen.has(entry.id)) continue;
     seen.add(entry.id);
     entries.push(entry as SendLogEntry);
@@ -219,7 +220,13 @@ export function renderLogEntry(entry: SendLogEntry, locale: Locale): SendLogLine
       text = t('cancelled', { sent: entry.sent, remaining: entry.remaining });
       break;
     case 'end':
-      text = t('end', { sent: entry.sent, failed: entry.failed, total: entry.total, time: elapsed(entry.totalMs), rate: formatRate(entry.ratePerSec, locale) });
+      text = t('end', {
+        sent: entry.sent,
+        failed: entry.failed,
+        total: entry.total,
+        time: elapsed(entry.totalMs),
+        rate: formatRate(entry.ratePerSec, locale),
+      });
       break;
     case 'test':
       text = t('test', { row: entry.row, gmailId: entry.gmailId, to: entry.to });

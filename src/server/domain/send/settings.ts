@@ -161,7 +161,8 @@ export function parseSendSettings(input: unknown, locale: Locale = 'en'): SendSe
     if (source[key] !== undefined) settings[key] = readNumber(key, source[key]);
   }
   if (source.transport !== undefined) {
-    if (!(SEND_TRANSPORTS as readonly unknown[]).includes(source.transport)) invalid('transport', 'settings.oneOf', { choices: SEND_TRANSPORTS.join(', '), got: JSON.stringify(source.transport) });
+    if (!(SEND_TRANSPORTS as readonly unknown[]).includes(source.transport))
+      invalid('transport', 'settings.oneOf', { choices: SEND_TRANSPORTS.join(', '), got: JSON.stringify(source.transport) });
     settings.transport = source.transport as SendTransportName;
   }
 
@@ -170,7 +171,8 @@ export function parseSendSettings(input: unknown, locale: Locale = 'en'): SendSe
   settings.attachmentsFolder = settings.attachmentsFolder.trim();
   settings.draftId = settings.draftId.trim();
   settings.sendFrom = settings.sendFrom.trim();
-  if (settings.draftId && !/^[A-Za-z0-9_-]+$/.test(settings.draftId)) invalid('draftId', 'settings.notDraftId', { got: JSON.stringify(settings.draftId) });
+  if (settings.draftId && !/^[A-Za-z0-9_-]+$/.test(settings.draftId))
+    invalid('draftId', 'settings.notDraftId', { got: JSON.stringify(settings.draftId) });
   if (settings.sendFrom) {
     const reason = checkAddress(settings.sendFrom, messagesLocale);
     if (reason) invalid('sendFrom', 'settings.invalidAddress', { address: settings.sendFrom, reason });

@@ -73,7 +73,12 @@ function applyLabels(ex: Execution): void {
       outcome = { failed: [...ids], error: null };
       ex.log.error('messages.label_failed', { messages: ids.length, reason: errorMessage(error) });
     }
-    if (outcome.failed.length < ids.length) ex.log.info('messages.labelled', { messages: ids.length - outcome.failed.length, labels: add.join(','), markAsRead: settings.markAsRead });
+    if (outcome.failed.length < ids.length)
+      ex.log.info('messages.labelled', {
+        messages: ids.length - outcome.failed.length,
+        labels: add.join(','),
+        markAsRead: settings.markAsRead,
+      });
     if (outcome.failed.length) {
       // The rows are recorded: the next run finds the keys and labels these messages then.
       ex.current.errorsCount += 1;

@@ -51,10 +51,19 @@ export function decideMessage(ex: Execution, plan: MessagePlan, bytes: Map<strin
     return decision;
   }
   const senderQuarantine = sender.verdict === 'quarantine' ? sender : null;
-  if (senderQuarantine) log.warn('message.sender_not_authenticated', { messageId: plan.id, sender: from.address, reason: senderQuarantine.detail });
-  const senderNotAuthenticated: ForcedQuarantine | null = senderQuarantine ? { reason: 'sender_not_authenticated', detail: senderQuarantine.detail } : null;
+  if (senderQuarantine)
+    log.warn('message.sender_not_authenticated', { messageId: plan.id, sender: from.address, reason: senderQuarantine.detail });
+  const senderNotAuthenticated: ForcedQuarantine | null = senderQuarantine
+    ? { reason: 'sender_not_authenticated', detail: senderQuarantine.detail }
+    : null;
   decision.attachments = walk.candidates.map((candidate) =>
-    decideAttachment(ex, plan, candidate, bytes, candidate.unreadable ? { reason: 'unreadable_mime', detail: candidate.unreadable } : senderNotAuthenticated),
+    decideAttachment(
+      ex,
+      plan,
+      candidate,
+      bytes,
+      candidate.unreadable ? { reason: 'unreadable_mime', detail: candidate.unreadable } : senderNotAuthenticated,
+    ),
   );
   // What could not be read is never dropped silently: a note in quarantine says so, and the message is
   // labelled like any other (so it is not scanned again and again).
@@ -68,7 +77,13 @@ function decideUnreadable(ex: Execution, plan: MessagePlan, problems: readonly s
   const fields: AttachmentFields = { messageId: plan.id, partId: UNREADABLE_PART, filename: '' };
   const known = decideKnown(ex, key, fields);
   if (known) return known;
-  return decideNote(ex, plan, { filename: '' }, key, fields, { reason: 'unreadable_mime', detail: problems.join('; '), mimeType: '', size: 0, advice: 'unreadable' });
+  return decideNote(ex, plan, { filename: '' }, key, fields, {
+    reason: 'unreadable_mime',
+    detail: problems.join('; '),
+    mimeType: '',
+    size: 0,
+    advice: 'unreadable',
+  });
 }
 
 /** The part id of the note for a message's unreadable parts (Gmail's part ids are digits and dots). */
@@ -97,7 +112,13 @@ function decideAttachment(
   // conform (its bytes say so again below). Beyond what Postroom fetches: a note in its place.
   if (!worthFetching(pre, candidate.size) && pre.reason === 'too_large') {
     const detail = `${pre.detail}; not fetched: over ${QUARANTINE_FETCH_MAX_BYTES / 1024 / 1024} MiB`;
-    return decideNote(ex, plan, candidate, key, fields, { reason: 'too_large', detail, mimeType: pre.mimeType, size: candidate.size, advice: 'tooLarge' });
+    return decideNote(ex, plan, candidate, key, fields, {
+      reason: 'too_large',
+      detail,
+      mimeType: pre.mimeType,
+      size: candidate.size,
+      advice: 'tooLarge',
+    });
   }
   let content: Uint8Array;
   if (pre.reason === 'empty_file') content = new Uint8Array(0);
@@ -152,7 +173,10 @@ function decideContent(
   const sha = content.length ? ex.deps.codecs.sha256Hex(content) : '';
   const sameBytes = sha ? decideSameBytes(ex, key, sha, fields) : null;
   if (sameBytes) return sameBytes;
-  const checked = classifyAttachment({ declaredMimeType: candidate.mimeType, filename: candidate.filename, size: content.length, bytes: content }, ex.settings);
+  const checked = classifyAttachment(
+    { declaredMimeType: candidate.mimeType, filename: candidate.filename, size: content.length, bytes: content },
+    ex.settings,
+  );
   if (checked.verdict === 'skip') {
     countSkip(m, checked.reason as SkipReason);
     return () => 'skipped';
@@ -173,7 +197,16 @@ function decideContent(
   const day = ex.deps.dayOf(walk.message.internalDateMs ?? ex.deps.clock.now());
   try {
     const upload = planFile(ex, state, day, candidate.filename, content, checked, sha);
-    return () => settleStored(ex, plan, candidate, key, fields, upload, { state, reason, detail, day, sha, mimeType: checked.mimeType, size: content.length });
+    return () =>
+      settleStored(ex, plan, candidate, key, fields, upload, {
+        state,
+        reason,
+        detail,
+        day,
+        sha,
+        mimeType: checked.mimeType,
+        size: content.length,
+      });
   } catch (error) {
     if (isExecutionOver(error)) throw error;
     m.errorsCount += 1;
@@ -205,7 +238,14 @@ export interface NoteFacts {
  * A piece that cannot be stored itself (too large to fetch, or a message Postroom cannot read): a small
  * .txt note in quarantine/ takes its place, naming the message and the reason, with a Receipts row.
  */
-export function decideNote(ex: Execution, plan: MessagePlan, candidate: Pick<AttachmentCandidate, 'filename'>, key: string, fields: AttachmentFields, facts: NoteFacts): SettleAttachment {
+export function decideNote(
+  ex: Execution,
+  plan: MessagePlan,
+  candidate: Pick<AttachmentCandidate, 'filename'>,
+  key: string,
+  fields: AttachmentFields,
+  facts: NoteFacts,
+): SettleAttachment {
   const message = (plan.walk as WalkResult).message;
   const text = quarantineNote(ex.deps.locale, {
     subject: message.subject,
@@ -225,7 +265,15 @@ export function decideNote(ex: Execution, plan: MessagePlan, candidate: Pick<Att
   try {
     const upload = planFile(ex, 'quarantined', day, name, utf8Encode(text), { mimeType: 'text/plain', detected: null }, '');
     return () =>
-      settleStored(ex, plan, candidate as AttachmentCandidate, key, fields, upload, { state: 'quarantined', reason: facts.reason, detail: facts.detail, day, sha: '', mimeType: facts.mimeType, size: facts.size });
+      settleStored(ex, plan, candidate as AttachmentCandidate, key, fields, upload, {
+        state: 'quarantined',
+        reason: facts.reason,
+        detail: facts.detail,
+        day,
+        sha: '',
+        mimeType: facts.mimeType,
+        size: facts.size,
+      });
   } catch (error) {
     if (isExecutionOver(error)) throw error;
     ex.current.errorsCount += 1;
@@ -252,7 +300,11 @@ function decideSameBytes(ex: Execution, key: string, sha: string, fields: Attach
         ex.log.info('attachment.duplicate', { ...fields, reason: 'duplicate_sha256', sha256: sha });
         return 'imported';
       }
-      ex.log.warn('attachment.deferred', { ...fields, reason: 'the same bytes could not be stored for an earlier attachment', sha256: sha });
+      ex.log.warn('attachment.deferred', {
+        ...fields,
+        reason: 'the same bytes could not be stored for an earlier attachment',
+        sha256: sha,
+      });
       return 'deferred';
     };
   }

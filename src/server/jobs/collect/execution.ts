@@ -154,7 +154,13 @@ export function takenNames(ex: Execution, folder: string): Set<string> {
 }
 
 /** The run's JobRuns record with the given status and metrics. */
-export function jobRunRecord(state: RunState, status: RunStatus, finishedAtMs: number | null, metrics: CollectMetrics = state.metrics, summary = ''): JobRunRecord {
+export function jobRunRecord(
+  state: RunState,
+  status: RunStatus,
+  finishedAtMs: number | null,
+  metrics: CollectMetrics = state.metrics,
+  summary = '',
+): JobRunRecord {
   const base: JobRunRecord = {
     runId: state.runId,
     job: 'collect',

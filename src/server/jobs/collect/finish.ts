@@ -3,7 +3,16 @@
 // that is not a refusal (what was done is committed when possible; a transient error leaves the run
 // pending, anything else ends it).
 
-import { JOB_RUNS_TABLE, emptyMetrics, formatCollectSummary, jobRunToRow, mergeMetrics, runStatus, type CollectSummary, type RunStatus } from '../../domain/collect';
+import {
+  JOB_RUNS_TABLE,
+  emptyMetrics,
+  formatCollectSummary,
+  jobRunToRow,
+  mergeMetrics,
+  runStatus,
+  type CollectSummary,
+  type RunStatus,
+} from '../../domain/collect';
 import { PostroomError, errorMessage, isExecutionOver } from '../../domain/errors';
 import { COLLECT_KEYS } from '../../domain/storage-keys';
 import { commit } from './commit';
@@ -58,14 +67,17 @@ export function finishRun(ex: Execution, limitReached: boolean, aborted = false,
   if (state.jobRunRow !== null && !closing.jobRunClosed) {
     const table = deps.ledger.table(JOB_RUNS_TABLE);
     table.readAll();
-    table.update([{ rowNumber: state.jobRunRow, values: jobRunToRow({ ...jobRunRecord(state, status, finishedAt, state.metrics, text), logUrl }) }]);
+    table.update([
+      { rowNumber: state.jobRunRow, values: jobRunToRow({ ...jobRunRecord(state, status, finishedAt, state.metrics, text), logUrl }) },
+    ]);
     deps.ledger.flush();
     closing.jobRunClosed = true;
     saveRunState(deps.store, state);
   }
   // Orphans are no longer possible once a run has met every message of its query without an error
   // (an upload in doubt, or any failed message, is tried again by the next run: careful until then).
-  if (!limitReached && !state.request.dryRun && state.metrics.errorsCount === 0 && deps.store.get(COLLECT_KEYS.orphanRisk) !== null) deps.store.delete(COLLECT_KEYS.orphanRisk);
+  if (!limitReached && !state.request.dryRun && state.metrics.errorsCount === 0 && deps.store.get(COLLECT_KEYS.orphanRisk) !== null)
+    deps.store.delete(COLLECT_KEYS.orphanRisk);
   if (deps.scheduler.installed(COLLECT_CONTINUE_HANDLER) > 0) deps.scheduler.schedule(COLLECT_CONTINUE_HANDLER, { kind: 'off' });
   // A close taken up again writes this execution's lines too, while the run is still open: nothing
   // that can be cut short comes after the state is cleared (else the caller would start a new run).

@@ -20,6 +20,15 @@ export { checkSetup, folderPaths, type SetupCheck, type SetupReport } from './se
 export { getCollectStatus, type CollectStatus } from './status';
 export { collectFromGmail } from './run';
 export type { CollectResult } from './finish';
-export { STATE_KEYS, loadRunState, saveRunState, clearRun, type RunState, type RunRequest, type LockHolder, type LastRun } from './run-state';
+export {
+  STATE_KEYS,
+  loadRunState,
+  saveRunState,
+  clearRun,
+  type RunState,
+  type RunRequest,
+  type LockHolder,
+  type LastRun,
+} from './run-state';
 export { SNAPSHOT_MAX_IDS, SNAPSHOT_CHUNK_CHARS, chunkIds, saveSnapshot, loadSnapshot } from './snapshot';
 export type { LedgerProbe } from '../../ports/ledger';

@@ -31,7 +31,12 @@ function throwIfStopping(outcomes: ReadonlyArray<MailOutcome<unknown>>): void {
 }
 
 /** One page of ids matching the run's query (newest first). */
-export function searchPage(mail: MailGateway, query: string, pageToken: string | null, max: number): { ids: string[]; nextPageToken: string | null } {
+export function searchPage(
+  mail: MailGateway,
+  query: string,
+  pageToken: string | null,
+  max: number,
+): { ids: string[]; nextPageToken: string | null } {
   const page = valueOf(mail.search(query, { pageToken, max }));
   return { ids: page.ids, nextPageToken: page.nextPageToken };
 }
@@ -42,14 +47,22 @@ export const READ_RETRY_GROUP = 5;
 export const READ_RETRY_PAUSE_MS = 2000;
 
 /** Reads that may work later (transient, rate limit) are read again, in small groups, after a pause. */
-function readPatiently<T>(items: readonly T[], read: (items: readonly T[]) => Array<MailOutcome<unknown>>, pause: (ms: number) => void): Array<MailOutcome<unknown>> {
+function readPatiently<T>(
+  items: readonly T[],
+  read: (items: readonly T[]) => Array<MailOutcome<unknown>>,
+  pause: (ms: number) => void,
+): Array<MailOutcome<unknown>> {
   const outcomes = read(items);
   throwIfStopping(outcomes);
   for (let pass = 1; pass <= EXTRA_READ_PASSES; pass++) {
-    const failed = outcomes.map((_, index) => index).filter((index) => {
-      const outcome = outcomes[index];
-      return !outcome.ok && (outcome.error.kind === 'transient' || (outcome.error.kind === 'quota' && outcome.error.quotaScope !== 'daily'));
-    });
+    const failed = outcomes
+      .map((_, index) => index)
+      .filter((index) => {
+        const outcome = outcomes[index];
+        return (
+          !outcome.ok && (outcome.error.kind === 'transient' || (outcome.error.kind === 'quota' && outcome.error.quotaScope !== 'daily'))
+        );
+      });
     if (!failed.length) break;
     pause(READ_RETRY_PAUSE_MS * pass);
     for (let start = 0; start < failed.length; start += READ_RETRY_GROUP) {
@@ -73,7 +86,11 @@ export function fetchMessages(mail: MailGateway, ids: readonly string[], pause: 
 }
 
 /** Attachment bytes by the ids of the same messages.get; one outcome per ref, in order. */
-export function fetchAttachments(mail: MailGateway, refs: ReadonlyArray<{ messageId: string; attachmentId: string }>, pause: (ms: number) => void): Download[] {
+export function fetchAttachments(
+  mail: MailGateway,
+  refs: ReadonlyArray<{ messageId: string; attachmentId: string }>,
+  pause: (ms: number) => void,
+): Download[] {
   return readPatiently(refs, (some) => mail.getAttachments(some), pause) as Download[];
 }
 
@@ -83,7 +100,12 @@ export function labelIds(mail: MailGateway, names: readonly string[]): Record<st
 }
 
 /** Adds / removes labels on messages; returns the ids that failed, with the first error. */
-export function modifyMessages(mail: MailGateway, ids: readonly string[], add: readonly string[], remove: readonly string[]): { failed: string[]; error: MailError | null } {
+export function modifyMessages(
+  mail: MailGateway,
+  ids: readonly string[],
+  add: readonly string[],
+  remove: readonly string[],
+): { failed: string[]; error: MailError | null } {
   const outcomes = mail.modifyLabels(ids, add, remove);
   throwIfStopping(outcomes);
   const failed: string[] = [];

@@ -98,7 +98,10 @@ function download(ex: Execution, plans: MessagePlan[]): Map<string, Download> {
     for (const candidate of plan.walk.candidates) {
       const key = attachmentKey(plan.id, candidate.partId);
       if (!candidate.attachmentId || ex.ownRows.has(key) || ex.index.check(key) !== 'new') continue;
-      const pre = classifyAttachment({ declaredMimeType: candidate.mimeType, filename: candidate.filename, size: candidate.size }, ex.settings);
+      const pre = classifyAttachment(
+        { declaredMimeType: candidate.mimeType, filename: candidate.filename, size: candidate.size },
+        ex.settings,
+      );
       if (!worthFetching(pre, candidate.size)) continue;
       wanted.push({ key, messageId: plan.id, attachmentId: candidate.attachmentId, size: candidate.size });
     }

@@ -67,7 +67,10 @@ export function loadRunState(store: KeyValueStore): RunState | null {
   const state = store.get<RunState>(COLLECT_KEYS.run);
   if (state === null) return null;
   if (state.version !== 1 || typeof state.runId !== 'string') {
-    throw new PostroomError('INTERNAL', `The saved collect run (${COLLECT_KEYS.run}) is not in a format this version reads; delete it to start afresh.`);
+    throw new PostroomError(
+      'INTERNAL',
+      `The saved collect run (${COLLECT_KEYS.run}) is not in a format this version reads; delete it to start afresh.`,
+    );
   }
   return state;
 }

@@ -61,7 +61,10 @@ function refusalWhileLocked(deps: Pick<CollectDeps, 'store' | 'clock' | 'locale'
   const holder = deps.store.get<LockHolder>(COLLECT_KEYS.lockHolder);
   if (holder && deps.clock.now() - holder.sinceMs < EXECUTION_LIMIT_MS) {
     const since = new Date(holder.sinceMs).toISOString();
-    return new PostroomError('ALREADY_RUNNING', translateCollect(deps.locale, 'alreadyRunning', { since }), { sinceMs: holder.sinceMs, runId: holder.runId });
+    return new PostroomError('ALREADY_RUNNING', translateCollect(deps.locale, 'alreadyRunning', { since }), {
+      sinceMs: holder.sinceMs,
+      runId: holder.runId,
+    });
   }
   return new PostroomError('ALREADY_RUNNING', translateCollect(deps.locale, 'otherJobRunning'), { sinceMs: null, runId: null });
 }

@@ -31,7 +31,10 @@ export function getCollectSettings(deps: Pick<CollectDeps, 'store' | 'addonMode'
  * removes the time-driven trigger as `schedule` says (none while `enabled` is false). An invalid value
  * throws INVALID_SETTING naming the key, and nothing is stored.
  */
-export function saveCollectSettings(deps: Pick<CollectDeps, 'store' | 'addonMode' | 'scheduler'> & { locale?: Locale }, input: unknown): SettingsView {
+export function saveCollectSettings(
+  deps: Pick<CollectDeps, 'store' | 'addonMode' | 'scheduler'> & { locale?: Locale },
+  input: unknown,
+): SettingsView {
   const locale = deps.locale ?? 'en';
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     throw new PostroomError('INVALID_SETTING', setupText(locale, 'settings.object'));
@@ -44,7 +47,9 @@ export function saveCollectSettings(deps: Pick<CollectDeps, 'store' | 'addonMode
     deps.scheduler.schedule(COLLECT_TRIGGER_HANDLER, schedule);
   } catch (error) {
     // The platform has the last word on what a deployment may schedule (add-ons: at most hourly).
-    throw new PostroomError('INVALID_SETTING', setupText(locale, 'settings.schedule', { reason: errorMessage(error) }), { key: 'schedule' });
+    throw new PostroomError('INVALID_SETTING', setupText(locale, 'settings.schedule', { reason: errorMessage(error) }), {
+      key: 'schedule',
+    });
   }
   deps.store.set(COLLECT_KEYS.settings, settings);
   return { settings, defaults: false, addonMode: deps.addonMode, advice: adviseSettings(settings) };

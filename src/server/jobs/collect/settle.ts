@@ -53,7 +53,10 @@ export function settleMessage(ex: Execution, decision: MessageDecision): void {
     else if (result === 'quarantined') labels.quarantine = true;
   }
   if (failed) {
-    ex.log.warn('message.not_labelled', { messageId: plan.id, reason: 'an attachment could not be handled; the message is tried again next run' });
+    ex.log.warn('message.not_labelled', {
+      messageId: plan.id,
+      reason: 'an attachment could not be handled; the message is tried again next run',
+    });
     return;
   }
   if (labels.imported || labels.quarantine) ex.labels.set(plan.id, labels);
@@ -83,14 +86,27 @@ export function settleStored(
     return 'error';
   }
   const file = { id: result.file.id, url: result.file.url, path: storagePath(state, day, upload.name) };
-  record(ex, plan, candidate, key, { state, reason: reason ? `${reason}: ${detail}` : '', sha, file, mimeType: decided.mimeType, size: decided.size });
+  record(ex, plan, candidate, key, {
+    state,
+    reason: reason ? `${reason}: ${detail}` : '',
+    sha,
+    file,
+    mimeType: decided.mimeType,
+    size: decided.size,
+  });
   if (state === 'quarantined') {
     countQuarantine(m, reason as QuarantineReason);
     ex.log.warn('attachment.quarantined', { ...fields, reason, detail, path: file.path, sha256: sha });
     return 'quarantined';
   }
   m.receiptsCreated += 1;
-  ex.log.info('attachment.ingested', { ...fields, path: file.path, sha256: sha, size: decided.size, sender: (plan.walk as WalkResult).message.from.address });
+  ex.log.info('attachment.ingested', {
+    ...fields,
+    path: file.path,
+    sha256: sha,
+    size: decided.size,
+    sender: (plan.walk as WalkResult).message.from.address,
+  });
   return 'imported';
 }
 

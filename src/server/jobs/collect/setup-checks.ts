@@ -2,7 +2,16 @@
 // coherent, folders present or to be created, ledger tabs present or to be created, the schedule's
 // trigger installed as configured. Reads only: it creates nothing.
 
-import { JOB_RUNS_TABLE, LOGS_FOLDER, RECEIPTS_TABLE, STATE_FOLDER, adviseSettings, checkSettingsCoherence, setupText, type CollectSettings } from '../../domain/collect';
+import {
+  JOB_RUNS_TABLE,
+  LOGS_FOLDER,
+  RECEIPTS_TABLE,
+  STATE_FOLDER,
+  adviseSettings,
+  checkSettingsCoherence,
+  setupText,
+  type CollectSettings,
+} from '../../domain/collect';
 import type { Locale } from '../../domain/i18n';
 import { errorMessage } from '../../domain/errors';
 import { COLLECT_TRIGGER_HANDLER, type CollectDeps } from './deps';
@@ -57,10 +66,22 @@ export function checkSetup(deps: SetupDeps, given?: CollectSettings): SetupRepor
 function settingsAndFolderChecks(deps: SetupDeps, settings: CollectSettings): SetupCheck[] {
   const locale = deps.locale ?? 'en';
   const problems = checkSettingsCoherence(settings, { addonMode: deps.addonMode }, locale);
-  const checks: SetupCheck[] = [{ id: 'settings', ok: problems.length === 0, blocking: true, detail: problems.length ? problems.join('; ') : setupText(locale, 'check.valid') }];
+  const checks: SetupCheck[] = [
+    {
+      id: 'settings',
+      ok: problems.length === 0,
+      blocking: true,
+      detail: problems.length ? problems.join('; ') : setupText(locale, 'check.valid'),
+    },
+  ];
   for (const [name, path] of Object.entries(folderPaths(settings))) {
     const present = deps.files.findFolder(path) !== null;
-    checks.push({ id: `folder.${name}`, ok: true, blocking: true, detail: setupText(locale, present ? 'check.folder.present' : 'check.folder.later', { path: path.join('/') }) });
+    checks.push({
+      id: `folder.${name}`,
+      ok: true,
+      blocking: true,
+      detail: setupText(locale, present ? 'check.folder.present' : 'check.folder.later', { path: path.join('/') }),
+    });
   }
   return checks;
 }
@@ -75,7 +96,9 @@ function ledgerChecks(deps: SetupDeps): SetupCheck[] {
     else if (!tab?.exists) detail = setupText(locale, 'check.ledger.later', { tab: spec.name });
     else {
       const missing = spec.headers.filter((header) => !tab.headers.includes(header));
-      detail = missing.length ? setupText(locale, 'check.ledger.columns', { tab: spec.name, columns: missing.join(', ') }) : setupText(locale, 'check.ledger.present', { tab: spec.name });
+      detail = missing.length
+        ? setupText(locale, 'check.ledger.columns', { tab: spec.name, columns: missing.join(', ') })
+        : setupText(locale, 'check.ledger.present', { tab: spec.name });
     }
     return { id: `ledger.${spec.name}`, ok: true, blocking: true, detail };
   });
@@ -85,7 +108,9 @@ function triggerCheck(deps: SetupDeps, settings: CollectSettings): SetupCheck {
   const expected = settings.enabled && settings.schedule.kind !== 'off' ? 1 : 0;
   const locale = deps.locale ?? 'en';
   const installed = deps.scheduler.installed(COLLECT_TRIGGER_HANDLER);
-  const want = expected ? setupText(locale, 'check.trigger.one', { schedule: describeSchedule(settings) }) : setupText(locale, 'check.trigger.none');
+  const want = expected
+    ? setupText(locale, 'check.trigger.one', { schedule: describeSchedule(settings) })
+    : setupText(locale, 'check.trigger.none');
   return {
     id: 'trigger',
     ok: installed === expected,

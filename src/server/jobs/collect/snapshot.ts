@@ -43,7 +43,8 @@ export function loadSnapshot(store: KeyValueStore, chunks: number, size: number)
   const ids: string[] = [];
   for (let index = 0; index < chunks; index++) {
     const chunk = store.get<string>(COLLECT_KEYS.idsChunk(index));
-    if (typeof chunk !== 'string') throw new PostroomError('INTERNAL', `The collect run's message list is incomplete (${COLLECT_KEYS.idsChunk(index)} is missing).`);
+    if (typeof chunk !== 'string')
+      throw new PostroomError('INTERNAL', `The collect run's message list is incomplete (${COLLECT_KEYS.idsChunk(index)} is missing).`);
     if (chunk) ids.push(...chunk.split(','));
   }
   if (ids.length !== size) throw new PostroomError('INTERNAL', `The collect run's message list holds ${ids.length} ids, not ${size}.`);

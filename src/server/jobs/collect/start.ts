@@ -51,8 +51,13 @@ export function startRun(deps: CollectDeps, input: CollectInput, log: RunLog): R
 
 /** "collect-20260105T090000Z-1a2b3c": the start instant and a random tail. */
 function newRunId(startedAtMs: number): string {
-  const stamp = new Date(startedAtMs).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  return `collect-${stamp}-${Math.floor(Math.random() * 0xffffff).toString(16).padStart(6, '0')}`;
+  const stamp = new Date(startedAtMs)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+  return `collect-${stamp}-${Math.floor(Math.random() * 0xffffff)
+    .toString(16)
+    .padStart(6, '0')}`;
 }
 
 /** The run's JobRuns row: found by run id, else appended (status running) and flushed. */

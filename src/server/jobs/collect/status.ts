@@ -10,7 +10,15 @@ export interface CollectStatus {
   /** Set while an execution holds the collect lock. */
   running: { sinceMs: number } | null;
   /** A run waiting for its next execution. */
-  pending: { runId: string; startedAtMs: number; dryRun: boolean; cursor: number; total: number | null; metrics: CollectMetrics; text: string } | null;
+  pending: {
+    runId: string;
+    startedAtMs: number;
+    dryRun: boolean;
+    cursor: number;
+    total: number | null;
+    metrics: CollectMetrics;
+    text: string;
+  } | null;
   lastRun: LastRun | null;
 }
 

@@ -7,7 +7,15 @@
 // if it is there. Only what still fails after UPLOAD_ATTEMPTS is an error of its message, and an upload
 // left in doubt then makes the next runs careful until a run ends clean.
 
-import { STATE_FOLDER, extensionForMimeType, nameForContent, sanitizeFileName, uniqueName, type FileKind, type ReceiptState } from '../../domain/collect';
+import {
+  STATE_FOLDER,
+  extensionForMimeType,
+  nameForContent,
+  sanitizeFileName,
+  uniqueName,
+  type FileKind,
+  type ReceiptState,
+} from '../../domain/collect';
 import { errorMessage, isExecutionOver } from '../../domain/errors';
 import { COLLECT_KEYS } from '../../domain/storage-keys';
 import type { CreateFileResult, StoredFile } from '../../ports/files';
@@ -140,7 +148,9 @@ function rememberStored(ex: Execution, uploads: PendingUpload[]): void {
 
 function storeInParallel(ex: Execution, uploads: PendingUpload[]): void {
   if (!uploads.length) return;
-  const results = ex.deps.files.createFiles(uploads.map(({ folderId, name, content, mimeType }) => ({ folderId, name, bytes: content, mimeType })));
+  const results = ex.deps.files.createFiles(
+    uploads.map(({ folderId, name, content, mimeType }) => ({ folderId, name, bytes: content, mimeType })),
+  );
   uploads.forEach((upload, i) => (upload.result = results[i]));
 }
 

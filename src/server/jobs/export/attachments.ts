@@ -55,7 +55,12 @@ function rounds<T extends { size: number }>(items: T[], maxBytes: number): T[][]
 }
 
 /** Uploads one round's files; in doubt or refused, looks by name and tries once more. */
-function upload(ctx: ExecutionContext, folderId: string, files: Array<{ key: string; file: ExportNewFile }>, result: Map<string, Stored>): void {
+function upload(
+  ctx: ExecutionContext,
+  folderId: string,
+  files: Array<{ key: string; file: ExportNewFile }>,
+  result: Map<string, Stored>,
+): void {
   const { deps } = ctx;
   let todo = files;
   if (ctx.position < ctx.carefulUpTo) {
@@ -81,7 +86,10 @@ function upload(ctx: ExecutionContext, folderId: string, files: Array<{ key: str
 }
 
 /** Stores the attachments of `read`; null when the quota wait would run past the budget. */
-export function storeAttachments(ctx: ExecutionContext, read: Array<{ message: MailMessage; view: MessageView }>): Map<string, Stored> | null {
+export function storeAttachments(
+  ctx: ExecutionContext,
+  read: Array<{ message: MailMessage; view: MessageView }>,
+): Map<string, Stored> | null {
   const result = new Map<string, Stored>();
   const wanted: Wanted[] = read.flatMap(({ message, view }) =>
     view.attachments.map((a) => ({
@@ -105,7 +113,9 @@ export function storeAttachments(ctx: ExecutionContext, read: Array<{ message: M
   for (const round of rounds(wanted, ATTACHMENT_ROUND_BYTES)) {
     const remote = round.filter((w) => w.attachmentId !== null);
     if (remote.length && !pace(ctx, remote.length * UNIT_COST.attachment)) return null;
-    const fetched = remote.length ? ctx.deps.mail.getAttachments(remote.map((w) => ({ messageId: w.messageId, attachmentId: w.attachmentId as string }))) : [];
+    const fetched = remote.length
+      ? ctx.deps.mail.getAttachments(remote.map((w) => ({ messageId: w.messageId, attachmentId: w.attachmentId as string })))
+      : [];
     if (remote.length) charged(ctx);
     const files: Array<{ key: string; file: ExportNewFile }> = [];
     round.forEach((w) => {

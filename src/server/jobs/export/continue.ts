@@ -10,7 +10,14 @@ import { exportFolderName, finishedProgress, runningProgress, translateExport, t
 import { isMailError } from '../../domain/mail-errors';
 import { loadManifestFiles, resolveIntent } from './checkpoint';
 import { isExecutionOver, isRetryable, newContext, save, timeUp, type ExecutionContext } from './context';
-import { CONTINUE_AFTER_MS, CONTROL_CHECK_MS, EXPORT_CONTINUE_HANDLER, MAX_TRANSIENT_STREAK, SAFETY_CONTINUE_MS, type ExportDeps } from './deps';
+import {
+  CONTINUE_AFTER_MS,
+  CONTROL_CHECK_MS,
+  EXPORT_CONTINUE_HANDLER,
+  MAX_TRANSIENT_STREAK,
+  SAFETY_CONTINUE_MS,
+  type ExportDeps,
+} from './deps';
 import { finishExport } from './finish';
 import { recordJobRun } from './job-runs';
 import { ensureSnapshot } from './list-snapshot';
@@ -31,7 +38,8 @@ function ensureFolder(ctx: ExecutionContext): void {
       const name = exportFolderName(stamp, run.options.query, attempt);
       if (deps.files.findFolder([...run.options.folder, name]) === null) run.folderName = name;
     }
-    if (!run.folderName) throw new PostroomError('INTERNAL', translateExport(deps.locale, 'error.folderTaken', { path: run.options.folder.join('/') }));
+    if (!run.folderName)
+      throw new PostroomError('INTERNAL', translateExport(deps.locale, 'error.folderTaken', { path: run.options.folder.join('/') }));
     save(ctx);
   }
   run.folderId = deps.files.ensureFolder([...run.options.folder, run.folderName]);
@@ -49,7 +57,9 @@ function leavePending(ctx: ExecutionContext, delayMs: number): ExportProgress {
 }
 
 function failureMessage(ctx: ExecutionContext, error: unknown): string {
-  return isMailError(error) ? translateExport(ctx.deps.locale, 'error.gmail', { message: error.userMessage(ctx.deps.locale) }) : errorMessage(error);
+  return isMailError(error)
+    ? translateExport(ctx.deps.locale, 'error.gmail', { message: error.userMessage(ctx.deps.locale) })
+    : errorMessage(error);
 }
 
 function work(ctx: ExecutionContext): ExportProgress {

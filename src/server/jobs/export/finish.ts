@@ -36,10 +36,18 @@ export function finishExport(ctx: ExecutionContext, state: FinishedExport['state
     deps.files.trash(run.folderId, SNAPSHOT_FILE);
   }
   if (state === 'done' && run.newestMs !== null) {
-    saveSinceMark(deps.store, { query: run.options.query, newestMs: run.newestMs, newestIds: run.newestIds, runId: run.runId, finishedAt }, deps.hash);
+    saveSinceMark(
+      deps.store,
+      { query: run.options.query, newestMs: run.newestMs, newestIds: run.newestIds, runId: run.runId, finishedAt },
+      deps.hash,
+    );
   } else if (state === 'done' && run.options.since === 'last' && !loadSinceMark(deps.store, run.options.query, deps.hash)) {
     // Nothing new and no mark yet: the next `since: 'last'` starts from this export's start.
-    saveSinceMark(deps.store, { query: run.options.query, newestMs: run.startedAt, newestIds: [], runId: run.runId, finishedAt }, deps.hash);
+    saveSinceMark(
+      deps.store,
+      { query: run.options.query, newestMs: run.startedAt, newestIds: [], runId: run.runId, finishedAt },
+      deps.hash,
+    );
   }
   recordJobRun(deps, run, state, finishedAt, finishedSummary(finished, deps.locale));
   deps.store.set(EXPORT_KEYS.last, finished);

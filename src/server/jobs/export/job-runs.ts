@@ -16,7 +16,10 @@ export const EXPORT_JOB_RUNS_TABLE: TableSpec = {
 export function recordJobRun(deps: ExportDeps, run: ExportRun, state: ExportState, finishedAt: number | null, summary: string): void {
   const table = deps.ledger.table(EXPORT_JOB_RUNS_TABLE);
   const values = exportJobRunRow(run, state, finishedAt, summary);
-  const rowNumber = run.jobRunRow ?? table.readAll().find((row) => String(row.values.run_id) === run.runId && String(row.values.job) === 'export')?.rowNumber ?? null;
+  const rowNumber =
+    run.jobRunRow ??
+    table.readAll().find((row) => String(row.values.run_id) === run.runId && String(row.values.job) === 'export')?.rowNumber ??
+    null;
   if (rowNumber !== null) table.update([{ rowNumber, values }]);
   else run.jobRunRow = table.append([values])[0];
   deps.ledger.flush();

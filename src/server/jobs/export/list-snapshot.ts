@@ -39,7 +39,8 @@ export function ensureSnapshot(ctx: ExecutionContext): string[] {
   if (run.total !== null) {
     const text = deps.files.readText(folderId, SNAPSHOT_FILE);
     const ids = text ? text.split('\n').filter(Boolean) : [];
-    if (ids.length !== run.total) throw new PostroomError('INTERNAL', `The export's message list (${SNAPSHOT_FILE}) holds ${ids.length} ids, not ${run.total}.`);
+    if (ids.length !== run.total)
+      throw new PostroomError('INTERNAL', `The export's message list (${SNAPSHOT_FILE}) holds ${ids.length} ids, not ${run.total}.`);
     return ids;
   }
   if (!pace(ctx, UNIT_COST.profile)) throw stillFailing('profile', 'no time left in this execution');

@@ -31,7 +31,11 @@ export function holdExportLock(deps: ExportDeps, runId: string | null, waitMs = 
 export function lockedRefusal(deps: ExportDeps): PostroomError {
   const holder = deps.store.get<LockHolder>(EXPORT_KEYS.holder);
   if (holder && deps.clock.now() - holder.sinceMs < EXECUTION_LIMIT_MS) {
-    return new PostroomError('ALREADY_RUNNING', translateExport(deps.locale, 'run.alreadyRunning', { since: deps.formatDate(holder.sinceMs, 'yyyy-MM-dd HH:mm') }), { runId: holder.runId });
+    return new PostroomError(
+      'ALREADY_RUNNING',
+      translateExport(deps.locale, 'run.alreadyRunning', { since: deps.formatDate(holder.sinceMs, 'yyyy-MM-dd HH:mm') }),
+      { runId: holder.runId },
+    );
   }
   return new PostroomError('ALREADY_RUNNING', translateExport(deps.locale, 'run.otherJob'));
 }

@@ -4,7 +4,17 @@
 // error stops the chunk at that message, which is read again after a pause (the order of the files
 // never changes); after several failures in a row the execution ends and the next one goes on.
 
-import { addToBatch, decodeBody, fits, MAX_FILE_BYTES, readMessageView, toExportedMessage, trackNewest, UNIT_COST, type MessageView } from '../../domain/export';
+import {
+  addToBatch,
+  decodeBody,
+  fits,
+  MAX_FILE_BYTES,
+  readMessageView,
+  toExportedMessage,
+  trackNewest,
+  UNIT_COST,
+  type MessageView,
+} from '../../domain/export';
 import { utf8Length } from '../../domain/encoding';
 import { isMailError, type MailError } from '../../domain/mail-errors';
 import type { MailMessage } from '../../ports/mail-gateway';
@@ -24,7 +34,9 @@ export type Slot = { id: string; message: MailMessage; view: MessageView } | { i
 
 /** Fetches text bodies Gmail moved behind attachment ids; false when the quota wait would pass the budget. */
 function fetchPendingBodies(ctx: ExecutionContext, read: Array<{ message: MailMessage; view: MessageView }>): boolean {
-  const wanted = read.flatMap(({ message, view }) => view.pendingBodies.map((body) => ({ view, body, ref: { messageId: message.id, attachmentId: body.attachmentId } })));
+  const wanted = read.flatMap(({ message, view }) =>
+    view.pendingBodies.map((body) => ({ view, body, ref: { messageId: message.id, attachmentId: body.attachmentId } })),
+  );
   if (!wanted.length) return true;
   if (!pace(ctx, wanted.length * UNIT_COST.attachment)) return false;
   const outcomes = ctx.deps.mail.getAttachments(wanted.map((w) => w.ref));
@@ -37,7 +49,10 @@ function fetchPendingBodies(ctx: ExecutionContext, read: Array<{ message: MailMe
 }
 
 /** Sorts a chunk's outcomes: the positions handled (in order) up to the first one worth trying again. */
-function sortOutcomes(ids: string[], outcomes: ReturnType<ExecutionContext['deps']['mail']['getMessages']>): { slots: Slot[]; failure: MailError | null } {
+function sortOutcomes(
+  ids: string[],
+  outcomes: ReturnType<ExecutionContext['deps']['mail']['getMessages']>,
+): { slots: Slot[]; failure: MailError | null } {
   const slots: Slot[] = [];
   for (let i = 0; i < ids.length; i++) {
     const outcome = outcomes[i];

@@ -11,7 +11,10 @@ import { holdExportLock, lockedRefusal } from './lock';
 import { EXPORT_KEYS, loadRun, loadSinceMark, saveRun } from './state-store';
 
 function refuseRunning(deps: ExportDeps, startedAt: number): never {
-  throw new PostroomError('ALREADY_RUNNING', translateExport(deps.locale, 'run.alreadyRunning', { since: deps.formatDate(startedAt, 'yyyy-MM-dd HH:mm') }));
+  throw new PostroomError(
+    'ALREADY_RUNNING',
+    translateExport(deps.locale, 'run.alreadyRunning', { since: deps.formatDate(startedAt, 'yyyy-MM-dd HH:mm') }),
+  );
 }
 
 export function startExportRun(deps: ExportDeps, rawOptions: unknown): ExportProgress {

@@ -23,7 +23,10 @@ export function loadRun(store: KeyValueStore): ExportRun | null {
   const run = store.get<ExportRun>(EXPORT_KEYS.run);
   if (run === null) return null;
   if (run.version !== 1 || typeof run.runId !== 'string') {
-    throw new PostroomError('INTERNAL', `The saved export (${EXPORT_KEYS.run}) is not in a format this version reads; cancel it to start afresh.`);
+    throw new PostroomError(
+      'INTERNAL',
+      `The saved export (${EXPORT_KEYS.run}) is not in a format this version reads; cancel it to start afresh.`,
+    );
   }
   return run;
 }

@@ -20,8 +20,12 @@ export function withAttachmentPatterns(inner: AttachmentSource, listFolder: (fol
         listFolder(folder),
       );
       const found = [...base.found];
-      for (const file of resolved.found) if (!found.some((f) => f.id === file.id)) found.push({ id: file.id, name: file.name, size: file.size, mimeType: file.mimeType });
-      const problems: RowProblem[] = [...(base.problems ?? []), ...resolved.problems.map((p) => ({ code: p.code, params: { ...p.params } }))];
+      for (const file of resolved.found)
+        if (!found.some((f) => f.id === file.id)) found.push({ id: file.id, name: file.name, size: file.size, mimeType: file.mimeType });
+      const problems: RowProblem[] = [
+        ...(base.problems ?? []),
+        ...resolved.problems.map((p) => ({ code: p.code, params: { ...p.params } })),
+      ];
       return { found, missing: base.missing, problems };
     },
     loadAll: (ids) => inner.loadAll(ids),

@@ -95,7 +95,15 @@ export function checkBounces(deps: SendExtrasDeps, _locale: Locale): BounceCheck
       table.set(row, { status: 'bounced', error: already ? `${already} ; ${text}` : text });
       for (const f of fresh) {
         result.bounced.push({ runId: row.runId, row: row.rowNumber, key: row.key, recipient: f.recipient, reason: bounceReason(f) });
-        entries.push(makeLogEntry(row.runId, now, { kind: 'bounced', row: row.rowNumber, key: row.key, recipient: f.recipient, reason: bounceReason(f) }));
+        entries.push(
+          makeLogEntry(row.runId, now, {
+            kind: 'bounced',
+            row: row.rowNumber,
+            key: row.key,
+            recipient: f.recipient,
+            reason: bounceReason(f),
+          }),
+        );
       }
     });
     table.commit(true);
@@ -112,7 +120,10 @@ export function checkBounces(deps: SendExtrasDeps, _locale: Locale): BounceCheck
       if (watch.run) sd.jobRuns.record({ ...watch.run, bounced: watch.bounced, summary: `${watch.run.summary}; ${watch.bounced} bounced` });
     }
     const still = list.filter((w) => w.until > now);
-    deps.store.set(EXTRAS_KEYS.watch, list.filter((w) => w.until > now - BOUNCE_WATCH_MS));
+    deps.store.set(
+      EXTRAS_KEYS.watch,
+      list.filter((w) => w.until > now - BOUNCE_WATCH_MS),
+    );
     if (still.length) deps.triggers.hourly(BOUNCE_CHECK_HANDLER);
     else deps.triggers.remove(BOUNCE_CHECK_HANDLER);
     result.watching = still.map((w) => w.runId);

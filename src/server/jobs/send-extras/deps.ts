@@ -61,6 +61,7 @@ export function writeDraftPrint(store: ExtrasStore, print: DraftPrint | null): v
 /** `target` with some members replaced, its other members (lazy getters included) left as they are. */
 export function overriding<T extends object>(target: T, changes: Partial<T>): T {
   const copy = Object.create(Object.getPrototypeOf(target), Object.getOwnPropertyDescriptors(target)) as T;
-  for (const [key, value] of Object.entries(changes)) Object.defineProperty(copy, key, { value, enumerable: true, configurable: true, writable: true });
+  for (const [key, value] of Object.entries(changes))
+    Object.defineProperty(copy, key, { value, enumerable: true, configurable: true, writable: true });
   return copy;
 }

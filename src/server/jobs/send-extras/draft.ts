@@ -23,7 +23,10 @@ import { readDraftPrint, writeDraftPrint, type SendExtrasDeps } from './deps';
 
 /** The chosen draft is gone or changed since the plan (`short` for "paused by …"). */
 export class DraftChangedError extends PostroomError {
-  constructor(message: string, readonly short: string) {
+  constructor(
+    message: string,
+    readonly short: string,
+  ) {
     super('PERMANENT', message, { draft: 'changed' });
   }
 }
@@ -34,13 +37,23 @@ export function listDraftSummaries(mail: SendExtrasMail): DraftSummary[] {
     .listDrafts()
     .map((d) => {
       const t = parseDraftTemplate(d.draftId, d.raw);
-      return { draftId: d.draftId, subject: t.subject, updatedAt: d.updatedAt, attachments: t.attachments.length, inlineImages: t.inline.length };
+      return {
+        draftId: d.draftId,
+        subject: t.subject,
+        updatedAt: d.updatedAt,
+        attachments: t.attachments.length,
+        inlineImages: t.inline.length,
+      };
     })
     .sort((a, b) => b.updatedAt - a.updatedAt);
 }
 
 /** Chooses a draft (by id, or by its subject) as the template; `null` goes back to the settings' templates. */
-export function chooseDraft(deps: SendExtrasDeps, input: { draftId?: string; subject?: string } | null, locale: Locale): DraftSummary | null {
+export function chooseDraft(
+  deps: SendExtrasDeps,
+  input: { draftId?: string; subject?: string } | null,
+  locale: Locale,
+): DraftSummary | null {
   if (!input || (!input.draftId && !input.subject)) {
     deps.updateSettings({ draftId: '' });
     writeDraftPrint(deps.store, null);
@@ -50,16 +63,27 @@ export function chooseDraft(deps: SendExtrasDeps, input: { draftId?: string; sub
   if (!draftId) {
     const summaries = listDraftSummaries(deps.mail);
     const picked = pickDraftBySubject(summaries, input.subject ?? '');
-    if ('problem' in picked) throw new PostroomError('INVALID_INPUT', translateDraft(locale, picked.problem, { subject: input.subject ?? '', count: picked.count }));
+    if ('problem' in picked)
+      throw new PostroomError(
+        'INVALID_INPUT',
+        translateDraft(locale, picked.problem, { subject: input.subject ?? '', count: picked.count }),
+      );
     draftId = picked.draft.draftId;
   }
   const raw = deps.mail.getDraft(draftId);
   if (!raw) throw new PostroomError('NOT_FOUND', translateDraft(locale, 'notFound', { subject: input.subject ?? draftId }));
   const template = parseDraftTemplate(draftId, raw.raw);
-  if (!template.text.trim() && !template.html.trim()) throw new PostroomError('INVALID_INPUT', translateDraft(locale, 'noBody', { subject: template.subject }));
+  if (!template.text.trim() && !template.html.trim())
+    throw new PostroomError('INVALID_INPUT', translateDraft(locale, 'noBody', { subject: template.subject }));
   deps.updateSettings({ draftId });
   writeDraftPrint(deps.store, { draftId, subject: template.subject, fingerprint: template.fingerprint });
-  return { draftId, subject: template.subject, updatedAt: raw.updatedAt, attachments: template.attachments.length, inlineImages: template.inline.length };
+  return {
+    draftId,
+    subject: template.subject,
+    updatedAt: raw.updatedAt,
+    attachments: template.attachments.length,
+    inlineImages: template.inline.length,
+  };
 }
 
 /**
@@ -75,7 +99,8 @@ export function currentDraft(deps: SendExtrasDeps, locale: Locale, mode: 'plan' 
   if (mode === 'peek' && template) return template;
   const print = readDraftPrint(deps.store, draftId) ?? { draftId, subject: template?.subject ?? draftId, fingerprint: '' };
   if (mode === 'plan' && template) {
-    if (template.fingerprint !== print.fingerprint) writeDraftPrint(deps.store, { draftId, subject: template.subject, fingerprint: template.fingerprint });
+    if (template.fingerprint !== print.fingerprint)
+      writeDraftPrint(deps.store, { draftId, subject: template.subject, fingerprint: template.fingerprint });
     return template;
   }
   const change = draftChange(print, template, locale);

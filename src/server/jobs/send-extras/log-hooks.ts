@@ -93,13 +93,25 @@ export function withSendLog(deps: SendDeps, log: SendLogStore, locale: () => Loc
             .filter(Boolean);
           const sentAt = Date.parse(cell(update.rowNumber, 'sent_at', update.values));
           resultsLogged++;
-          add(runId, Number.isFinite(sentAt) ? sentAt : now, { kind: 'sent', row: update.rowNumber, gmailId: cell(update.rowNumber, 'message_id', update.values), recipients, key: cell(update.rowNumber, 'key', update.values) });
+          add(runId, Number.isFinite(sentAt) ? sentAt : now, {
+            kind: 'sent',
+            row: update.rowNumber,
+            gmailId: cell(update.rowNumber, 'message_id', update.values),
+            recipients,
+            key: cell(update.rowNumber, 'key', update.values),
+          });
         } else if (runId && status === 'failed') {
           resultsLogged++;
-          add(runId, now, { kind: 'failed', row: update.rowNumber, key: cell(update.rowNumber, 'key', update.values), error: cell(update.rowNumber, 'error', update.values) });
+          add(runId, now, {
+            kind: 'failed',
+            row: update.rowNumber,
+            key: cell(update.rowNumber, 'key', update.values),
+            error: cell(update.rowNumber, 'error', update.values),
+          });
         }
         const values = cells.get(update.rowNumber);
-        if (values) for (const [name, value] of Object.entries(update.values)) if (columns[name] !== undefined) values[columns[name]] = value;
+        if (values)
+          for (const [name, value] of Object.entries(update.values)) if (columns[name] !== undefined) values[columns[name]] = value;
       }
     },
     flush: () => deps.sheet.flush(),
@@ -115,7 +127,17 @@ export function withSendLog(deps: SendDeps, log: SendLogStore, locale: () => Loc
           add(runId, event.at, { kind: 'start', total: event.total });
           urgent = true;
           currentRun = { runId, startedAt: event.at };
-          pendingRun = { runId, status: 'running', startedAt: event.at, finishedAt: event.at, total: progress.total, sent: progress.sent, failed: progress.failed, gmailCalls: 0, summary: renderEvent(event, locale(), { now }) };
+          pendingRun = {
+            runId,
+            status: 'running',
+            startedAt: event.at,
+            finishedAt: event.at,
+            total: progress.total,
+            sent: progress.sent,
+            failed: progress.failed,
+            gmailCalls: 0,
+            summary: renderEvent(event, locale(), { now }),
+          };
           break;
         case 'pausedQuota':
         case 'pausedRate':
@@ -134,7 +156,11 @@ export function withSendLog(deps: SendDeps, log: SendLogStore, locale: () => Loc
           urgent = true;
           break;
         case 'finished':
-          add(runId, event.at, endRecord({ sent: event.sent, failed: event.failed, total: event.total }, progress.startedAt ?? event.at, event.at));
+          add(
+            runId,
+            event.at,
+            endRecord({ sent: event.sent, failed: event.failed, total: event.total }, progress.startedAt ?? event.at, event.at),
+          );
           urgent = true;
           break;
         default:
@@ -165,7 +191,10 @@ export function withSendLog(deps: SendDeps, log: SendLogStore, locale: () => Loc
         add(progress.jobId, now, progressRecord(done, progress.total, progress.startedAt, now));
       }
       lastDone = done;
-      const due = progress.state !== 'running' ? urgent || buffer.length > 0 : resultsLogged > 0 && (chunkEnding || deps.clock.now() - lastWrite >= LOG_WRITE_INTERVAL_MS);
+      const due =
+        progress.state !== 'running'
+          ? urgent || buffer.length > 0
+          : resultsLogged > 0 && (chunkEnding || deps.clock.now() - lastWrite >= LOG_WRITE_INTERVAL_MS);
       if (due) flushLog();
     },
     clear: () => deps.state.clear(),

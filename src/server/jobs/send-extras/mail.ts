@@ -14,7 +14,9 @@ import type { DraftRaw, SendAsAlias, SendExtrasMail } from '../../ports/send-ext
 const MAX_DRAFTS = 300;
 
 function fail(error: MailError): never {
-  throw new PostroomError(error.kind === 'auth' || error.kind === 'permission' ? 'PERMANENT' : 'TRANSIENT', error.message, { mail: error.kind });
+  throw new PostroomError(error.kind === 'auth' || error.kind === 'permission' ? 'PERMANENT' : 'TRANSIENT', error.message, {
+    mail: error.kind,
+  });
 }
 
 function value<T>(outcome: MailOutcome<T>): T {
@@ -42,13 +44,20 @@ export function gatewaySendExtrasMail(gateway: MailGateway): SendExtrasMail {
     },
     getDraft: (draftId) => read([draftId])[0],
     listSendAs(): SendAsAlias[] {
-      return value(gateway.listSendAs()).map((a) => ({ email: a.email, displayName: a.displayName, isPrimary: a.isPrimary, verificationStatus: a.verificationStatus }));
+      return value(gateway.listSendAs()).map((a) => ({
+        email: a.email,
+        displayName: a.displayName,
+        isPrimary: a.isPrimary,
+        verificationStatus: a.verificationStatus,
+      }));
     },
     search(query, max) {
       const ids: string[] = [];
       let pageToken: string | null = null;
       do {
-        const page: { ids: string[]; nextPageToken: string | null } = value(gateway.search(query, { pageToken, max: Math.min(500, max - ids.length) }));
+        const page: { ids: string[]; nextPageToken: string | null } = value(
+          gateway.search(query, { pageToken, max: Math.min(500, max - ids.length) }),
+        );
         ids.push(...page.ids);
         pageToken = page.nextPageToken;
       } while (pageToken && ids.length < max);

@@ -40,7 +40,10 @@ export function scheduleSend(
   const sd = deps.send;
   let planned: ReturnType<typeof planSchedule>;
   try {
-    planned = planSchedule({ date: input.date, time: input.time, filter: { key: input.filter.key, period: input.filter.period, max: input.filter.max } }, { now: sd.clock.now(), timeZone: deps.timeZone, offsetAt: deps.offsetAt, user: sd.user });
+    planned = planSchedule(
+      { date: input.date, time: input.time, filter: { key: input.filter.key, period: input.filter.period, max: input.filter.max } },
+      { now: sd.clock.now(), timeZone: deps.timeZone, offsetAt: deps.offsetAt, user: sd.user },
+    );
   } catch (error) {
     if (error instanceof ScheduleError) throw new PostroomError('INVALID_INPUT', error.describe(locale));
     throw error;
@@ -50,11 +53,19 @@ export function scheduleSend(
   deps.store.set(EXTRAS_KEYS.schedule, stored);
   deps.triggers.at(SCHEDULED_SEND_HANDLER, stored.runAt);
   const label = describeSchedule(stored, locale);
-  sd.jobRuns.record({ runId: plan.runId, status: 'scheduled', startedAt: stored.runAt, finishedAt: stored.runAt, total: plan.counts.ready + plan.counts.invalid, sent: 0, failed: plan.counts.invalid, gmailCalls: 0, summary: label });
+  sd.jobRuns.record({
+    runId: plan.runId,
+    status: 'scheduled',
+    startedAt: stored.runAt,
+    finishedAt: stored.runAt,
+    total: plan.counts.ready + plan.counts.invalid,
+    sent: 0,
+    failed: plan.counts.invalid,
+    gmailCalls: 0,
+    summary: label,
+  });
   deps.log.append([makeLogEntry(plan.runId, sd.clock.now(), { kind: 'scheduled', runAt: stored.runAt, label })]);
-  const notice = planned.shiftedMinutes
-    ? translateSchedule(locale, 'schedule.shifted', { time: input.time, shifted: stored.time })
-    : null;
+  const notice = planned.shiftedMinutes ? translateSchedule(locale, 'schedule.shifted', { time: input.time, shifted: stored.time }) : null;
   return { schedule: { runId: plan.runId, runAt: stored.runAt, label }, plan, notice };
 }
 
@@ -86,6 +97,16 @@ export function cancelScheduledSend(deps: SendExtrasDeps, locale: Locale): { can
   const { progress, job } = deps.send.state.load();
   if (progress && job && progress.state === 'planned' && job.runId === schedule.runId) cancelSendJob(deps.send, locale);
   const now = deps.send.clock.now();
-  deps.send.jobRuns.record({ runId: schedule.runId, status: 'cancelled', startedAt: schedule.runAt, finishedAt: now, total: 0, sent: 0, failed: 0, gmailCalls: 0, summary: translateSchedule(locale, 'schedule.cancelled') });
+  deps.send.jobRuns.record({
+    runId: schedule.runId,
+    status: 'cancelled',
+    startedAt: schedule.runAt,
+    finishedAt: now,
+    total: 0,
+    sent: 0,
+    failed: 0,
+    gmailCalls: 0,
+    summary: translateSchedule(locale, 'schedule.cancelled'),
+  });
   return { cancelled: true, message: translateSchedule(locale, 'schedule.cancelled') };
 }

@@ -29,7 +29,8 @@ export function logDays(runId: string): { fromDay: string; toDay: string } {
 }
 
 export function readSendLog(log: SendLogStore, runId: string, locale: Locale): SendLogView {
-  if (typeof runId !== 'string' || !/^[A-Za-z0-9_-]{1,80}$/.test(runId)) throw localizedError('INVALID_INPUT', translateSendJob, 'log.badRunId', { got: String(JSON.stringify(runId)) });
+  if (typeof runId !== 'string' || !/^[A-Za-z0-9_-]{1,80}$/.test(runId))
+    throw localizedError('INVALID_INPUT', translateSendJob, 'log.badRunId', { got: String(JSON.stringify(runId)) });
   const { fromDay, toDay } = logDays(runId);
   return { runId, lines: log.readRun(runId, fromDay, toDay).map((entry) => renderLogEntry(entry, locale)) };
 }

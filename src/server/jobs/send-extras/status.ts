@@ -15,7 +15,12 @@ export interface SendProgressExtras {
   from: string;
 }
 
-export function sendProgressExtras(deps: SendExtrasDeps, settings: SendSettings | null, runId: string | null, locale: Locale): SendProgressExtras {
+export function sendProgressExtras(
+  deps: SendExtrasDeps,
+  settings: SendSettings | null,
+  runId: string | null,
+  locale: Locale,
+): SendProgressExtras {
   const draftId = settings?.draftId ?? '';
   return {
     scheduled: viewSchedule(readSchedule(deps), locale),
@@ -26,7 +31,10 @@ export function sendProgressExtras(deps: SendExtrasDeps, settings: SendSettings 
 }
 
 /** A planned send that is scheduled reads as its schedule ("Envoi programmé le … à …") wherever its state is shown (sidebar, card). */
-export function withScheduleLabel<P extends { jobId: string; state: string; stateLabel: string }>(progress: P | null, extras: SendProgressExtras): P | null {
+export function withScheduleLabel<P extends { jobId: string; state: string; stateLabel: string }>(
+  progress: P | null,
+  extras: SendProgressExtras,
+): P | null {
   if (!progress || !extras.scheduled || progress.state !== 'planned' || progress.jobId !== extras.scheduled.runId) return progress;
   return { ...progress, stateLabel: extras.scheduled.label };
 }

@@ -57,8 +57,15 @@ export function sendTestRow(deps: SendExtrasDeps, row: number, locale: Locale): 
   const sheetRow = row + 1;
   const target = table.rows.find((r) => r.rowNumber === sheetRow);
   if (!target) throw new PostroomError('INVALID_INPUT', translateTest(locale, 'noRow', { row, count: table.rows.length }));
-  const checked = checkSendRow(target, { settings, resolveAttachments: (r, refs) => sd.attachments.resolve(r, refs, settings.attachmentsFolder) });
-  if ('problems' in checked) throw new PostroomError('INVALID_INPUT', translateTest(locale, 'invalid', { row, reasons: describeRowProblems(checked.problems, locale) }));
+  const checked = checkSendRow(target, {
+    settings,
+    resolveAttachments: (r, refs) => sd.attachments.resolve(r, refs, settings.attachmentsFolder),
+  });
+  if ('problems' in checked)
+    throw new PostroomError(
+      'INVALID_INPUT',
+      translateTest(locale, 'invalid', { row, reasons: describeRowProblems(checked.problems, locale) }),
+    );
   const planned = checked.planned;
   const ids = planned.attachments.map((a) => a.id);
   const loaded = new Map<string, LoadOutcome>();
@@ -80,7 +87,11 @@ export function sendTestRow(deps: SendExtrasDeps, row: number, locale: Locale): 
   const input = { ...decorated, to: [{ name: '', address: deps.userAddress }], cc: [], bcc: [], subject };
   const raw = base64UrlEncode(utf8Encode(buildMessage(input)), { pad: true });
   const [outcome] = sd.mail.send([raw]);
-  if (!outcome.ok) throw new PostroomError(outcome.error.kind === 'transient' || outcome.error.kind === 'quota' ? 'TRANSIENT' : 'PERMANENT', translateTest(locale, 'failed', { row, error: outcome.error.message }));
+  if (!outcome.ok)
+    throw new PostroomError(
+      outcome.error.kind === 'transient' || outcome.error.kind === 'quota' ? 'TRANSIENT' : 'PERMANENT',
+      translateTest(locale, 'failed', { row, error: outcome.error.message }),
+    );
   const json = outcome.value;
   const gmailId = json.id;
   deps.log.append([makeLogEntry('test', sd.clock.now(), { kind: 'test', row, gmailId, to: deps.userAddress })]);

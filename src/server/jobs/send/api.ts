@@ -26,10 +26,23 @@ function loadIdle(deps: SendDeps, locale: Locale): { job: SendJobState | null; p
 }
 
 /** The planned run to go on with (same filter, made minutes ago, or `filter` null), else a new plan. */
-function openPlan(deps: SendDeps, stored: { job: SendJobState | null; progress: SendProgress | null }, filter: SendFilter | null, table: SendTableModel, autoStart: boolean, reuseComplete: boolean): PlanWork {
+function openPlan(
+  deps: SendDeps,
+  stored: { job: SendJobState | null; progress: SendProgress | null },
+  filter: SendFilter | null,
+  table: SendTableModel,
+  autoStart: boolean,
+  reuseComplete: boolean,
+): PlanWork {
   const { job, progress } = stored;
   const planned = Boolean(job && progress?.state === 'planned');
-  if (job && progress && planned && (filter === null || reusablePlan(job, filter, deps.clock.now())) && (reuseComplete || planIncomplete(job))) {
+  if (
+    job &&
+    progress &&
+    planned &&
+    (filter === null || reusablePlan(job, filter, deps.clock.now())) &&
+    (reuseComplete || planIncomplete(job))
+  ) {
     const plan = job.plan ? { ...job.plan, autoStart: job.plan.autoStart || autoStart } : job.plan;
     return { job: { ...job, plan }, progress, planned: { ready: [], invalid: [], ignored: [] } };
   }
@@ -43,15 +56,19 @@ function openPlan(deps: SendDeps, stored: { job: SendJobState | null; progress: 
  * planned run, unless that plan is still being made for the same filter: then it goes on.
  */
 export function planSendJob(deps: SendDeps, filter: SendFilter, locale: Locale): PlanResult {
-  return withLock(deps, () => alreadyRunning(locale), () => {
-    const stored = loadIdle(deps, locale);
-    const settings = deps.settings();
-    const table = new SendTableModel(deps.sheet, locale);
-    const work = openPlan(deps, stored, filter, table, false, false);
-    continuePlan(deps, locale, work, table, settings);
-    deps.state.clearControl();
-    return toPlanResult(deps, work, locale);
-  });
+  return withLock(
+    deps,
+    () => alreadyRunning(locale),
+    () => {
+      const stored = loadIdle(deps, locale);
+      const settings = deps.settings();
+      const table = new SendTableModel(deps.sheet, locale);
+      const work = openPlan(deps, stored, filter, table, false, false);
+      continuePlan(deps, locale, work, table, settings);
+      deps.state.clearControl();
+      return toPlanResult(deps, work, locale);
+    },
+  );
 }
 
 /**
@@ -61,21 +78,25 @@ export function planSendJob(deps: SendDeps, filter: SendFilter, locale: Locale):
  * while another send is in progress.
  */
 export function startSendJob(deps: SendDeps, filter: SendFilter | null, locale: Locale): ContinueResult {
-  return withLock(deps, () => alreadyRunning(locale), () => {
-    const stored = loadIdle(deps, locale);
-    const settings = deps.settings();
-    const table = new SendTableModel(deps.sheet, locale);
-    const work = openPlan(deps, stored, filter, table, true, true);
-    continuePlan(deps, locale, work, table, settings);
-    deps.state.clearControl();
-    if (planIncomplete(work.job)) {
-      rearmContinuation(deps, SAFETY_CONTINUATION_MS);
-      return { progress: viewOf(deps, work.progress, locale), more: true, waitMs: 0, busy: false, pendingControl: null };
-    }
-    const now = deps.clock.now();
-    deps.state.save({ ...work.job, startedAt: now }, startProgress(work.progress, now));
-    return chunk(deps, locale, table);
-  });
+  return withLock(
+    deps,
+    () => alreadyRunning(locale),
+    () => {
+      const stored = loadIdle(deps, locale);
+      const settings = deps.settings();
+      const table = new SendTableModel(deps.sheet, locale);
+      const work = openPlan(deps, stored, filter, table, true, true);
+      continuePlan(deps, locale, work, table, settings);
+      deps.state.clearControl();
+      if (planIncomplete(work.job)) {
+        rearmContinuation(deps, SAFETY_CONTINUATION_MS);
+        return { progress: viewOf(deps, work.progress, locale), more: true, waitMs: 0, busy: false, pendingControl: null };
+      }
+      const now = deps.clock.now();
+      deps.state.save({ ...work.job, startedAt: now }, startProgress(work.progress, now));
+      return chunk(deps, locale, table);
+    },
+  );
 }
 
 /**
@@ -97,7 +118,13 @@ export function continueSendJob(deps: SendDeps, locale: Locale): ContinueResult 
     () => {
       // The execution holding the lock may die: a continuation later still finishes the send.
       rearmContinuation(deps, SAFETY_CONTINUATION_MS);
-      return { progress: viewOf(deps, deps.state.load().progress, locale), more: true, waitMs: 5_000, busy: true, pendingControl: deps.state.readControl()?.action ?? null };
+      return {
+        progress: viewOf(deps, deps.state.load().progress, locale),
+        more: true,
+        waitMs: 5_000,
+        busy: true,
+        pendingControl: deps.state.readControl()?.action ?? null,
+      };
     },
     () => chunk(deps, locale),
   );
@@ -113,15 +140,19 @@ function requestControl(deps: SendDeps, action: SendControl['action'], locale: L
   }
   if (progress.state === 'planned') {
     // Nothing was sent: cancelling a plan releases its rows at once.
-    return withLock(deps, () => alreadyRunning(locale), () => {
-      const { job } = deps.state.load();
-      const table = new SendTableModel(deps.sheet, locale);
-      if (job) releasePlanned(table, job);
-      table.commit(true);
-      const cancelled = cancelProgress(progress, deps.clock.now());
-      if (job) deps.state.save(job, cancelled);
-      return { progress: viewOf(deps, cancelled, locale), more: false, waitMs: 0, busy: false, pendingControl: null };
-    });
+    return withLock(
+      deps,
+      () => alreadyRunning(locale),
+      () => {
+        const { job } = deps.state.load();
+        const table = new SendTableModel(deps.sheet, locale);
+        if (job) releasePlanned(table, job);
+        table.commit(true);
+        const cancelled = cancelProgress(progress, deps.clock.now());
+        if (job) deps.state.save(job, cancelled);
+        return { progress: viewOf(deps, cancelled, locale), more: false, waitMs: 0, busy: false, pendingControl: null };
+      },
+    );
   }
   deps.state.writeControl({ action, by: deps.user, at: deps.clock.now() });
   return continueSendJob(deps, locale);
@@ -139,18 +170,30 @@ export function cancelSendJob(deps: SendDeps, locale: Locale): ContinueResult {
 
 /** Resumes a paused send and continues it in this execution. */
 export function resumeSendJob(deps: SendDeps, locale: Locale): ContinueResult {
-  return withLock(deps, () => alreadyRunning(locale), () => {
-    const { job, progress } = deps.state.load();
-    if (!job || !progress || (progress.state !== 'paused' && progress.state !== 'paused-quota')) {
-      throw new PostroomError('INVALID_INPUT', progress ? sendJobMessage(locale, 'noPausedSendState', { state: sendStateLabel(locale, progress.state) }) : sendJobMessage(locale, 'noPausedSend'));
-    }
-    deps.state.save(job, resumeProgress(progress, deps.clock.now()));
-    deps.state.clearControl();
-    return chunk(deps, locale);
-  });
+  return withLock(
+    deps,
+    () => alreadyRunning(locale),
+    () => {
+      const { job, progress } = deps.state.load();
+      if (!job || !progress || (progress.state !== 'paused' && progress.state !== 'paused-quota')) {
+        throw new PostroomError(
+          'INVALID_INPUT',
+          progress
+            ? sendJobMessage(locale, 'noPausedSendState', { state: sendStateLabel(locale, progress.state) })
+            : sendJobMessage(locale, 'noPausedSend'),
+        );
+      }
+      deps.state.save(job, resumeProgress(progress, deps.clock.now()));
+      deps.state.clearControl();
+      return chunk(deps, locale);
+    },
+  );
 }
 
 /** The persisted progress in the reader's locale (no lock, no sheet read). */
-export function viewSendProgress(deps: SendDeps, locale: Locale): { progress: SendProgressView | null; pendingControl: SendControl['action'] | null } {
+export function viewSendProgress(
+  deps: SendDeps,
+  locale: Locale,
+): { progress: SendProgressView | null; pendingControl: SendControl['action'] | null } {
   return { progress: viewOf(deps, deps.state.load().progress, locale), pendingControl: deps.state.readControl()?.action ?? null };
 }

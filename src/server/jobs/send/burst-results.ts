@@ -25,13 +25,21 @@ export interface BurstStop {
 }
 
 /** Applies one Gmail answer to its row; returns a stop when the answer stops the job. */
-function applyOutcome(s: SendContext, pacer: SendPacer, row: SendRow, outcome: MailOutcome<SentReceipt>, now: number, burstStart: number): BurstStop | null {
+function applyOutcome(
+  s: SendContext,
+  pacer: SendPacer,
+  row: SendRow,
+  outcome: MailOutcome<SentReceipt>,
+  now: number,
+  burstStart: number,
+): BurstStop | null {
   const burstAt = formatSheetTime(burstStart);
   // The request started at burstAt, not when the group was marked: rows left in doubt settle from there.
   s.table.set(row, { attemptAt: burstAt });
   let decision = decideSendRetry(outcome.ok ? null : outcome.error, row.attempts, s.settings, { random: s.deps.random });
   // A stop that is not Gmail's answer (the Advanced service is off in the project) is said in the user's words.
-  if (decision.action === 'stopJob' && !outcome.ok && outcome.error.status === 0) decision = { ...decision, message: mailErrorMessage(outcome.error, s.locale) };
+  if (decision.action === 'stopJob' && !outcome.ok && outcome.error.status === 0)
+    decision = { ...decision, message: mailErrorMessage(outcome.error, s.locale) };
   switch (decision.action) {
     case 'done': {
       const receipt = outcome.ok ? outcome.value : { id: '', threadId: '' };
@@ -67,7 +75,12 @@ function applyOutcome(s: SendContext, pacer: SendPacer, row: SendRow, outcome: M
  * Sends the burst (the pacer slot is taken by the caller) and records its results in memory. Returns
  * the stop an answer asked for (the last one), and the time after the call.
  */
-export function sendBurst(s: SendContext, pacer: SendPacer, burst: readonly Prepared[], startedAt: number): { stop: BurstStop | null; now: number } {
+export function sendBurst(
+  s: SendContext,
+  pacer: SendPacer,
+  burst: readonly Prepared[],
+  startedAt: number,
+): { stop: BurstStop | null; now: number } {
   const { deps } = s;
   const outcomes = deps.mail.send(burst.map((item) => item.raw));
   const now = deps.clock.now();

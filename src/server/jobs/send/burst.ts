@@ -40,7 +40,10 @@ function recheckRows(s: SendContext, rows: readonly SendRow[]): Array<{ row: Sen
   for (const row of rows) {
     let result: ReturnType<typeof checkSendRow>;
     try {
-      result = checkSendRow(row, { settings, resolveAttachments: (r, refs) => s.deps.attachments.resolve(r, refs, settings.attachmentsFolder) });
+      result = checkSendRow(row, {
+        settings,
+        resolveAttachments: (r, refs) => s.deps.attachments.resolve(r, refs, settings.attachmentsFolder),
+      });
     } catch (error) {
       if (!isTransientFailure(error)) throw error;
       failAttempt(s, row, error.message, true, s.deps.clock.now());

@@ -43,7 +43,13 @@ function finish(s: SendContext, outcome: ChunkOutcome): ContinueResult {
     scheduleContinuation(s, outcome.waitMs);
     checkpoint(s);
   }
-  return { progress: viewOf(deps, s.progress, s.locale), more: outcome.more && state !== 'paused', waitMs: outcome.waitMs, busy: false, pendingControl: deps.state.readControl()?.action ?? null };
+  return {
+    progress: viewOf(deps, s.progress, s.locale),
+    more: outcome.more && state !== 'paused',
+    waitMs: outcome.waitMs,
+    busy: false,
+    pendingControl: deps.state.readControl()?.action ?? null,
+  };
 }
 
 /** Goes on with the plan; true once it is whole and the send has started. */
@@ -63,7 +69,13 @@ function planOn(s: SendContext): boolean {
 export function chunk(deps: SendDeps, locale: Locale, table?: SendTableModel): ContinueResult {
   const s = openContext(deps, locale, table);
   if (!s) return { progress: null, more: false, waitMs: 0, busy: false, pendingControl: null };
-  const idle = (): ContinueResult => ({ progress: viewOf(deps, s.progress, locale), more: false, waitMs: 0, busy: false, pendingControl: null });
+  const idle = (): ContinueResult => ({
+    progress: viewOf(deps, s.progress, locale),
+    more: false,
+    waitMs: 0,
+    busy: false,
+    pendingControl: null,
+  });
   if (isFinalState(s.progress)) return idle();
   const control = deps.state.readControl();
   if (s.progress.state === 'paused' && !control) {

@@ -65,16 +65,33 @@ function reconcile(s: SendContext): void {
     if (n !== null && !isCounted(s.job, n)) missing.push({ row, n });
   }
   const missingSent = missing.filter((m) => m.row.status === 'sent').length;
-  let p: SendProgress = { ...s.progress, sent: Math.max(0, sent - missingSent), failed: Math.max(0, failed - (missing.length - missingSent)) };
+  let p: SendProgress = {
+    ...s.progress,
+    sent: Math.max(0, sent - missingSent),
+    failed: Math.max(0, failed - (missing.length - missingSent)),
+  };
   for (const { row } of missing) {
-    p = row.status === 'sent' ? recordSent(p, { key: row.key, files: attachmentNames(row), recipients: recipientsOf(row) }, s.deps.clock.now()) : recordFailed(p, { key: row.key, files: attachmentNames(row), error: row.error }, s.deps.clock.now());
+    p =
+      row.status === 'sent'
+        ? recordSent(p, { key: row.key, files: attachmentNames(row), recipients: recipientsOf(row) }, s.deps.clock.now())
+        : recordFailed(p, { key: row.key, files: attachmentNames(row), error: row.error }, s.deps.clock.now());
   }
   s.progress = p;
-  s.job = markCounted(s.job, missing.map((m) => m.n));
+  s.job = markCounted(
+    s.job,
+    missing.map((m) => m.n),
+  );
 }
 
 export function markSent(s: SendContext, row: SendRow, ids: { id: string; threadId: string; at: number }): void {
-  s.table.set(row, { status: 'sent', messageId: ids.id, threadId: ids.threadId, sentAt: formatSheetTime(ids.at), error: '', nextAttemptAt: '' });
+  s.table.set(row, {
+    status: 'sent',
+    messageId: ids.id,
+    threadId: ids.threadId,
+    sentAt: formatSheetTime(ids.at),
+    error: '',
+    nextAttemptAt: '',
+  });
   countResult(s, row);
 }
 

@@ -20,7 +20,8 @@ export function applyControl(s: SendContext, control: SendControl): boolean {
   const inDoubt = runRows.filter((row) => row.status === 'sending');
   const settled = settledRows(inDoubt, now);
   if (settled.length === inDoubt.length && verifyInDoubt(s, inDoubt, true)) {
-    for (const row of inDoubt) if (row.status === 'queued') s.table.set(row, { status: 'pending', runId: '', sendId: '', nextAttemptAt: '' });
+    for (const row of inDoubt)
+      if (row.status === 'queued') s.table.set(row, { status: 'pending', runId: '', sendId: '', nextAttemptAt: '' });
     s.progress = cancelProgress(s.progress, now);
     s.deps.state.clearControl();
   }

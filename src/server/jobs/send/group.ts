@@ -45,8 +45,22 @@ export function messageIdOf(s: SendContext, row: SendRow): string {
 export function markGroup(s: SendContext, rows: readonly SendRow[], sendBy: number): SendGroup {
   const attemptAt = formatSheetTime(sendBy);
   const pending = rows.map((row) => {
-    const before: RowChange = { status: 'queued', attempts: row.attempts, attemptAt: row.attemptAt, rfc822MessageId: row.rfc822MessageId, error: row.error, nextAttemptAt: row.nextAttemptAt };
-    s.table.set(row, { status: 'sending', attempts: row.attempts + 1, attemptAt, rfc822MessageId: messageIdOf(s, row), error: '', nextAttemptAt: '' });
+    const before: RowChange = {
+      status: 'queued',
+      attempts: row.attempts,
+      attemptAt: row.attemptAt,
+      rfc822MessageId: row.rfc822MessageId,
+      error: row.error,
+      nextAttemptAt: row.nextAttemptAt,
+    };
+    s.table.set(row, {
+      status: 'sending',
+      attempts: row.attempts + 1,
+      attemptAt,
+      rfc822MessageId: messageIdOf(s, row),
+      error: '',
+      nextAttemptAt: '',
+    });
     return { row, before };
   });
   return { pending, prepared: [], sendBy };

@@ -25,7 +25,10 @@ function knownSentIds(s: SendContext): Map<string, number> {
  * Looks for `rows` in SENT. Returns what was found, and whether the listing was complete (every page
  * and message it needed could be read).
  */
-function searchSent(s: SendContext, rows: SendRow[]): { found: Map<SendRow, { id: string; threadId: string; at: number }>; complete: boolean } {
+function searchSent(
+  s: SendContext,
+  rows: SendRow[],
+): { found: Map<SendRow, { id: string; threadId: string; at: number }>; complete: boolean } {
   const { mail } = s.deps;
   const wantedBySendId = new Map(rows.map((row) => [row.sendId, row]));
   const wantedByMessageId = new Map(rows.filter((row) => row.rfc822MessageId).map((row) => [row.rfc822MessageId, row]));
@@ -86,7 +89,8 @@ export function verifyInDoubt(s: SendContext, rows: SendRow[], conclusive: boole
       // of the row's tries: only answers Gmail gave count against maxRetries.
       const attempts = row.error ? row.attempts : Math.max(0, row.attempts - 1);
       if (attempts > s.settings.maxRetries) markFailed(s, row, row.error || 'No answer from Gmail');
-      else s.table.set(row, { status: 'queued', attempts, nextAttemptAt: formatSheetTime(Math.max(now, timeOf(row.nextAttemptAt) ?? now)) });
+      else
+        s.table.set(row, { status: 'queued', attempts, nextAttemptAt: formatSheetTime(Math.max(now, timeOf(row.nextAttemptAt) ?? now)) });
     }
   }
   return complete;

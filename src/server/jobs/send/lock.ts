@@ -22,7 +22,11 @@ export function withLock<T>(deps: SendDeps, busy: () => T, run: () => T): T {
 
 export function refuseIfActive(progress: SendProgress | null, locale: Locale): void {
   if (progress && (progress.state === 'running' || progress.state === 'paused' || progress.state === 'paused-quota')) {
-    throw new PostroomError('ALREADY_RUNNING', sendJobMessage(locale, 'alreadyInProgress', { runId: progress.jobId, state: sendStateLabel(locale, progress.state) }), { runId: progress.jobId });
+    throw new PostroomError(
+      'ALREADY_RUNNING',
+      sendJobMessage(locale, 'alreadyInProgress', { runId: progress.jobId, state: sendStateLabel(locale, progress.state) }),
+      { runId: progress.jobId },
+    );
   }
 }
 

@@ -55,7 +55,10 @@ function stopForControl(loop: Loop): Step | null {
   if (!control) return null;
   abandonGroup(s, loop.holder);
   applyControl(s, control);
-  return end(loop, { more: s.progress.state !== 'cancelled' && s.progress.state !== 'paused', waitMs: s.progress.state === 'running' ? IN_DOUBT_SETTLE_MS : 0 });
+  return end(loop, {
+    more: s.progress.state !== 'cancelled' && s.progress.state !== 'paused',
+    waitMs: s.progress.state === 'running' ? IN_DOUBT_SETTLE_MS : 0,
+  });
 }
 
 /** Checks settled rows in doubt (their units count against the pacer). */
@@ -147,7 +150,10 @@ function burstOfGroup(loop: Loop, now: number): Step {
   const group = holder.current!;
   if (!group.prepared.length) {
     const rows = group.pending.slice(0, Math.min(s.settings.maxPerSecond, s.settings.batchSize));
-    group.prepared = prepareBurst(s, rows.map((p) => p.row));
+    group.prepared = prepareBurst(
+      s,
+      rows.map((p) => p.row),
+    );
     // Rows that could not be built are final, or queued again with a delay: out of the group.
     const built = new Set(group.prepared.map((item) => item.row));
     const dropped = new Set(rows.filter((p) => !built.has(p.row)).map((p) => p.row));

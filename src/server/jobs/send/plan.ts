@@ -8,7 +8,15 @@
 
 import type { Locale } from '../../domain/i18n';
 import { PostroomError } from '../../domain/errors';
-import { createJobState, makeRunId, makeSendId, markCounted, MAX_RUN_ROWS, type PlanCounts, type SendJobState } from '../../domain/send/job-state';
+import {
+  createJobState,
+  makeRunId,
+  makeSendId,
+  markCounted,
+  MAX_RUN_ROWS,
+  type PlanCounts,
+  type SendJobState,
+} from '../../domain/send/job-state';
 import { sendJobMessage } from '../../domain/send/job-messages';
 import { describeRowProblems, planSend, type AttachmentResolution, type SendFilter, type SendPlan } from '../../domain/send/plan';
 import { createProgress, recordFailed, type SendProgress, type SendProgressView } from '../../domain/send/progress';
@@ -68,7 +76,16 @@ function emptyCounts(): PlanCounts {
 function addCounts(a: PlanCounts, b: SendPlan['counts']): PlanCounts {
   const byStatus = { ...a.byStatus };
   for (const [status, n] of Object.entries(b.byStatus)) byStatus[status] = (byStatus[status] ?? 0) + n;
-  return { rows: a.rows + b.rows, matching: a.matching + b.matching, selected: a.selected + b.selected, ready: a.ready + b.ready, invalid: a.invalid + b.invalid, deferred: a.deferred + b.deferred, byStatus, duplicates: (a.duplicates ?? 0) + (b.duplicates ?? 0) };
+  return {
+    rows: a.rows + b.rows,
+    matching: a.matching + b.matching,
+    selected: a.selected + b.selected,
+    ready: a.ready + b.ready,
+    invalid: a.invalid + b.invalid,
+    deferred: a.deferred + b.deferred,
+    byStatus,
+    duplicates: (a.duplicates ?? 0) + (b.duplicates ?? 0),
+  };
 }
 
 /** A new plan for `filter`: a run id, an empty job state (cursor at the first row) and its progress. */
@@ -78,12 +95,22 @@ export function newPlan(deps: SendDeps, filter: SendFilter, table: SendTableMode
   // The filter is checked (and normalised) before anything is written.
   const normalised = planSend([], filter, { settings: deps.settings(), resolveAttachments: () => ({ found: [], missing: [] }) }).filter;
   const confirm = filter.confirmDuplicates === undefined ? {} : { confirmDuplicates: filter.confirmDuplicates };
-  const job: SendJobState = { ...createJobState(runId, normalised, 0, now), plan: { cursor: 0, counts: emptyCounts(), autoStart, ...confirm } };
+  const job: SendJobState = {
+    ...createJobState(runId, normalised, 0, now),
+    plan: { cursor: 0, counts: emptyCounts(), autoStart, ...confirm },
+  };
   return { job, progress: createProgress(runId, 0, now), planned: { ready: [], invalid: [], ignored: [] } };
 }
 
 /** Plans one piece of rows from the cursor into the table (in memory) and the work's job / progress. */
-function planPiece(deps: SendDeps, locale: Locale, work: PlanWork, table: SendTableModel, settings: SendSettings, resolver: ReturnType<typeof budgetedResolver>): void {
+function planPiece(
+  deps: SendDeps,
+  locale: Locale,
+  work: PlanWork,
+  table: SendTableModel,
+  settings: SendSettings,
+  resolver: ReturnType<typeof budgetedResolver>,
+): void {
   const plan = work.job.plan!;
   const from = plan.cursor ?? table.rows.length;
   const slice = table.rows.slice(from, from + PLAN_PIECE_ROWS);
@@ -101,13 +128,18 @@ function planPiece(deps: SendDeps, locale: Locale, work: PlanWork, table: SendTa
   const piece =
     max === 0
       ? null
-      : planSend(slice, { key: filter.key || undefined, period: filter.period || undefined, max, confirmDuplicates: plan.confirmDuplicates }, { settings, resolveAttachments: resolver, duplicateScope: table.rows });
+      : planSend(
+          slice,
+          { key: filter.key || undefined, period: filter.period || undefined, max, confirmDuplicates: plan.confirmDuplicates },
+          { settings, resolveAttachments: resolver, duplicateScope: table.rows },
+        );
   const now = deps.clock.now();
   const runId = work.job.runId;
   let { job, progress } = work;
   if (piece) {
     const selected = [...piece.ready.map((r) => r.rowNumber), ...piece.invalid.map((r) => r.rowNumber)].sort((a, b) => a - b);
-    if (job.total + selected.length > MAX_RUN_ROWS) throw new PostroomError('INVALID_INPUT', sendJobMessage(locale, 'tooManyRows', { max: MAX_RUN_ROWS }));
+    if (job.total + selected.length > MAX_RUN_ROWS)
+      throw new PostroomError('INVALID_INPUT', sendJobMessage(locale, 'tooManyRows', { max: MAX_RUN_ROWS }));
     const byRow = new Map(slice.map((row) => [row.rowNumber, row]));
     const problems = new Map(piece.invalid.map((r) => [r.rowNumber, r.problems]));
     const ready = new Map(piece.ready.map((p) => [p.rowNumber, p]));
@@ -127,11 +159,18 @@ function planPiece(deps: SendDeps, locale: Locale, work: PlanWork, table: SendTa
         work.planned.invalid.push({ rowNumber, key: row.key, period: row.period, reason });
       } else {
         table.set(row, { status: 'queued', error: '', runId, sendId, attemptAt: '', nextAttemptAt: '', rfc822MessageId: '' });
-        work.planned.ready.push({ rowNumber, key: row.key, period: row.period, recipients: ready.get(rowNumber)?.recipientCount ?? 0, attachments: attachmentNames(row) });
+        work.planned.ready.push({
+          rowNumber,
+          key: row.key,
+          period: row.period,
+          recipients: ready.get(rowNumber)?.recipientCount ?? 0,
+          attachments: attachmentNames(row),
+        });
       }
     });
     job = markCounted(job, counted);
-    for (const r of piece.ignored) work.planned.ignored.push({ rowNumber: r.rowNumber, key: r.key, reason: describeRowProblems(r.problems, locale) });
+    for (const r of piece.ignored)
+      work.planned.ignored.push({ rowNumber: r.rowNumber, key: r.key, reason: describeRowProblems(r.problems, locale) });
   }
   const next = from + PLAN_PIECE_ROWS;
   const counts = piece ? addCounts(plan.counts, piece.counts) : plan.counts;
@@ -149,7 +188,12 @@ export function continuePlan(deps: SendDeps, locale: Locale, work: PlanWork, tab
   const unchecked = { n: 0 };
   const resolver = budgetedResolver(deps, settings, start + PLAN_ATTACHMENT_BUDGET_MS, unchecked);
   let examined = 0;
-  while (work.job.plan && work.job.plan.cursor !== null && examined < PLAN_ROWS_PER_EXECUTION && deps.clock.now() - start < PLAN_BUDGET_MS) {
+  while (
+    work.job.plan &&
+    work.job.plan.cursor !== null &&
+    examined < PLAN_ROWS_PER_EXECUTION &&
+    deps.clock.now() - start < PLAN_BUDGET_MS
+  ) {
     const before = work.job.plan.cursor;
     planPiece(deps, locale, work, table, settings, resolver);
     examined += PLAN_PIECE_ROWS;

@@ -57,18 +57,23 @@ export function previewSendRowJob(
   let row: SendRow | undefined;
   if (request.rowNumber !== undefined && request.rowNumber !== null) {
     row = rows.find((candidate) => candidate.rowNumber === request.rowNumber);
-    if (!row) throw new PostroomError('NOT_FOUND', locale === 'fr' ? `Aucune ligne ${request.rowNumber} dans l’onglet Sends.` : `No row ${request.rowNumber} in the Sends tab.`);
+    if (!row)
+      throw new PostroomError(
+        'NOT_FOUND',
+        locale === 'fr' ? `Aucune ligne ${request.rowNumber} dans l’onglet Sends.` : `No row ${request.rowNumber} in the Sends tab.`,
+      );
   } else {
     const key = (request.key ?? '').trim().toLowerCase();
     const period = (request.period ?? '').trim();
     const matching = rows.filter((r) => (!key || r.key.toLowerCase() === key) && (!period || r.period === period));
     row =
-      matching.find((r) => r.status === 'pending' || r.status === 'failed') ??
-      matching.find((r) => r.status === 'queued') ??
-      matching[0];
+      matching.find((r) => r.status === 'pending' || r.status === 'failed') ?? matching.find((r) => r.status === 'queued') ?? matching[0];
   }
   if (!row) return null;
-  const checked = checkSendRow(row, { settings, resolveAttachments: (r, refs) => deps.attachments.resolve(r, refs, settings.attachmentsFolder) });
+  const checked = checkSendRow(row, {
+    settings,
+    resolveAttachments: (r, refs) => deps.attachments.resolve(r, refs, settings.attachmentsFolder),
+  });
   const from = mailboxText({ name: settings.senderName, address: deps.sender.address });
   if ('problems' in checked) {
     return {
