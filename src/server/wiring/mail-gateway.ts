@@ -38,10 +38,13 @@ export function mailTransportSetting(): MailTransportKind {
   return resolved(userLocale()).transport;
 }
 
-/** The gateway the settings choose, created on first use (reading the setting costs nothing until then). */
-export function settingsMailGateway(): MailGateway {
+/**
+ * A gateway created on first use, of the transport `chooseKind` names then (reading a setting costs
+ * nothing until a mail operation is made); usage is zero while it was never used.
+ */
+export function lazyMailGateway(chooseKind: () => MailTransportKind): MailGateway {
   let inner: MailGateway | null = null;
-  const get = (): MailGateway => (inner ??= mailGateway(mailTransportSetting()));
+  const get = (): MailGateway => (inner ??= mailGateway(chooseKind()));
   return {
     get kind() {
       return get().kind;
@@ -63,6 +66,11 @@ export function settingsMailGateway(): MailGateway {
     listSendAs: () => get().listSendAs(),
     usage: () => (inner ? inner.usage() : { calls: 0, units: 0 }),
   };
+}
+
+/** The gateway the settings choose (mail settings first, then send settings, else REST), created on first use. */
+export function settingsMailGateway(): MailGateway {
+  return lazyMailGateway(mailTransportSetting);
 }
 
 export interface MailSettingsView {

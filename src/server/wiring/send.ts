@@ -31,7 +31,7 @@ import { SEND_SETTINGS_KEY as SETTINGS_KEY } from '../domain/send/storage-keys';
 const SETTINGS_KEY_PROPERTY = `postroom.${SETTINGS_KEY}`;
 import type { MailGateway } from '../ports/mail-gateway';
 import type { JobRunLog, SendSheet } from '../ports/send';
-import { mailGateway } from './mail-gateway';
+import { lazyMailGateway } from './mail-gateway';
 import { extendSendDeps, extrasOf, savedSendSettings } from './send-extras-deps';
 import { sendProgressExtras, withScheduleLabel } from '../jobs/send-extras/status';
 import {
@@ -103,29 +103,7 @@ function lazySheet(open: () => GoogleAppsScript.Spreadsheet.Spreadsheet): SendSh
 
 /** The mail gateway of the transport the send settings choose, created when first used. */
 function lazyGateway(settings: () => SendSettings): MailGateway {
-  let inner: MailGateway | null = null;
-  const get = () => (inner ??= mailGateway(settings().transport));
-  return {
-    get kind() {
-      return get().kind;
-    },
-    profile: () => get().profile(),
-    listLabels: () => get().listLabels(),
-    ensureLabels: (names) => get().ensureLabels(names),
-    search: (query, options) => get().search(query, options),
-    getMessages: (ids, format, options) => get().getMessages(ids, format, options),
-    getAttachments: (refs) => get().getAttachments(refs),
-    markRead: (ids) => get().markRead(ids),
-    modifyLabels: (ids, add, remove) => get().modifyLabels(ids, add, remove),
-    trash: (ids) => get().trash(ids),
-    send: (raws) => get().send(raws),
-    listSent: (options) => get().listSent(options),
-    history: (start, options) => get().history(start, options),
-    listDrafts: (options) => get().listDrafts(options),
-    getDrafts: (ids) => get().getDrafts(ids),
-    listSendAs: () => get().listSendAs(),
-    usage: () => (inner ? inner.usage() : { calls: 0, units: 0 }),
-  };
+  return lazyMailGateway(() => settings().transport);
 }
 
 export function makeDeps(options: { budgetMs?: number } = {}): SendDeps {
