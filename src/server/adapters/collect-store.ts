@@ -5,13 +5,9 @@
 // Values are JSON, under the same "postroom." prefix and 9 KB limit as userPropertiesStore.
 // https://developers.google.com/apps-script/reference/properties/properties#getProperties()
 
-import { utf8Length } from '../domain/encoding';
-import { localizedError } from '../domain/errors';
-import { translateServer } from '../domain/server-messages';
 import { USER_PROPERTY_PREFIX } from '../domain/storage-keys';
 import type { KeyValueStore } from '../ports/kv';
-import { PROPERTY_VALUE_LIMIT } from './properties';
-import { userLocale } from './session';
+import { decodeProperty, encodeProperty } from './properties';
 
 export interface BatchKeyValueStore extends KeyValueStore {
   /** Writes several keys in one call. */
@@ -25,34 +21,9 @@ export function cachedUserStore(prefix = USER_PROPERTY_PREFIX): BatchKeyValueSto
   let all: Record<string, string> | null = null;
   const properties = (): GoogleAppsScript.Properties.Properties => (service ??= PropertiesService.getUserProperties());
   const values = (): Record<string, string> => (all ??= { ...properties().getProperties() });
-  const encode = (key: string, value: unknown): string => {
-    const raw = JSON.stringify(value);
-    if (utf8Length(raw) > PROPERTY_VALUE_LIMIT)
-      throw localizedError(
-        'INTERNAL',
-        translateServer,
-        'storage.tooLarge',
-        { key: prefix + key, bytes: utf8Length(raw) },
-        { locale: userLocale() },
-      );
-    return raw;
-  };
+  const encode = (key: string, value: unknown): string => encodeProperty(prefix + key, value);
   return {
-    get<T>(key: string): T | null {
-      const raw = values()[prefix + key];
-      if (raw === undefined || raw === null) return null;
-      try {
-        return JSON.parse(raw) as T;
-      } catch (error) {
-        throw localizedError(
-          'INTERNAL',
-          translateServer,
-          'storage.notJson',
-          { key: prefix + key },
-          { locale: userLocale(), details: { cause: String(error) } },
-        );
-      }
-    },
+    get: <T>(key: string): T | null => decodeProperty<T>(prefix + key, values()[prefix + key]),
     set(key: string, value: unknown): void {
       const raw = encode(key, value);
       properties().setProperty(prefix + key, raw);
