@@ -47,6 +47,14 @@ export function makePdf(lines: string[], title = lines[0] ?? 'Document'): Buffer
     `<< /Length ${contentBytes.length} >>\nstream\n${content}\nendstream`,
     `<< /Title (${pdfText(title)}) /Producer (Postroom demo generator) >>`,
   ];
+  return assemblePdf(objects, 6);
+}
+
+/**
+ * A PDF 1.4 file from its numbered objects (object n is objects[n - 1]; 1 must be the catalog): header,
+ * the objects, the cross-reference table with their byte offsets, and the trailer naming the Info object.
+ */
+export function assemblePdf(objects: readonly string[], infoObject: number): Buffer {
   // The binary comment line after the header marks the file as binary for transfer tools (§7.5.2).
   const parts: Buffer[] = [Buffer.from('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n', 'latin1')];
   let offset = parts[0].length;
@@ -63,7 +71,7 @@ export function makePdf(lines: string[], title = lines[0] ?? 'Document'): Buffer
     '0000000000 65535 f ',
     ...offsets.map((value) => `${String(value).padStart(10, '0')} 00000 n `),
     'trailer',
-    `<< /Size ${objects.length + 1} /Root 1 0 R /Info 6 0 R >>`,
+    `<< /Size ${objects.length + 1} /Root 1 0 R /Info ${infoObject} 0 R >>`,
     'startxref',
     String(offset),
     '%%EOF',

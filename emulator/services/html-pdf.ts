@@ -4,7 +4,9 @@
 // offsets, trailer), in Helvetica with WinAnsiEncoding so French text and € render. Apps Script renders
 // the HTML (layout, images, CSS); this keeps only its text, which is what tests and readers check.
 // Hand-written because no PDF library is installed (and none may be added), and a text-only PDF is
-// ~100 lines; emulator/demo/binary-files.ts makes one-page PDFs the same way.
+// ~100 lines; the file itself is assembled by emulator/demo/binary-files.ts, which makes the demo's PDFs.
+
+import { assemblePdf } from '../demo/binary-files';
 
 const PAGE_WIDTH = 595;
 const PAGE_HEIGHT = 842;
@@ -199,30 +201,7 @@ export function textPdf(lines: string[], title: string): Uint8Array {
     objects.push(`<< /Length ${Buffer.byteLength(content, 'latin1')} >>\nstream\n${content}\nendstream`);
   });
 
-  // The binary comment after the header marks the file as binary (§7.5.2). All text here is ASCII.
-  const chunks: Buffer[] = [Buffer.from('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n', 'latin1')];
-  let offset = chunks[0].length;
-  const offsets: number[] = [];
-  objects.forEach((body, index) => {
-    offsets.push(offset);
-    const chunk = Buffer.from(`${index + 1} 0 obj\n${body}\nendobj\n`, 'latin1');
-    chunks.push(chunk);
-    offset += chunk.length;
-  });
-  const xref = [
-    'xref',
-    `0 ${objects.length + 1}`,
-    '0000000000 65535 f ',
-    ...offsets.map((value) => `${String(value).padStart(10, '0')} 00000 n `),
-    'trailer',
-    `<< /Size ${objects.length + 1} /Root 1 0 R /Info 4 0 R >>`,
-    'startxref',
-    String(offset),
-    '%%EOF',
-    '',
-  ].join('\n');
-  chunks.push(Buffer.from(xref, 'latin1'));
-  return new Uint8Array(Buffer.concat(chunks));
+  return new Uint8Array(assemblePdf(objects, 4));
 }
 
 /** The PDF of an HTML document (its text; the title is the <title> or the first line). */
