@@ -6,7 +6,7 @@
 //   with the reason in the user's words. The job itself throws the refusal before it opens its row;
 //   recording it here keeps the job unchanged.
 
-import { JOB_RUNS_TABLE, emptyMetrics, jobRunToRow } from '../domain/collect';
+import { JOB_RUNS_TABLE, emptyMetrics, jobRunToRow, jobRunWithMetrics } from '../domain/collect';
 import { errorCode, isLocalized, userErrorMessage, type LocalizedText, PostroomError } from '../domain/errors';
 import type { Locale } from '../domain/i18n';
 import { translateServer } from '../domain/server-messages';
@@ -108,26 +108,16 @@ export function recordCollectRefusal(deps: CollectDeps, error: unknown, request:
     .replace(/\.\d+Z$/, 'Z')}-refused`;
   const dryRun = request.dryRun ?? false;
   const summary = texts[deps.locale];
-  deps.ledger.table(JOB_RUNS_TABLE).append([
-    jobRunToRow({
-      runId,
-      job: 'collect',
-      status: 'failed',
-      startedAtMs: now,
-      finishedAtMs: now,
-      durationSec: 0,
-      emailsScanned: 0,
-      attachmentsSeen: 0,
-      attachmentsDownloaded: 0,
-      receiptsCreated: 0,
-      duplicatesSkipped: 0,
-      quarantined: 0,
-      errorsCount: 1,
-      gmailApiCalls: 0,
-      logUrl: '',
-      summary,
-    }),
-  ]);
+  deps.ledger
+    .table(JOB_RUNS_TABLE)
+    .append([
+      jobRunToRow(
+        jobRunWithMetrics(
+          { runId, job: 'collect', status: 'failed', startedAtMs: now, finishedAtMs: now, logUrl: '', summary },
+          { ...emptyMetrics(), errorsCount: 1 },
+        ),
+      ),
+    ]);
   deps.ledger.flush();
   const lastRun: LastRun = {
     runId,

@@ -120,8 +120,11 @@ export interface CollectSummary {
   logUrl: string;
 }
 
+/** What a JobRuns record says besides its metrics. */
+export type JobRunFacts = Pick<JobRunRecord, 'runId' | 'job' | 'status' | 'startedAtMs' | 'finishedAtMs' | 'logUrl' | 'summary'>;
+
 /** The JobRuns record of a run with these metrics (the identity fields come from `run`). */
-export function jobRunWithMetrics(run: JobRunRecord, metrics: CollectMetrics): JobRunRecord {
+export function jobRunWithMetrics(run: JobRunFacts, metrics: CollectMetrics): JobRunRecord {
   return {
     ...run,
     durationSec: metrics.durationSec,

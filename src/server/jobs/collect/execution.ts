@@ -161,23 +161,8 @@ export function jobRunRecord(
   metrics: CollectMetrics = state.metrics,
   summary = '',
 ): JobRunRecord {
-  const base: JobRunRecord = {
-    runId: state.runId,
-    job: 'collect',
-    status,
-    startedAtMs: state.startedAtMs,
-    finishedAtMs,
-    durationSec: 0,
-    emailsScanned: 0,
-    attachmentsSeen: 0,
-    attachmentsDownloaded: 0,
-    receiptsCreated: 0,
-    duplicatesSkipped: 0,
-    quarantined: 0,
-    errorsCount: 0,
-    gmailApiCalls: 0,
-    logUrl: '',
-    summary,
-  };
-  return jobRunWithMetrics(base, metrics);
+  return jobRunWithMetrics(
+    { runId: state.runId, job: 'collect', status, startedAtMs: state.startedAtMs, finishedAtMs, logUrl: '', summary },
+    metrics,
+  );
 }
