@@ -51,6 +51,20 @@ function openPlan(
 }
 
 /**
+ * Under the lock, with no send in progress: opens the plan (a new one, or for a start the plan to go on
+ * with) and makes as much of it as this execution can; pause / cancel asked earlier no longer apply.
+ */
+function planUnderLock(deps: SendDeps, locale: Locale, filter: SendFilter | null, forStart: boolean) {
+  const stored = loadIdle(deps, locale);
+  const settings = deps.settings();
+  const table = new SendTableModel(deps.sheet, locale);
+  const work = openPlan(deps, stored, filter, table, forStart, forStart);
+  continuePlan(deps, locale, work, table, settings);
+  deps.state.clearControl();
+  return { work, table };
+}
+
+/**
  * Plans a send: selects pending and failed rows (filters by key, period, max), fails the invalid ones
  * with their reasons and queues the others, piece by piece (each written and saved). Replaces an earlier
  * planned run, unless that plan is still being made for the same filter: then it goes on.
@@ -59,15 +73,7 @@ export function planSendJob(deps: SendDeps, filter: SendFilter, locale: Locale):
   return withLock(
     deps,
     () => alreadyRunning(locale),
-    () => {
-      const stored = loadIdle(deps, locale);
-      const settings = deps.settings();
-      const table = new SendTableModel(deps.sheet, locale);
-      const work = openPlan(deps, stored, filter, table, false, false);
-      continuePlan(deps, locale, work, table, settings);
-      deps.state.clearControl();
-      return toPlanResult(deps, work, locale);
-    },
+    () => toPlanResult(deps, planUnderLock(deps, locale, filter, false).work, locale),
   );
 }
 
@@ -82,12 +88,7 @@ export function startSendJob(deps: SendDeps, filter: SendFilter | null, locale: 
     deps,
     () => alreadyRunning(locale),
     () => {
-      const stored = loadIdle(deps, locale);
-      const settings = deps.settings();
-      const table = new SendTableModel(deps.sheet, locale);
-      const work = openPlan(deps, stored, filter, table, true, true);
-      continuePlan(deps, locale, work, table, settings);
-      deps.state.clearControl();
+      const { work, table } = planUnderLock(deps, locale, filter, true);
       if (planIncomplete(work.job)) {
         rearmContinuation(deps, SAFETY_CONTINUATION_MS);
         return { progress: viewOf(deps, work.progress, locale), more: true, waitMs: 0, busy: false, pendingControl: null };
