@@ -16,18 +16,13 @@ import { getCommand, registerCommand, UsageError, type CliContext } from '../cli
 import type { InvokeError, InvokeResult, Runner } from '../runner';
 import type { Workspace } from '../workspace';
 import type { ExportProgress } from '../../src/server/domain/export/progress';
+import type { ExportRequest } from '../../src/server/domain/export/options';
 
 export const EXPORT_RUN_PROPERTY = 'postroom.export.run';
 export const EXPORT_LAST_PROPERTY = 'postroom.export.last';
 
-export interface ExportInput {
-  query?: string;
-  max?: number;
-  batchSize?: number;
-  folder?: string;
-  includeAttachments?: boolean;
-  since?: string;
-}
+/** The export's options as the CLI passes them to startExport. */
+export type ExportInput = ExportRequest;
 
 export interface ExportDriveResult {
   /** startExport's result (null when it never completed). */

@@ -9,7 +9,7 @@
 import { toHex, sha256 } from '../domain/sha256';
 import { utf8Encode } from '../domain/encoding';
 import { pickLocale } from '../domain/i18n';
-import type { ExportProgress } from '../domain/export';
+import type { ExportProgress, ExportRequest } from '../domain/export';
 import { driveExportFiles } from '../adapters/export-drive';
 import { userLock } from '../adapters/lock';
 import { userPropertiesStore } from '../adapters/properties';
@@ -40,14 +40,7 @@ export function exportDeps(): ExportDeps {
 
 export const exportApi = {
   /** Starts an export and returns at once; the work goes on in runExportContinue executions. */
-  startExport(options?: {
-    query?: string;
-    max?: number;
-    batchSize?: number;
-    folder?: string;
-    includeAttachments?: boolean;
-    since?: string;
-  }): ExportProgress {
+  startExport(options?: ExportRequest): ExportProgress {
     return startExportRun(exportDeps(), options);
   },
   getExportProgress(): ExportProgress {

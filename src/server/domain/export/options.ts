@@ -14,6 +14,16 @@ export const MAX_BATCH_SIZE = 5000;
 export const MAX_QUERY_CHARS = 2000;
 export const DEFAULT_EXPORT_FOLDER = 'Postroom/exports';
 
+/** What a caller asks for (the api's argument, the CLI's flags), before parseExportOptions checks it. */
+export interface ExportRequest {
+  query?: string;
+  max?: number;
+  batchSize?: number;
+  folder?: string;
+  includeAttachments?: boolean;
+  since?: string;
+}
+
 export interface ExportOptions {
   /** The Gmail search ('' = every message but spam and trash). */
   query: string;

@@ -4,7 +4,7 @@
 
 import type { Locale } from '../i18n';
 import { formatCount, formatFiles, translateExport } from './messages';
-import type { ExportRun, ExportState, FinishedExport } from './run-state';
+import { runFacts, type ExportRun, type ExportState, type FinishedExport } from './run-state';
 
 export interface ExportProgress {
   state: ExportState;
@@ -60,24 +60,7 @@ export function runningProgress(run: ExportRun, locale: Locale, cancelRequested 
           total: formatCount(locale, run.total),
           files: formatFiles(locale, run.files),
         });
-  return {
-    state: 'running',
-    runId: run.runId,
-    query: run.options.query,
-    exported: run.exported,
-    total: run.total,
-    files: run.files,
-    folderUrl: run.folderUrl,
-    startedAt: run.startedAt,
-    finishedAt: null,
-    summary,
-    error: null,
-    executions: run.executions,
-    gmailUnits: run.gmailUnits,
-    attachmentsStored: run.attachmentsStored,
-    missing: run.missing,
-    cancelRequested,
-  };
+  return { state: 'running', ...runFacts(run), finishedAt: null, summary, error: null, cancelRequested };
 }
 
 export function finishedSummary(done: Pick<FinishedExport, 'state' | 'exported' | 'total' | 'files' | 'error'>, locale: Locale): string {

@@ -78,6 +78,38 @@ export interface ExportRun {
 export type ExportState = 'idle' | 'running' | 'done' | 'cancelled' | 'failed';
 
 /** What remains of a finished export (for getExportProgress and the card). */
+/** What a run has done so far, as its progress and its finished record both show it. */
+export function runFacts(
+  run: ExportRun,
+): Pick<
+  FinishedExport,
+  | 'runId'
+  | 'query'
+  | 'exported'
+  | 'total'
+  | 'files'
+  | 'folderUrl'
+  | 'startedAt'
+  | 'executions'
+  | 'gmailUnits'
+  | 'attachmentsStored'
+  | 'missing'
+> {
+  return {
+    runId: run.runId,
+    query: run.options.query,
+    exported: run.exported,
+    total: run.total,
+    files: run.files,
+    folderUrl: run.folderUrl,
+    startedAt: run.startedAt,
+    executions: run.executions,
+    gmailUnits: run.gmailUnits,
+    attachmentsStored: run.attachmentsStored,
+    missing: run.missing,
+  };
+}
+
 export interface FinishedExport {
   state: Exclude<ExportState, 'idle' | 'running'>;
   runId: string;

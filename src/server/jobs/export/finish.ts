@@ -3,7 +3,7 @@
 // mail out), the JobRuns row, the finished export for getExportProgress, then the run and its
 // snapshot file are cleared and no continuation trigger is left.
 
-import { finishedSummary, type FinishedExport } from '../../domain/export';
+import { finishedSummary, runFacts, type FinishedExport } from '../../domain/export';
 import { writeManifest } from './checkpoint';
 import { recordUsage, type ExecutionContext } from './context';
 import { EXPORT_CONTINUE_HANDLER, SNAPSHOT_FILE, type ExportDeps } from './deps';
@@ -15,22 +15,7 @@ export function finishExport(ctx: ExecutionContext, state: FinishedExport['state
   const finishedAt = deps.clock.now();
   recordUsage(ctx);
   run.lastError = error;
-  const finished: FinishedExport = {
-    state,
-    runId: run.runId,
-    query: run.options.query,
-    exported: run.exported,
-    total: run.total,
-    files: run.files,
-    folderUrl: run.folderUrl,
-    startedAt: run.startedAt,
-    finishedAt,
-    error,
-    executions: run.executions,
-    gmailUnits: run.gmailUnits,
-    attachmentsStored: run.attachmentsStored,
-    missing: run.missing,
-  };
+  const finished: FinishedExport = { state, ...runFacts(run), finishedAt, error };
   if (run.folderId) {
     writeManifest(ctx, state, finishedAt);
     deps.files.trash(run.folderId, SNAPSHOT_FILE);
