@@ -11,12 +11,12 @@
 //                     (Postfix RFC 3464 style); after the send the CLI runs the bounce check
 // Patterns in the attachments column and the send log need no flag (the log's lines are printed).
 
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import './send';
 import { getCommand, registerCommand, UsageError, type CliContext } from '../cli-commands';
 import type { InvokeResult } from '../runner';
-import { DEFAULT_CLI_SEND_SETTINGS, loadSendList, parseCsv, SENDS_TAB, storedSendSettings, storeSendSettings } from './send';
+import { DEFAULT_CLI_SEND_SETTINGS, loadSendListFromDisk, storedSendSettings, storeSendSettings } from './send';
 
 const base = getCommand('send');
 if (!base) throw new Error('send-extras: the send command is not registered');
@@ -81,23 +81,10 @@ function runTestRow(cli: CliContext, row: number): number {
   const filesDir = text(cli, 'files');
   if (!list) throw new UsageError('send needs --list <file.csv>');
   if (!filesDir) throw new UsageError('send needs --files <dir>');
-  const rows = parseCsv(readFileSync(list, 'utf8'));
-  const entries = readdirSync(filesDir).filter((name) => statSync(join(filesDir, name)).isFile());
   const { workspace } = cli;
-  let settings = storedSendSettings(workspace);
-  if (!settings) {
-    settings = { ...DEFAULT_CLI_SEND_SETTINGS };
-    storeSendSettings(workspace, settings);
-  }
-  const folder =
-    typeof settings.attachmentsFolder === 'string' && settings.attachmentsFolder ? settings.attachmentsFolder : 'Postroom/invoices';
-  loadSendList(
-    workspace,
-    rows,
-    entries.map((name) => ({ name: basename(name), bytes: new Uint8Array(readFileSync(join(filesDir, name))) })),
-    folder,
-  );
-  cli.info(`send: ${rows.length - 1} row(s) in tab "${SENDS_TAB}"; test of row ${row} only`);
+  // The same loading as the send itself: the CSV's encoding checked, the Sends tab replaced, the files in Drive.
+  loadSendListFromDisk(workspace, list, filesDir, (line) => cli.info(line));
+  cli.info(`send: test of row ${row} only`);
   const before = new Set(workspace.mailbox.sentMessages().map((m) => m.id));
   const result = cli.runner().rpc('sendTest', { row });
   if (result.outcome !== 'completed') return fail(cli, `--test-row ${row}`, result);
