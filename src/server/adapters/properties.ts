@@ -3,6 +3,7 @@
 // document properties do not exist in a Gmail card or a time-driven trigger.
 // Limits: 9 KB per value, 500 KB per store (https://developers.google.com/apps-script/guides/services/quotas).
 
+import { USER_PROPERTY_PREFIX } from '../domain/storage-keys';
 import { utf8Length } from '../domain/encoding';
 import { localizedError } from '../domain/errors';
 import type { KeyValueStore } from '../ports/kv';
@@ -43,7 +44,7 @@ export function decodeProperty<T>(fullKey: string, raw: string | null | undefine
   }
 }
 
-export function userPropertiesStore(prefix = 'postroom.'): KeyValueStore {
+export function userPropertiesStore(prefix = USER_PROPERTY_PREFIX): KeyValueStore {
   const properties = PropertiesService.getUserProperties();
   return {
     get: <T>(key: string): T | null => decodeProperty<T>(prefix + key, properties.getProperty(prefix + key)),

@@ -5,12 +5,11 @@
 // as the text it is, never as a formula.
 // https://developers.google.com/apps-script/guides/support/best-practices#use_batch_operations
 
+import { LEDGER_SPREADSHEET_ID_PROPERTY } from '../domain/storage-keys';
 import type { CellValue, LedgerRow, LedgerStore, LedgerTable, TableSpec } from '../ports/ledger';
 import { localizedError } from '../domain/errors';
 import { translateServer } from '../domain/server-messages';
 import { userLocale } from './session';
-
-const LEDGER_ID_PROPERTY = 'postroom.ledgerSpreadsheetId';
 
 /**
  * The ledger spreadsheet: the one recorded for this user, else the active (container) spreadsheet,
@@ -18,7 +17,9 @@ const LEDGER_ID_PROPERTY = 'postroom.ledgerSpreadsheetId';
  */
 export function openLedgerSpreadsheet(known?: Record<string, string>): GoogleAppsScript.Spreadsheet.Spreadsheet {
   // `known`: the user properties this execution already read (saves two calls when given).
-  const recorded = known ? (known[LEDGER_ID_PROPERTY] ?? null) : PropertiesService.getUserProperties().getProperty(LEDGER_ID_PROPERTY);
+  const recorded = known
+    ? (known[LEDGER_SPREADSHEET_ID_PROPERTY] ?? null)
+    : PropertiesService.getUserProperties().getProperty(LEDGER_SPREADSHEET_ID_PROPERTY);
   if (recorded) {
     try {
       return SpreadsheetApp.openById(recorded);
@@ -28,7 +29,7 @@ export function openLedgerSpreadsheet(known?: Record<string, string>): GoogleApp
     }
   }
   const spreadsheet = SpreadsheetApp.getActiveSpreadsheet() ?? SpreadsheetApp.create('Postroom');
-  PropertiesService.getUserProperties().setProperty(LEDGER_ID_PROPERTY, spreadsheet.getId());
+  PropertiesService.getUserProperties().setProperty(LEDGER_SPREADSHEET_ID_PROPERTY, spreadsheet.getId());
   return spreadsheet;
 }
 
@@ -212,6 +213,6 @@ class SheetTable implements LedgerTable {
 
 /** The URL of the ledger spreadsheet recorded for this user, without opening it; null before the first one. */
 export function recordedLedgerUrl(): string | null {
-  const id = PropertiesService.getUserProperties().getProperty(LEDGER_ID_PROPERTY);
+  const id = PropertiesService.getUserProperties().getProperty(LEDGER_SPREADSHEET_ID_PROPERTY);
   return id ? `https://docs.google.com/spreadsheets/d/${encodeURIComponent(id)}/edit` : null;
 }

@@ -8,6 +8,9 @@ export const USER_PROPERTY_PREFIX = 'postroom.';
 /** User property (full name): the id of the ledger spreadsheet Postroom writes to. */
 export const LEDGER_SPREADSHEET_ID_PROPERTY = 'postroom.ledgerSpreadsheetId';
 
+/** User store key (without the prefix): the mail settings (the gateway's transport). */
+export const MAIL_SETTINGS_KEY = 'settings.mail';
+
 /** Script property (full name): "true" in a published add-on (schedules at most hourly). */
 export const ADDON_MODE_PROPERTY = 'postroom.addonMode';
 
@@ -17,6 +20,8 @@ export const COLLECT_KEYS = {
   run: 'collect.run',
   lockHolder: 'collect.lockHolder',
   lastRun: 'collect.lastRun',
+  /** A person's "Collect now" (card) waiting for its one-off trigger. */
+  request: 'collect.request',
   /** Set when an execution of a run died: files may exist in Drive that no Receipt records. */
   orphanRisk: 'collect.orphanRisk',
   idsChunk: (index: number) => `collect.run.ids.${index}`,

@@ -2,17 +2,16 @@
 // getValues (creating nothing: no spreadsheet or no tab yet is an empty history) and hands the rows,
 // newest first, to the pure domain/job-runs.ts.
 
+import { LEDGER_SPREADSHEET_ID_PROPERTY } from '../domain/storage-keys';
 import { readJobRuns, type JobRunView } from '../domain/job-runs';
 import { JOB_RUNS_TABLE } from '../domain/collect/ledger';
 import { pickLocale } from '../domain/i18n';
 import { loadCollectSettings } from '../jobs/collect';
 import { collectDeps } from '../wiring/collect';
 
-const LEDGER_ID_PROPERTY = 'postroom.ledgerSpreadsheetId';
-
 /** The ledger spreadsheet as the jobs open it (the recorded one, else the active one), or null. */
 function existingLedger(): GoogleAppsScript.Spreadsheet.Spreadsheet | null {
-  const recorded = PropertiesService.getUserProperties().getProperty(LEDGER_ID_PROPERTY);
+  const recorded = PropertiesService.getUserProperties().getProperty(LEDGER_SPREADSHEET_ID_PROPERTY);
   if (recorded) {
     try {
       return SpreadsheetApp.openById(recorded);

@@ -2,6 +2,7 @@
 // be sent, built over the real adapters (the Sends tab, attachments on Drive, the saved settings), with
 // the send extras as a test send sees them: the chosen Gmail draft as template, the send-as From.
 
+import { SEND_SETTINGS_KEY } from '../domain/send/storage-keys';
 import { PostroomError } from '../domain/errors';
 import { defineMessages, pickLocale } from '../domain/i18n';
 import { userPropertiesStore } from '../adapters/properties';
@@ -21,7 +22,7 @@ const translateSendPanel = defineMessages<'noSettings'>({
 
 export function previewSendRow(request?: { rowNumber?: number | null; key?: string; period?: string } | null): SendRowPreview | null {
   const locale = pickLocale(Session.getActiveUserLocale());
-  const stored = userPropertiesStore().get<unknown>('settings.send');
+  const stored = userPropertiesStore().get<unknown>(SEND_SETTINGS_KEY);
   if (stored === null) throw new PostroomError('SETUP_INCOMPLETE', translateSendPanel(locale, 'noSettings'));
   // The draft as it is now and the From checked, without changing what a planned send took.
   const deps = makeDeps();

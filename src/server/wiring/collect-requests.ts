@@ -6,6 +6,7 @@
 //   with the reason in the user's words. The job itself throws the refusal before it opens its row;
 //   recording it here keeps the job unchanged.
 
+import { COLLECT_KEYS } from '../domain/storage-keys';
 import { JOB_RUNS_TABLE, emptyMetrics, jobRunToRow, jobRunWithMetrics } from '../domain/collect';
 import { errorCode, isLocalized, userErrorMessage, type LocalizedText, PostroomError } from '../domain/errors';
 import type { Locale } from '../domain/i18n';
@@ -15,7 +16,7 @@ import { STATE_KEYS, type LastRun } from '../jobs/collect/run-state';
 
 /** The one-off handler that runs a person's request (src/server/wiring/collect.ts). */
 export const COLLECT_NOW_HANDLER = 'runCollectNow';
-const REQUEST_KEY = 'collect.request';
+const REQUEST_KEY = COLLECT_KEYS.request;
 /** A request its trigger has not taken after this long is forgotten (the trigger was lost or removed). */
 const REQUEST_STALE_MS = 10 * 60_000;
 /** Errors by which the job refuses to start a run (nothing was done). */

@@ -17,11 +17,12 @@ import { sheetsLedgerStore } from '../adapters/sheets';
 import { scriptScheduler } from '../adapters/triggers';
 import type { LedgerStore } from '../ports/ledger';
 import { isCollectRefusal, recordCollectRefusal, takeCollectRequest } from './collect-requests';
-import { MAIL_SETTINGS_KEY, mailGateway } from './mail-gateway';
+import { mailGateway } from './mail-gateway';
 import { chooseMailTransport } from '../domain/mail/transport-setting';
 import type { MailGateway } from '../ports/mail-gateway';
 import { cachedUserStore } from '../adapters/collect-store';
-import { LEDGER_SPREADSHEET_ID_PROPERTY } from '../domain/storage-keys';
+import { LEDGER_SPREADSHEET_ID_PROPERTY, MAIL_SETTINGS_KEY } from '../domain/storage-keys';
+import { SEND_SETTINGS_KEY } from '../domain/send/storage-keys';
 import type { Locale } from '../domain/i18n';
 import {
   checkSetup,
@@ -77,8 +78,6 @@ export function collectDeps(): CollectDeps {
     },
   };
 }
-
-const SEND_SETTINGS_KEY = 'settings.send';
 
 /** Sidebar / card / CLI: one execution's share of a collect run (`pending: true` → call again). */
 function collectFromGmail(options?: { dryRun?: boolean; maxItems?: number; since?: string }): CollectResult {

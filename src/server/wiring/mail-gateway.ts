@@ -2,6 +2,8 @@
 // user's settings choose (domain/mail/transport-setting.ts), and the api that reads and saves that
 // choice. Jobs receive a MailGateway and never call UrlFetchApp or Gmail themselves.
 
+import { MAIL_SETTINGS_KEY } from '../domain/storage-keys';
+import { SEND_SETTINGS_KEY } from '../domain/send/storage-keys';
 import { advancedMailGateway } from '../adapters/gmail/advanced-gateway';
 import { restMailGateway } from '../adapters/gmail/rest-gateway';
 import { userPropertiesStore } from '../adapters/properties';
@@ -16,8 +18,6 @@ import {
 import type { MailGateway } from '../ports/mail-gateway';
 
 /** User-property keys (below the store's "postroom." prefix) the choice is read from. */
-export const MAIL_SETTINGS_KEY = 'settings.mail';
-const SEND_SETTINGS_KEY = 'settings.send';
 
 function userLocale(): Locale {
   return pickLocale(Session.getActiveUserLocale());

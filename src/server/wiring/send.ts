@@ -12,6 +12,7 @@
 //                            (after a quota pause, or when no sidebar is open)
 // This file only wires adapters to the job (jobs/send/); it holds no logic of its own.
 
+import { USER_PROPERTY_PREFIX } from '../domain/storage-keys';
 import { PostroomError } from '../domain/errors';
 import { pickLocale } from '../domain/i18n';
 import { sendJobMessage } from '../domain/send/job-messages';
@@ -25,10 +26,10 @@ import { sendSheet } from '../adapters/send-sheet';
 import { sheetJobRunLog, userSendStateStore } from '../adapters/send-store';
 import { openLedgerSpreadsheet, sheetsLedgerStore } from '../adapters/sheets';
 import { scriptScheduler } from '../adapters/triggers';
-import { SEND_SETTINGS_KEY as SETTINGS_KEY } from '../domain/send/storage-keys';
+import { SEND_SENDER_PROPERTY, SEND_SETTINGS_KEY as SETTINGS_KEY } from '../domain/send/storage-keys';
 
 /** The settings' user property (userPropertiesStore prefixes its keys with `postroom.`). */
-const SETTINGS_KEY_PROPERTY = `postroom.${SETTINGS_KEY}`;
+const SETTINGS_KEY_PROPERTY = `${USER_PROPERTY_PREFIX}${SETTINGS_KEY}`;
 import type { MailGateway } from '../ports/mail-gateway';
 import type { JobRunLog, SendSheet } from '../ports/send';
 import { lazyMailGateway } from './mail-gateway';
@@ -53,12 +54,11 @@ import {
  * run). Kept in that user's own properties after the first ask, and read back from the execution's
  * load: two Session calls fewer in every execution.
  */
-const SENDER_PROPERTY = 'postroom.send.senderAddress';
 function senderAddress(loaded: Record<string, string> | null): string {
-  const known = loaded?.[SENDER_PROPERTY];
+  const known = loaded?.[SEND_SENDER_PROPERTY];
   if (known) return known;
   const address = Session.getEffectiveUser().getEmail();
-  if (loaded && address) PropertiesService.getUserProperties().setProperty(SENDER_PROPERTY, address);
+  if (loaded && address) PropertiesService.getUserProperties().setProperty(SEND_SENDER_PROPERTY, address);
   return address;
 }
 

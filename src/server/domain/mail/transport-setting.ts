@@ -3,6 +3,8 @@
 // offered), else 'rest' — the default, the only one that reaches the Gmail quota ceiling. An unknown
 // value is refused in the user's language, naming the two choices.
 
+import { MAIL_SETTINGS_KEY } from '../storage-keys';
+import { SEND_SETTINGS_KEY } from '../send/storage-keys';
 import { PostroomError } from '../errors';
 import { defineMessages, type Locale } from '../i18n';
 
@@ -51,9 +53,9 @@ export function resolveMailTransport(
   sendSettings: unknown,
   locale: Locale = 'en',
 ): { transport: MailTransportKind; source: MailTransportSource } {
-  const fromMail = transportOf(mailSettings, 'settings.mail', locale);
+  const fromMail = transportOf(mailSettings, MAIL_SETTINGS_KEY, locale);
   if (fromMail) return { transport: fromMail, source: 'mail' };
-  const fromSend = transportOf(sendSettings, 'settings.send', locale);
+  const fromSend = transportOf(sendSettings, SEND_SETTINGS_KEY, locale);
   return fromSend ? { transport: fromSend, source: 'send' } : { transport: 'rest', source: 'default' };
 }
 
@@ -66,7 +68,7 @@ export function chooseMailTransport(mailSettings: unknown, sendSettings: unknown
 export function parseMailSettings(input: unknown, locale: Locale): MailSettings {
   if (typeof input !== 'object' || input === null || Array.isArray(input))
     throw new PostroomError('INVALID_SETTING', translate(locale, 'notAnObject'));
-  const transport = transportOf(input, 'settings.mail', locale);
+  const transport = transportOf(input, MAIL_SETTINGS_KEY, locale);
   return { transport: transport ?? 'rest' };
 }
 

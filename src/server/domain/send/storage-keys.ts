@@ -5,6 +5,9 @@
 /** The send settings (templates, sender, pace, retries, cap), under the user properties store's prefix. */
 export const SEND_SETTINGS_KEY = 'settings.send';
 
+/** User property (full name): the account's address, looked up once, the sender of every send. */
+export const SEND_SENDER_PROPERTY = 'postroom.send.senderAddress';
+
 /** The job record, its progress and a pending pause / cancel request (full user property names). */
 export const SEND_STATE_KEYS = {
   job: 'postroom.send.job',
