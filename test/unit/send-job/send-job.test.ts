@@ -15,6 +15,7 @@ import {
   GROUP_WINDOW_MS,
   IN_DOUBT_SETTLE_MS,
   MAX_GROUP_ROWS,
+  resumeSendJob,
   startSendJob,
   viewSendProgress,
 } from '../../../src/server/jobs/send';
@@ -451,6 +452,32 @@ describe('intent per group: rows marked `sending` together, sent in paced bursts
       rows.filter((r) => r.status === 'queued').every((r) => r.attempts === 0 && r.attempt_at === '' && r.rfc822_message_id === ''),
     ).toBe(true);
     expect(rows.filter((r) => r.status === 'queued')).toHaveLength(40);
+  });
+
+  it('a pause asked while a resume saves its state is kept and applied, not wiped by the resume', () => {
+    const world = new World(60);
+    const deps = world.deps();
+    const send = deps.mail.send;
+    let bursts = 0;
+    deps.mail.send = (raws) => {
+      if (++bursts === 2) world.control = { action: 'pause', by: 'compta@acuitis.fr', at: world.now };
+      return send(raws);
+    };
+    expect(startSendJob(deps, {}, 'en').progress?.state).toBe('paused');
+    deps.mail.send = send;
+    // Another execution (the sidebar's Pause) writes its control at the instant the resume saves.
+    const save = deps.state.save;
+    let asked = false;
+    deps.state.save = (job, progress) => {
+      save(job, progress);
+      if (progress.state === 'running' && !asked) {
+        asked = true;
+        world.control = { action: 'pause', by: 'compta@acuitis.fr', at: world.now };
+      }
+    };
+    const resumed = resumeSendJob(deps, 'en');
+    expect(resumed.progress?.state).toBe('paused');
+    expect(world.rows().filter((r) => r.status === 'sent')).toHaveLength(20);
   });
 });
 
