@@ -1,7 +1,8 @@
 // One burst on the wire and its results: ONE gateway send (parallel on REST), then each typed outcome
 // decides the row: success → sent; InvalidRequestError / NotFoundError → failed; QuotaError 'rate'
 // (not executed) → queued with next_attempt_at, the pacer holds; TransientError that may have happened
-// → stays `sending`, IN DOUBT, attempt_at = the burst's real start; QuotaError 'daily' → the job pauses
+// → stays `sending`, IN DOUBT, attempt_at = the burst's real start, its error written and its
+// next_attempt_at = when it may be concluded (the call ended: ENDED_SETTLE_MS); QuotaError 'daily' → the job pauses
 // until the limit resets; AuthError / PermissionError → the job stops.
 // Results stay in memory until the next group's write. Rows left in doubt that are already in SENT are
 // recorded at once.
@@ -13,7 +14,7 @@ import { mailErrorMessage } from '../../domain/mail-errors';
 import type { MailOutcome, SentReceipt } from '../../ports/mail-gateway';
 import { formatSheetTime, type SendRow } from '../../domain/send/send-list';
 import { markFailed, markSent, type SendContext } from './context';
-import { DAILY_LIMIT_FALLBACK_MS } from './constants';
+import { DAILY_LIMIT_FALLBACK_MS, ENDED_SETTLE_MS } from './constants';
 import type { Prepared } from './group';
 import { verifyInDoubt } from './in-doubt';
 
@@ -47,12 +48,16 @@ function applyOutcome(
       return null;
     }
     case 'fail':
-      if (decision.maybeExecuted) s.table.set(row, { error: decision.message, nextAttemptAt: '' });
+      // In doubt, its call ended: checked ENDED_SETTLE_MS after the answer (error + next_attempt_at say so).
+      if (decision.maybeExecuted) s.table.set(row, { error: decision.message, nextAttemptAt: formatSheetTime(now + ENDED_SETTLE_MS) });
       else markFailed(s, row, decision.message);
       return null;
     case 'retry':
       if (decision.maybeExecuted) {
-        s.table.set(row, { error: decision.message, nextAttemptAt: formatSheetTime(now + decision.delayMs) });
+        // In doubt, its call ended: checked (and, proven absent, sent again) once ENDED_SETTLE_MS have
+        // passed since the answer, and not before the row's own retry delay.
+        const checkAt = now + Math.max(decision.delayMs, ENDED_SETTLE_MS);
+        s.table.set(row, { error: decision.message, nextAttemptAt: formatSheetTime(checkAt) });
       } else {
         s.table.set(row, { status: 'queued', error: decision.message, nextAttemptAt: formatSheetTime(now + decision.delayMs) });
       }

@@ -70,6 +70,7 @@ export { viewOf } from './context';
 export {
   GROUP_WINDOW_MS,
   IN_DOUBT_SETTLE_MS,
+  ENDED_SETTLE_MS,
   MAX_GROUP_ROWS,
   PLAN_ATTACHMENT_BUDGET_MS,
   SEND_CHUNK_BUDGET_MS,
