@@ -5,7 +5,7 @@
 // next_attempt_at = when it may be concluded (the call ended: ENDED_SETTLE_MS); QuotaError 'daily' → the job pauses
 // until the limit resets; AuthError / PermissionError → the job stops.
 // Results stay in memory until the next group's write. Rows left in doubt that are already in SENT are
-// recorded at once.
+// recorded at once; the others give their pacer slot back (their request failed).
 
 import { SendPacer } from '../../domain/send/pacing';
 import { recordRetry } from '../../domain/send/progress';
@@ -97,8 +97,13 @@ export function sendBurst(
   const doubtful = burst.map((item) => item.row).filter((row) => row.status === 'sending');
   if (doubtful.length) {
     const before = deps.mail.usage().units;
-    verifyInDoubt(s, doubtful, false);
-    pacer.spendUnits(deps.mail.usage().units - before, deps.clock.now());
+    const complete = verifyInDoubt(s, doubtful, false);
+    const checked = deps.clock.now();
+    pacer.spendUnits(deps.mail.usage().units - before, checked);
+    // A row not in SENT gives its pacer slot back: its request failed (5xx, or no connection) and is
+    // not one of the minute's sends. Should Gmail have counted it, it answers 429 with a Retry-After
+    // and the pacer holds (such a row is queued, never in doubt): the refund risks a 429, not a duplicate.
+    if (complete) for (const row of doubtful) if (row.status === 'sending') pacer.refund(startedAt, checked);
   }
   return { stop, now };
 }
