@@ -310,6 +310,22 @@ describe('Gmail answers land on the rows', () => {
     expect(world.violations).toEqual([]);
   });
 
+  it('a call that ended only after a long wait (a timeout: Gmail may still be working) keeps the long settle', () => {
+    const world = new World(1);
+    const attemptsAt: number[] = [];
+    world.respond = (_sendId, attempt) => {
+      attemptsAt.push(world.now);
+      if (attempt > 1) return { status: 200, executed: true };
+      world.now += 60_000;
+      return { status: 0, networkError: 'Timeout: https://gmail.googleapis.com/gmail/v1/users/me/messages/send', executed: false };
+    };
+    world.runToEnd();
+    expect(world.sentCount('1')).toBe(1);
+    // The burst started before the request's own 600 ms: the settle counts from the burst's start.
+    expect(attemptsAt[1] - attemptsAt[0]).toBeGreaterThanOrEqual(IN_DOUBT_SETTLE_MS - 1_000);
+    expect(world.violations).toEqual([]);
+  });
+
   it('a burst whose fetchAll threw: the rows it did send are found at once with Gmail’s ids, only the others are sent again', () => {
     const world = new World(4);
     // The whole call fails at the network level (every row gets no answer), yet rows 1, 3 and 4 reached Gmail.

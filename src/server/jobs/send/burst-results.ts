@@ -14,7 +14,7 @@ import { mailErrorMessage } from '../../domain/mail-errors';
 import type { MailOutcome, SentReceipt } from '../../ports/mail-gateway';
 import { formatSheetTime, type SendRow } from '../../domain/send/send-list';
 import { markFailed, markSent, type SendContext } from './context';
-import { DAILY_LIMIT_FALLBACK_MS, ENDED_SETTLE_MS } from './constants';
+import { DAILY_LIMIT_FALLBACK_MS, ENDED_SETTLE_MS, IN_DOUBT_SETTLE_MS } from './constants';
 import type { Prepared } from './group';
 import { verifyInDoubt } from './in-doubt';
 
@@ -23,6 +23,17 @@ export interface BurstStop {
   until: number;
   kind: 'daily' | 'stop';
   message: string;
+}
+
+/**
+ * When a row left in doubt by a call that ended at `now` may be concluded: ENDED_SETTLE_MS after the
+ * end (and not before `notBefore`, its retry delay). A call that took longer than that (a timeout: the
+ * client gave up, Gmail may still be working) keeps the rule of a request with no known outcome:
+ * IN_DOUBT_SETTLE_MS after its start.
+ */
+function concludeAt(now: number, burstStart: number, notBefore: number): number {
+  const slow = now - burstStart > ENDED_SETTLE_MS;
+  return Math.max(notBefore, now + ENDED_SETTLE_MS, slow ? burstStart + IN_DOUBT_SETTLE_MS : 0);
 }
 
 /** Applies one Gmail answer to its row; returns a stop when the answer stops the job. */
@@ -49,14 +60,14 @@ function applyOutcome(
     }
     case 'fail':
       // In doubt, its call ended: checked ENDED_SETTLE_MS after the answer (error + next_attempt_at say so).
-      if (decision.maybeExecuted) s.table.set(row, { error: decision.message, nextAttemptAt: formatSheetTime(now + ENDED_SETTLE_MS) });
+      if (decision.maybeExecuted) s.table.set(row, { error: decision.message, nextAttemptAt: formatSheetTime(concludeAt(now, burstStart, now)) });
       else markFailed(s, row, decision.message);
       return null;
     case 'retry':
       if (decision.maybeExecuted) {
         // In doubt, its call ended: checked (and, proven absent, sent again) once ENDED_SETTLE_MS have
         // passed since the answer, and not before the row's own retry delay.
-        const checkAt = now + Math.max(decision.delayMs, ENDED_SETTLE_MS);
+        const checkAt = concludeAt(now, burstStart, now + decision.delayMs);
         s.table.set(row, { error: decision.message, nextAttemptAt: formatSheetTime(checkAt) });
       } else {
         s.table.set(row, { status: 'queued', error: decision.message, nextAttemptAt: formatSheetTime(now + decision.delayMs) });
