@@ -24,6 +24,8 @@ import type { LoadOutcome, SendControl } from '../../../src/server/ports/send';
 import type { MailGateway, MailOutcome, SentMessage, SentReceipt } from '../../../src/server/ports/mail-gateway';
 import { mailErrorFromHttp } from '../../../src/server/domain/mail/error-mapping';
 import type { SendJobState } from '../../../src/server/domain/send/job-state';
+import { settlesAt } from '../../../src/server/jobs/send/in-doubt';
+import type { SendRow } from '../../../src/server/domain/send/send-list';
 
 type Responder = (sendId: string, attempt: number) => { status: number; json?: unknown; networkError?: string; executed: boolean };
 
@@ -433,6 +435,20 @@ describe('Gmail answers land on the rows', () => {
     expect(attemptsAt).toHaveLength(2);
     expect(attemptsAt[1]).toBeGreaterThanOrEqual(attemptAt + IN_DOUBT_SETTLE_MS);
     expect(world.violations).toEqual([]);
+  });
+
+  it('when a row in doubt settles: 30 s after a call that ended, 2 min after one with no known outcome, never sooner', () => {
+    const start = Date.UTC(2026, 0, 15, 8, 0, 0);
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const row = (error: string, nextAttemptAt: string) => ({ attemptAt: iso(start), error, nextAttemptAt }) as SendRow;
+    // Its call ended (error written) with next_attempt_at = answer + 30 s.
+    expect(settlesAt(row('HTTP 503', iso(start + 31_000)))).toBe(start + 31_000);
+    // No outcome known (the group's mark, no error): attempt_at + 2 min.
+    expect(settlesAt(row('', ''))).toBe(start + IN_DOUBT_SETTLE_MS);
+    // A next_attempt_at of only a few seconds (written by an earlier version as the retry delay): 30 s.
+    expect(settlesAt(row('HTTP 500', iso(start + 3_000)))).toBe(start + ENDED_SETTLE_MS);
+    // Never later than the rule for no outcome.
+    expect(settlesAt(row('HTTP 500', iso(start + 10 * 60_000)))).toBe(start + IN_DOUBT_SETTLE_MS);
   });
 
   it('Gmail’s daily sending limit pauses the job (paused-quota) without burning the row’s attempts', () => {

@@ -8,7 +8,7 @@
 import type { SendRow } from '../../domain/send/send-list';
 import { formatSheetTime } from '../../domain/send/send-list';
 import { markFailed, markSent, type SendContext } from './context';
-import { IN_DOUBT_SETTLE_MS, KNOWN_ANCHOR_MARGIN_MS, SENT_PAGE_SIZE, VERIFY_MARGIN_MS } from './constants';
+import { ENDED_SETTLE_MS, IN_DOUBT_SETTLE_MS, KNOWN_ANCHOR_MARGIN_MS, SENT_PAGE_SIZE, VERIFY_MARGIN_MS } from './constants';
 import { timeOf } from './rows';
 
 /**
@@ -106,9 +106,12 @@ export function verifyInDoubt(s: SendContext, rows: SendRow[], conclusive: boole
  * the latest instant its request may have started.
  */
 export function settlesAt(row: SendRow): number {
-  const noOutcome = (timeOf(row.attemptAt) ?? 0) + IN_DOUBT_SETTLE_MS;
+  const attemptAt = timeOf(row.attemptAt) ?? 0;
+  const noOutcome = attemptAt + IN_DOUBT_SETTLE_MS;
   const ended = row.error ? timeOf(row.nextAttemptAt) : null;
-  return ended === null ? noOutcome : Math.min(ended, noOutcome);
+  // Never sooner than ENDED_SETTLE_MS after the attempt started (a row written by an earlier version,
+  // whose next_attempt_at was only the retry delay, keeps that much).
+  return ended === null ? noOutcome : Math.min(Math.max(ended, attemptAt + ENDED_SETTLE_MS), noOutcome);
 }
 
 /** Rows whose request can no longer be in flight at `now`. */
