@@ -31,7 +31,11 @@ describe.each(['rest', 'advanced'])('collect through %s', (transport) => {
       root: {
         kind: 'multi',
         subtype: 'mixed',
-        parts: [textPart('Deux factures.'), attachment('application/pdf', 'a.pdf', FILES[0]), attachment('application/pdf', 'b.pdf', FILES[1])],
+        parts: [
+          textPart('Deux factures.'),
+          attachment('application/pdf', 'a.pdf', FILES[0]),
+          attachment('application/pdf', 'b.pdf', FILES[1]),
+        ],
       },
     });
     const run = collect(opened);
@@ -39,12 +43,19 @@ describe.each(['rest', 'advanced'])('collect through %s', (transport) => {
     expect(run.summary?.status).toBe('succeeded');
 
     const files = collectedFiles(opened.workspace);
-    expect(files.map((f) => f.path.replace(/\d{4}-\d{2}-\d{2}/, 'DAY'))).toEqual(['Postroom/incoming/DAY/a.pdf', 'Postroom/incoming/DAY/b.pdf']);
+    expect(files.map((f) => f.path.replace(/\d{4}-\d{2}-\d{2}/, 'DAY'))).toEqual([
+      'Postroom/incoming/DAY/a.pdf',
+      'Postroom/incoming/DAY/b.pdf',
+    ]);
     files.forEach((file, i) => {
       expect(Buffer.from(opened.workspace.drive.get(file.id)!.bytes)).toEqual(FILES[i]);
       expect(file.sha256).toBe(createHash('sha256').update(FILES[i]).digest('hex'));
     });
-    expect(receipts(opened.workspace).map((row) => row.sha256).sort()).toEqual(files.map((f) => f.sha256).sort());
+    expect(
+      receipts(opened.workspace)
+        .map((row) => row.sha256)
+        .sort(),
+    ).toEqual(files.map((f) => f.sha256).sort());
 
     const calls = (name: string) => run.results.reduce((sum, r) => sum + ((r.counts.calls as Record<string, number>)[name] ?? 0), 0);
     // REST: the two attachments of the fetchAll decoded by ONE platform call; Advanced: bytes as they come.

@@ -25,8 +25,22 @@ describe.each(['rest', 'advanced'])('export through %s', (transport) => {
     users.set('postroom.settings.mail', JSON.stringify({ transport }));
     opened.workspace.properties.user.commit(users);
     const raw = writeMessage(
-      { from: 'Fournisseur <f@verre.fr>', to: opened.workspace.session.userEmail, subject: 'Octets', date: new Date(Date.parse(NOW) - 3_600_000), messageId: 'octets@verre.fr' },
-      { kind: 'multi', subtype: 'mixed', parts: [textPart('Deux fichiers.'), attachment('application/octet-stream', 'big.bin', BIG), attachment('application/octet-stream', 'small.bin', SMALL)] },
+      {
+        from: 'Fournisseur <f@verre.fr>',
+        to: opened.workspace.session.userEmail,
+        subject: 'Octets',
+        date: new Date(Date.parse(NOW) - 3_600_000),
+        messageId: 'octets@verre.fr',
+      },
+      {
+        kind: 'multi',
+        subtype: 'mixed',
+        parts: [
+          textPart('Deux fichiers.'),
+          attachment('application/octet-stream', 'big.bin', BIG),
+          attachment('application/octet-stream', 'small.bin', SMALL),
+        ],
+      },
       'octets',
     );
     const id = opened.workspace.mailbox.importRaw(new Uint8Array(raw)).id;
@@ -37,7 +51,10 @@ describe.each(['rest', 'advanced'])('export through %s', (transport) => {
     const stored = (name: string) => files.get(`attachments/${message.Attachments.find((a) => a.filename === name)!.file}`);
     expect(stored('big.bin')?.equals(BIG)).toBe(true);
     expect(stored('small.bin')?.equals(SMALL)).toBe(true);
-    const decodes = result.results.reduce((sum, r) => sum + ((r.counts.calls as Record<string, number>)['Utilities.base64DecodeWebSafe'] ?? 0), 0);
+    const decodes = result.results.reduce(
+      (sum, r) => sum + ((r.counts.calls as Record<string, number>)['Utilities.base64DecodeWebSafe'] ?? 0),
+      0,
+    );
     if (transport === 'rest') expect(decodes).toBeGreaterThan(0);
   });
 });

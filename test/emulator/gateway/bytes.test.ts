@@ -114,7 +114,14 @@ describe('an answer whose bytes are not base64', () => {
   });
 
   it('fails a raw message the same way', () => {
-    const got = over('getMessages', [['m1', 'm2'], 'raw'], [{ id: 'm1', raw: '%%%%' }, { id: 'm2', raw: Buffer.from('Subject: ok\r\n\r\nhi').toString('base64url') }]);
+    const got = over(
+      'getMessages',
+      [['m1', 'm2'], 'raw'],
+      [
+        { id: 'm1', raw: '%%%%' },
+        { id: 'm2', raw: Buffer.from('Subject: ok\r\n\r\nhi').toString('base64url') },
+      ],
+    );
     expect(got.result[0]).toEqual({ ok: false, error: expect.objectContaining({ kind: 'transient', reasons: ['malformedAnswer'] }) });
     expect(got.result[1].ok).toBe(true);
     expect(got.result[1].value.headers.subject).toBe('ok');

@@ -31,9 +31,7 @@ describe('decodeEach: many texts, one platform call per batch', () => {
 
   it('cuts every length back exactly (0, 1, 2 bytes left over a group of 3), padded or not, either alphabet', () => {
     const originals = [bytesOf(256, 0), bytesOf(257, 1), bytesOf(258, 2), bytesOf(1, 3), bytesOf(2, 4), bytesOf(3, 5)];
-    const texts = originals.map((b, i) =>
-      i % 2 ? b.toString('base64') : b.toString('base64url'),
-    );
+    const texts = originals.map((b, i) => (i % 2 ? b.toString('base64') : b.toString('base64url')));
     const calls: string[] = [];
     const out = decodeEach(texts, nodeDecode(calls));
     expect(calls).toHaveLength(1);
