@@ -10,6 +10,7 @@
 import type { CreateFileResult, FileStore, StoredFile } from '../ports/files';
 import { errorMessage, isExecutionOver } from '../domain/errors';
 import { MULTIPART_MAX_BYTES, uploadFiles } from './drive-upload';
+import { findFilesWithSha256 } from './drive-lookup';
 
 type DriveFile = GoogleAppsScript.Drive.File;
 
@@ -174,6 +175,7 @@ export function driveFileStore(options: { rewriteReadFiles?: boolean } = {}): Fi
       const file = findByName(folderId, name);
       return file ? describe(file) : null;
     },
+    findFilesWithSha256,
     writeTextFile(folderId, name, text, mimeType = 'text/plain') {
       // The file just read (read, then rewritten: Drive files cannot be appended to) is not looked up again.
       const key = `${folderId}/${name}`;
