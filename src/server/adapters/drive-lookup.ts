@@ -1,10 +1,12 @@
-// Adapter: the files of a folder that bear a name, with their size and Drive's own SHA-256 of their
-// content (Drive API v3 files.list, `sha256Checksum`), in ONE request through UrlFetchApp with the
-// script's token: a careful probe (is the file of an upload in doubt already there?) learns whether a
-// file holds these bytes without downloading and hashing them (DriveApp needs about eight calls).
+// Adapter: lookups by name in a folder through the Drive API v3 files.list, ONE request through
+// UrlFetchApp with the script's token, where DriveApp needs several calls: the files of a name with
+// their size and Drive's own SHA-256 of their content (`sha256Checksum`: a careful probe learns whether
+// a file holds these bytes without downloading and hashing them; DriveApp needs about eight calls), and
+// the id of a subfolder (DriveApp: folder, search, hasNext, next, getId).
 // https://developers.google.com/workspace/drive/api/reference/rest/v3/files/list
 // https://developers.google.com/workspace/drive/api/guides/ref-search-terms
 
+import { errorMessage, isExecutionOver } from '../domain/errors';
 import type { StoredFile } from '../ports/files';
 import { scriptToken } from './oauth';
 
@@ -37,11 +39,44 @@ export function readSameNameAnswer(status: number, text: string): Array<StoredFi
   }));
 }
 
+/** The files.list URL of the non-trashed subfolders named `name` of the folder `parentId`, ids only. */
+export function subfolderQueryUrl(parentId: string, name: string): string {
+  const q =
+    `${driveQueryString(parentId)} in parents and name = ${driveQueryString(name)} and ` +
+    `mimeType = 'application/vnd.google-apps.folder' and trashed = false`;
+  return `${DRIVE_FILES_URL}?q=${encodeURIComponent(q)}&fields=${encodeURIComponent('files(id)')}&pageSize=10`;
+}
+
+/** A files.list request, tried up to 3 times (a read: nothing to undo); its answer, or an error thrown. */
+function listFiles(url: string): { status: number; text: string } {
+  let last = { status: 0, text: '' };
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    try {
+      const response = UrlFetchApp.fetch(url, {
+        method: 'get',
+        headers: { Authorization: `Bearer ${scriptToken()}` },
+        muteHttpExceptions: true,
+      });
+      last = { status: response.getResponseCode(), text: response.getContentText() };
+    } catch (error) {
+      if (isExecutionOver(error)) throw error;
+      last = { status: 0, text: errorMessage(error) };
+    }
+    if (last.status >= 200 && last.status < 300) break;
+    if (last.status >= 400 && last.status < 500 && last.status !== 429) break;
+  }
+  return last;
+}
+
+/** The id of the first subfolder `name` of `parentId`, or null when there is none. */
+export function findSubfolderId(parentId: string, name: string): string | null {
+  const { status, text } = listFiles(subfolderQueryUrl(parentId, name));
+  if (status < 200 || status >= 300) throw new Error(`Drive files.list: HTTP ${status}: ${text.slice(0, 200)}`);
+  const first = ((JSON.parse(text) as { files?: Array<{ id?: unknown }> }).files ?? [])[0];
+  return first && typeof first.id === 'string' && first.id ? first.id : null;
+}
+
 export function findFilesWithSha256(folderId: string, name: string): Array<StoredFile & { sha256: string }> {
-  const response = UrlFetchApp.fetch(sameNameQueryUrl(folderId, name), {
-    method: 'get',
-    headers: { Authorization: `Bearer ${scriptToken()}` },
-    muteHttpExceptions: true,
-  });
-  return readSameNameAnswer(response.getResponseCode(), response.getContentText());
+  const { status, text } = listFiles(sameNameQueryUrl(folderId, name));
+  return readSameNameAnswer(status, text);
 }
