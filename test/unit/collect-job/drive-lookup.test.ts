@@ -3,7 +3,7 @@
 // error answer throws, so the upload stays in doubt). The lookup itself runs in the collect e2e tests
 // against the emulator's Drive API (collect-resilience, collect-uploads).
 
-import { driveQueryString, readSameNameAnswer, sameNameQueryUrl } from '../../../src/server/adapters/drive-lookup';
+import { driveQueryString, readSameNameAnswer, sameNameQueryUrl, subfolderQueryUrl } from '../../../src/server/adapters/drive-lookup';
 
 describe('drive lookup by name', () => {
   it('quotes a name with quotes and backslashes', () => {
@@ -15,6 +15,14 @@ describe('drive lookup by name', () => {
     expect(url.origin + url.pathname).toBe('https://www.googleapis.com/drive/v3/files');
     expect(url.searchParams.get('q')).toBe(`'folder-1' in parents and name = 'd\\'avril.pdf' and trashed = false`);
     expect(url.searchParams.get('fields')).toBe('files(id,name,mimeType,size,sha256Checksum,webViewLink)');
+  });
+
+  it('asks for the non-trashed subfolders of that name, ids only', () => {
+    const url = new URL(subfolderQueryUrl('parent-1', '2026-01-05'));
+    expect(url.searchParams.get('q')).toBe(
+      `'parent-1' in parents and name = '2026-01-05' and mimeType = 'application/vnd.google-apps.folder' and trashed = false`,
+    );
+    expect(url.searchParams.get('fields')).toBe('files(id)');
   });
 
   it('reads the files of an answer; a file without checksum has sha256 ""', () => {
