@@ -108,8 +108,10 @@ interface Measure {
   sheets: number;
   sheetsWrites: number;
   drive: number;
-  /** Drive REST requests (uploads), each inside a UrlFetchApp.fetchAll. */
+  /** Drive REST uploads (files.create), each inside a UrlFetchApp.fetchAll. */
   driveRest: number;
+  /** Drive REST lookups by name (files.list: a day folder's id, a careful probe). */
+  driveList: number;
   fetchAll: number;
   gmail: number;
   files: number;
@@ -131,7 +133,8 @@ function measure(snapshot: AccountingSnapshot, files: number, rows: number, outc
     sheets: sum('SpreadsheetApp'),
     sheetsWrites: (snapshot.calls['SpreadsheetApp.Range.setValues'] ?? 0) + (snapshot.calls['SpreadsheetApp.Sheet.appendRow'] ?? 0),
     drive: sum('DriveApp'),
-    driveRest: sum('Drive.REST.'),
+    driveRest: sum('Drive.REST.files.create'),
+    driveList: sum('Drive.REST.files.list'),
     fetchAll: snapshot.calls['UrlFetchApp.fetchAll'] ?? 0,
     gmail: sum('Gmail.REST.') + sum('GmailApp'),
     files,
@@ -234,7 +237,10 @@ export async function run(): Promise<string> {
       'Sheets calls (writes); per execution',
       (r) => `${r.ours.sheets} (${r.ours.sheetsWrites}); ${r.ours.perExecutionSheets.join(', ')}`,
     ),
-    row('Drive calls', (r) => `${r.ours.drive} DriveApp + ${r.ours.driveRest} REST uploads (${r.ours.fetchAll} fetchAll in all)`),
+    row(
+      'Drive calls',
+      (r) => `${r.ours.drive} DriveApp + ${r.ours.driveRest} REST uploads (${r.ours.fetchAll} fetchAll in all) + ${r.ours.driveList} REST files.list`,
+    ),
     row('Utilities calls (sha256, base64, dates)', (r) =>
       String(
         Object.entries(r.ours.calls)

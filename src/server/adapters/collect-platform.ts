@@ -1,5 +1,5 @@
 // Adapter: the small platform facts the collect job needs besides its stores: the day of an instant in
-// the SCRIPT's time zone (Utilities.formatDate with Session.getScriptTimeZone, so "2026-01-05" is the
+// the SCRIPT's time zone (Intl in Session.getScriptTimeZone's zone, so "2026-01-05" is the
 // day the accountant sees), a read-only look at the ledger tabs for checkSetup (it must create
 // nothing), and whether the deployment is a published add-on.
 // https://developers.google.com/apps-script/reference/utilities/utilities#formatDate(Date,String,String)
@@ -9,20 +9,41 @@ import { ADDON_MODE_PROPERTY, LEDGER_SPREADSHEET_ID_PROPERTY } from '../domain/s
 import type { LedgerProbe } from '../ports/ledger';
 import { openLedgerSpreadsheet } from './sheets';
 
+/** A formatter of days in `zone` by the script's Intl (ICU's time zones), or null when it has none for it. */
+export function intlDayFormat(zone: string): Intl.DateTimeFormat | null {
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' });
+  } catch {
+    return null;
+  }
+}
+
+/** "YYYY-MM-DD" of an instant by an intlDayFormat formatter. */
+export function intlDay(format: Intl.DateTimeFormat, ms: number): string {
+  const parts: Record<string, string> = {};
+  for (const part of format.formatToParts(new Date(ms))) parts[part.type] = part.value;
+  return `${parts.year}-${parts.month}-${parts.day}`;
+}
+
 /**
- * `dayOf(ms)` → "YYYY-MM-DD" in the script time zone. The zone is read once per execution, and the
- * day is asked of Utilities once per quarter hour of time (every zone's offset is a multiple of 15
- * minutes, so all instants of a quarter hour fall on the same local day).
+ * `dayOf(ms)` → "YYYY-MM-DD" in the script time zone. The zone is read once per execution; the day is
+ * computed by Intl in that zone (the same IANA rules as Utilities.formatDate, without a service call
+ * per attachment: every call counts against an execution that may be cut short), by Utilities only if
+ * the script's Intl does not know the zone. Once per quarter hour of time (every zone's offset is a
+ * multiple of 15 minutes, so all instants of a quarter hour fall on the same local day).
  */
 export function scriptDayFormatter(): (ms: number) => string {
   let zone: string | null = null;
+  let format: Intl.DateTimeFormat | null | undefined;
   const days = new Map<number, string>();
   return (ms: number) => {
     const bucket = Math.floor(ms / 900_000);
     let day = days.get(bucket);
     if (day === undefined) {
       zone ??= Session.getScriptTimeZone();
-      day = Utilities.formatDate(new Date(bucket * 900_000), zone, 'yyyy-MM-dd');
+      if (format === undefined) format = intlDayFormat(zone);
+      const at = bucket * 900_000;
+      day = format ? intlDay(format, at) : Utilities.formatDate(new Date(at), zone, 'yyyy-MM-dd');
       days.set(bucket, day);
     }
     return day;

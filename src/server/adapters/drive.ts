@@ -9,7 +9,9 @@
 
 import type { CreateFileResult, FileStore, StoredFile } from '../ports/files';
 import { errorMessage, isExecutionOver } from '../domain/errors';
+import { toSignedBytes } from '../domain/encoding';
 import { MULTIPART_MAX_BYTES, uploadFiles } from './drive-upload';
+import { findFilesWithSha256, findSubfolderId } from './drive-lookup';
 
 type DriveFile = GoogleAppsScript.Drive.File;
 
@@ -101,11 +103,7 @@ export function driveFileStore(options: { rewriteReadFiles?: boolean } = {}): Fi
 
   function createFile(folderId: string, name: string, bytes: Uint8Array, mimeType: string): StoredFile {
     // Apps Script takes bytes as Java byte[]: signed values.
-    const blob = Utilities.newBlob(
-      Array.from(bytes, (b) => (b > 127 ? b - 256 : b)),
-      mimeType,
-      name,
-    );
+    const blob = Utilities.newBlob(toSignedBytes(bytes), mimeType, name);
     const id = folderById(folderId).createFile(blob).getId();
     return { id, name, url: driveFileUrl(id), size: bytes.length, mimeType };
   }
@@ -115,8 +113,10 @@ export function driveFileStore(options: { rewriteReadFiles?: boolean } = {}): Fi
       return idsByPath.get(path.join('/')) ?? remember(path, walk(path, true) as GoogleAppsScript.Drive.Folder);
     },
     ensureFolderIn(parentId, name) {
-      const parent = folderById(parentId);
-      const folder = firstFolder(parent.getFoldersByName(name)) ?? parent.createFolder(name);
+      // Found by one Drive API request (DriveApp: folder, search, hasNext, next, getId); created by DriveApp.
+      const found = findSubfolderId(parentId, name);
+      if (found) return found;
+      const folder = folderById(parentId).createFolder(name);
       const id = folder.getId();
       foldersById.set(id, folder);
       return id;
@@ -174,6 +174,7 @@ export function driveFileStore(options: { rewriteReadFiles?: boolean } = {}): Fi
       const file = findByName(folderId, name);
       return file ? describe(file) : null;
     },
+    findFilesWithSha256,
     writeTextFile(folderId, name, text, mimeType = 'text/plain') {
       // The file just read (read, then rewritten: Drive files cannot be appended to) is not looked up again.
       const key = `${folderId}/${name}`;

@@ -38,6 +38,11 @@ export interface FileStore {
   /** Finds a file by id, or by name inside a folder. */
   getFile(id: string): (StoredFile & { bytes(): Uint8Array }) | null;
   findFileByName(folderId: string, name: string): (StoredFile & { bytes(): Uint8Array }) | null;
+  /**
+   * The files named `name` in a folder with Drive's SHA-256 of their content (lower-case hex, '' when
+   * Drive has none): one request, no download. Optional; throws when Drive cannot answer.
+   */
+  findFilesWithSha256?(folderId: string, name: string): Array<StoredFile & { sha256: string }>;
   /** Creates or replaces the content of a text file (Drive files cannot be appended to). */
   writeTextFile(folderId: string, name: string, text: string, mimeType?: string): StoredFile;
   readTextFile(folderId: string, name: string): string | null;

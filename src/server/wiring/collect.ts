@@ -9,7 +9,7 @@
 
 import { pickLocale } from '../domain/i18n';
 import { PostroomError, errorMessage } from '../domain/errors';
-import { platformCodecs } from '../adapters/collect-codecs';
+import { platformCodecs } from '../adapters/codecs';
 import { openRecordedLedger, readAddonMode, scriptDayFormatter, sheetsLedgerProbe } from '../adapters/collect-platform';
 import { driveFileStore } from '../adapters/drive';
 import { userLock } from '../adapters/lock';

@@ -6,10 +6,9 @@
 // The REST gateway (the default) reads in parallel (fetchAll, 50 messages a call), which is how the
 // export reaches Gmail's read ceiling; the Advanced service, when chosen, reads one message per call.
 
-import { toHex, sha256 } from '../domain/sha256';
-import { utf8Encode } from '../domain/encoding';
 import { pickLocale } from '../domain/i18n';
 import type { ExportProgress, ExportRequest } from '../domain/export';
+import { platformCodecs } from '../adapters/codecs';
 import { driveExportFiles } from '../adapters/export-drive';
 import { userLock } from '../adapters/lock';
 import { userPropertiesStore } from '../adapters/properties';
@@ -22,7 +21,9 @@ import { settingsMailGateway } from './mail-gateway';
 export function exportDeps(): ExportDeps {
   let ledger: LedgerStore | null = null;
   const openLedger = (): LedgerStore => (ledger ??= sheetsLedgerStore());
-  const zone = Session.getScriptTimeZone();
+  // The zone is read only when a date is formatted (the run's start): a continuation spends no call on it.
+  let zone: string | null = null;
+  const codecs = platformCodecs();
   return {
     mail: settingsMailGateway(),
     files: driveExportFiles(),
@@ -32,8 +33,9 @@ export function exportDeps(): ExportDeps {
     scheduler: scriptScheduler(),
     clock: { now: () => Date.now(), sleep: (ms) => Utilities.sleep(Math.max(0, Math.round(ms))) },
     locale: pickLocale(Session.getActiveUserLocale()),
-    formatDate: (ms, pattern) => Utilities.formatDate(new Date(ms), zone, pattern),
-    hash: (text) => toHex(sha256(utf8Encode(text))),
+    formatDate: (ms, pattern) => Utilities.formatDate(new Date(ms), (zone ??= Session.getScriptTimeZone()), pattern),
+    hash: (text) => codecs.sha256HexOfText(text),
+    codecs,
     newRunId: () => `export-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e9).toString(36)}`,
   };
 }

@@ -4,6 +4,7 @@
 
 import { MAIL_SETTINGS_KEY } from '../domain/storage-keys';
 import { SEND_SETTINGS_KEY } from '../domain/send/storage-keys';
+import { platformCodecs } from '../adapters/codecs';
 import { advancedMailGateway } from '../adapters/gmail/advanced-gateway';
 import { restMailGateway } from '../adapters/gmail/rest-gateway';
 import { userPropertiesStore } from '../adapters/properties';
@@ -23,9 +24,10 @@ function userLocale(): Locale {
   return pickLocale(Session.getActiveUserLocale());
 }
 
-/** A gateway of the given kind. */
+/** A gateway of the given kind; the bytes of its answers are decoded by the platform (Utilities). */
 export function mailGateway(kind: MailTransportKind): MailGateway {
-  return kind === 'advanced' ? advancedMailGateway() : restMailGateway();
+  const deps = { codecs: platformCodecs() };
+  return kind === 'advanced' ? advancedMailGateway(deps) : restMailGateway(deps);
 }
 
 function resolved(locale: Locale): { transport: MailTransportKind; source: MailTransportSource } {

@@ -8,6 +8,9 @@
 import { isMailError, mailErrorMessage, type MailError } from '../../../src/server/domain/mail-errors';
 import { mailGateway, settingsMailGateway } from '../../../src/server/wiring/mail-gateway';
 import type { MailGateway } from '../../../src/server/ports/mail-gateway';
+import { platformCodecs } from '../../../src/server/adapters/codecs';
+import type { GmailTransport } from '../../../src/server/adapters/gmail/api-request';
+import { createMailGateway } from '../../../src/server/adapters/gmail/gateway-core';
 
 function errorFacts(error: MailError) {
   return {
@@ -56,4 +59,22 @@ function revive(operation: string, args: unknown[]): unknown[] {
   if (typeof method !== 'function') throw new Error(`No gateway operation ${operation}`);
   const result = method.apply(gateway, revive(operation, JSON.parse(argsJson) as unknown[]));
   return JSON.stringify({ kind: (gateway as MailGateway).kind, result: plain(result), usage: gateway.usage() });
+};
+
+/**
+ * One operation of the shared gateway core over a transport that answers `answersJson` (one JSON answer
+ * per request, in order) and the platform's codecs (the emulator's Utilities): answers Gmail would not
+ * give, such as bytes that are not base64.
+ */
+(globalThis as Record<string, unknown>).gatewayRunOverAnswers = (operation: string, argsJson: string, answersJson: string): string => {
+  const answers = JSON.parse(answersJson) as unknown[];
+  let next = 0;
+  const transport: GmailTransport = {
+    kind: 'rest',
+    run: (requests) => requests.map(() => ({ ok: true, json: answers[next++] ?? null })),
+  };
+  const gateway = createMailGateway(transport, { sleep: () => undefined, random: () => 0.5, codecs: platformCodecs() });
+  const method = (gateway as unknown as Record<string, (...args: unknown[]) => unknown>)[operation];
+  const result = method.apply(gateway, JSON.parse(argsJson) as unknown[]);
+  return JSON.stringify({ kind: 'rest', result: plain(result), usage: gateway.usage() });
 };

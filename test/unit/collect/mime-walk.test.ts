@@ -2,7 +2,6 @@ import {
   walkMessage,
   parseSender,
   findDriveLinks,
-  decodeInlineData,
   partFileName,
   type GmailMessage,
 } from '../../../src/server/domain/collect';
@@ -232,14 +231,13 @@ describe('walkMessage: attachments', () => {
     part.body = { size: 0 };
     const [candidate] = walkMessage(message('zero', {}, multipart('', 'mixed', [textPart('0', 'text/plain', 'x'), part]))).candidates;
     expect(candidate).toMatchObject({ filename: 'vide.pdf', size: 0, inlineData: '' });
-    expect(decodeInlineData(candidate)).toEqual(new Uint8Array(0));
   });
 
-  it('decodes small inline attachment data Gmail sent in body.data', () => {
+  it('keeps small inline attachment data Gmail sent in body.data (the job decodes it with the platform)', () => {
     const part = filePart('1', 'image/png', 'pixel.png', 0, { data: PNG_BYTES });
     const [candidate] = walkMessage(message('small', {}, multipart('', 'mixed', [part]))).candidates;
     expect(candidate.attachmentId).toBeUndefined();
-    expect(decodeInlineData(candidate)).toEqual(PNG_BYTES);
+    expect(Buffer.from(candidate.inlineData ?? '', 'base64url')).toEqual(Buffer.from(PNG_BYTES));
   });
 
   it('handles a message whose whole body is a PDF (root partId "")', () => {

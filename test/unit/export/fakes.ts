@@ -3,6 +3,7 @@
 // "kill" that ends an execution at its Nth port call like the platform's hard stop.
 
 import { createHash } from 'node:crypto';
+import { base64Decode } from '../../../src/server/domain/encoding';
 import { NotFoundError, TransientError } from '../../../src/server/domain/mail-errors';
 import type { GmailMessage, GmailMessagePart } from '../../../src/server/domain/collect/mime-walk';
 import type { ExportDeps } from '../../../src/server/jobs/export/deps';
@@ -361,6 +362,7 @@ export function fakeDeps(world: World, overrides: Partial<ExportDeps> = {}): Exp
         .replace('mm', p(d.getUTCMinutes()));
     },
     hash: (text) => createHash('sha256').update(text).digest('hex'),
+    codecs: { base64Decode },
     newRunId: () => `run-${++runs}-${world.now}`,
     ...overrides,
   };

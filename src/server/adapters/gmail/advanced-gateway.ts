@@ -1,8 +1,8 @@
 // The MailGateway over the Advanced Gmail service (`Gmail.Users…`, enabled in appsscript.json): one
 // request at a time, same gmail.modify scope as REST, no token handling. Its answers are normalised to
 // the REST shape (the service hands bytes — body.data, raw, attachment data — to scripts as byte
-// arrays; they become base64url strings), and its exceptions (GoogleJsonResponseException with
-// details.code, or a bare Error) go through the same mapping as REST's statuses, so both gateways give
+// arrays; a part's body.data becomes base64url, a raw message or an attachment stays bytes), and its
+// exceptions (GoogleJsonResponseException with details.code, or a bare Error) go through the same mapping as REST's statuses, so both gateways give
 // the same answers and the same typed errors.
 // https://developers.google.com/apps-script/advanced/gmail
 
@@ -15,16 +15,22 @@ import { createMailGateway, type GatewayDeps } from './gateway-core';
 
 const ME = 'me';
 
-/** Byte arrays (signed, as Apps Script gives them) → padded base64url, recursively, like Gmail's JSON. */
-export function restShaped(value: unknown, key = ''): unknown {
+/**
+ * The Advanced service's answer in the REST shape. Its byte arrays (signed, as Apps Script gives them)
+ * stay arrays where they are a whole message (`raw`) or an attachment (`data` of attachments.get): the
+ * gateway core takes their bytes as they are, with no base64 round trip. A payload part's `body.data`
+ * becomes padded base64url like Gmail's JSON: only small inline parts carry data in a `full` message
+ * (Gmail gives larger ones an attachmentId), so encoding them here costs less than a platform call each.
+ */
+export function restShaped(value: unknown, key = '', parent = ''): unknown {
   if (Array.isArray(value)) {
     if ((key === 'data' || key === 'raw') && value.every((item) => typeof item === 'number'))
-      return base64UrlEncode(value as number[], { pad: true });
+      return key === 'data' && parent === 'body' ? base64UrlEncode(value as number[], { pad: true }) : value;
     return value.map((item) => restShaped(item));
   }
   if (typeof value === 'object' && value !== null) {
     const out: Record<string, unknown> = {};
-    for (const [name, item] of Object.entries(value)) if (item !== undefined && item !== null) out[name] = restShaped(item, name);
+    for (const [name, item] of Object.entries(value)) if (item !== undefined && item !== null) out[name] = restShaped(item, name, key);
     return out;
   }
   return value;
@@ -121,8 +127,9 @@ export function advancedTransport(now: () => number = () => Date.now()): GmailTr
   };
 }
 
-export function advancedMailGateway(deps: Partial<GatewayDeps> = {}): MailGateway {
+export function advancedMailGateway(deps: Partial<GatewayDeps> & Pick<GatewayDeps, 'codecs'>): MailGateway {
   return createMailGateway(advancedTransport(), {
+    codecs: deps.codecs,
     sleep: deps.sleep ?? ((ms) => Utilities.sleep(Math.max(0, Math.round(ms)))),
     random: deps.random ?? Math.random,
     ...(deps.policy ? { policy: deps.policy } : {}),

@@ -3,11 +3,14 @@
 // call (transient errors and rate limits, backoff with jitter, never sooner than Retry-After), never
 // retries a send, parses Gmail's JSON into the port's plain data and counts calls and quota units.
 // Both transports share this file, so they give the same answers; they differ only in how a request
-// travels (transport.run).
+// travels (transport.run). Bytes (attachments, raw messages) are decoded by the platform (the Codecs
+// port, Utilities.base64DecodeWebSafe), never in the script's JavaScript; an answer whose bytes are not
+// base64 is that item's TransientError, not a crash of the batch.
 // https://developers.google.com/gmail/api/reference/rest
 
-import type { MailError } from '../../domain/mail-errors';
-import { base64Decode } from '../../domain/encoding';
+import { toUint8Array } from '../../domain/encoding';
+import { errorMessage } from '../../domain/errors';
+import { TransientError, type MailError } from '../../domain/mail-errors';
 import { headerValue, type GmailMessage } from '../../domain/collect/mime-walk';
 import { decodeHeaders, headersOfRaw, readMessageView, type MessageView } from '../../domain/mail/message-view';
 import { QuotaMeter } from '../../domain/mail/quota-units';
@@ -27,6 +30,7 @@ import type {
   SentMessage,
   SentReceipt,
 } from '../../ports/mail-gateway';
+import type { Codecs } from '../../ports/codecs';
 import type { ApiAnswer, ApiRequest, GmailTransport } from './api-request';
 
 export const SEND_ID_HEADER = 'X-Postroom-Send-Id';
@@ -36,8 +40,13 @@ export const MODIFY_BATCH = 1000;
 export interface GatewayDeps {
   sleep(ms: number): void;
   random(): number;
+  /** Decodes the base64url bytes of Gmail's answers (the platform's, not JavaScript). */
+  codecs: Pick<Codecs, 'base64DecodeEach'>;
   policy?: RetryPolicy;
 }
+
+/** The reason a TransientError carries when an answer's bytes could not be decoded. */
+export const MALFORMED_ANSWER = 'malformedAnswer';
 
 type Json = Record<string, unknown>;
 
@@ -50,9 +59,45 @@ function outcome<T>(answer: ApiAnswer, parse: (json: Json) => T): MailOutcome<T>
   return answer.ok ? { ok: true, value: parse(asJson(answer.json)) } : { ok: false, error: answer.error };
 }
 
-function toMessage(json: Json, format: MessageFormat): MailMessage {
-  const { raw: rawText, ...resource } = json;
-  const raw = format === 'raw' && typeof rawText === 'string' ? base64Decode(rawText) : undefined;
+/** A byte field of an answer: base64url text (REST), or the byte array the Advanced service hands over. */
+type ByteField = string | readonly number[] | null;
+
+function byteField(value: unknown): ByteField {
+  if (Array.isArray(value)) return value as number[];
+  return value === undefined || value === null ? null : str(value);
+}
+
+/**
+ * The outcomes of answers carrying bytes in `field`: every base64 text of the batch decoded by the
+ * platform at once (codecs.base64DecodeEach, one Utilities call for a whole fetchAll), a byte array
+ * taken as it is. Bytes that are not base64 make that item a TransientError (the answer was garbled on
+ * its way; a read may be tried again), the others go on.
+ */
+function withBytes<T>(
+  answers: readonly ApiAnswer[],
+  operation: string,
+  codecs: Pick<Codecs, 'base64DecodeEach'>,
+  field: (json: Json) => unknown,
+  build: (json: Json, bytes: Uint8Array | undefined) => T,
+): Array<MailOutcome<T>> {
+  const fields = answers.map((answer) => (answer.ok ? byteField(field(asJson(answer.json))) : null));
+  const texts: string[] = [];
+  const textAt = fields.map((value) => (typeof value === 'string' ? texts.push(value) - 1 : -1));
+  const decoded = texts.length ? codecs.base64DecodeEach(texts) : [];
+  return answers.map((answer, i): MailOutcome<T> => {
+    if (!answer.ok) return { ok: false, error: answer.error };
+    const value = fields[i];
+    const bytes = textAt[i] >= 0 ? decoded[textAt[i]] : Array.isArray(value) ? toUint8Array(value as number[]) : undefined;
+    if (bytes instanceof Error) {
+      const detail = `the answer's bytes are not base64 (${errorMessage(bytes)})`;
+      return { ok: false, error: new TransientError({ operation, status: 200, detail, reasons: [MALFORMED_ANSWER], mayHaveHappened: false }) };
+    }
+    return { ok: true, value: build(asJson(answer.json), bytes) };
+  });
+}
+
+function toMessage(json: Json, format: MessageFormat, raw?: Uint8Array): MailMessage {
+  const { raw: _rawField, ...resource } = json;
   const payload = asJson(resource.payload);
   const message: MailMessage = {
     id: str(json.id),
@@ -246,7 +291,9 @@ export function createMailGateway(transport: GmailTransport, deps: GatewayDeps):
         format,
         ...(format === 'metadata' && options.metadataHeaders?.length ? { metadataHeaders: options.metadataHeaders } : {}),
       }));
-      return idempotent(requests, 'getMessages').map((answer) => outcome(answer, (json) => toMessage(json, format)));
+      const answers = idempotent(requests, 'getMessages');
+      if (format !== 'raw') return answers.map((answer) => outcome(answer, (json) => toMessage(json, format)));
+      return withBytes(answers, 'getMessages', deps.codecs, (json) => json.raw, (json, raw) => toMessage(json, format, raw));
     },
 
     getAttachments(refs: readonly AttachmentRef[]) {
@@ -255,7 +302,13 @@ export function createMailGateway(transport: GmailTransport, deps: GatewayDeps):
         messageId: ref.messageId,
         id: ref.attachmentId,
       }));
-      return idempotent(requests, 'getAttachments').map((answer) => outcome(answer, (json) => base64Decode(str(json.data))));
+      return withBytes(
+        idempotent(requests, 'getAttachments'),
+        'getAttachments',
+        deps.codecs,
+        (json) => json.data,
+        (_json, bytes) => bytes ?? new Uint8Array(0),
+      );
     },
 
     markRead: (ids) => changeLabels(ids, [], ['UNREAD'], 'markRead'),
@@ -347,19 +400,18 @@ export function createMailGateway(transport: GmailTransport, deps: GatewayDeps):
     },
 
     getDrafts(ids): Array<MailOutcome<MailDraft>> {
-      return idempotent(
-        ids.map((id): ApiRequest => ({ method: 'drafts.get', id, format: 'raw' })),
+      return withBytes(
+        idempotent(
+          ids.map((id): ApiRequest => ({ method: 'drafts.get', id, format: 'raw' })),
+          'getDrafts',
+        ),
         'getDrafts',
-      ).map((answer) =>
-        outcome(answer, (json) => {
+        deps.codecs,
+        (json) => asJson(json.message).raw,
+        (json, raw) => {
           const message = asJson(json.message);
-          return {
-            id: str(json.id),
-            messageId: str(message.id),
-            internalDate: num(message.internalDate),
-            raw: base64Decode(str(message.raw)),
-          };
-        }),
+          return { id: str(json.id), messageId: str(message.id), internalDate: num(message.internalDate), raw: raw ?? new Uint8Array(0) };
+        },
       );
     },
 

@@ -114,8 +114,9 @@ export function restTransport(now: () => number = () => Date.now()): GmailTransp
   };
 }
 
-export function restMailGateway(deps: Partial<GatewayDeps> = {}): MailGateway {
+export function restMailGateway(deps: Partial<GatewayDeps> & Pick<GatewayDeps, 'codecs'>): MailGateway {
   return createMailGateway(restTransport(), {
+    codecs: deps.codecs,
     sleep: deps.sleep ?? ((ms) => Utilities.sleep(Math.max(0, Math.round(ms)))),
     random: deps.random ?? Math.random,
     ...(deps.policy ? { policy: deps.policy } : {}),

@@ -56,7 +56,7 @@ export interface AttachmentCandidate {
   size: number;
   /** Ephemeral id for users.messages.attachments.get (fetch with a fresh one: ids change between calls). */
   attachmentId?: string;
-  /** Base64url content when Gmail inlined it instead of giving an attachmentId (see decodeInlineData). */
+  /** Base64url content when Gmail inlined it instead of giving an attachmentId (decoded by the job with the platform, the Codecs port). */
   inlineData?: string;
   disposition: Disposition;
   /** Content-ID without angle brackets. */
@@ -220,12 +220,6 @@ export function domainOf(address: string): string {
   return at < 0 ? '' : address.slice(at + 1).toLowerCase();
 }
 
-/** Content of a candidate Gmail inlined (`inlineData`), as bytes. */
-export function decodeInlineData(candidate: Pick<AttachmentCandidate, 'inlineData'>): Uint8Array {
-  if (candidate.inlineData === undefined) throw new Error('This attachment has no inline data; fetch it by attachmentId.');
-  return base64Decode(candidate.inlineData);
-}
-
 /** Drive and Docs links in a text or HTML body (unique, `&amp;` decoded, trailing punctuation dropped). */
 export function findDriveLinks(text: string): string[] {
   const links: string[] = [];
@@ -353,7 +347,9 @@ export function walkMessage(message: GmailMessage, options: WalkOptions = {}): W
       if (data !== undefined) {
         let text: string;
         try {
-          text = latin1Decode(base64Decode(data)); // links are ASCII: no charset needed to find them
+          // Links are ASCII: no charset needed to find them. A body part Gmail inlines is a few KB: decoding
+          // it here costs less than a service call (see decodeBodyText in domain/mail/message-view.ts).
+          text = latin1Decode(base64Decode(data));
         } catch (error) {
           return problem(`part ${partId ?? '?'}: body is not base64 (${error instanceof Error ? error.message : String(error)})`);
         }

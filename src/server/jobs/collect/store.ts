@@ -171,13 +171,25 @@ function storeEachCarefully(ex: Execution, uploads: PendingUpload[]): void {
 function storeCarefully(ex: Execution, upload: PendingUpload): StoredFile {
   const { deps } = ex;
   const taken = takenNames(ex, upload.folderKey);
+  const { sha256Hex } = ex.deps.codecs;
+  const reused = (found: { id: string; url: string }): StoredFile => {
+    ex.log.info('file.reused', { filename: upload.name, path: `${upload.folderKey}/${upload.name}` });
+    return { id: found.id, name: upload.name, url: found.url, size: upload.content.length, mimeType: upload.mimeType };
+  };
   for (;;) {
-    const existing = deps.files.findFileByName(upload.folderId, upload.name);
-    if (!existing) return deps.files.createFile(upload.folderId, upload.name, upload.content, upload.mimeType);
-    const { sha256Hex } = ex.deps.codecs;
-    if (existing.size === upload.content.length && sha256Hex(existing.bytes()) === (upload.sha || sha256Hex(upload.content))) {
-      ex.log.info('file.reused', { filename: upload.name, path: `${upload.folderKey}/${upload.name}` });
-      return { id: existing.id, name: upload.name, url: existing.url, size: upload.content.length, mimeType: upload.mimeType };
+    // Drive's own SHA-256 of the same-name files (one request): no download, no digest of theirs.
+    const listed = deps.files.findFilesWithSha256?.(upload.folderId, upload.name);
+    if (listed && !listed.some((file) => file.size === upload.content.length && !file.sha256)) {
+      if (!listed.length) return deps.files.createFile(upload.folderId, upload.name, upload.content, upload.mimeType);
+      const sha = upload.sha || sha256Hex(upload.content);
+      const same = listed.find((file) => file.size === upload.content.length && file.sha256 === sha);
+      if (same) return reused(same);
+    } else {
+      // Without that lookup (or a same-size file Drive gave no checksum): the first file of the name, its bytes hashed.
+      const existing = deps.files.findFileByName(upload.folderId, upload.name);
+      if (!existing) return deps.files.createFile(upload.folderId, upload.name, upload.content, upload.mimeType);
+      if (existing.size === upload.content.length && sha256Hex(existing.bytes()) === (upload.sha || sha256Hex(upload.content)))
+        return reused(existing);
     }
     // Another file holds the name: take the next free one.
     upload.name = uniqueName(upload.base, taken);

@@ -6,8 +6,7 @@
 // attachment entry in the JSON, never a reason to lose the message.
 
 import { attachmentFileName, ATTACHMENTS_FOLDER, UNIT_COST, type ExportedAttachment, type MessageView } from '../../domain/export';
-import { base64Decode } from '../../domain/encoding';
-import { errorMessage } from '../../domain/errors';
+import { errorMessage, isExecutionOver } from '../../domain/errors';
 import { isMailError } from '../../domain/mail-errors';
 import type { ExportNewFile } from '../../ports/export-files';
 import type { MailMessage } from '../../ports/mail-gateway';
@@ -122,8 +121,9 @@ export function storeAttachments(
       let bytes: Uint8Array | null = null;
       if (w.attachmentId === null) {
         try {
-          bytes = base64Decode(w.data ?? '');
+          bytes = ctx.deps.codecs.base64Decode(w.data ?? '');
         } catch (error) {
+          if (isExecutionOver(error)) throw error;
           result.set(w.key, { error: errorMessage(error) });
           return;
         }

@@ -9,6 +9,7 @@ import type { Lock } from '../../ports/lock';
 import type { Scheduler } from '../../ports/scheduler';
 import type { ExportFiles } from '../../ports/export-files';
 import type { MailGateway } from '../../ports/mail-gateway';
+import type { Codecs } from '../../ports/codecs';
 
 export interface ExportDeps {
   mail: MailGateway;
@@ -25,6 +26,8 @@ export interface ExportDeps {
   formatDate(ms: number, pattern: string): string;
   /** Hex digest of a text (sha256), for property keys. */
   hash(text: string): string;
+  /** Decodes an inline attachment's base64 (the platform's Utilities, not JavaScript). */
+  codecs: Pick<Codecs, 'base64Decode'>;
   /** A new run id. */
   newRunId(): string;
   /** Work stops being taken after this many ms of an execution (default EXECUTION_BUDGET_MS). */

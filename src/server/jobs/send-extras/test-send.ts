@@ -4,7 +4,6 @@
 // sends (read from the rows' sent_at) are untouched; the message still costs Gmail's quota like any
 // send (messages.send, 100 units, and one message of the account's daily sending limit).
 
-import { base64UrlEncode, utf8Encode } from '../../domain/encoding';
 import { localizedError, PostroomError } from '../../domain/errors';
 import { defineMessages, type Locale } from '../../domain/i18n';
 import { buildMessage, domainOf, makeMessageId } from '../../domain/send/mime';
@@ -85,7 +84,8 @@ export function sendTestRow(deps: SendExtrasDeps, row: number, locale: Locale): 
   const decorated = sd.decorateMessage ? sd.decorateMessage(base, target) : base;
   const subject = `${translateTest(locale, 'prefix')} ${planned.subject}`;
   const input = { ...decorated, to: [{ name: '', address: deps.userAddress }], cc: [], bcc: [], subject };
-  const raw = base64UrlEncode(utf8Encode(buildMessage(input)), { pad: true });
+  // Encoded by the platform like the send's own bursts (the trailing CRLFs it may add are the epilogue).
+  const [raw] = sd.base64.encodeMessagesWebSafe([buildMessage(input)]);
   const [outcome] = sd.mail.send([raw]);
   if (!outcome.ok)
     throw new PostroomError(

@@ -1,0 +1,82 @@
+// Adapter: lookups by name in a folder through the Drive API v3 files.list, ONE request through
+// UrlFetchApp with the script's token, where DriveApp needs several calls: the files of a name with
+// their size and Drive's own SHA-256 of their content (`sha256Checksum`: a careful probe learns whether
+// a file holds these bytes without downloading and hashing them; DriveApp needs about eight calls), and
+// the id of a subfolder (DriveApp: folder, search, hasNext, next, getId).
+// https://developers.google.com/workspace/drive/api/reference/rest/v3/files/list
+// https://developers.google.com/workspace/drive/api/guides/ref-search-terms
+
+import { errorMessage, isExecutionOver } from '../domain/errors';
+import type { StoredFile } from '../ports/files';
+import { scriptToken } from './oauth';
+
+export const DRIVE_FILES_URL = 'https://www.googleapis.com/drive/v3/files';
+
+/** A text as a quoted value of a Drive query ('\' and "'" escaped with a backslash). */
+export function driveQueryString(text: string): string {
+  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+/** The files.list URL of the non-trashed files named `name` in the folder `folderId`. */
+export function sameNameQueryUrl(folderId: string, name: string): string {
+  const q = `${driveQueryString(folderId)} in parents and name = ${driveQueryString(name)} and trashed = false`;
+  const fields = 'files(id,name,mimeType,size,sha256Checksum,webViewLink)';
+  return `${DRIVE_FILES_URL}?q=${encodeURIComponent(q)}&fields=${encodeURIComponent(fields)}&pageSize=100`;
+}
+
+/** The files of one files.list answer; throws for an error answer (the caller stays careful). */
+export function readSameNameAnswer(status: number, text: string): Array<StoredFile & { sha256: string }> {
+  if (status < 200 || status >= 300) throw new Error(`Drive files.list: HTTP ${status}: ${text.slice(0, 200)}`);
+  const json = JSON.parse(text) as { files?: Array<Record<string, unknown>> };
+  return (json.files ?? []).map((file) => ({
+    id: String(file.id ?? ''),
+    name: String(file.name ?? ''),
+    url: String(file.webViewLink ?? ''),
+    size: Number(file.size ?? 0),
+    mimeType: String(file.mimeType ?? ''),
+    // Drive gives binary files a checksum; none (a Google Docs file) is '' and matches no bytes.
+    sha256: String(file.sha256Checksum ?? '').toLowerCase(),
+  }));
+}
+
+/** The files.list URL of the non-trashed subfolders named `name` of the folder `parentId`, ids only. */
+export function subfolderQueryUrl(parentId: string, name: string): string {
+  const q =
+    `${driveQueryString(parentId)} in parents and name = ${driveQueryString(name)} and ` +
+    `mimeType = 'application/vnd.google-apps.folder' and trashed = false`;
+  return `${DRIVE_FILES_URL}?q=${encodeURIComponent(q)}&fields=${encodeURIComponent('files(id)')}&pageSize=10`;
+}
+
+/** A files.list request, tried up to 3 times (a read: nothing to undo); its answer, or an error thrown. */
+function listFiles(url: string): { status: number; text: string } {
+  let last = { status: 0, text: '' };
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    try {
+      const response = UrlFetchApp.fetch(url, {
+        method: 'get',
+        headers: { Authorization: `Bearer ${scriptToken()}` },
+        muteHttpExceptions: true,
+      });
+      last = { status: response.getResponseCode(), text: response.getContentText() };
+    } catch (error) {
+      if (isExecutionOver(error)) throw error;
+      last = { status: 0, text: errorMessage(error) };
+    }
+    if (last.status >= 200 && last.status < 300) break;
+    if (last.status >= 400 && last.status < 500 && last.status !== 429) break;
+  }
+  return last;
+}
+
+/** The id of the first subfolder `name` of `parentId`, or null when there is none. */
+export function findSubfolderId(parentId: string, name: string): string | null {
+  const { status, text } = listFiles(subfolderQueryUrl(parentId, name));
+  if (status < 200 || status >= 300) throw new Error(`Drive files.list: HTTP ${status}: ${text.slice(0, 200)}`);
+  const first = ((JSON.parse(text) as { files?: Array<{ id?: unknown }> }).files ?? [])[0];
+  return first && typeof first.id === 'string' && first.id ? first.id : null;
+}
+
+export function findFilesWithSha256(folderId: string, name: string): Array<StoredFile & { sha256: string }> {
+  const { status, text } = listFiles(sameNameQueryUrl(folderId, name));
+  return readSameNameAnswer(status, text);
+}
