@@ -64,11 +64,16 @@ describe('resuming at the cap', () => {
     expect(whenSlotsFree(paced, now, 2000, 150)).toBe(status.resumeAt);
   });
 
-  it('never gathers longer than CAP_GATHER_MS after the first slot frees (a tail is not left for the next day)', () => {
-    // 50 sent at 08:00, then 1,950 twelve hours later: the 50 free long before a group does.
+  it('gathers only the slots that free within CAP_GATHER_MS of the first (a tail is not left for the next day)', () => {
+    // 50 sent at 08:00 in 5 s, then 1,950 twelve hours later: resume as soon as the 50 are free.
     const tail = [...Array.from({ length: 50 }, (_, i) => dayBefore + i * 100), ...Array.from({ length: 1950 }, (_, i) => dayBefore + 12 * 3_600_000 + i * 100)];
-    const status = dailyCapStatus(tail.map(formatSheetTime), dayBefore + DAY_MS - 1, 2000, resumeRuleAtCap(2000, 150, 5000));
-    expect(status.resumeAt).toBe(tail[0] + DAY_MS + CAP_GATHER_MS);
+    const rule = resumeRuleAtCap(2000, 150, 5000);
+    expect(dailyCapStatus(tail.map(formatSheetTime), dayBefore + DAY_MS - 1, 2000, rule).resumeAt).toBe(tail[49] + DAY_MS);
+    // A cap of 360 reached by one send every 4 min: the slots of the first 10 min (at 0, 4 and 8 min).
+    const trickle = Array.from({ length: 360 }, (_, i) => dayBefore + i * 240_000);
+    const status = dailyCapStatus(trickle.map(formatSheetTime), dayBefore + DAY_MS - 1, 360, resumeRuleAtCap(360, 150, 5000));
+    expect(status).toMatchObject({ sentInWindow: 360, remaining: 0, resumeAt: trickle[2] + DAY_MS });
+    expect(trickle[2] - trickle[0]).toBeLessThanOrEqual(CAP_GATHER_MS);
   });
 
   it('asks for no more slots than rows left to send, nor than the cap', () => {

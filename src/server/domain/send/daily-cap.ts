@@ -8,14 +8,14 @@ import { parseSheetTime } from './send-list';
 
 export const DAY_MS = 86_400_000;
 /**
- * At the cap, a resume waits for a group's worth of free slots, but never longer than this after the
- * first slot frees: a slot is used at most 10 min after the window gives it back, so a list paced over
- * days loses at most that much of each day (under 1 %), while a tail of a few slots is not left for
- * the next day.
+ * At the cap, a resume gathers the slots that free within this time of the first one (up to a group's
+ * worth), resuming when the last of them frees: a slot is used at most 10 min after the window gives
+ * it back, so a list paced over days loses at most that much of each day (under 1 %), while a tail of
+ * a few slots is not left for the next day.
  */
 export const CAP_GATHER_MS = 10 * 60_000;
 
-/** What a resume at the cap waits for: `slots` free, or `gatherMs` after the first one frees. */
+/** What a resume at the cap waits for: up to `slots` free, those that free within `gatherMs` of the first. */
 export interface ResumeRule {
   slots: number;
   gatherMs: number;
@@ -69,13 +69,16 @@ export function dailyCapStatus(sentAt: readonly unknown[], now: number, cap: num
 /** At the cap (`times` sorted, at least `cap` of them): when the rule is met. */
 function resumeInstant(times: readonly number[], cap: number, rule: ResumeRule): number {
   const first = times.length - cap;
-  const slots = Math.max(1, Math.min(rule.slots, cap));
-  return Math.min(times[first + slots - 1], times[first] + Math.max(0, rule.gatherMs)) + DAY_MS;
+  const last = first + Math.max(1, Math.min(rule.slots, cap)) - 1;
+  const horizon = times[first] + Math.max(0, rule.gatherMs);
+  let gathered = first;
+  while (gathered < last && times[gathered + 1] <= horizon) gathered++;
+  return times[gathered] + DAY_MS;
 }
 
 /**
  * The resume rule of a send at the cap: a group's worth of slots (or every row still to send when
- * fewer, never more than the cap), gathered for at most CAP_GATHER_MS. The window frees slot by slot
+ * fewer, never more than the cap), of those that free within CAP_GATHER_MS of the first. The window frees slot by slot
  * at the pace of the day before; resuming at the first free slot would spend an execution (opening and
  * reading the tab) on each few rows, where a group's worth keeps a day at the cap to as few executions
  * as a day under it.
