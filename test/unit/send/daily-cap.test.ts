@@ -66,7 +66,10 @@ describe('resuming at the cap', () => {
 
   it('gathers only the slots that free within CAP_GATHER_MS of the first (a tail is not left for the next day)', () => {
     // 50 sent at 08:00 in 5 s, then 1,950 twelve hours later: resume as soon as the 50 are free.
-    const tail = [...Array.from({ length: 50 }, (_, i) => dayBefore + i * 100), ...Array.from({ length: 1950 }, (_, i) => dayBefore + 12 * 3_600_000 + i * 100)];
+    const tail = [
+      ...Array.from({ length: 50 }, (_, i) => dayBefore + i * 100),
+      ...Array.from({ length: 1950 }, (_, i) => dayBefore + 12 * 3_600_000 + i * 100),
+    ];
     const rule = resumeRuleAtCap(2000, 150, 5000);
     expect(dailyCapStatus(tail.map(formatSheetTime), dayBefore + DAY_MS - 1, 2000, rule).resumeAt).toBe(tail[49] + DAY_MS);
     // A cap of 360 reached by one send every 4 min: the slots of the first 10 min (at 0, 4 and 8 min).
