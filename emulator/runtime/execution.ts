@@ -108,6 +108,12 @@ export interface FaultOptions {
   /** Probability (0..1) that a faultable call fails transiently; per-method overrides below. */
   rate?: number;
   rateByMethod?: Record<string, number>;
+  /**
+   * Share (0..1) of injected 500 / 503 answers whose request the server DID carry out before answering
+   * (Gmail may send a message and still answer 5xx). Default 0: a faulted request never reaches the
+   * route. Drawn only when set, so the fault sequence of a seed without it is unchanged.
+   */
+  serverErrorsExecuted?: number;
   /** Kill the execution at its Nth service call (1-based), in every execution. */
   killEvery?: number;
   /** Kill only the execution with this 1-based ordinal, at `killAtCall`. */
@@ -128,6 +134,12 @@ export class FaultPlan {
     if (rate <= 0 || this.random() >= rate) return null;
     const kinds: TransientFault[] = ['http429', 'http500', 'http503', 'network'];
     return kinds[Math.floor(this.random() * kinds.length)];
+  }
+
+  /** Whether this injected 5xx answer comes after the server carried the request out. */
+  serverErrorExecuted(): boolean {
+    const share = this.options.serverErrorsExecuted ?? 0;
+    return share > 0 && this.random() < share;
   }
 
   shouldKill(execution: Execution): boolean {

@@ -5,7 +5,8 @@
 // response: …"; HTTPResponse getResponseCode / getContentText / getHeaders / getAllHeaders / getBlob /
 // getContent. fetchAll runs its requests in parallel: ONE `UrlFetchApp.fetchAll` service call whose
 // latency is the slowest request's; every request counts against UrlFetch calls per day and may get a
-// seeded transient fault (429 with Retry-After, 500, 503, or a network error). When the execution is
+// seeded transient fault (429 with Retry-After, 500, 503, or a network error; a faulted request does not
+// reach the route, unless FaultOptions.serverErrorsExecuted makes some 5xx come after it). When the execution is
 // killed at a fetch/fetchAll, a seeded-random subset of its requests still reaches the server and the
 // script never sees their responses (the adversarial case for exactly-once protocols).
 // https://developers.google.com/apps-script/reference/url-fetch/url-fetch-app
@@ -193,6 +194,8 @@ export function createUrlFetchApp(ctx: ServiceContext, quotas: Quotas, routes: R
     if (fault) {
       ctx.accounting.faultsInjected += 1;
       if (fault === 'network') return { error: new Error(`Address unavailable: ${prepared.request.url}`) };
+      // Optionally (FaultOptions.serverErrorsExecuted) a 5xx comes after the server did the work.
+      if (fault !== 'http429' && prepared.route && ctx.faults.serverErrorExecuted()) prepared.route.handle(prepared.request);
       const response = statusReason(fault);
       return { response: new FakeHTTPResponse(response.status, response.headers, response.body) };
     }

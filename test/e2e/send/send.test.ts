@@ -135,6 +135,20 @@ describe('transient faults', () => {
     expect(result.problems).toEqual([]);
   });
 
+  it.each([4, 5])(
+    'with 20%% faults where half the 500 / 503 answers come after Gmail DID send (seed %i), every row goes out exactly once',
+    (seed) => {
+      const result = runFaultCase({ seed, rate: 0.2, serverErrorsExecuted: 0.5 });
+      expect(result.problems).toEqual([]);
+    },
+  );
+
+  it('the same with every execution killed at its 45th call', () => {
+    const result = runFaultCase({ seed: 9, rate: 0.2, serverErrorsExecuted: 0.5, killEvery: 45 });
+    expect(result.killed).toBeGreaterThan(0);
+    expect(result.problems).toEqual([]);
+  });
+
   it('with 10% faults and every execution killed at its 70th call, every row goes out exactly once', () => {
     const result = runFaultCase({ seed: 7, rate: 0.1, killEvery: 70 });
     expect(result.killed).toBeGreaterThan(0);

@@ -12,9 +12,11 @@ import type { CellValue } from '../../../src/server/ports/ledger';
 import type { Schedule } from '../../../src/server/ports/scheduler';
 import {
   continueSendJob,
+  ENDED_SETTLE_MS,
   GROUP_WINDOW_MS,
   IN_DOUBT_SETTLE_MS,
   MAX_GROUP_ROWS,
+  resumeSendJob,
   startSendJob,
   viewSendProgress,
 } from '../../../src/server/jobs/send';
@@ -23,6 +25,8 @@ import type { LoadOutcome, SendControl } from '../../../src/server/ports/send';
 import type { MailGateway, MailOutcome, SentMessage, SentReceipt } from '../../../src/server/ports/mail-gateway';
 import { mailErrorFromHttp } from '../../../src/server/domain/mail/error-mapping';
 import type { SendJobState } from '../../../src/server/domain/send/job-state';
+import { settlesAt } from '../../../src/server/jobs/send/in-doubt';
+import type { SendRow } from '../../../src/server/domain/send/send-list';
 
 type Responder = (sendId: string, attempt: number) => { status: number; json?: unknown; networkError?: string; executed: boolean };
 
@@ -289,7 +293,7 @@ describe('Gmail answers land on the rows', () => {
     expect(world.attempts.get([...world.attempts.keys()].find((k) => k.endsWith('/3'))!)).toBe(1);
   });
 
-  it('no answer at all (network) and not in SENT: sent again only once the attempt has settled', () => {
+  it('a network error (the call ended, no answer) and not in SENT: sent again after the short settle, not the long one', () => {
     const world = new World(2);
     let firstAttemptAt = 0;
     let secondAttemptAt = 0;
@@ -303,8 +307,149 @@ describe('Gmail answers land on the rows', () => {
     };
     world.runToEnd();
     expect(world.sentCount('2')).toBe(1);
-    expect(secondAttemptAt - firstAttemptAt).toBeGreaterThanOrEqual(IN_DOUBT_SETTLE_MS - 1000);
+    expect(secondAttemptAt - firstAttemptAt).toBeGreaterThanOrEqual(ENDED_SETTLE_MS);
+    expect(secondAttemptAt - firstAttemptAt).toBeLessThan(IN_DOUBT_SETTLE_MS);
     expect(world.rows().map((r) => r.attempts)).toEqual([1, 2]);
+    expect(world.violations).toEqual([]);
+  });
+
+  it('a call that ended only after a long wait (a timeout: Gmail may still be working) keeps the long settle', () => {
+    const world = new World(1);
+    const attemptsAt: number[] = [];
+    world.respond = (_sendId, attempt) => {
+      attemptsAt.push(world.now);
+      if (attempt > 1) return { status: 200, executed: true };
+      world.now += 60_000;
+      return { status: 0, networkError: 'Timeout: https://gmail.googleapis.com/gmail/v1/users/me/messages/send', executed: false };
+    };
+    world.runToEnd();
+    expect(world.sentCount('1')).toBe(1);
+    // The burst started before the request's own 600 ms: the settle counts from the burst's start.
+    expect(attemptsAt[1] - attemptsAt[0]).toBeGreaterThanOrEqual(IN_DOUBT_SETTLE_MS - 1_000);
+    expect(world.violations).toEqual([]);
+  });
+
+  it('a burst whose fetchAll threw: the rows it did send are found at once with Gmail’s ids, only the others are sent again', () => {
+    const world = new World(4);
+    // The whole call fails at the network level (every row gets no answer), yet rows 1, 3 and 4 reached Gmail.
+    world.respond = (sendId, attempt) =>
+      attempt === 1 ? { status: 0, networkError: 'Address unavailable', executed: !sendId.endsWith('/2') } : { status: 200, executed: true };
+    const deps = world.deps();
+    let atFirstWait: Array<Record<string, CellValue>> | null = null;
+    const sleep = deps.clock.sleep;
+    deps.clock.sleep = (ms) => {
+      atFirstWait ??= world.rows();
+      sleep(ms);
+    };
+    let result = startSendJob(deps, {}, 'fr');
+    for (let i = 0; i < 20 && result.more; i++) {
+      world.now += result.waitMs;
+      result = continueSendJob(world.deps(), 'fr');
+    }
+    // Before the first wait (right after the burst), the sent rows are recorded with the ids SENT gives.
+    const gmailId = (n: number) => world.sent.find((m) => m.sendId.endsWith(`/${n}`))!.id;
+    expect(atFirstWait!.map((r) => r.status)).toEqual(['sent', 'sending', 'sent', 'sent']);
+    expect(atFirstWait!.map((r) => r.message_id)).toEqual([gmailId(1), '', gmailId(3), gmailId(4)]);
+    expect(world.progress).toMatchObject({ state: 'done', sent: 4, failed: 0 });
+    for (const n of [1, 2, 3, 4]) expect(world.sentCount(String(n))).toBe(1);
+    expect(world.rows().map((r) => r.attempts)).toEqual([1, 2, 1, 1]);
+    expect(world.rows().map((r) => r.message_id)).toEqual([1, 2, 3, 4].map(gmailId));
+    expect(world.violations).toEqual([]);
+  });
+
+  it('a 5xx that did not send is sent again after the short settle, once; one that did is found and never sent again', () => {
+    const world = new World(3);
+    const attemptsAt = new Map<string, number[]>();
+    world.respond = (sendId, attempt) => {
+      attemptsAt.set(sendId, [...(attemptsAt.get(sendId) ?? []), world.now]);
+      if (attempt > 1) return { status: 200, executed: true };
+      if (sendId.endsWith('/1')) return { status: 503, json: { error: { code: 503, message: 'Unavailable' } }, executed: false };
+      if (sendId.endsWith('/3')) return { status: 500, json: { error: { code: 500, message: 'Backend Error' } }, executed: true };
+      return { status: 200, executed: true };
+    };
+    world.runToEnd();
+    for (const n of ['1', '2', '3']) expect(world.sentCount(n)).toBe(1);
+    const [first, second] = [...attemptsAt.entries()].find(([id]) => id.endsWith('/1'))![1];
+    expect(second - first).toBeGreaterThanOrEqual(ENDED_SETTLE_MS);
+    expect(second - first).toBeLessThan(IN_DOUBT_SETTLE_MS);
+    expect([...attemptsAt.entries()].find(([id]) => id.endsWith('/3'))![1]).toHaveLength(1);
+    expect(world.rows().map((r) => [r.status, r.attempts])).toEqual([
+      ['sent', 2],
+      ['sent', 1],
+      ['sent', 1],
+    ]);
+    expect(world.violations).toEqual([]);
+  });
+
+  it('a row in doubt whose call ended keeps its short settle in the next execution (error and next_attempt_at in the sheet)', () => {
+    const world = new World(1);
+    world.budgetMs = 20_000;
+    const attemptsAt: number[] = [];
+    world.respond = (_sendId, attempt) => {
+      attemptsAt.push(world.now);
+      return attempt === 1 ? { status: 503, json: { error: { code: 503, message: 'Unavailable' } }, executed: false } : { status: 200, executed: true };
+    };
+    const first = startSendJob(world.deps(), {}, 'fr');
+    // The chunk ended before the row settled: the sheet says its call ended, and when it may be concluded.
+    expect(first.more).toBe(true);
+    const row = world.rows()[0];
+    expect(row.status).toBe('sending');
+    expect(String(row.error)).toMatch(/503/);
+    const checkAt = Date.parse(String(row.next_attempt_at));
+    expect(checkAt - attemptsAt[0]).toBeGreaterThanOrEqual(ENDED_SETTLE_MS);
+    expect(checkAt - attemptsAt[0]).toBeLessThan(ENDED_SETTLE_MS + 2_000);
+    let result = first;
+    for (let i = 0; i < 10 && result.more; i++) {
+      world.now += result.waitMs;
+      result = continueSendJob(world.deps(), 'fr');
+    }
+    expect(world.sentCount('1')).toBe(1);
+    expect(attemptsAt[1]).toBeGreaterThanOrEqual(checkAt);
+    expect(attemptsAt[1] - attemptsAt[0]).toBeLessThan(IN_DOUBT_SETTLE_MS);
+    expect(world.violations).toEqual([]);
+  });
+
+  it('a 5xx answer lost with its execution (killed before the results were written): the row waits the long settle', () => {
+    const world = new World(1);
+    const attemptsAt: number[] = [];
+    world.respond = (_sendId, attempt) => {
+      attemptsAt.push(world.now);
+      return attempt === 1 ? { status: 503, json: { error: { code: 503, message: 'Unavailable' } }, executed: false } : { status: 200, executed: true };
+    };
+    const deps = world.deps();
+    const send = deps.mail.send;
+    deps.mail.send = (raws) => {
+      send(raws);
+      throw new Error('Execution killed');
+    };
+    expect(() => startSendJob(deps, {}, 'fr')).toThrow('Execution killed');
+    world.grid = world.durable.map((row) => [...row]);
+    const header = world.grid[0].map(String);
+    const attemptAt = Date.parse(String(world.grid[1][header.indexOf('attempt_at')]));
+    expect([world.grid[1][header.indexOf('status')], world.grid[1][header.indexOf('error')]]).toEqual(['sending', '']);
+    let result = continueSendJob(world.deps(), 'fr');
+    for (let i = 0; i < 10 && result.more; i++) {
+      world.now += result.waitMs;
+      result = continueSendJob(world.deps(), 'fr');
+    }
+    expect(world.sentCount('1')).toBe(1);
+    expect(attemptsAt).toHaveLength(2);
+    expect(attemptsAt[1]).toBeGreaterThanOrEqual(attemptAt + IN_DOUBT_SETTLE_MS);
+    expect(world.violations).toEqual([]);
+  });
+
+  it('when a row in doubt settles: 30 s after a call that ended, 2 min after one with no known outcome, never sooner', () => {
+    const start = Date.UTC(2026, 0, 15, 8, 0, 0);
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const row = (error: string, nextAttemptAt: string) => ({ attemptAt: iso(start), error, nextAttemptAt }) as SendRow;
+    // Its call ended (error written) with next_attempt_at = answer + 30 s.
+    expect(settlesAt(row('HTTP 503', iso(start + 31_000)))).toBe(start + 31_000);
+    // No outcome known (the group's mark, no error): attempt_at + 2 min.
+    expect(settlesAt(row('', ''))).toBe(start + IN_DOUBT_SETTLE_MS);
+    // A next_attempt_at of only a few seconds (written by an earlier version as the retry delay): 30 s.
+    expect(settlesAt(row('HTTP 500', iso(start + 3_000)))).toBe(start + ENDED_SETTLE_MS);
+    // Never later than the rule for no outcome.
+    expect(settlesAt(row('HTTP 500', iso(start + 10 * 60_000)))).toBe(start + IN_DOUBT_SETTLE_MS);
   });
 
   it('Gmail’s daily sending limit pauses the job (paused-quota) without burning the row’s attempts', () => {
@@ -451,6 +596,32 @@ describe('intent per group: rows marked `sending` together, sent in paced bursts
       rows.filter((r) => r.status === 'queued').every((r) => r.attempts === 0 && r.attempt_at === '' && r.rfc822_message_id === ''),
     ).toBe(true);
     expect(rows.filter((r) => r.status === 'queued')).toHaveLength(40);
+  });
+
+  it('a pause asked while a resume saves its state is kept and applied, not wiped by the resume', () => {
+    const world = new World(60);
+    const deps = world.deps();
+    const send = deps.mail.send;
+    let bursts = 0;
+    deps.mail.send = (raws) => {
+      if (++bursts === 2) world.control = { action: 'pause', by: 'compta@acuitis.fr', at: world.now };
+      return send(raws);
+    };
+    expect(startSendJob(deps, {}, 'en').progress?.state).toBe('paused');
+    deps.mail.send = send;
+    // Another execution (the sidebar's Pause) writes its control at the instant the resume saves.
+    const save = deps.state.save;
+    let asked = false;
+    deps.state.save = (job, progress) => {
+      save(job, progress);
+      if (progress.state === 'running' && !asked) {
+        asked = true;
+        world.control = { action: 'pause', by: 'compta@acuitis.fr', at: world.now };
+      }
+    };
+    const resumed = resumeSendJob(deps, 'en');
+    expect(resumed.progress?.state).toBe('paused');
+    expect(world.rows().filter((r) => r.status === 'sent')).toHaveLength(20);
   });
 });
 

@@ -3,7 +3,8 @@
 //   (250 units/s), where messages.send costs 100 (other calls can be charged with spendUnits);
 //   https://developers.google.com/gmail/api/reference/quota
 // - maxPerSecond: sends started within any 1,000 ms sliding window;
-// - maxPerMinute: sends started within any 60,000 ms sliding window (≤ 150 = 15,000 / 100);
+// - maxPerMinute: sends started within any 60,000 ms sliding window (≤ 150 = 15,000 / 100), and the
+//   units of the window (sends and the other calls charged with spendUnits) ≤ 15,000, as Gmail counts;
 // - batchSize + pauseBetweenBatchesMs: after every batchSize sends, a pause (the
 //   users' "delay between batches").
 // Deterministic: time is always passed in (no Date.now here). The state is plain JSON (about 2 KB at
@@ -37,6 +38,12 @@ export interface PacerState {
   unitsAt: number;
   /** Start times of the sends of the last 60 s, ascending. */
   recent: number[];
+  /**
+   * Other Gmail calls of the last 60 s (the look in SENT: messages.list, messages.get), as [time,
+   * units], ascending: with the sends they make the 60-s window of units Gmail enforces. Absent in a
+   * state saved before it was kept.
+   */
+  other?: Array<[number, number]>;
   /** Sends taken in the current batch. */
   batchUsed: number;
   /** When the batch that filled last was taken (for finishBatch), or null. */
@@ -72,8 +79,17 @@ export class SendPacer {
       unitsPerSend: limits.unitsPerSend ?? MESSAGES_SEND_UNITS,
     };
     this.state = state
-      ? { ...state, recent: [...state.recent] }
-      : { units: this.limits.burstUnits, unitsAt: now, recent: [], batchUsed: 0, batchFilledAt: null, pauseUntil: 0, blockedUntil: 0 };
+      ? { ...state, recent: [...state.recent], other: [...(state.other ?? [])] }
+      : {
+          units: this.limits.burstUnits,
+          unitsAt: now,
+          recent: [],
+          other: [],
+          batchUsed: 0,
+          batchFilledAt: null,
+          pauseUntil: 0,
+          blockedUntil: 0,
+        };
   }
 
   /** A pacer for the Send settings (their rate keys). */
@@ -96,7 +112,7 @@ export class SendPacer {
 
   /** A copy of the state, to persist. */
   toState(): PacerState {
-    return { ...this.state, recent: [...this.state.recent] };
+    return { ...this.state, recent: [...this.state.recent], other: [...(this.state.other ?? [])] };
   }
 
   private refill(now: number): void {
@@ -106,6 +122,30 @@ export class SendPacer {
       s.unitsAt = now;
     }
     while (s.recent.length && s.recent[0] <= now - MINUTE) s.recent.shift();
+    const other = (s.other ??= []);
+    while (other.length && other[0][0] <= now - MINUTE) other.shift();
+  }
+
+  /** Units of the last 60 s (sends and other calls) as Gmail's per-minute window counts them. */
+  private unitsInMinute(now: number): number {
+    const sends = this.inWindow(now, MINUTE) * this.limits.unitsPerSend;
+    return sends + (this.state.other ?? []).filter(([at]) => at > now - MINUTE).reduce((sum, [, units]) => sum + units, 0);
+  }
+
+  /** Time until the 60-s window of units has room for one more send. */
+  private unitsWindowWait(now: number): number {
+    const l = this.limits;
+    const events: Array<[number, number]> = [
+      ...this.state.recent.filter((t) => t > now - MINUTE).map((t): [number, number] => [t, l.unitsPerSend]),
+      ...(this.state.other ?? []).filter(([at]) => at > now - MINUTE),
+    ].sort((a, b) => a[0] - b[0]);
+    let used = events.reduce((sum, [, units]) => sum + units, 0);
+    for (const [at, units] of events) {
+      if (used + l.unitsPerSend <= l.unitsPerMinute) break;
+      used -= units;
+      if (used + l.unitsPerSend <= l.unitsPerMinute) return at + MINUTE - now;
+    }
+    return 0;
   }
 
   private inWindow(now: number, windowMs: number): number {
@@ -131,13 +171,15 @@ export class SendPacer {
     const byUnits = Math.max(0, Math.floor(s.units / l.unitsPerSend));
     const bySecond = Math.max(0, l.maxPerSecond - this.inWindow(now, SECOND));
     const byMinute = Math.max(0, l.maxPerMinute - this.inWindow(now, MINUTE));
+    const byUnitsWindow = Math.max(0, Math.floor((l.unitsPerMinute - this.unitsInMinute(now)) / l.unitsPerSend));
     const byBatch = l.batchSize - s.batchUsed;
-    const allowed = Math.min(byUnits, bySecond, byMinute, byBatch);
+    const allowed = Math.min(byUnits, bySecond, byMinute, byUnitsWindow, byBatch);
     if (allowed > 0) return { allowed, waitMs: 0, limitedBy: 'none' };
     const waits: Array<[Slot['limitedBy'], number]> = [
       ['units', byUnits > 0 ? 0 : Math.ceil(((l.unitsPerSend - s.units) * MINUTE) / l.unitsPerMinute)],
       ['perSecond', this.windowWait(now, SECOND, l.maxPerSecond)],
       ['perMinute', this.windowWait(now, MINUTE, l.maxPerMinute)],
+      ['units', byUnitsWindow > 0 ? 0 : this.unitsWindowWait(now)],
     ];
     let worst: [Slot['limitedBy'], number] = ['units', 0];
     for (const wait of waits) if (wait[1] > worst[1]) worst = wait;
@@ -217,6 +259,7 @@ export class SendPacer {
   spendUnits(units: number, now: number): void {
     this.refill(now);
     this.state.units -= units;
+    if (units > 0) (this.state.other ??= []).push([now, units]);
   }
 
   /**

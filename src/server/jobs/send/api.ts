@@ -184,8 +184,10 @@ export function resumeSendJob(deps: SendDeps, locale: Locale): ContinueResult {
             : sendJobMessage(locale, 'noPausedSend'),
         );
       }
-      deps.state.save(job, resumeProgress(progress, deps.clock.now()));
+      // Controls asked before this resume no longer apply; one asked from here on (another execution,
+      // while this one saves) is kept and read by the chunk: cleared first, then saved.
       deps.state.clearControl();
+      deps.state.save(job, resumeProgress(progress, deps.clock.now()));
       return chunk(deps, locale);
     },
   );

@@ -1,10 +1,11 @@
 // One burst on the wire and its results: ONE gateway send (parallel on REST), then each typed outcome
 // decides the row: success → sent; InvalidRequestError / NotFoundError → failed; QuotaError 'rate'
 // (not executed) → queued with next_attempt_at, the pacer holds; TransientError that may have happened
-// → stays `sending`, IN DOUBT, attempt_at = the burst's real start; QuotaError 'daily' → the job pauses
+// → stays `sending`, IN DOUBT, attempt_at = the burst's real start, its error written and its
+// next_attempt_at = when it may be concluded (the call ended: ENDED_SETTLE_MS); QuotaError 'daily' → the job pauses
 // until the limit resets; AuthError / PermissionError → the job stops.
 // Results stay in memory until the next group's write. Rows left in doubt that are already in SENT are
-// recorded at once.
+// recorded at once; the others give their pacer slot back (their request failed).
 
 import { SendPacer } from '../../domain/send/pacing';
 import { recordRetry } from '../../domain/send/progress';
@@ -13,7 +14,7 @@ import { mailErrorMessage } from '../../domain/mail-errors';
 import type { MailOutcome, SentReceipt } from '../../ports/mail-gateway';
 import { formatSheetTime, type SendRow } from '../../domain/send/send-list';
 import { markFailed, markSent, type SendContext } from './context';
-import { DAILY_LIMIT_FALLBACK_MS } from './constants';
+import { DAILY_LIMIT_FALLBACK_MS, ENDED_SETTLE_MS, IN_DOUBT_SETTLE_MS } from './constants';
 import type { Prepared } from './group';
 import { verifyInDoubt } from './in-doubt';
 
@@ -22,6 +23,17 @@ export interface BurstStop {
   until: number;
   kind: 'daily' | 'stop';
   message: string;
+}
+
+/**
+ * When a row left in doubt by a call that ended at `now` may be concluded: ENDED_SETTLE_MS after the
+ * end (and not before `notBefore`, its retry delay). A call that took longer than that (a timeout: the
+ * client gave up, Gmail may still be working) keeps the rule of a request with no known outcome:
+ * IN_DOUBT_SETTLE_MS after its start.
+ */
+function concludeAt(now: number, burstStart: number, notBefore: number): number {
+  const slow = now - burstStart > ENDED_SETTLE_MS;
+  return Math.max(notBefore, now + ENDED_SETTLE_MS, slow ? burstStart + IN_DOUBT_SETTLE_MS : 0);
 }
 
 /** Applies one Gmail answer to its row; returns a stop when the answer stops the job. */
@@ -47,12 +59,16 @@ function applyOutcome(
       return null;
     }
     case 'fail':
-      if (decision.maybeExecuted) s.table.set(row, { error: decision.message, nextAttemptAt: '' });
+      // In doubt, its call ended: checked ENDED_SETTLE_MS after the answer (error + next_attempt_at say so).
+      if (decision.maybeExecuted) s.table.set(row, { error: decision.message, nextAttemptAt: formatSheetTime(concludeAt(now, burstStart, now)) });
       else markFailed(s, row, decision.message);
       return null;
     case 'retry':
       if (decision.maybeExecuted) {
-        s.table.set(row, { error: decision.message, nextAttemptAt: formatSheetTime(now + decision.delayMs) });
+        // In doubt, its call ended: checked (and, proven absent, sent again) once ENDED_SETTLE_MS have
+        // passed since the answer, and not before the row's own retry delay.
+        const checkAt = concludeAt(now, burstStart, now + decision.delayMs);
+        s.table.set(row, { error: decision.message, nextAttemptAt: formatSheetTime(checkAt) });
       } else {
         s.table.set(row, { status: 'queued', error: decision.message, nextAttemptAt: formatSheetTime(now + decision.delayMs) });
       }
@@ -92,8 +108,13 @@ export function sendBurst(
   const doubtful = burst.map((item) => item.row).filter((row) => row.status === 'sending');
   if (doubtful.length) {
     const before = deps.mail.usage().units;
-    verifyInDoubt(s, doubtful, false);
-    pacer.spendUnits(deps.mail.usage().units - before, deps.clock.now());
+    const complete = verifyInDoubt(s, doubtful, false);
+    const checked = deps.clock.now();
+    pacer.spendUnits(deps.mail.usage().units - before, checked);
+    // A row not in SENT gives its pacer slot back: its request failed (5xx, or no connection) and is
+    // not one of the minute's sends. Should Gmail have counted it, it answers 429 with a Retry-After
+    // and the pacer holds (such a row is queued, never in doubt): the refund risks a 429, not a duplicate.
+    if (complete) for (const row of doubtful) if (row.status === 'sending') pacer.refund(startedAt, checked);
   }
   return { stop, now };
 }

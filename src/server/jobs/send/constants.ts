@@ -10,8 +10,17 @@ const BATCH_RESERVE_MS = 45_000;
 export function batchReserve(budgetMs: number): number {
   return Math.min(BATCH_RESERVE_MS, Math.floor(budgetMs / 2));
 }
-/** A request with no answer is assumed finished (executed or not) this long after it started. */
+/**
+ * A request with no known outcome (the execution died before or during its call) is assumed finished
+ * (executed or not) this long after it started.
+ */
 export const IN_DOUBT_SETTLE_MS = 120_000;
+/**
+ * A request whose call ENDED without a clear answer (Gmail answered 5xx, or the fetchAll returned or
+ * threw) cannot be in flight from the script's side any more: if Gmail accepted it, SENT lists it this
+ * long after the call ended. Written on the row as its next_attempt_at (so a later execution knows).
+ */
+export const ENDED_SETTLE_MS = 30_000;
 /** Verification looks this much further back than the oldest attempt (clock skew with Gmail). */
 export const VERIFY_MARGIN_MS = 10 * 60_000;
 /** Planning examines the tab's rows this many at a time, each piece written and saved before the next. */

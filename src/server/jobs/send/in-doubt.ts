@@ -1,12 +1,14 @@
 // The exactly-once check of rows IN DOUBT (marked `sending`, no answer known): the SENT label is listed
 // newest first (messages.list labelIds=SENT: the label listing, not the search index, which may lag)
 // and the X-Postroom-Send-Id / Message-ID of every message not already known is read, down to the
-// oldest attempt minus VERIFY_MARGIN_MS. Found → sent with Gmail's ids; proven absent → queued again.
+// oldest attempt minus VERIFY_MARGIN_MS. Found → sent with Gmail's ids; proven absent (once the attempt
+// has settled: ENDED_SETTLE_MS after a call that ended, IN_DOUBT_SETTLE_MS after one with no known
+// outcome) → queued again.
 
 import type { SendRow } from '../../domain/send/send-list';
 import { formatSheetTime } from '../../domain/send/send-list';
 import { markFailed, markSent, type SendContext } from './context';
-import { IN_DOUBT_SETTLE_MS, KNOWN_ANCHOR_MARGIN_MS, SENT_PAGE_SIZE, VERIFY_MARGIN_MS } from './constants';
+import { ENDED_SETTLE_MS, IN_DOUBT_SETTLE_MS, KNOWN_ANCHOR_MARGIN_MS, SENT_PAGE_SIZE, VERIFY_MARGIN_MS } from './constants';
 import { timeOf } from './rows';
 
 /**
@@ -96,12 +98,28 @@ export function verifyInDoubt(s: SendContext, rows: SendRow[], conclusive: boole
   return complete;
 }
 
+/**
+ * When a row in doubt can be concluded. Its attempt ENDED when the row carries the error of that
+ * attempt (written only once the call returned or threw: 5xx, network; the group's mark clears it):
+ * then at its next_attempt_at (the answer + ENDED_SETTLE_MS, at least the retry delay). Otherwise (no
+ * outcome known: the execution died before or during its call) IN_DOUBT_SETTLE_MS after attempt_at,
+ * the latest instant its request may have started.
+ */
+export function settlesAt(row: SendRow): number {
+  const attemptAt = timeOf(row.attemptAt) ?? 0;
+  const noOutcome = attemptAt + IN_DOUBT_SETTLE_MS;
+  const ended = row.error ? timeOf(row.nextAttemptAt) : null;
+  // Never sooner than ENDED_SETTLE_MS after the attempt started (a row written by an earlier version,
+  // whose next_attempt_at was only the retry delay, keeps that much).
+  return ended === null ? noOutcome : Math.min(Math.max(ended, attemptAt + ENDED_SETTLE_MS), noOutcome);
+}
+
 /** Rows whose request can no longer be in flight at `now`. */
 export function settledRows(rows: readonly SendRow[], now: number): SendRow[] {
-  return rows.filter((row) => (timeOf(row.attemptAt) ?? 0) + IN_DOUBT_SETTLE_MS <= now);
+  return rows.filter((row) => settlesAt(row) <= now);
 }
 
 /** Time until the first of `rows` settles. */
 export function inDoubtWait(rows: SendRow[], now: number): number {
-  return Math.max(0, Math.min(...rows.map((row) => (timeOf(row.attemptAt) ?? 0) + IN_DOUBT_SETTLE_MS)) - now);
+  return Math.max(0, Math.min(...rows.map(settlesAt)) - now);
 }

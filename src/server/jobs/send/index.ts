@@ -24,7 +24,8 @@
 //      until the next group's write (or the end of the chunk, or a wait for retries); the progress and
 //      pacer are saved after every burst (one properties write) for the live gauge.
 //   3. No row in doubt is ever sent again before it is checked: once its request can no longer be in
-//      flight (attempt_at + IN_DOUBT_SETTLE_MS; attempt_at is the send-by time, or the real start when
+//      flight (ENDED_SETTLE_MS after its call ended, when the row carries that attempt's error; else
+//      attempt_at + IN_DOUBT_SETTLE_MS, attempt_at being the send-by time, or the real start when
 //      this execution recorded it), the job lists the SENT label newest first
 //      (messages.list labelIds=SENT; the label listing, not the search index, which may lag) and reads
 //      the X-Postroom-Send-Id / Message-ID of every message it does not already know (the sheet holds
@@ -36,8 +37,9 @@
 //   `sending` mark is durable and before its attempt_at, so no send escapes the check; a row is re-sent
 //   only when the check proves its earlier attempt absent from SENT.
 //   Assumptions about the real platform (the emulator honours them; FIDELITY notes): a messages.send
-//   request that has not completed within IN_DOUBT_SETTLE_MS of its start never will; a message that
-//   messages.send accepted appears under the SENT label (listing) by then, with its X- headers intact
+//   request that has not completed within IN_DOUBT_SETTLE_MS of its start never will, and one whose
+//   call ended (an answer, or fetchAll returned or threw) is complete ENDED_SETTLE_MS after that end; a message
+//   that messages.send accepted appears under the SENT label (listing) by then, with its X- headers intact
 //   (Gmail may replace Message-ID, so the X- header is what is matched first); SpreadsheetApp.flush
 //   makes the sheet write durable before it returns.
 //
@@ -70,6 +72,7 @@ export { viewOf } from './context';
 export {
   GROUP_WINDOW_MS,
   IN_DOUBT_SETTLE_MS,
+  ENDED_SETTLE_MS,
   MAX_GROUP_ROWS,
   PLAN_ATTACHMENT_BUDGET_MS,
   SEND_CHUNK_BUDGET_MS,
