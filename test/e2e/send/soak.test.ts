@@ -7,6 +7,7 @@
 
 import { driveSend } from '../../../emulator/commands/send';
 import { makePdf } from '../../../emulator/demo/binary-files';
+import type { InvokeResult } from '../../../emulator/runner';
 import { FaultPlan } from '../../../emulator/runtime/execution';
 import { PROPERTY_STORE_LIMIT_BYTES, PROPERTY_VALUE_LIMIT_BYTES } from '../../../emulator/services/properties';
 import { setFlagsFromString } from 'node:v8';
@@ -65,8 +66,41 @@ describe('soak: 10,000 rows over several days of daily cap', () => {
     // What grows is the emulator's own record of the run (10,000 messages in SENT, the tab, accounting),
     // not the job: nothing the script keeps outlives its execution but the properties checked above.
     expect(heapMax - heapFirst).toBeLessThan(400_000_000);
+    // Cost per row stays flat at the cap: each day after the first (each paced by the cap, resumed
+    // as the window frees) costs no more Sheets calls per sent row, and no more executions, than the
+    // first day (which also pays the plan and the ledger's setup). Resuming at the first free slot
+    // instead woke an execution for every minute's burst, 4 to 5 times the first day's Sheets calls.
+    const perDay = costPerDay(out.results, started, sendRows(workspace));
+    expect(perDay.length).toBe(5);
+    const [first, ...capped] = perDay;
+    expect(first.sent).toBe(DAILY_CAP);
+    for (const day of capped) {
+      expect(day.sheetsCalls / day.sent).toBeLessThanOrEqual((first.sheetsCalls / first.sent) * 1.1);
+      expect(day.executions).toBeLessThanOrEqual(first.executions + 2);
+    }
     console.log(
-      `soak: ${executions} executions over ${days.toFixed(1)} days; largest property ${largestValue} B, store ${largestStore} B; heap +${((heapMax - heapFirst) / 1e6).toFixed(0)} MB`,
+      `soak: ${out.results.length} executions (${executions} by the sidebar) over ${days.toFixed(1)} days; largest property ${largestValue} B, store ${largestStore} B; heap +${((heapMax - heapFirst) / 1e6).toFixed(0)} MB; per day ${JSON.stringify(perDay)}`,
     );
   });
 });
+
+interface DayCost {
+  executions: number;
+  sheetsCalls: number;
+  /** Rows whose sent_at falls in the day. */
+  sent: number;
+}
+
+/** Executions, Sheets calls and rows sent in each 24 h from the start (a day at the cap each). */
+function costPerDay(results: InvokeResult[], started: number, rows: Array<Record<string, unknown>>): DayCost[] {
+  const days: DayCost[] = [];
+  const dayOf = (t: number) => Math.floor((t - started) / 86_400_000);
+  const at = (d: number) => (days[d] ??= { executions: 0, sheetsCalls: 0, sent: 0 });
+  for (const result of results) {
+    const day = at(dayOf(result.startedAt));
+    day.executions++;
+    for (const [method, n] of Object.entries(result.counts.calls)) if (method.startsWith('SpreadsheetApp.')) day.sheetsCalls += n;
+  }
+  for (const row of rows) at(dayOf(Date.parse(String(row.sent_at)))).sent++;
+  return days;
+}

@@ -4,7 +4,7 @@
 // (with the previous group's results); (4) the group goes out in bursts built ahead of their slot;
 // (5) each burst's answers are recorded. Waits for the pacer are spent finding the next rows' files.
 
-import { dailyCapStatus } from '../../domain/send/daily-cap';
+import { dailyCapStatus, resumeRuleAtCap } from '../../domain/send/daily-cap';
 import { SendPacer } from '../../domain/send/pacing';
 import { finishProgress, pauseByUser, pauseForQuota, pauseForRate } from '../../domain/send/progress';
 import type { SendRow } from '../../domain/send/send-list';
@@ -106,17 +106,30 @@ function waitForSlot(loop: Loop, slot: ReturnType<SendPacer['nextSlot']>, due: S
   return 'again';
 }
 
+/**
+ * At the daily cap: a group's worth of slots that frees within this chunk's useful time is waited for
+ * here (finding files meanwhile), as a wait for the pacer is; a later one pauses the job until then.
+ */
+function waitForCap(loop: Loop, resumeAt: number, sentToday: number, due: SendRow[], now: number): Step {
+  const { s, deadline, reserve } = loop;
+  if (resumeAt <= deadline - reserve) {
+    warmUp(s, due.slice(0, MAX_GROUP_ROWS), resumeAt, loop.warmed);
+    s.deps.clock.sleep(Math.max(1, resumeAt - s.deps.clock.now()));
+    return 'again';
+  }
+  s.progress = pauseForQuota(s.progress, { resumeAt, sentToday, cap: s.settings.dailyCap }, now);
+  return end(loop, { more: true, waitMs: resumeAt - now });
+}
+
 /** With no group open: the next group's intent, made durable (or the reason there is none). */
 function startGroup(loop: Loop, runRows: SendRow[], inDoubt: SendRow[], now: number): Step | 'group' {
   const { s, deadline, reserve, pacer } = loop;
   const queued = runRows.filter((row) => row.status === 'queued');
   const due = queued.filter((row) => (timeOf(row.nextAttemptAt) ?? 0) <= now);
   if (!due.length) return waitForWork(loop, queued, inDoubt, now);
-  const cap = dailyCapStatus(sentTimes(s), now, s.settings.dailyCap);
-  if (cap.remaining === 0 && cap.resumeAt !== null) {
-    s.progress = pauseForQuota(s.progress, { resumeAt: cap.resumeAt, sentToday: cap.sentInWindow, cap: s.settings.dailyCap }, now);
-    return end(loop, { more: true, waitMs: cap.resumeAt - now });
-  }
+  const rule = resumeRuleAtCap(s.settings.dailyCap, MAX_GROUP_ROWS, queued.length);
+  const cap = dailyCapStatus(sentTimes(s), now, s.settings.dailyCap, rule);
+  if (cap.remaining === 0 && cap.resumeAt !== null) return waitForCap(loop, cap.resumeAt, cap.sentInWindow, due, now);
   if (now >= deadline - reserve) return end(loop, { more: true, waitMs: 0 });
   const slot = pacer.nextSlot(now);
   if (slot.allowed === 0) return waitForSlot(loop, slot, due, now);
