@@ -9,6 +9,7 @@ import type { DraftTemplate } from '../domain/send/draft-template';
 import type { SendSettings } from '../domain/send/settings';
 import { driveTreeLister } from '../adapters/drive-tree';
 import { driveFileStore } from '../adapters/drive';
+import { platformCodecs } from '../adapters/codecs';
 import { scriptExtrasTriggers } from '../adapters/extras-triggers';
 import { userPropertiesStore } from '../adapters/properties';
 import { driveSendLogStore } from '../adapters/send-log-drive';
@@ -132,6 +133,7 @@ export function extendSendDeps(base: SendDeps): SendDeps {
   const extras: ExtrasHandle = {
     send: logged,
     mail,
+    codecs: platformCodecs(),
     log,
     store,
     triggers: scriptExtrasTriggers(),

@@ -59,7 +59,8 @@ export const sendExtrasApi = {
     return sendTestRow(deps, Number(args.row), locale());
   },
   listDrafts(): DraftSummary[] {
-    return listDraftSummaries(extras().mail);
+    const deps = extras();
+    return listDraftSummaries(deps.mail, deps.codecs);
   },
   chooseDraft(input: { draftId?: string; subject?: string } | null): DraftSummary | null {
     return chooseDraft(

@@ -64,8 +64,11 @@ describe('a Gmail draft as template', () => {
         }),
       ),
     );
+    const digests = workspace.accounting.callsMatching('Utilities.computeDigest');
     const drafts = value<Array<Json>>(runner.rpc('listDrafts'));
     expect(drafts).toEqual([expect.objectContaining({ subject: 'Facture {{key}} – {{name}}', attachments: 1, inlineImages: 1 })]);
+    // The draft's parts are hashed by the platform (logo, CGV, then the fingerprint), not in JavaScript.
+    expect(workspace.accounting.callsMatching('Utilities.computeDigest') - digests).toBe(3);
     value(runner.rpc('chooseDraft', { subject: 'facture {{key}} – {{name}}' }));
     const out = driveSend(runner);
     expect(out.final?.progress).toMatchObject({ state: 'done', sent: 20, failed: 0 });

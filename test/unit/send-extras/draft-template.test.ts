@@ -6,6 +6,11 @@ import { checkDraftUnchanged, mergeDraft, parseDraftTemplate, pickDraftBySubject
 import { buildMessage } from '../../../src/server/domain/send/mime';
 import { gmailDraftEml, PDF_CGV, PNG_1X1 } from '../../fixtures/gmail-draft';
 import { simpleParser } from '../send/parse-mail';
+import { base64Decode, utf8Encode } from '../../../src/server/domain/encoding';
+import { sha256Hex } from '../../../src/server/domain/sha256';
+
+/** The draft's byte work in plain JavaScript here (the job gives the platform's Utilities). */
+const jsCodecs = { sha256Hex, sha256HexOfText: (text: string) => sha256Hex(utf8Encode(text)), base64Decode };
 
 const fixture = {
   subject: 'Votre facture {{key}} — {{period}}',
@@ -16,7 +21,7 @@ const fixture = {
 };
 
 describe('draft as template', () => {
-  const template = parseDraftTemplate('r123', gmailDraftEml(fixture));
+  const template = parseDraftTemplate('r123', gmailDraftEml(fixture), jsCodecs);
 
   test('reads subject, bodies, inline image and attachment', () => {
     expect(template.subject).toBe('Votre facture {{key}} — {{period}}');
@@ -67,14 +72,15 @@ describe('draft as template', () => {
   });
 
   test('fingerprint: same draft same print; any edit or a deletion is detected', () => {
-    const again = parseDraftTemplate('r123', gmailDraftEml(fixture));
+    const again = parseDraftTemplate('r123', gmailDraftEml(fixture), jsCodecs);
     const choice = { draftId: 'r123', subject: template.subject, fingerprint: template.fingerprint };
     expect(checkDraftUnchanged(choice, again, 'fr')).toBeNull();
-    const edited = parseDraftTemplate('r123', gmailDraftEml({ ...fixture, html: fixture.html.replace('Facture', 'Avoir') }));
+    const edited = parseDraftTemplate('r123', gmailDraftEml({ ...fixture, html: fixture.html.replace('Facture', 'Avoir') }), jsCodecs);
     expect(checkDraftUnchanged(choice, edited, 'fr')).toContain('a changé depuis la planification');
     const otherLogo = parseDraftTemplate(
       'r123',
       gmailDraftEml({ ...fixture, inline: { ...fixture.inline, bytes: Buffer.concat([PNG_1X1, Buffer.from([0])]) } }),
+      jsCodecs,
     );
     expect(otherLogo.fingerprint).not.toBe(template.fingerprint);
     expect(checkDraftUnchanged(choice, null, 'en')).toContain('no longer exists');

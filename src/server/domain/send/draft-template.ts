@@ -8,11 +8,19 @@
 // template the user never saw planned.
 
 import { defineMessages, type Locale } from '../i18n';
-import { utf8Encode } from '../encoding';
-import { sha256Hex } from '../sha256';
 import type { InlineImage, MessageAttachment } from './mime';
 import { headerText, leaves, parseRawMessage, partText, type RawPart } from './raw-mime';
 import { renderTemplate, type TemplateProblem } from './template';
+
+/**
+ * The byte work of reading a draft, done by the platform (Utilities) in the job: a draft's attachments
+ * may be megabytes, decoded from base64 and hashed for the fingerprint.
+ */
+export interface DraftCodecs {
+  sha256Hex(bytes: Uint8Array): string;
+  sha256HexOfText(text: string): string;
+  base64Decode(text: string): Uint8Array;
+}
 
 export interface DraftTemplate {
   draftId: string;
@@ -72,28 +80,30 @@ function isAttachmentLike(part: RawPart): boolean {
 }
 
 /** Reads a draft's raw bytes into a template and its fingerprint. */
-export function parseDraftTemplate(draftId: string, raw: Uint8Array | string): DraftTemplate {
-  const root = parseRawMessage(raw);
+export function parseDraftTemplate(draftId: string, raw: Uint8Array | string, codecs: DraftCodecs): DraftTemplate {
+  const { sha256Hex } = codecs;
+  const root = parseRawMessage(raw, codecs.base64Decode);
   let text = '';
   let html = '';
   const inline: InlineImage[] = [];
   const attachments: DraftTemplate['attachments'] = [];
+  const inlinePrints: string[] = [];
+  const attachmentPrints: string[] = [];
   for (const part of leaves(root)) {
     if (part.mimeType === 'text/plain' && !isAttachmentLike(part) && !text) text = partText(part);
     else if (part.mimeType === 'text/html' && !isAttachmentLike(part) && !html) html = partText(part);
     else if (part.contentId && !isAttachmentLike(part)) {
       inline.push({ contentId: part.contentId, filename: part.filename || part.contentId, mimeType: part.mimeType, bytes: part.body });
+      inlinePrints.push(`i:${part.contentId}:${part.filename || part.contentId}:${part.mimeType}:${sha256Hex(part.body)}`);
     } else if (part.filename || part.mimeType === 'message/rfc822') {
       attachments.push({ filename: part.filename || 'message.eml', mimeType: part.mimeType, bytes: part.body });
+      attachmentPrints.push(`a:${part.filename || 'message.eml'}:${part.mimeType}:${sha256Hex(part.body)}`);
     }
   }
   const subject = headerText(root.headers, 'Subject');
-  const partsPrint = [
-    ...inline.map((p) => `i:${p.contentId}:${p.filename}:${p.mimeType}:${sha256Hex(p.bytes)}`),
-    ...attachments.map((p) => `a:${p.filename}:${p.mimeType}:${sha256Hex(p.bytes)}`),
-  ];
-  const fingerprint = sha256Hex(
-    utf8Encode(JSON.stringify([subject, text.replace(/\r\n/g, '\n'), html.replace(/\r\n/g, '\n'), partsPrint])),
+  const partsPrint = [...inlinePrints, ...attachmentPrints];
+  const fingerprint = codecs.sha256HexOfText(
+    JSON.stringify([subject, text.replace(/\r\n/g, '\n'), html.replace(/\r\n/g, '\n'), partsPrint]),
   );
   return { draftId, subject, text: text.replace(/\r\n/g, '\n'), html: html.replace(/\r\n/g, '\n'), inline, attachments, fingerprint };
 }

@@ -7,6 +7,9 @@
 // strange message: a part it cannot split stays a leaf.
 
 import { base64Decode, latin1Decode } from '../encoding';
+
+/** Decodes a part's base64 body: the platform's for a draft's attachments; the default (small notices) JavaScript. */
+export type Base64Decoder = (text: string) => Uint8Array;
 import { decodeBytes, decodeEncodedWords, parseHeaderValue } from '../collect/text-codecs';
 
 export interface RawHeader {
@@ -92,10 +95,10 @@ function decodeQuotedPrintable(text: string): Uint8Array {
   return Uint8Array.from(out);
 }
 
-function decodeTransfer(body: string, encoding: string): Uint8Array {
+function decodeTransfer(body: string, encoding: string, decodeBase64: Base64Decoder): Uint8Array {
   if (encoding === 'base64') {
     try {
-      return base64Decode(body.replace(/[^A-Za-z0-9+/=_-]/g, ''));
+      return decodeBase64(body.replace(/[^A-Za-z0-9+/=_-]/g, ''));
     } catch {
       return binaryBytes(body);
     }
@@ -127,7 +130,7 @@ function splitMultipart(body: string, boundary: string): string[] {
   return parts;
 }
 
-function parsePart(text: string, depth: number, defaultType: string): RawPart {
+function parsePart(text: string, depth: number, defaultType: string, decodeBase64: Base64Decoder): RawPart {
   const { head, body } = splitHead(text);
   const headers = parseHeaderBlock(head);
   const type = parseHeaderValue(rawHeader(headers, 'Content-Type'));
@@ -149,19 +152,22 @@ function parsePart(text: string, depth: number, defaultType: string): RawPart {
   const encoding = rawHeader(headers, 'Content-Transfer-Encoding').trim().toLowerCase();
   if (mimeType.startsWith('multipart/') && type.params.boundary && depth < MAX_DEPTH) {
     const childType = mimeType === 'multipart/digest' ? 'message/rfc822' : 'text/plain';
-    part.children = splitMultipart(body, type.params.boundary).map((chunk) => parsePart(chunk, depth + 1, childType));
+    part.children = splitMultipart(body, type.params.boundary).map((chunk) => parsePart(chunk, depth + 1, childType, decodeBase64));
     return part;
   }
-  part.body = decodeTransfer(body, encoding);
+  part.body = decodeTransfer(body, encoding, decodeBase64);
   if ((mimeType === 'message/rfc822' || mimeType === 'message/global') && depth < MAX_DEPTH) {
-    part.embedded = parsePart(latin1Decode(part.body), depth + 1, 'text/plain');
+    part.embedded = parsePart(latin1Decode(part.body), depth + 1, 'text/plain', decodeBase64);
   }
   return part;
 }
 
-/** Parses a raw message (bytes, or a binary string with one char per byte). */
-export function parseRawMessage(input: Uint8Array | string): RawPart {
-  return parsePart(toBinary(input), 0, 'text/plain');
+/**
+ * Parses a raw message (bytes, or a binary string with one char per byte). Base64 bodies go through
+ * `decodeBase64`: JavaScript by default, which is right for a delivery notice's few lines of text.
+ */
+export function parseRawMessage(input: Uint8Array | string, decodeBase64: Base64Decoder = base64Decode): RawPart {
+  return parsePart(toBinary(input), 0, 'text/plain', decodeBase64);
 }
 
 /** A leaf's body as text in its charset (UTF-8 when none is given). */

@@ -3,6 +3,7 @@
 // the attachments folder listing, the script's time zone).
 
 import type { ListedFile } from '../../domain/send/attachment-patterns';
+import type { DraftCodecs } from '../../domain/send/draft-template';
 import type { OffsetAt } from '../../domain/send/schedule';
 import type { SendSettings } from '../../domain/send/settings';
 import type { ExtrasStore, ExtrasTriggers, SendExtrasMail, SendLogStore } from '../../ports/send-extras';
@@ -11,6 +12,8 @@ import type { SendDeps } from '../send/deps';
 export interface SendExtrasDeps {
   send: SendDeps;
   mail: SendExtrasMail;
+  /** Base64 and SHA-256 of a draft's parts, by the platform. */
+  codecs: DraftCodecs;
   log: SendLogStore;
   store: ExtrasStore;
   triggers: ExtrasTriggers;

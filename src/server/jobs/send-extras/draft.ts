@@ -11,6 +11,7 @@ import {
   draftChange,
   draftAsTemplates,
   parseDraftTemplate,
+  type DraftCodecs,
   pickDraftBySubject,
   translateDraft,
   type DraftSummary,
@@ -32,11 +33,11 @@ export class DraftChangedError extends PostroomError {
 }
 
 /** The account's drafts, newest first, as the user picks one. */
-export function listDraftSummaries(mail: SendExtrasMail): DraftSummary[] {
+export function listDraftSummaries(mail: SendExtrasMail, codecs: DraftCodecs): DraftSummary[] {
   return mail
     .listDrafts()
     .map((d) => {
-      const t = parseDraftTemplate(d.draftId, d.raw);
+      const t = parseDraftTemplate(d.draftId, d.raw, codecs);
       return {
         draftId: d.draftId,
         subject: t.subject,
@@ -61,7 +62,7 @@ export function chooseDraft(
   }
   let draftId = input.draftId ?? '';
   if (!draftId) {
-    const summaries = listDraftSummaries(deps.mail);
+    const summaries = listDraftSummaries(deps.mail, deps.codecs);
     const picked = pickDraftBySubject(summaries, input.subject ?? '');
     if ('problem' in picked)
       throw new PostroomError(
@@ -72,7 +73,7 @@ export function chooseDraft(
   }
   const raw = deps.mail.getDraft(draftId);
   if (!raw) throw new PostroomError('NOT_FOUND', translateDraft(locale, 'notFound', { subject: input.subject ?? draftId }));
-  const template = parseDraftTemplate(draftId, raw.raw);
+  const template = parseDraftTemplate(draftId, raw.raw, deps.codecs);
   if (!template.text.trim() && !template.html.trim())
     throw new PostroomError('INVALID_INPUT', translateDraft(locale, 'noBody', { subject: template.subject }));
   deps.updateSettings({ draftId });
@@ -95,7 +96,7 @@ export function chooseDraft(
 export function currentDraft(deps: SendExtrasDeps, locale: Locale, mode: 'plan' | 'peek' | 'send', draftId: string): DraftTemplate | null {
   if (!draftId) return null;
   const raw = deps.mail.getDraft(draftId);
-  const template = raw ? parseDraftTemplate(draftId, raw.raw) : null;
+  const template = raw ? parseDraftTemplate(draftId, raw.raw, deps.codecs) : null;
   if (mode === 'peek' && template) return template;
   const print = readDraftPrint(deps.store, draftId) ?? { draftId, subject: template?.subject ?? draftId, fingerprint: '' };
   if (mode === 'plan' && template) {
