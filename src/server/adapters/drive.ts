@@ -52,6 +52,9 @@ export function driveFileUrl(id: string): string {
 }
 
 /** `rewriteReadFiles`: a text file read in this execution is rewritten without being looked up again (collect's log). */
+/** The parent id that names My Drive's root (Drive API's alias), for ensureFolderIn. */
+const MY_DRIVE = 'root';
+
 export function driveFileStore(options: { rewriteReadFiles?: boolean } = {}): FileStore {
   const folderCache = new Map<string, GoogleAppsScript.Drive.Folder>();
   const foldersById = new Map<string, GoogleAppsScript.Drive.Folder>();
@@ -116,7 +119,7 @@ export function driveFileStore(options: { rewriteReadFiles?: boolean } = {}): Fi
       // Found by one Drive API request (DriveApp: folder, search, hasNext, next, getId); created by DriveApp.
       const found = findSubfolderId(parentId, name);
       if (found) return found;
-      const folder = folderById(parentId).createFolder(name);
+      const folder = (parentId === MY_DRIVE ? DriveApp.getRootFolder() : folderById(parentId)).createFolder(name);
       const id = folder.getId();
       foldersById.set(id, folder);
       return id;

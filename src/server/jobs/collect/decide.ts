@@ -194,7 +194,7 @@ function decideContent(
     detail = checked.detail;
   }
   const walk = plan.walk as WalkResult;
-  const day = ex.deps.dayOf(walk.message.internalDateMs ?? ex.deps.clock.now());
+  const day = dayOf(ex, walk.message.internalDateMs ?? ex.deps.clock.now());
   try {
     const upload = planFile(ex, state, day, candidate.filename, content, checked, sha);
     return () =>
@@ -260,7 +260,7 @@ export function decideNote(
     advice: facts.advice,
     limitMiB: QUARANTINE_FETCH_MAX_BYTES / 1024 / 1024,
   });
-  const day = ex.deps.dayOf(message.internalDateMs ?? ex.deps.clock.now());
+  const day = dayOf(ex, message.internalDateMs ?? ex.deps.clock.now());
   const name = `${sanitizeFileName(candidate.filename, facts.advice === 'unreadable' ? 'message' : 'attachment')}.txt`;
   try {
     const upload = planFile(ex, 'quarantined', day, name, utf8Encode(text), { mimeType: 'text/plain', detected: null }, '');
@@ -315,4 +315,12 @@ function decideSameBytes(ex: Execution, key: string, sha: string, fields: Attach
     return () => 'deferred';
   }
   return null;
+}
+
+/** The day of an instant in the run's time zone (kept in the run state: saved with its next write). */
+function dayOf(ex: Execution, ms: number): string {
+  const { deps, state } = ex;
+  if (!deps.scriptTimeZone) return deps.dayOf(ms);
+  state.timeZone ??= deps.scriptTimeZone();
+  return deps.dayOf(ms, state.timeZone);
 }

@@ -94,6 +94,8 @@ export interface Execution {
   logWritten: boolean;
   /** Whether the Receipts ledger has been read in this execution (only when there is a message to handle). */
   receiptsRead: boolean;
+  /** Whether state.pendingAppendFrom as it is now has been written durably in this execution. */
+  appendFromSaved: boolean;
   /** Files stored since the last commit, by fileRef (saved under COLLECT_KEYS.stored). */
   stored: Record<string, StoredRef>;
 }
@@ -134,6 +136,7 @@ export function newExecution(deps: CollectDeps, startedAt: number, state: RunSta
     logUrl: null,
     logWritten: false,
     receiptsRead: false,
+    appendFromSaved: false,
     stored: deps.store.get<Record<string, StoredRef>>(COLLECT_KEYS.stored) ?? {},
   };
 }

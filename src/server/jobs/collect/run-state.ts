@@ -49,6 +49,8 @@ export interface RunState {
   pendingAppendFrom: number | null;
   /** Drive folder ids found or made by this run ("incoming/2026-01-05", "logs"), so later executions look them up no more. */
   folderIds?: Record<string, string>;
+  /** The script's time zone, read by the run's first execution that needed a day (a run keeps it to its end). */
+  timeZone?: string;
   /** Gmail label ids by name, once ensured by an execution of this run. */
   labelIds?: Record<string, string>;
   /** The close of the run, in steps that each survive a cut-short execution: the log's link, then the JobRun row. */

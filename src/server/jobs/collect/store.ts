@@ -85,7 +85,8 @@ export function folderId(ex: Execution, key: string, path: string[], persist = t
   let depth = path.length - 1;
   while (depth > 1 && !known[levelKey(depth)]) depth--;
   if (!known[levelKey(depth)]) {
-    known[levelKey(1)] = ex.deps.files.ensureFolder(path.slice(0, 1));
+    // The root folder too by one lookup in My Drive ('root', Drive's alias), not a DriveApp walk (5 calls).
+    known[levelKey(1)] = ensureFolderIn.call(ex.deps.files, 'root', path[0]);
     save();
   }
   for (; depth < path.length; depth++) {
@@ -180,7 +181,7 @@ function storeCarefully(ex: Execution, upload: PendingUpload): StoredFile {
     // Drive's own SHA-256 of the same-name files (one request): no download, no digest of theirs.
     const listed = deps.files.findFilesWithSha256?.(upload.folderId, upload.name);
     if (listed && !listed.some((file) => file.size === upload.content.length && !file.sha256)) {
-      if (!listed.length) return deps.files.createFile(upload.folderId, upload.name, upload.content, upload.mimeType);
+      if (!listed.length) return createOne(ex, upload);
       const sha = upload.sha || sha256Hex(upload.content);
       const same = listed.find((file) => file.size === upload.content.length && file.sha256 === sha);
       if (same) return reused(same);
@@ -195,4 +196,12 @@ function storeCarefully(ex: Execution, upload: PendingUpload): StoredFile {
     upload.name = uniqueName(upload.base, taken);
     taken.add(upload.name);
   }
+}
+
+/** One file created by the parallel path (one Drive API upload, not DriveApp's four calls); a failure thrown. */
+function createOne(ex: Execution, upload: PendingUpload): StoredFile {
+  const { folderId, name, content, mimeType } = upload;
+  const [result] = ex.deps.files.createFiles([{ folderId, name, bytes: content, mimeType }]);
+  if (!result.ok) throw new Error(result.error);
+  return result.file;
 }
