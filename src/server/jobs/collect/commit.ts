@@ -37,6 +37,13 @@ export function commit(ex: Execution): void {
   ex.requestsAtLastCommit = requests;
   ex.lastCommitAt = now;
   state.metrics = mergeMetrics(state.metrics, ex.current);
+  ex.current = emptyMetrics();
+  if (ex.cursor === state.cursor && !ex.rows.length && !ex.labels.size && !Object.keys(ex.stored).length) {
+    // Nothing new to checkpoint (an execution that only closes the run): no write; the metrics merged
+    // here are saved by the next write of the state (the close's steps, or the pause).
+    ex.handledSinceCommit = 0;
+    return;
+  }
   state.cursor = ex.cursor;
   state.handled = ex.handled;
   // The next rows of this execution start after these: said now, in the checkpoint's own write.
@@ -47,7 +54,6 @@ export function commit(ex: Execution): void {
   ex.stored = {};
   if (hadStored) saveMany(deps.store, { [COLLECT_KEYS.run]: state, [COLLECT_KEYS.stored]: {} });
   else saveRunState(deps.store, state);
-  ex.current = emptyMetrics();
   ex.rows = [];
   ex.labels = new Map();
   ex.handledSinceCommit = 0;

@@ -10,6 +10,7 @@ import {
   classifySender,
   countQuarantine,
   countSkip,
+  STATE_FOLDER,
   gmailMessageUrl,
   quarantineNote,
   sanitizeFileName,
@@ -23,9 +24,9 @@ import {
 import { utf8Encode } from '../../domain/encoding';
 import { errorMessage, isExecutionOver } from '../../domain/errors';
 import { QUARANTINE_FETCH_MAX_BYTES } from './deps';
-import type { Execution, MessageDecision, MessagePlan, SettleAttachment } from './execution';
+import { runDay, storedFileOf, takenNames, type Execution, type MessageDecision, type MessagePlan, type PendingUpload, type SettleAttachment, type StoredRef } from './execution';
 import type { Download } from './mail';
-import { settleStored, type AttachmentFields } from './settle';
+import { settleStored, type AttachmentFields, type StoredDecision } from './settle';
 import { planFile } from './store';
 
 /** Message-level checks and counts, and the decision for each attachment (settled after the store). */
@@ -102,6 +103,8 @@ function decideAttachment(
   m.attachmentsSeen += 1;
   const known = decideKnown(ex, key, fields);
   if (known) return known;
+  const stored = storedFileOf(ex, key);
+  if (stored) return decideStoredBefore(ex, plan, candidate, key, fields, stored);
   const pre = classifyAttachment({ declaredMimeType: candidate.mimeType, filename: candidate.filename, size: candidate.size }, ex.settings);
   if (pre.verdict === 'skip') {
     countSkip(m, pre.reason as SkipReason);
@@ -133,6 +136,41 @@ function decideAttachment(
   } else content = ex.deps.codecs.base64Decode(candidate.inlineData ?? '');
   if (content.length) m.attachmentsDownloaded += 1;
   return decideContent(ex, plan, candidate, key, fields, content, forced);
+}
+
+/**
+ * An attachment whose file an execution of this run stored, then died before its commit: settled from
+ * what that execution decided (kept with the stored file), without fetching, decoding or hashing its
+ * bytes again, so a short execution spends its calls on the rows. Its name stays taken.
+ */
+function decideStoredBefore(
+  ex: Execution,
+  plan: MessagePlan,
+  candidate: AttachmentCandidate,
+  key: string,
+  fields: AttachmentFields,
+  stored: StoredRef & { decided: StoredDecision },
+): SettleAttachment {
+  const { decided } = stored;
+  const folderKey = `${STATE_FOLDER[decided.state]}/${decided.day}`;
+  takenNames(ex, folderKey).add(stored.name);
+  if (decided.size) ex.current.attachmentsDownloaded += 1;
+  ex.log.info('file.reused', { ...fields, filename: stored.name, path: `${folderKey}/${stored.name}` });
+  const file = { id: stored.id, name: stored.name, url: stored.url, size: decided.size, mimeType: decided.mimeType };
+  const upload: PendingUpload = {
+    folderId: '',
+    folderKey,
+    base: stored.name,
+    name: stored.name,
+    content: new Uint8Array(0),
+    mimeType: decided.mimeType,
+    sha: decided.sha,
+    result: { ok: true, file },
+    ref: '',
+  };
+  // A later attachment of the chunk with the same bytes is its duplicate, as if it were stored now.
+  if (decided.sha) ex.pendingBySha.set(decided.sha, upload);
+  return () => settleStored(ex, plan, candidate, key, fields, upload, decided);
 }
 
 /** An attachment met before: a row of this run's dead execution (counted as done then), or a known key. */
@@ -194,19 +232,12 @@ function decideContent(
     detail = checked.detail;
   }
   const walk = plan.walk as WalkResult;
-  const day = dayOf(ex, walk.message.internalDateMs ?? ex.deps.clock.now());
+  const day = runDay(ex, walk.message.internalDateMs ?? ex.deps.clock.now());
   try {
     const upload = planFile(ex, state, day, candidate.filename, content, checked, sha);
-    return () =>
-      settleStored(ex, plan, candidate, key, fields, upload, {
-        state,
-        reason,
-        detail,
-        day,
-        sha,
-        mimeType: checked.mimeType,
-        size: content.length,
-      });
+    const decided: StoredDecision = { state, reason, detail, day, sha, mimeType: checked.mimeType, size: content.length };
+    upload.recordAs = { key, decided };
+    return () => settleStored(ex, plan, candidate, key, fields, upload, decided);
   } catch (error) {
     if (isExecutionOver(error)) throw error;
     m.errorsCount += 1;
@@ -260,7 +291,7 @@ export function decideNote(
     advice: facts.advice,
     limitMiB: QUARANTINE_FETCH_MAX_BYTES / 1024 / 1024,
   });
-  const day = dayOf(ex, message.internalDateMs ?? ex.deps.clock.now());
+  const day = runDay(ex, message.internalDateMs ?? ex.deps.clock.now());
   const name = `${sanitizeFileName(candidate.filename, facts.advice === 'unreadable' ? 'message' : 'attachment')}.txt`;
   try {
     const upload = planFile(ex, 'quarantined', day, name, utf8Encode(text), { mimeType: 'text/plain', detected: null }, '');
@@ -315,12 +346,4 @@ function decideSameBytes(ex: Execution, key: string, sha: string, fields: Attach
     return () => 'deferred';
   }
   return null;
-}
-
-/** The day of an instant in the run's time zone (kept in the run state: saved with its next write). */
-function dayOf(ex: Execution, ms: number): string {
-  const { deps, state } = ex;
-  if (!deps.scriptTimeZone) return deps.dayOf(ms);
-  state.timeZone ??= deps.scriptTimeZone();
-  return deps.dayOf(ms, state.timeZone);
 }

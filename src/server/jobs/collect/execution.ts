@@ -19,6 +19,7 @@ import type { CreateFileResult } from '../../ports/files';
 import { COLLECT_KEYS } from '../../domain/storage-keys';
 import { EXECUTION_BUDGET_MS, type CollectDeps } from './deps';
 import type { RunState } from './run-state';
+import type { StoredDecision } from './settle';
 
 /** A message of a batch, fetched and walked (or why not). */
 export interface MessagePlan {
@@ -57,6 +58,8 @@ export interface PendingUpload {
   result: CreateFileResult | null;
   /** Its key among the run's stored files ("incoming/2026-01-05/F.pdf#<sha256>"). */
   ref: string;
+  /** The attachment it is for and its decision, noted with the stored file (see StoredRef). */
+  recordAs?: { key: string; decided: StoredDecision };
 }
 
 export interface Execution {
@@ -105,6 +108,15 @@ export interface StoredRef {
   id: string;
   url: string;
   name: string;
+  /** The attachment it was stored for, and its decision: a later execution settles it without its bytes. */
+  key?: string;
+  decided?: StoredDecision;
+}
+
+/** The stored file of an attachment (by its key), when this run stored one and has not committed it yet. */
+export function storedFileOf(ex: Execution, key: string): (StoredRef & { decided: StoredDecision }) | null {
+  for (const ref of Object.values(ex.stored)) if (ref.key === key && ref.decided) return ref as StoredRef & { decided: StoredDecision };
+  return null;
 }
 
 export function newExecution(deps: CollectDeps, startedAt: number, state: RunState, log: RunLog): Execution {
@@ -168,4 +180,12 @@ export function jobRunRecord(
     { runId: state.runId, job: 'collect', status, startedAtMs: state.startedAtMs, finishedAtMs, logUrl: '', summary },
     metrics,
   );
+}
+
+/** The day of an instant in the run's time zone (read once, kept in the run state: saved with its next write). */
+export function runDay(ex: Execution, ms: number): string {
+  const { deps, state } = ex;
+  if (!deps.scriptTimeZone) return deps.dayOf(ms);
+  state.timeZone ??= deps.scriptTimeZone();
+  return deps.dayOf(ms, state.timeZone);
 }

@@ -9,7 +9,7 @@ import { attachmentKey, classifyAttachment, classifySender } from '../../domain/
 import { commit } from './commit';
 import { decideMessage, worthFetching } from './decide';
 import { DOWNLOAD_BATCH_BYTES, MESSAGE_BATCH } from './deps';
-import { timeUp, type Execution, type MessageDecision, type MessagePlan } from './execution';
+import { storedFileOf, timeUp, type Execution, type MessageDecision, type MessagePlan } from './execution';
 import { fetchAttachments, fetchMessages, type Download } from './mail';
 import { readReceipts } from './receipts';
 import { settleMessage } from './settle';
@@ -100,7 +100,8 @@ function download(ex: Execution, plans: MessagePlan[]): Map<string, Download> {
     if (sender.verdict === 'skip') continue;
     for (const candidate of plan.walk.candidates) {
       const key = attachmentKey(plan.id, candidate.partId);
-      if (!candidate.attachmentId || ex.ownRows.has(key) || ex.index.check(key) !== 'new') continue;
+      // Not those met before, nor those whose file this run already stored (settled without their bytes).
+      if (!candidate.attachmentId || ex.ownRows.has(key) || ex.index.check(key) !== 'new' || storedFileOf(ex, key)) continue;
       const pre = classifyAttachment(
         { declaredMimeType: candidate.mimeType, filename: candidate.filename, size: candidate.size },
         ex.settings,

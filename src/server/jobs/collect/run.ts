@@ -15,6 +15,7 @@ import { processMessages } from './process';
 import { readReceipts } from './receipts';
 import { loadRunState, saveMany, type LockHolder, type RunState } from './run-state';
 import { ensureSnapshot } from './snapshot';
+import { ensureRootFolder } from './store';
 import { ensureJobRunRow, startRun } from './start';
 import { writeLog } from './write-log';
 
@@ -125,6 +126,7 @@ function continueRun(ex: Execution, resumed: boolean): CollectResult {
   markInFlight(ex, resumed);
   ensureJobRunRow(ex);
   const ids = ensureSnapshot(ex);
+  ensureRootFolder(ex);
   ex.cursor = state.cursor;
   ex.handled = state.handled;
 

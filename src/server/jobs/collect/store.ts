@@ -84,11 +84,7 @@ export function folderId(ex: Execution, key: string, path: string[], persist = t
   const levelKey = (depth: number) => `path:${path.slice(0, depth).join('/')}`;
   let depth = path.length - 1;
   while (depth > 1 && !known[levelKey(depth)]) depth--;
-  if (!known[levelKey(depth)]) {
-    // The root folder too by one lookup in My Drive ('root', Drive's alias), not a DriveApp walk (5 calls).
-    known[levelKey(1)] = ensureFolderIn.call(ex.deps.files, 'root', path[0]);
-    save();
-  }
+  if (!known[levelKey(depth)]) ensureRootFolder(ex, persist);
   for (; depth < path.length; depth++) {
     const id = ensureFolderIn.call(ex.deps.files, known[levelKey(depth)], path[depth]);
     if (depth + 1 < path.length) known[levelKey(depth + 1)] = id;
@@ -96,6 +92,20 @@ export function folderId(ex: Execution, key: string, path: string[], persist = t
     save();
   }
   return known[key];
+}
+
+/**
+ * The run's root folder (every run needs it: its log is there), found by one lookup in My Drive ('root',
+ * Drive's alias; not a DriveApp walk of 5 calls) or made, its id saved at once. Called early in an
+ * execution, before any message is fetched, so this step is not behind the message's calls.
+ */
+export function ensureRootFolder(ex: Execution, persist = true): void {
+  const known = (ex.state.folderIds ??= {});
+  const key = `path:${ex.settings.rootFolder}`;
+  const { ensureFolderIn } = ex.deps.files;
+  if (known[key] || !ensureFolderIn) return;
+  known[key] = ensureFolderIn.call(ex.deps.files, 'root', ex.settings.rootFolder);
+  if (persist && ex.state.snapshotSize !== null) saveRunState(ex.deps.store, ex.state);
 }
 
 /** Stores the chunk's files and notes the failed ones (and the in-doubt ones: orphan risk). */
@@ -141,7 +151,7 @@ function rememberStored(ex: Execution, uploads: PendingUpload[]): void {
   for (const upload of uploads) {
     const result = upload.result as CreateFileResult;
     if (!result.ok || ex.stored[upload.ref]) continue;
-    ex.stored[upload.ref] = { id: result.file.id, url: result.file.url, name: result.file.name || upload.name };
+    ex.stored[upload.ref] = { id: result.file.id, url: result.file.url, name: result.file.name || upload.name, ...upload.recordAs };
     added += 1;
   }
   if (added && JSON.stringify(ex.stored).length <= STORED_RECORD_MAX_CHARS) ex.deps.store.set(COLLECT_KEYS.stored, ex.stored);
