@@ -152,6 +152,39 @@ describe('killed at any call, a rerun loses nothing and duplicates nothing', () 
     expect(recovered).toBeGreaterThan(0);
   });
 
+  it('killed after its files are stored and before their rows, the next execution settles them without fetching their bytes again', () => {
+    // Where a clean first execution starts appending the Receipts rows: the first Sheets call after its uploads.
+    const probe = prepared();
+    const accounting = probe.workspace.accounting as unknown as { count: (execution: { callIndex: number } | null, method: string) => void };
+    const count = accounting.count.bind(accounting);
+    let uploaded = false;
+    let appendAt = 0;
+    accounting.count = (execution, method, ...rest: unknown[]) => {
+      if (method === 'Drive.REST.files.create') uploaded = true;
+      else if (uploaded && !appendAt && execution && method.startsWith('SpreadsheetApp.')) appendAt = execution.callIndex;
+      return (count as (...args: unknown[]) => void)(execution, method, ...rest);
+    };
+    probe.runner.invoke('collectFromGmail', [{}], 'cli');
+    expect(appendAt).toBeGreaterThan(0);
+
+    const opened = prepared();
+    opened.workspace.faults.options.killExecution = 1;
+    opened.workspace.faults.options.killAtCall = appendAt;
+    const result = collect(opened, {}, 5);
+    expect(result.results.map((r) => r.outcome)).toEqual(['killed', 'completed']);
+    expect(receipts(opened.workspace)).toHaveLength(18);
+    const attachmentGets = (i: number) => result.results[i].counts.calls['Gmail.REST.messages.attachments.get'] ?? 0;
+    // 19 fetched by the first (20 attachments, the stranger's not); the second fetches only the copy of
+    // a file stored under another message (a duplicate by sha256 is not stored, so not noted): 1.
+    expect(attachmentGets(0)).toBe(19);
+    expect(attachmentGets(1)).toBe(1);
+    expect(result.results[1].counts.calls['Drive.REST.files.create'] ?? 0).toBe(0);
+    // The 18 files (17 receipts, 1 quarantined piece) the first stored, each reused once.
+    expect(logEvents(opened.workspace).filter((event) => event === 'file.reused')).toHaveLength(18);
+    expect(outcome(opened.workspace)).toEqual(undisturbed());
+    expect(jobRuns(opened.workspace)).toEqual([expect.objectContaining({ status: 'succeeded', receipts_created: 17 })]);
+  });
+
   it('counts the work of a dead execution once: the metrics equal the undisturbed ones', () => {
     const clean = prepared();
     const cleanSummary = collect(clean).summary!;

@@ -24,7 +24,7 @@ import {
 import { utf8Encode } from '../../domain/encoding';
 import { errorMessage, isExecutionOver } from '../../domain/errors';
 import { QUARANTINE_FETCH_MAX_BYTES } from './deps';
-import { runDay, storedFileOf, takenNames, type Execution, type MessageDecision, type MessagePlan, type PendingUpload, type SettleAttachment, type StoredRef } from './execution';
+import { runDay, shortDecision, storedFileOf, takenNames, type Execution, type MessageDecision, type MessagePlan, type PendingUpload, type SettleAttachment, type StoredRef } from './execution';
 import type { Download } from './mail';
 import { settleStored, type AttachmentFields, type StoredDecision } from './settle';
 import { planFile } from './store';
@@ -236,7 +236,7 @@ function decideContent(
   try {
     const upload = planFile(ex, state, day, candidate.filename, content, checked, sha);
     const decided: StoredDecision = { state, reason, detail, day, sha, mimeType: checked.mimeType, size: content.length };
-    upload.recordAs = { key, decided };
+    upload.recordAs = { key, decided: shortDecision(decided) };
     return () => settleStored(ex, plan, candidate, key, fields, upload, decided);
   } catch (error) {
     if (isExecutionOver(error)) throw error;

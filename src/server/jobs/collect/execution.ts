@@ -59,7 +59,7 @@ export interface PendingUpload {
   /** Its key among the run's stored files ("incoming/2026-01-05/F.pdf#<sha256>"). */
   ref: string;
   /** The attachment it is for and its decision, noted with the stored file (see StoredRef). */
-  recordAs?: { key: string; decided: StoredDecision };
+  recordAs?: { key: string; decided: NonNullable<StoredRef['decided']> };
 }
 
 export interface Execution {
@@ -108,14 +108,34 @@ export interface StoredRef {
   id: string;
   url: string;
   name: string;
-  /** The attachment it was stored for, and its decision: a later execution settles it without its bytes. */
+  /**
+   * The attachment it was stored for, and its decision: a later execution settles it without its bytes.
+   * Kept short (one property value holds the record): the sha256 is the ref's, an empty reason is left out.
+   */
   key?: string;
-  decided?: StoredDecision;
+  decided?: Omit<StoredDecision, 'sha' | 'reason' | 'detail'> & Partial<Pick<StoredDecision, 'reason' | 'detail'>>;
+}
+
+/** A decision as the stored-files record keeps it (see StoredRef.decided). */
+export function shortDecision(decided: StoredDecision): NonNullable<StoredRef['decided']> {
+  const { sha: _sha, reason, detail, ...rest } = decided;
+  return reason ? { ...rest, reason, detail } : rest;
 }
 
 /** The stored file of an attachment (by its key), when this run stored one and has not committed it yet. */
 export function storedFileOf(ex: Execution, key: string): (StoredRef & { decided: StoredDecision }) | null {
-  for (const ref of Object.values(ex.stored)) if (ref.key === key && ref.decided) return ref as StoredRef & { decided: StoredDecision };
+  for (const [ref, stored] of Object.entries(ex.stored)) {
+    if (stored.key !== key || !stored.decided) continue;
+    const suffix = ref.slice(ref.lastIndexOf('#') + 1);
+    const decided: StoredDecision = {
+      reason: null,
+      detail: '',
+      ...stored.decided,
+      // An empty piece's ref ends in "<size>:<digest>" (it has no sha256 of its own).
+      sha: suffix.includes(':') ? '' : suffix,
+    };
+    return { ...stored, decided };
+  }
   return null;
 }
 
