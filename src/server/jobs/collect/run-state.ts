@@ -94,6 +94,9 @@ export function saveMany(store: KeyValueStore, values: Record<string, unknown>):
  * those beyond its own, see saveSnapshot); none is read without a run that counts it.
  */
 export function clearRun(store: KeyValueStore, _state: RunState): void {
-  if (store.get(COLLECT_KEYS.stored) !== null) store.delete(COLLECT_KEYS.stored);
+  // An empty record (the last commit emptied it) is left: it reads as nothing, and the next run's first
+  // store writes over it; deleting it would be one more call after the close began.
+  const stored = store.get<Record<string, unknown>>(COLLECT_KEYS.stored);
+  if (stored !== null && Object.keys(stored).length) store.delete(COLLECT_KEYS.stored);
   store.delete(COLLECT_KEYS.run);
 }

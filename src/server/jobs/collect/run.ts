@@ -101,6 +101,9 @@ function markInFlight(ex: Execution, resumed: boolean): void {
     ex.appendFromSaved = true;
   }
   state.executions += 1;
+  // The run's time zone rides on this write (read once per run): no execution reads it later, between
+  // its message reads and its first folder or file.
+  if (deps.scriptTimeZone && !state.timeZone) state.timeZone = deps.scriptTimeZone();
   // One write: the run in flight, the lock's holder (for "already running since …"), the orphan risk.
   saveMany(deps.store, {
     [COLLECT_KEYS.run]: state,
