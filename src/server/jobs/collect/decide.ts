@@ -24,10 +24,10 @@ import {
 import { utf8Encode } from '../../domain/encoding';
 import { errorMessage, isExecutionOver } from '../../domain/errors';
 import { QUARANTINE_FETCH_MAX_BYTES } from './deps';
-import { runDay, shortDecision, storedFileOf, takenNames, type Execution, type MessageDecision, type MessagePlan, type PendingUpload, type SettleAttachment, type StoredRef } from './execution';
+import { duplicateNoteKey, recovering, runDay, shortDecision, storedFileOf, takenNames, type Execution, type MessageDecision, type MessagePlan, type PendingUpload, type SettleAttachment, type StoredRef } from './execution';
 import type { Download } from './mail';
 import { settleStored, type AttachmentFields, type StoredDecision } from './settle';
-import { planFile } from './store';
+import { noteStored, planFile, storeFiles } from './store';
 
 /** Message-level checks and counts, and the decision for each attachment (settled after the store). */
 export function decideMessage(ex: Execution, plan: MessagePlan, bytes: Map<string, Download>, weight: number): MessageDecision {
@@ -105,6 +105,12 @@ function decideAttachment(
   if (known) return known;
   const stored = storedFileOf(ex, key);
   if (stored) return decideStoredBefore(ex, plan, candidate, key, fields, stored);
+  if (ex.stored[duplicateNoteKey(key)]?.duplicate) {
+    // Found a duplicate of a recorded receipt by an execution of this run that died before its commit.
+    m.duplicatesSkipped += 1;
+    ex.log.info('attachment.duplicate', { ...fields, reason: 'duplicate_sha256' });
+    return () => 'imported';
+  }
   const pre = classifyAttachment({ declaredMimeType: candidate.mimeType, filename: candidate.filename, size: candidate.size }, ex.settings);
   if (pre.verdict === 'skip') {
     countSkip(m, pre.reason as SkipReason);
@@ -237,6 +243,9 @@ function decideContent(
     const upload = planFile(ex, state, day, candidate.filename, content, checked, sha);
     const decided: StoredDecision = { state, reason, detail, day, sha, mimeType: checked.mimeType, size: content.length };
     upload.recordAs = { key, decided: shortDecision(decided) };
+    // While recovering, stored (and noted) now, before the next attachment's bytes are hashed: a short
+    // execution gets each file to a durable record instead of losing a message's worth every time.
+    if (recovering(ex)) storeFiles(ex, true);
     return () => settleStored(ex, plan, candidate, key, fields, upload, decided);
   } catch (error) {
     if (isExecutionOver(error)) throw error;
@@ -317,6 +326,12 @@ export function decideNote(
 function decideSameBytes(ex: Execution, key: string, sha: string, fields: AttachmentFields): SettleAttachment | null {
   const m = ex.current;
   if (ex.index.check(key, sha) === 'duplicate_sha256') {
+    if (recovering(ex) && !ex.rows.length) {
+      // Noted at once when the receipt it duplicates is durable (no row of this execution awaits its
+      // commit, so every sha256 indexed is in the ledger): the next execution needs not its bytes.
+      ex.stored[duplicateNoteKey(key)] = { id: '', url: '', name: '', key, duplicate: true };
+      noteStored(ex);
+    }
     m.duplicatesSkipped += 1;
     ex.log.info('attachment.duplicate', { ...fields, reason: 'duplicate_sha256', sha256: sha });
     return () => 'imported';

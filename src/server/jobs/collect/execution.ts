@@ -113,6 +113,8 @@ export interface StoredRef {
    * Kept short (one property value holds the record): the sha256 is the ref's, an empty reason is left out.
    */
   key?: string;
+  /** Noted instead of a file: the attachment's bytes are those of a receipt already in the ledger. */
+  duplicate?: true;
   decided?: Omit<StoredDecision, 'sha' | 'reason' | 'detail'> & Partial<Pick<StoredDecision, 'reason' | 'detail'>>;
 }
 
@@ -208,4 +210,14 @@ export function runDay(ex: Execution, ms: number): string {
   if (!deps.scriptTimeZone) return deps.dayOf(ms);
   state.timeZone ??= deps.scriptTimeZone();
   return deps.dayOf(ms, state.timeZone);
+}
+
+/** While recovering (commitEvery set after a crash): one attachment at a time, each step noted at once. */
+export function recovering(ex: Execution): boolean {
+  return ex.careful && ex.state.commitEvery !== null && !ex.state.request.dryRun;
+}
+
+/** The key of the note that an attachment is a duplicate of a recorded receipt (in the stored-files record). */
+export function duplicateNoteKey(key: string): string {
+  return `duplicate:${key}`;
 }

@@ -9,7 +9,7 @@ import { attachmentKey, classifyAttachment, classifySender } from '../../domain/
 import { commit } from './commit';
 import { decideMessage, worthFetching } from './decide';
 import { DOWNLOAD_BATCH_BYTES, MESSAGE_BATCH } from './deps';
-import { storedFileOf, timeUp, type Execution, type MessageDecision, type MessagePlan } from './execution';
+import { duplicateNoteKey, storedFileOf, timeUp, type Execution, type MessageDecision, type MessagePlan } from './execution';
 import { fetchAttachments, fetchMessages, type Download } from './mail';
 import { readReceipts } from './receipts';
 import { settleMessage } from './settle';
@@ -101,7 +101,7 @@ function download(ex: Execution, plans: MessagePlan[]): Map<string, Download> {
     for (const candidate of plan.walk.candidates) {
       const key = attachmentKey(plan.id, candidate.partId);
       // Not those met before, nor those whose file this run already stored (settled without their bytes).
-      if (!candidate.attachmentId || ex.ownRows.has(key) || ex.index.check(key) !== 'new' || storedFileOf(ex, key)) continue;
+      if (!candidate.attachmentId || ex.ownRows.has(key) || ex.index.check(key) !== 'new' || storedFileOf(ex, key) || ex.stored[duplicateNoteKey(key)]) continue;
       const pre = classifyAttachment(
         { declaredMimeType: candidate.mimeType, filename: candidate.filename, size: candidate.size },
         ex.settings,

@@ -92,7 +92,8 @@ function markInFlight(ex: Execution, resumed: boolean): void {
     ex.log.warn('run.recovering', { commitEvery: state.commitEvery, cursor: state.cursor });
   } else if (state.commitEvery !== null) ex.careful = true;
   if (!ex.careful && deps.store.get<boolean>(COLLECT_KEYS.orphanRisk)) ex.careful = true;
-  const orphanRisk = state.inFlight && !deps.store.get<boolean>(COLLECT_KEYS.orphanRisk);
+  // (Not once the close has begun: no file is stored any more, and the close clears the flag only once.)
+  const orphanRisk = state.inFlight && !state.closing && !deps.store.get<boolean>(COLLECT_KEYS.orphanRisk);
   state.inFlight = true;
   // Receipts already read (a run under way): the row this execution's appends start from rides on this
   // write, so the commit appends without a write of its own first (see commit.ts).

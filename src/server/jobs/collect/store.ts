@@ -109,10 +109,11 @@ export function ensureRootFolder(ex: Execution, persist = true): void {
 }
 
 /** Stores the chunk's files and notes the failed ones (and the in-doubt ones: orphan risk). */
-export function storeFiles(ex: Execution): void {
+export function storeFiles(ex: Execution, midChunk = false): void {
   const uploads = ex.pendingUploads;
   ex.pendingUploads = [];
-  ex.pendingBySha = new Map();
+  // Mid-chunk (one file at a time while recovering) the chunk's files by sha256 stay known for its dedupe.
+  if (!midChunk) ex.pendingBySha = new Map();
   if (!uploads.length) return;
   if (ex.careful) storeEachCarefully(ex, uploads);
   else storeInParallel(ex, uploads);
@@ -154,7 +155,12 @@ function rememberStored(ex: Execution, uploads: PendingUpload[]): void {
     ex.stored[upload.ref] = { id: result.file.id, url: result.file.url, name: result.file.name || upload.name, ...upload.recordAs };
     added += 1;
   }
-  if (added && JSON.stringify(ex.stored).length <= STORED_RECORD_MAX_CHARS) ex.deps.store.set(COLLECT_KEYS.stored, ex.stored);
+  if (added) noteStored(ex);
+}
+
+/** Writes the stored-files record (one property value: past its size, the careful probe does the job). */
+export function noteStored(ex: Execution): void {
+  if (JSON.stringify(ex.stored).length <= STORED_RECORD_MAX_CHARS) ex.deps.store.set(COLLECT_KEYS.stored, ex.stored);
 }
 
 function storeInParallel(ex: Execution, uploads: PendingUpload[]): void {
