@@ -112,6 +112,8 @@ interface Measure {
   driveRest: number;
   /** Drive REST lookups by name (files.list: a day folder's id, a careful probe). */
   driveList: number;
+  /** Folders made by the Drive REST files.create without media. */
+  driveFolders: number;
   fetchAll: number;
   gmail: number;
   files: number;
@@ -133,8 +135,9 @@ function measure(snapshot: AccountingSnapshot, files: number, rows: number, outc
     sheets: sum('SpreadsheetApp'),
     sheetsWrites: (snapshot.calls['SpreadsheetApp.Range.setValues'] ?? 0) + (snapshot.calls['SpreadsheetApp.Sheet.appendRow'] ?? 0),
     drive: sum('DriveApp'),
-    driveRest: sum('Drive.REST.files.create'),
+    driveRest: snapshot.calls['Drive.REST.files.create'] ?? 0,
     driveList: sum('Drive.REST.files.list'),
+    driveFolders: snapshot.calls['Drive.REST.files.create.metadata'] ?? 0,
     fetchAll: snapshot.calls['UrlFetchApp.fetchAll'] ?? 0,
     gmail: sum('Gmail.REST.') + sum('GmailApp'),
     files,
@@ -239,7 +242,7 @@ export async function run(): Promise<string> {
     ),
     row(
       'Drive calls',
-      (r) => `${r.ours.drive} DriveApp + ${r.ours.driveRest} REST uploads (${r.ours.fetchAll} fetchAll in all) + ${r.ours.driveList} REST files.list`,
+      (r) => `${r.ours.drive} DriveApp + ${r.ours.driveRest} REST uploads (${r.ours.fetchAll} fetchAll in all) + ${r.ours.driveList} REST files.list + ${r.ours.driveFolders} REST folders made`,
     ),
     row('Utilities calls (sha256, base64, dates)', (r) =>
       String(

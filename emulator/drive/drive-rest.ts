@@ -13,6 +13,9 @@
 //   (` and `) of `'<id>' in parents` ('root' = My Drive), `trashed = true|false`, `name = '<name>'` and
 //   `mimeType = | != '<type>'`; anything else is 400 "Invalid Value" (location q). Counted as
 //   "Drive.REST.files.list", it costs the latency of one DriveApp round trip.
+// - files.create without media, `POST https://www.googleapis.com/drive/v3/files`: a JSON body {name,
+//   mimeType, parents}; with the folder type it makes a folder (any other type: an empty file). Counted
+//   as "Drive.REST.files.create.metadata" (apart from uploads), at the latency of DriveApp.Folder.createFolder.
 // All answer Google's JSON error bodies: 401 without or with a wrong bearer token, 404 "File not
 // found: <id>." for a missing file or parent, 400 for a body that is not a well-formed multipart upload,
 // 403 fileNotDownloadable for the media of a folder. fetchAll runs several requests in parallel.
@@ -37,6 +40,7 @@ export const DRIVE_API_PREFIX = 'https://www.googleapis.com/drive/';
 const FILES_PATH = '/upload/drive/v3/files';
 const FILE_GET_PATH = /^\/drive\/v3\/files\/([^/]+)$/;
 const FILES_LIST_PATH = '/drive/v3/files';
+const FOLDER_MIME_TYPE = 'application/vnd.google-apps.folder';
 const LIST_DEFAULT_PAGE = 100;
 const LIST_MAX_PAGE = 1000;
 
@@ -460,10 +464,38 @@ export function createDriveApiRoute(deps: DriveRestDeps): Route {
     return jsonResponse(200, selectFields(resource, parseFields(params.get('fields'))));
   }
 
+  /** files.create with metadata only (no media): a folder, or an empty file of that type. */
+  function createFromMetadata(request: RouteRequest, params: URLSearchParams): RouteResponse {
+    const metadata = parseMetadata({ headers: { 'content-type': header(request.headers, 'Content-Type') ?? '' }, content: request.payload });
+    if (metadata.parents.length > 1) throw new DriveApiError(403, 'Increasing the number of parents is not allowed.', 'cannotAddParent');
+    const given = metadata.parents[0] ?? 'root';
+    const parentId = given === 'root' ? store.rootId : given;
+    const parent = store.get(parentId);
+    if (!parent || parent.kind !== 'folder')
+      throw new DriveApiError(404, `File not found: ${given}.`, 'notFound', { location: 'fileId', locationType: 'parameter' });
+    const fields = parseFields(params.get('fields'));
+    if (metadata.mimeType === FOLDER_MIME_TYPE) {
+      const folder = store.createFolder(metadata.name, parent.id);
+      return jsonResponse(200, selectFields({ ...fileResource(folder), mimeType: FOLDER_MIME_TYPE, size: undefined }, fields));
+    }
+    const item = store.createFile(metadata.name, new Uint8Array(0), metadata.mimeType ?? 'application/octet-stream', parent.id);
+    return jsonResponse(200, selectFields(fileResource(item), fields));
+  }
+
   const handle = (request: RouteRequest): RouteResponse => {
     const denied = checkBearer(request.headers, deps.oauthToken);
     if (denied) return denied;
     const url = new URL(request.url);
+    if (request.method === 'POST' && url.pathname === FILES_LIST_PATH) {
+      try {
+        return createFromMetadata(request, url.searchParams);
+      } catch (error) {
+        if (error instanceof DriveApiError) return error.toResponse();
+        throw error;
+      } finally {
+        ctx.accounting.count(ctx.execution, 'Drive.REST.files.create.metadata', 0, 0);
+      }
+    }
     if (request.method === 'GET' && url.pathname === FILES_LIST_PATH) {
       try {
         return listFiles(store, url.searchParams);
@@ -486,9 +518,15 @@ export function createDriveApiRoute(deps: DriveRestDeps): Route {
     }
   };
 
-  /** A download costs what DriveApp's getBlob costs (emulator/latency.ts); fetchAll pays its slowest. */
+  /** A download costs what DriveApp's getBlob costs, a folder made what createFolder costs (emulator/latency.ts); fetchAll pays its slowest. */
   const latencyMs = (request: RouteRequest): number =>
-    latencyOf(fileGetId(request) !== null ? 'DriveApp.File.getBlob' : 'UrlFetchApp.fetch');
+    latencyOf(
+      fileGetId(request) !== null
+        ? 'DriveApp.File.getBlob'
+        : request.method === 'POST'
+          ? 'DriveApp.Folder.createFolder'
+          : 'UrlFetchApp.fetch',
+    );
 
   return { handle, latencyMs };
 }

@@ -26,28 +26,39 @@ export function intlDay(format: Intl.DateTimeFormat, ms: number): string {
 }
 
 /**
- * `dayOf(ms)` → "YYYY-MM-DD" in the script time zone. The zone is read once per execution; the day is
- * computed by Intl in that zone (the same IANA rules as Utilities.formatDate, without a service call
- * per attachment: every call counts against an execution that may be cut short), by Utilities only if
- * the script's Intl does not know the zone. Once per quarter hour of time (every zone's offset is a
- * multiple of 15 minutes, so all instants of a quarter hour fall on the same local day).
+ * `dayOf(ms, zone?)` → "YYYY-MM-DD" in `zone`, or in the script time zone (read once per execution)
+ * when none is given: the job passes the zone its run kept, so a later execution spends no call on it.
+ * The day is computed by Intl in that zone (the same IANA rules as Utilities.formatDate, without a
+ * service call per attachment: every call counts against an execution that may be cut short), by
+ * Utilities only if the script's Intl does not know the zone. Once per quarter hour of time (every
+ * zone's offset is a multiple of 15 minutes, so all instants of a quarter hour fall on the same local day).
  */
-export function scriptDayFormatter(): (ms: number) => string {
-  let zone: string | null = null;
-  let format: Intl.DateTimeFormat | null | undefined;
+export function scriptDayFormatter(): (ms: number, zone?: string) => string {
+  let scriptZone: string | null = null;
+  let formatZone: string | null = null;
+  let format: Intl.DateTimeFormat | null = null;
   const days = new Map<number, string>();
-  return (ms: number) => {
+  return (ms: number, given?: string) => {
+    const zone = given ?? (scriptZone ??= Session.getScriptTimeZone());
+    if (zone !== formatZone) {
+      formatZone = zone;
+      format = intlDayFormat(zone);
+      days.clear();
+    }
     const bucket = Math.floor(ms / 900_000);
     let day = days.get(bucket);
     if (day === undefined) {
-      zone ??= Session.getScriptTimeZone();
-      if (format === undefined) format = intlDayFormat(zone);
       const at = bucket * 900_000;
       day = format ? intlDay(format, at) : Utilities.formatDate(new Date(at), zone, 'yyyy-MM-dd');
       days.set(bucket, day);
     }
     return day;
   };
+}
+
+/** The script's time zone (Session), for a run to keep. */
+export function scriptTimeZone(): string {
+  return Session.getScriptTimeZone();
 }
 
 /**

@@ -2,7 +2,8 @@
 // UrlFetchApp with the script's token, where DriveApp needs several calls: the files of a name with
 // their size and Drive's own SHA-256 of their content (`sha256Checksum`: a careful probe learns whether
 // a file holds these bytes without downloading and hashing them; DriveApp needs about eight calls), and
-// the id of a subfolder (DriveApp: folder, search, hasNext, next, getId).
+// the id of a subfolder (DriveApp: folder, search, hasNext, next, getId); and a subfolder made by one
+// files.create request (DriveApp: folder, createFolder, getId).
 // https://developers.google.com/workspace/drive/api/reference/rest/v3/files/list
 // https://developers.google.com/workspace/drive/api/guides/ref-search-terms
 
@@ -79,4 +80,43 @@ export function findSubfolderId(parentId: string, name: string): string | null {
 export function findFilesWithSha256(folderId: string, name: string): Array<StoredFile & { sha256: string }> {
   const { status, text } = listFiles(sameNameQueryUrl(folderId, name));
   return readSameNameAnswer(status, text);
+}
+
+/**
+ * Makes the subfolder `name` of `parentId` ('root': My Drive) by ONE Drive API files.create request and
+ * returns its id. Not blindly repeated (a create is not idempotent): a 429 made nothing and is sent again;
+ * after a 5xx or a network failure, which may have made it, the folder is looked up first.
+ * https://developers.google.com/workspace/drive/api/guides/folder
+ */
+export function createSubfolder(parentId: string, name: string): string {
+  let last = '';
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    let status = 0;
+    let text = '';
+    try {
+      const response = UrlFetchApp.fetch(`${DRIVE_FILES_URL}?fields=id`, {
+        method: 'post',
+        contentType: 'application/json',
+        payload: JSON.stringify({ name, mimeType: 'application/vnd.google-apps.folder', parents: [parentId] }),
+        headers: { Authorization: `Bearer ${scriptToken()}` },
+        muteHttpExceptions: true,
+      });
+      status = response.getResponseCode();
+      text = response.getContentText();
+    } catch (error) {
+      if (isExecutionOver(error)) throw error;
+      text = errorMessage(error);
+    }
+    if (status >= 200 && status < 300) {
+      const id = (JSON.parse(text) as { id?: unknown }).id;
+      if (typeof id === 'string' && id) return id;
+    }
+    last = `HTTP ${status}: ${text.slice(0, 200)}`;
+    if (status >= 400 && status < 500 && status !== 429) break;
+    if (status !== 429) {
+      const found = findSubfolderId(parentId, name);
+      if (found) return found;
+    }
+  }
+  throw new Error(`Drive files.create (folder ${name}): ${last}`);
 }

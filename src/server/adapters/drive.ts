@@ -11,7 +11,7 @@ import type { CreateFileResult, FileStore, StoredFile } from '../ports/files';
 import { errorMessage, isExecutionOver } from '../domain/errors';
 import { toSignedBytes } from '../domain/encoding';
 import { MULTIPART_MAX_BYTES, uploadFiles } from './drive-upload';
-import { findFilesWithSha256, findSubfolderId } from './drive-lookup';
+import { createSubfolder, findFilesWithSha256, findSubfolderId } from './drive-lookup';
 
 type DriveFile = GoogleAppsScript.Drive.File;
 
@@ -113,13 +113,9 @@ export function driveFileStore(options: { rewriteReadFiles?: boolean } = {}): Fi
       return idsByPath.get(path.join('/')) ?? remember(path, walk(path, true) as GoogleAppsScript.Drive.Folder);
     },
     ensureFolderIn(parentId, name) {
-      // Found by one Drive API request (DriveApp: folder, search, hasNext, next, getId); created by DriveApp.
-      const found = findSubfolderId(parentId, name);
-      if (found) return found;
-      const folder = folderById(parentId).createFolder(name);
-      const id = folder.getId();
-      foldersById.set(id, folder);
-      return id;
+      // Found, or made, by one Drive API request each (DriveApp: folder, search, hasNext, next, getId;
+      // folder, createFolder, getId).
+      return findSubfolderId(parentId, name) ?? createSubfolder(parentId, name);
     },
     findFolder(path) {
       const known = idsByPath.get(path.join('/'));

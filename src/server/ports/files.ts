@@ -26,7 +26,7 @@ export type CreateFileResult = { ok: true; file: StoredFile } | { ok: false; err
 export interface FileStore {
   /** The folder at `path` (e.g. ["Postroom", "incoming", "2025-01-31"]) from the Drive root, created as needed. */
   ensureFolder(path: readonly string[]): string;
-  /** The folder `name` inside the folder `parentId`, created if missing (one level: its id can be saved before the next). */
+  /** The folder `name` inside the folder `parentId` ('root': My Drive), created if missing (one level: its id can be saved before the next). */
   ensureFolderIn?(parentId: string, name: string): string;
   /** The folder at `path`, or null when any part is missing (creates nothing). */
   findFolder(path: readonly string[]): string | null;

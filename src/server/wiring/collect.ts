@@ -10,7 +10,7 @@
 import { pickLocale } from '../domain/i18n';
 import { PostroomError, errorMessage } from '../domain/errors';
 import { platformCodecs } from '../adapters/codecs';
-import { openRecordedLedger, readAddonMode, scriptDayFormatter, sheetsLedgerProbe } from '../adapters/collect-platform';
+import { openRecordedLedger, readAddonMode, scriptDayFormatter, scriptTimeZone, sheetsLedgerProbe } from '../adapters/collect-platform';
 import { driveFileStore } from '../adapters/drive';
 import { userLock } from '../adapters/lock';
 import { sheetsLedgerStore } from '../adapters/sheets';
@@ -68,6 +68,7 @@ export function collectDeps(): CollectDeps {
     scheduler: scriptScheduler(),
     clock: { now: () => Date.now() },
     dayOf: scriptDayFormatter(),
+    scriptTimeZone,
     get locale() {
       return (locale ??= pickLocale(Session.getActiveUserLocale()));
     },

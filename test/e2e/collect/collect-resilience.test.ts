@@ -152,6 +152,39 @@ describe('killed at any call, a rerun loses nothing and duplicates nothing', () 
     expect(recovered).toBeGreaterThan(0);
   });
 
+  it('killed after its files are stored and before their rows, the next execution settles them without fetching their bytes again', () => {
+    // Where a clean first execution starts appending the Receipts rows: the first Sheets call after its uploads.
+    const probe = prepared();
+    const accounting = probe.workspace.accounting as unknown as { count: (execution: { callIndex: number } | null, method: string) => void };
+    const count = accounting.count.bind(accounting);
+    let uploaded = false;
+    let appendAt = 0;
+    accounting.count = (execution, method, ...rest: unknown[]) => {
+      if (method === 'Drive.REST.files.create') uploaded = true;
+      else if (uploaded && !appendAt && execution && method.startsWith('SpreadsheetApp.')) appendAt = execution.callIndex;
+      return (count as (...args: unknown[]) => void)(execution, method, ...rest);
+    };
+    probe.runner.invoke('collectFromGmail', [{}], 'cli');
+    expect(appendAt).toBeGreaterThan(0);
+
+    const opened = prepared();
+    opened.workspace.faults.options.killExecution = 1;
+    opened.workspace.faults.options.killAtCall = appendAt;
+    const result = collect(opened, {}, 5);
+    expect(result.results.map((r) => r.outcome)).toEqual(['killed', 'completed']);
+    expect(receipts(opened.workspace)).toHaveLength(18);
+    const attachmentGets = (i: number) => result.results[i].counts.calls['Gmail.REST.messages.attachments.get'] ?? 0;
+    // 19 fetched by the first (20 attachments, the stranger's not); the second fetches only the copy of
+    // a file stored under another message (a duplicate by sha256 is not stored, so not noted): 1.
+    expect(attachmentGets(0)).toBe(19);
+    expect(attachmentGets(1)).toBe(1);
+    expect(result.results[1].counts.calls['Drive.REST.files.create'] ?? 0).toBe(0);
+    // The 18 files (17 receipts, 1 quarantined piece) the first stored, each reused once.
+    expect(logEvents(opened.workspace).filter((event) => event === 'file.reused')).toHaveLength(18);
+    expect(outcome(opened.workspace)).toEqual(undisturbed());
+    expect(jobRuns(opened.workspace)).toEqual([expect.objectContaining({ status: 'succeeded', receipts_created: 17 })]);
+  });
+
   it('counts the work of a dead execution once: the metrics equal the undisturbed ones', () => {
     const clean = prepared();
     const cleanSummary = collect(clean).summary!;
@@ -169,7 +202,7 @@ describe('killed at any call, a rerun loses nothing and duplicates nothing', () 
  * undisturbed files, rows and labels and one JobRun. The smallest k that gets there is what one
  * execution's fixed costs allow today (see the README's Collect section).
  */
-export const KILL_SWEEP_FROM = 22;
+export const KILL_SWEEP_FROM = 17;
 const KILL_SWEEP = Array.from({ length: 60 - KILL_SWEEP_FROM + 1 }, (_, i) => KILL_SWEEP_FROM + i);
 
 describe('a sweep of kill intervals: every execution dies at its k-th call', () => {
@@ -184,7 +217,7 @@ describe('a sweep of kill intervals: every execution dies at its k-th call', () 
     expect(jobRuns(opened.workspace)).toEqual([expect.objectContaining({ status: 'succeeded', receipts_created: 17 })]);
   });
 
-  it.each([23, 24, 25, 26, 27, 28, 29, 31, 33, 36, 41, 45, 52, 57, 63])(
+  it.each([17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 31, 33, 36, 41, 45, 52, 57, 63])(
     'killEvery %i under 15 % faults: the runs end in the undisturbed state',
     (killEvery) => {
       const opened = prepared({ killEvery, faultRate: 0.15, seed: killEvery });
@@ -294,9 +327,9 @@ describe('a run longer than one execution', () => {
     opened.workspace.properties.user.commit(next);
     expectBudgetAndContinuation(opened, 900);
     const calls = opened.workspace.accounting.total.calls;
-    // 900 receipts, and the day's log file (DriveApp too).
-    expect(calls['DriveApp.Folder.createFile']).toBe(901);
-    expect(calls['Drive.REST.files.create'] ?? 0).toBe(0);
+    // 900 receipts, each probed then uploaded alone by one Drive API request; the day's log file by DriveApp.
+    expect(calls['Drive.REST.files.create']).toBe(900);
+    expect(calls['DriveApp.Folder.createFile']).toBe(1);
     // The run met every message without an error: the next run uploads in parallel again.
     expect(opened.workspace.properties.user.values.has('postroom.collect.orphanRisk')).toBe(false);
   });

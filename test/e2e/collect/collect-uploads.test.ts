@@ -115,15 +115,17 @@ describe('one upload of a batch fails: tried again within the run', () => {
     expect(opened.workspace.properties.user.values.has('postroom.collect.orphanRisk')).toBe(false);
   });
 
-  it('in doubt (500): stored the careful way within the run (probe by name, then DriveApp), once', () => {
+  it('in doubt (500): stored the careful way within the run (probe by name, then one upload alone), once', () => {
     const opened = prepared();
     faultSecondUpload(opened, 'http500');
     const first = collect(opened);
     expect(first.summary).toMatchObject({ status: 'succeeded' });
     expect(first.summary!.metrics).toMatchObject({ receiptsCreated: 12, errorsCount: 0 });
     expect(logEvents(opened).find((e) => e.event === 'run.uploads_retried')).toMatchObject({ files: 1, inDoubt: 1 });
-    // Careful: DriveApp after a probe by name (nothing there: a 500 from the emulator created nothing), and the log.
-    expect(driveAppCreates(opened)).toBe(2);
+    // Careful: a probe by name (nothing there: a 500 from the emulator created nothing), then that file
+    // uploaded alone by the Drive API: 11 uploads of the batch reached Drive, then this one; DriveApp: the log.
+    expect(uploads(opened)).toBe(12);
+    expect(driveAppCreates(opened)).toBe(1);
     expect(outcome(opened.workspace)).toEqual(undisturbed());
     expect(opened.workspace.properties.user.values.has('postroom.collect.orphanRisk')).toBe(false);
   });
@@ -135,7 +137,9 @@ describe('one upload of a batch fails: tried again within the run', () => {
     expect(first.summary).toMatchObject({ status: 'succeeded' });
     expect(first.summary!.metrics).toMatchObject({ receiptsCreated: 12, errorsCount: 0 });
     expect(logEvents(opened).filter((e) => e.event === 'file.reused')).toHaveLength(11);
-    expect(driveAppCreates(opened)).toBe(2); // the one file that never reached Drive, and the log
+    // The one file that never reached Drive is uploaded alone (11 reached Drive in the batch); DriveApp: the log.
+    expect(uploads(opened)).toBe(12);
+    expect(driveAppCreates(opened)).toBe(1);
     expect(outcome(opened.workspace)).toEqual(undisturbed());
     const shas = collectedFiles(opened.workspace).map((f) => f.sha256);
     expect(new Set(shas).size).toBe(shas.length);

@@ -19,8 +19,12 @@ export function commit(ex: Execution): void {
   if (!dryRun && ex.rows.length) {
     // Rows from here on are this run's until the checkpoint below (or from earlier, while rows an
     // execution that died appended are still to be met again).
-    state.pendingAppendFrom = ex.ownRows.size && ex.ownFrom !== null ? ex.ownFrom : ex.receiptRows + 2;
-    saveRunState(deps.store, state);
+    const from = appendFrom(ex);
+    // Already durable when the in-flight mark or the last checkpoint of this execution wrote it.
+    if (state.pendingAppendFrom !== from || !ex.appendFromSaved) {
+      state.pendingAppendFrom = from;
+      saveRunState(deps.store, state);
+    }
     deps.ledger.table(RECEIPTS_TABLE).append(ex.rows);
     deps.ledger.flush();
     ex.receiptRows += ex.rows.length;
@@ -33,15 +37,23 @@ export function commit(ex: Execution): void {
   ex.requestsAtLastCommit = requests;
   ex.lastCommitAt = now;
   state.metrics = mergeMetrics(state.metrics, ex.current);
+  ex.current = emptyMetrics();
+  if (ex.cursor === state.cursor && !ex.rows.length && !ex.labels.size && !Object.keys(ex.stored).length) {
+    // Nothing new to checkpoint (an execution that only closes the run): no write; the metrics merged
+    // here are saved by the next write of the state (the close's steps, or the pause).
+    ex.handledSinceCommit = 0;
+    return;
+  }
   state.cursor = ex.cursor;
   state.handled = ex.handled;
-  state.pendingAppendFrom = ex.ownRows.size ? ex.ownFrom : null;
+  // The next rows of this execution start after these: said now, in the checkpoint's own write.
+  state.pendingAppendFrom = dryRun ? null : appendFrom(ex);
+  ex.appendFromSaved = !dryRun;
   // The checkpoint, and the stored-files record emptied with it (its files are recorded now), in one write.
   const hadStored = Object.keys(ex.stored).length > 0;
   ex.stored = {};
   if (hadStored) saveMany(deps.store, { [COLLECT_KEYS.run]: state, [COLLECT_KEYS.stored]: {} });
   else saveRunState(deps.store, state);
-  ex.current = emptyMetrics();
   ex.rows = [];
   ex.labels = new Map();
   ex.handledSinceCommit = 0;
@@ -85,4 +97,12 @@ function applyLabels(ex: Execution): void {
       if (outcome.error) ex.log.error('messages.label_failed', { messages: outcome.failed.length, reason: outcome.error.message });
     }
   }
+}
+
+/**
+ * The first row the next append may write, for the crash marker "rows from R on may be this run's":
+ * the rows a dead execution appended and this one has not yet counted keep theirs.
+ */
+export function appendFrom(ex: Execution): number {
+  return ex.ownRows.size && ex.ownFrom !== null ? ex.ownFrom : ex.receiptRows + 2;
 }

@@ -10,6 +10,7 @@ import {
   classifySender,
   countQuarantine,
   countSkip,
+  STATE_FOLDER,
   gmailMessageUrl,
   quarantineNote,
   sanitizeFileName,
@@ -23,10 +24,10 @@ import {
 import { utf8Encode } from '../../domain/encoding';
 import { errorMessage, isExecutionOver } from '../../domain/errors';
 import { QUARANTINE_FETCH_MAX_BYTES } from './deps';
-import type { Execution, MessageDecision, MessagePlan, SettleAttachment } from './execution';
+import { duplicateNoteKey, recovering, runDay, shortDecision, storedFileOf, takenNames, type Execution, type MessageDecision, type MessagePlan, type PendingUpload, type SettleAttachment, type StoredRef } from './execution';
 import type { Download } from './mail';
-import { settleStored, type AttachmentFields } from './settle';
-import { planFile } from './store';
+import { settleStored, type AttachmentFields, type StoredDecision } from './settle';
+import { noteStored, planFile, storeFiles } from './store';
 
 /** Message-level checks and counts, and the decision for each attachment (settled after the store). */
 export function decideMessage(ex: Execution, plan: MessagePlan, bytes: Map<string, Download>, weight: number): MessageDecision {
@@ -102,6 +103,14 @@ function decideAttachment(
   m.attachmentsSeen += 1;
   const known = decideKnown(ex, key, fields);
   if (known) return known;
+  const stored = storedFileOf(ex, key);
+  if (stored) return decideStoredBefore(ex, plan, candidate, key, fields, stored);
+  if (ex.stored[duplicateNoteKey(key)]?.duplicate) {
+    // Found a duplicate of a recorded receipt by an execution of this run that died before its commit.
+    m.duplicatesSkipped += 1;
+    ex.log.info('attachment.duplicate', { ...fields, reason: 'duplicate_sha256' });
+    return () => 'imported';
+  }
   const pre = classifyAttachment({ declaredMimeType: candidate.mimeType, filename: candidate.filename, size: candidate.size }, ex.settings);
   if (pre.verdict === 'skip') {
     countSkip(m, pre.reason as SkipReason);
@@ -133,6 +142,41 @@ function decideAttachment(
   } else content = ex.deps.codecs.base64Decode(candidate.inlineData ?? '');
   if (content.length) m.attachmentsDownloaded += 1;
   return decideContent(ex, plan, candidate, key, fields, content, forced);
+}
+
+/**
+ * An attachment whose file an execution of this run stored, then died before its commit: settled from
+ * what that execution decided (kept with the stored file), without fetching, decoding or hashing its
+ * bytes again, so a short execution spends its calls on the rows. Its name stays taken.
+ */
+function decideStoredBefore(
+  ex: Execution,
+  plan: MessagePlan,
+  candidate: AttachmentCandidate,
+  key: string,
+  fields: AttachmentFields,
+  stored: StoredRef & { decided: StoredDecision },
+): SettleAttachment {
+  const { decided } = stored;
+  const folderKey = `${STATE_FOLDER[decided.state]}/${decided.day}`;
+  takenNames(ex, folderKey).add(stored.name);
+  if (decided.size) ex.current.attachmentsDownloaded += 1;
+  ex.log.info('file.reused', { ...fields, filename: stored.name, path: `${folderKey}/${stored.name}` });
+  const file = { id: stored.id, name: stored.name, url: stored.url, size: decided.size, mimeType: decided.mimeType };
+  const upload: PendingUpload = {
+    folderId: '',
+    folderKey,
+    base: stored.name,
+    name: stored.name,
+    content: new Uint8Array(0),
+    mimeType: decided.mimeType,
+    sha: decided.sha,
+    result: { ok: true, file },
+    ref: '',
+  };
+  // A later attachment of the chunk with the same bytes is its duplicate, as if it were stored now.
+  if (decided.sha) ex.pendingBySha.set(decided.sha, upload);
+  return () => settleStored(ex, plan, candidate, key, fields, upload, decided);
 }
 
 /** An attachment met before: a row of this run's dead execution (counted as done then), or a known key. */
@@ -194,19 +238,15 @@ function decideContent(
     detail = checked.detail;
   }
   const walk = plan.walk as WalkResult;
-  const day = ex.deps.dayOf(walk.message.internalDateMs ?? ex.deps.clock.now());
+  const day = runDay(ex, walk.message.internalDateMs ?? ex.deps.clock.now());
   try {
     const upload = planFile(ex, state, day, candidate.filename, content, checked, sha);
-    return () =>
-      settleStored(ex, plan, candidate, key, fields, upload, {
-        state,
-        reason,
-        detail,
-        day,
-        sha,
-        mimeType: checked.mimeType,
-        size: content.length,
-      });
+    const decided: StoredDecision = { state, reason, detail, day, sha, mimeType: checked.mimeType, size: content.length };
+    upload.recordAs = { key, decided: shortDecision(decided) };
+    // While recovering, stored (and noted) now, before the next attachment's bytes are hashed: a short
+    // execution gets each file to a durable record instead of losing a message's worth every time.
+    if (recovering(ex)) storeFiles(ex, true);
+    return () => settleStored(ex, plan, candidate, key, fields, upload, decided);
   } catch (error) {
     if (isExecutionOver(error)) throw error;
     m.errorsCount += 1;
@@ -260,7 +300,7 @@ export function decideNote(
     advice: facts.advice,
     limitMiB: QUARANTINE_FETCH_MAX_BYTES / 1024 / 1024,
   });
-  const day = ex.deps.dayOf(message.internalDateMs ?? ex.deps.clock.now());
+  const day = runDay(ex, message.internalDateMs ?? ex.deps.clock.now());
   const name = `${sanitizeFileName(candidate.filename, facts.advice === 'unreadable' ? 'message' : 'attachment')}.txt`;
   try {
     const upload = planFile(ex, 'quarantined', day, name, utf8Encode(text), { mimeType: 'text/plain', detected: null }, '');
@@ -286,6 +326,12 @@ export function decideNote(
 function decideSameBytes(ex: Execution, key: string, sha: string, fields: AttachmentFields): SettleAttachment | null {
   const m = ex.current;
   if (ex.index.check(key, sha) === 'duplicate_sha256') {
+    if (recovering(ex) && !ex.rows.length) {
+      // Noted at once when the receipt it duplicates is durable (no row of this execution awaits its
+      // commit, so every sha256 indexed is in the ledger): the next execution needs not its bytes.
+      ex.stored[duplicateNoteKey(key)] = { id: '', url: '', name: '', key, duplicate: true };
+      noteStored(ex);
+    }
     m.duplicatesSkipped += 1;
     ex.log.info('attachment.duplicate', { ...fields, reason: 'duplicate_sha256', sha256: sha });
     return () => 'imported';

@@ -22,8 +22,10 @@ export interface CollectDeps {
   lock: Lock;
   scheduler: Scheduler;
   clock: Clock;
-  /** The day of an instant in the script's time zone, "YYYY-MM-DD" (Utilities.formatDate). */
-  dayOf(ms: number): string;
+  /** The day of an instant, "YYYY-MM-DD", in `zone` when given, else in the script's time zone (read then). */
+  dayOf(ms: number, zone?: string): string;
+  /** The script's time zone (a service call: the run keeps it in its state, later executions skip it). */
+  scriptTimeZone?(): string;
   locale: Locale;
   /** Published add-on: schedules at most hourly. */
   addonMode: boolean;

@@ -19,6 +19,7 @@ import type { CreateFileResult } from '../../ports/files';
 import { COLLECT_KEYS } from '../../domain/storage-keys';
 import { EXECUTION_BUDGET_MS, type CollectDeps } from './deps';
 import type { RunState } from './run-state';
+import type { StoredDecision } from './settle';
 
 /** A message of a batch, fetched and walked (or why not). */
 export interface MessagePlan {
@@ -57,6 +58,8 @@ export interface PendingUpload {
   result: CreateFileResult | null;
   /** Its key among the run's stored files ("incoming/2026-01-05/F.pdf#<sha256>"). */
   ref: string;
+  /** The attachment it is for and its decision, noted with the stored file (see StoredRef). */
+  recordAs?: { key: string; decided: NonNullable<StoredRef['decided']> };
 }
 
 export interface Execution {
@@ -94,6 +97,8 @@ export interface Execution {
   logWritten: boolean;
   /** Whether the Receipts ledger has been read in this execution (only when there is a message to handle). */
   receiptsRead: boolean;
+  /** Whether state.pendingAppendFrom as it is now has been written durably in this execution. */
+  appendFromSaved: boolean;
   /** Files stored since the last commit, by fileRef (saved under COLLECT_KEYS.stored). */
   stored: Record<string, StoredRef>;
 }
@@ -103,6 +108,37 @@ export interface StoredRef {
   id: string;
   url: string;
   name: string;
+  /**
+   * The attachment it was stored for, and its decision: a later execution settles it without its bytes.
+   * Kept short (one property value holds the record): the sha256 is the ref's, an empty reason is left out.
+   */
+  key?: string;
+  /** Noted instead of a file: the attachment's bytes are those of a receipt already in the ledger. */
+  duplicate?: true;
+  decided?: Omit<StoredDecision, 'sha' | 'reason' | 'detail'> & Partial<Pick<StoredDecision, 'reason' | 'detail'>>;
+}
+
+/** A decision as the stored-files record keeps it (see StoredRef.decided). */
+export function shortDecision(decided: StoredDecision): NonNullable<StoredRef['decided']> {
+  const { sha: _sha, reason, detail, ...rest } = decided;
+  return reason ? { ...rest, reason, detail } : rest;
+}
+
+/** The stored file of an attachment (by its key), when this run stored one and has not committed it yet. */
+export function storedFileOf(ex: Execution, key: string): (StoredRef & { decided: StoredDecision }) | null {
+  for (const [ref, stored] of Object.entries(ex.stored)) {
+    if (stored.key !== key || !stored.decided) continue;
+    const suffix = ref.slice(ref.lastIndexOf('#') + 1);
+    const decided: StoredDecision = {
+      reason: null,
+      detail: '',
+      ...stored.decided,
+      // An empty piece's ref ends in "<size>:<digest>" (it has no sha256 of its own).
+      sha: suffix.includes(':') ? '' : suffix,
+    };
+    return { ...stored, decided };
+  }
+  return null;
 }
 
 export function newExecution(deps: CollectDeps, startedAt: number, state: RunState, log: RunLog): Execution {
@@ -134,6 +170,7 @@ export function newExecution(deps: CollectDeps, startedAt: number, state: RunSta
     logUrl: null,
     logWritten: false,
     receiptsRead: false,
+    appendFromSaved: false,
     stored: deps.store.get<Record<string, StoredRef>>(COLLECT_KEYS.stored) ?? {},
   };
 }
@@ -165,4 +202,22 @@ export function jobRunRecord(
     { runId: state.runId, job: 'collect', status, startedAtMs: state.startedAtMs, finishedAtMs, logUrl: '', summary },
     metrics,
   );
+}
+
+/** The day of an instant in the run's time zone (read once, kept in the run state: saved with its next write). */
+export function runDay(ex: Execution, ms: number): string {
+  const { deps, state } = ex;
+  if (!deps.scriptTimeZone) return deps.dayOf(ms);
+  state.timeZone ??= deps.scriptTimeZone();
+  return deps.dayOf(ms, state.timeZone);
+}
+
+/** While recovering (commitEvery set after a crash): one attachment at a time, each step noted at once. */
+export function recovering(ex: Execution): boolean {
+  return ex.careful && ex.state.commitEvery !== null && !ex.state.request.dryRun;
+}
+
+/** The key of the note that an attachment is a duplicate of a recorded receipt (in the stored-files record). */
+export function duplicateNoteKey(key: string): string {
+  return `duplicate:${key}`;
 }

@@ -64,21 +64,25 @@ export function finishRun(ex: Execution, limitReached: boolean, aborted = false,
     saveRunState(deps.store, state);
   }
   const logUrl = closing.logUrl;
-  if (state.jobRunRow !== null && !closing.jobRunClosed) {
-    const table = deps.ledger.table(JOB_RUNS_TABLE);
-    table.readAll();
-    table.update([
-      { rowNumber: state.jobRunRow, values: jobRunToRow({ ...jobRunRecord(state, status, finishedAt, state.metrics, text), logUrl }) },
-    ]);
-    deps.ledger.flush();
+  if (!closing.jobRunClosed) {
+    // Orphans are no longer possible once a run has met every message of its query without an error
+    // (an upload in doubt, or any failed message, is tried again by the next run: careful until then).
+    if (!limitReached && !state.request.dryRun && state.metrics.errorsCount === 0 && deps.store.get(COLLECT_KEYS.orphanRisk) !== null)
+      deps.store.delete(COLLECT_KEYS.orphanRisk);
+    if (deps.scheduler.installed(COLLECT_CONTINUE_HANDLER) > 0) deps.scheduler.schedule(COLLECT_CONTINUE_HANDLER, { kind: 'off' });
+    if (state.jobRunRow !== null) {
+      const table = deps.ledger.table(JOB_RUNS_TABLE);
+      table.readAll();
+      table.update([
+        { rowNumber: state.jobRunRow, values: jobRunToRow({ ...jobRunRecord(state, status, finishedAt, state.metrics, text), logUrl }) },
+      ]);
+      deps.ledger.flush();
+    }
+    // Saved with this step (the orphan flag and the continuation trigger too): a close taken up again
+    // goes straight to its last step.
     closing.jobRunClosed = true;
     saveRunState(deps.store, state);
   }
-  // Orphans are no longer possible once a run has met every message of its query without an error
-  // (an upload in doubt, or any failed message, is tried again by the next run: careful until then).
-  if (!limitReached && !state.request.dryRun && state.metrics.errorsCount === 0 && deps.store.get(COLLECT_KEYS.orphanRisk) !== null)
-    deps.store.delete(COLLECT_KEYS.orphanRisk);
-  if (deps.scheduler.installed(COLLECT_CONTINUE_HANDLER) > 0) deps.scheduler.schedule(COLLECT_CONTINUE_HANDLER, { kind: 'off' });
   // A close taken up again writes this execution's lines too, while the run is still open: nothing
   // that can be cut short comes after the state is cleared (else the caller would start a new run).
   writeLog(ex);

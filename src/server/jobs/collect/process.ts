@@ -9,7 +9,7 @@ import { attachmentKey, classifyAttachment, classifySender } from '../../domain/
 import { commit } from './commit';
 import { decideMessage, worthFetching } from './decide';
 import { DOWNLOAD_BATCH_BYTES, MESSAGE_BATCH } from './deps';
-import { timeUp, type Execution, type MessageDecision, type MessagePlan } from './execution';
+import { duplicateNoteKey, storedFileOf, timeUp, type Execution, type MessageDecision, type MessagePlan } from './execution';
 import { fetchAttachments, fetchMessages, type Download } from './mail';
 import { readReceipts } from './receipts';
 import { settleMessage } from './settle';
@@ -25,7 +25,10 @@ export function processMessages(ex: Execution, ids: string[]): StopReason {
   }
   while (ex.cursor < ids.length) {
     if (timeUp(ex)) return 'budget';
-    const batchIds = ids.slice(ex.cursor, ex.cursor + MESSAGE_BATCH);
+    // While recovering (commitEvery set after a crash, halved at each), fetch no more messages than one
+    // commit takes: a short execution then spends its calls, and its retries, on what it can finish.
+    const size = ex.state.commitEvery !== null ? Math.min(MESSAGE_BATCH, ex.state.commitEvery) : MESSAGE_BATCH;
+    const batchIds = ids.slice(ex.cursor, ex.cursor + size);
     const plans = fetchMessages(ex.deps.mail, batchIds, ex.deps.pause);
     // Attachments are fetched only for the messages this run will take on (never past its limit).
     const stop = processBatch(ex, ids, plans, download(ex, plans.slice(0, withinLimit(ex, ids, plans))));
@@ -97,7 +100,8 @@ function download(ex: Execution, plans: MessagePlan[]): Map<string, Download> {
     if (sender.verdict === 'skip') continue;
     for (const candidate of plan.walk.candidates) {
       const key = attachmentKey(plan.id, candidate.partId);
-      if (!candidate.attachmentId || ex.ownRows.has(key) || ex.index.check(key) !== 'new') continue;
+      // Not those met before, nor those whose file this run already stored (settled without their bytes).
+      if (!candidate.attachmentId || ex.ownRows.has(key) || ex.index.check(key) !== 'new' || storedFileOf(ex, key) || ex.stored[duplicateNoteKey(key)]) continue;
       const pre = classifyAttachment(
         { declaredMimeType: candidate.mimeType, filename: candidate.filename, size: candidate.size },
         ex.settings,

@@ -49,6 +49,8 @@ export interface RunState {
   pendingAppendFrom: number | null;
   /** Drive folder ids found or made by this run ("incoming/2026-01-05", "logs"), so later executions look them up no more. */
   folderIds?: Record<string, string>;
+  /** The script's time zone, read by the run's first execution that needed a day (a run keeps it to its end). */
+  timeZone?: string;
   /** Gmail label ids by name, once ensured by an execution of this run. */
   labelIds?: Record<string, string>;
   /** The close of the run, in steps that each survive a cut-short execution: the log's link, then the JobRun row. */
@@ -92,6 +94,9 @@ export function saveMany(store: KeyValueStore, values: Record<string, unknown>):
  * those beyond its own, see saveSnapshot); none is read without a run that counts it.
  */
 export function clearRun(store: KeyValueStore, _state: RunState): void {
-  if (store.get(COLLECT_KEYS.stored) !== null) store.delete(COLLECT_KEYS.stored);
+  // An empty record (the last commit emptied it) is left: it reads as nothing, and the next run's first
+  // store writes over it; deleting it would be one more call after the close began.
+  const stored = store.get<Record<string, unknown>>(COLLECT_KEYS.stored);
+  if (stored !== null && Object.keys(stored).length) store.delete(COLLECT_KEYS.stored);
   store.delete(COLLECT_KEYS.run);
 }

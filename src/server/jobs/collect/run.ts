@@ -6,14 +6,16 @@
 import { RunLog, countSkip, translateCollect } from '../../domain/collect';
 import { PostroomError } from '../../domain/errors';
 import { COLLECT_KEYS } from '../../domain/storage-keys';
-import { commit } from './commit';
+import { appendFrom, commit } from './commit';
 import { CAREFUL_COMMIT_EVERY, EXECUTION_LIMIT_MS, LOCK_WAIT_MS, type CollectDeps } from './deps';
 import { newExecution, type Execution } from './execution';
 import { finishRun, handleFailure, leavePending, type CollectResult } from './finish';
 import { parseCollectInput, type CollectInput } from './input';
 import { processMessages } from './process';
+import { readReceipts } from './receipts';
 import { loadRunState, saveMany, type LockHolder, type RunState } from './run-state';
 import { ensureSnapshot } from './snapshot';
+import { ensureRootFolder } from './store';
 import { ensureJobRunRow, startRun } from './start';
 import { writeLog } from './write-log';
 
@@ -90,9 +92,19 @@ function markInFlight(ex: Execution, resumed: boolean): void {
     ex.log.warn('run.recovering', { commitEvery: state.commitEvery, cursor: state.cursor });
   } else if (state.commitEvery !== null) ex.careful = true;
   if (!ex.careful && deps.store.get<boolean>(COLLECT_KEYS.orphanRisk)) ex.careful = true;
-  const orphanRisk = state.inFlight && !deps.store.get<boolean>(COLLECT_KEYS.orphanRisk);
+  // (Not once the close has begun: no file is stored any more, and the close clears the flag only once.)
+  const orphanRisk = state.inFlight && !state.closing && !deps.store.get<boolean>(COLLECT_KEYS.orphanRisk);
   state.inFlight = true;
+  // Receipts already read (a run under way): the row this execution's appends start from rides on this
+  // write, so the commit appends without a write of its own first (see commit.ts).
+  if (ex.receiptsRead && !state.request.dryRun) {
+    state.pendingAppendFrom = appendFrom(ex);
+    ex.appendFromSaved = true;
+  }
   state.executions += 1;
+  // The run's time zone rides on this write (read once per run): no execution reads it later, between
+  // its message reads and its first folder or file.
+  if (deps.scriptTimeZone && !state.timeZone) state.timeZone = deps.scriptTimeZone();
   // One write: the run in flight, the lock's holder (for "already running since …"), the orphan risk.
   saveMany(deps.store, {
     [COLLECT_KEYS.run]: state,
@@ -109,9 +121,16 @@ function markInFlight(ex: Execution, resumed: boolean): void {
 
 function continueRun(ex: Execution, resumed: boolean): CollectResult {
   const { state } = ex;
+  // A run under way with messages left reads the Receipts ledger BEFORE its in-flight mark, so that one
+  // write also records where this execution's rows will start: one call fewer before its first rows.
+  if (state.snapshotSize !== null && state.cursor < state.snapshotSize) {
+    readReceipts(ex);
+    ex.receiptsRead = true;
+  }
   markInFlight(ex, resumed);
   ensureJobRunRow(ex);
   const ids = ensureSnapshot(ex);
+  ensureRootFolder(ex);
   ex.cursor = state.cursor;
   ex.handled = state.handled;
 

@@ -84,10 +84,7 @@ export function folderId(ex: Execution, key: string, path: string[], persist = t
   const levelKey = (depth: number) => `path:${path.slice(0, depth).join('/')}`;
   let depth = path.length - 1;
   while (depth > 1 && !known[levelKey(depth)]) depth--;
-  if (!known[levelKey(depth)]) {
-    known[levelKey(1)] = ex.deps.files.ensureFolder(path.slice(0, 1));
-    save();
-  }
+  if (!known[levelKey(depth)]) ensureRootFolder(ex, persist);
   for (; depth < path.length; depth++) {
     const id = ensureFolderIn.call(ex.deps.files, known[levelKey(depth)], path[depth]);
     if (depth + 1 < path.length) known[levelKey(depth + 1)] = id;
@@ -97,11 +94,26 @@ export function folderId(ex: Execution, key: string, path: string[], persist = t
   return known[key];
 }
 
+/**
+ * The run's root folder (every run needs it: its log is there), found by one lookup in My Drive ('root',
+ * Drive's alias; not a DriveApp walk of 5 calls) or made, its id saved at once. Called early in an
+ * execution, before any message is fetched, so this step is not behind the message's calls.
+ */
+export function ensureRootFolder(ex: Execution, persist = true): void {
+  const known = (ex.state.folderIds ??= {});
+  const key = `path:${ex.settings.rootFolder}`;
+  const { ensureFolderIn } = ex.deps.files;
+  if (known[key] || !ensureFolderIn) return;
+  known[key] = ensureFolderIn.call(ex.deps.files, 'root', ex.settings.rootFolder);
+  if (persist && ex.state.snapshotSize !== null) saveRunState(ex.deps.store, ex.state);
+}
+
 /** Stores the chunk's files and notes the failed ones (and the in-doubt ones: orphan risk). */
-export function storeFiles(ex: Execution): void {
+export function storeFiles(ex: Execution, midChunk = false): void {
   const uploads = ex.pendingUploads;
   ex.pendingUploads = [];
-  ex.pendingBySha = new Map();
+  // Mid-chunk (one file at a time while recovering) the chunk's files by sha256 stay known for its dedupe.
+  if (!midChunk) ex.pendingBySha = new Map();
   if (!uploads.length) return;
   if (ex.careful) storeEachCarefully(ex, uploads);
   else storeInParallel(ex, uploads);
@@ -140,10 +152,15 @@ function rememberStored(ex: Execution, uploads: PendingUpload[]): void {
   for (const upload of uploads) {
     const result = upload.result as CreateFileResult;
     if (!result.ok || ex.stored[upload.ref]) continue;
-    ex.stored[upload.ref] = { id: result.file.id, url: result.file.url, name: result.file.name || upload.name };
+    ex.stored[upload.ref] = { id: result.file.id, url: result.file.url, name: result.file.name || upload.name, ...upload.recordAs };
     added += 1;
   }
-  if (added && JSON.stringify(ex.stored).length <= STORED_RECORD_MAX_CHARS) ex.deps.store.set(COLLECT_KEYS.stored, ex.stored);
+  if (added) noteStored(ex);
+}
+
+/** Writes the stored-files record (one property value: past its size, the careful probe does the job). */
+export function noteStored(ex: Execution): void {
+  if (JSON.stringify(ex.stored).length <= STORED_RECORD_MAX_CHARS) ex.deps.store.set(COLLECT_KEYS.stored, ex.stored);
 }
 
 function storeInParallel(ex: Execution, uploads: PendingUpload[]): void {
@@ -180,7 +197,7 @@ function storeCarefully(ex: Execution, upload: PendingUpload): StoredFile {
     // Drive's own SHA-256 of the same-name files (one request): no download, no digest of theirs.
     const listed = deps.files.findFilesWithSha256?.(upload.folderId, upload.name);
     if (listed && !listed.some((file) => file.size === upload.content.length && !file.sha256)) {
-      if (!listed.length) return deps.files.createFile(upload.folderId, upload.name, upload.content, upload.mimeType);
+      if (!listed.length) return createOne(ex, upload);
       const sha = upload.sha || sha256Hex(upload.content);
       const same = listed.find((file) => file.size === upload.content.length && file.sha256 === sha);
       if (same) return reused(same);
@@ -195,4 +212,12 @@ function storeCarefully(ex: Execution, upload: PendingUpload): StoredFile {
     upload.name = uniqueName(upload.base, taken);
     taken.add(upload.name);
   }
+}
+
+/** One file created by the parallel path (one Drive API upload, not DriveApp's four calls); a failure thrown. */
+function createOne(ex: Execution, upload: PendingUpload): StoredFile {
+  const { folderId, name, content, mimeType } = upload;
+  const [result] = ex.deps.files.createFiles([{ folderId, name, bytes: content, mimeType }]);
+  if (!result.ok) throw new Error(result.error);
+  return result.file;
 }

@@ -1,15 +1,15 @@
-// The run's JSON Lines log: ONE write per execution, the day's file in logs/ read and rewritten with
+// The run's JSON Lines log: ONE write per execution, the day's file (in the run's zone) in logs/ read and rewritten with
 // this execution's lines (Drive files cannot be appended to). A log that cannot be written is reported
 // to the execution log, never a reason to fail the run.
 
 import { LOGS_FOLDER, appendJsonl, logFileName } from '../../domain/collect';
 import { errorMessage, isExecutionOver } from '../../domain/errors';
-import type { Execution } from './execution';
+import { runDay, type Execution } from './execution';
 import { folderId } from './store';
 
 /** "logs/collect_from_gmail-2026-01-05.jsonl": today's log, in the script time zone. */
 export function logPath(ex: Execution): string {
-  return `${LOGS_FOLDER}/${logFileName(ex.deps.dayOf(ex.deps.clock.now()))}`;
+  return `${LOGS_FOLDER}/${logFileName(runDay(ex, ex.deps.clock.now()))}`;
 }
 
 export function writeLog(ex: Execution): void {
@@ -20,7 +20,7 @@ export function writeLog(ex: Execution): void {
   ex.logWritten = true;
   try {
     const logsFolder = folderId(ex, LOGS_FOLDER, [ex.settings.rootFolder, LOGS_FOLDER], !ex.state.inFlight ? false : true);
-    const name = logFileName(deps.dayOf(deps.clock.now()));
+    const name = logFileName(runDay(ex, deps.clock.now()));
     const existing = deps.files.readTextFile(logsFolder, name) ?? '';
     const stored = deps.files.writeTextFile(logsFolder, name, appendJsonl(existing, lines), 'application/x-ndjson');
     ex.logUrl = stored.url;
