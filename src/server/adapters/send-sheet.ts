@@ -8,23 +8,35 @@
 // https://developers.google.com/apps-script/reference/spreadsheet/spreadsheet-app#flush()
 
 import { PostroomError } from '../domain/errors';
-import { SEND_HEADERS, SEND_SHEET_NAME, normalizeColumnName, planHeaderRow } from '../domain/send/send-list';
+import { SEND_HEADERS, SEND_SHEET_NAME, SEND_WRITTEN_COLUMNS, normalizeColumnName, planHeaderRow } from '../domain/send/send-list';
 import type { CellValue } from '../ports/ledger';
 import type { SendSheet } from '../ports/send';
 import { contiguousRuns, openLedgerSpreadsheet } from './sheets';
 
 const ALIASES: Record<string, string> = { cct: 'key', periode: 'period' };
 
-/** Runs closer than 3 columns are written as one block (the gap's cells are rewritten unchanged). */
-function mergeRuns(runs: Array<[number, number]>): Array<[number, number]> {
+/**
+ * Runs closer than 3 columns, or apart only by columns the job itself writes, are written as one block
+ * (the gap's cells are rewritten unchanged: as this execution read them, under the send's lock, and
+ * only the job writes its own columns): a group's intent (status, attempts … error, rfc822_message_id,
+ * attempt_at) is one setValues, not two.
+ */
+function mergeRuns(runs: Array<[number, number]>, ownColumn: (index: number) => boolean): Array<[number, number]> {
   const out: Array<[number, number]> = [];
+  const gapIsOwn = (from: number, to: number) => {
+    for (let i = from; i <= to; i++) if (!ownColumn(i)) return false;
+    return true;
+  };
   for (const run of runs) {
     const last = out[out.length - 1];
-    if (last && run[0] - last[1] <= 3) last[1] = run[1];
+    if (last && (run[0] - last[1] <= 3 || gapIsOwn(last[1] + 1, run[0] - 1))) last[1] = run[1];
     else out.push([run[0], run[1]]);
   }
   return out;
 }
+
+/** The columns the send job writes (SEND_WRITTEN_COLUMNS but draft_id, which the extras write). */
+const JOB_COLUMNS: ReadonlySet<string> = new Set(SEND_WRITTEN_COLUMNS.filter((name) => name !== 'draft_id'));
 
 export function sendSheet(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet = openLedgerSpreadsheet()): SendSheet {
   let sheet: GoogleAppsScript.Spreadsheet.Sheet | null = null;
@@ -90,7 +102,9 @@ export function sendSheet(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet 
       const rowNumbers = updates.map((u) => u.rowNumber);
       const top = Math.min(...rowNumbers);
       const bottom = Math.max(...rowNumbers);
-      for (const [from, to] of mergeRuns(contiguousRuns([...touched].sort((a, b) => a - b)))) {
+      const header = grid[0];
+      const own = (index: number) => JOB_COLUMNS.has(ALIASES[normalizeColumnName(String(header[index]))] ?? normalizeColumnName(String(header[index])));
+      for (const [from, to] of mergeRuns(contiguousRuns([...touched].sort((a, b) => a - b)), own)) {
         const block = grid.slice(top - 1, bottom).map((cells) => cells.slice(from, to + 1));
         sheet.getRange(top, from + 1, block.length, to - from + 1).setValues(block);
       }

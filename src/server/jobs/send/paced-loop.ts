@@ -16,6 +16,7 @@ import { applyControl } from './controls';
 import { abandonGroup, groupSize, markGroup, type GroupHolder } from './group';
 import { inDoubtWait, settledRows, verifyInDoubt } from './in-doubt';
 import { timeOf } from './rows';
+import type { SendControl } from '../../ports/send';
 
 export interface ChunkOutcome {
   waitMs: number;
@@ -33,6 +34,11 @@ interface Loop {
   unverifiable: Set<SendRow>;
   /** Rows whose files were already looked up during a wait. */
   warmed: Set<SendRow>;
+  /**
+   * The pause / cancel request the chunk read just before the loop (undefined once used): the loop's
+   * first check takes it instead of asking the store again a moment later; every later check asks.
+   */
+  controlAtStart: SendControl | null | undefined;
 }
 
 /** A step either ends the chunk, or asks for the loop to go round again. */
@@ -51,7 +57,9 @@ function sentTimes(s: SendContext): string[] {
 /** A pause or cancel arrived: the group is abandoned and the control applied. */
 function stopForControl(loop: Loop): Step | null {
   const { s } = loop;
-  const control = s.deps.state.readControl();
+  const known = loop.controlAtStart;
+  loop.controlAtStart = undefined;
+  const control = known !== undefined ? known : s.deps.state.readControl();
   if (!control) return null;
   abandonGroup(s, loop.holder);
   applyControl(s, control);
@@ -80,9 +88,11 @@ function waitForWork(loop: Loop, queued: SendRow[], inDoubt: SendRow[], now: num
   const nextRetry = queued.length ? Math.min(...queued.map((row) => timeOf(row.nextAttemptAt) ?? now)) - now : Infinity;
   const wait = Math.max(1, Math.min(nextRetry, inDoubt.length ? inDoubtWait(inDoubt, now) : Infinity));
   if (now + wait > loop.deadline) return end(loop, { more: true, waitMs: wait });
-  // Results so far are written before a wait for retries or rows in doubt.
+  // Results so far are written before a wait for retries or rows in doubt. With none (the sheet has
+  // nothing to write), the state is not saved either: what it would add (this execution's counters,
+  // the progress recounted from the sheet) the next save carries, or the next execution recounts.
   end(loop, { more: true, waitMs: 0 });
-  checkpoint(s);
+  if (s.table.pending) checkpoint(s);
   s.deps.clock.sleep(wait);
   return 'again';
 }
@@ -211,7 +221,7 @@ function step(loop: Loop): Step {
 }
 
 /** The work loop of one execution (the lock is held). Rows of a group never attempted go back to the queue. */
-export function runLoop(s: SendContext): ChunkOutcome {
+export function runLoop(s: SendContext, controlAtStart?: SendControl | null): ChunkOutcome {
   const budget = s.deps.budgetMs ?? SEND_CHUNK_BUDGET_MS;
   const loop: Loop = {
     s,
@@ -221,6 +231,7 @@ export function runLoop(s: SendContext): ChunkOutcome {
     pacer: SendPacer.fromSettings(s.settings, s.job.pacer, s.deps.clock.now()),
     unverifiable: new Set(),
     warmed: new Set(),
+    controlAtStart,
   };
   let outcome: Step = 'again';
   while (outcome === 'again') outcome = step(loop);
