@@ -15,6 +15,13 @@ import { contiguousRuns, openLedgerSpreadsheet } from './sheets';
 
 const ALIASES: Record<string, string> = { cct: 'key', periode: 'period' };
 
+/** A column's letters in A1 notation (1 → A, 27 → AA). */
+export function columnLetters(column: number): string {
+  let letters = '';
+  for (let n = column; n > 0; n = Math.floor((n - 1) / 26)) letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
+  return letters;
+}
+
 /**
  * Runs closer than 3 columns, or apart only by columns the job itself writes, are written as one block
  * (the gap's cells are rewritten unchanged: as this execution read them, under the send's lock, and
@@ -55,9 +62,9 @@ export function sendSheet(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet 
   /** Every column Postroom adds is plain text, so a value typed there later is never read as a number or a date. */
   function setTextFormat(target: GoogleAppsScript.Spreadsheet.Sheet, header: readonly string[], added: readonly string[]): void {
     const indexes = added.map((name) => header.indexOf(name)).filter((index) => index >= 0);
-    const rows = Math.max(1, target.getMaxRows() - 1);
+    // Open-ended A1 ranges ("H2:R": row 2 to the sheet's last row): no call to ask the sheet's size.
     for (const [from, to] of contiguousRuns(indexes.sort((a, b) => a - b)))
-      target.getRange(2, from + 1, rows, to - from + 1).setNumberFormat('@');
+      target.getRange(`${columnLetters(from + 1)}2:${columnLetters(to + 1)}`).setNumberFormat('@');
   }
 
   return {

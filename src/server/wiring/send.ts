@@ -190,6 +190,16 @@ function keptLocale(deps: SendDeps): () => ReturnType<typeof pickLocale> {
   };
 }
 
+/**
+ * Deps whose user properties are read ahead of the lock: planning's settings, sender and locale come
+ * from that read, not from calls of their own (the job reads them again under the lock).
+ */
+function preloadedDeps(): SendDeps {
+  const deps = makeDeps();
+  stateStores.get(deps)?.preload();
+  return deps;
+}
+
 /** The user's locale, kept in the user's properties when it differs from the one kept (after a load). */
 function rememberLocale(deps: SendDeps): ReturnType<typeof pickLocale> {
   const current = locale();
@@ -219,16 +229,16 @@ function toFilter(input: unknown): SendFilter {
 
 export const sendApi = {
   planSend(filter?: { key?: string; period?: string; max?: number; confirmDuplicates?: boolean | number[] }): PlanResult {
-    const deps = makeDeps();
+    const deps = preloadedDeps();
     extrasOf(deps).beforePlan();
-    const result = planSendJob(deps, toFilter(filter), locale());
+    const result = planSendJob(deps, toFilter(filter), keptLocale(deps)());
     rememberLocale(deps);
     return result;
   },
   startSend(filter?: { key?: string; period?: string; max?: number; confirmDuplicates?: boolean | number[] } | null): ContinueResult {
-    const deps = makeDeps();
+    const deps = preloadedDeps();
     if (filter !== undefined && filter !== null) extrasOf(deps).beforePlan();
-    const result = startSendJob(deps, filter === undefined || filter === null ? null : toFilter(filter), locale());
+    const result = startSendJob(deps, filter === undefined || filter === null ? null : toFilter(filter), keptLocale(deps)());
     rememberLocale(deps);
     return result;
   },
