@@ -45,6 +45,21 @@ function mergeRuns(runs: Array<[number, number]>, ownColumn: (index: number) => 
 /** The columns the send job writes (SEND_WRITTEN_COLUMNS but draft_id, which the extras write). */
 const JOB_COLUMNS: ReadonlySet<string> = new Set(SEND_WRITTEN_COLUMNS.filter((name) => name !== 'draft_id'));
 
+/**
+ * Every value of the tab in ONE call: getSheetValues with -1 rows and columns ("the very last row or
+ * column that has data"), where getDataRange().getValues() takes two. Should the platform refuse it,
+ * the two-call read (an execution that is over propagates).
+ * https://developers.google.com/apps-script/reference/spreadsheet/sheet#getSheetValues(Integer,Integer,Integer,Integer)
+ */
+function readWholeTab(sheet: GoogleAppsScript.Spreadsheet.Sheet): unknown[][] {
+  try {
+    return sheet.getSheetValues(1, 1, -1, -1);
+  } catch (error) {
+    if (/Exceeded maximum execution time|Execution killed/i.test(String((error as { message?: unknown })?.message ?? error))) throw error;
+    return sheet.getDataRange().getValues();
+  }
+}
+
 export function sendSheet(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet = openLedgerSpreadsheet()): SendSheet {
   let sheet: GoogleAppsScript.Spreadsheet.Sheet | null = null;
   let grid: CellValue[][] = [];
@@ -71,7 +86,7 @@ export function sendSheet(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet 
     read() {
       const existing = spreadsheet.getSheetByName(SEND_SHEET_NAME);
       sheet = existing ?? spreadsheet.insertSheet(SEND_SHEET_NAME);
-      let values = (existing ? sheet.getDataRange().getValues() : [[]]) as CellValue[][];
+      let values = (existing ? readWholeTab(existing) : [[]]) as CellValue[][];
       if (values.length === 0) values = [[]];
       const { headers, added } = planHeaderRow(values[0]);
       if (added.length) {
