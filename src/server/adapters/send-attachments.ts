@@ -192,6 +192,13 @@ export function driveAttachmentSource(memory: FolderMemory | null = null): Attac
     return index;
   }
 
+  /** The folder found by walking the path again replaces the kept one (for this execution and the next). */
+  function replaceFolder(setting: string, id: string): string {
+    memory?.remember(setting, id);
+    folders.set(setting, { id, byName: new Map<string, ResolvedAttachment>(), nextPageToken: null, done: false });
+    return setting;
+  }
+
   /**
    * A file by name in the folder: the folder is listed once, page by page as far as needed (1,000
    * files a call, id / name / size / type only), so N rows cost N / 1,000 calls, not N searches. Of two
@@ -205,14 +212,19 @@ export function driveAttachmentSource(memory: FolderMemory | null = null): Attac
       if (!hit && index.done && fromMemory.delete(folderSetting)) {
         // Not in the kept folder: it may have been replaced since; the path is walked again.
         const id = folderIdOf(folderSetting);
-        if (id && id !== index.id) {
-          memory?.remember(folderSetting, id);
-          folders.delete(folderSetting);
-          return findByName(name, folderSetting);
-        }
+        if (id && id !== index.id) return findByName(name, replaceFolder(folderSetting, id));
       }
       if (hit || index.done) return hit ?? null;
-      const page = listPage(index.id, `mimeType != '${FOLDER_MIME}'`, index.nextPageToken, LIST_PAGE_SIZE);
+      let page: ReturnType<typeof listPage>;
+      try {
+        page = listPage(index.id, `mimeType != '${FOLDER_MIME}'`, index.nextPageToken, LIST_PAGE_SIZE);
+      } catch (error) {
+        // A kept folder Drive no longer lists (deleted for good): the path is walked again.
+        if (isExecutionOver(error) || !fromMemory.delete(folderSetting)) throw error;
+        const id = folderIdOf(folderSetting);
+        if (!id || id === index.id) throw error;
+        return findByName(name, replaceFolder(folderSetting, id));
+      }
       for (const file of page.files) if (!index.byName.has(String(file.name))) index.byName.set(String(file.name), factsOfResource(file));
       index.nextPageToken = page.nextPageToken;
       index.done = !page.nextPageToken;

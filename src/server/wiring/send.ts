@@ -76,8 +76,11 @@ function folderMemory(loaded: () => Record<string, string> | null) {
       return kept && kept.setting === setting && typeof kept.id === 'string' && kept.id ? kept.id : null;
     },
     remember(setting: string, id: string): void {
-      if (!loaded()) return;
-      PropertiesService.getUserProperties().setProperty(SEND_FOLDER_PROPERTY, JSON.stringify({ setting, id }));
+      const all = loaded();
+      if (!all) return;
+      const value = JSON.stringify({ setting, id });
+      PropertiesService.getUserProperties().setProperty(SEND_FOLDER_PROPERTY, value);
+      all[SEND_FOLDER_PROPERTY] = value;
     },
   };
 }

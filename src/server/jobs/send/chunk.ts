@@ -82,15 +82,19 @@ export function chunk(deps: SendDeps, localeSource: LocaleSource, table?: SendTa
     s.table.commit(false);
     return idle();
   }
+  // The send's start is saved before any intent: a group's intent does not save the state, and a
+  // stored `planned` would let a cancel release rows that may have gone out.
+  let started = false;
   if (s.progress.state === 'planned') {
     // A plan still being made goes on; once whole, a send asked to start starts in this chunk.
     if (!s.job.plan?.autoStart) return idle();
     if (!planOn(s)) return finish(s, { more: true, waitMs: 0 });
+    started = true;
   }
   // If this execution dies, a trigger still continues the job. The state says so at once (its write
   // follows the sheet's, if any): an execution killed later does not leave the next one to set it
   // again, and that one to die at the same call, forever.
-  if (ensureContinuation(s, SAFETY_CONTINUATION_MS)) checkpoint(s);
+  if (ensureContinuation(s, SAFETY_CONTINUATION_MS) || started) checkpoint(s);
   if (s.progress.state === 'paused-quota' && !control) {
     const now = deps.clock.now();
     if (s.progress.resumeAt !== null && now < s.progress.resumeAt) return finish(s, { more: true, waitMs: s.progress.resumeAt - now });
