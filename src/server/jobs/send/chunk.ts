@@ -3,7 +3,6 @@
 // quota pause when due, runs the paced loop, then writes everything and sets (or clears) the
 // continuation trigger, and records the run when it ends.
 
-import type { Locale } from '../../domain/i18n';
 import { resumeProgress, startProgress, type SendProgressView } from '../../domain/send/progress';
 import { continuePlan, planIncomplete, type PlanWork } from './plan';
 import type { SendControl } from '../../ports/send';
