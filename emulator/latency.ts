@@ -14,6 +14,7 @@ export const LATENCY_TABLE: Record<string, LatencyEntry> = {
   'SpreadsheetApp.': { ms: 5, source: 'estimate: builder/getter calls are local until a read or write' },
   'SpreadsheetApp.Range.getValues': { ms: 150, source: 'estimate: one round trip to Sheets' },
   'SpreadsheetApp.Range.getDisplayValues': { ms: 150, source: 'estimate: one round trip to Sheets' },
+  'SpreadsheetApp.Sheet.getSheetValues': { ms: 150, source: 'estimate: one round trip to Sheets (as getValues)' },
   'SpreadsheetApp.Range.setValues': { ms: 200, source: 'estimate: one round trip to Sheets' },
   'SpreadsheetApp.Range.setValue': { ms: 120, source: 'estimate: one round trip per cell (the mail-merge sample pattern)' },
   'SpreadsheetApp.Sheet.appendRow': { ms: 150, source: 'estimate: one round trip to Sheets' },

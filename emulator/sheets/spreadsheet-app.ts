@@ -62,6 +62,7 @@ const FLUSHING_METHODS = new Set([
   'Range.getFormula',
   'Sheet.getLastRow',
   'Sheet.getLastColumn',
+  'Sheet.getSheetValues',
 ]);
 
 class SheetsScope {
@@ -442,6 +443,7 @@ export class FakeSheet implements Pick<
   | 'getParent'
   | 'getRange'
   | 'getDataRange'
+  | 'getSheetValues'
   | 'getLastRow'
   | 'getLastColumn'
   | 'getMaxRows'
@@ -514,6 +516,29 @@ export class FakeSheet implements Pick<
       const rows = Math.max(1, this.scope.store.lastRow(this.data));
       const columns = Math.max(1, this.scope.store.lastColumn(this.data));
       return this.scope.range(this.spreadsheetId, this.sheetId, { row: 1, column: 1, numRows: rows, numColumns: columns });
+    });
+  }
+  /**
+   * The values of a block in one call; -1 rows or columns mean through the last row or column with
+   * data (Apps Script: "A -1 value given as the row or column position is equivalent to getting the
+   * very last row or column that has data in the sheet"). Checked as getRange checks its bounds.
+   */
+  getSheetValues(startRow: number, startColumn: number, numRows: number, numColumns: number): unknown[][] {
+    return this.call('getSheetValues', () => {
+      const data = this.data;
+      const rows = numRows === -1 ? Math.max(1, this.scope.store.lastRow(data) - startRow + 1) : numRows;
+      const columns = numColumns === -1 ? Math.max(1, this.scope.store.lastColumn(data) - startColumn + 1) : numColumns;
+      const grid = this.scope.resolveRange(data, startRow, startColumn, rows, columns);
+      const out: unknown[][] = [];
+      for (let r = 0; r < grid.numRows; r++) {
+        const row: unknown[] = [];
+        for (let c = 0; c < grid.numColumns; c++) {
+          const cell = this.scope.store.cell(data, grid.row + r, grid.column + c);
+          row.push(cell ? toScriptValue(cell.value, this.scope.makeDate) : '');
+        }
+        out.push(row);
+      }
+      return out;
     });
   }
   getLastRow(): number {

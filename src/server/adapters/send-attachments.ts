@@ -110,7 +110,17 @@ function quoteQuery(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
-export function driveAttachmentSource(): AttachmentSource {
+/**
+ * Where the folder ids found are kept between executions (optional): `known` gives the id last found
+ * for a setting, `remember` keeps a new one. A kept id is only a shortcut: a name not found in its
+ * folder makes the path be walked again (a folder deleted or replaced since), and the new id kept.
+ */
+export interface FolderMemory {
+  known(setting: string): string | null;
+  remember(setting: string, id: string): void;
+}
+
+export function driveAttachmentSource(memory: FolderMemory | null = null): AttachmentSource {
   const loaded = new Map<string, LoadedFile>();
   const known = new Map<string, ResolvedAttachment>();
   const folders = new Map<string, FolderIndex | null>();
@@ -168,12 +178,25 @@ export function driveAttachmentSource(): AttachmentSource {
     return current;
   }
 
+  /** Settings whose folder id came from the memory and has not been checked by a walk of the path. */
+  const fromMemory = new Set<string>();
+
   function folderOf(setting: string): FolderIndex | null {
     if (folders.has(setting)) return folders.get(setting) ?? null;
-    const id = folderIdOf(setting);
+    const kept = memory?.known(setting) ?? null;
+    const id = kept ?? folderIdOf(setting);
+    if (kept) fromMemory.add(setting);
+    else if (id) memory?.remember(setting, id);
     const index = id ? { id, byName: new Map<string, ResolvedAttachment>(), nextPageToken: null, done: false } : null;
     folders.set(setting, index);
     return index;
+  }
+
+  /** The folder found by walking the path again replaces the kept one (for this execution and the next). */
+  function replaceFolder(setting: string, id: string): string {
+    memory?.remember(setting, id);
+    folders.set(setting, { id, byName: new Map<string, ResolvedAttachment>(), nextPageToken: null, done: false });
+    return setting;
   }
 
   /**
@@ -186,8 +209,22 @@ export function driveAttachmentSource(): AttachmentSource {
     if (!index) return null;
     for (;;) {
       const hit = index.byName.get(name);
+      if (!hit && index.done && fromMemory.delete(folderSetting)) {
+        // Not in the kept folder: it may have been replaced since; the path is walked again.
+        const id = folderIdOf(folderSetting);
+        if (id && id !== index.id) return findByName(name, replaceFolder(folderSetting, id));
+      }
       if (hit || index.done) return hit ?? null;
-      const page = listPage(index.id, `mimeType != '${FOLDER_MIME}'`, index.nextPageToken, LIST_PAGE_SIZE);
+      let page: ReturnType<typeof listPage>;
+      try {
+        page = listPage(index.id, `mimeType != '${FOLDER_MIME}'`, index.nextPageToken, LIST_PAGE_SIZE);
+      } catch (error) {
+        // A kept folder Drive no longer lists (deleted for good): the path is walked again.
+        if (isExecutionOver(error) || !fromMemory.delete(folderSetting)) throw error;
+        const id = folderIdOf(folderSetting);
+        if (!id || id === index.id) throw error;
+        return findByName(name, replaceFolder(folderSetting, id));
+      }
       for (const file of page.files) if (!index.byName.has(String(file.name))) index.byName.set(String(file.name), factsOfResource(file));
       index.nextPageToken = page.nextPageToken;
       index.done = !page.nextPageToken;

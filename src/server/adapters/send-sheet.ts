@@ -8,22 +8,56 @@
 // https://developers.google.com/apps-script/reference/spreadsheet/spreadsheet-app#flush()
 
 import { PostroomError } from '../domain/errors';
-import { SEND_HEADERS, SEND_SHEET_NAME, normalizeColumnName, planHeaderRow } from '../domain/send/send-list';
+import { SEND_HEADERS, SEND_SHEET_NAME, SEND_WRITTEN_COLUMNS, normalizeColumnName, planHeaderRow } from '../domain/send/send-list';
 import type { CellValue } from '../ports/ledger';
 import type { SendSheet } from '../ports/send';
 import { contiguousRuns, openLedgerSpreadsheet } from './sheets';
 
 const ALIASES: Record<string, string> = { cct: 'key', periode: 'period' };
 
-/** Runs closer than 3 columns are written as one block (the gap's cells are rewritten unchanged). */
-function mergeRuns(runs: Array<[number, number]>): Array<[number, number]> {
+/** A column's letters in A1 notation (1 → A, 27 → AA). */
+export function columnLetters(column: number): string {
+  let letters = '';
+  for (let n = column; n > 0; n = Math.floor((n - 1) / 26)) letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
+  return letters;
+}
+
+/**
+ * Runs closer than 3 columns, or apart only by columns the job itself writes, are written as one block
+ * (the gap's cells are rewritten unchanged: as this execution read them, under the send's lock, and
+ * only the job writes its own columns): a group's intent (status, attempts … error, rfc822_message_id,
+ * attempt_at) is one setValues, not two.
+ */
+function mergeRuns(runs: Array<[number, number]>, ownColumn: (index: number) => boolean): Array<[number, number]> {
   const out: Array<[number, number]> = [];
+  const gapIsOwn = (from: number, to: number) => {
+    for (let i = from; i <= to; i++) if (!ownColumn(i)) return false;
+    return true;
+  };
   for (const run of runs) {
     const last = out[out.length - 1];
-    if (last && run[0] - last[1] <= 3) last[1] = run[1];
+    if (last && (run[0] - last[1] <= 3 || gapIsOwn(last[1] + 1, run[0] - 1))) last[1] = run[1];
     else out.push([run[0], run[1]]);
   }
   return out;
+}
+
+/** The columns the send job writes (SEND_WRITTEN_COLUMNS but draft_id, which the extras write). */
+const JOB_COLUMNS: ReadonlySet<string> = new Set(SEND_WRITTEN_COLUMNS.filter((name) => name !== 'draft_id'));
+
+/**
+ * Every value of the tab in ONE call: getSheetValues with -1 rows and columns ("the very last row or
+ * column that has data"), where getDataRange().getValues() takes two. Should the platform refuse it,
+ * the two-call read (an execution that is over propagates).
+ * https://developers.google.com/apps-script/reference/spreadsheet/sheet#getSheetValues(Integer,Integer,Integer,Integer)
+ */
+function readWholeTab(sheet: GoogleAppsScript.Spreadsheet.Sheet): unknown[][] {
+  try {
+    return sheet.getSheetValues(1, 1, -1, -1);
+  } catch (error) {
+    if (/Exceeded maximum execution time|Execution killed/i.test(String((error as { message?: unknown })?.message ?? error))) throw error;
+    return sheet.getDataRange().getValues();
+  }
 }
 
 export function sendSheet(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet = openLedgerSpreadsheet()): SendSheet {
@@ -43,16 +77,16 @@ export function sendSheet(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet 
   /** Every column Postroom adds is plain text, so a value typed there later is never read as a number or a date. */
   function setTextFormat(target: GoogleAppsScript.Spreadsheet.Sheet, header: readonly string[], added: readonly string[]): void {
     const indexes = added.map((name) => header.indexOf(name)).filter((index) => index >= 0);
-    const rows = Math.max(1, target.getMaxRows() - 1);
+    // Open-ended A1 ranges ("H2:R": row 2 to the sheet's last row): no call to ask the sheet's size.
     for (const [from, to] of contiguousRuns(indexes.sort((a, b) => a - b)))
-      target.getRange(2, from + 1, rows, to - from + 1).setNumberFormat('@');
+      target.getRange(`${columnLetters(from + 1)}2:${columnLetters(to + 1)}`).setNumberFormat('@');
   }
 
   return {
     read() {
       const existing = spreadsheet.getSheetByName(SEND_SHEET_NAME);
       sheet = existing ?? spreadsheet.insertSheet(SEND_SHEET_NAME);
-      let values = (existing ? sheet.getDataRange().getValues() : [[]]) as CellValue[][];
+      let values = (existing ? readWholeTab(existing) : [[]]) as CellValue[][];
       if (values.length === 0) values = [[]];
       const { headers, added } = planHeaderRow(values[0]);
       if (added.length) {
@@ -90,7 +124,9 @@ export function sendSheet(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet 
       const rowNumbers = updates.map((u) => u.rowNumber);
       const top = Math.min(...rowNumbers);
       const bottom = Math.max(...rowNumbers);
-      for (const [from, to] of mergeRuns(contiguousRuns([...touched].sort((a, b) => a - b)))) {
+      const header = grid[0];
+      const own = (index: number) => JOB_COLUMNS.has(ALIASES[normalizeColumnName(String(header[index]))] ?? normalizeColumnName(String(header[index])));
+      for (const [from, to] of mergeRuns(contiguousRuns([...touched].sort((a, b) => a - b)), own)) {
         const block = grid.slice(top - 1, bottom).map((cells) => cells.slice(from, to + 1));
         sheet.getRange(top, from + 1, block.length, to - from + 1).setValues(block);
       }

@@ -32,6 +32,11 @@ type StoredJob = Omit<SendJobState, 'counted'> & { counted: string; countedPiece
 export interface UserSendStateStore extends SendStateStore {
   /** Every user property as the last load read it; null before any load in this execution. */
   loaded(): Record<string, string> | null;
+  /**
+   * Reads every user property ahead of the lock (settings, sender, locale served from it); the job's
+   * own load under the lock reads them again (one call: the service is already obtained).
+   */
+  preload(): void;
 }
 
 export function userSendStateStore(): UserSendStateStore {
@@ -48,6 +53,9 @@ export function userSendStateStore(): UserSendStateStore {
   let controlAtLoad: string | null | undefined;
   return {
     loaded: () => lastLoad,
+    preload() {
+      lastLoad = properties().getProperties();
+    },
     load() {
       const all = properties().getProperties();
       lastLoad = all;

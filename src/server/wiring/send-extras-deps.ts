@@ -4,6 +4,7 @@
 // listing (drafts and send-as through the one mail gateway), and the lasting send log with the bounce watch when a run ends. `extrasOf(deps)` gives the
 // extras' own deps for the api (test send, drafts, schedule, bounces, log).
 
+import { SEND_LOCALE_PROPERTY } from '../domain/send/storage-keys';
 import { pickLocale, type Locale } from '../domain/i18n';
 import type { DraftTemplate } from '../domain/send/draft-template';
 import type { SendSettings } from '../domain/send/settings';
@@ -53,7 +54,13 @@ function offsetIn(timeZone: string): (epochMs: number) => number {
 /** The Send deps with the extras; call `extrasOf` on the result for the extras' own deps. */
 export function extendSendDeps(base: SendDeps): SendDeps {
   let locale: Locale | null = null;
-  const loc = () => (locale ??= pickLocale(Session.getActiveUserLocale()));
+  // The locale the user's properties keep, once the state's load has read them (no Session call).
+  const kept = () => {
+    const state = base.state as { loaded?: () => Record<string, string> | null };
+    const value = typeof state.loaded === 'function' ? state.loaded()?.[SEND_LOCALE_PROPERTY] : undefined;
+    return value === 'fr' || value === 'en' ? value : null;
+  };
+  const loc = () => (locale ??= kept() ?? pickLocale(Session.getActiveUserLocale()));
   let timeZone: string | null = null;
   const tz = () => (timeZone ??= Session.getScriptTimeZone() || 'UTC');
   let properties: ReturnType<typeof userPropertiesStore> | null = null;

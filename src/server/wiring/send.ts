@@ -23,10 +23,10 @@ import { userLock } from '../adapters/lock';
 import { userPropertiesStore } from '../adapters/properties';
 import { driveAttachmentSource } from '../adapters/send-attachments';
 import { sendSheet } from '../adapters/send-sheet';
-import { sheetJobRunLog, userSendStateStore } from '../adapters/send-store';
+import { sheetJobRunLog, userSendStateStore, type UserSendStateStore } from '../adapters/send-store';
 import { openLedgerSpreadsheet, sheetsLedgerStore } from '../adapters/sheets';
 import { scriptScheduler } from '../adapters/triggers';
-import { SEND_SENDER_PROPERTY, SEND_SETTINGS_KEY as SETTINGS_KEY } from '../domain/send/storage-keys';
+import { SEND_FOLDER_PROPERTY, SEND_LOCALE_PROPERTY, SEND_SENDER_PROPERTY, SEND_SETTINGS_KEY as SETTINGS_KEY } from '../domain/send/storage-keys';
 
 /** The settings' user property (userPropertiesStore prefixes its keys with `postroom.`). */
 const SETTINGS_KEY_PROPERTY = `${USER_PROPERTY_PREFIX}${SETTINGS_KEY}`;
@@ -62,6 +62,29 @@ function senderAddress(loaded: Record<string, string> | null): string {
   return address;
 }
 
+/**
+ * The attachments folder's id as last found, kept in the user's own properties (written when found
+ * or changed, read from the execution's load): a continuing execution lists the folder without
+ * walking its path (one files.list per part).
+ */
+function folderMemory(loaded: () => Record<string, string> | null) {
+  return {
+    known(setting: string): string | null {
+      const raw = loaded()?.[SEND_FOLDER_PROPERTY];
+      if (!raw) return null;
+      const kept = parsedOr(raw, () => null) as { setting?: unknown; id?: unknown } | null;
+      return kept && kept.setting === setting && typeof kept.id === 'string' && kept.id ? kept.id : null;
+    },
+    remember(setting: string, id: string): void {
+      const all = loaded();
+      if (!all) return;
+      const value = JSON.stringify({ setting, id });
+      PropertiesService.getUserProperties().setProperty(SEND_FOLDER_PROPERTY, value);
+      all[SEND_FOLDER_PROPERTY] = value;
+    },
+  };
+}
+
 /** JSON text parsed, or (unreadable) what `otherwise` says: the store's own read and its error. */
 function parsedOr(raw: string, otherwise: () => unknown): unknown {
   try {
@@ -80,8 +103,11 @@ function readSettings(loaded: Record<string, string> | null = null): SendSetting
         ? null
         : userPropertiesStore().get<unknown>(SETTINGS_KEY)
       : parsedOr(raw, () => userPropertiesStore().get<unknown>(SETTINGS_KEY));
-  if (stored === null) throw new PostroomError('SETUP_INCOMPLETE', sendJobMessage(locale(), 'settingsMissing'));
-  return parseSendSettings(stored, locale());
+  // The kept locale when the load has it (a continuing execution asks Session nothing).
+  const kept = loaded?.[SEND_LOCALE_PROPERTY];
+  const language = kept === 'fr' || kept === 'en' ? kept : locale();
+  if (stored === null) throw new PostroomError('SETUP_INCOMPLETE', sendJobMessage(language, 'settingsMissing'));
+  return parseSendSettings(stored, language);
 }
 
 /** The ledger spreadsheet, opened on first use only (getSendProgress never needs it), once per execution. */
@@ -106,6 +132,9 @@ function lazyGateway(settings: () => SendSettings): MailGateway {
   return lazyMailGateway(() => settings().transport);
 }
 
+/** The state store of each deps made here (the extras wrap the deps' state). */
+const stateStores = new WeakMap<SendDeps, UserSendStateStore>();
+
 export function makeDeps(options: { budgetMs?: number } = {}): SendDeps {
   let settings: SendSettings | null = null;
   let sender: { address: string } | null = null;
@@ -117,9 +146,9 @@ export function makeDeps(options: { budgetMs?: number } = {}): SendDeps {
   const spreadsheet = lazySpreadsheet(state.loaded);
   let jobRuns: JobRunLog | null = null;
   // The send extras (draft template, send-as, attachment patterns, the lasting log): wiring/send-extras-deps.ts.
-  return extendSendDeps({
+  const deps = extendSendDeps({
     sheet: lazySheet(spreadsheet),
-    attachments: driveAttachmentSource(),
+    attachments: driveAttachmentSource(folderMemory(state.loaded)),
     mail: lazyGateway(getSettings),
     base64: platformBase64(),
     state,
@@ -137,12 +166,52 @@ export function makeDeps(options: { budgetMs?: number } = {}): SendDeps {
     random: Math.random,
     ...(options.budgetMs === undefined ? {} : { budgetMs: options.budgetMs }),
   });
+  stateStores.set(deps, state);
+  return deps;
 }
 
 /** The user's locale, asked once per execution (each execution loads the bundle afresh). */
 let userLocale: ReturnType<typeof pickLocale> | null = null;
 function locale() {
   return (userLocale ??= pickLocale(Session.getActiveUserLocale()));
+}
+
+/** The user properties the deps' state store loaded in this execution (null before its load). */
+function loadedOf(deps: SendDeps): Record<string, string> | null {
+  return stateStores.get(deps)?.loaded() ?? null;
+}
+
+/**
+ * A continuing execution's locale: the one the user's properties keep (read with the state, no call),
+ * else asked (and kept). The calls the sidebar makes (progress, plan, start) keep it up to date.
+ */
+function keptLocale(deps: SendDeps): () => ReturnType<typeof pickLocale> {
+  return () => {
+    const kept = loadedOf(deps)?.[SEND_LOCALE_PROPERTY];
+    if (kept === 'fr' || kept === 'en') return kept;
+    return rememberLocale(deps);
+  };
+}
+
+/**
+ * Deps whose user properties are read ahead of the lock: planning's settings, sender and locale come
+ * from that read, not from calls of their own (the job reads them again under the lock).
+ */
+function preloadedDeps(): SendDeps {
+  const deps = makeDeps();
+  stateStores.get(deps)?.preload();
+  return deps;
+}
+
+/** The user's locale, kept in the user's properties when it differs from the one kept (after a load). */
+function rememberLocale(deps: SendDeps): ReturnType<typeof pickLocale> {
+  const current = locale();
+  const loaded = loadedOf(deps);
+  if (loaded && loaded[SEND_LOCALE_PROPERTY] !== current) {
+    PropertiesService.getUserProperties().setProperty(SEND_LOCALE_PROPERTY, current);
+    loaded[SEND_LOCALE_PROPERTY] = current;
+  }
+  return current;
 }
 
 function toFilter(input: unknown): SendFilter {
@@ -163,22 +232,28 @@ function toFilter(input: unknown): SendFilter {
 
 export const sendApi = {
   planSend(filter?: { key?: string; period?: string; max?: number; confirmDuplicates?: boolean | number[] }): PlanResult {
-    const deps = makeDeps();
+    const deps = preloadedDeps();
     extrasOf(deps).beforePlan();
-    return planSendJob(deps, toFilter(filter), locale());
+    const result = planSendJob(deps, toFilter(filter), keptLocale(deps)());
+    rememberLocale(deps);
+    return result;
   },
   startSend(filter?: { key?: string; period?: string; max?: number; confirmDuplicates?: boolean | number[] } | null): ContinueResult {
-    const deps = makeDeps();
+    const deps = preloadedDeps();
     if (filter !== undefined && filter !== null) extrasOf(deps).beforePlan();
-    return startSendJob(deps, filter === undefined || filter === null ? null : toFilter(filter), locale());
+    const result = startSendJob(deps, filter === undefined || filter === null ? null : toFilter(filter), keptLocale(deps)());
+    rememberLocale(deps);
+    return result;
   },
   continueSend(): ContinueResult {
-    return continueSendJob(makeDeps(), locale());
+    const deps = makeDeps();
+    return continueSendJob(deps, keptLocale(deps));
   },
   getSendProgress() {
     const deps = makeDeps();
     const view = viewSendProgress(deps, locale());
     const extras = sendProgressExtras(extrasOf(deps), savedSendSettings(), view.progress?.jobId ?? null, locale());
+    rememberLocale(deps);
     return { ...view, progress: withScheduleLabel(view.progress, extras), ...extras };
   },
   pauseSend(): ContinueResult {
@@ -216,7 +291,8 @@ export function controlSendFromCard(action: 'start' | 'pause' | 'resume' | 'canc
 export const sendTriggers = {
   /** Time-driven (one-off `after`): continues the send without a sidebar. */
   [SEND_CONTINUATION_HANDLER](_event?: unknown): void {
-    const result = continueSendJob(makeDeps(), locale());
+    const deps = makeDeps();
+    const result = continueSendJob(deps, keptLocale(deps));
     console.log(`Send continuation: ${result.busy ? 'another execution holds the lock' : (result.progress?.state ?? 'no send')}`);
   },
 };

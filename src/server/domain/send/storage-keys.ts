@@ -8,6 +8,18 @@ export const SEND_SETTINGS_KEY = 'settings.send';
 /** User property (full name): the account's address, looked up once, the sender of every send. */
 export const SEND_SENDER_PROPERTY = 'postroom.send.senderAddress';
 
+/**
+ * User property (full name): the attachments folder's Drive id as last found, with the setting it was
+ * found for (JSON `{ setting, id }`): later executions list the folder without walking its path.
+ */
+export const SEND_FOLDER_PROPERTY = 'postroom.send.attachmentsFolder';
+
+/**
+ * User property (full name): the user's locale as the sidebar's last call saw it ("fr" / "en"), the
+ * language of a continuing execution's texts (read with the state: no Session call of its own).
+ */
+export const SEND_LOCALE_PROPERTY = 'postroom.send.locale';
+
 /** The job record, its progress and a pending pause / cancel request (full user property names). */
 export const SEND_STATE_KEYS = {
   job: 'postroom.send.job',

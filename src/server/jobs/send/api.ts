@@ -8,7 +8,7 @@ import { normaliseFilter, type SendFilter } from '../../domain/send/plan';
 import { cancelProgress, resumeProgress, startProgress, type SendProgress, type SendProgressView } from '../../domain/send/progress';
 import type { SendControl } from '../../ports/send';
 import { chunk, type ContinueResult } from './chunk';
-import { viewOf } from './context';
+import { viewOf, type LocaleSource } from './context';
 import type { SendDeps } from './deps';
 import { alreadyRunning, refuseIfActive, withLock } from './lock';
 import { continuePlan, newPlan, planIncomplete, releasePlanned, toPlanResult, type PlanResult, type PlanWork } from './plan';
@@ -113,21 +113,23 @@ function reusablePlan(job: SendJobState, filter: SendFilter, now: number): boole
 }
 
 /** Continues the send in this execution (sidebar and trigger). Never throws for a busy lock. */
-export function continueSendJob(deps: SendDeps, locale: Locale): ContinueResult {
+export function continueSendJob(deps: SendDeps, localeSource: LocaleSource): ContinueResult {
   return withLock(
     deps,
     () => {
       // The execution holding the lock may die: a continuation later still finishes the send.
       rearmContinuation(deps, SAFETY_CONTINUATION_MS);
+      const { progress } = deps.state.load();
+      const locale = typeof localeSource === 'function' ? localeSource() : localeSource;
       return {
-        progress: viewOf(deps, deps.state.load().progress, locale),
+        progress: viewOf(deps, progress, locale),
         more: true,
         waitMs: 5_000,
         busy: true,
         pendingControl: deps.state.readControl()?.action ?? null,
       };
     },
-    () => chunk(deps, locale),
+    () => chunk(deps, localeSource),
   );
 }
 

@@ -3,11 +3,10 @@
 // quota pause when due, runs the paced loop, then writes everything and sets (or clears) the
 // continuation trigger, and records the run when it ends.
 
-import type { Locale } from '../../domain/i18n';
 import { resumeProgress, startProgress, type SendProgressView } from '../../domain/send/progress';
 import { continuePlan, planIncomplete, type PlanWork } from './plan';
 import type { SendControl } from '../../ports/send';
-import { checkpoint, openContext, viewOf, type SendContext } from './context';
+import { checkpoint, openContext, viewOf, type LocaleSource, type SendContext } from './context';
 import { IN_DOUBT_SETTLE_MS, SAFETY_CONTINUATION_MS } from './constants';
 import { applyControl } from './controls';
 import type { SendDeps } from './deps';
@@ -66,11 +65,11 @@ function planOn(s: SendContext): boolean {
 }
 
 /** One chunk (the lock is held). */
-export function chunk(deps: SendDeps, locale: Locale, table?: SendTableModel): ContinueResult {
-  const s = openContext(deps, locale, table);
+export function chunk(deps: SendDeps, localeSource: LocaleSource, table?: SendTableModel): ContinueResult {
+  const s = openContext(deps, localeSource, table);
   if (!s) return { progress: null, more: false, waitMs: 0, busy: false, pendingControl: null };
   const idle = (): ContinueResult => ({
-    progress: viewOf(deps, s.progress, locale),
+    progress: viewOf(deps, s.progress, s.locale),
     more: false,
     waitMs: 0,
     busy: false,
@@ -82,13 +81,19 @@ export function chunk(deps: SendDeps, locale: Locale, table?: SendTableModel): C
     s.table.commit(false);
     return idle();
   }
+  // The send's start is saved before any intent: a group's intent does not save the state, and a
+  // stored `planned` would let a cancel release rows that may have gone out.
+  let started = false;
   if (s.progress.state === 'planned') {
     // A plan still being made goes on; once whole, a send asked to start starts in this chunk.
     if (!s.job.plan?.autoStart) return idle();
     if (!planOn(s)) return finish(s, { more: true, waitMs: 0 });
+    started = true;
   }
-  // If this execution dies, a trigger still continues the job.
-  ensureContinuation(s, SAFETY_CONTINUATION_MS);
+  // If this execution dies, a trigger still continues the job. The state says so at once (its write
+  // follows the sheet's, if any): an execution killed later does not leave the next one to set it
+  // again, and that one to die at the same call, forever.
+  if (ensureContinuation(s, SAFETY_CONTINUATION_MS) || started) checkpoint(s);
   if (s.progress.state === 'paused-quota' && !control) {
     const now = deps.clock.now();
     if (s.progress.resumeAt !== null && now < s.progress.resumeAt) return finish(s, { more: true, waitMs: s.progress.resumeAt - now });
@@ -99,5 +104,5 @@ export function chunk(deps: SendDeps, locale: Locale, table?: SendTableModel): C
     const after: string = s.progress.state;
     return finish(s, { more: after !== 'cancelled' && after !== 'paused', waitMs: IN_DOUBT_SETTLE_MS });
   }
-  return finish(s, runLoop(s));
+  return finish(s, runLoop(s, control));
 }

@@ -23,10 +23,17 @@ export interface SendContext {
   base: { calls: number; units: number; usageCalls: number; usageUnits: number };
 }
 
+/**
+ * The user's locale, or how to find it once the state is loaded (a continuing execution takes the one
+ * the user's properties keep, read with the state: no call of its own).
+ */
+export type LocaleSource = Locale | (() => Locale);
+
 /** The context of the stored send, reconciled with the sheet; null when no send is stored. */
-export function openContext(deps: SendDeps, locale: Locale, read?: SendTableModel): SendContext | null {
+export function openContext(deps: SendDeps, localeSource: LocaleSource, read?: SendTableModel): SendContext | null {
   const { job, progress } = deps.state.load();
   if (!job || !progress) return null;
+  const locale = typeof localeSource === 'function' ? localeSource() : localeSource;
   const settings = deps.settings();
   // The tab as this execution already read it (a start that just planned), or read now.
   const table = read ?? new SendTableModel(deps.sheet, locale);

@@ -16,6 +16,7 @@ import { applyControl } from './controls';
 import { abandonGroup, groupSize, markGroup, type GroupHolder } from './group';
 import { inDoubtWait, settledRows, verifyInDoubt } from './in-doubt';
 import { timeOf } from './rows';
+import type { SendControl } from '../../ports/send';
 
 export interface ChunkOutcome {
   waitMs: number;
@@ -33,6 +34,11 @@ interface Loop {
   unverifiable: Set<SendRow>;
   /** Rows whose files were already looked up during a wait. */
   warmed: Set<SendRow>;
+  /**
+   * The pause / cancel request the chunk read just before the loop (undefined once used): the loop's
+   * first check takes it instead of asking the store again a moment later; every later check asks.
+   */
+  controlAtStart: SendControl | null | undefined;
 }
 
 /** A step either ends the chunk, or asks for the loop to go round again. */
@@ -48,10 +54,18 @@ function sentTimes(s: SendContext): string[] {
   return s.table.rows.filter((row) => row.status === 'sent').map((row) => row.sentAt);
 }
 
+/** Waits; the chunk's control read is then too old to serve a check: the next one asks the store. */
+function sleep(loop: Loop, ms: number): void {
+  loop.controlAtStart = undefined;
+  loop.s.deps.clock.sleep(ms);
+}
+
 /** A pause or cancel arrived: the group is abandoned and the control applied. */
 function stopForControl(loop: Loop): Step | null {
   const { s } = loop;
-  const control = s.deps.state.readControl();
+  const known = loop.controlAtStart;
+  loop.controlAtStart = undefined;
+  const control = known !== undefined ? known : s.deps.state.readControl();
   if (!control) return null;
   abandonGroup(s, loop.holder);
   applyControl(s, control);
@@ -80,10 +94,12 @@ function waitForWork(loop: Loop, queued: SendRow[], inDoubt: SendRow[], now: num
   const nextRetry = queued.length ? Math.min(...queued.map((row) => timeOf(row.nextAttemptAt) ?? now)) - now : Infinity;
   const wait = Math.max(1, Math.min(nextRetry, inDoubt.length ? inDoubtWait(inDoubt, now) : Infinity));
   if (now + wait > loop.deadline) return end(loop, { more: true, waitMs: wait });
-  // Results so far are written before a wait for retries or rows in doubt.
+  // Results so far are written before a wait for retries or rows in doubt. With none (the sheet has
+  // nothing to write), the state is not saved either: what it would add (this execution's counters,
+  // the progress recounted from the sheet) the next save carries, or the next execution recounts.
   end(loop, { more: true, waitMs: 0 });
-  checkpoint(s);
-  s.deps.clock.sleep(wait);
+  if (s.table.pending) checkpoint(s);
+  sleep(loop, wait);
   return 'again';
 }
 
@@ -102,7 +118,7 @@ function waitForSlot(loop: Loop, slot: ReturnType<SendPacer['nextSlot']>, due: S
   const wakeAt = now + Math.min(slot.waitMs, Math.max(1, deadline - now));
   // The wait is spent finding the next group's files on Drive (listing the folder), not after it.
   warmUp(s, due.slice(0, MAX_GROUP_ROWS), wakeAt, loop.warmed);
-  s.deps.clock.sleep(Math.max(1, wakeAt - s.deps.clock.now()));
+  sleep(loop, Math.max(1, wakeAt - s.deps.clock.now()));
   return 'again';
 }
 
@@ -139,7 +155,10 @@ function startGroup(loop: Loop, runRows: SendRow[], inDoubt: SendRow[], now: num
   const size = groupSize(pacer, now, sendBy, cap.remaining, due.length);
   loop.holder.current = markGroup(s, due.slice(0, Math.max(1, size)), sendBy);
   end(loop, { more: true, waitMs: 0 });
-  checkpoint(s);
+  // The intent is durable once the sheet is flushed: the job state (counters, pacer, progress) is
+  // saved after the group's first burst, as after every burst; killed before, the next execution
+  // recounts the progress from the sheet.
+  s.table.commit(true);
   return 'group';
 }
 
@@ -182,7 +201,7 @@ function burstOfGroup(loop: Loop, now: number): Step {
     // The rest of the group cannot go out before its send-by time: it is queued again and the next
     // group marks it afresh (a row is never sent after the time its mark announced).
     if (now + slot.waitMs > group.sendBy) abandonGroup(s, holder);
-    else s.deps.clock.sleep(slot.waitMs);
+    else sleep(loop, slot.waitMs);
     return 'again';
   }
   const burst = group.prepared.slice(0, slot.allowed);
@@ -204,18 +223,21 @@ function burstOfGroup(loop: Loop, now: number): Step {
 function step(loop: Loop): Step {
   const { s, holder } = loop;
   const now = s.deps.clock.now();
-  const controlled = stopForControl(loop);
-  if (controlled) return controlled;
   const runRows = s.table.ofRun(s.job.runId);
   const marked = new Set(holder.current?.pending.map((p) => p.row) ?? []);
   // Rows in doubt whose request cannot be in flight any more are checked before anything else (a row
-  // of the current group that was not attempted yet is not in doubt: this execution knows).
+  // of the current group that was not attempted yet is not in doubt: this execution knows). The
+  // check only learns what happened and starts nothing, so it comes before the pause / cancel check,
+  // which guards what the job starts (a group's intent, its sends): one control read per step that
+  // starts something, not one more for the look.
   const inDoubt = runRows.filter((row) => row.status === 'sending' && !loop.unverifiable.has(row) && !marked.has(row));
   const settled = settledRows(inDoubt, now);
   if (settled.length) {
     checkSettled(loop, settled);
     return 'again';
   }
+  const controlled = stopForControl(loop);
+  if (controlled) return controlled;
   if (!holder.current) {
     const started = startGroup(loop, runRows, inDoubt, now);
     if (started !== 'group') return started;
@@ -224,7 +246,7 @@ function step(loop: Loop): Step {
 }
 
 /** The work loop of one execution (the lock is held). Rows of a group never attempted go back to the queue. */
-export function runLoop(s: SendContext): ChunkOutcome {
+export function runLoop(s: SendContext, controlAtStart?: SendControl | null): ChunkOutcome {
   const budget = s.deps.budgetMs ?? SEND_CHUNK_BUDGET_MS;
   const loop: Loop = {
     s,
@@ -234,6 +256,7 @@ export function runLoop(s: SendContext): ChunkOutcome {
     pacer: SendPacer.fromSettings(s.settings, s.job.pacer, s.deps.clock.now()),
     unverifiable: new Set(),
     warmed: new Set(),
+    controlAtStart,
   };
   let outcome: Step = 'again';
   while (outcome === 'again') outcome = step(loop);

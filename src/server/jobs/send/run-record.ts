@@ -18,12 +18,13 @@ export function scheduleContinuation(s: SendContext, delayMs: number): void {
 /**
  * The safety net at the start of a chunk: if this execution dies, a trigger continues the job. One
  * already set to fire later (by the previous execution) does that job: no new trigger (a trigger that
- * fires while this chunk holds the lock sets a new one, see continueSendJob).
+ * fires while this chunk holds the lock sets a new one, see continueSendJob). True when it set one.
  */
-export function ensureContinuation(s: SendContext, delayMs: number): void {
+export function ensureContinuation(s: SendContext, delayMs: number): boolean {
   const at = s.job.continuationAt ?? null;
-  if (at !== null && at > s.deps.clock.now()) return;
+  if (at !== null && at > s.deps.clock.now()) return false;
   scheduleContinuation(s, delayMs);
+  return true;
 }
 
 export function stopContinuation(s: SendContext): void {
