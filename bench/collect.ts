@@ -242,7 +242,8 @@ export async function run(): Promise<string> {
     ),
     row(
       'Drive calls',
-      (r) => `${r.ours.drive} DriveApp + ${r.ours.driveRest} REST uploads (${r.ours.fetchAll} fetchAll in all) + ${r.ours.driveList} REST files.list + ${r.ours.driveFolders} REST folders made`,
+      (r) =>
+        `${r.ours.drive} DriveApp + ${r.ours.driveRest} REST uploads (${r.ours.fetchAll} fetchAll in all) + ${r.ours.driveList} REST files.list + ${r.ours.driveFolders} REST folders made`,
     ),
     row('Utilities calls (sha256, base64, dates)', (r) =>
       String(

@@ -466,7 +466,10 @@ export function createDriveApiRoute(deps: DriveRestDeps): Route {
 
   /** files.create with metadata only (no media): a folder, or an empty file of that type. */
   function createFromMetadata(request: RouteRequest, params: URLSearchParams): RouteResponse {
-    const metadata = parseMetadata({ headers: { 'content-type': header(request.headers, 'Content-Type') ?? '' }, content: request.payload });
+    const metadata = parseMetadata({
+      headers: { 'content-type': header(request.headers, 'Content-Type') ?? '' },
+      content: request.payload,
+    });
     if (metadata.parents.length > 1) throw new DriveApiError(403, 'Increasing the number of parents is not allowed.', 'cannotAddParent');
     const given = metadata.parents[0] ?? 'root';
     const parentId = given === 'root' ? store.rootId : given;

@@ -70,7 +70,8 @@ export function decodeEach(texts: readonly string[], decode: (webSafe: string) =
 export function platformCodecs(): Codecs {
   return {
     sha256Hex: (bytes) => hexFromSignedDigest(Utilities.computeDigest(Utilities.DigestAlgorithm.SHA_256, toSignedBytes(bytes))),
-    sha256HexOfText: (text) => hexFromSignedDigest(Utilities.computeDigest(Utilities.DigestAlgorithm.SHA_256, text, Utilities.Charset.UTF_8)),
+    sha256HexOfText: (text) =>
+      hexFromSignedDigest(Utilities.computeDigest(Utilities.DigestAlgorithm.SHA_256, text, Utilities.Charset.UTF_8)),
     base64Decode: (text) => (text ? toUint8Array(Utilities.base64DecodeWebSafe(toPaddedWebSafe(text))) : new Uint8Array(0)),
     base64DecodeEach: (texts) => decodeEach(texts, (webSafe) => Utilities.base64DecodeWebSafe(webSafe)),
   };

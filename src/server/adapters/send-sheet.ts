@@ -125,7 +125,8 @@ export function sendSheet(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet 
       const top = Math.min(...rowNumbers);
       const bottom = Math.max(...rowNumbers);
       const header = grid[0];
-      const own = (index: number) => JOB_COLUMNS.has(ALIASES[normalizeColumnName(String(header[index]))] ?? normalizeColumnName(String(header[index])));
+      const own = (index: number) =>
+        JOB_COLUMNS.has(ALIASES[normalizeColumnName(String(header[index]))] ?? normalizeColumnName(String(header[index])));
       for (const [from, to] of mergeRuns(contiguousRuns([...touched].sort((a, b) => a - b)), own)) {
         const block = grid.slice(top - 1, bottom).map((cells) => cells.slice(from, to + 1));
         sheet.getRange(top, from + 1, block.length, to - from + 1).setValues(block);

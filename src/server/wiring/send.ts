@@ -26,7 +26,12 @@ import { sendSheet } from '../adapters/send-sheet';
 import { sheetJobRunLog, userSendStateStore, type UserSendStateStore } from '../adapters/send-store';
 import { openLedgerSpreadsheet, sheetsLedgerStore } from '../adapters/sheets';
 import { scriptScheduler } from '../adapters/triggers';
-import { SEND_FOLDER_PROPERTY, SEND_LOCALE_PROPERTY, SEND_SENDER_PROPERTY, SEND_SETTINGS_KEY as SETTINGS_KEY } from '../domain/send/storage-keys';
+import {
+  SEND_FOLDER_PROPERTY,
+  SEND_LOCALE_PROPERTY,
+  SEND_SENDER_PROPERTY,
+  SEND_SETTINGS_KEY as SETTINGS_KEY,
+} from '../domain/send/storage-keys';
 
 /** The settings' user property (userPropertiesStore prefixes its keys with `postroom.`). */
 const SETTINGS_KEY_PROPERTY = `${USER_PROPERTY_PREFIX}${SETTINGS_KEY}`;

@@ -155,7 +155,9 @@ describe('killed at any call, a rerun loses nothing and duplicates nothing', () 
   it('killed after its files are stored and before their rows, the next execution settles them without fetching their bytes again', () => {
     // Where a clean first execution starts appending the Receipts rows: the first Sheets call after its uploads.
     const probe = prepared();
-    const accounting = probe.workspace.accounting as unknown as { count: (execution: { callIndex: number } | null, method: string) => void };
+    const accounting = probe.workspace.accounting as unknown as {
+      count: (execution: { callIndex: number } | null, method: string) => void;
+    };
     const count = accounting.count.bind(accounting);
     let uploaded = false;
     let appendAt = 0;

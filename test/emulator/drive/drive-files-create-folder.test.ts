@@ -18,7 +18,11 @@ function setup() {
   const accounting = new Accounting();
   const ctx = new ServiceContext(clock, accounting, new FaultPlan({}));
   const store = new DriveStore(clock, { idSeed: 'create-folder-test' });
-  const UrlFetchApp = createUrlFetchApp(ctx, new Quotas(clock, { workspace: false }), createDriveRestRoutes({ store, ctx, oauthToken: TOKEN }));
+  const UrlFetchApp = createUrlFetchApp(
+    ctx,
+    new Quotas(clock, { workspace: false }),
+    createDriveRestRoutes({ store, ctx, oauthToken: TOKEN }),
+  );
   ctx.execution = new Execution(1, 1, 'trigger', 'test', clock.now());
   const create = (body: Record<string, unknown>, token = TOKEN) => {
     const response = UrlFetchApp.fetch('https://www.googleapis.com/drive/v3/files?fields=id,name,mimeType', {

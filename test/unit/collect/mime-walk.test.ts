@@ -1,10 +1,4 @@
-import {
-  walkMessage,
-  parseSender,
-  findDriveLinks,
-  partFileName,
-  type GmailMessage,
-} from '../../../src/server/domain/collect';
+import { walkMessage, parseSender, findDriveLinks, partFileName, type GmailMessage } from '../../../src/server/domain/collect';
 import { b64url, filePart, headers, message, multipart, textPart, PNG_BYTES } from './fixtures';
 
 describe('walkMessage: attachments', () => {

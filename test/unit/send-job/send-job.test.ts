@@ -333,7 +333,9 @@ describe('Gmail answers land on the rows', () => {
     const world = new World(4);
     // The whole call fails at the network level (every row gets no answer), yet rows 1, 3 and 4 reached Gmail.
     world.respond = (sendId, attempt) =>
-      attempt === 1 ? { status: 0, networkError: 'Address unavailable', executed: !sendId.endsWith('/2') } : { status: 200, executed: true };
+      attempt === 1
+        ? { status: 0, networkError: 'Address unavailable', executed: !sendId.endsWith('/2') }
+        : { status: 200, executed: true };
     const deps = world.deps();
     let atFirstWait: Array<Record<string, CellValue>> | null = null;
     const sleep = deps.clock.sleep;
@@ -387,7 +389,9 @@ describe('Gmail answers land on the rows', () => {
     const attemptsAt: number[] = [];
     world.respond = (_sendId, attempt) => {
       attemptsAt.push(world.now);
-      return attempt === 1 ? { status: 503, json: { error: { code: 503, message: 'Unavailable' } }, executed: false } : { status: 200, executed: true };
+      return attempt === 1
+        ? { status: 503, json: { error: { code: 503, message: 'Unavailable' } }, executed: false }
+        : { status: 200, executed: true };
     };
     const first = startSendJob(world.deps(), {}, 'fr');
     // The chunk ended before the row settled: the sheet says its call ended, and when it may be concluded.
@@ -414,7 +418,9 @@ describe('Gmail answers land on the rows', () => {
     const attemptsAt: number[] = [];
     world.respond = (_sendId, attempt) => {
       attemptsAt.push(world.now);
-      return attempt === 1 ? { status: 503, json: { error: { code: 503, message: 'Unavailable' } }, executed: false } : { status: 200, executed: true };
+      return attempt === 1
+        ? { status: 503, json: { error: { code: 503, message: 'Unavailable' } }, executed: false }
+        : { status: 200, executed: true };
     };
     const deps = world.deps();
     const send = deps.mail.send;

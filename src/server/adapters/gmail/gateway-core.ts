@@ -90,7 +90,10 @@ function withBytes<T>(
     const bytes = textAt[i] >= 0 ? decoded[textAt[i]] : Array.isArray(value) ? toUint8Array(value as number[]) : undefined;
     if (bytes instanceof Error) {
       const detail = `the answer's bytes are not base64 (${errorMessage(bytes)})`;
-      return { ok: false, error: new TransientError({ operation, status: 200, detail, reasons: [MALFORMED_ANSWER], mayHaveHappened: false }) };
+      return {
+        ok: false,
+        error: new TransientError({ operation, status: 200, detail, reasons: [MALFORMED_ANSWER], mayHaveHappened: false }),
+      };
     }
     return { ok: true, value: build(asJson(answer.json), bytes) };
   });
@@ -293,7 +296,13 @@ export function createMailGateway(transport: GmailTransport, deps: GatewayDeps):
       }));
       const answers = idempotent(requests, 'getMessages');
       if (format !== 'raw') return answers.map((answer) => outcome(answer, (json) => toMessage(json, format)));
-      return withBytes(answers, 'getMessages', deps.codecs, (json) => json.raw, (json, raw) => toMessage(json, format, raw));
+      return withBytes(
+        answers,
+        'getMessages',
+        deps.codecs,
+        (json) => json.raw,
+        (json, raw) => toMessage(json, format, raw),
+      );
     },
 
     getAttachments(refs: readonly AttachmentRef[]) {

@@ -24,7 +24,20 @@ import {
 import { utf8Encode } from '../../domain/encoding';
 import { errorMessage, isExecutionOver } from '../../domain/errors';
 import { QUARANTINE_FETCH_MAX_BYTES } from './deps';
-import { duplicateNoteKey, recovering, runDay, shortDecision, storedFileOf, takenNames, type Execution, type MessageDecision, type MessagePlan, type PendingUpload, type SettleAttachment, type StoredRef } from './execution';
+import {
+  duplicateNoteKey,
+  recovering,
+  runDay,
+  shortDecision,
+  storedFileOf,
+  takenNames,
+  type Execution,
+  type MessageDecision,
+  type MessagePlan,
+  type PendingUpload,
+  type SettleAttachment,
+  type StoredRef,
+} from './execution';
 import type { Download } from './mail';
 import { settleStored, type AttachmentFields, type StoredDecision } from './settle';
 import { noteStored, planFile, storeFiles } from './store';

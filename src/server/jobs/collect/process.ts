@@ -101,7 +101,14 @@ function download(ex: Execution, plans: MessagePlan[]): Map<string, Download> {
     for (const candidate of plan.walk.candidates) {
       const key = attachmentKey(plan.id, candidate.partId);
       // Not those met before, nor those whose file this run already stored (settled without their bytes).
-      if (!candidate.attachmentId || ex.ownRows.has(key) || ex.index.check(key) !== 'new' || storedFileOf(ex, key) || ex.stored[duplicateNoteKey(key)]) continue;
+      if (
+        !candidate.attachmentId ||
+        ex.ownRows.has(key) ||
+        ex.index.check(key) !== 'new' ||
+        storedFileOf(ex, key) ||
+        ex.stored[duplicateNoteKey(key)]
+      )
+        continue;
       const pre = classifyAttachment(
         { declaredMimeType: candidate.mimeType, filename: candidate.filename, size: candidate.size },
         ex.settings,

@@ -60,7 +60,8 @@ function applyOutcome(
     }
     case 'fail':
       // In doubt, its call ended: checked ENDED_SETTLE_MS after the answer (error + next_attempt_at say so).
-      if (decision.maybeExecuted) s.table.set(row, { error: decision.message, nextAttemptAt: formatSheetTime(concludeAt(now, burstStart, now)) });
+      if (decision.maybeExecuted)
+        s.table.set(row, { error: decision.message, nextAttemptAt: formatSheetTime(concludeAt(now, burstStart, now)) });
       else markFailed(s, row, decision.message);
       return null;
     case 'retry':
