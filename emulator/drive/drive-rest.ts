@@ -290,6 +290,18 @@ export interface DriveRestDeps {
   oauthToken: string;
 }
 
+/** One Drive request: a DriveApiError becomes Drive's error answer; the request is counted either way. */
+function answer(ctx: ServiceContext, method: string, work: () => RouteResponse): RouteResponse {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof DriveApiError) return error.toResponse();
+    throw error;
+  } finally {
+    ctx.accounting.count(ctx.execution, method, 0, 0);
+  }
+}
+
 /** The UrlFetchApp route of the Drive upload endpoint: one HTTP request in, one response out. */
 export function createDriveRestRoute(deps: DriveRestDeps): Route {
   const { store, ctx } = deps;
@@ -329,14 +341,7 @@ export function createDriveRestRoute(deps: DriveRestDeps): Route {
     const denied = checkBearer(request.headers, deps.oauthToken);
     if (denied) return denied;
     if (!isFilesCreate(request)) return pathNotFound();
-    try {
-      return createFile(request, new URL(request.url).searchParams);
-    } catch (error) {
-      if (error instanceof DriveApiError) return error.toResponse();
-      throw error;
-    } finally {
-      ctx.accounting.count(ctx.execution, 'Drive.REST.files.create', 0, 0);
-    }
+    return answer(ctx, 'Drive.REST.files.create', () => createFile(request, new URL(request.url).searchParams));
   };
 
   /** An upload costs what DriveApp's upload costs (emulator/latency.ts); fetchAll pays its slowest. */
@@ -490,35 +495,14 @@ export function createDriveApiRoute(deps: DriveRestDeps): Route {
     if (denied) return denied;
     const url = new URL(request.url);
     if (request.method === 'POST' && url.pathname === FILES_LIST_PATH) {
-      try {
-        return createFromMetadata(request, url.searchParams);
-      } catch (error) {
-        if (error instanceof DriveApiError) return error.toResponse();
-        throw error;
-      } finally {
-        ctx.accounting.count(ctx.execution, 'Drive.REST.files.create.metadata', 0, 0);
-      }
+      return answer(ctx, 'Drive.REST.files.create.metadata', () => createFromMetadata(request, url.searchParams));
     }
     if (request.method === 'GET' && url.pathname === FILES_LIST_PATH) {
-      try {
-        return listFiles(store, url.searchParams);
-      } catch (error) {
-        if (error instanceof DriveApiError) return error.toResponse();
-        throw error;
-      } finally {
-        ctx.accounting.count(ctx.execution, 'Drive.REST.files.list', 0, 0);
-      }
+      return answer(ctx, 'Drive.REST.files.list', () => listFiles(store, url.searchParams));
     }
     const id = fileGetId(request);
     if (id === null) return pathNotFound();
-    try {
-      return getFile(id, url.searchParams);
-    } catch (error) {
-      if (error instanceof DriveApiError) return error.toResponse();
-      throw error;
-    } finally {
-      ctx.accounting.count(ctx.execution, 'Drive.REST.files.get', 0, 0);
-    }
+    return answer(ctx, 'Drive.REST.files.get', () => getFile(id, url.searchParams));
   };
 
   /** A download costs what DriveApp's getBlob costs, a folder made what createFolder costs (emulator/latency.ts); fetchAll pays its slowest. */
