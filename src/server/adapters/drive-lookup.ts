@@ -48,37 +48,49 @@ export function subfolderQueryUrl(parentId: string, name: string): string {
   return `${DRIVE_FILES_URL}?q=${encodeURIComponent(q)}&fields=${encodeURIComponent('files(id)')}&pageSize=10`;
 }
 
-/** A files.list request, tried up to 3 times (a read: nothing to undo); its answer, or an error thrown. */
-function listFiles(url: string): { status: number; text: string } {
-  let last = { status: 0, text: '' };
+/**
+ * One GET on the Drive API with the script's token, tried up to 3 times while the answer may change
+ * (no answer, 408, 429, 5xx: a read changes nothing), `pauseMs` × the attempt between tries (0: none,
+ * no sleep call). The last answer, with its JSON when it is JSON.
+ */
+export function driveGet(url: string, pauseMs = 0): { status: number; json: unknown; text: string } {
+  let last = { status: 0, json: null as unknown, text: '' };
   for (let attempt = 1; attempt <= 3; attempt++) {
+    if (attempt > 1 && pauseMs) Utilities.sleep(pauseMs * (attempt - 1));
     try {
       const response = UrlFetchApp.fetch(url, {
         method: 'get',
         headers: { Authorization: `Bearer ${scriptToken()}` },
         muteHttpExceptions: true,
       });
-      last = { status: response.getResponseCode(), text: response.getContentText() };
+      const text = response.getContentText();
+      let json: unknown = null;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = null;
+      }
+      last = { status: response.getResponseCode(), json, text };
     } catch (error) {
       if (isExecutionOver(error)) throw error;
-      last = { status: 0, text: errorMessage(error) };
+      last = { status: 0, json: null, text: errorMessage(error) };
     }
-    if (last.status >= 200 && last.status < 300) break;
-    if (last.status >= 400 && last.status < 500 && last.status !== 429) break;
+    const retry = last.status === 0 || last.status === 408 || last.status === 429 || last.status >= 500;
+    if (!retry) return last;
   }
   return last;
 }
 
 /** The id of the first subfolder `name` of `parentId`, or null when there is none. */
 export function findSubfolderId(parentId: string, name: string): string | null {
-  const { status, text } = listFiles(subfolderQueryUrl(parentId, name));
+  const { status, text } = driveGet(subfolderQueryUrl(parentId, name));
   if (status < 200 || status >= 300) throw new Error(`Drive files.list: HTTP ${status}: ${text.slice(0, 200)}`);
   const first = ((JSON.parse(text) as { files?: Array<{ id?: unknown }> }).files ?? [])[0];
   return first && typeof first.id === 'string' && first.id ? first.id : null;
 }
 
 export function findFilesWithSha256(folderId: string, name: string): Array<StoredFile & { sha256: string }> {
-  const { status, text } = listFiles(sameNameQueryUrl(folderId, name));
+  const { status, text } = driveGet(sameNameQueryUrl(folderId, name));
   return readSameNameAnswer(status, text);
 }
 

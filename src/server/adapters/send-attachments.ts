@@ -23,8 +23,9 @@
 import type { AttachmentResolution, ResolvedAttachment } from '../domain/send/plan';
 import type { AttachmentRef } from '../domain/send/send-list';
 import type { AttachmentSource, LoadOutcome, LoadedFile } from '../ports/send';
-import { PostroomError } from '../domain/errors';
+import { errorMessage, isExecutionOver, PostroomError } from '../domain/errors';
 import { scriptToken } from './oauth';
+import { DRIVE_FILES_URL, driveGet, driveQueryString } from './drive-lookup';
 
 const DRIVE_ID = /^[A-Za-z0-9_-]{25,}$/;
 /** Bytes kept in memory for the execution; past this, the least recently used files are dropped. */
@@ -34,25 +35,13 @@ const CACHE_LIMIT_BYTES = 40_000_000;
  * to 20 requests at once); 20, as for uploads (drive-upload.ts), keeps one call near one round trip.
  */
 export const READ_BATCH = 20;
-export const DRIVE_FILES_URL = 'https://www.googleapis.com/drive/v3/files/';
-/** Tries of a read that may work later (429, 5xx, no answer) within one loadAll, and the pause between. */
+/** Tries of a read that may work later (429, 5xx, no answer) within one loadAll or listing, and the pause between. */
 const READ_ATTEMPTS = 3;
 const READ_RETRY_PAUSE_MS = 500;
 /** files.list: the most a page may hold, and the only fields read. */
 const LIST_PAGE_SIZE = 1000;
 const LIST_FIELDS = 'nextPageToken,files(id,name,size,mimeType)';
 const FOLDER_MIME = 'application/vnd.google-apps.folder';
-
-function messageOf(error: unknown): string {
-  if (typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string')
-    return (error as { message: string }).message;
-  return String(error);
-}
-
-/** The error a service throws once the execution is over: nothing can run any more, so it propagates. */
-function isExecutionOver(error: unknown): boolean {
-  return /Exceeded maximum execution time|Execution killed/i.test(messageOf(error));
-}
 
 /** Google's error message from a JSON error body, else the start of the text. */
 function errorText(status: number, text: string): string {
@@ -75,39 +64,6 @@ interface FolderIndex {
   byName: Map<string, ResolvedAttachment>;
   nextPageToken: string | null;
   done: boolean;
-}
-
-/** One GET on the Drive API, tried again (reads change nothing) while the answer may change. */
-function driveGet(url: string): { status: number; json: unknown; text: string } {
-  let last = { status: 0, json: null as unknown, text: '' };
-  for (let attempt = 1; attempt <= READ_ATTEMPTS; attempt++) {
-    if (attempt > 1) Utilities.sleep(READ_RETRY_PAUSE_MS * (attempt - 1));
-    try {
-      const response = UrlFetchApp.fetch(url, {
-        method: 'get',
-        headers: { Authorization: `Bearer ${scriptToken()}` },
-        muteHttpExceptions: true,
-      });
-      const text = response.getContentText();
-      let json: unknown = null;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        json = null;
-      }
-      last = { status: response.getResponseCode(), json, text };
-    } catch (error) {
-      if (isExecutionOver(error)) throw error;
-      last = { status: 0, json: null, text: messageOf(error) };
-    }
-    const retry = last.status === 0 || last.status === 408 || last.status === 429 || last.status >= 500;
-    if (!retry) return last;
-  }
-  return last;
-}
-
-function quoteQuery(value: string): string {
-  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
 /**
@@ -133,14 +89,14 @@ export function driveAttachmentSource(memory: FolderMemory | null = null): Attac
     pageToken: string | null,
     pageSize: number,
   ): { files: Array<Record<string, string>>; nextPageToken: string | null } {
-    const q = `${quoteQuery(parentId)} in parents and trashed = false and ${extra}`;
+    const q = `${driveQueryString(parentId)} in parents and trashed = false and ${extra}`;
     const params = [
       `q=${encodeURIComponent(q)}`,
       `pageSize=${pageSize}`,
       `fields=${encodeURIComponent(LIST_FIELDS)}`,
       ...(pageToken ? [`pageToken=${encodeURIComponent(pageToken)}`] : []),
     ];
-    const reply = driveGet(`${DRIVE_FILES_URL.replace(/\/$/, '')}?${params.join('&')}`);
+    const reply = driveGet(`${DRIVE_FILES_URL}?${params.join('&')}`, READ_RETRY_PAUSE_MS);
     if (reply.status !== 200)
       throw new PostroomError('TRANSIENT', `Drive: listing the attachments folder failed (${errorText(reply.status, reply.text)})`);
     const json = (reply.json ?? {}) as { files?: Array<Record<string, string>>; nextPageToken?: string };
@@ -171,7 +127,7 @@ export function driveAttachmentSource(memory: FolderMemory | null = null): Attac
       .split('/')
       .map((p) => p.trim())
       .filter(Boolean)) {
-      const page = listPage(current, `mimeType = '${FOLDER_MIME}' and name = ${quoteQuery(part)}`, null, 1);
+      const page = listPage(current, `mimeType = '${FOLDER_MIME}' and name = ${driveQueryString(part)}`, null, 1);
       if (!page.files.length) return null;
       current = String(page.files[0].id);
     }
@@ -296,7 +252,7 @@ export function driveAttachmentSource(memory: FolderMemory | null = null): Attac
     for (let i = 0; i < toRead.length; i += READ_BATCH) {
       const batch = toRead.slice(i, i + READ_BATCH);
       const requests = batch.map((id): GoogleAppsScript.URL_Fetch.URLFetchRequest => ({
-        url: `${DRIVE_FILES_URL}${encodeURIComponent(id)}?alt=media`,
+        url: `${DRIVE_FILES_URL}/${encodeURIComponent(id)}?alt=media`,
         method: 'get',
         headers: { Authorization: `Bearer ${scriptToken()}` },
         muteHttpExceptions: true,
@@ -307,7 +263,7 @@ export function driveAttachmentSource(memory: FolderMemory | null = null): Attac
       } catch (error) {
         if (isExecutionOver(error)) throw error;
         // A network failure fails the whole fetchAll: every read of the batch may be tried again.
-        for (const id of batch) outcomes.set(id, { ok: false, error: `Drive: ${messageOf(error)}`, retry: true });
+        for (const id of batch) outcomes.set(id, { ok: false, error: `Drive: ${errorMessage(error)}`, retry: true });
         continue;
       }
       batch.forEach((id, k) => outcomes.set(id, readReply(id, responses[k])));
