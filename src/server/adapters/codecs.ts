@@ -11,9 +11,14 @@ import { hexFromSignedDigest } from '../domain/collect/hashing';
 import { toSignedBytes, toUint8Array } from '../domain/encoding';
 import type { Codecs } from '../ports/codecs';
 
+/** base64 or base64url text without whitespace or padding, in the web-safe alphabet (not checked). */
+function webSafeAlphabet(text: string): string {
+  return text.replace(/\s+/g, '').replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+}
+
 /** base64 or base64url, padded or not, as padded base64url (what base64DecodeWebSafe reads). */
 export function toPaddedWebSafe(text: string): string {
-  const bare = text.replace(/\s+/g, '').replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+  const bare = webSafeAlphabet(text);
   return bare + '='.repeat((4 - (bare.length % 4)) % 4);
 }
 
@@ -22,7 +27,7 @@ export const DECODE_BATCH_CHARS = 16 * 1024 * 1024;
 
 /** The bare web-safe text (no whitespace, no padding), or null when it is not base64. */
 export function bareWebSafe(text: string): string | null {
-  const bare = text.replace(/\s+/g, '').replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+  const bare = webSafeAlphabet(text);
   return bare.length % 4 === 1 || /[^A-Za-z0-9_-]/.test(bare) ? null : bare;
 }
 
