@@ -7,7 +7,7 @@
 // https://developers.google.com/apps-script/guides/support/best-practices#use_batch_operations
 // https://developers.google.com/apps-script/reference/spreadsheet/spreadsheet-app#flush()
 
-import { PostroomError } from '../domain/errors';
+import { isExecutionOver, PostroomError } from '../domain/errors';
 import { SEND_HEADERS, SEND_SHEET_NAME, SEND_WRITTEN_COLUMNS, normalizeColumnName, planHeaderRow } from '../domain/send/send-list';
 import type { CellValue } from '../ports/ledger';
 import type { SendSheet } from '../ports/send';
@@ -55,7 +55,7 @@ function readWholeTab(sheet: GoogleAppsScript.Spreadsheet.Sheet): unknown[][] {
   try {
     return sheet.getSheetValues(1, 1, -1, -1);
   } catch (error) {
-    if (/Exceeded maximum execution time|Execution killed/i.test(String((error as { message?: unknown })?.message ?? error))) throw error;
+    if (isExecutionOver(error)) throw error;
     return sheet.getDataRange().getValues();
   }
 }
@@ -124,10 +124,8 @@ export function sendSheet(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet 
       const rowNumbers = updates.map((u) => u.rowNumber);
       const top = Math.min(...rowNumbers);
       const bottom = Math.max(...rowNumbers);
-      const header = grid[0];
-      const own = (index: number) =>
-        JOB_COLUMNS.has(ALIASES[normalizeColumnName(String(header[index]))] ?? normalizeColumnName(String(header[index])));
-      for (const [from, to] of mergeRuns(contiguousRuns([...touched].sort((a, b) => a - b)), own)) {
+      const ownColumns = new Set([...JOB_COLUMNS].map((name) => columns.get(name)));
+      for (const [from, to] of mergeRuns(contiguousRuns([...touched].sort((a, b) => a - b)), (index) => ownColumns.has(index))) {
         const block = grid.slice(top - 1, bottom).map((cells) => cells.slice(from, to + 1));
         sheet.getRange(top, from + 1, block.length, to - from + 1).setValues(block);
       }
