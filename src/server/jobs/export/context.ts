@@ -2,6 +2,7 @@
 // filled, the manifest's files, and the helpers every step shares: the time budget, quota pacing
 // (waits on the virtual or real clock, never past the budget), usage accounting and saving.
 
+import { isExecutionOver } from '../../domain/errors';
 import { isMailError, TransientError } from '../../domain/mail-errors';
 import { emptyBatch, spend, waitBefore, type ExportRun, type ManifestFile, type PendingBatch } from '../../domain/export';
 import { EXECUTION_BUDGET_MS, READ_CHUNK, type ExportDeps } from './deps';
@@ -123,12 +124,6 @@ export function recordUsage(ctx: ExecutionContext): void {
 export function save(ctx: ExecutionContext): void {
   recordUsage(ctx);
   saveRun(ctx.deps.store, ctx.run);
-}
-
-/** An Apps Script execution cut off (time limit or kill): nothing may be caught and carried on. */
-export function isExecutionOver(error: unknown): boolean {
-  const message = typeof (error as { message?: unknown })?.message === 'string' ? (error as { message: string }).message : String(error);
-  return /Exceeded maximum execution time|Execution killed/i.test(message);
 }
 
 /** Errors worth another try later: Gmail's transient / quota errors, and anything Drive threw. */

@@ -5,11 +5,11 @@
 // finish, or leave the rest to the next trigger. A transient failure ends the execution early (what
 // was read is written first); Gmail refusing the authorisation or the permission fails the export.
 
-import { errorMessage, PostroomError } from '../../domain/errors';
+import { errorMessage, isExecutionOver, PostroomError } from '../../domain/errors';
 import { exportFolderName, finishedProgress, runningProgress, translateExport, type ExportProgress } from '../../domain/export';
 import { isMailError } from '../../domain/mail-errors';
 import { loadManifestFiles, resolveIntent } from './checkpoint';
-import { isExecutionOver, isRetryable, newContext, save, timeUp, type ExecutionContext } from './context';
+import { isRetryable, newContext, save, timeUp, type ExecutionContext } from './context';
 import {
   CONTINUE_AFTER_MS,
   CONTROL_CHECK_MS,
