@@ -130,7 +130,7 @@ function waitForCap(loop: Loop, resumeAt: number, sentToday: number, due: SendRo
   const { s, deadline, reserve } = loop;
   if (resumeAt <= deadline - reserve) {
     warmUp(s, due.slice(0, MAX_GROUP_ROWS), resumeAt, loop.warmed);
-    s.deps.clock.sleep(Math.max(1, resumeAt - s.deps.clock.now()));
+    sleep(loop, Math.max(1, resumeAt - s.deps.clock.now()));
     return 'again';
   }
   s.progress = pauseForQuota(s.progress, { resumeAt, sentToday, cap: s.settings.dailyCap }, now);
