@@ -179,14 +179,14 @@ function readOptions(params: { get(name: string): string | null }, prefix = ''):
   return {
     majorDimension: enumOption(params.get('majorDimension'), ['ROWS', 'COLUMNS'] as const, 'ROWS', 'major_dimension', 'Dimension'),
     valueRenderOption: enumOption(
-      params.get(`${prefix}valueRenderOption`),
+      params.get(prefix ? `${prefix}ValueRenderOption` : 'valueRenderOption'),
       ['FORMATTED_VALUE', 'UNFORMATTED_VALUE', 'FORMULA'] as const,
       'FORMATTED_VALUE',
       `${prefix ? 'response_' : ''}value_render_option`,
       'ValueRenderOption',
     ),
     dateTimeRenderOption: enumOption(
-      params.get(`${prefix}dateTimeRenderOption`),
+      params.get(prefix ? `${prefix}DateTimeRenderOption` : 'dateTimeRenderOption'),
       ['SERIAL_NUMBER', 'FORMATTED_STRING'] as const,
       'SERIAL_NUMBER',
       `${prefix ? 'response_' : ''}date_time_render_option`,
