@@ -7,7 +7,7 @@
 
 import { LEDGER_SPREADSHEET_ID_PROPERTY } from '../domain/storage-keys';
 import type { CellValue, LedgerRow, LedgerStore, LedgerTable, TableSpec } from '../ports/ledger';
-import { localizedError } from '../domain/errors';
+import { isExecutionOver, localizedError } from '../domain/errors';
 import { translateServer } from '../domain/server-messages';
 import { userLocale } from './session';
 
@@ -170,11 +170,21 @@ class SheetTable implements LedgerTable {
   }
 
   /**
-   * The header and the rows in one read (getDataRange: two calls, not a header read then a rows read):
-   * an execution that dies early still gets far with few calls. The rows wait for the first readAll.
+   * The header and the rows in ONE call (getSheetValues through the last row and column with data; not
+   * getDataRange().getValues(), two calls, nor a header read then a rows read): an execution that dies
+   * early still gets far with few calls. The rows wait for the first readAll. Should the platform
+   * refuse it, the two-call read (an execution that is over propagates).
+   * https://developers.google.com/apps-script/reference/spreadsheet/sheet#getSheetValues(Integer,Integer,Integer,Integer)
    */
   private readHeaderAndRows(): string[] {
-    const values = this.sheet.getDataRange().getValues() as CellValue[][];
+    let values: CellValue[][];
+    try {
+      values = this.sheet.getSheetValues(1, 1, -1, -1) as CellValue[][];
+    } catch (error) {
+      if (isExecutionOver(error)) throw error;
+      values = this.sheet.getDataRange().getValues() as CellValue[][];
+    }
+    if (!values.length) values = [['']];
     const header = values[0].map((value) => String(value).trim());
     if (values.length === 1 && header.every((name) => name === '')) {
       this.openedRows = [];

@@ -94,6 +94,10 @@ function markInFlight(ex: Execution, resumed: boolean): void {
   if (!ex.careful && deps.store.get<boolean>(COLLECT_KEYS.orphanRisk)) ex.careful = true;
   // (Not once the close has begun: no file is stored any more, and the close clears the flag only once.)
   const orphanRisk = state.inFlight && !state.closing && !deps.store.get<boolean>(COLLECT_KEYS.orphanRisk);
+  const wasInFlight = state.inFlight;
+  const commitEveryBefore = state.commitEvery;
+  const appendFromBefore = state.pendingAppendFrom;
+  const zoneKnown = !deps.scriptTimeZone || Boolean(state.timeZone);
   state.inFlight = true;
   // Receipts already read (a run under way): the row this execution's appends start from rides on this
   // write, so the commit appends without a write of its own first (see commit.ts).
@@ -105,6 +109,26 @@ function markInFlight(ex: Execution, resumed: boolean): void {
   // The run's time zone rides on this write (read once per run): no execution reads it later, between
   // its message reads and its first folder or file.
   if (deps.scriptTimeZone && !state.timeZone) state.timeZone = deps.scriptTimeZone();
+  // The previous execution died and the store already says all this write would (in flight, the
+  // smallest commits, the orphan risk, where rows start): no write, one call fewer before the first
+  // durable step of a run that keeps being cut short. The count of executions and the lock holder ride
+  // on the next write of the state.
+  const unchanged =
+    wasInFlight &&
+    zoneKnown &&
+    commitEveryBefore === 1 &&
+    state.commitEvery === 1 &&
+    !orphanRisk &&
+    state.pendingAppendFrom === appendFromBefore;
+  if (unchanged) {
+    ex.log.info(resumed ? 'run.resumed' : 'run.started', {
+      dryRun: state.request.dryRun,
+      query: state.query,
+      limit: state.request.limit,
+      execution: state.executions,
+    });
+    return;
+  }
   // One write: the run in flight, the lock's holder (for "already running since …"), the orphan risk.
   saveMany(deps.store, {
     [COLLECT_KEYS.run]: state,
