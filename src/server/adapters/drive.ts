@@ -68,6 +68,7 @@ export function driveFileStore(options: { rewriteReadFiles?: boolean } = {}): Fi
   const idsByPath = new Map<string, string>();
   /** Text files read in this execution, by "folderId/name", so a rewrite needs no second lookup. */
   const textFilesRead = new Map<string, DriveFile>();
+  const textFilesById = new Map<string, DriveFile>();
 
   /** The folder's id, asked of Drive once per path per execution. */
   function remember(path: readonly string[], folder: GoogleAppsScript.Drive.Folder): string {
@@ -182,6 +183,23 @@ export function driveFileStore(options: { rewriteReadFiles?: boolean } = {}): Fi
       const created = folderById(folderId).createFile(name, text, mimeType);
       textFilesRead.set(key, created);
       return describe(created);
+    },
+    readTextFileById(id) {
+      let file: DriveFile;
+      try {
+        file = DriveApp.getFileById(id);
+      } catch (error) {
+        if (isExecutionOver(error)) throw error;
+        return null;
+      }
+      textFilesById.set(id, file);
+      return file.getBlob().getDataAsString('UTF-8');
+    },
+    writeTextFileById(id, text) {
+      // The file just read by id is not looked up again.
+      const file = textFilesById.get(id) ?? DriveApp.getFileById(id);
+      file.setContent(text);
+      return describe(file);
     },
     readTextFile(folderId, name) {
       const file = findByName(folderId, name);

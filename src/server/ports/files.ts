@@ -46,4 +46,8 @@ export interface FileStore {
   /** Creates or replaces the content of a text file (Drive files cannot be appended to). */
   writeTextFile(folderId: string, name: string, text: string, mimeType?: string): StoredFile;
   readTextFile(folderId: string, name: string): string | null;
+  /** A text file's content by its id, null when there is no such file (optional: spares the lookup by name). */
+  readTextFileById?(id: string): string | null;
+  /** Replaces the content of the text file `id` (optional; throws when there is no such file). */
+  writeTextFileById?(id: string, text: string): StoredFile;
 }

@@ -17,7 +17,7 @@ import { PostroomError, errorMessage, isExecutionOver } from '../../domain/error
 import { COLLECT_KEYS } from '../../domain/storage-keys';
 import { commit } from './commit';
 import { COLLECT_CONTINUE_HANDLER, CONTINUE_AFTER_MS } from './deps';
-import { jobRunRecord, type Execution } from './execution';
+import { jobRunRecord, runLocale, type Execution } from './execution';
 import { stopsTheRun } from './mail';
 import { mailErrorMessage } from '../../domain/mail-errors';
 import { clearRun, saveRunState, type LastRun } from './run-state';
@@ -51,7 +51,7 @@ export function finishRun(ex: Execution, limitReached: boolean, aborted = false,
   const finishedAt = deps.clock.now();
   const status = runStatus(state.metrics, { dryRun: state.request.dryRun, aborted });
   const path = logPath(ex);
-  const summary = formatCollectSummary(deps.locale, state.metrics, { dryRun: state.request.dryRun });
+  const summary = formatCollectSummary(runLocale(ex), state.metrics, { dryRun: state.request.dryRun });
   const text = stopped ? `${stopped} ${summary}` : summary;
   ex.log.info('run.finished', { status, summary: text, executions: state.executions });
   // Closed in steps, each saved as done, so that an execution cut short leaves the run open and the
@@ -111,7 +111,7 @@ export function handleFailure(ex: Execution, error: unknown, ids: string[]): Col
     ex.current = emptyMetrics();
   }
   // The user must act (re-authorise, grant a scope): the run stops, saying so in their language.
-  if (stopsTheRun(error)) return finishRun(ex, false, true, mailErrorMessage(error, ex.deps.locale));
+  if (stopsTheRun(error)) return finishRun(ex, false, true, mailErrorMessage(error, runLocale(ex)));
   const transient = error instanceof PostroomError && (error.code === 'TRANSIENT' || error.code === 'QUOTA');
   if (transient && ex.cursor < ids.length) return leavePending(ex, ids);
   return finishRun(ex, false, true);
@@ -129,7 +129,7 @@ function result(ex: Execution, status: RunStatus, finishedAtMs: number | null, p
     pending,
     logPath: logPath(ex),
     logUrl,
-    text: formatCollectSummary(ex.deps.locale, state.metrics, { dryRun: state.request.dryRun, pending }),
+    text: formatCollectSummary(runLocale(ex), state.metrics, { dryRun: state.request.dryRun, pending }),
     executions: state.executions,
     error: null,
   };

@@ -11,6 +11,7 @@ import { CAREFUL_COMMIT_EVERY, EXECUTION_LIMIT_MS, LOCK_WAIT_MS, type CollectDep
 import { newExecution, type Execution } from './execution';
 import { finishRun, handleFailure, leavePending, type CollectResult } from './finish';
 import { parseCollectInput, type CollectInput } from './input';
+import { storePlanned } from './planned';
 import { processMessages } from './process';
 import { readReceipts } from './receipts';
 import { loadRunState, saveMany, type LockHolder, type RunState } from './run-state';
@@ -148,6 +149,8 @@ function continueRun(ex: Execution, resumed: boolean): CollectResult {
   // A run under way with messages left reads the Receipts ledger BEFORE its in-flight mark, so that one
   // write also records where this execution's rows will start: one call fewer before its first rows.
   if (state.snapshotSize !== null && state.cursor < state.snapshotSize) {
+    // A file decided and not known to be stored is stored first, in few calls (see planned.ts).
+    storePlanned(ex);
     readReceipts(ex);
     ex.receiptsRead = true;
   }

@@ -44,6 +44,7 @@ export function startRun(deps: CollectDeps, input: CollectInput, log: RunLog): R
     inFlight: false,
     commitEvery: null,
     pendingAppendFrom: null,
+    locale: deps.locale,
   };
   // Saved (by markInFlight) before the JobRun row, so the row can be found again by run id (never written twice).
   return state;

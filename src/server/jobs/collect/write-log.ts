@@ -19,11 +19,20 @@ export function writeLog(ex: Execution): void {
   if (!lines.length) return;
   ex.logWritten = true;
   try {
-    const logsFolder = folderId(ex, LOGS_FOLDER, [ex.settings.rootFolder, LOGS_FOLDER], !ex.state.inFlight ? false : true);
     const name = logFileName(runDay(ex, deps.clock.now()));
+    // The day's log this run wrote before, by its id (kept in the run state): no folder, no lookup by name.
+    const known = ex.state.logFile?.name === name ? ex.state.logFile.id : null;
+    const byId = known !== null && deps.files.readTextFileById && deps.files.writeTextFileById ? deps.files.readTextFileById(known) : null;
+    if (byId !== null && known !== null && deps.files.writeTextFileById) {
+      ex.logUrl = deps.files.writeTextFileById(known, appendJsonl(byId, lines)).url;
+      return;
+    }
+    const logsFolder = folderId(ex, LOGS_FOLDER, [ex.settings.rootFolder, LOGS_FOLDER], !ex.state.inFlight ? false : true);
     const existing = deps.files.readTextFile(logsFolder, name) ?? '';
     const stored = deps.files.writeTextFile(logsFolder, name, appendJsonl(existing, lines), 'application/x-ndjson');
     ex.logUrl = stored.url;
+    // Saved with the run state's next write.
+    ex.state.logFile = { name, id: stored.id };
   } catch (error) {
     if (isExecutionOver(error)) throw error;
     console.error(`Postroom collect: the log could not be written (${errorMessage(error)})`);
