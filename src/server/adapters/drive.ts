@@ -9,9 +9,9 @@
 
 import type { CreateFileResult, FileStore, StoredFile } from '../ports/files';
 import { errorMessage, isExecutionOver } from '../domain/errors';
-import { toSignedBytes } from '../domain/encoding';
+import { toSignedBytes, utf8Encode } from '../domain/encoding';
 import { MULTIPART_MAX_BYTES, uploadFiles } from './drive-upload';
-import { createSubfolder, findFilesWithSha256, findSubfolderId } from './drive-lookup';
+import { createSubfolder, downloadText, findFilesWithSha256, findSubfolderId, replaceContent } from './drive-lookup';
 
 type DriveFile = GoogleAppsScript.Drive.File;
 
@@ -183,6 +183,25 @@ export function driveFileStore(options: { rewriteReadFiles?: boolean } = {}): Fi
       const created = folderById(folderId).createFile(name, text, mimeType);
       textFilesRead.set(key, created);
       return describe(created);
+    },
+    rewriteTextFile(folderId, name, rewrite, mimeType) {
+      const [found] = findFilesWithSha256(folderId, name);
+      const old = found ? downloadText(found.id) : null;
+      if (found && old !== null) {
+        const text = rewrite(old);
+        replaceContent(found.id, text, mimeType);
+        return { id: found.id, name, url: found.url, size: text.length, mimeType };
+      }
+      const [created] = this.createFiles([{ folderId, name, bytes: utf8Encode(rewrite('')), mimeType }]);
+      if (!created.ok) throw new Error(created.error);
+      return created.file;
+    },
+    rewriteTextFileById(id, rewrite, mimeType) {
+      const old = downloadText(id);
+      if (old === null) return null;
+      const text = rewrite(old);
+      replaceContent(id, text, mimeType);
+      return { id, name: '', url: driveFileUrl(id), size: text.length, mimeType };
     },
     readTextFileById(id) {
       let file: DriveFile;

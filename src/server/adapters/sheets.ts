@@ -53,6 +53,7 @@ export function sheetsLedgerStore(
     },
     url: () => spreadsheet.getUrl(),
     flush: () => SpreadsheetApp.flush(),
+    timeZone: () => spreadsheet.getSpreadsheetTimeZone(),
   };
 }
 
@@ -145,6 +146,19 @@ class SheetTable implements LedgerTable {
       const block = grid.slice(top - 2, bottom - 1).map((cells) => cells.slice(from, to + 1));
       this.sheet.getRange(top, from + 1, block.length, to - from + 1).setValues(block);
     }
+  }
+
+  appendOne(row: Record<string, CellValue>): number {
+    const grid = this.ensureGrid();
+    const cells = this.header.map((name) => (name in row ? row[name] : ''));
+    this.sheet.appendRow(cells);
+    grid.push(cells);
+    return grid.length + 1;
+  }
+
+  growTo(lastRow: number): void {
+    const maxRows = this.sheet.getMaxRows();
+    if (lastRow > maxRows) this.sheet.insertRowsAfter(maxRows, lastRow - maxRows);
   }
 
   private ensureGrid(): CellValue[][] {

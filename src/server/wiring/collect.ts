@@ -14,6 +14,7 @@ import { openRecordedLedger, readAddonMode, scriptDayFormatter, scriptTimeZone, 
 import { driveFileStore } from '../adapters/drive';
 import { userLock } from '../adapters/lock';
 import { sheetsLedgerStore } from '../adapters/sheets';
+import { restLedgerValues } from '../adapters/ledger-rest';
 import { scriptScheduler } from '../adapters/triggers';
 import type { LedgerStore } from '../ports/ledger';
 import { isCollectRefusal, recordCollectRefusal, takeCollectRequest } from './collect-requests';
@@ -45,7 +46,10 @@ export function collectDeps(): CollectDeps {
   const store = cachedUserStore();
   let ledger: LedgerStore | null = null;
   const openLedger = (): LedgerStore =>
-    (ledger ??= sheetsLedgerStore(openRecordedLedger(store.raw(LEDGER_SPREADSHEET_ID_PROPERTY)), { readOnOpen: true }));
+    (ledger ??= sheetsLedgerStore(
+      openRecordedLedger(store.raw(LEDGER_SPREADSHEET_ID_PROPERTY), (id) => store.setRaw(LEDGER_SPREADSHEET_ID_PROPERTY, id)),
+      { readOnOpen: true },
+    ));
   let addonMode: boolean | null = null;
   let locale: Locale | null = null;
   let mail: MailGateway | null = null;
@@ -58,7 +62,9 @@ export function collectDeps(): CollectDeps {
       table: (spec) => openLedger().table(spec),
       url: () => openLedger().url(),
       flush: () => openLedger().flush(),
+      timeZone: () => openLedger().timeZone?.() ?? '',
     },
+    ledgerValues: restLedgerValues(() => store.raw(LEDGER_SPREADSHEET_ID_PROPERTY)),
     ledgerProbe: sheetsLedgerProbe(),
     files: driveFileStore({ rewriteReadFiles: true }),
     get mail() {

@@ -145,7 +145,8 @@ describe('killed at any call, a rerun loses nothing and duplicates nothing', () 
       expect(outcome(opened.workspace)).toEqual(undisturbed());
       const events = logEvents(opened.workspace);
       if (events.includes('file.reused')) reused += 1;
-      if (events.includes('attachment.recovered')) recovered += 1;
+      // Rows a dead execution wrote: counted as done (SpreadsheetApp), or written again over themselves (Sheets API, after a crash).
+      if (events.includes('attachment.recovered') || events.includes('run.own_rows_rewritten')) recovered += 1;
     }
     // Some kills left files no Receipt recorded (reused, not copied), some left rows not yet labelled.
     expect(reused).toBeGreaterThan(0);
@@ -180,7 +181,9 @@ describe('killed at any call, a rerun loses nothing and duplicates nothing', () 
     // a file stored under another message (a duplicate by sha256 is not stored, so not noted): 1.
     expect(attachmentGets(0)).toBe(19);
     expect(attachmentGets(1)).toBe(1);
-    expect(result.results[1].counts.calls['Drive.REST.files.create'] ?? 0).toBe(0);
+    // No file stored again (the one Drive API upload is the day's log, written that way after a crash).
+    expect(result.results[1].counts.calls['Drive.REST.files.create'] ?? 0).toBe(1);
+    expect(collectedFiles(opened.workspace)).toHaveLength(18);
     // The 18 files (17 receipts, 1 quarantined piece) the first stored, each reused once.
     expect(logEvents(opened.workspace).filter((event) => event === 'file.reused')).toHaveLength(18);
     expect(outcome(opened.workspace)).toEqual(undisturbed());
@@ -204,7 +207,7 @@ describe('killed at any call, a rerun loses nothing and duplicates nothing', () 
  * undisturbed files, rows and labels and one JobRun. The smallest k that gets there is what one
  * execution's fixed costs allow today (see the README's Collect section).
  */
-export const KILL_SWEEP_FROM = 14;
+export const KILL_SWEEP_FROM = 12;
 const KILL_SWEEP = Array.from({ length: 60 - KILL_SWEEP_FROM + 1 }, (_, i) => KILL_SWEEP_FROM + i);
 
 describe('a sweep of kill intervals: every execution dies at its k-th call', () => {
@@ -219,7 +222,7 @@ describe('a sweep of kill intervals: every execution dies at its k-th call', () 
     expect(jobRuns(opened.workspace)).toEqual([expect.objectContaining({ status: 'succeeded', receipts_created: 17 })]);
   });
 
-  it.each([14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 31, 33, 36, 41, 45, 52, 57, 63])(
+  it.each([12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 31, 33, 36, 41, 45, 52, 57, 63])(
     'killEvery %i under 15 % faults: the runs end in the undisturbed state',
     (killEvery) => {
       const opened = prepared({ killEvery, faultRate: 0.15, seed: killEvery });

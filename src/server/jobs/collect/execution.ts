@@ -100,6 +100,14 @@ export interface Execution {
   receiptsRead: boolean;
   /** Whether state.pendingAppendFrom as it is now has been written durably in this execution. */
   appendFromSaved: boolean;
+  /** The first messages of this execution, fetched with the ledger's read (lean-ledger.ts), from cursor `at`. */
+  prefetched: { at: number; plans: MessagePlan[] } | null;
+  /** The Receipts header when the ledger was read through the Sheets API (its rows are then written that way). */
+  ledgerHeader: string[] | null;
+  /** Rows this run wrote after the ledger's and did not checkpoint: the next write goes over them. */
+  uncommittedRows: number;
+  /** A row write that may or may not have happened: no checkpoint in this execution (the next one reads and writes again). */
+  rowsInDoubt: boolean;
   /** Files stored since the last commit, by fileRef (saved under COLLECT_KEYS.stored). */
   stored: Record<string, StoredRef>;
 }
@@ -178,6 +186,10 @@ export function newExecution(deps: CollectDeps, startedAt: number, state: RunSta
     receiptsRead: false,
     appendFromSaved: false,
     stored: deps.store.get<Record<string, StoredRef>>(COLLECT_KEYS.stored) ?? {},
+    prefetched: null,
+    ledgerHeader: null,
+    uncommittedRows: 0,
+    rowsInDoubt: false,
   };
 }
 

@@ -29,7 +29,9 @@ export function processMessages(ex: Execution, ids: string[]): StopReason {
     // commit takes: a short execution then spends its calls, and its retries, on what it can finish.
     const size = ex.state.commitEvery !== null ? Math.min(MESSAGE_BATCH, ex.state.commitEvery) : MESSAGE_BATCH;
     const batchIds = ids.slice(ex.cursor, ex.cursor + size);
-    const plans = fetchMessages(ex.deps.mail, batchIds, ex.deps.pause);
+    const prefetched = ex.prefetched?.at === ex.cursor ? ex.prefetched.plans : null;
+    ex.prefetched = null;
+    const plans = prefetched ?? fetchMessages(ex.deps.mail, batchIds, ex.deps.pause);
     // Attachments are fetched only for the messages this run will take on (never past its limit).
     const stop = processBatch(ex, ids, plans, download(ex, plans.slice(0, withinLimit(ex, ids, plans))));
     if (stop) return stop;

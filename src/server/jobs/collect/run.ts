@@ -11,6 +11,7 @@ import { CAREFUL_COMMIT_EVERY, EXECUTION_LIMIT_MS, LOCK_WAIT_MS, type CollectDep
 import { newExecution, type Execution } from './execution';
 import { finishRun, handleFailure, leavePending, type CollectResult } from './finish';
 import { parseCollectInput, type CollectInput } from './input';
+import { leanLedger, readReceiptsRiding } from './lean-ledger';
 import { storePlanned } from './planned';
 import { processMessages } from './process';
 import { readReceipts } from './receipts';
@@ -151,7 +152,15 @@ function continueRun(ex: Execution, resumed: boolean): CollectResult {
   if (state.snapshotSize !== null && state.cursor < state.snapshotSize) {
     // A file decided and not known to be stored is stored first, in few calls (see planned.ts).
     storePlanned(ex);
-    readReceipts(ex);
+    // After a crash, through the Sheets API in the fetchAll of the first messages (lean-ledger.ts).
+    const riding = leanLedger(ex) ? readReceiptsRiding(ex, ensureSnapshot(ex)) : 'not';
+    // A read that may work later: this execution stops here, the next one reads again.
+    if (riding === 'later') {
+      // Marked first, so that a previous execution's death is not forgotten (careful, orphan risk).
+      markInFlight(ex, resumed);
+      return leavePending(ex, ensureSnapshot(ex));
+    }
+    if (riding === 'not') readReceipts(ex);
     ex.receiptsRead = true;
   }
   markInFlight(ex, resumed);
