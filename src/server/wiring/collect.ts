@@ -53,6 +53,7 @@ export function collectDeps(): CollectDeps {
   let addonMode: boolean | null = null;
   let locale: Locale | null = null;
   let mail: MailGateway | null = null;
+  let oneByOne: MailGateway | null = null;
   // The transport setting is read from the properties already in hand (no call of its own).
   const gateway = (): MailGateway =>
     (mail ??= mailGateway(chooseMailTransport(store.get<unknown>(MAIL_SETTINGS_KEY), store.get<unknown>(SEND_SETTINGS_KEY))));
@@ -69,6 +70,9 @@ export function collectDeps(): CollectDeps {
     files: driveFileStore({ rewriteReadFiles: true }),
     get mail() {
       return gateway();
+    },
+    get mailOneByOne() {
+      return (oneByOne ??= mailGateway('advanced'));
     },
     lock: userLock(),
     scheduler: scriptScheduler(),

@@ -8,7 +8,7 @@
 
 import { RECEIPTS_TABLE, emptyMetrics, mergeMetrics } from '../../domain/collect';
 import { errorMessage, isExecutionOver } from '../../domain/errors';
-import type { Execution } from './execution';
+import { recovering, type Execution } from './execution';
 import { labelIds, modifyMessages, requestsSent, stopsTheRun } from './mail';
 import { writeRowsRest } from './lean-ledger';
 import { saveMany, saveRunState } from './run-state';
@@ -51,7 +51,7 @@ export function commit(ex: Execution): void {
   }
   if (!dryRun && ex.labels.size) applyLabels(ex);
   const now = deps.clock.now();
-  const requests = requestsSent(deps.mail);
+  const requests = requestsSent(deps.mail) + (deps.mailOneByOne ? requestsSent(deps.mailOneByOne) : 0);
   ex.current.gmailApiCalls += requests - ex.requestsAtLastCommit;
   ex.current.durationSec += (now - ex.lastCommitAt) / 1000;
   ex.requestsAtLastCommit = requests;
@@ -85,7 +85,14 @@ function applyLabels(ex: Execution): void {
   const groups = new Map<string, { add: string[]; ids: string[] }>();
   const names: string[] = [];
   if (settings.applyLabels) names.push(settings.labelImported, settings.labelQuarantine);
-  if (names.length && !ex.labelIds) ex.labelIds = ex.state.labelIds ?? (ex.state.labelIds = labelIds(ex.deps.mail, names));
+  if (names.length && !ex.labelIds) {
+    if (ex.state.labelIds) ex.labelIds = ex.state.labelIds;
+    else {
+      ex.labelIds = ex.state.labelIds = labelIds(ex.deps.mail, names);
+      // While recovering, kept at once: an execution cut short before its checkpoint spares the next one the lookup.
+      if (recovering(ex)) saveRunState(ex.deps.store, ex.state);
+    }
+  }
   for (const [messageId, wanted] of ex.labels) {
     const add: string[] = [];
     if (settings.applyLabels && wanted.imported) add.push((ex.labelIds as Record<string, string>)[settings.labelImported]);

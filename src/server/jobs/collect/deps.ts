@@ -21,6 +21,11 @@ export interface CollectDeps {
   files: FileStore;
   /** The one mail gateway (REST or Advanced, as the settings choose). */
   mail: MailGateway;
+  /**
+   * The same gateway over the Advanced Gmail service (optional): after a crash an attachment is fetched
+   * alone, when it is needed, and the service hands its bytes over without a decode call.
+   */
+  mailOneByOne?: MailGateway;
   lock: Lock;
   scheduler: Scheduler;
   clock: Clock;

@@ -50,6 +50,10 @@ function bytesAgain(ex: Execution, key: string): Uint8Array | null {
   const candidate = plan.walk?.candidates.find((c) => c.partId === partId);
   if (!candidate) return null;
   if (!candidate.attachmentId) return candidate.inlineData ? ex.deps.codecs.base64Decode(candidate.inlineData) : new Uint8Array(0);
-  const [reply] = fetchAttachments(ex.deps.mail, [{ messageId, attachmentId: candidate.attachmentId }], ex.deps.pause);
+  const [reply] = fetchAttachments(
+    ex.deps.mailOneByOne ?? ex.deps.mail,
+    [{ messageId, attachmentId: candidate.attachmentId }],
+    ex.deps.pause,
+  );
   return reply.ok ? reply.value : null;
 }
