@@ -71,7 +71,9 @@ export function collectDeps(): CollectDeps {
     get mail() {
       return gateway();
     },
+    // Only where the project enables the Advanced Gmail service (appsscript.json); else the one gateway serves.
     get mailOneByOne() {
+      if (typeof Gmail === 'undefined' || !Gmail || !Gmail.Users) return undefined;
       return (oneByOne ??= mailGateway('advanced'));
     },
     lock: userLock(),
