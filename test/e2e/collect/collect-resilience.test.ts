@@ -193,6 +193,23 @@ describe('killed at any call, a rerun loses nothing and duplicates nothing', () 
     expect(jobRuns(opened.workspace)).toEqual([expect.objectContaining({ status: 'succeeded', receipts_created: 17 })]);
   });
 
+  it('after a crash the ledger goes through the Sheets API: its read rides in the fetchAll of the messages, no SpreadsheetApp call', () => {
+    // Killed in the middle of its messages: the second execution takes the run to its end.
+    const opened = prepared();
+    opened.workspace.faults.options.killExecution = 1;
+    opened.workspace.faults.options.killAtCall = Math.round(cleanExecutionCalls() * 0.6);
+    const result = collect(opened, {}, 5);
+    expect(result.results.map((r) => r.outcome)).toEqual(['killed', 'completed']);
+    const calls = result.results[1].counts.calls;
+    const spreadsheetApp = Object.entries(calls).filter(([method]) => method.startsWith('SpreadsheetApp.'));
+    expect(spreadsheetApp).toEqual([]);
+    // The Receipts read (values.get, in the fetchAll of the messages) and the rows written (values.batchUpdate).
+    expect(calls['Sheets.REST.values.get']).toBeGreaterThan(0);
+    expect(calls['Sheets.REST.values.batchUpdate']).toBeGreaterThan(0);
+    expect(outcome(opened.workspace)).toEqual(undisturbed());
+    expect(jobRuns(opened.workspace)).toEqual([expect.objectContaining({ status: 'succeeded', receipts_created: 17 })]);
+  });
+
   it('counts the work of a dead execution once: the metrics equal the undisturbed ones', () => {
     const clean = prepared();
     const cleanSummary = collect(clean).summary!;

@@ -153,12 +153,13 @@ function continueRun(ex: Execution, resumed: boolean): CollectResult {
     // A file decided and not known to be stored is stored first, in few calls (see planned.ts).
     storePlanned(ex);
     // After a crash, through the Sheets API in the fetchAll of the first messages (lean-ledger.ts).
-    const riding = leanLedger(ex) ? readReceiptsRiding(ex, ensureSnapshot(ex)) : 'not';
+    const lean = leanLedger(ex) ? ensureSnapshot(ex) : null;
+    const riding = lean ? readReceiptsRiding(ex, lean) : 'not';
     // A read that may work later: this execution stops here, the next one reads again.
-    if (riding === 'later') {
+    if (riding === 'later' && lean) {
       // Marked first, so that a previous execution's death is not forgotten (careful, orphan risk).
       markInFlight(ex, resumed);
-      return leavePending(ex, ensureSnapshot(ex));
+      return leavePending(ex, lean);
     }
     if (riding === 'not') readReceipts(ex);
     ex.receiptsRead = true;

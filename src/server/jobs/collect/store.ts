@@ -47,7 +47,7 @@ export function planFile(
   const name = uniqueName(base, taken);
   taken.add(name);
   const ref = `${folderKey}/${base}#${sha || `${content.length}:${ex.deps.codecs.sha256Hex(content)}`}`;
-  const upload: PendingUpload = { folderId: '', folderKey, base, name, content, mimeType, sha, result: null, ref };
+  const upload: PendingUpload = { folderId: '', folderKey, base, name, content, mimeType, sha, result: null, ref, recordAs };
   const earlier = ex.stored[ref]?.planned ? undefined : ex.stored[ref];
   if (ex.state.request.dryRun) upload.result = { ok: true, file: { id: '', name, url: '', size: content.length, mimeType } };
   else if (earlier) {
@@ -58,13 +58,11 @@ export function planFile(
     upload.result = { ok: true, file: { id: earlier.id, name: earlier.name, url: earlier.url, size: content.length, mimeType } };
     ex.log.info('file.reused', { filename: earlier.name, path: `${folderKey}/${earlier.name}` });
   } else {
-    upload.recordAs = recordAs;
     // While recovering, the decision is noted before the folder's lookup and the upload (see notePlanned).
     if (recordAs && recovering(ex)) notePlanned(ex, upload);
     upload.folderId = folderId(ex, folderKey, [ex.settings.rootFolder, STATE_FOLDER[state], day]);
     ex.pendingUploads.push(upload);
   }
-  upload.recordAs = recordAs;
   // Empty pieces and notes have no content to deduplicate by ('' sha).
   if (sha) ex.pendingBySha.set(sha, upload);
   return upload;
