@@ -220,6 +220,14 @@ class SheetTable implements LedgerTable {
   /** Adds header cells (and, for a new tab, frozen header, text formats and a filter). */
   private addColumns(names: string[], isNewTab: boolean): void {
     const start = this.header.length + 1;
+    if (!isNewTab && start === 1) {
+      // A tab left empty (made by an execution cut short before its header): the header in one call,
+      // made durable at once, so that an execution cut short again does not lose it (and start over).
+      this.sheet.appendRow(names);
+      SpreadsheetApp.flush();
+      this.header = [...names];
+      return;
+    }
     this.sheet.getRange(1, start, 1, names.length).setValues([names]);
     this.header = [...this.header, ...names];
     if (isNewTab) {

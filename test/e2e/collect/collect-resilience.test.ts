@@ -252,6 +252,18 @@ describe('a sweep of kill intervals: every execution dies at its k-th call', () 
   );
 });
 
+describe('killed short, with SpreadsheetApp writes lost unless flushed (the adversarial reading)', () => {
+  // With loseUnflushedSheetWrites a SpreadsheetApp write not flushed (or read) before a kill is undone:
+  // what the run needs durable is flushed, or written by the Sheets API (durable on its answer).
+  it.each([10, 11, 12, 15, 20])('killEvery %i: the run ends in the undisturbed state', (killEvery) => {
+    const opened = prepared({ killEvery, loseUnflushedSheetWrites: true });
+    const result = collect(opened, {}, 600);
+    expect(result.error).toBeNull();
+    expect(outcome(opened.workspace)).toEqual(undisturbed());
+    expect(jobRuns(opened.workspace)).toEqual([expect.objectContaining({ status: 'succeeded', receipts_created: 17 })]);
+  });
+});
+
 describe('transient Gmail and Drive faults (429, 5xx, network)', () => {
   // Reads are retried within the run (the gateway, then a few more passes in small groups); a refused
   // upload is sent again, one in doubt is stored the careful way (reusing its file if it was made).
