@@ -45,7 +45,9 @@ export function runCollectToEnd(
   runner: Runner,
   options: { input?: CollectInput; maxExecutions?: number; kind?: ExecutionKind; onExecution?: (result: InvokeResult) => void } = {},
 ): DriveResult {
-  const maxExecutions = options.maxExecutions ?? 100;
+  // A safety cap of the driver (a schedule has none): a run whose executions are all cut short at 10
+  // calls takes a step of a file at a time, about ten executions per message.
+  const maxExecutions = options.maxExecutions ?? 1000;
   const results: InvokeResult[] = [];
   let summary: CollectOutcome | null = null;
   for (let i = 0; i < maxExecutions; i++) {
@@ -96,7 +98,7 @@ export function callGroups(calls: Record<string, number>): Record<'gmail' | 'she
   for (const [method, n] of Object.entries(calls)) {
     if (method.startsWith('Gmail.REST.')) out.gmail += n;
     else if (method.startsWith('SpreadsheetApp') || method.startsWith('Sheets.REST.')) out.sheets += n;
-    else if (method.startsWith('DriveApp')) out.drive += n;
+    else if (method.startsWith('DriveApp') || method.startsWith('Drive.REST.')) out.drive += n;
     else if (method.startsWith('PropertiesService')) out.properties += n;
     else out.other += n;
   }
@@ -187,7 +189,7 @@ if (!getCommand('collect')) {
     job: 'collect',
     flags: { 'dry-run': 'boolean', max: 'count', since: 'value', json: 'boolean', 'max-executions': 'count' },
     run(cli) {
-      const maxExecutions = countFlag(cli.flags, 'max-executions', 100);
+      const maxExecutions = countFlag(cli.flags, 'max-executions', 1000);
       return runCollectCommand(cli, readInput(cli.flags), cli.flags.json === true, maxExecutions);
     },
   });

@@ -337,18 +337,51 @@ export function createDriveRestRoute(deps: DriveRestDeps): Route {
     return jsonResponse(200, selectFields(fileResource(item), fields));
   }
 
+  /** files.update of the content only (`PATCH …/upload/drive/v3/files/<id>?uploadType=media`): the body is the new bytes. */
+  function updateMedia(id: string, request: RouteRequest, params: URLSearchParams): RouteResponse {
+    if (params.get('uploadType') !== 'media') {
+      throw new DriveApiError(400, `Not emulated: uploadType=${params.get('uploadType') ?? '(none)'}; use uploadType=media`, 'badRequest', {
+        location: 'uploadType',
+        locationType: 'parameter',
+      });
+    }
+    const item = store.get(id);
+    if (!item || item.kind !== 'file')
+      throw new DriveApiError(404, `File not found: ${id}.`, 'notFound', { location: 'fileId', locationType: 'parameter' });
+    const fields = parseFields(params.get('fields'));
+    item.bytes = new Uint8Array(request.payload);
+    store.touch(item);
+    return jsonResponse(200, selectFields(fileResource(item), fields));
+  }
+
   const handle = (request: RouteRequest): RouteResponse => {
     const denied = checkBearer(request.headers, deps.oauthToken);
     if (denied) return denied;
+    const updated = fileUpdateId(request);
+    if (updated !== null)
+      return answer(ctx, 'Drive.REST.files.update', () => updateMedia(updated, request, new URL(request.url).searchParams));
     if (!isFilesCreate(request)) return pathNotFound();
     return answer(ctx, 'Drive.REST.files.create', () => createFile(request, new URL(request.url).searchParams));
   };
 
   /** An upload costs what DriveApp's upload costs (emulator/latency.ts); fetchAll pays its slowest. */
   const latencyMs = (request: RouteRequest): number =>
-    latencyOf(isFilesCreate(request) ? 'DriveApp.Folder.createFile' : 'UrlFetchApp.fetch');
+    latencyOf(
+      isFilesCreate(request)
+        ? 'DriveApp.Folder.createFile'
+        : fileUpdateId(request) !== null
+          ? 'DriveApp.File.setContent'
+          : 'UrlFetchApp.fetch',
+    );
 
   return { handle, latencyMs };
+}
+
+/** The id of a content update (`PATCH /upload/drive/v3/files/<id>`), or null for any other request. */
+function fileUpdateId(request: RouteRequest): string | null {
+  if (request.method !== 'PATCH') return null;
+  const match = /^\/upload\/drive\/v3\/files\/([^/]+)$/.exec(new URL(request.url).pathname);
+  return match ? decodeURIComponent(match[1]) : null;
 }
 
 /** The id of a files.get request (`GET /drive/v3/files/<id>`), or null for any other request. */

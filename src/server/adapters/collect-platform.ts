@@ -114,7 +114,7 @@ export function readAddonMode(): boolean {
  * others in one call), in one service call; without a recorded id, or when it cannot be opened, the
  * choice of sheets.ts (the active spreadsheet or a new one, recorded).
  */
-export function openRecordedLedger(recordedId: string | null): GoogleAppsScript.Spreadsheet.Spreadsheet {
+export function openRecordedLedger(recordedId: string | null, record?: (id: string) => void): GoogleAppsScript.Spreadsheet.Spreadsheet {
   if (recordedId) {
     try {
       return SpreadsheetApp.openById(recordedId);
@@ -122,5 +122,10 @@ export function openRecordedLedger(recordedId: string | null): GoogleAppsScript.
       console.warn(`Ledger spreadsheet ${recordedId} cannot be opened (${String(error)}); choosing another.`);
     }
   }
-  return openLedgerSpreadsheet();
+  if (!record) return openLedgerSpreadsheet();
+  // The properties were read already (recordedId is theirs): the active spreadsheet or a new one,
+  // recorded through the caller's store, without reading them again.
+  const spreadsheet = SpreadsheetApp.getActiveSpreadsheet() ?? SpreadsheetApp.create('Postroom');
+  record(spreadsheet.getId());
+  return spreadsheet;
 }

@@ -14,6 +14,8 @@ export interface BatchKeyValueStore extends KeyValueStore {
   setMany(values: Record<string, unknown>): void;
   /** A property's raw text by its full name (for values other adapters store as plain text), or null. */
   raw(fullKey: string): string | null;
+  /** Sets a property's raw text by its full name (one call). */
+  setRaw(fullKey: string, text: string): void;
 }
 
 export function cachedUserStore(prefix = USER_PROPERTY_PREFIX): BatchKeyValueStore {
@@ -37,6 +39,10 @@ export function cachedUserStore(prefix = USER_PROPERTY_PREFIX): BatchKeyValueSto
       Object.assign(values(), batch);
     },
     raw: (fullKey) => values()[fullKey] ?? null,
+    setRaw(fullKey, text) {
+      properties().setProperty(fullKey, text);
+      values()[fullKey] = text;
+    },
     delete(key: string): void {
       properties().deleteProperty(prefix + key);
       delete values()[prefix + key];

@@ -12,6 +12,7 @@ import type { StoredFile } from '../ports/files';
 import { scriptToken } from './oauth';
 
 export const DRIVE_FILES_URL = 'https://www.googleapis.com/drive/v3/files';
+const DRIVE_UPLOAD_FILES_URL = 'https://www.googleapis.com/upload/drive/v3/files';
 
 /** A text as a quoted value of a Drive query ('\' and "'" escaped with a backslash). */
 export function driveQueryString(text: string): string {
@@ -131,4 +132,41 @@ export function createSubfolder(parentId: string, name: string): string {
     }
   }
   throw new Error(`Drive files.create (folder ${name}): ${last}`);
+}
+
+/** A file's content as text (files.get alt=media, read again on a transient failure); null when Drive has no such file. */
+export function downloadText(id: string): string | null {
+  const { status, text } = driveGet(`${DRIVE_FILES_URL}/${encodeURIComponent(id)}?alt=media`);
+  if (status === 404) return null;
+  if (status < 200 || status >= 300) throw new Error(`Drive files.get (media): HTTP ${status}: ${text.slice(0, 200)}`);
+  return text;
+}
+
+/**
+ * Replaces a file's content by ONE Drive API files.update (uploadType=media). The same content sent
+ * again changes nothing, so a failure that may have gone through is simply sent again (up to 3 tries).
+ * https://developers.google.com/workspace/drive/api/reference/rest/v3/files/update
+ */
+export function replaceContent(id: string, text: string, mimeType: string): void {
+  let last = '';
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    let status = 0;
+    try {
+      const response = UrlFetchApp.fetch(`${DRIVE_UPLOAD_FILES_URL}/${encodeURIComponent(id)}?uploadType=media&fields=id`, {
+        method: 'patch',
+        contentType: mimeType,
+        payload: text,
+        headers: { Authorization: `Bearer ${scriptToken()}` },
+        muteHttpExceptions: true,
+      });
+      status = response.getResponseCode();
+      last = `HTTP ${status}: ${response.getContentText().slice(0, 200)}`;
+    } catch (error) {
+      if (isExecutionOver(error)) throw error;
+      last = errorMessage(error);
+    }
+    if (status >= 200 && status < 300) return;
+    if (status >= 400 && status < 500 && status !== 408 && status !== 429) break;
+  }
+  throw new Error(`Drive files.update (media): ${last}`);
 }

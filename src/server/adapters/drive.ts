@@ -9,9 +9,9 @@
 
 import type { CreateFileResult, FileStore, StoredFile } from '../ports/files';
 import { errorMessage, isExecutionOver } from '../domain/errors';
-import { toSignedBytes } from '../domain/encoding';
+import { toSignedBytes, utf8Encode } from '../domain/encoding';
 import { MULTIPART_MAX_BYTES, uploadFiles } from './drive-upload';
-import { createSubfolder, findFilesWithSha256, findSubfolderId } from './drive-lookup';
+import { createSubfolder, downloadText, findFilesWithSha256, findSubfolderId, replaceContent } from './drive-lookup';
 
 type DriveFile = GoogleAppsScript.Drive.File;
 
@@ -68,6 +68,7 @@ export function driveFileStore(options: { rewriteReadFiles?: boolean } = {}): Fi
   const idsByPath = new Map<string, string>();
   /** Text files read in this execution, by "folderId/name", so a rewrite needs no second lookup. */
   const textFilesRead = new Map<string, DriveFile>();
+  const textFilesById = new Map<string, DriveFile>();
 
   /** The folder's id, asked of Drive once per path per execution. */
   function remember(path: readonly string[], folder: GoogleAppsScript.Drive.Folder): string {
@@ -182,6 +183,42 @@ export function driveFileStore(options: { rewriteReadFiles?: boolean } = {}): Fi
       const created = folderById(folderId).createFile(name, text, mimeType);
       textFilesRead.set(key, created);
       return describe(created);
+    },
+    rewriteTextFile(folderId, name, rewrite, mimeType) {
+      const [found] = findFilesWithSha256(folderId, name);
+      const old = found ? downloadText(found.id) : null;
+      if (found && old !== null) {
+        const text = rewrite(old);
+        replaceContent(found.id, text, mimeType);
+        return { id: found.id, name, url: found.url, size: text.length, mimeType };
+      }
+      const [created] = this.createFiles([{ folderId, name, bytes: utf8Encode(rewrite('')), mimeType }]);
+      if (!created.ok) throw new Error(created.error);
+      return created.file;
+    },
+    rewriteTextFileById(id, rewrite, mimeType) {
+      const old = downloadText(id);
+      if (old === null) return null;
+      const text = rewrite(old);
+      replaceContent(id, text, mimeType);
+      return { id, name: '', url: driveFileUrl(id), size: text.length, mimeType };
+    },
+    readTextFileById(id) {
+      let file: DriveFile;
+      try {
+        file = DriveApp.getFileById(id);
+      } catch (error) {
+        if (isExecutionOver(error)) throw error;
+        return null;
+      }
+      textFilesById.set(id, file);
+      return file.getBlob().getDataAsString('UTF-8');
+    },
+    writeTextFileById(id, text) {
+      // The file just read by id is not looked up again.
+      const file = textFilesById.get(id) ?? DriveApp.getFileById(id);
+      file.setContent(text);
+      return describe(file);
     },
     readTextFile(folderId, name) {
       const file = findByName(folderId, name);

@@ -7,7 +7,7 @@
 
 import { LEDGER_SPREADSHEET_ID_PROPERTY } from '../domain/storage-keys';
 import type { CellValue, LedgerRow, LedgerStore, LedgerTable, TableSpec } from '../ports/ledger';
-import { localizedError } from '../domain/errors';
+import { isExecutionOver, localizedError } from '../domain/errors';
 import { translateServer } from '../domain/server-messages';
 import { userLocale } from './session';
 
@@ -53,6 +53,7 @@ export function sheetsLedgerStore(
     },
     url: () => spreadsheet.getUrl(),
     flush: () => SpreadsheetApp.flush(),
+    timeZone: () => spreadsheet.getSpreadsheetTimeZone(),
   };
 }
 
@@ -147,6 +148,19 @@ class SheetTable implements LedgerTable {
     }
   }
 
+  appendOne(row: Record<string, CellValue>): number {
+    const grid = this.ensureGrid();
+    const cells = this.header.map((name) => (name in row ? row[name] : ''));
+    this.sheet.appendRow(cells);
+    grid.push(cells);
+    return grid.length + 1;
+  }
+
+  growTo(lastRow: number): void {
+    const maxRows = this.sheet.getMaxRows();
+    if (lastRow > maxRows) this.sheet.insertRowsAfter(maxRows, lastRow - maxRows);
+  }
+
   private ensureGrid(): CellValue[][] {
     if (!this.grid) this.readAll();
     return this.grid as CellValue[][];
@@ -170,11 +184,21 @@ class SheetTable implements LedgerTable {
   }
 
   /**
-   * The header and the rows in one read (getDataRange: two calls, not a header read then a rows read):
-   * an execution that dies early still gets far with few calls. The rows wait for the first readAll.
+   * The header and the rows in ONE call (getSheetValues through the last row and column with data; not
+   * getDataRange().getValues(), two calls, nor a header read then a rows read): an execution that dies
+   * early still gets far with few calls. The rows wait for the first readAll. Should the platform
+   * refuse it, the two-call read (an execution that is over propagates).
+   * https://developers.google.com/apps-script/reference/spreadsheet/sheet#getSheetValues(Integer,Integer,Integer,Integer)
    */
   private readHeaderAndRows(): string[] {
-    const values = this.sheet.getDataRange().getValues() as CellValue[][];
+    let values: CellValue[][];
+    try {
+      values = this.sheet.getSheetValues(1, 1, -1, -1) as CellValue[][];
+    } catch (error) {
+      if (isExecutionOver(error)) throw error;
+      values = this.sheet.getDataRange().getValues() as CellValue[][];
+    }
+    if (!values.length) values = [['']];
     const header = values[0].map((value) => String(value).trim());
     if (values.length === 1 && header.every((name) => name === '')) {
       this.openedRows = [];
@@ -196,6 +220,14 @@ class SheetTable implements LedgerTable {
   /** Adds header cells (and, for a new tab, frozen header, text formats and a filter). */
   private addColumns(names: string[], isNewTab: boolean): void {
     const start = this.header.length + 1;
+    if (!isNewTab && start === 1) {
+      // A tab left empty (made by an execution cut short before its header): the header in one call,
+      // made durable at once, so that an execution cut short again does not lose it (and start over).
+      this.sheet.appendRow(names);
+      SpreadsheetApp.flush();
+      this.header = [...names];
+      return;
+    }
     this.sheet.getRange(1, start, 1, names.length).setValues([names]);
     this.header = [...this.header, ...names];
     if (isNewTab) {

@@ -46,4 +46,15 @@ export interface FileStore {
   /** Creates or replaces the content of a text file (Drive files cannot be appended to). */
   writeTextFile(folderId: string, name: string, text: string, mimeType?: string): StoredFile;
   readTextFile(folderId: string, name: string): string | null;
+  /**
+   * Rewrites the text file `name` of a folder (made when missing) with `rewrite(old content)`, by the
+   * Drive API in a few requests (a lookup, a download, an update). Optional.
+   */
+  rewriteTextFile?(folderId: string, name: string, rewrite: (old: string) => string, mimeType: string): StoredFile;
+  /** The same by the file's id (a download and an update); null when there is no such file. Optional. */
+  rewriteTextFileById?(id: string, rewrite: (old: string) => string, mimeType: string): StoredFile | null;
+  /** A text file's content by its id, null when there is no such file (optional: spares the lookup by name). */
+  readTextFileById?(id: string): string | null;
+  /** Replaces the content of the text file `id` (optional; throws when there is no such file). */
+  writeTextFileById?(id: string, text: string): StoredFile;
 }

@@ -14,6 +14,7 @@ import { openRecordedLedger, readAddonMode, scriptDayFormatter, scriptTimeZone, 
 import { driveFileStore } from '../adapters/drive';
 import { userLock } from '../adapters/lock';
 import { sheetsLedgerStore } from '../adapters/sheets';
+import { restLedgerValues } from '../adapters/ledger-rest';
 import { scriptScheduler } from '../adapters/triggers';
 import type { LedgerStore } from '../ports/ledger';
 import { isCollectRefusal, recordCollectRefusal, takeCollectRequest } from './collect-requests';
@@ -45,10 +46,14 @@ export function collectDeps(): CollectDeps {
   const store = cachedUserStore();
   let ledger: LedgerStore | null = null;
   const openLedger = (): LedgerStore =>
-    (ledger ??= sheetsLedgerStore(openRecordedLedger(store.raw(LEDGER_SPREADSHEET_ID_PROPERTY)), { readOnOpen: true }));
+    (ledger ??= sheetsLedgerStore(
+      openRecordedLedger(store.raw(LEDGER_SPREADSHEET_ID_PROPERTY), (id) => store.setRaw(LEDGER_SPREADSHEET_ID_PROPERTY, id)),
+      { readOnOpen: true },
+    ));
   let addonMode: boolean | null = null;
   let locale: Locale | null = null;
   let mail: MailGateway | null = null;
+  let oneByOne: MailGateway | null = null;
   // The transport setting is read from the properties already in hand (no call of its own).
   const gateway = (): MailGateway =>
     (mail ??= mailGateway(chooseMailTransport(store.get<unknown>(MAIL_SETTINGS_KEY), store.get<unknown>(SEND_SETTINGS_KEY))));
@@ -58,11 +63,18 @@ export function collectDeps(): CollectDeps {
       table: (spec) => openLedger().table(spec),
       url: () => openLedger().url(),
       flush: () => openLedger().flush(),
+      timeZone: () => openLedger().timeZone?.() ?? '',
     },
+    ledgerValues: restLedgerValues(() => store.raw(LEDGER_SPREADSHEET_ID_PROPERTY)),
     ledgerProbe: sheetsLedgerProbe(),
     files: driveFileStore({ rewriteReadFiles: true }),
     get mail() {
       return gateway();
+    },
+    // Only where the project enables the Advanced Gmail service (appsscript.json); else the one gateway serves.
+    get mailOneByOne() {
+      if (typeof Gmail === 'undefined' || !Gmail || !Gmail.Users) return undefined;
+      return (oneByOne ??= mailGateway('advanced'));
     },
     lock: userLock(),
     scheduler: scriptScheduler(),

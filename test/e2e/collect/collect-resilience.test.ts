@@ -145,7 +145,8 @@ describe('killed at any call, a rerun loses nothing and duplicates nothing', () 
       expect(outcome(opened.workspace)).toEqual(undisturbed());
       const events = logEvents(opened.workspace);
       if (events.includes('file.reused')) reused += 1;
-      if (events.includes('attachment.recovered')) recovered += 1;
+      // Rows a dead execution wrote: counted as done (SpreadsheetApp), or written again over themselves (Sheets API, after a crash).
+      if (events.includes('attachment.recovered') || events.includes('run.own_rows_rewritten')) recovered += 1;
     }
     // Some kills left files no Receipt recorded (reused, not copied), some left rows not yet labelled.
     expect(reused).toBeGreaterThan(0);
@@ -175,14 +176,36 @@ describe('killed at any call, a rerun loses nothing and duplicates nothing', () 
     const result = collect(opened, {}, 5);
     expect(result.results.map((r) => r.outcome)).toEqual(['killed', 'completed']);
     expect(receipts(opened.workspace)).toHaveLength(18);
-    const attachmentGets = (i: number) => result.results[i].counts.calls['Gmail.REST.messages.attachments.get'] ?? 0;
+    // By the REST API, or after a crash one at a time by the Advanced service.
+    const attachmentGets = (i: number) =>
+      (result.results[i].counts.calls['Gmail.REST.messages.attachments.get'] ?? 0) +
+      (result.results[i].counts.calls['Gmail.Users.Messages.Attachments.get'] ?? 0);
     // 19 fetched by the first (20 attachments, the stranger's not); the second fetches only the copy of
     // a file stored under another message (a duplicate by sha256 is not stored, so not noted): 1.
     expect(attachmentGets(0)).toBe(19);
     expect(attachmentGets(1)).toBe(1);
-    expect(result.results[1].counts.calls['Drive.REST.files.create'] ?? 0).toBe(0);
+    // No file stored again (the one Drive API upload is the day's log, written that way after a crash).
+    expect(result.results[1].counts.calls['Drive.REST.files.create'] ?? 0).toBe(1);
+    expect(collectedFiles(opened.workspace)).toHaveLength(18);
     // The 18 files (17 receipts, 1 quarantined piece) the first stored, each reused once.
     expect(logEvents(opened.workspace).filter((event) => event === 'file.reused')).toHaveLength(18);
+    expect(outcome(opened.workspace)).toEqual(undisturbed());
+    expect(jobRuns(opened.workspace)).toEqual([expect.objectContaining({ status: 'succeeded', receipts_created: 17 })]);
+  });
+
+  it('after a crash the ledger goes through the Sheets API: its read rides in the fetchAll of the messages, no SpreadsheetApp call', () => {
+    // Killed in the middle of its messages: the second execution takes the run to its end.
+    const opened = prepared();
+    opened.workspace.faults.options.killExecution = 1;
+    opened.workspace.faults.options.killAtCall = Math.round(cleanExecutionCalls() * 0.6);
+    const result = collect(opened, {}, 5);
+    expect(result.results.map((r) => r.outcome)).toEqual(['killed', 'completed']);
+    const calls = result.results[1].counts.calls;
+    const spreadsheetApp = Object.entries(calls).filter(([method]) => method.startsWith('SpreadsheetApp.'));
+    expect(spreadsheetApp).toEqual([]);
+    // The Receipts read (values.get, in the fetchAll of the messages) and the rows written (values.batchUpdate).
+    expect(calls['Sheets.REST.values.get']).toBeGreaterThan(0);
+    expect(calls['Sheets.REST.values.batchUpdate']).toBeGreaterThan(0);
     expect(outcome(opened.workspace)).toEqual(undisturbed());
     expect(jobRuns(opened.workspace)).toEqual([expect.objectContaining({ status: 'succeeded', receipts_created: 17 })]);
   });
@@ -204,7 +227,7 @@ describe('killed at any call, a rerun loses nothing and duplicates nothing', () 
  * undisturbed files, rows and labels and one JobRun. The smallest k that gets there is what one
  * execution's fixed costs allow today (see the README's Collect section).
  */
-export const KILL_SWEEP_FROM = 17;
+export const KILL_SWEEP_FROM = 10;
 const KILL_SWEEP = Array.from({ length: 60 - KILL_SWEEP_FROM + 1 }, (_, i) => KILL_SWEEP_FROM + i);
 
 describe('a sweep of kill intervals: every execution dies at its k-th call', () => {
@@ -219,7 +242,7 @@ describe('a sweep of kill intervals: every execution dies at its k-th call', () 
     expect(jobRuns(opened.workspace)).toEqual([expect.objectContaining({ status: 'succeeded', receipts_created: 17 })]);
   });
 
-  it.each([17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 31, 33, 36, 41, 45, 52, 57, 63])(
+  it.each([10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 31, 33, 36, 41, 45, 52, 57, 63])(
     'killEvery %i under 15 % faults: the runs end in the undisturbed state',
     (killEvery) => {
       const opened = prepared({ killEvery, faultRate: 0.15, seed: killEvery });
@@ -227,6 +250,18 @@ describe('a sweep of kill intervals: every execution dies at its k-th call', () 
       expect(outcome(opened.workspace)).toEqual(undisturbed());
     },
   );
+});
+
+describe('killed short, with SpreadsheetApp writes lost unless flushed (the adversarial reading)', () => {
+  // With loseUnflushedSheetWrites a SpreadsheetApp write not flushed (or read) before a kill is undone:
+  // what the run needs durable is flushed, or written by the Sheets API (durable on its answer).
+  it.each([10, 11, 12, 15, 20])('killEvery %i: the run ends in the undisturbed state', (killEvery) => {
+    const opened = prepared({ killEvery, loseUnflushedSheetWrites: true });
+    const result = collect(opened, {}, 600);
+    expect(result.error).toBeNull();
+    expect(outcome(opened.workspace)).toEqual(undisturbed());
+    expect(jobRuns(opened.workspace)).toEqual([expect.objectContaining({ status: 'succeeded', receipts_created: 17 })]);
+  });
 });
 
 describe('transient Gmail and Drive faults (429, 5xx, network)', () => {

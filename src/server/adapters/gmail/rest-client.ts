@@ -61,11 +61,36 @@ export function gmailRequestsSent(): number {
   return requestsSent;
 }
 
+/**
+ * A request of another Google API (a Sheets read) that rides in the next Gmail fetchAll of the
+ * execution: one service call carries both. `deliver` gets its HTTP answer, or the error that failed
+ * the whole batch (a network failure); `build` makes it with the script's token.
+ */
+export interface RidingRequest {
+  build(token: string): GoogleAppsScript.URL_Fetch.URLFetchRequest;
+  deliver(outcome: { response: GoogleAppsScript.URL_Fetch.HTTPResponse } | { error: string }): void;
+}
+
+// Requests waiting for the next Gmail fetchAll (module state: one execution's life).
+let riders: RidingRequest[] = [];
+
+/** Puts a request in the next Gmail fetchAll; returns a function that takes it back if it has not left yet. */
+export function rideWithNextGmailBatch(rider: RidingRequest): () => boolean {
+  riders.push(rider);
+  return () => {
+    const before = riders.length;
+    riders = riders.filter((r) => r !== rider);
+    return riders.length < before;
+  };
+}
+
 /** Sends the calls in parallel (one fetchAll) and returns one reply per call, in order. */
 export function callGmail(calls: readonly GmailCall[]): GmailReply[] {
   if (!calls.length) return [];
   requestsSent += calls.length;
   const token = scriptToken();
+  const riding = riders;
+  riders = [];
   const requests: GoogleAppsScript.URL_Fetch.URLFetchRequest[] = calls.map((call) => ({
     url: buildUrl(call),
     method: call.method,
@@ -75,12 +100,15 @@ export function callGmail(calls: readonly GmailCall[]): GmailReply[] {
   }));
   let responses: GoogleAppsScript.URL_Fetch.HTTPResponse[];
   try {
-    responses = UrlFetchApp.fetchAll(requests);
+    responses = UrlFetchApp.fetchAll([...requests, ...riding.map((rider) => rider.build(token))]);
   } catch (error) {
     // A network failure fails the whole fetchAll; some requests may have reached Gmail.
     const message = error instanceof Error ? error.message : String(error);
+    for (const rider of riding) rider.deliver({ error: message });
     return calls.map(() => ({ status: 0, json: null, text: '', retryAfterMs: null, networkError: message }));
   }
+  riding.forEach((rider, i) => rider.deliver({ response: responses[calls.length + i] }));
+  responses = responses.slice(0, calls.length);
   const now = Date.now();
   return responses.map((response) => {
     const text = response.getContentText();

@@ -8,13 +8,16 @@
 
 import { RECEIPTS_TABLE, emptyMetrics, mergeMetrics } from '../../domain/collect';
 import { errorMessage, isExecutionOver } from '../../domain/errors';
-import type { Execution } from './execution';
+import { recovering, type Execution } from './execution';
 import { labelIds, modifyMessages, requestsSent, stopsTheRun } from './mail';
+import { writeRowsRest } from './lean-ledger';
 import { saveMany, saveRunState } from './run-state';
 import { COLLECT_KEYS } from '../../domain/storage-keys';
 
 export function commit(ex: Execution): void {
   const { deps, state } = ex;
+  // Rows whose write is in doubt: no labels, no checkpoint (the next execution does them again).
+  if (ex.rowsInDoubt) return;
   const dryRun = state.request.dryRun;
   if (!dryRun && ex.rows.length) {
     // Rows from here on are this run's until the checkpoint below (or from earlier, while rows an
@@ -25,13 +28,30 @@ export function commit(ex: Execution): void {
       state.pendingAppendFrom = from;
       saveRunState(deps.store, state);
     }
-    deps.ledger.table(RECEIPTS_TABLE).append(ex.rows);
-    deps.ledger.flush();
+    if (ex.ledgerHeader) {
+      try {
+        try {
+          writeRowsRest(ex);
+        } catch (error) {
+          // The Sheets API writes inside the grid only: grown (SpreadsheetApp), then written again.
+          if (isExecutionOver(error) || !errorMessage(error).includes('exceeds grid limits')) throw error;
+          deps.ledger.table(RECEIPTS_TABLE).growTo?.(ex.receiptRows + 1 + Math.max(ex.rows.length, ex.uncommittedRows));
+          writeRowsRest(ex);
+        }
+      } catch (error) {
+        // Written, partly written or not: the next execution reads the ledger and writes these rows again.
+        if (!isExecutionOver(error)) ex.rowsInDoubt = true;
+        throw error;
+      }
+    } else {
+      deps.ledger.table(RECEIPTS_TABLE).append(ex.rows);
+      deps.ledger.flush();
+    }
     ex.receiptRows += ex.rows.length;
   }
   if (!dryRun && ex.labels.size) applyLabels(ex);
   const now = deps.clock.now();
-  const requests = requestsSent(deps.mail);
+  const requests = requestsSent(deps.mail) + (deps.mailOneByOne ? requestsSent(deps.mailOneByOne) : 0);
   ex.current.gmailApiCalls += requests - ex.requestsAtLastCommit;
   ex.current.durationSec += (now - ex.lastCommitAt) / 1000;
   ex.requestsAtLastCommit = requests;
@@ -65,7 +85,14 @@ function applyLabels(ex: Execution): void {
   const groups = new Map<string, { add: string[]; ids: string[] }>();
   const names: string[] = [];
   if (settings.applyLabels) names.push(settings.labelImported, settings.labelQuarantine);
-  if (names.length && !ex.labelIds) ex.labelIds = ex.state.labelIds ?? (ex.state.labelIds = labelIds(ex.deps.mail, names));
+  if (names.length && !ex.labelIds) {
+    if (ex.state.labelIds) ex.labelIds = ex.state.labelIds;
+    else {
+      ex.labelIds = ex.state.labelIds = labelIds(ex.deps.mail, names);
+      // While recovering, kept at once: an execution cut short before its checkpoint spares the next one the lookup.
+      if (recovering(ex)) saveRunState(ex.deps.store, ex.state);
+    }
+  }
   for (const [messageId, wanted] of ex.labels) {
     const add: string[] = [];
     if (settings.applyLabels && wanted.imported) add.push((ex.labelIds as Record<string, string>)[settings.labelImported]);

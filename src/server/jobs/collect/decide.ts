@@ -28,6 +28,7 @@ import {
   duplicateNoteKey,
   recovering,
   runDay,
+  runLocale,
   shortDecision,
   storedFileOf,
   takenNames,
@@ -253,9 +254,8 @@ function decideContent(
   const walk = plan.walk as WalkResult;
   const day = runDay(ex, walk.message.internalDateMs ?? ex.deps.clock.now());
   try {
-    const upload = planFile(ex, state, day, candidate.filename, content, checked, sha);
     const decided: StoredDecision = { state, reason, detail, day, sha, mimeType: checked.mimeType, size: content.length };
-    upload.recordAs = { key, decided: shortDecision(decided) };
+    const upload = planFile(ex, state, day, candidate.filename, content, checked, sha, { key, decided: shortDecision(decided) });
     // While recovering, stored (and noted) now, before the next attachment's bytes are hashed: a short
     // execution gets each file to a durable record instead of losing a message's worth every time.
     if (recovering(ex)) storeFiles(ex, true);
@@ -300,7 +300,7 @@ export function decideNote(
   facts: NoteFacts,
 ): SettleAttachment {
   const message = (plan.walk as WalkResult).message;
-  const text = quarantineNote(ex.deps.locale, {
+  const text = quarantineNote(runLocale(ex), {
     subject: message.subject,
     sender: message.from.address,
     received: message.internalDateMs === null ? '' : new Date(message.internalDateMs).toISOString(),

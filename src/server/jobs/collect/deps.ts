@@ -6,7 +6,7 @@ import type { Clock } from '../../ports/clock';
 import type { Codecs } from '../../ports/codecs';
 import type { FileStore } from '../../ports/files';
 import type { KeyValueStore } from '../../ports/kv';
-import type { LedgerProbe, LedgerStore } from '../../ports/ledger';
+import type { LedgerProbe, LedgerStore, LedgerValues } from '../../ports/ledger';
 import type { MailGateway } from '../../ports/mail-gateway';
 import type { Lock } from '../../ports/lock';
 import type { Scheduler } from '../../ports/scheduler';
@@ -16,9 +16,16 @@ export interface CollectDeps {
   store: KeyValueStore;
   ledger: LedgerStore;
   ledgerProbe: LedgerProbe;
+  /** The ledger's values through the Sheets API, for a run that keeps being cut short (optional). */
+  ledgerValues?: LedgerValues;
   files: FileStore;
   /** The one mail gateway (REST or Advanced, as the settings choose). */
   mail: MailGateway;
+  /**
+   * The same gateway over the Advanced Gmail service (optional): after a crash an attachment is fetched
+   * alone, when it is needed, and the service hands its bytes over without a decode call.
+   */
+  mailOneByOne?: MailGateway;
   lock: Lock;
   scheduler: Scheduler;
   clock: Clock;

@@ -15,6 +15,7 @@ import {
   type WalkResult,
 } from '../../domain/collect';
 import type { CellValue } from '../../ports/ledger';
+import type { Locale } from '../../domain/i18n';
 import type { CreateFileResult } from '../../ports/files';
 import { COLLECT_KEYS } from '../../domain/storage-keys';
 import { EXECUTION_BUDGET_MS, type CollectDeps } from './deps';
@@ -99,6 +100,14 @@ export interface Execution {
   receiptsRead: boolean;
   /** Whether state.pendingAppendFrom as it is now has been written durably in this execution. */
   appendFromSaved: boolean;
+  /** The first messages of this execution, fetched with the ledger's read (lean-ledger.ts), from cursor `at`. */
+  prefetched: { at: number; plans: MessagePlan[] } | null;
+  /** The Receipts header when the ledger was read through the Sheets API (its rows are then written that way). */
+  ledgerHeader: string[] | null;
+  /** Rows this run wrote after the ledger's and did not checkpoint: the next write goes over them. */
+  uncommittedRows: number;
+  /** A row write that may or may not have happened: no checkpoint in this execution (the next one reads and writes again). */
+  rowsInDoubt: boolean;
   /** Files stored since the last commit, by fileRef (saved under COLLECT_KEYS.stored). */
   stored: Record<string, StoredRef>;
 }
@@ -115,6 +124,11 @@ export interface StoredRef {
   key?: string;
   /** Noted instead of a file: the attachment's bytes are those of a receipt already in the ledger. */
   duplicate?: true;
+  /**
+   * Decided and about to be uploaded, not known to be stored (id and url empty): the next execution
+   * stores it first (storePlanned), before it reads the ledger, from these facts and the bytes fetched again.
+   */
+  planned?: { folderId: string; folderKey: string; base: string; mimeType: string };
   decided?: Omit<StoredDecision, 'sha' | 'reason' | 'detail'> & Partial<Pick<StoredDecision, 'reason' | 'detail'>>;
 }
 
@@ -127,7 +141,7 @@ export function shortDecision(decided: StoredDecision): NonNullable<StoredRef['d
 /** The stored file of an attachment (by its key), when this run stored one and has not committed it yet. */
 export function storedFileOf(ex: Execution, key: string): (StoredRef & { decided: StoredDecision }) | null {
   for (const [ref, stored] of Object.entries(ex.stored)) {
-    if (stored.key !== key || !stored.decided) continue;
+    if (stored.key !== key || !stored.decided || stored.planned) continue;
     const suffix = ref.slice(ref.lastIndexOf('#') + 1);
     const decided: StoredDecision = {
       reason: null,
@@ -172,6 +186,10 @@ export function newExecution(deps: CollectDeps, startedAt: number, state: RunSta
     receiptsRead: false,
     appendFromSaved: false,
     stored: deps.store.get<Record<string, StoredRef>>(COLLECT_KEYS.stored) ?? {},
+    prefetched: null,
+    ledgerHeader: null,
+    uncommittedRows: 0,
+    rowsInDoubt: false,
   };
 }
 
@@ -220,4 +238,9 @@ export function recovering(ex: Execution): boolean {
 /** The key of the note that an attachment is a duplicate of a recorded receipt (in the stored-files record). */
 export function duplicateNoteKey(key: string): string {
   return `duplicate:${key}`;
+}
+
+/** The run's locale (kept in its state from its start; the user's, asked now, for a run that has none). */
+export function runLocale(ex: Execution): Locale {
+  return ex.state.locale ?? ex.deps.locale;
 }

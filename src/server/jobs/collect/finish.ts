@@ -17,10 +17,11 @@ import { PostroomError, errorMessage, isExecutionOver } from '../../domain/error
 import { COLLECT_KEYS } from '../../domain/storage-keys';
 import { commit } from './commit';
 import { COLLECT_CONTINUE_HANDLER, CONTINUE_AFTER_MS } from './deps';
-import { jobRunRecord, type Execution } from './execution';
+import { jobRunRecord, recovering, runLocale, type Execution } from './execution';
+import type { CellValue } from '../../ports/ledger';
 import { stopsTheRun } from './mail';
 import { mailErrorMessage } from '../../domain/mail-errors';
-import { clearRun, saveRunState, type LastRun } from './run-state';
+import { clearRun, saveMany, saveRunState, type LastRun } from './run-state';
 import { logPath, writeLog } from './write-log';
 
 export type CollectResult = CollectSummary & {
@@ -35,6 +36,8 @@ export type CollectResult = CollectSummary & {
 export function leavePending(ex: Execution, ids: string[]): CollectResult {
   const { deps, state } = ex;
   state.inFlight = false;
+  // Said before the trigger is made: the close then knows to look for it.
+  state.continuationSet = true;
   saveRunState(deps.store, state);
   try {
     deps.scheduler.continueAfter(COLLECT_CONTINUE_HANDLER, CONTINUE_AFTER_MS);
@@ -51,7 +54,7 @@ export function finishRun(ex: Execution, limitReached: boolean, aborted = false,
   const finishedAt = deps.clock.now();
   const status = runStatus(state.metrics, { dryRun: state.request.dryRun, aborted });
   const path = logPath(ex);
-  const summary = formatCollectSummary(deps.locale, state.metrics, { dryRun: state.request.dryRun });
+  const summary = formatCollectSummary(runLocale(ex), state.metrics, { dryRun: state.request.dryRun });
   const text = stopped ? `${stopped} ${summary}` : summary;
   ex.log.info('run.finished', { status, summary: text, executions: state.executions });
   // Closed in steps, each saved as done, so that an execution cut short leaves the run open and the
@@ -64,33 +67,53 @@ export function finishRun(ex: Execution, limitReached: boolean, aborted = false,
     saveRunState(deps.store, state);
   }
   const logUrl = closing.logUrl;
+  const out = { ...result(ex, status, finishedAt, false, logUrl), text, error: stopped };
   if (!closing.jobRunClosed) {
     // Orphans are no longer possible once a run has met every message of its query without an error
-    // (an upload in doubt, or any failed message, is tried again by the next run: careful until then).
-    if (!limitReached && !state.request.dryRun && state.metrics.errorsCount === 0 && deps.store.get(COLLECT_KEYS.orphanRisk) !== null)
-      deps.store.delete(COLLECT_KEYS.orphanRisk);
-    if (deps.scheduler.installed(COLLECT_CONTINUE_HANDLER) > 0) deps.scheduler.schedule(COLLECT_CONTINUE_HANDLER, { kind: 'off' });
-    if (state.jobRunRow !== null) {
-      const table = deps.ledger.table(JOB_RUNS_TABLE);
-      table.readAll();
-      table.update([
-        { rowNumber: state.jobRunRow, values: jobRunToRow({ ...jobRunRecord(state, status, finishedAt, state.metrics, text), logUrl }) },
-      ]);
-      deps.ledger.flush();
-    }
-    // Saved with this step (the orphan flag and the continuation trigger too): a close taken up again
-    // goes straight to its last step.
+    // (an upload in doubt, or any failed message, is tried again by the next run: careful until then):
+    // the flag goes with the last step.
+    closing.clearOrphanRisk =
+      !limitReached && !state.request.dryRun && state.metrics.errorsCount === 0 && deps.store.get(COLLECT_KEYS.orphanRisk) !== null;
+    // Only a run that left itself a continuation trigger looks for it (one call fewer otherwise).
+    if (state.continuationSet !== false && deps.scheduler.installed(COLLECT_CONTINUE_HANDLER) > 0)
+      deps.scheduler.schedule(COLLECT_CONTINUE_HANDLER, { kind: 'off' });
+    if (state.jobRunRow !== null) writeJobRun(ex, jobRunToRow({ ...jobRunRecord(state, status, finishedAt, state.metrics, text), logUrl }));
+    // Saved with this step, with the last-run record: a close taken up again goes straight to its last step.
     closing.jobRunClosed = true;
-    saveRunState(deps.store, state);
+    saveMany(deps.store, { [COLLECT_KEYS.run]: state, [COLLECT_KEYS.lastRun]: { ...out, logPath: path } satisfies LastRun });
   }
   // A close taken up again writes this execution's lines too, while the run is still open: nothing
   // that can be cut short comes after the state is cleared (else the caller would start a new run).
   writeLog(ex);
+  if (closing.clearOrphanRisk) deps.store.delete(COLLECT_KEYS.orphanRisk);
   // Last: the run is over once its state is gone (so as few calls as possible come after).
-  const out = { ...result(ex, status, finishedAt, false, logUrl), text, error: stopped };
-  deps.store.set(COLLECT_KEYS.lastRun, { ...out, logPath: path } satisfies LastRun);
   clearRun(deps.store, state);
   return out;
+}
+
+/**
+ * The run's JobRuns row rewritten with its outcome: by the Sheets API after a crash (the header kept
+ * from the row's start, one request, durable on its answer), else by SpreadsheetApp (flushed).
+ */
+function writeJobRun(ex: Execution, values: Record<string, CellValue>): void {
+  const { deps, state } = ex;
+  const header = state.jobRunsHeader;
+  if (recovering(ex) && deps.ledgerValues && header?.length && state.sheetTimeZone && state.jobRunRow !== null) {
+    // Columns the run does not write (a person's own) are left as they are (null).
+    const cells = header.map((name) => (name in values ? values[name] : null));
+    try {
+      deps.ledgerValues.writeRows(JOB_RUNS_TABLE.name, state.jobRunRow, [cells], state.sheetTimeZone);
+      return;
+    } catch (error) {
+      // Written or not, the same row is written again the SpreadsheetApp way (a rewrite changes nothing more).
+      if (isExecutionOver(error)) throw error;
+      ex.log.warn('jobrun.write_retried', { reason: errorMessage(error) });
+    }
+  }
+  const table = deps.ledger.table(JOB_RUNS_TABLE);
+  table.readAll();
+  table.update([{ rowNumber: state.jobRunRow as number, values }]);
+  deps.ledger.flush();
 }
 
 /**
@@ -111,9 +134,11 @@ export function handleFailure(ex: Execution, error: unknown, ids: string[]): Col
     ex.current = emptyMetrics();
   }
   // The user must act (re-authorise, grant a scope): the run stops, saying so in their language.
-  if (stopsTheRun(error)) return finishRun(ex, false, true, mailErrorMessage(error, ex.deps.locale));
+  if (stopsTheRun(error)) return finishRun(ex, false, true, mailErrorMessage(error, runLocale(ex)));
   const transient = error instanceof PostroomError && (error.code === 'TRANSIENT' || error.code === 'QUOTA');
-  if (transient && ex.cursor < ids.length) return leavePending(ex, ids);
+  // Rows whose write is in doubt are written again by the next execution, whatever the error was.
+  // (Its checkpoint not made, the run's cursor is still before their messages, whatever this execution reached.)
+  if (ex.rowsInDoubt || (transient && ex.cursor < ids.length)) return leavePending(ex, ids);
   return finishRun(ex, false, true);
 }
 
@@ -129,7 +154,7 @@ function result(ex: Execution, status: RunStatus, finishedAtMs: number | null, p
     pending,
     logPath: logPath(ex),
     logUrl,
-    text: formatCollectSummary(ex.deps.locale, state.metrics, { dryRun: state.request.dryRun, pending }),
+    text: formatCollectSummary(runLocale(ex), state.metrics, { dryRun: state.request.dryRun, pending }),
     executions: state.executions,
     error: null,
   };

@@ -9,7 +9,8 @@ import { attachmentKey, classifyAttachment, classifySender } from '../../domain/
 import { commit } from './commit';
 import { decideMessage, worthFetching } from './decide';
 import { DOWNLOAD_BATCH_BYTES, MESSAGE_BATCH } from './deps';
-import { duplicateNoteKey, storedFileOf, timeUp, type Execution, type MessageDecision, type MessagePlan } from './execution';
+import { duplicateNoteKey, recovering, storedFileOf, timeUp, type Execution, type MessageDecision, type MessagePlan } from './execution';
+import type { MailGateway } from '../../ports/mail-gateway';
 import { fetchAttachments, fetchMessages, type Download } from './mail';
 import { readReceipts } from './receipts';
 import { settleMessage } from './settle';
@@ -29,7 +30,9 @@ export function processMessages(ex: Execution, ids: string[]): StopReason {
     // commit takes: a short execution then spends its calls, and its retries, on what it can finish.
     const size = ex.state.commitEvery !== null ? Math.min(MESSAGE_BATCH, ex.state.commitEvery) : MESSAGE_BATCH;
     const batchIds = ids.slice(ex.cursor, ex.cursor + size);
-    const plans = fetchMessages(ex.deps.mail, batchIds, ex.deps.pause);
+    const prefetched = ex.prefetched?.at === ex.cursor ? ex.prefetched.plans : null;
+    ex.prefetched = null;
+    const plans = prefetched ?? fetchMessages(ex.deps.mail, batchIds, ex.deps.pause);
     // Attachments are fetched only for the messages this run will take on (never past its limit).
     const stop = processBatch(ex, ids, plans, download(ex, plans.slice(0, withinLimit(ex, ids, plans))));
     if (stop) return stop;
@@ -117,6 +120,10 @@ function download(ex: Execution, plans: MessagePlan[]): Map<string, Download> {
       wanted.push({ key, messageId: plan.id, attachmentId: candidate.attachmentId, size: candidate.size });
     }
   }
+  // While recovering: each attachment fetched alone when its turn comes (by the Advanced service: its
+  // bytes without a decode call), so a short execution gets each file to its note in few calls.
+  const oneByOne = recovering(ex) ? ex.deps.mailOneByOne : undefined;
+  if (oneByOne) return new FetchedWhenAsked(ex, oneByOne, wanted);
   const out = new Map<string, Download>();
   let start = 0;
   while (start < wanted.length) {
@@ -133,4 +140,27 @@ function download(ex: Execution, plans: MessagePlan[]): Map<string, Download> {
     start = end;
   }
   return out;
+}
+
+/** Attachment bytes fetched one at a time, when asked for (and kept). */
+class FetchedWhenAsked extends Map<string, Download> {
+  private readonly refs: Map<string, { messageId: string; attachmentId: string }>;
+
+  constructor(
+    private readonly ex: Execution,
+    private readonly mail: MailGateway,
+    wanted: ReadonlyArray<{ key: string; messageId: string; attachmentId: string }>,
+  ) {
+    super();
+    this.refs = new Map(wanted.map(({ key, messageId, attachmentId }) => [key, { messageId, attachmentId }]));
+  }
+
+  override get(key: string): Download | undefined {
+    const known = super.get(key);
+    const ref = this.refs.get(key);
+    if (known || !ref) return known;
+    const [reply] = fetchAttachments(this.mail, [ref], this.ex.deps.pause);
+    this.set(key, reply);
+    return reply;
+  }
 }

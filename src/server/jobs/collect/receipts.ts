@@ -6,10 +6,13 @@ import type { LedgerRow } from '../../ports/ledger';
 import { takenNames, type Execution } from './execution';
 
 export function readReceipts(ex: Execution): void {
-  const rows: LedgerRow[] = ex.deps.ledger.table(RECEIPTS_TABLE).readAll();
+  indexReceipts(ex, ex.deps.ledger.table(RECEIPTS_TABLE).readAll(), ex.state.pendingAppendFrom);
+}
+
+/** The index, names taken and own rows (from row `from` on, when given) of the ledger's rows. */
+export function indexReceipts(ex: Execution, rows: LedgerRow[], from: number | null): void {
   ex.receiptRows = rows.length;
   ex.index = ReceiptIndex.fromRows(rows.map((row) => row.values));
-  const from = ex.state.pendingAppendFrom;
   ex.ownFrom = from;
   for (const row of rows) {
     const path = String(row.values.storage_path ?? '');

@@ -7,6 +7,7 @@
 
 import type { CollectMetrics, CollectSettings, CollectSummary } from '../../domain/collect';
 import { PostroomError } from '../../domain/errors';
+import type { Locale } from '../../domain/i18n';
 import { COLLECT_KEYS } from '../../domain/storage-keys';
 import type { KeyValueStore } from '../../ports/kv';
 
@@ -53,8 +54,18 @@ export interface RunState {
   timeZone?: string;
   /** Gmail label ids by name, once ensured by an execution of this run. */
   labelIds?: Record<string, string>;
+  /** The day's log file this run wrote ("collect_from_gmail-2026-01-05.jsonl" and its Drive id): rewritten by id, not looked up again. */
+  logFile?: { name: string; id: string };
+  /** The ledger spreadsheet's time zone (its dates' wall clock), read with the JobRun row. */
+  sheetTimeZone?: string;
+  /** The user's locale when the run started: its texts (summary, notes) in it, without asking again. */
+  locale?: Locale;
   /** The close of the run, in steps that each survive a cut-short execution: the log's link, then the JobRun row. */
-  closing?: { logUrl: string | null; jobRunClosed: boolean };
+  closing?: { logUrl: string | null; jobRunClosed: boolean; clearOrphanRisk?: boolean };
+  /** Whether the run left itself a continuation trigger (false: the close does not look for one). */
+  continuationSet?: boolean;
+  /** The JobRuns header when the run's row was written: its row is rewritten by the Sheets API after a crash. */
+  jobRunsHeader?: string[];
 }
 
 export interface LockHolder {

@@ -11,6 +11,8 @@ import { CAREFUL_COMMIT_EVERY, EXECUTION_LIMIT_MS, LOCK_WAIT_MS, type CollectDep
 import { newExecution, type Execution } from './execution';
 import { finishRun, handleFailure, leavePending, type CollectResult } from './finish';
 import { parseCollectInput, type CollectInput } from './input';
+import { leanLedger, readReceiptsRiding } from './lean-ledger';
+import { storePlanned } from './planned';
 import { processMessages } from './process';
 import { readReceipts } from './receipts';
 import { loadRunState, saveMany, type LockHolder, type RunState } from './run-state';
@@ -94,6 +96,10 @@ function markInFlight(ex: Execution, resumed: boolean): void {
   if (!ex.careful && deps.store.get<boolean>(COLLECT_KEYS.orphanRisk)) ex.careful = true;
   // (Not once the close has begun: no file is stored any more, and the close clears the flag only once.)
   const orphanRisk = state.inFlight && !state.closing && !deps.store.get<boolean>(COLLECT_KEYS.orphanRisk);
+  const wasInFlight = state.inFlight;
+  const commitEveryBefore = state.commitEvery;
+  const appendFromBefore = state.pendingAppendFrom;
+  const zoneKnown = !deps.scriptTimeZone || Boolean(state.timeZone);
   state.inFlight = true;
   // Receipts already read (a run under way): the row this execution's appends start from rides on this
   // write, so the commit appends without a write of its own first (see commit.ts).
@@ -105,6 +111,26 @@ function markInFlight(ex: Execution, resumed: boolean): void {
   // The run's time zone rides on this write (read once per run): no execution reads it later, between
   // its message reads and its first folder or file.
   if (deps.scriptTimeZone && !state.timeZone) state.timeZone = deps.scriptTimeZone();
+  // The previous execution died and the store already says all this write would (in flight, the
+  // smallest commits, the orphan risk, where rows start): no write, one call fewer before the first
+  // durable step of a run that keeps being cut short. The count of executions and the lock holder ride
+  // on the next write of the state.
+  const unchanged =
+    wasInFlight &&
+    zoneKnown &&
+    commitEveryBefore === 1 &&
+    state.commitEvery === 1 &&
+    !orphanRisk &&
+    state.pendingAppendFrom === appendFromBefore;
+  if (unchanged) {
+    ex.log.info(resumed ? 'run.resumed' : 'run.started', {
+      dryRun: state.request.dryRun,
+      query: state.query,
+      limit: state.request.limit,
+      execution: state.executions,
+    });
+    return;
+  }
   // One write: the run in flight, the lock's holder (for "already running since …"), the orphan risk.
   saveMany(deps.store, {
     [COLLECT_KEYS.run]: state,
@@ -124,7 +150,18 @@ function continueRun(ex: Execution, resumed: boolean): CollectResult {
   // A run under way with messages left reads the Receipts ledger BEFORE its in-flight mark, so that one
   // write also records where this execution's rows will start: one call fewer before its first rows.
   if (state.snapshotSize !== null && state.cursor < state.snapshotSize) {
-    readReceipts(ex);
+    // A file decided and not known to be stored is stored first, in few calls (see planned.ts).
+    storePlanned(ex);
+    // After a crash, through the Sheets API in the fetchAll of the first messages (lean-ledger.ts).
+    const lean = leanLedger(ex) ? ensureSnapshot(ex) : null;
+    const riding = lean ? readReceiptsRiding(ex, lean) : 'not';
+    // A read that may work later: this execution stops here, the next one reads again.
+    if (riding === 'later' && lean) {
+      // Marked first, so that a previous execution's death is not forgotten (careful, orphan risk).
+      markInFlight(ex, resumed);
+      return leavePending(ex, lean);
+    }
+    if (riding === 'not') readReceipts(ex);
     ex.receiptsRead = true;
   }
   markInFlight(ex, resumed);

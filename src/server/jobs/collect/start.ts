@@ -44,6 +44,8 @@ export function startRun(deps: CollectDeps, input: CollectInput, log: RunLog): R
     inFlight: false,
     commitEvery: null,
     pendingAppendFrom: null,
+    locale: deps.locale,
+    continuationSet: false,
   };
   // Saved (by markInFlight) before the JobRun row, so the row can be found again by run id (never written twice).
   return state;
@@ -66,11 +68,17 @@ export function ensureJobRunRow(ex: Execution): void {
   if (state.jobRunRow !== null) return;
   const table = deps.ledger.table(JOB_RUNS_TABLE);
   const found = table.readAll().find((row) => String(row.values.run_id) === state.runId);
+  state.jobRunsHeader = table.headers();
   if (found) state.jobRunRow = found.rowNumber;
   else {
-    const [rowNumber] = table.append([jobRunToRow(jobRunRecord(state, 'running', null))]);
+    const row = jobRunToRow(jobRunRecord(state, 'running', null));
+    // After a crash, in one call (its values are the run's own: no text from outside to keep as text).
+    const appendOne = state.inFlight || state.commitEvery !== null ? table.appendOne?.bind(table) : undefined;
+    const [rowNumber] = appendOne ? [appendOne(row)] : table.append([row]);
     deps.ledger.flush();
     state.jobRunRow = rowNumber;
   }
+  // Kept for the rows a run after a crash writes through the Sheets API (dates on the sheet's clock).
+  if (!state.sheetTimeZone && deps.ledger.timeZone) state.sheetTimeZone = deps.ledger.timeZone() || undefined;
   saveRunState(deps.store, state);
 }

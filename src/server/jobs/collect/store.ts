@@ -20,7 +20,7 @@ import { errorMessage, isExecutionOver } from '../../domain/errors';
 import { COLLECT_KEYS } from '../../domain/storage-keys';
 import type { CreateFileResult, StoredFile } from '../../ports/files';
 import { UPLOAD_ATTEMPTS, UPLOAD_RETRY_PAUSE_MS } from './deps';
-import { takenNames, type Execution, type PendingUpload } from './execution';
+import { recovering, takenNames, type Execution, type PendingUpload } from './execution';
 import { saveRunState } from './run-state';
 
 /**
@@ -37,6 +37,7 @@ export function planFile(
   content: Uint8Array,
   type: { mimeType: string; detected: FileKind | null },
   sha: string,
+  recordAs?: PendingUpload['recordAs'],
 ): PendingUpload {
   const { mimeType } = type;
   const ext = extensionForMimeType(mimeType);
@@ -46,8 +47,8 @@ export function planFile(
   const name = uniqueName(base, taken);
   taken.add(name);
   const ref = `${folderKey}/${base}#${sha || `${content.length}:${ex.deps.codecs.sha256Hex(content)}`}`;
-  const upload: PendingUpload = { folderId: '', folderKey, base, name, content, mimeType, sha, result: null, ref };
-  const earlier = ex.stored[ref];
+  const upload: PendingUpload = { folderId: '', folderKey, base, name, content, mimeType, sha, result: null, ref, recordAs };
+  const earlier = ex.stored[ref]?.planned ? undefined : ex.stored[ref];
   if (ex.state.request.dryRun) upload.result = { ok: true, file: { id: '', name, url: '', size: content.length, mimeType } };
   else if (earlier) {
     // Stored by an execution of this run that was cut short before its commit: the same file, no upload.
@@ -57,6 +58,8 @@ export function planFile(
     upload.result = { ok: true, file: { id: earlier.id, name: earlier.name, url: earlier.url, size: content.length, mimeType } };
     ex.log.info('file.reused', { filename: earlier.name, path: `${folderKey}/${earlier.name}` });
   } else {
+    // While recovering, the decision is noted before the folder's lookup and the upload (see notePlanned).
+    if (recordAs && recovering(ex)) notePlanned(ex, upload);
     upload.folderId = folderId(ex, folderKey, [ex.settings.rootFolder, STATE_FOLDER[state], day]);
     ex.pendingUploads.push(upload);
   }
@@ -151,11 +154,28 @@ function rememberStored(ex: Execution, uploads: PendingUpload[]): void {
   let added = 0;
   for (const upload of uploads) {
     const result = upload.result as CreateFileResult;
-    if (!result.ok || ex.stored[upload.ref]) continue;
+    if (!result.ok || (ex.stored[upload.ref] && !ex.stored[upload.ref].planned)) continue;
     ex.stored[upload.ref] = { id: result.file.id, url: result.file.url, name: result.file.name || upload.name, ...upload.recordAs };
     added += 1;
   }
   if (added) noteStored(ex);
+}
+
+/**
+ * Notes, before its upload, the file an attachment becomes (while recovering): an execution cut short
+ * during the probe or the upload leaves the next one a step that fits in few calls, the upload of a file
+ * already decided (storePlanned), instead of fetching, decoding, hashing and deciding it all again.
+ */
+export function notePlanned(ex: Execution, upload: PendingUpload): void {
+  if (!upload.recordAs || ex.stored[upload.ref]) return;
+  ex.stored[upload.ref] = {
+    id: '',
+    url: '',
+    name: upload.name,
+    ...upload.recordAs,
+    planned: { folderId: upload.folderId, folderKey: upload.folderKey, base: upload.base, mimeType: upload.mimeType },
+  };
+  noteStored(ex);
 }
 
 /** Writes the stored-files record (one property value: past its size, the careful probe does the job). */
@@ -171,7 +191,7 @@ function storeInParallel(ex: Execution, uploads: PendingUpload[]): void {
   uploads.forEach((upload, i) => (upload.result = results[i]));
 }
 
-function storeEachCarefully(ex: Execution, uploads: PendingUpload[]): void {
+export function storeEachCarefully(ex: Execution, uploads: PendingUpload[]): void {
   for (const upload of uploads) {
     try {
       upload.result = { ok: true, file: storeCarefully(ex, upload) };
