@@ -90,7 +90,7 @@ function applyOutcome(
 /**
  * Sends the burst (the pacer slot is taken by the caller) and records its results in memory. Returns
  * the stop an answer asked for (the last one), the time after the call, and the rows left in doubt
- * (no answer, or a 5xx): the caller looks for them in SENT when the pacer waits anyway.
+ * without an answer: the caller looks for them in SENT when the pacer waits anyway.
  */
 export function sendBurst(
   s: SendContext,
@@ -104,9 +104,17 @@ export function sendBurst(
   pacer.finishBatch(now);
   let stop: BurstStop | null = null;
   for (let i = 0; i < burst.length; i++) stop = applyOutcome(s, pacer, burst[i].row, outcomes[i], now, startedAt) ?? stop;
-  // Rows without an answer (a network error fails the whole fetchAll, though most requests went
-  // through) or with a 5xx: those already in SENT are recorded at the next look; the others wait
-  // until they can be concluded.
-  const doubtful = burst.map((item) => item.row).filter((row) => row.status === 'sending');
+  // A row Gmail answered with a 5xx gives its pacer slot back at once: its request failed and is not
+  // one of the minute's sends (should Gmail have counted it, it answers 429 with a Retry-After and the
+  // pacer holds: the refund risks a 429, never a duplicate). Rows without an answer (a network error
+  // fails the whole fetchAll, though most requests went through) are looked for in SENT at the next
+  // look, which gives back the slots of those not found. All wait in doubt until they can be concluded.
+  const doubtful: SendRow[] = [];
+  burst.forEach((item, i) => {
+    if (item.row.status !== 'sending') return;
+    const outcome = outcomes[i];
+    if (!outcome.ok && outcome.error.status >= 500) pacer.refund(startedAt, now);
+    else doubtful.push(item.row);
+  });
   return { stop, now, doubtful };
 }

@@ -125,42 +125,54 @@ export function prepareBurst(s: SendContext, rows: readonly SendRow[], readFailu
   return built.map((b, i): Prepared => ({ row: b.row, raw: raws[i] }));
 }
 
+/** A row whose files a wait already found (the adapter keeps them), their size, and whether it read them. */
+export interface Warmed {
+  files: readonly ResolvedAttachment[];
+  bytes: number;
+  read: boolean;
+}
+
 /**
  * Spends a wait for the pacer (until `until`) getting the next rows ready: their files found (the
- * adapter keeps what it found for the execution) and read, PREFETCH_BATCH files at a time, as far as
- * PREFETCH_BYTES from the first row, so that their bursts read nothing (and a read that fails and is
- * tried again costs the wait, not a burst's slot). `warmed` keeps each row's bytes once found. True
- * when it looked anything up.
+ * adapter keeps what it found for the execution) and, for the first `readAhead` rows (those the next
+ * group will send), read, PREFETCH_BATCH files at a time, as far as PREFETCH_BYTES from the first row,
+ * so that their bursts read nothing (and a read that fails and is tried again costs the wait, not a
+ * burst's slot). True when it did anything.
  */
-export function warmUp(s: SendContext, rows: readonly SendRow[], until: number, warmed: Map<SendRow, number>): boolean {
-  const toRead: string[] = [];
+export function warmUp(s: SendContext, rows: readonly SendRow[], until: number, warmed: Map<SendRow, Warmed>, readAhead = 0): boolean {
+  const toRead: Warmed[] = [];
   const read = () => {
-    if (toRead.length && s.deps.clock.now() < until) s.deps.attachments.loadAll(toRead);
+    const ids = toRead.flatMap((w) => w.files.map((file) => file.id));
+    if (ids.length && s.deps.clock.now() < until) {
+      s.deps.attachments.loadAll(ids);
+      for (const w of toRead) w.read = true;
+    }
     toRead.length = 0;
   };
   let bytes = 0;
   let worked = false;
-  for (const row of rows) {
+  for (const [index, row] of rows.entries()) {
     if (s.deps.clock.now() >= until || bytes >= PREFETCH_BYTES) break;
-    const known = warmed.get(row);
-    if (known !== undefined) {
-      bytes += known;
-      continue;
+    let known = warmed.get(row);
+    if (!known) {
+      const refs = parseAttachmentRefs(row.attachments);
+      worked = true;
+      let files: readonly ResolvedAttachment[] = [];
+      try {
+        if (refs.length) files = s.deps.attachments.resolve(row, refs, s.settings.attachmentsFolder).found;
+      } catch (error) {
+        // Only a head start: the burst looks the files up again (and handles the failure) when it is built.
+        if (!isTransientFailure(error)) throw error;
+        break;
+      }
+      known = { files, bytes: files.reduce((sum, file) => sum + file.size, 0), read: false };
+      warmed.set(row, known);
     }
-    const refs = parseAttachmentRefs(row.attachments);
+    if (index >= readAhead) continue;
+    bytes += known.bytes;
+    if (known.read || !known.files.length) continue;
     worked = true;
-    let found: readonly ResolvedAttachment[] = [];
-    try {
-      if (refs.length) found = s.deps.attachments.resolve(row, refs, s.settings.attachmentsFolder).found;
-    } catch (error) {
-      // Only a head start: the burst looks the files up again (and handles the failure) when it is built.
-      if (!isTransientFailure(error)) throw error;
-      break;
-    }
-    const size = found.reduce((sum, file) => sum + file.size, 0);
-    warmed.set(row, size);
-    bytes += size;
-    toRead.push(...found.map((file) => file.id));
+    toRead.push(known);
     if (toRead.length >= PREFETCH_BATCH) read();
   }
   read();

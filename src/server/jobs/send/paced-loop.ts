@@ -11,7 +11,7 @@ import { SendPacer } from '../../domain/send/pacing';
 import { finishProgress, pauseByUser, pauseForQuota, pauseForRate } from '../../domain/send/progress';
 import type { SendRow } from '../../domain/send/send-list';
 import { sendBurst, type BurstStop } from './burst-results';
-import { prepareBurst, warmUp } from './burst';
+import { prepareBurst, warmUp, type Warmed } from './burst';
 import { checkpoint, saveAll, type SendContext } from './context';
 import {
   END_GROUP_WINDOW_MS,
@@ -45,8 +45,8 @@ interface Loop {
   pacer: SendPacer;
   /** Rows in doubt whose check could not finish (a read failed) → when the look is tried again. */
   unverifiable: Map<SendRow, number>;
-  /** Rows whose files were already found (and read) during a wait → their bytes. */
-  warmed: Map<SendRow, number>;
+  /** Rows whose files were already found (and maybe read) during a wait. */
+  warmed: Map<SendRow, Warmed>;
   /** Rows this chunk's bursts left in doubt, not looked for in SENT yet → when their burst started. */
   unlooked: Map<SendRow, number>;
   /** Per row, the attachment reads that failed in this chunk (burst.ts readFailed). */
@@ -150,8 +150,8 @@ function waitForWork(loop: Loop, queued: SendRow[], inDoubt: SendRow[], now: num
 }
 
 /** The pacer allows nothing now: end the chunk, pause for a rate block, or wait (finding files). */
-function waitForSlot(loop: Loop, slot: ReturnType<SendPacer['nextSlot']>, due: SendRow[], now: number): Step {
-  const { s, deadline, reserve } = loop;
+function waitForSlot(loop: Loop, slot: ReturnType<SendPacer['nextSlot']>, due: SendRow[], capRemaining: number, now: number): Step {
+  const { s, deadline, reserve, pacer } = loop;
   if (slot.waitMs >= LOOK_IDLE_MS && lookInSent(loop, now)) return 'again';
   if (now + slot.waitMs > deadline - reserve && slot.limitedBy !== 'blocked') {
     // The wait would end past this chunk's useful time: end now, so the next execution spends the
@@ -163,8 +163,11 @@ function waitForSlot(loop: Loop, slot: ReturnType<SendPacer['nextSlot']>, due: S
     return end(loop, { more: true, waitMs: slot.waitMs });
   }
   const wakeAt = now + Math.min(slot.waitMs, Math.max(1, deadline - now));
-  // The wait is spent finding the next group's files on Drive (listing the folder), not after it.
-  warmUp(s, due.slice(0, MAX_GROUP_ROWS), wakeAt, loop.warmed);
+  // The wait is spent finding the next rows' files on Drive (listing the folder), not after it, and
+  // reading those of the group that will start when it ends (no more: a file read for a row this
+  // execution does not send is read again by the next).
+  const next = groupSize(pacer, wakeAt, Math.min(wakeAt + GROUP_WINDOW_MS, deadline - reserve), capRemaining, due.length);
+  warmUp(s, due.slice(0, MAX_GROUP_ROWS), wakeAt, loop.warmed, next);
   sleep(loop, Math.max(1, wakeAt - s.deps.clock.now()));
   return 'again';
 }
@@ -196,7 +199,7 @@ function startGroup(loop: Loop, runRows: SendRow[], inDoubt: SendRow[], now: num
   if (cap.remaining === 0 && cap.resumeAt !== null) return waitForCap(loop, cap.resumeAt, cap.sentInWindow, due, now);
   if (now >= deadline - reserve) return end(loop, { more: true, waitMs: 0 });
   const slot = pacer.nextSlot(now);
-  if (slot.allowed === 0) return waitForSlot(loop, slot, due, now);
+  if (slot.allowed === 0) return waitForSlot(loop, slot, due, cap.remaining, now);
   // Intent for a whole group: every row the pacer can send before `sendBy` is `sending` (durable, one
   // write, with the previous group's results) before any of its requests leaves.
   // Near the end of the list a group covers less time, so that a row queued again (a retry) joins the
@@ -260,12 +263,12 @@ function burstOfGroup(loop: Loop, now: number): Step {
     if (now + slot.waitMs > group.sendBy) abandonGroup(s, holder);
     else if (slot.waitMs < LOOK_IDLE_MS) sleep(loop, slot.waitMs);
     else if (!lookInSent(loop, now)) {
-      // A wait for the minute's window: spent reading the files of the group's next bursts and of the
-      // rows due after it.
+      // A wait for the minute's window: spent reading the files of the group's next bursts (and
+      // finding those of the rows due after it).
       const wakeAt = now + slot.waitMs;
       const inGroup = new Set(group.pending.map((p) => p.row));
       const next = [...inGroup, ...dueRows(s, now).filter((row) => !inGroup.has(row))];
-      warmUp(s, next.slice(0, MAX_GROUP_ROWS), wakeAt, loop.warmed);
+      warmUp(s, next.slice(0, MAX_GROUP_ROWS), wakeAt, loop.warmed, inGroup.size);
       sleep(loop, Math.max(1, wakeAt - s.deps.clock.now()));
     }
     return 'again';
