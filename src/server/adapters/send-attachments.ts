@@ -11,8 +11,8 @@
 // and the script's OAuth token (the manifest's `drive` scope): READ_BATCH files per call, in parallel,
 // for the latency of one download, where DriveApp's getBlob reads one file per call. Each file has its
 // own outcome (a 404 or a 5xx fails only the rows that attach that file); a read that may work later
-// (429, 5xx, no answer) is tried again within the call, up to 3 times (Utilities.sleep between: reads
-// change nothing, so retrying is safe). Bytes are kept for the execution, least recently used dropped
+// (429, 5xx, no answer) is tried again within the call, up to 3 times (at once the first time unless
+// Drive asked to slow down, then after a Utilities.sleep: reads change nothing, so retrying is safe). Bytes are kept for the execution, least recently used dropped
 // first past CACHE_LIMIT_BYTES, so a file attached to many rows (the terms and conditions PDF) is read
 // once.
 // https://developers.google.com/apps-script/reference/drive/drive-app#getFileById(String)
@@ -38,6 +38,8 @@ export const READ_BATCH = 20;
 /** Tries of a read that may work later (429, 5xx, no answer) within one loadAll or listing, and the pause between. */
 const READ_ATTEMPTS = 3;
 const READ_RETRY_PAUSE_MS = 500;
+/** A failed read whose answer asks to slow down (its error text: Drive's status and words). */
+const RATE_LIMITED = /HTTP 429|rate ?limit/i;
 /** files.list: the most a page may hold, and the only fields read. */
 const LIST_PAGE_SIZE = 1000;
 const LIST_FIELDS = 'nextPageToken,files(id,name,size,mimeType)';
@@ -233,16 +235,20 @@ export function driveAttachmentSource(memory: FolderMemory | null = null): Attac
           toRead.push(id);
         }
       }
-      // A read changes nothing on Drive, so a read that may work later is tried again at once, up to
-      // READ_ATTEMPTS times (a network failure fails a whole fetchAll: one bad request costs them all).
+      // A read changes nothing on Drive, so a read that may work later is tried again within the
+      // call, up to READ_ATTEMPTS times (a network failure fails a whole fetchAll: one bad request costs
+      // them all): the first time at once unless Drive asked to slow down (429 / rate limit), then
+      // after a pause.
       let pending = toRead;
+      let slowDown = false;
       for (let attempt = 1; attempt <= READ_ATTEMPTS && pending.length; attempt++) {
-        if (attempt > 1) Utilities.sleep(READ_RETRY_PAUSE_MS * (attempt - 1));
+        if (attempt > 2 || slowDown) Utilities.sleep(READ_RETRY_PAUSE_MS * (attempt - 1));
         readBatches(pending, outcomes);
         pending = pending.filter((id) => {
           const outcome = outcomes.get(id) as LoadOutcome;
           return !outcome.ok && outcome.retry;
         });
+        slowDown = pending.some((id) => RATE_LIMITED.test((outcomes.get(id) as { error: string }).error));
       }
       return ids.map((id) => outcomes.get(id) as LoadOutcome);
     },

@@ -632,7 +632,7 @@ describe('intent per group: rows marked `sending` together, sent in paced bursts
 });
 
 describe('attachments read per burst, each with its own outcome', () => {
-  it('a file gone from Drive fails its row only; a read that may work later retries the row; a shared file is asked once per burst', () => {
+  it('a file gone from Drive fails its row only; a read that may work later retries the row (not a send attempt); a shared file is asked once per burst', () => {
     const world = new World(3, {}, (i) => `F${i}.pdf, CGV.pdf`);
     world.read = (id, n) => {
       if (id === 'F2.pdf') return { ok: false, error: 'Attachment F2.pdf disappeared from Drive', retry: false };
@@ -640,8 +640,9 @@ describe('attachments read per burst, each with its own outcome', () => {
       return { ok: true, file: { id, name: id, mimeType: 'application/pdf', bytes: Uint8Array.of(0x25, 0x50, 0x44, 0x46) } };
     };
     world.runToEnd();
+    // The read that failed was not a send: row 1 was sent at its first attempt.
     expect(world.rows().map((r) => [r.status, r.attempts])).toEqual([
-      ['sent', 2],
+      ['sent', 1],
       ['failed', 1],
       ['sent', 1],
     ]);
@@ -651,5 +652,17 @@ describe('attachments read per burst, each with its own outcome', () => {
     // One read of CGV.pdf for the first burst (three rows), one for the retry of row 1.
     expect(world.reads.get('CGV.pdf')).toBe(2);
     expect(world.progress).toMatchObject({ state: 'done', sent: 2, failed: 1 });
+  });
+
+  it('a read that keeps failing is not a send attempt twice in an execution, then counts: the row ends failed, never sent', () => {
+    const world = new World(1, { maxRetries: 1 }, () => 'F1.pdf');
+    world.read = (id) => ({ ok: false, error: `Attachment ${id}: Drive HTTP 503: Backend Error`, retry: true });
+    world.runToEnd();
+    const [row] = world.rows();
+    expect(row.status).toBe('failed');
+    expect(String(row.error)).toMatch(/Drive HTTP 503.*gave up after 2 attempt/);
+    expect(world.sent).toHaveLength(0);
+    // Two reads not counted, then two counted (the first try and the one retry maxRetries allows).
+    expect(world.reads.get('F1.pdf')).toBeGreaterThanOrEqual(4);
   });
 });

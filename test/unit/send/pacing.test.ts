@@ -176,3 +176,33 @@ describe('SendPacer', () => {
     expect(simulate(fresh, 30_001)).toHaveLength(predicted);
   });
 });
+
+describe('full bursts', () => {
+  const limits = { maxPerSecond: 10, maxPerMinute: 150, batchSize: 50, pauseBetweenBatchesMs: 0 };
+
+  it('waitForRoom: the time until n sends may start at once, or null beyond the horizon', () => {
+    const pacer = new SendPacer(limits, null, 0);
+    pacer.take(9, 0);
+    pacer.take(1, 660);
+    expect(pacer.nextSlot(1_000).allowed).toBe(9);
+    const wait = pacer.waitForRoom(10, 1_000, 1_000);
+    expect(wait).not.toBeNull();
+    expect(1_000 + (wait as number)).toBeGreaterThan(1_660);
+    expect(pacer.nextSlot(1_000 + (wait as number)).allowed).toBe(10);
+    expect(pacer.waitForRoom(10, 1_000, 500)).toBeNull();
+    // Asking changes nothing.
+    expect(pacer.nextSlot(1_000).allowed).toBe(9);
+  });
+
+  it('without a pause between batches, a burst is not cut at the end of a batch', () => {
+    const pacer = new SendPacer(limits, null, 0);
+    pacer.take(9, 0);
+    for (let t = 1_000; t <= 4_000; t += 1_000) pacer.take(10, t);
+    // 49 sent: the batch of 50 would allow 1; with no pause to make, the second allows 10.
+    expect(pacer.nextSlot(5_000).allowed).toBe(10);
+    const paused = new SendPacer({ ...limits, pauseBetweenBatchesMs: 2_000 }, null, 0);
+    paused.take(9, 0);
+    for (let t = 1_000; t <= 4_000; t += 1_000) paused.take(10, t);
+    expect(paused.nextSlot(5_000).allowed).toBe(1);
+  });
+});

@@ -34,6 +34,8 @@ import type { Codecs } from '../../ports/codecs';
 import type { ApiAnswer, ApiRequest, GmailTransport } from './api-request';
 
 export const SEND_ID_HEADER = 'X-Postroom-Send-Id';
+/** Requests per call when idempotent requests are tried again (see `idempotent`). */
+export const RETRY_BATCH = 10;
 /** batchModify takes at most 1,000 ids. */
 export const MODIFY_BATCH = 1000;
 
@@ -169,9 +171,13 @@ export function createMailGateway(transport: GmailTransport, deps: GatewayDeps):
     return answers;
   }
 
-  /** Idempotent requests: the retryable failures are tried again, after a wait, a few times. */
-  function idempotent(requests: readonly ApiRequest[], operation: string): ApiAnswer[] {
-    const answers = once(requests, operation);
+  /**
+   * Idempotent requests: the retryable failures are tried again, after a wait, a few times. `batch`
+   * sends the first attempt that many at a time too (see listSent).
+   */
+  function idempotent(requests: readonly ApiRequest[], operation: string, batch = Number.POSITIVE_INFINITY): ApiAnswer[] {
+    const answers: ApiAnswer[] = [];
+    for (let start = 0; start < requests.length; start += batch) answers.push(...once(requests.slice(start, start + batch), operation));
     for (let attempt = 1; attempt < policy.maxAttempts; attempt++) {
       const pending = answers
         .map((answer, index) => index)
@@ -182,12 +188,17 @@ export function createMailGateway(transport: GmailTransport, deps: GatewayDeps):
       if (!pending.length) break;
       const errors = pending.map((index) => (answers[index] as { error: MailError }).error);
       deps.sleep(retryWaitMs(attempt - 1, errors, policy, deps.random));
-      once(
-        pending.map((index) => requests[index]),
-        operation,
-      ).forEach((answer, k) => {
-        answers[pending[k]] = answer;
-      });
+      // Tried again RETRY_BATCH at a time: a fetchAll fails whole at the network level, so one bad
+      // request in a large retry would fail (and, as reads are performed, charge) all the others again.
+      for (let start = 0; start < pending.length; start += RETRY_BATCH) {
+        const part = pending.slice(start, start + RETRY_BATCH);
+        once(
+          part.map((index) => requests[index]),
+          operation,
+        ).forEach((answer, k) => {
+          answers[part[k]] = answer;
+        });
+      }
     }
     return answers;
   }
@@ -351,6 +362,9 @@ export function createMailGateway(transport: GmailTransport, deps: GatewayDeps):
       );
       if (!page.ok) return page;
       const toRead = page.value.ids.filter((id) => !options.skipIds?.has(id));
+      // RETRY_BATCH reads per call from the first attempt: Gmail charges each read even when a network
+      // failure loses its answer with its whole fetchAll, and the check's units are taken from the
+      // minute of the sends it runs between.
       const answers = idempotent(
         toRead.map((id): ApiRequest => ({
           method: 'messages.get',
@@ -359,6 +373,7 @@ export function createMailGateway(transport: GmailTransport, deps: GatewayDeps):
           metadataHeaders: [SEND_ID_HEADER, 'Message-ID'],
         })),
         'listSent',
+        RETRY_BATCH,
       );
       const messages: SentMessage[] = [];
       for (const answer of answers) {

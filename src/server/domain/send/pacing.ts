@@ -172,7 +172,8 @@ export class SendPacer {
     const bySecond = Math.max(0, l.maxPerSecond - this.inWindow(now, SECOND));
     const byMinute = Math.max(0, l.maxPerMinute - this.inWindow(now, MINUTE));
     const byUnitsWindow = Math.max(0, Math.floor((l.unitsPerMinute - this.unitsInMinute(now)) / l.unitsPerSend));
-    const byBatch = l.batchSize - s.batchUsed;
+    // Batches matter for the pause between them: with none, a burst is not cut at a batch's end.
+    const byBatch = l.pauseBetweenBatchesMs > 0 ? l.batchSize - s.batchUsed : l.batchSize;
     const allowed = Math.min(byUnits, bySecond, byMinute, byUnitsWindow, byBatch);
     if (allowed > 0) return { allowed, waitMs: 0, limitedBy: 'none' };
     const waits: Array<[Slot['limitedBy'], number]> = [
@@ -209,6 +210,22 @@ export class SendPacer {
       }
     }
     return n;
+  }
+
+  /**
+   * How long from `now` until `n` sends may start at once, looking at most `maxWaitMs` ahead (in steps
+   * of `stepMs`), or null when not within that time. Does not change the state. A burst smaller than
+   * the messages ready costs a whole call's latency for a few sends: waiting a moment for room for all
+   * of them keeps the bursts full.
+   */
+  waitForRoom(n: number, now: number, maxWaitMs: number, stepMs = 50): number | null {
+    const sim = new SendPacer(this.limits, this.state, now);
+    for (let t = now; t <= now + maxWaitMs;) {
+      const slot = sim.nextSlot(t);
+      if (slot.allowed >= n) return t - now;
+      t += slot.allowed > 0 ? stepMs : Math.max(stepMs, slot.waitMs);
+    }
+    return null;
   }
 
   /**

@@ -4,8 +4,8 @@
 // → stays `sending`, IN DOUBT, attempt_at = the burst's real start, its error written and its
 // next_attempt_at = when it may be concluded (the call ended: ENDED_SETTLE_MS); QuotaError 'daily' → the job pauses
 // until the limit resets; AuthError / PermissionError → the job stops.
-// Results stay in memory until the next group's write. Rows left in doubt that are already in SENT are
-// recorded at once; the others give their pacer slot back (their request failed).
+// Results stay in memory until the next group's write. Rows left in doubt are looked for in SENT by the
+// paced loop (when the pacer waits anyway): found → sent; not found → their pacer slot is given back.
 
 import { SendPacer } from '../../domain/send/pacing';
 import { recordRetry } from '../../domain/send/progress';
@@ -16,7 +16,6 @@ import { formatSheetTime, type SendRow } from '../../domain/send/send-list';
 import { markFailed, markSent, type SendContext } from './context';
 import { DAILY_LIMIT_FALLBACK_MS, ENDED_SETTLE_MS, IN_DOUBT_SETTLE_MS } from './constants';
 import type { Prepared } from './group';
-import { verifyInDoubt } from './in-doubt';
 
 /** Why the job must stop sending after a burst: Gmail's daily limit (until `until`) or a stop. */
 export interface BurstStop {
@@ -90,32 +89,32 @@ function applyOutcome(
 
 /**
  * Sends the burst (the pacer slot is taken by the caller) and records its results in memory. Returns
- * the stop an answer asked for (the last one), and the time after the call.
+ * the stop an answer asked for (the last one), the time after the call, and the rows left in doubt
+ * without an answer: the caller looks for them in SENT when the pacer waits anyway.
  */
 export function sendBurst(
   s: SendContext,
   pacer: SendPacer,
   burst: readonly Prepared[],
   startedAt: number,
-): { stop: BurstStop | null; now: number } {
+): { stop: BurstStop | null; now: number; doubtful: SendRow[] } {
   const { deps } = s;
   const outcomes = deps.mail.send(burst.map((item) => item.raw));
   const now = deps.clock.now();
   pacer.finishBatch(now);
   let stop: BurstStop | null = null;
   for (let i = 0; i < burst.length; i++) stop = applyOutcome(s, pacer, burst[i].row, outcomes[i], now, startedAt) ?? stop;
-  // Rows without an answer (a network error fails the whole fetchAll, though most requests went
-  // through): those already in SENT are recorded now; the others wait until they can be concluded.
-  const doubtful = burst.map((item) => item.row).filter((row) => row.status === 'sending');
-  if (doubtful.length) {
-    const before = deps.mail.usage().units;
-    const complete = verifyInDoubt(s, doubtful, false);
-    const checked = deps.clock.now();
-    pacer.spendUnits(deps.mail.usage().units - before, checked);
-    // A row not in SENT gives its pacer slot back: its request failed (5xx, or no connection) and is
-    // not one of the minute's sends. Should Gmail have counted it, it answers 429 with a Retry-After
-    // and the pacer holds (such a row is queued, never in doubt): the refund risks a 429, not a duplicate.
-    if (complete) for (const row of doubtful) if (row.status === 'sending') pacer.refund(startedAt, checked);
-  }
-  return { stop, now };
+  // A row Gmail answered with a 5xx gives its pacer slot back at once: its request failed and is not
+  // one of the minute's sends (should Gmail have counted it, it answers 429 with a Retry-After and the
+  // pacer holds: the refund risks a 429, never a duplicate). Rows without an answer (a network error
+  // fails the whole fetchAll, though most requests went through) are looked for in SENT at the next
+  // look, which gives back the slots of those not found. All wait in doubt until they can be concluded.
+  const doubtful: SendRow[] = [];
+  burst.forEach((item, i) => {
+    if (item.row.status !== 'sending') return;
+    const outcome = outcomes[i];
+    if (!outcome.ok && outcome.error.status >= 500) pacer.refund(startedAt, now);
+    else doubtful.push(item.row);
+  });
+  return { stop, now, doubtful };
 }

@@ -21,6 +21,24 @@ export const IN_DOUBT_SETTLE_MS = 120_000;
  * long after the call ended. Written on the row as its next_attempt_at (so a later execution knows).
  */
 export const ENDED_SETTLE_MS = 30_000;
+/**
+ * Rows in doubt are looked for in SENT when the pacer must wait at least this long anyway (waiting for
+ * the minute's window, not for the next second's slot), or when nothing else is due: the look never
+ * delays a burst. A row settled LOOK_OVERDUE_MS ago is checked at the next step all the same.
+ */
+export const LOOK_IDLE_MS = 1_500;
+export const LOOK_OVERDUE_MS = 30_000;
+/** A look that could not finish (a read failed after its retries) is tried again this much later. */
+export const LOOK_RETRY_MS = 30_000;
+/**
+ * A wait for the pacer reads the next rows' files ahead, this many per loadAll, as far as this many
+ * bytes from the next row to send (well under the adapter's 40 MB cache, so none is dropped unused).
+ */
+export const PREFETCH_BATCH = 20;
+export const PREFETCH_BYTES = 12_000_000;
+/** A row whose attachment read failed (not a send) is due again this much later; see burst.ts readFailed. */
+export const READ_AGAIN_MS = 5_000;
+export const READ_FAILURES_FREE = 2;
 /** Verification looks this much further back than the oldest attempt (clock skew with Gmail). */
 export const VERIFY_MARGIN_MS = 10 * 60_000;
 /** Planning examines the tab's rows this many at a time, each piece written and saved before the next. */
@@ -43,6 +61,10 @@ export const SAFETY_CONTINUATION_MS = 7 * 60_000;
 export const DAILY_LIMIT_FALLBACK_MS = 60 * 60_000;
 /** A group of rows marked `sending` together covers at most this much time of sending. */
 export const GROUP_WINDOW_MS = 60_000;
+/** A burst waits at most this long for room for all its messages rather than go out in part. */
+export const FULL_BURST_WAIT_MS = 1_000;
+/** Near the end of the list (a group's worth of rows queued or fewer), a group covers this much. */
+export const END_GROUP_WINDOW_MS = 15_000;
 /** And at most this many rows (a minute at the Gmail ceiling: 15,000 units / 100 per send). */
 export const MAX_GROUP_ROWS = 150;
 export const LOCK_WAIT_MS = 500;

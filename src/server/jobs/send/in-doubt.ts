@@ -73,11 +73,11 @@ function searchSent(
 
 /**
  * Checks the rows in doubt against the SENT label: a row whose send id (or Message-ID) is found is
- * sent. When `conclusive` (the attempts are older than IN_DOUBT_SETTLE_MS, so no request can still be
- * in flight), a row not found is proven not sent and goes back to the queue; otherwise it stays in
- * doubt. Returns false when the check could not finish (a read failed): nothing is concluded then.
+ * sent. When `conclusive` (for all rows, or for a row: its attempt has settled, so no request can
+ * still be in flight), a row not found is proven not sent and goes back to the queue; otherwise it
+ * stays in doubt. Returns false when the check could not finish (a read failed): nothing is concluded then.
  */
-export function verifyInDoubt(s: SendContext, rows: SendRow[], conclusive: boolean): boolean {
+export function verifyInDoubt(s: SendContext, rows: SendRow[], conclusive: boolean | ((row: SendRow) => boolean)): boolean {
   if (!rows.length) return true;
   const { found, complete } = searchSent(s, rows);
   const now = s.deps.clock.now();
@@ -85,7 +85,7 @@ export function verifyInDoubt(s: SendContext, rows: SendRow[], conclusive: boole
     const hit = found.get(row);
     if (hit) {
       markSent(s, row, hit);
-    } else if (complete && conclusive) {
+    } else if (complete && (typeof conclusive === 'function' ? conclusive(row) : conclusive)) {
       // Proven not sent: the attempt never reached Gmail (or Gmail refused it without a trace). An
       // attempt with no answer recorded (the execution died before or during its request) is not one
       // of the row's tries: only answers Gmail gave count against maxRetries.

@@ -18,7 +18,8 @@
 //      in memory, as they were, and the next write says so (they were never sent: this execution knows).
 //   2. The group goes out in bursts as the rate settings allow (maxPerSecond, maxPerMinute, batchSize,
 //      units), each burst ONE fetchAll of messages.send, built ahead of its slot (attachments read in
-//      parallel, MIME). 2xx → sent; a permanent 4xx → failed (Gmail's words on the row); 429 (not
+//      parallel, MIME; a wait for the pacer reads the next rows' files ahead, and a read that fails is
+//      not a send attempt). 2xx → sent; a permanent 4xx → failed (Gmail's words on the row); 429 (not
 //      executed) → queued with next_attempt_at; 5xx or no answer (the request MAY have been executed) →
 //      stays `sending`: IN DOUBT, its attempt_at now the burst's real start. Results stay in memory
 //      until the next group's write (or the end of the chunk, or a wait for retries); the progress and
@@ -30,7 +31,11 @@
 //      (messages.list labelIds=SENT; the label listing, not the search index, which may lag) and reads
 //      the X-Postroom-Send-Id / Message-ID of every message it does not already know (the sheet holds
 //      the ids of the messages it recorded), down to the oldest attempt_at minus VERIFY_MARGIN_MS.
-//      Found → sent with Gmail's ids; not found → the send never happened → queued again.
+//      Found → sent with Gmail's ids; not found → the send never happened → queued again. The check
+//      is made when the pacer has to wait anyway (or nothing else is due, or near the end of the list),
+//      one look for every row it can tell about: those settled, and those of the chunk's bursts left in
+//      doubt (found → sent at once; not found → their pacer slot is given back), so that it never delays
+//      a burst; a row settled LOOK_OVERDUE_MS ago is checked at the next step all the same.
 //   A kill at any instruction leaves each row in one of: pending/queued (nothing sent: sending it is
 //   right), `sending` (checked before anything else happens to it: a row of a group whose request never
 //   left is simply not found and queued again), sent/failed (final). A send can only happen after its
