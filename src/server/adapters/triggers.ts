@@ -30,5 +30,15 @@ export function scriptScheduler(): Scheduler {
         .after(Math.max(1, Math.round(delayMs)))
         .create();
     },
+    armAfter(handler: string, delayMs: number): void {
+      ScriptApp.newTrigger(handler)
+        .timeBased()
+        .after(Math.max(1, Math.round(delayMs)))
+        .create();
+    },
+    removeAll(handler: string): void {
+      // Each trigger is deleted as soon as its handler is known: an execution cut short keeps what it removed.
+      for (const trigger of ScriptApp.getProjectTriggers()) if (trigger.getHandlerFunction() === handler) ScriptApp.deleteTrigger(trigger);
+    },
   };
 }

@@ -222,6 +222,8 @@ export function withSendLog(deps: SendDeps, log: SendLogStore, locale: () => Loc
       deps.scheduler.continueAfter(handler, delayMs);
       if (resultsLogged > 0) chunkEnding = true;
     },
+    ...(deps.scheduler.armAfter ? { armAfter: (handler: string, delayMs: number) => deps.scheduler.armAfter!(handler, delayMs) } : {}),
+    ...(deps.scheduler.removeAll ? { removeAll: (handler: string) => deps.scheduler.removeAll!(handler) } : {}),
   };
 
   return overriding(deps, { sheet, state, jobRuns, scheduler });

@@ -4,32 +4,49 @@
 
 import { translateSend } from '../../domain/send/messages';
 import type { SendContext } from './context';
-import { runUsage } from './context';
-import { SEND_CONTINUATION_HANDLER } from './constants';
+import { checkpoint, runUsage } from './context';
+import { ARMED_TRIGGERS_LIMIT, SEND_CONTINUATION_HANDLER } from './constants';
 import type { SendDeps } from './deps';
 
 /** Sets the one-off trigger that continues the send after `delayMs` (at least a minute), and notes when. */
 export function scheduleContinuation(s: SendContext, delayMs: number): void {
   const delay = Math.max(60_000, delayMs);
   s.deps.scheduler.continueAfter(SEND_CONTINUATION_HANDLER, delay);
-  s.job = { ...s.job, continuationAt: s.deps.clock.now() + delay };
+  s.job = { ...s.job, continuationAt: s.deps.clock.now() + delay, armedTriggers: 1 };
 }
 
 /**
  * The safety net at the start of a chunk: if this execution dies, a trigger continues the job. One
  * already set to fire later (by the previous execution) does that job: no new trigger (a trigger that
  * fires while this chunk holds the lock sets a new one, see continueSendJob). True when it set one.
+ * The trigger is ADDED (4 calls, no listing of the project's triggers) so that an execution cut short
+ * soon after still arms it and saves that it did; the fired ones it leaves are removed at the chunk's
+ * end (scheduleContinuation), or here once ARMED_TRIGGERS_LIMIT are counted, the removal saved first.
  */
 export function ensureContinuation(s: SendContext, delayMs: number): boolean {
+  const now = s.deps.clock.now();
   const at = s.job.continuationAt ?? null;
-  if (at !== null && at > s.deps.clock.now()) return false;
-  scheduleContinuation(s, delayMs);
+  if (at !== null && at > now) return false;
+  const { scheduler } = s.deps;
+  if (!scheduler.armAfter) {
+    scheduleContinuation(s, delayMs);
+    return true;
+  }
+  if ((s.job.armedTriggers ?? 0) >= ARMED_TRIGGERS_LIMIT) {
+    if (scheduler.removeAll) scheduler.removeAll(SEND_CONTINUATION_HANDLER);
+    else scheduler.schedule(SEND_CONTINUATION_HANDLER, { kind: 'off' });
+    s.job = { ...s.job, continuationAt: null, armedTriggers: 0 };
+    checkpoint(s);
+  }
+  const delay = Math.max(60_000, delayMs);
+  scheduler.armAfter(SEND_CONTINUATION_HANDLER, delay);
+  s.job = { ...s.job, continuationAt: s.deps.clock.now() + delay, armedTriggers: (s.job.armedTriggers ?? 0) + 1 };
   return true;
 }
 
 export function stopContinuation(s: SendContext): void {
   s.deps.scheduler.schedule(SEND_CONTINUATION_HANDLER, { kind: 'off' });
-  s.job = { ...s.job, continuationAt: null };
+  s.job = { ...s.job, continuationAt: null, armedTriggers: 0 };
 }
 
 /** A continuation that found the lock held: continue later in case the holder dies. */
