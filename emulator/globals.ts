@@ -20,6 +20,7 @@ import { createScriptApp } from './services/script-app';
 import { createSession } from './services/session';
 import { createUrlFetchApp } from './services/url-fetch';
 import { createUtilities } from './services/utilities';
+import { createSheetsRestRoutes } from './sheets/sheets-rest';
 import { createSpreadsheetApp } from './sheets/spreadsheet-app';
 import type { Workspace } from './workspace';
 
@@ -71,6 +72,7 @@ export function buildGlobals(workspace: Workspace, environment: ExecutionEnviron
     UrlFetchApp: createUrlFetchApp(ctx, workspace.quotas, {
       ...gmail.gmailRestRoutes,
       ...createDriveRestRoutes({ store: workspace.drive, ctx, oauthToken: workspace.oauthToken }),
+      ...createSheetsRestRoutes({ store: workspace.sheets, ctx, oauthToken: workspace.oauthToken, quota: workspace.sheetsRestQuota }),
     }),
     DriveApp: createDriveApp(workspace.drive, ctx, { makeDate }),
     SpreadsheetApp: createSpreadsheetApp(workspace.sheets, ctx, {

@@ -20,6 +20,10 @@ export const LATENCY_TABLE: Record<string, LatencyEntry> = {
   'SpreadsheetApp.Sheet.appendRow': { ms: 150, source: 'estimate: one round trip to Sheets' },
   'SpreadsheetApp.Sheet.getLastRow': { ms: 60, source: 'estimate' },
   'SpreadsheetApp.flush': { ms: 100, source: 'estimate' },
+  'Sheets.REST.values.get': { ms: 150, source: 'estimate: one round trip to Sheets (as getValues)' },
+  'Sheets.REST.values.batchGet': { ms: 150, source: 'estimate: one round trip to Sheets, ranges read together' },
+  'Sheets.REST.values.batchUpdate': { ms: 200, source: 'estimate: one round trip to Sheets (as setValues), committed on answer' },
+  'Sheets.REST.values.append': { ms: 200, source: 'estimate: one round trip to Sheets (as setValues), committed on answer' },
   // Drive
   'DriveApp.': { ms: 150, source: 'estimate: one Drive API round trip' },
   'DriveApp.Folder.createFile': { ms: 400, source: 'estimate: upload of a small file' },

@@ -22,6 +22,7 @@ import { createPropertyStores, type PropertyStores } from './services/properties
 import { TriggerStore } from './services/script-app';
 import { UiLog } from './sheets/ui';
 import { SpreadsheetStore } from './sheets/spreadsheet-store';
+import { SheetsRestQuota } from './sheets/sheets-rest';
 
 export const DEFAULT_USER = 'compta@opticiens-demo.fr';
 export const DEFAULT_LOCALE = 'fr';
@@ -112,6 +113,8 @@ export class Workspace implements RunnerWorkspace {
   readonly logs: LogEntry[] = [];
   /** The OAuth token ScriptApp.getOAuthToken returns and the Gmail REST routes accept. */
   readonly oauthToken: string;
+  /** The Sheets API's per-minute request quotas: they outlive an execution. */
+  readonly sheetsRestQuota = new SheetsRestQuota();
 
   private constructor(options: WorkspaceOptions) {
     this.clock = new VirtualClock(parseNow(options.now));

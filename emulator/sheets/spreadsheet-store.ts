@@ -58,6 +58,17 @@ interface PendingWrite {
   previous: Cell | undefined;
 }
 
+/** A sheet as seen outside the executions' pending writes (see SpreadsheetStore.committedView). */
+export interface CommittedView {
+  cell(row: number, column: number): Cell | undefined;
+  /** True when row `row` has a value or a formula in columns first..last. */
+  rowHasContent(row: number, first?: number, last?: number): boolean;
+  /** The rows that hold any cell object (some may be empty), ascending. */
+  rowsWithCells(): number[];
+  /** Changes a cell's committed value (never undone by a kill). */
+  write(row: number, column: number, update: (cell: Cell) => void): void;
+}
+
 /** A new sheet's grid, as Sheets creates it: 1000 rows × 26 columns. */
 export const DEFAULT_MAX_ROWS = 1000;
 export const DEFAULT_MAX_COLUMNS = 26;
@@ -154,6 +165,46 @@ export class SpreadsheetStore {
       }
     }
     return journal.length;
+  }
+
+  /**
+   * The sheet as a reader OUTSIDE the executions' pending writes sees it (the Sheets REST API: a request
+   * neither flushes SpreadsheetApp's buffered writes nor sees them), and a writer whose writes are not
+   * undone when the execution is killed. With loseUnflushedWritesOnKill off nothing is pending and this
+   * is the sheet itself. A committed write to a cell with a pending write changes the value the kill
+   * would restore; the pending value stays live and wins at flush, as the later write on the platform.
+   */
+  committedView(sheet: SheetData): CommittedView {
+    // The first pending write of each cell holds its committed value.
+    const originals = new Map<number, Map<number, PendingWrite>>();
+    for (const journal of this.pending.values()) {
+      for (const write of journal) {
+        if (write.sheet !== sheet) continue;
+        let row = originals.get(write.row);
+        if (!row) originals.set(write.row, (row = new Map()));
+        if (!row.has(write.column)) row.set(write.column, write);
+      }
+    }
+    const cell = (row: number, column: number): Cell | undefined => {
+      const write = originals.get(row)?.get(column);
+      return write ? write.previous : this.cell(sheet, row, column);
+    };
+    const columnsOf = (row: number): number[] => [
+      ...new Set([...(sheet.cells.get(row)?.keys() ?? []), ...(originals.get(row)?.keys() ?? [])]),
+    ];
+    return {
+      cell,
+      rowHasContent: (row, first = 1, last = Number.MAX_SAFE_INTEGER) =>
+        columnsOf(row).some((column) => column >= first && column <= last && hasContent(cell(row, column))),
+      rowsWithCells: () => [...new Set([...sheet.cells.keys(), ...originals.keys()])].sort((a, b) => a - b),
+      write: (row, column, update) => {
+        const write = originals.get(row)?.get(column);
+        if (!write) return update(this.cell(sheet, row, column, true));
+        const next = write.previous ? { ...write.previous } : emptyCell();
+        update(next);
+        write.previous = next;
+      },
+    };
   }
 
   /** The cell at (row, column), created on demand when `create` is set. */
