@@ -132,8 +132,12 @@ function measure(snapshot: AccountingSnapshot, files: number, rows: number, outc
     virtualMs: snapshot.virtualMs,
     gmailUnits: snapshot.gmailUnits,
     calls: snapshot.calls,
-    sheets: sum('SpreadsheetApp'),
-    sheetsWrites: (snapshot.calls['SpreadsheetApp.Range.setValues'] ?? 0) + (snapshot.calls['SpreadsheetApp.Sheet.appendRow'] ?? 0),
+    sheets: sum('SpreadsheetApp') + sum('Sheets.REST.'),
+    sheetsWrites:
+      (snapshot.calls['SpreadsheetApp.Range.setValues'] ?? 0) +
+      (snapshot.calls['SpreadsheetApp.Sheet.appendRow'] ?? 0) +
+      (snapshot.calls['Sheets.REST.values.batchUpdate'] ?? 0) +
+      (snapshot.calls['Sheets.REST.values.append'] ?? 0),
     drive: sum('DriveApp'),
     driveRest: snapshot.calls['Drive.REST.files.create'] ?? 0,
     driveList: sum('Drive.REST.files.list'),
@@ -142,7 +146,9 @@ function measure(snapshot: AccountingSnapshot, files: number, rows: number, outc
     gmail: sum('Gmail.REST.') + sum('GmailApp'),
     files,
     rows,
-    perExecutionSheets: snapshot.byExecution.map((execution) => sum('SpreadsheetApp', execution.calls)),
+    perExecutionSheets: snapshot.byExecution.map(
+      (execution) => sum('SpreadsheetApp', execution.calls) + sum('Sheets.REST.', execution.calls),
+    ),
   };
 }
 

@@ -95,7 +95,7 @@ export function callGroups(calls: Record<string, number>): Record<'gmail' | 'she
   const out = { gmail: 0, sheets: 0, drive: 0, properties: 0, other: 0 };
   for (const [method, n] of Object.entries(calls)) {
     if (method.startsWith('Gmail.REST.')) out.gmail += n;
-    else if (method.startsWith('SpreadsheetApp')) out.sheets += n;
+    else if (method.startsWith('SpreadsheetApp') || method.startsWith('Sheets.REST.')) out.sheets += n;
     else if (method.startsWith('DriveApp')) out.drive += n;
     else if (method.startsWith('PropertiesService')) out.properties += n;
     else out.other += n;

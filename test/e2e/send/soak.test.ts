@@ -99,7 +99,8 @@ function costPerDay(results: InvokeResult[], started: number, rows: Array<Record
   for (const result of results) {
     const day = at(dayOf(result.startedAt));
     day.executions++;
-    for (const [method, n] of Object.entries(result.counts.calls)) if (method.startsWith('SpreadsheetApp.')) day.sheetsCalls += n;
+    for (const [method, n] of Object.entries(result.counts.calls))
+      if (method.startsWith('SpreadsheetApp.') || method.startsWith('Sheets.REST.')) day.sheetsCalls += n;
   }
   for (const row of rows) at(dayOf(Date.parse(String(row.sent_at)))).sent++;
   return days;
