@@ -5,6 +5,7 @@
 // https://developers.google.com/apps-script/reference/url-fetch/url-fetch-app#fetchAll(Object)
 // https://developers.google.com/gmail/api/reference/rest
 
+import { takeAhead } from '../fetch-ahead';
 import { scriptToken } from '../oauth';
 
 export const GMAIL_API_BASE = 'https://gmail.googleapis.com/gmail/v1/users/me/';
@@ -73,14 +74,19 @@ export function callGmail(calls: readonly GmailCall[]): GmailReply[] {
     muteHttpExceptions: true,
     ...(call.body === undefined ? {} : { contentType: 'application/json', payload: JSON.stringify(call.body) }),
   }));
-  let responses: GoogleAppsScript.URL_Fetch.HTTPResponse[];
+  // A read asked ahead (fetch-ahead.ts: it came with an earlier fetchAll of this execution) is served once.
+  const early = requests.map((request, i) => (calls[i].method === 'get' && calls[i].body === undefined ? takeAhead(request.url) : null));
+  const toFetch = requests.filter((_, i) => !early[i]);
+  let fetched: GoogleAppsScript.URL_Fetch.HTTPResponse[];
   try {
-    responses = UrlFetchApp.fetchAll(requests);
+    fetched = toFetch.length ? UrlFetchApp.fetchAll(toFetch) : [];
   } catch (error) {
     // A network failure fails the whole fetchAll; some requests may have reached Gmail.
     const message = error instanceof Error ? error.message : String(error);
     return calls.map(() => ({ status: 0, json: null, text: '', retryAfterMs: null, networkError: message }));
   }
+  let next = 0;
+  const responses = early.map((answer) => answer ?? fetched[next++]);
   const now = Date.now();
   return responses.map((response) => {
     const text = response.getContentText();

@@ -54,9 +54,10 @@ function openPlan(
  * Under the lock, with no send in progress: opens the plan (a new one, or for a start the plan to go on
  * with) and makes as much of it as this execution can; pause / cancel asked earlier no longer apply.
  */
-function planUnderLock(deps: SendDeps, locale: Locale, filter: SendFilter | null, forStart: boolean) {
-  const stored = loadIdle(deps, locale);
+function planUnderLock(deps: SendDeps, locale: Locale, filter: SendFilter | null, forStart: boolean, stored = loadIdle(deps, locale)) {
   const settings = deps.settings();
+  // The attachments folder's first page comes with the tab's read (one call).
+  deps.lookahead?.begin({ sentListing: false });
   const table = new SendTableModel(deps.sheet, locale);
   const work = openPlan(deps, stored, filter, table, forStart, forStart);
   continuePlan(deps, locale, work, table, settings);
@@ -83,12 +84,23 @@ export function planSendJob(deps: SendDeps, filter: SendFilter, locale: Locale):
  * the next (continueSend or the continuation trigger) and the send starts when it is whole. Refuses
  * while another send is in progress.
  */
-export function startSendJob(deps: SendDeps, filter: SendFilter | null, locale: Locale): ContinueResult {
+export function startSendJob(
+  deps: SendDeps,
+  filter: SendFilter | null,
+  localeSource: LocaleSource,
+  beforePlan?: () => void,
+): ContinueResult {
+  const resolve = () => (typeof localeSource === 'function' ? localeSource() : localeSource);
   return withLock(
     deps,
-    () => alreadyRunning(locale),
+    () => alreadyRunning(resolve()),
     () => {
-      const { work, table } = planUnderLock(deps, locale, filter, true);
+      // The state is loaded first: the locale and what `beforePlan` needs may come from that read.
+      const stored = deps.state.load();
+      const locale = resolve();
+      refuseIfActive(stored.progress, locale);
+      beforePlan?.();
+      const { work, table } = planUnderLock(deps, locale, filter, true, stored);
       if (planIncomplete(work.job)) {
         rearmContinuation(deps, SAFETY_CONTINUATION_MS);
         return { progress: viewOf(deps, work.progress, locale), more: true, waitMs: 0, busy: false, pendingControl: null };

@@ -44,6 +44,8 @@ export const SAFETY_CONTINUATION_MS = 7 * 60_000;
  * is removed first): well under the 20 triggers per user, which other jobs' triggers share.
  */
 export const ARMED_TRIGGERS_LIMIT = 8;
+/** A group whose intent could not be written: the chunk ends and the job goes on after this. */
+export const INTENT_RETRY_MS = 30_000;
 /** Pause when Gmail reports its daily sending limit without saying until when. */
 export const DAILY_LIMIT_FALLBACK_MS = 60 * 60_000;
 /** A group of rows marked `sending` together covers at most this much time of sending. */

@@ -5,7 +5,9 @@
 import { translateSend } from '../../domain/send/messages';
 import type { SendContext } from './context';
 import { checkpoint, runUsage } from './context';
-import { ARMED_TRIGGERS_LIMIT, SEND_CONTINUATION_HANDLER } from './constants';
+import { ARMED_TRIGGERS_LIMIT, SAFETY_CONTINUATION_MS, SEND_CONTINUATION_HANDLER } from './constants';
+import type { SendJobState } from '../../domain/send/job-state';
+import type { SendProgress } from '../../domain/send/progress';
 import type { SendDeps } from './deps';
 
 /** Sets the one-off trigger that continues the send after `delayMs` (at least a minute), and notes when. */
@@ -24,24 +26,47 @@ export function scheduleContinuation(s: SendContext, delayMs: number): void {
  * end (scheduleContinuation), or here once ARMED_TRIGGERS_LIMIT are counted, the removal saved first.
  */
 export function ensureContinuation(s: SendContext, delayMs: number): boolean {
-  const now = s.deps.clock.now();
   const at = s.job.continuationAt ?? null;
-  if (at !== null && at > now) return false;
-  const { scheduler } = s.deps;
-  if (!scheduler.armAfter) {
+  if (at !== null && at > s.deps.clock.now()) return false;
+  if (!s.deps.scheduler.armAfter) {
     scheduleContinuation(s, delayMs);
     return true;
   }
-  if ((s.job.armedTriggers ?? 0) >= ARMED_TRIGGERS_LIMIT) {
+  s.job = armAdded(s.deps, s.job, (job) => {
+    s.job = job;
+    checkpoint(s);
+  });
+  return true;
+}
+
+/**
+ * The same safety net for an active send, before the tab is read (the job state alone says whether
+ * one is due), saved at once: an execution cut short soon after its start still arms it and says so
+ * before its first read. Returns the job state as saved (unchanged when none was due).
+ */
+export function armBeforeRead(deps: SendDeps, job: SendJobState, progress: SendProgress): SendJobState {
+  if (progress.state !== 'running' && progress.state !== 'paused-quota') return job;
+  const at = job.continuationAt ?? null;
+  if (!deps.scheduler.armAfter || (at !== null && at > deps.clock.now())) return job;
+  const save = (next: SendJobState) => deps.state.save(next, progress);
+  const armed = armAdded(deps, job, save);
+  save(armed);
+  return armed;
+}
+
+/** Adds a safety trigger (the handler's triggers all removed first, and that saved, past the limit). */
+function armAdded(deps: SendDeps, job: SendJobState, save: (job: SendJobState) => void): SendJobState {
+  const { scheduler } = deps;
+  let next = job;
+  if ((next.armedTriggers ?? 0) >= ARMED_TRIGGERS_LIMIT) {
     if (scheduler.removeAll) scheduler.removeAll(SEND_CONTINUATION_HANDLER);
     else scheduler.schedule(SEND_CONTINUATION_HANDLER, { kind: 'off' });
-    s.job = { ...s.job, continuationAt: null, armedTriggers: 0 };
-    checkpoint(s);
+    next = { ...next, continuationAt: null, armedTriggers: 0 };
+    save(next);
   }
-  const delay = Math.max(60_000, delayMs);
-  scheduler.armAfter(SEND_CONTINUATION_HANDLER, delay);
-  s.job = { ...s.job, continuationAt: s.deps.clock.now() + delay, armedTriggers: (s.job.armedTriggers ?? 0) + 1 };
-  return true;
+  const delay = Math.max(60_000, SAFETY_CONTINUATION_MS);
+  scheduler.armAfter!(SEND_CONTINUATION_HANDLER, delay);
+  return { ...next, continuationAt: deps.clock.now() + delay, armedTriggers: (next.armedTriggers ?? 0) + 1 };
 }
 
 export function stopContinuation(s: SendContext): void {
