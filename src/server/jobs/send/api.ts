@@ -14,7 +14,7 @@ import { alreadyRunning, refuseIfActive, withLock } from './lock';
 import { continuePlan, newPlan, planIncomplete, releasePlanned, toPlanResult, type PlanResult, type PlanWork } from './plan';
 import { sendJobMessage, sendStateLabel } from '../../domain/send/job-messages';
 import { isFinalState } from './rows';
-import { rearmContinuation } from './run-record';
+import { armForStart, rearmContinuation } from './run-record';
 import { PLAN_REUSE_MS, SAFETY_CONTINUATION_MS } from './constants';
 import { SendTableModel } from './table';
 
@@ -100,16 +100,36 @@ export function startSendJob(
       const locale = resolve();
       refuseIfActive(stored.progress, locale);
       beforePlan?.();
+      const { job, progress } = stored;
+      if (
+        job &&
+        progress?.state === 'planned' &&
+        !planIncomplete(job) &&
+        (filter === null || reusablePlan(job, filter, deps.clock.now()))
+      ) {
+        // A whole plan (a start cut short after saving it) starts without reading the tab first.
+        if (deps.state.readControl()) deps.state.clearControl();
+        return startPlanned(deps, { ...job, plan: job.plan ? { ...job.plan, autoStart: true } : job.plan }, progress, locale);
+      }
       const { work, table } = planUnderLock(deps, locale, filter, true, stored);
       if (planIncomplete(work.job)) {
         rearmContinuation(deps, SAFETY_CONTINUATION_MS);
         return { progress: viewOf(deps, work.progress, locale), more: true, waitMs: 0, busy: false, pendingControl: null };
       }
-      const now = deps.clock.now();
-      deps.state.save({ ...work.job, startedAt: now }, startProgress(work.progress, now));
-      return chunk(deps, locale, table);
+      return startPlanned(deps, work.job, work.progress, locale, table);
     },
   );
+}
+
+/**
+ * The whole plan starts: its safety trigger is armed and the state saved `running` with it (one save),
+ * then a first chunk (with the tab as planning read it, if it did).
+ */
+function startPlanned(deps: SendDeps, job: SendJobState, progress: SendProgress, locale: Locale, table?: SendTableModel): ContinueResult {
+  const now = deps.clock.now();
+  const started = startProgress(progress, now);
+  deps.state.save(armForStart(deps, { ...job, startedAt: now }, started), started);
+  return chunk(deps, locale, table);
 }
 
 /**

@@ -44,7 +44,7 @@ export function openContext(
   const loaded = deps.state.load();
   if (!loaded.job || !loaded.progress) return null;
   const progress = loaded.progress;
-  const job = beforeRead && !read ? beforeRead(loaded.job, progress) : loaded.job;
+  const job = beforeRead ? beforeRead(loaded.job, progress) : loaded.job;
   const locale = typeof localeSource === 'function' ? localeSource() : localeSource;
   const settings = deps.settings();
   // The tab as this execution already read it (a start that just planned), or read now, with the reads

@@ -54,6 +54,12 @@ export function armBeforeRead(deps: SendDeps, job: SendJobState, progress: SendP
   return armed;
 }
 
+/** The safety trigger of a send about to start, armed (when triggers can be added) for its first save. */
+export function armForStart(deps: SendDeps, job: SendJobState, progress: SendProgress): SendJobState {
+  if (!deps.scheduler.armAfter) return job;
+  return armAdded(deps, job, (next) => deps.state.save(next, progress));
+}
+
 /** Adds a safety trigger (the handler's triggers all removed first, and that saved, past the limit). */
 function armAdded(deps: SendDeps, job: SendJobState, save: (job: SendJobState) => void): SendJobState {
   const { scheduler } = deps;
