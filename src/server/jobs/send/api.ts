@@ -14,6 +14,7 @@ import { alreadyRunning, refuseIfActive, withLock } from './lock';
 import { continuePlan, newPlan, planIncomplete, releasePlanned, toPlanResult, type PlanResult, type PlanWork } from './plan';
 import { sendJobMessage, sendStateLabel } from '../../domain/send/job-messages';
 import { isFinalState } from './rows';
+import { isTransientFailure } from './burst';
 import { armForStart, rearmContinuation } from './run-record';
 import { PLAN_REUSE_MS, SAFETY_CONTINUATION_MS } from './constants';
 import { SendTableModel } from './table';
@@ -161,7 +162,23 @@ export function continueSendJob(deps: SendDeps, localeSource: LocaleSource): Con
         pendingControl: deps.state.readControl()?.action ?? null,
       };
     },
-    () => chunk(deps, localeSource),
+    () => {
+      try {
+        return chunk(deps, localeSource);
+      } catch (error) {
+        // The tab could not be read or written for now (the Sheets API's per-minute quota, 5xx): nothing
+        // was sent that the sheet does not know of; the caller (sidebar, trigger) continues later.
+        if (!isTransientFailure(error)) throw error;
+        const locale = typeof localeSource === 'function' ? localeSource() : localeSource;
+        return {
+          progress: viewOf(deps, deps.state.load().progress, locale),
+          more: true,
+          waitMs: 60_000,
+          busy: false,
+          pendingControl: null,
+        };
+      }
+    },
   );
 }
 
