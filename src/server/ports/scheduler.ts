@@ -20,6 +20,11 @@ export interface Scheduler {
    * per user: the caller counts what it armed and removes them (`removeAll`, or `continueAfter`).
    */
   armAfter?(handler: string, delayMs: number): void;
+  /**
+   * A recurring trigger every `minutes` added without removing the others; false when the platform
+   * refuses it (an add-on may not run one more often than hourly).
+   */
+  repeatEvery?(handler: string, minutes: 1 | 5 | 10 | 15 | 30): boolean;
   /** Removes every trigger of `handler`, each as soon as it is found (a cut-short call keeps its progress). */
   removeAll?(handler: string): void;
 }

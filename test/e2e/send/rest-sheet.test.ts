@@ -68,11 +68,18 @@ describe('the Sends tab over the Sheets REST API', () => {
     expect(workspace.mailbox.sentMessages()).toHaveLength(1);
   });
 
-  it.each([15, 16, 18, 21])(
-    'driven by its continuation trigger alone after the start, every execution killed at its %i-th call: every row sent once',
-    (k) => {
+  it.each([
+    [10, false],
+    [11, false],
+    [13, false],
+    [21, false],
+    [15, true],
+    [18, true],
+  ])(
+    'driven by its continuation trigger alone after the start, every execution killed at its %i-th call (add-on: %s): every row sent once',
+    (k, addonMode) => {
       const rows = invoiceRows(14);
-      const { workspace, runner } = setupSend(rows, { loseUnflushedSheetWrites: true } as WorkspaceOptions);
+      const { workspace, runner } = setupSend(rows, { loseUnflushedSheetWrites: true, addonMode } as WorkspaceOptions);
       workspace.ctx.faults = new FaultPlan({ seed: k, killEvery: k, rate: 0.1 });
       // The sidebar starts the send (again while the start is cut short), then is closed.
       let state: string | undefined;

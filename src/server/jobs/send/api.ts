@@ -129,7 +129,8 @@ export function startSendJob(
 function startPlanned(deps: SendDeps, job: SendJobState, progress: SendProgress, locale: Locale, table?: SendTableModel): ContinueResult {
   const now = deps.clock.now();
   const started = startProgress(progress, now);
-  deps.state.save(armForStart(deps, { ...job, startedAt: now }, started), started);
+  // Saves the trigger step may make on the way keep the planned progress: only the last says running.
+  deps.state.save(armForStart(deps, { ...job, startedAt: now }, progress), started);
   return chunk(deps, locale, table);
 }
 
@@ -151,8 +152,8 @@ export function continueSendJob(deps: SendDeps, localeSource: LocaleSource): Con
     deps,
     () => {
       // The execution holding the lock may die: a continuation later still finishes the send.
-      rearmContinuation(deps, SAFETY_CONTINUATION_MS);
-      const { progress } = deps.state.load();
+      const { job, progress } = deps.state.load();
+      rearmContinuation(deps, SAFETY_CONTINUATION_MS, job);
       const locale = typeof localeSource === 'function' ? localeSource() : localeSource;
       return {
         progress: viewOf(deps, progress, locale),

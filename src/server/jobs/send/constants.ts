@@ -44,6 +44,8 @@ export const SAFETY_CONTINUATION_MS = 7 * 60_000;
  * is removed first): well under the 20 triggers per user, which other jobs' triggers share.
  */
 export const ARMED_TRIGGERS_LIMIT = 8;
+/** The recurring safety trigger's period (everyMinutes accepts 1, 5, 10, 15 or 30). */
+export const REPEAT_MINUTES = 10;
 /** A group whose intent could not be written: the chunk ends and the job goes on after this. */
 export const INTENT_RETRY_MS = 30_000;
 /** Pause when Gmail reports its daily sending limit without saying until when. */

@@ -5,7 +5,7 @@
 import { translateSend } from '../../domain/send/messages';
 import type { SendContext } from './context';
 import { checkpoint, runUsage } from './context';
-import { ARMED_TRIGGERS_LIMIT, SAFETY_CONTINUATION_MS, SEND_CONTINUATION_HANDLER } from './constants';
+import { ARMED_TRIGGERS_LIMIT, REPEAT_MINUTES, SAFETY_CONTINUATION_MS, SEND_CONTINUATION_HANDLER } from './constants';
 import type { SendJobState } from '../../domain/send/job-state';
 import type { SendProgress } from '../../domain/send/progress';
 import type { SendDeps } from './deps';
@@ -14,7 +14,14 @@ import type { SendDeps } from './deps';
 export function scheduleContinuation(s: SendContext, delayMs: number): void {
   const delay = Math.max(60_000, delayMs);
   s.deps.scheduler.continueAfter(SEND_CONTINUATION_HANDLER, delay);
-  s.job = { ...s.job, continuationAt: s.deps.clock.now() + delay, armedTriggers: 1 };
+  s.job = { ...s.job, continuationAt: s.deps.clock.now() + delay, armedTriggers: 1, repeating: false };
+}
+
+/** Whether the run needs a safety trigger armed now: none set to fire later, and no recurring one. */
+function continuationDue(deps: SendDeps, job: SendJobState): boolean {
+  if (job.repeating) return false;
+  const at = job.continuationAt ?? null;
+  return at === null || at <= deps.clock.now();
 }
 
 /**
@@ -26,8 +33,7 @@ export function scheduleContinuation(s: SendContext, delayMs: number): void {
  * end (scheduleContinuation), or here once ARMED_TRIGGERS_LIMIT are counted, the removal saved first.
  */
 export function ensureContinuation(s: SendContext, delayMs: number): boolean {
-  const at = s.job.continuationAt ?? null;
-  if (at !== null && at > s.deps.clock.now()) return false;
+  if (!continuationDue(s.deps, s.job)) return false;
   if (!s.deps.scheduler.armAfter) {
     scheduleContinuation(s, delayMs);
     return true;
@@ -46,8 +52,7 @@ export function ensureContinuation(s: SendContext, delayMs: number): boolean {
  */
 export function armBeforeRead(deps: SendDeps, job: SendJobState, progress: SendProgress): SendJobState {
   if (progress.state !== 'running' && progress.state !== 'paused-quota') return job;
-  const at = job.continuationAt ?? null;
-  if (!deps.scheduler.armAfter || (at !== null && at > deps.clock.now())) return job;
+  if (!deps.scheduler.armAfter || !continuationDue(deps, job)) return job;
   const save = (next: SendJobState) => deps.state.save(next, progress);
   const armed = armAdded(deps, job, save);
   save(armed);
@@ -60,14 +65,26 @@ export function armForStart(deps: SendDeps, job: SendJobState, progress: SendPro
   return armAdded(deps, job, (next) => deps.state.save(next, progress));
 }
 
-/** Adds a safety trigger (the handler's triggers all removed first, and that saved, past the limit). */
+/**
+ * Adds a safety trigger (the handler's triggers all removed first, and that saved, past the limit): a
+ * RECURRING one (every REPEAT_MINUTES) where the platform allows it, so that the executions it starts
+ * arm nothing before their work (an add-on may not run a trigger more often than hourly: then, noted
+ * for the run, a one-off). A chunk's end replaces it with its one-off continuation.
+ */
 function armAdded(deps: SendDeps, job: SendJobState, save: (job: SendJobState) => void): SendJobState {
   const { scheduler } = deps;
   let next = job;
   if ((next.armedTriggers ?? 0) >= ARMED_TRIGGERS_LIMIT) {
     if (scheduler.removeAll) scheduler.removeAll(SEND_CONTINUATION_HANDLER);
     else scheduler.schedule(SEND_CONTINUATION_HANDLER, { kind: 'off' });
-    next = { ...next, continuationAt: null, armedTriggers: 0 };
+    next = { ...next, continuationAt: null, armedTriggers: 0, repeating: false };
+    save(next);
+  }
+  if (scheduler.repeatEvery && !next.noRepeat) {
+    if (scheduler.repeatEvery(SEND_CONTINUATION_HANDLER, REPEAT_MINUTES))
+      return { ...next, continuationAt: null, repeating: true, armedTriggers: (next.armedTriggers ?? 0) + 1 };
+    // Refused: said at once, so that an execution cut short before its one-off does not try again.
+    next = { ...next, noRepeat: true };
     save(next);
   }
   const delay = Math.max(60_000, SAFETY_CONTINUATION_MS);
@@ -77,11 +94,15 @@ function armAdded(deps: SendDeps, job: SendJobState, save: (job: SendJobState) =
 
 export function stopContinuation(s: SendContext): void {
   s.deps.scheduler.schedule(SEND_CONTINUATION_HANDLER, { kind: 'off' });
-  s.job = { ...s.job, continuationAt: null, armedTriggers: 0 };
+  s.job = { ...s.job, continuationAt: null, armedTriggers: 0, repeating: false };
 }
 
-/** A continuation that found the lock held: continue later in case the holder dies. */
-export function rearmContinuation(deps: SendDeps, delayMs: number): void {
+/**
+ * A continuation that found the lock held: continue later in case the holder dies (not when a
+ * recurring trigger does that: replacing it would leave the run on a one-off).
+ */
+export function rearmContinuation(deps: SendDeps, delayMs: number, job?: SendJobState | null): void {
+  if (job?.repeating) return;
   deps.scheduler.continueAfter(SEND_CONTINUATION_HANDLER, delayMs);
 }
 
