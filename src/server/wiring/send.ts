@@ -8,7 +8,8 @@
 //     pauseSend() / resumeSend() / cancelSend()
 //     getSendSettings() / saveSendSettings(settings)
 //   triggers:
-//     runSendContinuation    the one-off time-driven trigger that continues a send by itself
+//     runSendContinuation    the time-driven trigger that continues a send by itself (one-off after a
+//                            chunk; recurring every 10 min as the safety net while a send runs)
 //                            (after a quota pause, or when no sidebar is open)
 // This file only wires adapters to the job (jobs/send/); it holds no logic of its own.
 
@@ -379,7 +380,7 @@ export function controlSendFromCard(action: 'start' | 'pause' | 'resume' | 'canc
 }
 
 export const sendTriggers = {
-  /** Time-driven (one-off `after`): continues the send without a sidebar. */
+  /** Time-driven (one-off `after`, or the recurring safety net): continues the send without a sidebar. */
   [SEND_CONTINUATION_HANDLER](_event?: unknown): void {
     const deps = makeDeps();
     const result = continueSendJob(deps, keptLocale(deps));
