@@ -6,8 +6,9 @@
 // is idempotent), and throws the typed error when it cannot be made durable: nothing is sent then.
 // The one-off setup stays on SpreadsheetApp where REST values cannot do it: a missing tab is created,
 // and columns a values write cannot add (past the grid) are added, by the SpreadsheetApp adapter
-// (send-sheet.ts). The columns Postroom adds are formatted as plain text in a step of their own: owed
-// in the user's properties BEFORE the header is written, paid (three calls) at the next read.
+// (send-sheet.ts). The columns Postroom adds are formatted as plain text as a step of their own: owed
+// in the user's properties BEFORE the header is written, paid right after it (three calls), or by the
+// next read when the execution was cut short in between.
 // Cells are read UNFORMATTED (numbers, booleans and text as SpreadsheetApp.getValues gives them); a
 // date in the period column comes as its serial number and is turned back into that calendar date.
 // https://developers.google.com/workspace/sheets/api/reference/rest/v4/spreadsheets.values/get

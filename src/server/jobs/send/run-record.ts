@@ -28,9 +28,9 @@ function continuationDue(deps: SendDeps, job: SendJobState): boolean {
  * The safety net at the start of a chunk: if this execution dies, a trigger continues the job. One
  * already set to fire later (by the previous execution) does that job: no new trigger (a trigger that
  * fires while this chunk holds the lock sets a new one, see continueSendJob). True when it set one.
- * The trigger is ADDED (4 calls, no listing of the project's triggers) so that an execution cut short
- * soon after still arms it and saves that it did; the fired ones it leaves are removed at the chunk's
- * end (scheduleContinuation), or here once ARMED_TRIGGERS_LIMIT are counted, the removal saved first.
+ * The trigger is ADDED (4 calls, no listing of the project's triggers: see armAdded) so that an
+ * execution cut short soon after still arms it and saves that it did; the ones it leaves are removed at
+ * the chunk's end (scheduleContinuation), or first once ARMED_TRIGGERS_LIMIT are counted.
  */
 export function ensureContinuation(s: SendContext, delayMs: number): boolean {
   if (!continuationDue(s.deps, s.job)) return false;
