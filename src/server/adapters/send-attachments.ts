@@ -26,6 +26,7 @@ import type { AttachmentSource, LoadOutcome, LoadedFile } from '../ports/send';
 import { errorMessage, isExecutionOver, PostroomError } from '../domain/errors';
 import { scriptToken } from './oauth';
 import { DRIVE_FILES_URL, driveGet, driveQueryString } from './drive-lookup';
+import { fetchJoined, takeAhead } from './fetch-ahead';
 
 const DRIVE_ID = /^[A-Za-z0-9_-]{25,}$/;
 /** Bytes kept in memory for the execution; past this, the least recently used files are dropped. */
@@ -78,6 +79,28 @@ export interface FolderMemory {
   remember(setting: string, id: string): void;
 }
 
+/** The files.list URL of one page of a folder's children matching `extra`. */
+function listingUrl(parentId: string, extra: string, pageToken: string | null, pageSize: number): string {
+  const q = `${driveQueryString(parentId)} in parents and trashed = false and ${extra}`;
+  const params = [
+    `q=${encodeURIComponent(q)}`,
+    `pageSize=${pageSize}`,
+    `fields=${encodeURIComponent(LIST_FIELDS)}`,
+    ...(pageToken ? [`pageToken=${encodeURIComponent(pageToken)}`] : []),
+  ];
+  return `${DRIVE_FILES_URL}?${params.join('&')}`;
+}
+
+/** The request of the first page of the attachments folder's files, as `resolve` asks for it (to ask it ahead). */
+export function folderFilesRequest(folderId: string): GoogleAppsScript.URL_Fetch.URLFetchRequest {
+  return {
+    url: listingUrl(folderId, `mimeType != '${FOLDER_MIME}'`, null, LIST_PAGE_SIZE),
+    method: 'get',
+    headers: { Authorization: `Bearer ${scriptToken()}` },
+    muteHttpExceptions: true,
+  };
+}
+
 export function driveAttachmentSource(memory: FolderMemory | null = null): AttachmentSource {
   const loaded = new Map<string, LoadedFile>();
   const known = new Map<string, ResolvedAttachment>();
@@ -91,14 +114,13 @@ export function driveAttachmentSource(memory: FolderMemory | null = null): Attac
     pageToken: string | null,
     pageSize: number,
   ): { files: Array<Record<string, string>>; nextPageToken: string | null } {
-    const q = `${driveQueryString(parentId)} in parents and trashed = false and ${extra}`;
-    const params = [
-      `q=${encodeURIComponent(q)}`,
-      `pageSize=${pageSize}`,
-      `fields=${encodeURIComponent(LIST_FIELDS)}`,
-      ...(pageToken ? [`pageToken=${encodeURIComponent(pageToken)}`] : []),
-    ];
-    const reply = driveGet(`${DRIVE_FILES_URL}?${params.join('&')}`, READ_RETRY_PAUSE_MS);
+    const url = listingUrl(parentId, extra, pageToken, pageSize);
+    // The folder's first page may have come with the execution's first fetchAll (asked ahead).
+    const early = takeAhead(url);
+    const reply =
+      early && early.getResponseCode() === 200
+        ? { status: 200, json: JSON.parse(early.getContentText()) as unknown, text: '' }
+        : driveGet(url, READ_RETRY_PAUSE_MS);
     if (reply.status !== 200)
       throw new PostroomError('TRANSIENT', `Drive: listing the attachments folder failed (${errorText(reply.status, reply.text)})`);
     const json = (reply.json ?? {}) as { files?: Array<Record<string, string>>; nextPageToken?: string };
@@ -265,7 +287,8 @@ export function driveAttachmentSource(memory: FolderMemory | null = null): Attac
       }));
       let responses: GoogleAppsScript.URL_Fetch.HTTPResponse[];
       try {
-        responses = UrlFetchApp.fetchAll(requests);
+        // A write waiting to ride (the group's intent) goes out with the burst's files: one call.
+        responses = fetchJoined(requests);
       } catch (error) {
         if (isExecutionOver(error)) throw error;
         // A network failure fails the whole fetchAll: every read of the batch may be tried again.

@@ -37,6 +37,8 @@ export interface UserSendStateStore extends SendStateStore {
    * own load under the lock reads them again (one call: the service is already obtained).
    */
   preload(): void;
+  /** The user properties service this store uses (obtained once per execution). */
+  service(): GoogleAppsScript.Properties.Properties;
 }
 
 export function userSendStateStore(): UserSendStateStore {
@@ -53,6 +55,7 @@ export function userSendStateStore(): UserSendStateStore {
   let controlAtLoad: string | null | undefined;
   return {
     loaded: () => lastLoad,
+    service: properties,
     preload() {
       lastLoad = properties().getProperties();
     },

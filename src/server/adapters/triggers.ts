@@ -2,6 +2,7 @@
 // hourly; a script in the user's own project may use everyMinutes(1|5|10|15|30).
 // https://developers.google.com/apps-script/guides/triggers/installable#restrictions
 
+import { isExecutionOver } from '../domain/errors';
 import type { Schedule, Scheduler } from '../ports/scheduler';
 
 function triggersOf(handler: string): GoogleAppsScript.Script.Trigger[] {
@@ -29,6 +30,25 @@ export function scriptScheduler(): Scheduler {
         .timeBased()
         .after(Math.max(1, Math.round(delayMs)))
         .create();
+    },
+    armAfter(handler: string, delayMs: number): void {
+      ScriptApp.newTrigger(handler)
+        .timeBased()
+        .after(Math.max(1, Math.round(delayMs)))
+        .create();
+    },
+    repeatEvery(handler: string, minutes: 1 | 5 | 10 | 15 | 30): boolean {
+      try {
+        ScriptApp.newTrigger(handler).timeBased().everyMinutes(minutes).create();
+        return true;
+      } catch (error) {
+        if (isExecutionOver(error)) throw error;
+        return false;
+      }
+    },
+    removeAll(handler: string): void {
+      // Each trigger is deleted as soon as its handler is known: an execution cut short keeps what it removed.
+      for (const trigger of ScriptApp.getProjectTriggers()) if (trigger.getHandlerFunction() === handler) ScriptApp.deleteTrigger(trigger);
     },
   };
 }

@@ -14,4 +14,17 @@ export interface Scheduler {
    * trigger of `handler`, so give continuations a handler of their own.
    */
   continueAfter(handler: string, delayMs: number): void;
+  /**
+   * A one-off trigger added WITHOUT removing the earlier ones (no listing: the fewest calls, for an
+   * execution that may be cut short). A fired one-off stays listed and counts toward the 20 triggers
+   * per user: the caller counts what it armed and removes them (`removeAll`, or `continueAfter`).
+   */
+  armAfter?(handler: string, delayMs: number): void;
+  /**
+   * A recurring trigger every `minutes` added without removing the others; false when the platform
+   * refuses it (an add-on may not run one more often than hourly).
+   */
+  repeatEvery?(handler: string, minutes: 1 | 5 | 10 | 15 | 30): boolean;
+  /** Removes every trigger of `handler`, each as soon as it is found (a cut-short call keeps its progress). */
+  removeAll?(handler: string): void;
 }

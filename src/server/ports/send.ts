@@ -53,6 +53,16 @@ export interface SendControl {
   at: number;
 }
 
+/**
+ * Reads an execution will likely want, asked to come with its first request (the tab's read) in one
+ * call: the attachments folder's first page, and the SENT listing's first page while a send runs.
+ */
+export interface SendLookahead {
+  begin(wants: { sentListing: boolean }): void;
+  /** The SENT page asked ahead is not served any more (a later check must read SENT afresh). */
+  endSentListing(): void;
+}
+
 /** The persisted job: its state record and its progress (user properties, one write for both). */
 export interface SendStateStore {
   load(): { job: SendJobState | null; progress: SendProgress | null };

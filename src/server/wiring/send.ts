@@ -8,7 +8,8 @@
 //     pauseSend() / resumeSend() / cancelSend()
 //     getSendSettings() / saveSendSettings(settings)
 //   triggers:
-//     runSendContinuation    the one-off time-driven trigger that continues a send by itself
+//     runSendContinuation    the time-driven trigger that continues a send by itself (one-off after a
+//                            chunk; recurring every 10 min as the safety net while a send runs)
 //                            (after a quota pause, or when no sidebar is open)
 // This file only wires adapters to the job (jobs/send/); it holds no logic of its own.
 
@@ -23,6 +24,13 @@ import { userLock } from '../adapters/lock';
 import { userPropertiesStore } from '../adapters/properties';
 import { driveAttachmentSource } from '../adapters/send-attachments';
 import { sendSheet } from '../adapters/send-sheet';
+import { restSendSheet, type TextFormatDebt } from '../adapters/send-sheet-rest';
+import { askAhead, dropAhead } from '../adapters/fetch-ahead';
+import { scriptToken } from '../adapters/oauth';
+import { buildUrl } from '../adapters/gmail/rest-client';
+import { restCall } from '../adapters/gmail/rest-gateway';
+import { folderFilesRequest } from '../adapters/send-attachments';
+import { LEDGER_SPREADSHEET_ID_PROPERTY } from '../domain/storage-keys';
 import { sheetJobRunLog, userSendStateStore, type UserSendStateStore } from '../adapters/send-store';
 import { openLedgerSpreadsheet, sheetsLedgerStore } from '../adapters/sheets';
 import { scriptScheduler } from '../adapters/triggers';
@@ -31,6 +39,7 @@ import {
   SEND_LOCALE_PROPERTY,
   SEND_SENDER_PROPERTY,
   SEND_SETTINGS_KEY as SETTINGS_KEY,
+  SEND_TEXT_FORMAT_DUE_PROPERTY,
 } from '../domain/send/storage-keys';
 
 /** The settings' user property (userPropertiesStore prefixes its keys with `postroom.`). */
@@ -42,6 +51,7 @@ import { extendSendDeps, extrasOf, savedSendSettings } from './send-extras-deps'
 import { sendProgressExtras, withScheduleLabel } from '../jobs/send-extras/status';
 import {
   SEND_CONTINUATION_HANDLER,
+  SENT_PAGE_SIZE,
   cancelSendJob,
   continueSendJob,
   pauseSendJob,
@@ -59,11 +69,15 @@ import {
  * run). Kept in that user's own properties after the first ask, and read back from the execution's
  * load: two Session calls fewer in every execution.
  */
-function senderAddress(loaded: Record<string, string> | null): string {
+function senderAddress(state: UserSendStateStore): string {
+  const loaded = state.loaded();
   const known = loaded?.[SEND_SENDER_PROPERTY];
   if (known) return known;
   const address = Session.getEffectiveUser().getEmail();
-  if (loaded && address) PropertiesService.getUserProperties().setProperty(SEND_SENDER_PROPERTY, address);
+  if (loaded && address) {
+    state.service().setProperty(SEND_SENDER_PROPERTY, address);
+    loaded[SEND_SENDER_PROPERTY] = address;
+  }
   return address;
 }
 
@@ -72,7 +86,8 @@ function senderAddress(loaded: Record<string, string> | null): string {
  * or changed, read from the execution's load): a continuing execution lists the folder without
  * walking its path (one files.list per part).
  */
-function folderMemory(loaded: () => Record<string, string> | null) {
+function folderMemory(state: UserSendStateStore) {
+  const loaded = state.loaded;
   return {
     known(setting: string): string | null {
       const raw = loaded()?.[SEND_FOLDER_PROPERTY];
@@ -84,7 +99,7 @@ function folderMemory(loaded: () => Record<string, string> | null) {
       const all = loaded();
       if (!all) return;
       const value = JSON.stringify({ setting, id });
-      PropertiesService.getUserProperties().setProperty(SEND_FOLDER_PROPERTY, value);
+      state.service().setProperty(SEND_FOLDER_PROPERTY, value);
       all[SEND_FOLDER_PROPERTY] = value;
     },
   };
@@ -121,15 +136,68 @@ function lazySpreadsheet(loaded: () => Record<string, string> | null): () => Goo
   return () => (spreadsheet ??= openLedgerSpreadsheet(loaded() ?? undefined));
 }
 
-function lazySheet(open: () => GoogleAppsScript.Spreadsheet.Spreadsheet): SendSheet {
+/**
+ * The Sends tab over the Sheets REST API (its read and writes join other requests in one fetchAll),
+ * created on first use; the spreadsheet's id from the user's properties when kept there (no call).
+ */
+function lazySheet(open: () => GoogleAppsScript.Spreadsheet.Spreadsheet, state: UserSendStateStore): SendSheet {
   let inner: SendSheet | null = null;
-  const get = () => (inner ??= sendSheet(open()));
+  const get = () =>
+    (inner ??= restSendSheet({
+      spreadsheetId: () => state.loaded()?.[LEDGER_SPREADSHEET_ID_PROPERTY] || ledgerIdKept(open, state),
+      spreadsheet: open,
+      appSheet: () => sendSheet(open()),
+      formatDebt: textFormatDebt(state),
+    }));
   return {
     read: () => get().read(),
     write: (updates) => get().write(updates),
     flush: () => get().flush(),
     timeZoneOffsetMinutes: (date) => get().timeZoneOffsetMinutes(date),
   };
+}
+
+/**
+ * The ledger's id when the user's properties do not keep it yet: the container's, kept at once (three
+ * calls), else the spreadsheet openLedgerSpreadsheet picks (and keeps).
+ */
+function ledgerIdKept(open: () => GoogleAppsScript.Spreadsheet.Spreadsheet, state: UserSendStateStore): string {
+  const active = SpreadsheetApp.getActiveSpreadsheet();
+  if (!active) return open().getId();
+  const id = active.getId();
+  state.service().setProperty(LEDGER_SPREADSHEET_ID_PROPERTY, id);
+  const loaded = state.loaded();
+  if (loaded) loaded[LEDGER_SPREADSHEET_ID_PROPERTY] = id;
+  return id;
+}
+
+/** The text format owed by added columns, in the user's properties (read with the state's load). */
+function textFormatDebt(state: UserSendStateStore): TextFormatDebt {
+  return {
+    due() {
+      const raw = state.loaded()?.[SEND_TEXT_FORMAT_DUE_PROPERTY];
+      const ranges = raw ? (parsedOr(raw, () => null) as unknown) : null;
+      return Array.isArray(ranges) && ranges.length ? ranges.map(String) : null;
+    },
+    owe(ranges) {
+      const value = JSON.stringify(ranges);
+      state.service().setProperty(SEND_TEXT_FORMAT_DUE_PROPERTY, value);
+      const loaded = state.loaded();
+      if (loaded) loaded[SEND_TEXT_FORMAT_DUE_PROPERTY] = value;
+    },
+    paid() {
+      const loaded = state.loaded();
+      if (loaded && !(SEND_TEXT_FORMAT_DUE_PROPERTY in loaded)) return;
+      state.service().deleteProperty(SEND_TEXT_FORMAT_DUE_PROPERTY);
+      if (loaded) delete loaded[SEND_TEXT_FORMAT_DUE_PROPERTY];
+    },
+  };
+}
+
+/** The first page of the SENT listing as the in-doubt check asks for it (REST transport). */
+function sentListingRequest(): GoogleAppsScript.URL_Fetch.URLFetchRequest {
+  const call = restCall({ method: 'messages.list', labelIds: ['SENT'], maxResults: SENT_PAGE_SIZE });
+  return { url: buildUrl(call), method: 'get', headers: { Authorization: `Bearer ${scriptToken()}` }, muteHttpExceptions: true };
 }
 
 /** The mail gateway of the transport the send settings choose, created when first used. */
@@ -149,11 +217,24 @@ export function makeDeps(options: { budgetMs?: number } = {}): SendDeps {
   const state = userSendStateStore();
   const getSettings = () => (settings ??= readSettings(state.loaded()));
   const spreadsheet = lazySpreadsheet(state.loaded);
+  const folders = folderMemory(state);
   let jobRuns: JobRunLog | null = null;
   // The send extras (draft template, send-as, attachment patterns, the lasting log): wiring/send-extras-deps.ts.
   const deps = extendSendDeps({
-    sheet: lazySheet(spreadsheet),
-    attachments: driveAttachmentSource(folderMemory(state.loaded)),
+    sheet: lazySheet(spreadsheet, state),
+    attachments: driveAttachmentSource(folders),
+    lookahead: {
+      begin(wants) {
+        // Only what a kill loses nothing by: reads, served once to the adapter asking the same URL.
+        const settings = getSettings();
+        if (wants.sentListing && settings.transport === 'rest') askAhead(sentListingRequest());
+        const folderId = folders.known(settings.attachmentsFolder);
+        if (folderId) askAhead(folderFilesRequest(folderId));
+      },
+      endSentListing() {
+        dropAhead(sentListingRequest().url);
+      },
+    },
     mail: lazyGateway(getSettings),
     base64: platformBase64(),
     state,
@@ -163,7 +244,7 @@ export function makeDeps(options: { budgetMs?: number } = {}): SendDeps {
     clock: { now: () => Date.now(), sleep: (ms) => Utilities.sleep(Math.max(0, Math.round(ms))) },
     settings: getSettings,
     get sender() {
-      return (sender ??= { address: senderAddress(state.loaded()) });
+      return (sender ??= { address: senderAddress(state) });
     },
     get user() {
       return (user ??= Session.getActiveUser().getEmail() || Session.getEffectiveUser().getEmail());
@@ -213,7 +294,8 @@ function rememberLocale(deps: SendDeps): ReturnType<typeof pickLocale> {
   const current = locale();
   const loaded = loadedOf(deps);
   if (loaded && loaded[SEND_LOCALE_PROPERTY] !== current) {
-    PropertiesService.getUserProperties().setProperty(SEND_LOCALE_PROPERTY, current);
+    const store = stateStores.get(deps);
+    (store ? store.service() : PropertiesService.getUserProperties()).setProperty(SEND_LOCALE_PROPERTY, current);
     loaded[SEND_LOCALE_PROPERTY] = current;
   }
   return current;
@@ -244,9 +326,13 @@ export const sendApi = {
     return result;
   },
   startSend(filter?: { key?: string; period?: string; max?: number; confirmDuplicates?: boolean | number[] } | null): ContinueResult {
-    const deps = preloadedDeps();
-    if (filter !== undefined && filter !== null) extrasOf(deps).beforePlan();
-    const result = startSendJob(deps, filter === undefined || filter === null ? null : toFilter(filter), keptLocale(deps)());
+    // The user's properties are read once, under the lock (settings, sender and locale from that
+    // read): a start cut short after a few calls still makes its step (plan, columns, their format).
+    const deps = makeDeps();
+    const fresh = filter !== undefined && filter !== null;
+    const result = startSendJob(deps, fresh ? toFilter(filter) : null, keptLocale(deps), () => {
+      if (fresh) extrasOf(deps).beforePlan();
+    });
     rememberLocale(deps);
     return result;
   },
@@ -294,7 +380,7 @@ export function controlSendFromCard(action: 'start' | 'pause' | 'resume' | 'canc
 }
 
 export const sendTriggers = {
-  /** Time-driven (one-off `after`): continues the send without a sidebar. */
+  /** Time-driven (one-off `after`, or the recurring safety net): continues the send without a sidebar. */
   [SEND_CONTINUATION_HANDLER](_event?: unknown): void {
     const deps = makeDeps();
     const result = continueSendJob(deps, keptLocale(deps));

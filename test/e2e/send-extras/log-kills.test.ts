@@ -1,4 +1,4 @@
-// The lasting send log under kills: every execution of a 40-row send is killed at its 120th service
+// The lasting send log under kills: every execution of a 40-row send is killed at its 90th service
 // call (unflushed sheet writes lost). The log may miss the lines of a group whose flush never came,
 // but it never logs a send that did not happen, never logs a row twice, and the sheet stays the truth.
 
@@ -11,7 +11,7 @@ beforeAll(() => ensureBuilt());
 
 it('with every execution killed, each logged send is a real message of SENT, once', () => {
   const { workspace, runner } = setupSend(invoiceRows(40), { loseUnflushedSheetWrites: true } as WorkspaceOptions);
-  workspace.ctx.faults = new FaultPlan({ killEvery: 120 });
+  workspace.ctx.faults = new FaultPlan({ killEvery: 90 });
   const out = driveSend(runner, { maxExecutions: 300 });
   workspace.ctx.faults = new FaultPlan({});
   expect(out.final?.progress?.state).toBe('done');

@@ -5,6 +5,7 @@
 // https://developers.google.com/apps-script/reference/url-fetch/url-fetch-app#fetchAll(Object)
 // https://developers.google.com/gmail/api/reference/rest
 
+import { takeAhead } from '../fetch-ahead';
 import { scriptToken } from '../oauth';
 
 export const GMAIL_API_BASE = 'https://gmail.googleapis.com/gmail/v1/users/me/';
@@ -89,8 +90,6 @@ export function callGmail(calls: readonly GmailCall[]): GmailReply[] {
   if (!calls.length) return [];
   requestsSent += calls.length;
   const token = scriptToken();
-  const riding = riders;
-  riders = [];
   const requests: GoogleAppsScript.URL_Fetch.URLFetchRequest[] = calls.map((call) => ({
     url: buildUrl(call),
     method: call.method,
@@ -98,17 +97,24 @@ export function callGmail(calls: readonly GmailCall[]): GmailReply[] {
     muteHttpExceptions: true,
     ...(call.body === undefined ? {} : { contentType: 'application/json', payload: JSON.stringify(call.body) }),
   }));
-  let responses: GoogleAppsScript.URL_Fetch.HTTPResponse[];
+  // A read asked ahead (fetch-ahead.ts: it came with an earlier fetchAll of this execution) is served
+  // once; the others go out with the requests riding the next Gmail batch.
+  const early = requests.map((request, i) => (calls[i].method === 'get' && calls[i].body === undefined ? takeAhead(request.url) : null));
+  const toFetch = requests.filter((_, i) => !early[i]);
+  const riding = toFetch.length ? riders : [];
+  if (toFetch.length) riders = [];
+  let fetched: GoogleAppsScript.URL_Fetch.HTTPResponse[];
   try {
-    responses = UrlFetchApp.fetchAll([...requests, ...riding.map((rider) => rider.build(token))]);
+    fetched = toFetch.length ? UrlFetchApp.fetchAll([...toFetch, ...riding.map((rider) => rider.build(token))]) : [];
   } catch (error) {
     // A network failure fails the whole fetchAll; some requests may have reached Gmail.
     const message = error instanceof Error ? error.message : String(error);
     for (const rider of riding) rider.deliver({ error: message });
     return calls.map(() => ({ status: 0, json: null, text: '', retryAfterMs: null, networkError: message }));
   }
-  riding.forEach((rider, i) => rider.deliver({ response: responses[calls.length + i] }));
-  responses = responses.slice(0, calls.length);
+  riding.forEach((rider, i) => rider.deliver({ response: fetched[toFetch.length + i] }));
+  let next = 0;
+  const responses = early.map((answer) => answer ?? fetched[next++]);
   const now = Date.now();
   return responses.map((response) => {
     const text = response.getContentText();

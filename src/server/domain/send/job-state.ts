@@ -29,6 +29,14 @@ export interface SendJobState {
   /** When the continuation trigger last set will fire (epoch ms), null when none is set. */
   continuationAt?: number | null;
   /**
+   * One-off continuation triggers armed without removing the earlier ones (fired ones stay listed and
+   * count toward the 20 per user) since the handler's triggers were last all removed.
+   */
+  armedTriggers?: number;
+  /** A recurring trigger continues the run (none to arm); `noRepeat`: the platform refused one (add-on). */
+  repeating?: boolean;
+  noRepeat?: boolean;
+  /**
    * A plan made in pieces: the index (in the tab's data rows) of the next row to examine, null once
    * every row is planned; the counts so far; and whether the send starts as soon as the plan is whole.
    */

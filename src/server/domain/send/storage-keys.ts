@@ -20,6 +20,12 @@ export const SEND_FOLDER_PROPERTY = 'postroom.send.attachmentsFolder';
  */
 export const SEND_LOCALE_PROPERTY = 'postroom.send.locale';
 
+/**
+ * User property (full name): the text format still owed by the columns Postroom added to the Sends tab
+ * (JSON array of A1 ranges), written before their header and cleared once they are formatted.
+ */
+export const SEND_TEXT_FORMAT_DUE_PROPERTY = 'postroom.send.textFormatDue';
+
 /** The job record, its progress and a pending pause / cancel request (full user property names). */
 export const SEND_STATE_KEYS = {
   job: 'postroom.send.job',

@@ -222,6 +222,11 @@ export function withSendLog(deps: SendDeps, log: SendLogStore, locale: () => Loc
       deps.scheduler.continueAfter(handler, delayMs);
       if (resultsLogged > 0) chunkEnding = true;
     },
+    ...(deps.scheduler.armAfter ? { armAfter: (handler: string, delayMs: number) => deps.scheduler.armAfter!(handler, delayMs) } : {}),
+    ...(deps.scheduler.removeAll ? { removeAll: (handler: string) => deps.scheduler.removeAll!(handler) } : {}),
+    ...(deps.scheduler.repeatEvery
+      ? { repeatEvery: (handler: string, minutes: 1 | 5 | 10 | 15 | 30) => deps.scheduler.repeatEvery!(handler, minutes) }
+      : {}),
   };
 
   return overriding(deps, { sheet, state, jobRuns, scheduler });

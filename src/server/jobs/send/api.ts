@@ -14,7 +14,8 @@ import { alreadyRunning, refuseIfActive, withLock } from './lock';
 import { continuePlan, newPlan, planIncomplete, releasePlanned, toPlanResult, type PlanResult, type PlanWork } from './plan';
 import { sendJobMessage, sendStateLabel } from '../../domain/send/job-messages';
 import { isFinalState } from './rows';
-import { rearmContinuation } from './run-record';
+import { isTransientFailure } from './burst';
+import { armForStart, rearmContinuation } from './run-record';
 import { PLAN_REUSE_MS, SAFETY_CONTINUATION_MS } from './constants';
 import { SendTableModel } from './table';
 
@@ -54,9 +55,10 @@ function openPlan(
  * Under the lock, with no send in progress: opens the plan (a new one, or for a start the plan to go on
  * with) and makes as much of it as this execution can; pause / cancel asked earlier no longer apply.
  */
-function planUnderLock(deps: SendDeps, locale: Locale, filter: SendFilter | null, forStart: boolean) {
-  const stored = loadIdle(deps, locale);
+function planUnderLock(deps: SendDeps, locale: Locale, filter: SendFilter | null, forStart: boolean, stored = loadIdle(deps, locale)) {
   const settings = deps.settings();
+  // The attachments folder's first page comes with the tab's read (one call).
+  deps.lookahead?.begin({ sentListing: false });
   const table = new SendTableModel(deps.sheet, locale);
   const work = openPlan(deps, stored, filter, table, forStart, forStart);
   continuePlan(deps, locale, work, table, settings);
@@ -83,21 +85,53 @@ export function planSendJob(deps: SendDeps, filter: SendFilter, locale: Locale):
  * the next (continueSend or the continuation trigger) and the send starts when it is whole. Refuses
  * while another send is in progress.
  */
-export function startSendJob(deps: SendDeps, filter: SendFilter | null, locale: Locale): ContinueResult {
+export function startSendJob(
+  deps: SendDeps,
+  filter: SendFilter | null,
+  localeSource: LocaleSource,
+  beforePlan?: () => void,
+): ContinueResult {
+  const resolve = () => (typeof localeSource === 'function' ? localeSource() : localeSource);
   return withLock(
     deps,
-    () => alreadyRunning(locale),
+    () => alreadyRunning(resolve()),
     () => {
-      const { work, table } = planUnderLock(deps, locale, filter, true);
+      // The state is loaded first: the locale and what `beforePlan` needs may come from that read.
+      const stored = deps.state.load();
+      const locale = resolve();
+      refuseIfActive(stored.progress, locale);
+      beforePlan?.();
+      const { job, progress } = stored;
+      if (
+        job &&
+        progress?.state === 'planned' &&
+        !planIncomplete(job) &&
+        (filter === null || reusablePlan(job, filter, deps.clock.now()))
+      ) {
+        // A whole plan (a start cut short after saving it) starts without reading the tab first.
+        if (deps.state.readControl()) deps.state.clearControl();
+        return startPlanned(deps, { ...job, plan: job.plan ? { ...job.plan, autoStart: true } : job.plan }, progress, locale);
+      }
+      const { work, table } = planUnderLock(deps, locale, filter, true, stored);
       if (planIncomplete(work.job)) {
         rearmContinuation(deps, SAFETY_CONTINUATION_MS);
         return { progress: viewOf(deps, work.progress, locale), more: true, waitMs: 0, busy: false, pendingControl: null };
       }
-      const now = deps.clock.now();
-      deps.state.save({ ...work.job, startedAt: now }, startProgress(work.progress, now));
-      return chunk(deps, locale, table);
+      return startPlanned(deps, work.job, work.progress, locale, table);
     },
   );
+}
+
+/**
+ * The whole plan starts: its safety trigger is armed and the state saved `running` with it (one save),
+ * then a first chunk (with the tab as planning read it, if it did).
+ */
+function startPlanned(deps: SendDeps, job: SendJobState, progress: SendProgress, locale: Locale, table?: SendTableModel): ContinueResult {
+  const now = deps.clock.now();
+  const started = startProgress(progress, now);
+  // Saves the trigger step may make on the way keep the planned progress: only the last says running.
+  deps.state.save(armForStart(deps, { ...job, startedAt: now }, progress), started);
+  return chunk(deps, locale, table);
 }
 
 /**
@@ -118,8 +152,8 @@ export function continueSendJob(deps: SendDeps, localeSource: LocaleSource): Con
     deps,
     () => {
       // The execution holding the lock may die: a continuation later still finishes the send.
-      rearmContinuation(deps, SAFETY_CONTINUATION_MS);
-      const { progress } = deps.state.load();
+      const { job, progress } = deps.state.load();
+      rearmContinuation(deps, SAFETY_CONTINUATION_MS, job);
       const locale = typeof localeSource === 'function' ? localeSource() : localeSource;
       return {
         progress: viewOf(deps, progress, locale),
@@ -129,7 +163,23 @@ export function continueSendJob(deps: SendDeps, localeSource: LocaleSource): Con
         pendingControl: deps.state.readControl()?.action ?? null,
       };
     },
-    () => chunk(deps, localeSource),
+    () => {
+      try {
+        return chunk(deps, localeSource);
+      } catch (error) {
+        // The tab could not be read or written for now (the Sheets API's per-minute quota, 5xx): nothing
+        // was sent that the sheet does not know of; the caller (sidebar, trigger) continues later.
+        if (!isTransientFailure(error)) throw error;
+        const locale = typeof localeSource === 'function' ? localeSource() : localeSource;
+        return {
+          progress: viewOf(deps, deps.state.load().progress, locale),
+          more: true,
+          waitMs: 60_000,
+          busy: false,
+          pendingControl: null,
+        };
+      }
+    },
   );
 }
 

@@ -13,7 +13,7 @@ import type { SendDeps } from './deps';
 import { runLoop, type ChunkOutcome } from './paced-loop';
 import type { SendTableModel } from './table';
 import { isFinalState } from './rows';
-import { ensureContinuation, recordRun, scheduleContinuation, stopContinuation } from './run-record';
+import { armBeforeRead, ensureContinuation, recordRun, scheduleContinuation, stopContinuation } from './run-record';
 
 export interface ContinueResult {
   progress: SendProgressView | null;
@@ -66,7 +66,8 @@ function planOn(s: SendContext): boolean {
 
 /** One chunk (the lock is held). */
 export function chunk(deps: SendDeps, localeSource: LocaleSource, table?: SendTableModel): ContinueResult {
-  const s = openContext(deps, localeSource, table);
+  // An active send's safety trigger is armed (and saved) before the tab is read.
+  const s = openContext(deps, localeSource, table, (job, progress) => armBeforeRead(deps, job, progress));
   if (!s) return { progress: null, more: false, waitMs: 0, busy: false, pendingControl: null };
   const idle = (): ContinueResult => ({
     progress: viewOf(deps, s.progress, s.locale),
@@ -78,7 +79,7 @@ export function chunk(deps: SendDeps, localeSource: LocaleSource, table?: SendTa
   if (isFinalState(s.progress)) return idle();
   const control = deps.state.readControl();
   if (s.progress.state === 'paused' && !control) {
-    s.table.commit(false);
+    s.table.commit(true);
     return idle();
   }
   // The send's start is saved before any intent: a group's intent does not save the state, and a
@@ -100,6 +101,8 @@ export function chunk(deps: SendDeps, localeSource: LocaleSource, table?: SendTa
     s.progress = resumeProgress(s.progress, now);
   }
   if (control && (s.progress.state === 'paused' || s.progress.state === 'paused-quota')) {
+    // A cancel looks in SENT now: not with the page asked ahead with the tab's read.
+    deps.lookahead?.endSentListing();
     applyControl(s, control);
     const after: string = s.progress.state;
     return finish(s, { more: after !== 'cancelled' && after !== 'paused', waitMs: IN_DOUBT_SETTLE_MS });

@@ -57,6 +57,15 @@ export const PLAN_ATTACHMENT_BUDGET_MS = 60_000;
 export const SEND_CONTINUATION_HANDLER = 'runSendContinuation';
 /** A safety trigger set at the start of every chunk: if the execution dies, this one continues. */
 export const SAFETY_CONTINUATION_MS = 7 * 60_000;
+/**
+ * Safety triggers armed without removing the earlier ones, at most (then every trigger of the handler
+ * is removed first): well under the 20 triggers per user, which other jobs' triggers share.
+ */
+export const ARMED_TRIGGERS_LIMIT = 8;
+/** The recurring safety trigger's period (everyMinutes accepts 1, 5, 10, 15 or 30). */
+export const REPEAT_MINUTES = 10;
+/** A group whose intent could not be written: the chunk ends and the job goes on after this. */
+export const INTENT_RETRY_MS = 30_000;
 /** Pause when Gmail reports its daily sending limit without saying until when. */
 export const DAILY_LIMIT_FALLBACK_MS = 60 * 60_000;
 /** A group of rows marked `sending` together covers at most this much time of sending. */

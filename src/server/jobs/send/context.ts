@@ -19,6 +19,11 @@ export interface SendContext {
   progress: SendProgress;
   locale: Locale;
   startedAt: number;
+  /**
+   * When the tab was read: a look in SENT asked ahead with that read (SendLookahead) was answered after
+   * this instant, so it may conclude the rows in doubt that had settled by then, and no others.
+   */
+  readAt: number;
   /** Job counters as stored when the context opened, and the gateway's usage then. */
   base: { calls: number; units: number; usageCalls: number; usageUnits: number };
 }
@@ -30,12 +35,22 @@ export interface SendContext {
 export type LocaleSource = Locale | (() => Locale);
 
 /** The context of the stored send, reconciled with the sheet; null when no send is stored. */
-export function openContext(deps: SendDeps, localeSource: LocaleSource, read?: SendTableModel): SendContext | null {
-  const { job, progress } = deps.state.load();
-  if (!job || !progress) return null;
+export function openContext(
+  deps: SendDeps,
+  localeSource: LocaleSource,
+  read?: SendTableModel,
+  beforeRead?: (job: SendJobState, progress: SendProgress) => SendJobState,
+): SendContext | null {
+  const loaded = deps.state.load();
+  if (!loaded.job || !loaded.progress) return null;
+  const progress = loaded.progress;
+  const job = beforeRead ? beforeRead(loaded.job, progress) : loaded.job;
   const locale = typeof localeSource === 'function' ? localeSource() : localeSource;
   const settings = deps.settings();
-  // The tab as this execution already read it (a start that just planned), or read now.
+  // The tab as this execution already read it (a start that just planned), or read now, with the reads
+  // the first step will likely want (one call).
+  const readAt = deps.clock.now();
+  if (!read) deps.lookahead?.begin({ sentListing: progress.state === 'running' });
   const table = read ?? new SendTableModel(deps.sheet, locale);
   const usage = deps.mail.usage();
   const s: SendContext = {
@@ -46,6 +61,7 @@ export function openContext(deps: SendDeps, localeSource: LocaleSource, read?: S
     progress,
     locale,
     startedAt: deps.clock.now(),
+    readAt,
     base: { calls: job.gmailCalls, units: job.gmailUnits, usageCalls: usage.calls, usageUnits: usage.units },
   };
   reconcile(s);

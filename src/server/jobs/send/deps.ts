@@ -8,7 +8,7 @@ import type { Lock } from '../../ports/lock';
 import type { Scheduler } from '../../ports/scheduler';
 import type { Base64Codec } from '../../ports/base64';
 import type { MailGateway } from '../../ports/mail-gateway';
-import type { AttachmentSource, JobRunLog, SendClock, SendSheet, SendStateStore } from '../../ports/send';
+import type { AttachmentSource, JobRunLog, SendClock, SendLookahead, SendSheet, SendStateStore } from '../../ports/send';
 
 export interface SendDeps {
   sheet: SendSheet;
@@ -30,6 +30,8 @@ export interface SendDeps {
   user: string;
   /** Seeded in tests, Math.random in production (retry jitter, run ids). */
   random(): number;
+  /** Reads joined with the tab's read (absent: each read is its own call). */
+  lookahead?: SendLookahead;
   /** Execution time budget of one chunk, in ms (default SEND_CHUNK_BUDGET_MS). */
   budgetMs?: number;
   /**

@@ -24,6 +24,8 @@ export interface SendGroup {
   prepared: Prepared[];
   /** No request of the group starts after this instant (written as the rows' attempt_at). */
   sendBy: number;
+  /** The group's intent is durable (the sheet written and committed): its requests may leave. */
+  durable?: boolean;
 }
 
 /** The group being sent, if any (shared by the steps of the paced loop). */

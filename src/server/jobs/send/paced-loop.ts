@@ -11,12 +11,13 @@ import { SendPacer } from '../../domain/send/pacing';
 import { finishProgress, pauseByUser, pauseForQuota, pauseForRate } from '../../domain/send/progress';
 import type { SendRow } from '../../domain/send/send-list';
 import { sendBurst, type BurstStop } from './burst-results';
-import { prepareBurst, warmUp, type Warmed } from './burst';
+import { isTransientFailure, prepareBurst, warmUp, type Warmed } from './burst';
 import { checkpoint, saveAll, type SendContext } from './context';
 import {
   END_GROUP_WINDOW_MS,
   FULL_BURST_WAIT_MS,
   GROUP_WINDOW_MS,
+  INTENT_RETRY_MS,
   IN_DOUBT_SETTLE_MS,
   LOOK_IDLE_MS,
   LOOK_OVERDUE_MS,
@@ -58,6 +59,11 @@ interface Loop {
    * first check takes it instead of asking the store again a moment later; every later check asks.
    */
   controlAtStart: SendControl | null | undefined;
+  /**
+   * The first look in SENT may be served by the page asked ahead with the tab's read (SendLookahead):
+   * it concludes only the rows settled when the tab was read (undefined once the first step is done).
+   */
+  firstLookAt: number | undefined;
 }
 
 /** A step either ends the chunk, or asks for the loop to go round again. */
@@ -138,7 +144,8 @@ function waitForWork(loop: Loop, queued: SendRow[], inDoubt: SendRow[], now: num
   }
   const nextRetry = queued.length ? Math.min(...queued.map((row) => timeOf(row.nextAttemptAt) ?? now)) - now : Infinity;
   const nextLook = lookAgain.length ? Math.min(...lookAgain) - now : Infinity;
-  const wait = Math.max(1, Math.min(nextRetry, nextLook, inDoubt.length ? inDoubtWait(inDoubt, now) : Infinity));
+  const doubtWait = inDoubt.length ? inDoubtWait(inDoubt, now) : Infinity;
+  const wait = Math.max(1, Math.min(nextRetry, nextLook, doubtWait));
   if (now + wait > loop.deadline) return end(loop, { more: true, waitMs: wait });
   // Results so far are written before a wait for retries or rows in doubt. With none (the sheet has
   // nothing to write), the state is not saved either: what it would add (this execution's counters,
@@ -146,6 +153,12 @@ function waitForWork(loop: Loop, queued: SendRow[], inDoubt: SendRow[], now: num
   end(loop, { more: true, waitMs: 0 });
   if (s.table.pending) checkpoint(s);
   sleep(loop, wait);
+  // Rows a cut-short execution left in doubt (no outcome recorded) have settled: the next execution
+  // looks in SENT with its read of the tab, in the same call (SendLookahead), so that even one cut
+  // short after a few calls concludes them and sends; this one hands over. (Rows whose call ended
+  // with an error are looked up here: that is the common case under faults, and costs no execution.)
+  const orphaned = inDoubt.some((row) => !row.error);
+  if (orphaned && doubtWait > 0 && doubtWait <= nextRetry) return end(loop, { more: true, waitMs: 0 });
   return 'again';
 }
 
@@ -209,10 +222,11 @@ function startGroup(loop: Loop, runRows: SendRow[], inDoubt: SendRow[], now: num
   const size = groupSize(pacer, now, sendBy, cap.remaining, due.length);
   loop.holder.current = markGroup(s, due.slice(0, Math.max(1, size)), sendBy);
   end(loop, { more: true, waitMs: 0 });
-  // The intent is durable once the sheet is flushed: the job state (counters, pacer, progress) is
-  // saved after the group's first burst, as after every burst; killed before, the next execution
-  // recounts the progress from the sheet.
-  s.table.commit(true);
+  // The intent is written now and made durable before the group's first request (burstOfGroup): a
+  // REST write goes out with the first burst's files, one call. The job state (counters, pacer,
+  // progress) is saved after the group's first burst, as after every burst; killed before, the next
+  // execution recounts the progress from the sheet.
+  s.table.commit(false);
   return 'group';
 }
 
@@ -282,6 +296,8 @@ function burstOfGroup(loop: Loop, now: number): Step {
       return 'again';
     }
   }
+  // No request of a group leaves before its intent is durable.
+  if (!commitIntent(loop)) return end(loop, { more: true, waitMs: INTENT_RETRY_MS });
   const burst = group.prepared.slice(0, slot.allowed);
   group.prepared = group.prepared.slice(burst.length);
   const inBurst = new Set(burst.map((item) => item.row));
@@ -296,6 +312,25 @@ function burstOfGroup(loop: Loop, now: number): Step {
   // catches up with the next group's write; progress counts follow the sheet on the next start.
   saveAll(s);
   return 'again';
+}
+
+/**
+ * Makes the sheet's writes so far (the group's intent) durable. False when the sheet could not be
+ * written (after the adapter's retries): the group is abandoned, nothing of it is sent; rows whose
+ * intent did reach the sheet are in doubt for the next execution, which finds them not sent.
+ */
+function commitIntent(loop: Loop): boolean {
+  const group = loop.holder.current;
+  if (!group || group.durable) return true;
+  try {
+    loop.s.table.commit(true);
+    group.durable = true;
+    return true;
+  } catch (error) {
+    if (!isTransientFailure(error)) throw error;
+    abandonGroup(loop.s, loop.holder);
+    return false;
+  }
 }
 
 /** One round of the loop. */
@@ -315,7 +350,14 @@ function step(loop: Loop): Step {
   // retry may be what the run waits for.
   const nearEnd = runRows.filter((row) => row.status === 'queued').length <= MAX_GROUP_ROWS;
   const overdueAfter = nearEnd ? 0 : LOOK_OVERDUE_MS;
-  if (inDoubt.some((row) => settlesAt(row) + overdueAfter <= now) && lookInSent(loop, now)) return 'again';
+  // The first look may be served by the SENT page asked ahead with the tab's read: only rows settled
+  // when the tab was read count as settled for it (SendLookahead).
+  const firstLookAt = loop.firstLookAt;
+  loop.firstLookAt = undefined;
+  const lookAt = firstLookAt ?? now;
+  const looked = inDoubt.some((row) => settlesAt(row) + overdueAfter <= lookAt) && lookInSent(loop, lookAt);
+  if (firstLookAt !== undefined) s.deps.lookahead?.endSentListing();
+  if (looked) return 'again';
   const controlled = stopForControl(loop);
   if (controlled) return controlled;
   if (!holder.current) {
@@ -340,6 +382,7 @@ export function runLoop(s: SendContext, controlAtStart?: SendControl | null): Ch
     readFailures: new Map(),
     inDoubt: [],
     controlAtStart,
+    firstLookAt: s.readAt,
   };
   let outcome: Step = 'again';
   while (outcome === 'again') outcome = step(loop);

@@ -1,0 +1,109 @@
+// The Sends tab over the Sheets REST API (src/server/adapters/send-sheet-rest.ts), seen from outside:
+// the columns Postroom adds are formatted as plain text even when every execution is cut short (the
+// format is owed in the user's properties before the header is written), a missing tab is created
+// through SpreadsheetApp, a period typed as a date is read as that month, and a send driven by its continuation trigger alone (sidebar closed
+// after the start) finishes when every execution is cut short from its 15th call.
+
+import { driveSend } from '../../../emulator/commands/send';
+import { FaultPlan } from '../../../emulator/runtime/execution';
+import type { WorkspaceOptions } from '../../../emulator/workspace';
+import { ensureBuilt, invoiceRows, runFaultCase, sendRows, sentSendIds, setupSend } from './helpers';
+
+const USER_HEADERS = ['key', 'period', 'to', 'cc', 'attachments', 'name', 'amount'];
+
+function sendsTab(workspace: ReturnType<typeof setupSend>['workspace']) {
+  return workspace.sheets.get(workspace.containerId as string)!.sheets.find((s) => s.name === 'Sends')!;
+}
+
+describe('the Sends tab over the Sheets REST API', () => {
+  beforeAll(ensureBuilt);
+
+  it('formats every added column as plain text when every execution is killed at its 10th call', () => {
+    const { workspace, runner } = setupSend(invoiceRows(6), { loseUnflushedSheetWrites: true } as WorkspaceOptions);
+    workspace.ctx.faults = new FaultPlan({ seed: 3, killEvery: 10 });
+    const out = driveSend(runner, { maxExecutions: 200 });
+    workspace.ctx.faults = new FaultPlan({});
+    expect(workspace.accounting.killedExecutions).toBeGreaterThan(0);
+    expect(out.final?.progress?.state).toBe('done');
+    const sheet = sendsTab(workspace);
+    const header = Object.keys(sendRows(workspace)[0]);
+    const added = header.filter((name) => !USER_HEADERS.includes(name));
+    expect(added).toEqual(expect.arrayContaining(['status', 'attempts', 'sent_at', 'message_id', 'send_id']));
+    for (const name of added) {
+      const column = header.indexOf(name) + 1;
+      for (const row of [2, 7, 50])
+        expect({ name, row, format: workspace.sheets.cell(sheet, row, column)?.numberFormat ?? null }).toEqual({ name, row, format: '@' });
+    }
+    // Nothing is owed any more.
+    expect(workspace.properties.user.values.has('postroom.send.textFormatDue')).toBe(false);
+    expect(new Set(sentSendIds(workspace)).size).toBe(6);
+  });
+
+  it('creates a missing Sends tab with its columns (SpreadsheetApp), and says there is nothing to send', () => {
+    const { workspace, runner } = setupSend(invoiceRows(2));
+    const container = workspace.sheets.get(workspace.containerId as string)!;
+    container.sheets.splice(
+      container.sheets.findIndex((s) => s.name === 'Sends'),
+      1,
+    );
+    const out = driveSend(runner);
+    const tab = workspace.sheets.tabValues(workspace.containerId as string).Sends;
+    expect(tab).toBeDefined();
+    expect(tab[0]).toEqual(expect.arrayContaining(['key', 'to', 'attachments', 'status', 'send_id']));
+    expect(workspace.mailbox.sentMessages()).toHaveLength(0);
+    expect(out.error?.message ?? '').not.toMatch(/Sheets|HTTP/);
+  });
+
+  it('reads a period typed as a date (a serial number by REST) as its month', () => {
+    const { workspace, runner } = setupSend(invoiceRows(2, { period: '2026-02' }));
+    const sheet = sendsTab(workspace);
+    // Row 3's period is the date 2026-01-15, as Sheets stores a typed date.
+    workspace.sheets.cell(sheet, 3, 2, true).value = { date: Date.UTC(2026, 0, 15) };
+    workspace.sheets.cell(sheet, 3, 2, true).numberFormat = 'yyyy-mm-dd';
+    const out = driveSend(runner, { filter: { period: '2026-01' } });
+    expect(out.final?.progress?.state).toBe('done');
+    const lines = sendRows(workspace);
+    expect(lines[1].status).toBe('sent');
+    expect(lines[0].status).not.toBe('sent');
+    expect(workspace.mailbox.sentMessages()).toHaveLength(1);
+  });
+
+  it.each([
+    [10, false],
+    [11, false],
+    [13, false],
+    [21, false],
+    [15, true],
+    [18, true],
+  ])(
+    'driven by its continuation trigger alone after the start, every execution killed at its %i-th call (add-on: %s): every row sent once',
+    (k, addonMode) => {
+      const rows = invoiceRows(14);
+      const { workspace, runner } = setupSend(rows, { loseUnflushedSheetWrites: true, addonMode } as WorkspaceOptions);
+      workspace.ctx.faults = new FaultPlan({ seed: k, killEvery: k, rate: 0.1 });
+      // The sidebar starts the send (again while the start is cut short), then is closed.
+      let state: string | undefined;
+      for (let i = 0; i < 40 && (!state || state === 'planned'); i++) {
+        runner.rpc('startSend', {});
+        state = (runner.rpc('getSendProgress').value as { progress?: { state: string } } | undefined)?.progress?.state;
+      }
+      for (let minute = 0; minute < 600 && state !== 'done'; minute++) {
+        runner.advanceAndFire(60_000);
+        state = (runner.rpc('getSendProgress').value as { progress?: { state: string } } | undefined)?.progress?.state;
+      }
+      workspace.ctx.faults = new FaultPlan({});
+      expect(workspace.accounting.killedExecutions).toBeGreaterThan(0);
+      expect(state).toBe('done');
+      const ids = sentSendIds(workspace);
+      expect(ids).toHaveLength(14);
+      expect(new Set(ids).size).toBe(14);
+      expect(sendRows(workspace).every((r) => r.status === 'sent')).toBe(true);
+    },
+  );
+
+  it('the sweep helper at 10 calls with 10 % faults on a longer list (30 rows)', () => {
+    const result = runFaultCase({ seed: 77, killEvery: 10, rate: 0.1 }, invoiceRows(30));
+    expect(result.killed).toBeGreaterThan(0);
+    expect(result.problems).toEqual([]);
+  });
+});
