@@ -10,7 +10,8 @@
 // in the user's properties BEFORE the header is written, paid right after it (three calls), or by the
 // next read when the execution was cut short in between.
 // Cells are read UNFORMATTED (numbers, booleans and text as SpreadsheetApp.getValues gives them); a
-// date in the period column comes as its serial number and is turned back into that calendar date.
+// date or time comes as its serial number, told apart from a number by a second read of the tab in the
+// same fetchAll (dates as text), and is turned back into that calendar date and time.
 // https://developers.google.com/workspace/sheets/api/reference/rest/v4/spreadsheets.values/get
 // https://developers.google.com/workspace/sheets/api/reference/rest/v4/spreadsheets.values/batchUpdate
 
@@ -97,12 +98,23 @@ export function restSendSheet(options: RestSendSheetOptions): SendSheet {
     });
   }
 
-  function readTab(): SheetsCell[][] {
-    const request = valuesGetRequest(scriptToken(), options.spreadsheetId(), a1SheetRange(SEND_SHEET_NAME), {
-      valueRenderOption: 'UNFORMATTED_VALUE',
-      dateTimeRenderOption: 'SERIAL_NUMBER',
+  /**
+   * The tab's cells, UNFORMATTED; a date or time cell (a serial number in the first read, text in the
+   * second, same call) as a Date of that calendar day and time, as SpreadsheetApp.getValues gives it.
+   */
+  function readTab(): CellValue[][] {
+    const read = (dateTimeRenderOption: 'SERIAL_NUMBER' | 'FORMATTED_STRING') =>
+      valuesGetRequest(scriptToken(), options.spreadsheetId(), a1SheetRange(SEND_SHEET_NAME), {
+        valueRenderOption: 'UNFORMATTED_VALUE',
+        dateTimeRenderOption,
+      });
+    const [serials, texts] = withRetries('values.get', () => {
+      const [serial, text] = fetchJoined([read('SERIAL_NUMBER'), read('FORMATTED_STRING')]);
+      return [readValueRange(serial), readValueRange(text)];
     });
-    return withRetries('values.get', () => readValueRange(fetchJoined([request])[0]));
+    return serials.map((row, r) =>
+      row.map((cell, c) => (typeof cell === 'number' && typeof texts[r]?.[c] === 'string' ? fromSerial(cell) : cell)),
+    );
   }
 
   function writeNow(data: ValuesWrite[]): void {
@@ -173,7 +185,7 @@ export function restSendSheet(options: RestSendSheetOptions): SendSheet {
       payFormatDebt();
       let values: CellValue[][];
       try {
-        values = readTab() as CellValue[][];
+        values = readTab();
       } catch (error) {
         // No Sends tab (the range does not parse): SpreadsheetApp creates it, with its columns.
         if (!(error instanceof PostroomError) || (error.details as { status?: number } | undefined)?.status !== 400) throw error;
@@ -190,11 +202,9 @@ export function restSendSheet(options: RestSendSheetOptions): SendSheet {
       }
       const width = headers.length;
       indexColumns(headers);
-      const period = columns.get('period');
       grid = values.map((row, index) => {
         const cells: CellValue[] = index === 0 ? [...headers] : [...row];
         while (cells.length < width) cells.push('');
-        if (index > 0 && period !== undefined && typeof cells[period] === 'number') cells[period] = fromSerial(cells[period] as number);
         return cells;
       });
       return grid.map((row) => [...row]);

@@ -1,13 +1,14 @@
 // The Sends tab over the Sheets REST API (src/server/adapters/send-sheet-rest.ts), seen from outside:
 // the columns Postroom adds are formatted as plain text even when every execution is cut short (the
 // format is owed in the user's properties before the header is written), a missing tab is created
-// through SpreadsheetApp, a period typed as a date is read as that month, and a send driven by its continuation trigger alone (sidebar closed
+// through SpreadsheetApp, a period typed as a date is read as that month, a date in a placeholder column prints as
+// SpreadsheetApp gave it, and a send driven by its continuation trigger alone (sidebar closed
 // after the start) finishes when every execution is cut short from its 15th call.
 
 import { driveSend } from '../../../emulator/commands/send';
 import { FaultPlan } from '../../../emulator/runtime/execution';
 import type { WorkspaceOptions } from '../../../emulator/workspace';
-import { ensureBuilt, invoiceRows, runFaultCase, sendRows, sentSendIds, setupSend } from './helpers';
+import { ensureBuilt, invoiceRows, parsedSent, runFaultCase, sendRows, sentSendIds, setupSend } from './helpers';
 
 const USER_HEADERS = ['key', 'period', 'to', 'cc', 'attachments', 'name', 'amount'];
 
@@ -66,6 +67,20 @@ describe('the Sends tab over the Sheets REST API', () => {
     expect(lines[1].status).toBe('sent');
     expect(lines[0].status).not.toBe('sent');
     expect(workspace.mailbox.sentMessages()).toHaveLength(1);
+  });
+
+  it('prints a date typed in a placeholder column as SpreadsheetApp gave it (YYYY-MM-DD), a number as its digits', async () => {
+    const { workspace, runner } = setupSend(invoiceRows(1));
+    const sheet = sendsTab(workspace);
+    // Row 2's name (column 6) is the date 2026-01-15 shown as 15/01/2026, its amount (column 7) the number 1234.5.
+    workspace.sheets.cell(sheet, 2, 6, true).value = { date: Date.UTC(2026, 0, 15) };
+    workspace.sheets.cell(sheet, 2, 6, true).numberFormat = 'dd/mm/yyyy';
+    workspace.sheets.cell(sheet, 2, 7, true).value = 1234.5;
+    const out = driveSend(runner);
+    expect(out.final?.progress?.state).toBe('done');
+    const [mail] = await parsedSent(workspace);
+    expect(mail.text).toContain('Bonjour 2026-01-15,');
+    expect(mail.text).toContain('(1234.5 €)');
   });
 
   it.each([
