@@ -10,6 +10,7 @@ import { isExecutionOver } from '../domain/errors';
 import type { LedgerValues, PendingTabRead } from '../ports/ledger';
 import { rideWithNextGmailBatch } from './gmail/rest-client';
 import { scriptToken } from './oauth';
+import { columnLetters } from './sheets';
 import {
   a1SheetRange,
   readValueRange,
@@ -82,13 +83,6 @@ export function restLedgerValues(spreadsheetId: () => string | null): LedgerValu
       for (const response of responses) readWriteAnswer(response);
     },
   };
-}
-
-/** 1 → "A", 27 → "AA". */
-function columnLetters(column: number): string {
-  let out = '';
-  for (let n = column; n > 0; n = Math.floor((n - 1) / 26)) out = String.fromCharCode(65 + ((n - 1) % 26)) + out;
-  return out;
 }
 
 /** "2026-01-05 09:30:00": the instant on the wall clock of `timeZone`, as a person would type it. */

@@ -21,8 +21,7 @@ import type { CellValue } from '../ports/ledger';
 import type { SendSheet } from '../ports/send';
 import { fetchJoined, rideAlong, riding } from './fetch-ahead';
 import { scriptToken } from './oauth';
-import { columnLetters } from './send-sheet';
-import { contiguousRuns } from './sheets';
+import { columnLetters, contiguousRuns } from './sheets';
 import {
   a1SheetRange,
   isRetryableSheetsError,

@@ -11,16 +11,9 @@ import { isExecutionOver, PostroomError } from '../domain/errors';
 import { SEND_HEADERS, SEND_SHEET_NAME, SEND_WRITTEN_COLUMNS, normalizeColumnName, planHeaderRow } from '../domain/send/send-list';
 import type { CellValue } from '../ports/ledger';
 import type { SendSheet } from '../ports/send';
-import { contiguousRuns, openLedgerSpreadsheet } from './sheets';
+import { columnLetters, contiguousRuns, openLedgerSpreadsheet } from './sheets';
 
 const ALIASES: Record<string, string> = { cct: 'key', periode: 'period' };
-
-/** A column's letters in A1 notation (1 → A, 27 → AA). */
-export function columnLetters(column: number): string {
-  let letters = '';
-  for (let n = column; n > 0; n = Math.floor((n - 1) / 26)) letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
-  return letters;
-}
 
 /**
  * Runs closer than 3 columns, or apart only by columns the job itself writes, are written as one block

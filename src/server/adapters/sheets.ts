@@ -248,3 +248,10 @@ export function recordedLedgerUrl(): string | null {
   const id = PropertiesService.getUserProperties().getProperty(LEDGER_SPREADSHEET_ID_PROPERTY);
   return id ? `https://docs.google.com/spreadsheets/d/${encodeURIComponent(id)}/edit` : null;
 }
+
+/** A column's letters in A1 notation (1 → A, 27 → AA). */
+export function columnLetters(column: number): string {
+  let letters = '';
+  for (let n = column; n > 0; n = Math.floor((n - 1) / 26)) letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
+  return letters;
+}
