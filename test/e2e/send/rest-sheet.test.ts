@@ -83,6 +83,26 @@ describe('the Sends tab over the Sheets REST API', () => {
     expect(mail.text).toContain('(1234.5 €)');
   });
 
+  it("continues a minute later, sending nothing twice, when the Sheets API's per-minute read quota is spent", () => {
+    // 60 rows at 10 a minute outlast the start's execution: work is left for continueSend.
+    const { workspace, runner } = setupSend(invoiceRows(60), { settings: { maxPerSecond: 2, maxPerMinute: 10, batchSize: 2 } });
+    expect(runner.rpc('startSend', {}).outcome).toBe('completed');
+    const sentBefore = workspace.mailbox.sentMessages().length;
+    expect(sentBefore).toBeLessThan(60);
+    // Another script of the user spent this minute's 60 reads.
+    while (workspace.sheetsRestQuota.take('read', workspace.clock.now()));
+    const blocked = runner.rpc('continueSend');
+    expect(blocked.outcome).toBe('completed');
+    expect(blocked.value).toMatchObject({ more: true, waitMs: 60_000 });
+    expect(workspace.mailbox.sentMessages()).toHaveLength(sentBefore);
+    runner.advanceAndFire(60_000);
+    const out = driveSend(runner, { filter: null });
+    expect(out.final?.progress?.state).toBe('done');
+    expect(workspace.mailbox.sentMessages()).toHaveLength(60);
+    expect(new Set(sentSendIds(workspace)).size).toBe(60);
+    expect(sendRows(workspace).every((line) => line.status === 'sent' && line.attempts === 1)).toBe(true);
+  });
+
   it.each([
     [10, false],
     [11, false],
