@@ -135,7 +135,7 @@ describe('transient faults', () => {
     expect(result.problems).toEqual([]);
   });
 
-  it.each([5, 6])(
+  it.each([4, 5, 6])(
     'with 20%% faults where half the 500 / 503 answers come after Gmail DID send (seed %i), every row goes out exactly once',
     (seed) => {
       const result = runFaultCase({ seed, rate: 0.2, serverErrorsExecuted: 0.5 });
