@@ -107,10 +107,26 @@ export function restSendSheet(options: RestSendSheetOptions): SendSheet {
         valueRenderOption: 'UNFORMATTED_VALUE',
         dateTimeRenderOption,
       });
-    const [serials, texts] = withRetries('values.get', () => {
-      const [serial, text] = fetchJoined([read('SERIAL_NUMBER'), read('FORMATTED_STRING')]);
-      return [readValueRange(serial), readValueRange(text)];
+    // The two reads go out together; one that failed is tried again alone (the other's answer is kept).
+    const reads: Array<{ request: GoogleAppsScript.URL_Fetch.URLFetchRequest; cells?: SheetsCell[][] }> = [
+      { request: read('SERIAL_NUMBER') },
+      { request: read('FORMATTED_STRING') },
+    ];
+    withRetries('values.get', () => {
+      const missing = reads.filter((entry) => !entry.cells);
+      const answers = fetchJoined(missing.map((entry) => entry.request));
+      let failure: unknown = null;
+      missing.forEach((entry, i) => {
+        try {
+          entry.cells = readValueRange(answers[i]);
+        } catch (error) {
+          failure ??= error;
+        }
+      });
+      if (failure) throw failure;
     });
+    const serials = reads[0].cells ?? [];
+    const texts = reads[1].cells ?? [];
     return serials.map((row, r) =>
       row.map((cell, c) => (typeof cell === 'number' && typeof texts[r]?.[c] === 'string' ? fromSerial(cell) : cell)),
     );

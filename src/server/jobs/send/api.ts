@@ -131,7 +131,8 @@ function startPlanned(deps: SendDeps, job: SendJobState, progress: SendProgress,
   const started = startProgress(progress, now);
   // Saves the trigger step may make on the way keep the planned progress: only the last says running.
   deps.state.save(armForStart(deps, { ...job, startedAt: now }, progress), started);
-  return chunk(deps, locale, table);
+  // Running from here: a tab that cannot be read or written for now is continued later, not an error.
+  return chunkOrLater(deps, locale, () => chunk(deps, locale, table));
 }
 
 /**
@@ -163,24 +164,29 @@ export function continueSendJob(deps: SendDeps, localeSource: LocaleSource): Con
         pendingControl: deps.state.readControl()?.action ?? null,
       };
     },
-    () => {
-      try {
-        return chunk(deps, localeSource);
-      } catch (error) {
-        // The tab could not be read or written for now (the Sheets API's per-minute quota, 5xx): nothing
-        // was sent that the sheet does not know of; the caller (sidebar, trigger) continues later.
-        if (!isTransientFailure(error)) throw error;
-        const locale = typeof localeSource === 'function' ? localeSource() : localeSource;
-        return {
-          progress: viewOf(deps, deps.state.load().progress, locale),
-          more: true,
-          waitMs: 60_000,
-          busy: false,
-          pendingControl: null,
-        };
-      }
-    },
+    () => chunkOrLater(deps, localeSource, () => chunk(deps, localeSource)),
   );
+}
+
+/**
+ * A chunk of a send under way, or, when the tab cannot be read or written for now (the Sheets API's
+ * per-minute quota, 5xx, after the adapter's retries), "more in a minute": nothing was sent that the
+ * sheet does not know of; the caller (sidebar, trigger) continues later.
+ */
+function chunkOrLater(deps: SendDeps, localeSource: LocaleSource, run: () => ContinueResult): ContinueResult {
+  try {
+    return run();
+  } catch (error) {
+    if (!isTransientFailure(error)) throw error;
+    const locale = typeof localeSource === 'function' ? localeSource() : localeSource;
+    return {
+      progress: viewOf(deps, deps.state.load().progress, locale),
+      more: true,
+      waitMs: 60_000,
+      busy: false,
+      pendingControl: null,
+    };
+  }
 }
 
 function requestControl(deps: SendDeps, action: SendControl['action'], locale: Locale): ContinueResult {
