@@ -413,6 +413,26 @@ describe('Gmail answers land on the rows', () => {
     expect(world.violations).toEqual([]);
   });
 
+  it('the last rows of the list, due again late in a chunk, are sent by that chunk (no batch reserve for a few rows)', () => {
+    const world = new World(1);
+    // A 60-s chunk keeps 30 s for a batch; the row's retry is due ~31 s in, inside that reserve.
+    world.budgetMs = 60_000;
+    const attemptsAt: number[] = [];
+    world.respond = (_sendId, attempt) => {
+      attemptsAt.push(world.now);
+      return attempt === 1
+        ? { status: 503, json: { error: { code: 503, message: 'Unavailable' } }, executed: false }
+        : { status: 200, executed: true };
+    };
+    const only = startSendJob(world.deps(), {}, 'fr');
+    expect(attemptsAt).toHaveLength(2);
+    expect(attemptsAt[1] - attemptsAt[0]).toBeGreaterThanOrEqual(ENDED_SETTLE_MS);
+    expect(only.more).toBe(false);
+    expect(world.rows()[0]).toMatchObject({ status: 'sent' });
+    expect(world.sentCount('1')).toBe(1);
+    expect(world.violations).toEqual([]);
+  });
+
   it('a 5xx answer lost with its execution (killed before the results were written): the row waits the long settle', () => {
     const world = new World(1);
     const attemptsAt: number[] = [];

@@ -76,6 +76,9 @@ export const FULL_BURST_WAIT_MS = 1_000;
 export const END_GROUP_WINDOW_MS = 15_000;
 /** And at most this many rows (a minute at the Gmail ceiling: 15,000 units / 100 per send). */
 export const MAX_GROUP_ROWS = 150;
+/** With this many rows queued or fewer, a group may start this long before the chunk's deadline. */
+export const TAIL_ROWS = 10;
+export const TAIL_RESERVE_MS = 15_000;
 export const LOCK_WAIT_MS = 500;
 /** A start with the filter of a plan made this recently starts that plan instead of planning again. */
 export const PLAN_REUSE_MS = 15 * 60_000;

@@ -23,6 +23,8 @@ import {
   LOOK_OVERDUE_MS,
   LOOK_RETRY_MS,
   MAX_GROUP_ROWS,
+  TAIL_RESERVE_MS,
+  TAIL_ROWS,
   SEND_CHUNK_BUDGET_MS,
   batchReserve,
 } from './constants';
@@ -203,8 +205,11 @@ function waitForCap(loop: Loop, resumeAt: number, sentToday: number, due: SendRo
 
 /** With no group open: the next group's intent, made durable (or the reason there is none). */
 function startGroup(loop: Loop, runRows: SendRow[], inDoubt: SendRow[], now: number): Step | 'group' {
-  const { s, deadline, reserve, pacer } = loop;
+  const { s, deadline, pacer } = loop;
   const queued = runRows.filter((row) => row.status === 'queued');
+  // The last few rows (retries, at the end of the list) need seconds, not a batch's reserve: sent here
+  // rather than by a next execution that would read the tab again first.
+  const reserve = queued.length <= TAIL_ROWS ? Math.min(loop.reserve, TAIL_RESERVE_MS) : loop.reserve;
   const due = queued.filter((row) => (timeOf(row.nextAttemptAt) ?? 0) <= now);
   if (!due.length) return waitForWork(loop, queued, inDoubt, now);
   const rule = resumeRuleAtCap(s.settings.dailyCap, MAX_GROUP_ROWS, queued.length);
