@@ -83,6 +83,24 @@ describe('the Sends tab over the Sheets REST API', () => {
     expect(mail.text).toContain('(1234.5 €)');
   });
 
+  it('refuses a start or a plan while the Sheets API cannot be read, saying nothing was sent; a minute later it starts', () => {
+    const { workspace, runner } = setupSend(invoiceRows(3));
+    // Another script of the user spent this minute's 60 reads.
+    while (workspace.sheetsRestQuota.take('read', workspace.clock.now()));
+    for (const call of ['planSend', 'startSend']) {
+      const refused = runner.rpc(call, {});
+      expect(refused.outcome).toBe('threw');
+      expect(refused.error?.message).toMatch(
+        /^Google Sheets ne répond pas pour l’instant \(values\.get: HTTP 429\) : l’envoi n’a pas démarré et rien n’a été envoyé\./,
+      );
+    }
+    expect(workspace.mailbox.sentMessages()).toHaveLength(0);
+    runner.advanceAndFire(60_000);
+    const out = driveSend(runner);
+    expect(out.final?.progress?.state).toBe('done');
+    expect(workspace.mailbox.sentMessages()).toHaveLength(3);
+  });
+
   it("continues a minute later, sending nothing twice, when the Sheets API's per-minute read quota is spent", () => {
     // 60 rows at 10 a minute outlast the start's execution: work is left for continueSend.
     const { workspace, runner } = setupSend(invoiceRows(60), { settings: { maxPerSecond: 2, maxPerMinute: 10, batchSize: 2 } });

@@ -8,6 +8,8 @@ import { translateSend } from './messages';
 
 const en = {
   noSendInProgress: 'No send in progress.',
+  startSheetUnavailable:
+    'Google Sheets is not answering for now ({detail}): the send did not start and nothing was sent. Start it again in a minute.',
   cannotPause: 'Cannot pause a send that is {state}.',
   noPausedSend: 'There is no paused send to resume.',
   noPausedSendState: 'There is no paused send to resume (the send is {state}).',
@@ -55,6 +57,8 @@ const translate = defineMessages<SendJobMessageKey>({
   en,
   fr: {
     noSendInProgress: 'Aucun envoi en cours.',
+    startSheetUnavailable:
+      'Google Sheets ne répond pas pour l’instant ({detail}) : l’envoi n’a pas démarré et rien n’a été envoyé. Relancez-le dans une minute.',
     cannotPause: 'Impossible de mettre en pause un envoi à l’état « {state} ».',
     noPausedSend: 'Aucun envoi en pause à reprendre.',
     noPausedSendState: 'Aucun envoi en pause à reprendre (l’envoi est à l’état « {state} »).',

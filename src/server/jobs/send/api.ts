@@ -1,7 +1,7 @@
 // The Send job's use cases, `(deps, input) => result`, as the wiring calls them: plan, start,
 // continue, pause / resume / cancel, and the progress view. Each that changes the send holds the lock.
 
-import { PostroomError } from '../../domain/errors';
+import { errorMessage, PostroomError } from '../../domain/errors';
 import type { Locale } from '../../domain/i18n';
 import type { SendJobState } from '../../domain/send/job-state';
 import { normaliseFilter, type SendFilter } from '../../domain/send/plan';
@@ -75,7 +75,7 @@ export function planSendJob(deps: SendDeps, filter: SendFilter, locale: Locale):
   return withLock(
     deps,
     () => alreadyRunning(locale),
-    () => toPlanResult(deps, planUnderLock(deps, locale, filter, false).work, locale),
+    () => toPlanResult(deps, planOrRefuse(() => planUnderLock(deps, locale, filter, false), locale).work, locale),
   );
 }
 
@@ -112,7 +112,7 @@ export function startSendJob(
         if (deps.state.readControl()) deps.state.clearControl();
         return startPlanned(deps, { ...job, plan: job.plan ? { ...job.plan, autoStart: true } : job.plan }, progress, locale);
       }
-      const { work, table } = planUnderLock(deps, locale, filter, true, stored);
+      const { work, table } = planOrRefuse(() => planUnderLock(deps, locale, filter, true, stored), locale);
       if (planIncomplete(work.job)) {
         rearmContinuation(deps, SAFETY_CONTINUATION_MS);
         return { progress: viewOf(deps, work.progress, locale), more: true, waitMs: 0, busy: false, pendingControl: null };
@@ -120,6 +120,21 @@ export function startSendJob(
       return startPlanned(deps, work.job, work.progress, locale, table);
     },
   );
+}
+
+/**
+ * The plan, or, when the tab cannot be read for now (the Sheets API's quota, 5xx, after the adapter's
+ * retries), a refusal that says so: the start is the user's click, and nothing was planned or sent.
+ */
+function planOrRefuse<T>(plan: () => T, locale: Locale): T {
+  try {
+    return plan();
+  } catch (error) {
+    if (!isTransientFailure(error)) throw error;
+    const { operation, status } = (error.details ?? {}) as { operation?: string; status?: number };
+    const detail = operation ? `${operation}: HTTP ${status ?? 0}` : errorMessage(error);
+    throw new PostroomError('TRANSIENT', sendJobMessage(locale, 'startSheetUnavailable', { detail }), error.details);
+  }
 }
 
 /**
