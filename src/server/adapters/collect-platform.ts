@@ -18,10 +18,16 @@ export function intlDayFormat(zone: string): Intl.DateTimeFormat | null {
   }
 }
 
-/** "YYYY-MM-DD" of an instant by an intlDayFormat formatter. */
-export function intlDay(format: Intl.DateTimeFormat, ms: number): string {
+/** The named parts ("year", "month", "hour"…) of an instant as an Intl formatter writes them. */
+export function intlParts(format: Intl.DateTimeFormat, ms: number): Record<string, string> {
   const parts: Record<string, string> = {};
   for (const part of format.formatToParts(new Date(ms))) parts[part.type] = part.value;
+  return parts;
+}
+
+/** "YYYY-MM-DD" of an instant by an intlDayFormat formatter. */
+export function intlDay(format: Intl.DateTimeFormat, ms: number): string {
+  const parts = intlParts(format, ms);
   return `${parts.year}-${parts.month}-${parts.day}`;
 }
 

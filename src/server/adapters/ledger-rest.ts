@@ -6,9 +6,10 @@
 // the spreadsheet's zone (Sheets types them as dates, as SpreadsheetApp's setValues of a Date does).
 // https://developers.google.com/workspace/sheets/api/reference/rest/v4/spreadsheets.values/batchUpdate
 
-import { isExecutionOver } from '../domain/errors';
+import { errorMessage, isExecutionOver } from '../domain/errors';
 import type { LedgerValues, PendingTabRead } from '../ports/ledger';
 import { rideWithNextGmailBatch } from './gmail/rest-client';
+import { intlParts } from './collect-platform';
 import { scriptToken } from './oauth';
 import { columnLetters } from './sheets';
 import {
@@ -40,7 +41,7 @@ export function restLedgerValues(spreadsheetId: () => string | null): LedgerValu
               outcome = { response: UrlFetchApp.fetch(url, params) };
             } catch (error) {
               if (isExecutionOver(error)) throw error;
-              outcome = { error: error instanceof Error ? error.message : String(error) };
+              outcome = { error: errorMessage(error) };
             }
           }
           const got = outcome as { response: GoogleAppsScript.URL_Fetch.HTTPResponse } | { error: string } | null;
@@ -61,11 +62,15 @@ export function restLedgerValues(spreadsheetId: () => string | null): LedgerValu
         values: [],
       };
       const dates: ValuesWrite[] = [];
+      let format: Intl.DateTimeFormat | null = null;
       rows.forEach((row, r) => {
         raw.values.push(
           row.map((cell, c) => {
             if (!(cell instanceof Date)) return cell as SheetsCell | null;
-            dates.push({ range: a1SheetRange(tab, `${columnLetters(c + 1)}${firstRow + r}`), values: [[sheetDateTime(cell, timeZone)]] });
+            dates.push({
+              range: a1SheetRange(tab, `${columnLetters(c + 1)}${firstRow + r}`),
+              values: [[sheetDateTime(cell, (format ??= dateTimeFormat(timeZone)))]],
+            });
             return null;
           }),
         );
@@ -78,17 +83,16 @@ export function restLedgerValues(spreadsheetId: () => string | null): LedgerValu
         responses = UrlFetchApp.fetchAll(requests);
       } catch (error) {
         if (isExecutionOver(error)) throw error;
-        throw sheetsRestError('values.batchUpdate', 0, error instanceof Error ? error.message : String(error));
+        throw sheetsRestError('values.batchUpdate', 0, errorMessage(error));
       }
       for (const response of responses) readWriteAnswer(response);
     },
   };
 }
 
-/** "2026-01-05 09:30:00": the instant on the wall clock of `timeZone`, as a person would type it. */
-function sheetDateTime(date: Date, timeZone: string): string {
-  const parts: Record<string, string> = {};
-  const format = new Intl.DateTimeFormat('en-US', {
+/** A formatter of date-times on the wall clock of `timeZone` (one per write, not per cell). */
+function dateTimeFormat(timeZone: string): Intl.DateTimeFormat {
+  return new Intl.DateTimeFormat('en-US', {
     timeZone,
     hourCycle: 'h23',
     year: 'numeric',
@@ -98,6 +102,10 @@ function sheetDateTime(date: Date, timeZone: string): string {
     minute: '2-digit',
     second: '2-digit',
   });
-  for (const part of format.formatToParts(date)) parts[part.type] = part.value;
+}
+
+/** "2026-01-05 09:30:00": the instant on the formatter's wall clock, as a person would type it. */
+function sheetDateTime(date: Date, format: Intl.DateTimeFormat): string {
+  const parts = intlParts(format, date.getTime());
   return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
 }

@@ -15,7 +15,7 @@
 // https://developers.google.com/workspace/sheets/api/reference/rest/v4/spreadsheets.values/get
 // https://developers.google.com/workspace/sheets/api/reference/rest/v4/spreadsheets.values/batchUpdate
 
-import { isExecutionOver, PostroomError } from '../domain/errors';
+import { errorMessage, isExecutionOver, PostroomError } from '../domain/errors';
 import { SEND_SHEET_NAME, SEND_WRITTEN_COLUMNS, normalizeColumnName, planHeaderRow } from '../domain/send/send-list';
 import type { CellValue } from '../ports/ledger';
 import type { SendSheet } from '../ports/send';
@@ -62,7 +62,7 @@ export interface RestSendSheetOptions {
 /** A network failure of fetchAll as the typed error the Sheets answers use. */
 function asSheetsError(operation: string, error: unknown): PostroomError {
   if (error instanceof PostroomError) return error;
-  return sheetsRestError(operation, 0, error instanceof Error ? error.message : String(error));
+  return sheetsRestError(operation, 0, errorMessage(error));
 }
 
 /** `run` tried again while its failure may pass (429, 5xx, no answer), pausing between tries. */
