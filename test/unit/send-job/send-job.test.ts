@@ -240,6 +240,17 @@ class World {
   }
 }
 
+/** Gmail answers each row's first send with a 503 that did not send, and sends the next; returns when each attempt came. */
+function failFirstAttempt(world: World): number[] {
+  const attemptsAt: number[] = [];
+  world.respond = (_sendId, attempt) => {
+    attemptsAt.push(world.now);
+    return attempt === 1
+      ? { status: 503, json: { error: { code: 503, message: 'Unavailable' } }, executed: false }
+      : { status: 200, executed: true };
+  };
+  return attemptsAt;
+}
 describe('Gmail answers land on the rows', () => {
   it('a permanent 400 fails its row with Google’s message, never retried', () => {
     const world = new World(3);
@@ -386,13 +397,7 @@ describe('Gmail answers land on the rows', () => {
   it('a row in doubt whose call ended keeps its short settle in the next execution (error and next_attempt_at in the sheet)', () => {
     const world = new World(1);
     world.budgetMs = 20_000;
-    const attemptsAt: number[] = [];
-    world.respond = (_sendId, attempt) => {
-      attemptsAt.push(world.now);
-      return attempt === 1
-        ? { status: 503, json: { error: { code: 503, message: 'Unavailable' } }, executed: false }
-        : { status: 200, executed: true };
-    };
+    const attemptsAt = failFirstAttempt(world);
     const first = startSendJob(world.deps(), {}, 'fr');
     // The chunk ended before the row settled: the sheet says its call ended, and when it may be concluded.
     expect(first.more).toBe(true);
@@ -417,13 +422,7 @@ describe('Gmail answers land on the rows', () => {
     const world = new World(1);
     // A 60-s chunk keeps 30 s for a batch; the row's retry is due ~31 s in, inside that reserve.
     world.budgetMs = 60_000;
-    const attemptsAt: number[] = [];
-    world.respond = (_sendId, attempt) => {
-      attemptsAt.push(world.now);
-      return attempt === 1
-        ? { status: 503, json: { error: { code: 503, message: 'Unavailable' } }, executed: false }
-        : { status: 200, executed: true };
-    };
+    const attemptsAt = failFirstAttempt(world);
     const only = startSendJob(world.deps(), {}, 'fr');
     expect(attemptsAt).toHaveLength(2);
     expect(attemptsAt[1] - attemptsAt[0]).toBeGreaterThanOrEqual(ENDED_SETTLE_MS);
@@ -435,13 +434,7 @@ describe('Gmail answers land on the rows', () => {
 
   it('a 5xx answer lost with its execution (killed before the results were written): the row waits the long settle', () => {
     const world = new World(1);
-    const attemptsAt: number[] = [];
-    world.respond = (_sendId, attempt) => {
-      attemptsAt.push(world.now);
-      return attempt === 1
-        ? { status: 503, json: { error: { code: 503, message: 'Unavailable' } }, executed: false }
-        : { status: 200, executed: true };
-    };
+    const attemptsAt = failFirstAttempt(world);
     const deps = world.deps();
     const send = deps.mail.send;
     deps.mail.send = (raws) => {
