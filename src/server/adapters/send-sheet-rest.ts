@@ -244,18 +244,17 @@ export function restSendSheet(options: RestSendSheetOptions): SendSheet {
     },
     flush() {
       if (app) return app.flush();
-      for (let attempt = 1; dirty.size; attempt++) {
+      if (!dirty.size) return;
+      // The write waiting (or one that failed) goes out alone, tried again like the reads.
+      withRetries('values.batchUpdate', () => {
         if (!riding()) rideAlong(buildWrite, answered);
         try {
           fetchJoined([]);
         } catch (error) {
           if (isExecutionOver(error)) throw error;
         }
-        if (!dirty.size) return;
-        const failure = lastFailure ?? sheetsRestError('values.batchUpdate', 0, 'no answer');
-        if (!isRetryableSheetsError(failure) || attempt >= ATTEMPTS) throw failure;
-        Utilities.sleep(sheetsRetryAfterMs(failure) ?? RETRY_PAUSE_MS * attempt);
-      }
+        if (dirty.size) throw lastFailure ?? sheetsRestError('values.batchUpdate', 0, 'no answer');
+      });
     },
     timeZoneOffsetMinutes(date) {
       // Dates read here are calendar dates already (from serial numbers): no offset to apply.
