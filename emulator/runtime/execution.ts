@@ -119,6 +119,11 @@ export interface FaultOptions {
   /** Kill only the execution with this 1-based ordinal, at `killAtCall`. */
   killExecution?: number;
   killAtCall?: number;
+  /**
+   * A fault chosen for one UrlFetchApp request by what it asks (tests: "every upload of scan-4.png is
+   * refused"); null lets the seeded draw decide. Consulted before the draw, which it then does not consume.
+   */
+  requestFault?: (request: { method: string; url: string; payload: Uint8Array }) => TransientFault | null;
 }
 
 /** Seeded fault injection: transient errors at a rate per method, and kills at the Nth call. */

@@ -190,7 +190,7 @@ export function createUrlFetchApp(ctx: ServiceContext, quotas: Quotas, routes: R
       if (error instanceof QuotaExceededError) throw new Error(error.message);
       throw error;
     }
-    const fault = ctx.faults.transientFault('UrlFetchApp.fetch');
+    const fault = ctx.faults.options.requestFault?.(prepared.request) ?? ctx.faults.transientFault('UrlFetchApp.fetch');
     if (fault) {
       ctx.accounting.faultsInjected += 1;
       if (fault === 'network') return { error: new Error(`Address unavailable: ${prepared.request.url}`) };

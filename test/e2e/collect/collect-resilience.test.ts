@@ -242,12 +242,17 @@ describe('a sweep of kill intervals: every execution dies at its k-th call', () 
     expect(jobRuns(opened.workspace)).toEqual([expect.objectContaining({ status: 'succeeded', receipts_created: 17 })]);
   });
 
+  // Seeds 21 and 57 once ended `partial` (a folder's creation, an upload failing past its retries: the
+  // message was left to the next scheduled run); such a message is now taken again by the next execution.
   it.each([10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 31, 33, 36, 41, 45, 52, 57, 63])(
-    'killEvery %i under 15 % faults: the runs end in the undisturbed state',
+    'killEvery %i under 15 % faults: ONE run ends succeeded in the undisturbed state',
     (killEvery) => {
       const opened = prepared({ killEvery, faultRate: 0.15, seed: killEvery });
-      collectUntilClean(opened);
+      const result = collect(opened, {}, 600);
+      expect(result.error).toBeNull();
+      expect(result.summary).toMatchObject({ status: 'succeeded', pending: false });
       expect(outcome(opened.workspace)).toEqual(undisturbed());
+      expect(jobRuns(opened.workspace)).toEqual([expect.objectContaining({ status: 'succeeded', errors_count: 0, receipts_created: 17 })]);
     },
   );
 });
@@ -266,9 +271,18 @@ describe('killed short, with SpreadsheetApp writes lost unless flushed (the adve
 
 describe('transient Gmail and Drive faults (429, 5xx, network)', () => {
   // Reads are retried within the run (the gateway, then a few more passes in small groups); a refused
-  // upload is sent again, one in doubt is stored the careful way (reusing its file if it was made).
+  // upload is sent again, one in doubt is stored the careful way (reusing its file if it was made); a
+  // message whose read, folder or upload still fails is taken again by the run's next execution (seed 13:
+  // the root folder's creation failed and the execution threw; 15, 118, 119: a day folder's creation
+  // failed and the run ended `partial`, its message left to the next scheduled run).
   it.each([
     [0.05, 7],
+    [0.15, 13],
+    [0.15, 15],
+    [0.15, 118],
+    [0.15, 119],
+    [0.3, 3],
+    [0.3, 7],
     [0.15, 1],
     [0.15, 2],
     [0.15, 3],
@@ -287,16 +301,26 @@ describe('transient Gmail and Drive faults (429, 5xx, network)', () => {
     expect(outcome(opened.workspace)).toEqual(undisturbed());
   });
 
-  it.each([[0.3, 3]])('fault rate %f (seed %i): the runs the schedule makes end in the undisturbed state', (faultRate, seed) => {
-    const opened = prepared({ faultRate, seed });
-    const runs = collectUntilClean(opened);
-    expect(opened.workspace.accounting.faultsInjected).toBeGreaterThan(0);
-    expect(runs).toBeGreaterThanOrEqual(1);
+  it('faults and kills together: one run', () => {
+    const opened = prepared({ faultRate: 0.1, seed: 5, killEvery: 89 });
+    const result = collect(opened, {}, 600);
+    expect(result.summary).toMatchObject({ status: 'succeeded', pending: false });
     expect(outcome(opened.workspace)).toEqual(undisturbed());
   });
 
-  it('faults and kills together', () => {
-    const opened = prepared({ faultRate: 0.1, seed: 5, killEvery: 89 });
+  it('a message whose store keeps failing is an error of the run after three executions, and the next run stores it', () => {
+    // Every upload of scan-4.png refused: the message is taken again by two more executions, then counted
+    // an error (not labelled); the next run, with Drive answering again, stores it.
+    const opened = prepared();
+    const refused = (request: { url: string; payload: Uint8Array }) =>
+      request.url.includes('/upload/drive/') && Buffer.from(request.payload).toString('latin1').includes('"name":"scan-4.png"');
+    opened.workspace.faults.options.requestFault = (request) => (refused(request) ? 'http503' : null);
+    const first = collect(opened, {}, 50);
+    expect(first.summary).toMatchObject({ status: 'partial', pending: false });
+    expect(first.summary!.metrics.errorsCount).toBe(1);
+    expect(first.results.length).toBeGreaterThanOrEqual(4);
+    expect(logEvents(opened.workspace).filter((event) => event === 'message.retried_later')).toHaveLength(3);
+    opened.workspace.faults.options.requestFault = undefined;
     collectUntilClean(opened);
     expect(outcome(opened.workspace)).toEqual(undisturbed());
   });

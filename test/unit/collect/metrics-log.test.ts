@@ -11,6 +11,7 @@ import {
   parseLogLines,
   RunLog,
   runStatus,
+  subtractMetrics,
   type CollectMetrics,
 } from '../../../src/server/domain/collect';
 
@@ -35,6 +36,19 @@ describe('runStatus', () => {
 });
 
 describe('metrics', () => {
+  it('takes back what a message counted (a message left for the next execution), reasons that fall to zero left out', () => {
+    const before = countSkip(metrics({ emailsScanned: 3, attachmentsSeen: 5, receiptsCreated: 2 }), 'inline_image');
+    const after = countQuarantine(
+      countSkip(metrics({ emailsScanned: 4, attachmentsSeen: 7, receiptsCreated: 2, errorsCount: 1 }), 'inline_image'),
+      'magic_mismatch',
+    );
+    const counted = subtractMetrics(after, before);
+    expect(counted).toMatchObject({ emailsScanned: 1, attachmentsSeen: 2, receiptsCreated: 0, errorsCount: 1, quarantined: 1 });
+    expect(counted.skipped).toEqual({});
+    expect(counted.quarantinedByReason).toEqual({ magic_mismatch: 1 });
+    expect(subtractMetrics(after, counted)).toEqual(mergeMetrics(before, emptyMetrics()));
+  });
+
   it('counts skips and quarantines by reason and merges two executions of a run', () => {
     const a = countQuarantine(
       countSkip(metrics({ emailsScanned: 10, gmailApiCalls: 30, durationSec: 12.5 }), 'inline_image', 2),

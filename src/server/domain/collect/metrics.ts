@@ -83,6 +83,28 @@ export function mergeMetrics(a: CollectMetrics, b: CollectMetrics): CollectMetri
   };
 }
 
+/** What `a` counted beyond `b` (b taken back from a), counts that fall to zero left out. */
+export function subtractMetrics(a: CollectMetrics, b: CollectMetrics): CollectMetrics {
+  const negated = (record: Partial<Record<string, number>>) =>
+    Object.fromEntries(Object.entries(record).map(([key, n]) => [key, -(n ?? 0)]));
+  const out = mergeMetrics(a, {
+    emailsScanned: -b.emailsScanned,
+    attachmentsSeen: -b.attachmentsSeen,
+    attachmentsDownloaded: -b.attachmentsDownloaded,
+    receiptsCreated: -b.receiptsCreated,
+    duplicatesSkipped: -b.duplicatesSkipped,
+    quarantined: -b.quarantined,
+    errorsCount: -b.errorsCount,
+    gmailApiCalls: -b.gmailApiCalls,
+    durationSec: -b.durationSec,
+    skipped: negated(b.skipped),
+    quarantinedByReason: negated(b.quarantinedByReason),
+  });
+  const nonZero = <R extends Partial<Record<string, number>>>(record: R) =>
+    Object.fromEntries(Object.entries(record).filter(([, n]) => n !== 0)) as R;
+  return { ...out, skipped: nonZero(out.skipped), quarantinedByReason: nonZero(out.quarantinedByReason) };
+}
+
 /** Total of the skip counts. */
 export function totalSkipped(metrics: CollectMetrics): number {
   return Object.values(metrics.skipped).reduce<number>((sum, n) => sum + (n ?? 0), 0);

@@ -69,10 +69,12 @@ export function commit(ex: Execution): void {
   // The next rows of this execution start after these: said now, in the checkpoint's own write.
   state.pendingAppendFrom = dryRun ? null : appendFrom(ex);
   ex.appendFromSaved = !dryRun;
-  // The checkpoint, and the stored-files record emptied with it (its files are recorded now), in one write.
+  // The checkpoint, and the stored-files record emptied with it (its files are recorded now, but for
+  // those of messages left for the next execution), in one write.
   const hadStored = Object.keys(ex.stored).length > 0;
-  ex.stored = {};
-  if (hadStored) saveMany(deps.store, { [COLLECT_KEYS.run]: state, [COLLECT_KEYS.stored]: {} });
+  ex.stored = ex.keptStored ?? {};
+  ex.keptStored = null;
+  if (hadStored) saveMany(deps.store, { [COLLECT_KEYS.run]: state, [COLLECT_KEYS.stored]: ex.stored });
   else saveRunState(deps.store, state);
   ex.rows = [];
   ex.labels = new Map();

@@ -39,17 +39,32 @@ import {
   type SettleAttachment,
   type StoredRef,
 } from './execution';
-import type { Download } from './mail';
+import { mayPass, type Download } from './mail';
 import { settleStored, type AttachmentFields, type StoredDecision } from './settle';
 import { noteStored, planFile, storeFiles } from './store';
 
 /** Message-level checks and counts, and the decision for each attachment (settled after the store). */
 export function decideMessage(ex: Execution, plan: MessagePlan, bytes: Map<string, Download>, weight: number): MessageDecision {
+  const deciding: NonNullable<Execution['deciding']> = (ex.deciding = { uploads: [], failedForNow: null });
+  try {
+    return { ...decideParts(ex, plan, bytes, weight), ...deciding };
+  } finally {
+    ex.deciding = null;
+  }
+}
+
+function decideParts(
+  ex: Execution,
+  plan: MessagePlan,
+  bytes: Map<string, Download>,
+  weight: number,
+): Pick<MessageDecision, 'plan' | 'weight' | 'attachments'> {
   const m = ex.current;
   const { log } = ex;
-  const decision: MessageDecision = { plan, weight, attachments: null };
+  const decision: Pick<MessageDecision, 'plan' | 'weight' | 'attachments'> = { plan, weight, attachments: null };
   m.emailsScanned += 1;
   if (!plan.walk) {
+    if (plan.fetchMayPass && ex.deciding) ex.deciding.failedForNow = 'message_read';
     m.errorsCount += 1;
     log.error('message.fetch_failed', { messageId: plan.id, reason: plan.fetchError ?? '' });
     return decision;
@@ -148,6 +163,7 @@ function decideAttachment(
   else if (candidate.attachmentId) {
     const reply = bytes.get(key);
     if (!reply || !reply.ok) {
+      if (ex.deciding && (!reply || mayPass(reply.error))) ex.deciding.failedForNow ??= 'attachment_read';
       m.errorsCount += 1;
       ex.log.error('attachment.download_failed', { ...fields, reason: reply && !reply.ok ? reply.error.message : 'not downloaded' });
       return () => 'error';
@@ -262,6 +278,8 @@ function decideContent(
     return () => settleStored(ex, plan, candidate, key, fields, upload, decided);
   } catch (error) {
     if (isExecutionOver(error)) throw error;
+    // Its folder could not be found or made (Drive did not answer): worth another execution.
+    if (ex.deciding) ex.deciding.failedForNow ??= 'folder';
     m.errorsCount += 1;
     ex.log.error('attachment.store_failed', { ...fields, reason: errorMessage(error) });
     return () => 'error';
@@ -329,6 +347,7 @@ export function decideNote(
       });
   } catch (error) {
     if (isExecutionOver(error)) throw error;
+    if (ex.deciding) ex.deciding.failedForNow ??= 'folder';
     ex.current.errorsCount += 1;
     ex.log.error('attachment.store_failed', { ...fields, reason: errorMessage(error) });
     return () => 'error';

@@ -61,6 +61,12 @@ export const CONTINUE_AFTER_MS = 60_000;
 export const UPLOAD_ATTEMPTS = 4;
 export const UPLOAD_RETRY_PAUSE_MS = 1000;
 /**
+ * Executions in a row that may leave the same message for the next one when a read or a store of it
+ * failed for a reason that may pass (after the gateway's and the upload's own retries): the run tries
+ * it again itself instead of leaving it to the next scheduled run. Past this, it is an error of the run.
+ */
+export const MESSAGE_RETRY_EXECUTIONS = 3;
+/**
  * Largest piece stored in quarantine when it is over maxSizeBytes: 25 MiB, Gmail's own attachment limit.
  * attachments.get returns the bytes as base64url JSON (4/3 larger), so 25 MiB is a 33 MiB answer,
  * well inside UrlFetchApp's 50 MB per response and a Blob's 50 MB, with room for the execution's memory.

@@ -26,6 +26,8 @@ import type { StoredDecision } from './settle';
 export interface MessagePlan {
   id: string;
   fetchError: string | null;
+  /** The read failed for a reason that may pass (no answer, 5xx, rate limit): worth another try. */
+  fetchMayPass?: boolean;
   walk: WalkResult | null;
 }
 
@@ -44,6 +46,10 @@ export interface MessageDecision {
   plan: MessagePlan;
   weight: number;
   attachments: SettleAttachment[] | null;
+  /** The files decided for it (each one's result known once its chunk is stored). */
+  uploads: PendingUpload[];
+  /** What failed in deciding it for a reason that may pass (its read, an attachment's bytes, a folder), else null. */
+  failedForNow: 'message_read' | 'attachment_read' | 'folder' | null;
 }
 
 /** A file decided for a chunk, stored by storeFiles; `result` is its real outcome. */
@@ -110,6 +116,10 @@ export interface Execution {
   rowsInDoubt: boolean;
   /** Files stored since the last commit, by fileRef (saved under COLLECT_KEYS.stored). */
   stored: Record<string, StoredRef>;
+  /** Files of messages left for the next execution (not recorded yet): kept in the record by the commit. */
+  keptStored: Record<string, StoredRef> | null;
+  /** The message being decided: its files and whether a read of it failed (see MessageDecision). */
+  deciding: Pick<MessageDecision, 'uploads' | 'failedForNow'> | null;
 }
 
 /** A file already in Drive for this run: what planFile needs to reuse it without an upload or a probe. */
@@ -190,6 +200,8 @@ export function newExecution(deps: CollectDeps, startedAt: number, state: RunSta
     ledgerHeader: null,
     uncommittedRows: 0,
     rowsInDoubt: false,
+    deciding: null,
+    keptStored: null,
   };
 }
 

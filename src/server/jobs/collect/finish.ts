@@ -45,7 +45,7 @@ export function leavePending(ex: Execution, ids: string[]): CollectResult {
     if (isExecutionOver(error)) throw error;
     ex.log.warn('run.continuation_not_scheduled', { reason: errorMessage(error) });
   }
-  ex.log.info('run.paused', { cursor: state.cursor, messages: ids.length });
+  ex.log.info('run.paused', { cursor: state.cursor, messages: state.snapshotSize ?? ids.length });
   return result(ex, 'running', null, true);
 }
 

@@ -59,9 +59,7 @@ function readPatiently<T>(
       .map((_, index) => index)
       .filter((index) => {
         const outcome = outcomes[index];
-        return (
-          !outcome.ok && (outcome.error.kind === 'transient' || (outcome.error.kind === 'quota' && outcome.error.quotaScope !== 'daily'))
-        );
+        return !outcome.ok && mayPass(outcome.error);
       });
     if (!failed.length) break;
     pause(READ_RETRY_PAUSE_MS * pass);
@@ -75,12 +73,17 @@ function readPatiently<T>(
   return outcomes;
 }
 
+/** A read error that may pass if tried again later: no answer, a 5xx, a rate limit (not the daily quota). */
+export function mayPass(error: Pick<MailError, 'kind' | 'quotaScope'>): boolean {
+  return error.kind === 'transient' || (error.kind === 'quota' && error.quotaScope !== 'daily');
+}
+
 /** The batch's messages in full, walked; a message that could not be read carries its error. */
 export function fetchMessages(mail: MailGateway, ids: readonly string[], pause: (ms: number) => void): MessagePlan[] {
   const outcomes = readPatiently(ids, (some) => mail.getMessages(some, 'full'), pause) as Array<MailOutcome<MailMessage>>;
   return ids.map((id, i) => {
     const outcome = outcomes[i];
-    if (!outcome.ok) return { id, fetchError: outcome.error.message, walk: null };
+    if (!outcome.ok) return { id, fetchError: outcome.error.message, fetchMayPass: mayPass(outcome.error), walk: null };
     return { id, fetchError: null, walk: walkMessage(outcome.value.resource) };
   });
 }

@@ -3,20 +3,40 @@
 // recovering): DECIDE every attachment of the chunk (dedupe, classify, folder and unique name), STORE
 // the chunk's files (in parallel, or one by one with an orphan probe when careful), then SETTLE each
 // message in order from the real outcomes (rows, counts, labels). The time budget and the run's limit
-// are checked per message while deciding; what was decided is always stored and settled before stopping.
+// are checked per message while deciding; what was decided is always stored and settled before stopping,
+// but for a message whose read or store failed for a reason that may pass: the execution stops before it
+// (what deciding it and the later ones counted taken back) and the next one takes it again.
 
-import { attachmentKey, classifyAttachment, classifySender } from '../../domain/collect';
+import {
+  attachmentKey,
+  classifyAttachment,
+  classifySender,
+  emptyMetrics,
+  mergeMetrics,
+  subtractMetrics,
+  type CollectMetrics,
+} from '../../domain/collect';
 import { commit } from './commit';
 import { decideMessage, worthFetching } from './decide';
-import { DOWNLOAD_BATCH_BYTES, MESSAGE_BATCH } from './deps';
-import { duplicateNoteKey, recovering, storedFileOf, timeUp, type Execution, type MessageDecision, type MessagePlan } from './execution';
+import { DOWNLOAD_BATCH_BYTES, MESSAGE_BATCH, MESSAGE_RETRY_EXECUTIONS } from './deps';
+import {
+  duplicateNoteKey,
+  recovering,
+  storedFileOf,
+  timeUp,
+  type Execution,
+  type MessageDecision,
+  type MessagePlan,
+  type StoredRef,
+} from './execution';
 import type { MailGateway } from '../../ports/mail-gateway';
 import { fetchAttachments, fetchMessages, type Download } from './mail';
 import { readReceipts } from './receipts';
 import { settleMessage } from './settle';
 import { storeFiles } from './store';
 
-export type StopReason = 'budget' | 'limit' | 'end';
+/** 'retry': a message's read or store failed for a reason that may pass; the next execution takes it again. */
+export type StopReason = 'budget' | 'limit' | 'retry' | 'end';
 
 export function processMessages(ex: Execution, ids: string[]): StopReason {
   // Read only when there is a message to handle: an execution that only closes the run spares it.
@@ -54,12 +74,14 @@ function withinLimit(ex: Execution, ids: string[], plans: MessagePlan[]): number
 }
 
 /** The batch's messages, chunk by chunk: decide, store, settle; null when the batch is done. */
-function processBatch(ex: Execution, ids: string[], plans: MessagePlan[], bytes: Map<string, Download>): 'budget' | 'limit' | null {
+function processBatch(ex: Execution, ids: string[], plans: MessagePlan[], bytes: Map<string, Download>): Exclude<StopReason, 'end'> | null {
   const { state } = ex;
   let next = 0;
   while (next < plans.length) {
     const room = state.commitEvery !== null ? Math.max(1, state.commitEvery - ex.handledSinceCommit) : plans.length;
     const decided: MessageDecision[] = [];
+    // What deciding each message counted: taken back when it is left for the next execution.
+    const counted = new Map<MessageDecision, CollectMetrics>();
     let handledAhead = ex.handled;
     let stop: 'budget' | 'limit' | null = null;
     while (next < plans.length && decided.length < room) {
@@ -73,7 +95,10 @@ function processBatch(ex: Execution, ids: string[], plans: MessagePlan[], bytes:
         stop = 'limit';
         break;
       }
-      decided.push(decideMessage(ex, plan, bytes, weight));
+      const before = mergeMetrics(emptyMetrics(), ex.current);
+      const decision = decideMessage(ex, plan, bytes, weight);
+      counted.set(decision, subtractMetrics(ex.current, before));
+      decided.push(decision);
       handledAhead += weight;
       next += 1;
       if (handledAhead >= state.request.limit && ex.cursor + decided.length < ids.length) {
@@ -82,7 +107,15 @@ function processBatch(ex: Execution, ids: string[], plans: MessagePlan[], bytes:
       }
     }
     storeFiles(ex);
-    for (const decision of decided) {
+    for (const [i, decision] of decided.entries()) {
+      if (leftForNextExecution(ex, decision)) {
+        // It and the chunk's later messages are met again (their stored files reused): counted then.
+        const later = decided.slice(i);
+        for (const left of later) ex.current = subtractMetrics(ex.current, counted.get(left) as CollectMetrics);
+        ex.keptStored = storedFor(ex, later);
+        return 'retry';
+      }
+      if (ex.state.retrying?.messageId === decision.plan.id) delete ex.state.retrying;
       settleMessage(ex, decision);
       ex.handled += decision.weight;
       ex.cursor += 1;
@@ -92,6 +125,39 @@ function processBatch(ex: Execution, ids: string[], plans: MessagePlan[], bytes:
     if (stop) return stop;
   }
   return null;
+}
+
+/**
+ * Whether a message whose read or store failed (after the gateway's and the uploads' own retries) is
+ * left, unsettled, for the next execution of the run, instead of being counted an error and left to the
+ * next run: for a failure that may pass, up to MESSAGE_RETRY_EXECUTIONS executions in a row.
+ */
+function leftForNextExecution(ex: Execution, decision: MessageDecision): boolean {
+  const storeFailed = decision.uploads.some((upload) => upload.result !== null && !upload.result.ok);
+  const reason = storeFailed ? 'upload' : decision.failedForNow;
+  if (!reason) return false;
+  const { state } = ex;
+  const before = state.retrying?.messageId === decision.plan.id ? state.retrying.executions : 0;
+  if (before >= MESSAGE_RETRY_EXECUTIONS) return false;
+  state.retrying = { messageId: decision.plan.id, executions: before + 1 };
+  ex.log.warn('message.retried_later', {
+    messageId: decision.plan.id,
+    reason,
+    execution: before + 1,
+  });
+  return true;
+}
+
+/** The stored-files record's entries of these messages (their files, and notes kept by attachment key). */
+function storedFor(ex: Execution, decisions: readonly MessageDecision[]): Record<string, StoredRef> {
+  const refs = new Set(decisions.flatMap((decision) => decision.uploads.map((upload) => upload.ref)));
+  const messages = new Set(decisions.map((decision) => decision.plan.id));
+  const kept: Record<string, StoredRef> = {};
+  for (const [ref, stored] of Object.entries(ex.stored)) {
+    const messageId = stored.key?.slice(0, stored.key.indexOf(':'));
+    if (refs.has(ref) || (messageId && messages.has(messageId))) kept[ref] = stored;
+  }
+  return kept;
 }
 
 /** Which attachments need their bytes: new keys worth fetching, by the ids of this same get. */

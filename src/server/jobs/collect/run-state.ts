@@ -62,6 +62,8 @@ export interface RunState {
   locale?: Locale;
   /** The close of the run, in steps that each survive a cut-short execution: the log's link, then the JobRun row. */
   closing?: { logUrl: string | null; jobRunClosed: boolean; clearOrphanRisk?: boolean };
+  /** The message at the cursor, left for the next execution after a failure that may pass, and how many times. */
+  retrying?: { messageId: string; executions: number };
   /** Whether the run left itself a continuation trigger (false: the close does not look for one). */
   continuationSet?: boolean;
   /** The JobRuns header when the run's row was written: its row is rewritten by the Sheets API after a crash. */

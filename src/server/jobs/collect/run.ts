@@ -4,16 +4,17 @@
 // pending or finished. The log is written once, at the end, whatever happened.
 
 import { RunLog, countSkip, translateCollect } from '../../domain/collect';
-import { PostroomError } from '../../domain/errors';
+import { PostroomError, errorMessage, isExecutionOver } from '../../domain/errors';
 import { COLLECT_KEYS } from '../../domain/storage-keys';
 import { appendFrom, commit } from './commit';
-import { CAREFUL_COMMIT_EVERY, EXECUTION_LIMIT_MS, LOCK_WAIT_MS, type CollectDeps } from './deps';
+import { CAREFUL_COMMIT_EVERY, EXECUTION_LIMIT_MS, LOCK_WAIT_MS, MESSAGE_RETRY_EXECUTIONS, type CollectDeps } from './deps';
 import { newExecution, type Execution } from './execution';
 import { finishRun, handleFailure, leavePending, type CollectResult } from './finish';
 import { parseCollectInput, type CollectInput } from './input';
 import { leanLedger, readReceiptsRiding } from './lean-ledger';
+import { stopsTheRun } from './mail';
 import { storePlanned } from './planned';
-import { processMessages } from './process';
+import { processMessages, type StopReason } from './process';
 import { readReceipts } from './receipts';
 import { loadRunState, saveMany, type LockHolder, type RunState } from './run-state';
 import { ensureSnapshot } from './snapshot';
@@ -145,6 +146,16 @@ function markInFlight(ex: Execution, resumed: boolean): void {
   });
 }
 
+/** The run's setup steps that failed: left for the next execution up to MESSAGE_RETRY_EXECUTIONS times in a row. */
+const SETUP = '(setup)';
+function setupRetryLeft(ex: Execution): boolean {
+  const { state } = ex;
+  const before = state.retrying?.messageId === SETUP ? state.retrying.executions : 0;
+  if (before >= MESSAGE_RETRY_EXECUTIONS) return false;
+  state.retrying = { messageId: SETUP, executions: before + 1 };
+  return true;
+}
+
 function continueRun(ex: Execution, resumed: boolean): CollectResult {
   const { state } = ex;
   // A run under way with messages left reads the Receipts ledger BEFORE its in-flight mark, so that one
@@ -165,13 +176,23 @@ function continueRun(ex: Execution, resumed: boolean): CollectResult {
     ex.receiptsRead = true;
   }
   markInFlight(ex, resumed);
-  ensureJobRunRow(ex);
-  const ids = ensureSnapshot(ex);
-  ensureRootFolder(ex);
+  let ids: string[];
+  try {
+    ensureJobRunRow(ex);
+    ids = ensureSnapshot(ex);
+    ensureRootFolder(ex);
+  } catch (error) {
+    // Drive, Gmail or Sheets did not answer a setup step: the run goes on in its next execution (a few
+    // times in a row at most, then the error is the execution's as before).
+    if (isExecutionOver(error) || stopsTheRun(error) || !setupRetryLeft(ex)) throw error;
+    ex.log.warn('run.setup_retried_later', { reason: errorMessage(error) });
+    return leavePending(ex, []);
+  }
+  if (state.retrying?.messageId === SETUP) delete state.retrying;
   ex.cursor = state.cursor;
   ex.handled = state.handled;
 
-  let stop: 'budget' | 'limit' | 'end' = 'end';
+  let stop: StopReason = 'end';
   let failure: unknown = null;
   try {
     stop = processMessages(ex, ids);
@@ -180,7 +201,7 @@ function continueRun(ex: Execution, resumed: boolean): CollectResult {
     failure = error;
   }
   if (failure !== null) return handleFailure(ex, failure, ids);
-  if (stop === 'budget') return leavePending(ex, ids);
+  if (stop === 'budget' || stop === 'retry') return leavePending(ex, ids);
   if (stop === 'limit') {
     const left = ids.length - ex.cursor;
     countSkip(state.metrics, 'over_run_limit', left);

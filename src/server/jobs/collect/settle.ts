@@ -1,6 +1,7 @@
 // SETTLE, after a chunk's files are stored: each attachment's real outcome becomes its Receipts row
 // and counts, and each message whose attachments were all handled gets its labels (applied at the
-// commit). A message with an attachment in error or deferred is not labelled: the next run meets it again.
+// commit). A message with an attachment in error or deferred is not labelled: the next run meets it again
+// (a failure that may pass is first taken again by the run's next execution: see process.ts).
 
 import {
   countQuarantine,

@@ -65,6 +65,7 @@ export function planFile(
   }
   // Empty pieces and notes have no content to deduplicate by ('' sha).
   if (sha) ex.pendingBySha.set(sha, upload);
+  ex.deciding?.uploads.push(upload);
   return upload;
 }
 
