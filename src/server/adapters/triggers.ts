@@ -9,6 +9,17 @@ function triggersOf(handler: string): GoogleAppsScript.Script.Trigger[] {
   return ScriptApp.getProjectTriggers().filter((trigger) => trigger.getHandlerFunction() === handler);
 }
 
+/** True once the trigger is created; false when the platform refuses it (a kill is not a refusal). */
+function createdOrRefused(create: () => unknown): boolean {
+  try {
+    create();
+    return true;
+  } catch (error) {
+    if (isExecutionOver(error)) throw error;
+    return false;
+  }
+}
+
 export function scriptScheduler(): Scheduler {
   return {
     schedule(handler: string, schedule: Schedule): void {
@@ -38,17 +49,15 @@ export function scriptScheduler(): Scheduler {
         .create();
     },
     repeatEvery(handler: string, minutes: 1 | 5 | 10 | 15 | 30): boolean {
-      try {
-        ScriptApp.newTrigger(handler).timeBased().everyMinutes(minutes).create();
-        return true;
-      } catch (error) {
-        if (isExecutionOver(error)) throw error;
-        return false;
-      }
+      return createdOrRefused(() => ScriptApp.newTrigger(handler).timeBased().everyMinutes(minutes).create());
     },
-    removeAll(handler: string): void {
+    repeatHourly(handler: string): boolean {
+      return createdOrRefused(() => ScriptApp.newTrigger(handler).timeBased().everyHours(1).create());
+    },
+    removeAll(...handlers: string[]): void {
       // Each trigger is deleted as soon as its handler is known: an execution cut short keeps what it removed.
-      for (const trigger of ScriptApp.getProjectTriggers()) if (trigger.getHandlerFunction() === handler) ScriptApp.deleteTrigger(trigger);
+      for (const trigger of ScriptApp.getProjectTriggers())
+        if (handlers.includes(trigger.getHandlerFunction())) ScriptApp.deleteTrigger(trigger);
     },
   };
 }

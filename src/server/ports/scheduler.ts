@@ -25,6 +25,8 @@ export interface Scheduler {
    * refuses it (an add-on may not run one more often than hourly).
    */
   repeatEvery?(handler: string, minutes: 1 | 5 | 10 | 15 | 30): boolean;
-  /** Removes every trigger of `handler`, each as soon as it is found (a cut-short call keeps its progress). */
-  removeAll?(handler: string): void;
+  /** A recurring trigger every hour (allowed in an add-on), added the same way; false when refused. */
+  repeatHourly?(handler: string): boolean;
+  /** Removes every trigger of these handlers, each as soon as it is found (a cut-short call keeps its progress). */
+  removeAll?(...handlers: string[]): void;
 }

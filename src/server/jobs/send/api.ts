@@ -15,7 +15,7 @@ import { continuePlan, newPlan, planIncomplete, releasePlanned, toPlanResult, ty
 import { sendJobMessage, sendStateLabel } from '../../domain/send/job-messages';
 import { isFinalState } from './rows';
 import { isTransientFailure } from './burst';
-import { armForStart, rearmContinuation } from './run-record';
+import { armForStart, rearmContinuation, removeSendTriggers } from './run-record';
 import { PLAN_REUSE_MS, SAFETY_CONTINUATION_MS } from './constants';
 import { SendTableModel } from './table';
 
@@ -162,8 +162,11 @@ function reusablePlan(job: SendJobState, filter: SendFilter, now: number): boole
   return same && now - job.createdAt <= PLAN_REUSE_MS;
 }
 
-/** Continues the send in this execution (sidebar and trigger). Never throws for a busy lock. */
-export function continueSendJob(deps: SendDeps, localeSource: LocaleSource): ContinueResult {
+/**
+ * Continues the send in this execution (sidebar and trigger). Never throws for a busy lock. `whenNone`
+ * runs, still under the lock, when no send is under way or planned after the chunk.
+ */
+export function continueSendJob(deps: SendDeps, localeSource: LocaleSource, whenNone?: () => void): ContinueResult {
   return withLock(
     deps,
     () => {
@@ -179,8 +182,23 @@ export function continueSendJob(deps: SendDeps, localeSource: LocaleSource): Con
         pendingControl: deps.state.readControl()?.action ?? null,
       };
     },
-    () => chunkOrLater(deps, localeSource, () => chunk(deps, localeSource)),
+    () => {
+      const result = chunkOrLater(deps, localeSource, () => chunk(deps, localeSource));
+      const state = result.progress?.state;
+      if (whenNone && state !== 'running' && state !== 'paused-quota' && state !== 'planned') whenNone();
+      return result;
+    },
   );
+}
+
+/**
+ * A time-driven continuation (the continuation's one-off or recurring trigger, an add-on's hourly net):
+ * continues the send; one that finds none under way nor planned (it ended, was paused or cancelled, and
+ * the execution that should have removed the send's triggers was cut short first) removes them, under
+ * the lock (one call fewer than after it), so that no trigger outlives its run.
+ */
+export function continueSendFromTrigger(deps: SendDeps, localeSource: LocaleSource): ContinueResult {
+  return continueSendJob(deps, localeSource, () => removeSendTriggers(deps));
 }
 
 /**

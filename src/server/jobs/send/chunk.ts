@@ -13,7 +13,7 @@ import type { SendDeps } from './deps';
 import { runLoop, type ChunkOutcome } from './paced-loop';
 import type { SendTableModel } from './table';
 import { isFinalState } from './rows';
-import { armBeforeRead, ensureContinuation, recordRun, scheduleContinuation, stopContinuation } from './run-record';
+import { armBeforeRead, ensureContinuation, recordRun, scheduleContinuation, stopContinuation, withoutContinuation } from './run-record';
 
 export interface ContinueResult {
   progress: SendProgressView | null;
@@ -32,12 +32,13 @@ function finish(s: SendContext, outcome: ChunkOutcome): ContinueResult {
   const { deps } = s;
   const state = s.progress.state;
   if (state === 'done' || state === 'cancelled' || state === 'paused') {
-    // The state says "no trigger" before the trigger goes: a kill in between leaves a trigger that
-    // finds nothing to do, never a stalled send.
-    s.job = { ...s.job, continuationAt: null };
+    // The state says "no trigger" before the triggers go: a kill in between leaves a trigger that
+    // finds nothing to do, never a stalled send (and a resume arms them again).
+    const had = s.job;
+    s.job = withoutContinuation(s.job);
     checkpoint(s);
     if (state !== 'paused') recordRun(s);
-    stopContinuation(s);
+    stopContinuation(deps, had);
   } else {
     scheduleContinuation(s, outcome.waitMs);
     checkpoint(s);
