@@ -4,8 +4,10 @@
 // Seen from the trigger store: the net is there once (never twice) while the send runs, the send never
 // holds more than these two time-driven triggers, and none is left when the send ends, is paused or is
 // cancelled; a resume arms the net again and the triggers alone finish the send. Every row once in SENT,
-// `sent` in the Sends tab, and the run in JobRuns.
+// `sent` in the Sends tab, and the run in JobRuns (written by the trigger that finds the send ended when
+// the execution that ended it was cut short first).
 
+import { FaultPlan } from '../../../emulator/runtime/execution';
 import type { WorkspaceOptions } from '../../../emulator/workspace';
 import { ensureBuilt, invoiceRows, sendRows, sentSendIds, setupSend, tab } from './helpers';
 
@@ -91,6 +93,27 @@ describe('a send in an add-on driven by its triggers alone', () => {
     expect(byTriggers(setup, 120)).toBe('done');
     expect(sendTriggerHandlers(workspace)).toEqual([]);
     expectEveryRowSentOnce(workspace, 60);
+  });
+
+  it('the execution that ends the send cut short before its row in JobRuns: the trigger that finds it ended writes that row', () => {
+    // Every execution killed at its 50th call, with 10 % faults: the one that ends the send (seed 50)
+    // dies after saving `done`, before the run's row and the removal of the send's triggers.
+    const setup = setupSend(invoiceRows(14), { loseUnflushedSheetWrites: true, addonMode: true } as WorkspaceOptions);
+    const { workspace, runner } = setup;
+    workspace.ctx.faults = new FaultPlan({ seed: 50, killEvery: 50, rate: 0.1 });
+    for (let i = 0; i < 10 && stateOf(runner) !== 'running' && stateOf(runner) !== 'done'; i++) runner.rpc('startSend', {});
+    expect(byTriggers(setup, 24 * 60)).toBe('done');
+    expect(sendTriggerHandlers(workspace)).not.toEqual([]);
+    expect(tab(workspace, 'JobRuns')).toEqual([]);
+    runner.advanceAndFire(2 * 3_600_000);
+    workspace.ctx.faults = new FaultPlan({});
+    expect(workspace.accounting.killedExecutions).toBeGreaterThan(0);
+    expect(sendTriggerHandlers(workspace)).toEqual([]);
+    const runs = tab(workspace, 'JobRuns');
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ job: 'send', status: 'succeeded', emails_scanned: 14, errors_count: 0 });
+    expect(new Set(sentSendIds(workspace)).size).toBe(14);
+    expect(sentSendIds(workspace)).toHaveLength(14);
   });
 
   it('a cancel leaves no send trigger, and the run is in JobRuns as cancelled', () => {

@@ -42,6 +42,8 @@ export interface SendJobState {
    */
   hourlyNet?: boolean;
   noHourlyNet?: boolean;
+  /** false from the save that ends the run until its row is in JobRuns. */
+  runRecorded?: boolean;
   /**
    * A plan made in pieces: the index (in the tab's data rows) of the next row to examine, null once
    * every row is planned; the counts so far; and whether the send starts as soon as the plan is whole.

@@ -4,7 +4,7 @@
 
 import { translateSend } from '../../domain/send/messages';
 import type { SendContext } from './context';
-import { checkpoint, runUsage } from './context';
+import { checkpoint, runUsage, saveAll } from './context';
 import {
   ARMED_TRIGGERS_LIMIT,
   REPEAT_MINUTES,
@@ -171,6 +171,17 @@ export function removeSendTriggers(deps: SendDeps): void {
 export function rearmContinuation(deps: SendDeps, delayMs: number, job?: SendJobState | null): void {
   if (job?.repeating) return;
   deps.scheduler.continueAfter(SEND_CONTINUATION_HANDLER, delayMs);
+}
+
+/**
+ * The run's row in JobRuns for a run that ended, unless the state says it is written; then the state
+ * says so (one properties write).
+ */
+export function recordEndedRun(s: SendContext): void {
+  if (s.job.runRecorded !== false) return;
+  recordRun(s);
+  s.job = { ...s.job, runRecorded: true };
+  saveAll(s);
 }
 
 /** The run's row in JobRuns (added, or updated when a killed execution had added it already). */
