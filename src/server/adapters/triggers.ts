@@ -34,9 +34,14 @@ export function scriptScheduler(): Scheduler {
     installed(handler: string): number {
       return triggersOf(handler).length;
     },
-    continueAfter(handler: string, delayMs: number): void {
+    continueAfter(handler: string, delayMs: number, keepOneOf?: string): void {
       // One-off triggers stay listed after they fire and count toward the 20 per user: keep one.
-      for (const trigger of triggersOf(handler)) ScriptApp.deleteTrigger(trigger);
+      let kept = false;
+      for (const trigger of ScriptApp.getProjectTriggers()) {
+        const name = trigger.getHandlerFunction();
+        if (name === handler || (name === keepOneOf && kept)) ScriptApp.deleteTrigger(trigger);
+        else if (name === keepOneOf) kept = true;
+      }
       ScriptApp.newTrigger(handler)
         .timeBased()
         .after(Math.max(1, Math.round(delayMs)))

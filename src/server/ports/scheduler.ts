@@ -11,9 +11,10 @@ export interface Scheduler {
   installed(handler: string): number;
   /**
    * A one-off trigger that continues a job soon (e.g. after a quota pause). It replaces every earlier
-   * trigger of `handler`, so give continuations a handler of their own.
+   * trigger of `handler`, so give continuations a handler of their own. With `keepOneOf`, the same
+   * listing keeps one trigger of that handler and removes any other (a duplicate a kill left).
    */
-  continueAfter(handler: string, delayMs: number): void;
+  continueAfter(handler: string, delayMs: number, keepOneOf?: string): void;
   /**
    * A one-off trigger added WITHOUT removing the earlier ones (no listing: the fewest calls, for an
    * execution that may be cut short). A fired one-off stays listed and counts toward the 20 triggers

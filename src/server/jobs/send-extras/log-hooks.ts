@@ -218,8 +218,8 @@ export function withSendLog(deps: SendDeps, log: SendLogStore, locale: () => Loc
   const scheduler: Scheduler = {
     schedule: (handler, schedule) => deps.scheduler.schedule(handler, schedule),
     installed: (handler) => deps.scheduler.installed(handler),
-    continueAfter(handler, delayMs) {
-      deps.scheduler.continueAfter(handler, delayMs);
+    continueAfter(handler, delayMs, keepOneOf) {
+      deps.scheduler.continueAfter(handler, delayMs, keepOneOf);
       if (resultsLogged > 0) chunkEnding = true;
     },
     ...(deps.scheduler.armAfter ? { armAfter: (handler: string, delayMs: number) => deps.scheduler.armAfter!(handler, delayMs) } : {}),

@@ -316,10 +316,9 @@ function burstOfGroup(loop: Loop, now: number): Step {
   if (stop) return stopAfterBurst(loop, stop, after);
   // The live gauge: the progress (and the pacer) after every burst, one properties write. The sheet
   // catches up with the next group's write; progress counts follow the sheet on the next start.
-  // Under an add-on's hourly net, the quicker safety trigger follows the first burst (noted first).
-  const armSafety = safetyAfterBurst(s);
+  // Under an add-on's hourly net, the quicker safety trigger follows the first burst (saved with it).
+  safetyAfterBurst(s);
   saveAll(s);
-  armSafety();
   return 'again';
 }
 

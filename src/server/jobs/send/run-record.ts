@@ -19,7 +19,9 @@ import type { SendDeps } from './deps';
 /** Sets the one-off trigger that continues the send after `delayMs` (at least a minute), and notes when. */
 export function scheduleContinuation(s: SendContext, delayMs: number): void {
   const delay = Math.max(60_000, delayMs);
-  s.deps.scheduler.continueAfter(SEND_CONTINUATION_HANDLER, delay);
+  // The same listing removes a second hourly net, should a kill between its creation and its save
+  // have left one.
+  s.deps.scheduler.continueAfter(SEND_CONTINUATION_HANDLER, delay, s.job.noRepeat ? SEND_SAFETY_NET_HANDLER : undefined);
   s.job = { ...s.job, continuationAt: s.deps.clock.now() + delay, armedTriggers: 1, repeating: false };
 }
 
@@ -130,16 +132,15 @@ function removeTriggers(deps: SendDeps, ...handlers: string[]): void {
  * Under the hourly net, the one-off safety trigger (SAFETY_CONTINUATION_MS) of an execution is armed
  * after its first burst, not before its work: an execution killed before that is continued by the net
  * (within the hour), one killed later within minutes, and a short execution's calls all go to sending.
- * Noted in the job state first (the caller saves it, then calls what this returns to add the trigger):
- * a kill in between over-counts the triggers added (an earlier clean-up), never under-counts them.
+ * Added first and counted by the caller's save that follows at once (as armAdded's are).
  */
-export function safetyAfterBurst(s: SendContext): () => void {
+export function safetyAfterBurst(s: SendContext): void {
   const { deps } = s;
-  if (!s.job.hourlyNet || !deps.scheduler.armAfter || !oneOffDue(deps, s.job)) return () => {};
+  if (!s.job.hourlyNet || !deps.scheduler.armAfter || !oneOffDue(deps, s.job)) return;
   const job = clearedPastLimit(deps, s.job, () => {});
   const delay = Math.max(60_000, SAFETY_CONTINUATION_MS);
+  deps.scheduler.armAfter(SEND_CONTINUATION_HANDLER, delay);
   s.job = { ...job, continuationAt: deps.clock.now() + delay, armedTriggers: (job.armedTriggers ?? 0) + 1 };
-  return () => deps.scheduler.armAfter!(SEND_CONTINUATION_HANDLER, delay);
 }
 
 /** The job state of a run that needs no trigger any more (saved before they go: see stopContinuation). */
