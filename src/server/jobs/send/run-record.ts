@@ -1,6 +1,6 @@
 // What outlives an execution besides the sheet and the state: the continuation trigger that goes on
-// without a sidebar, and the run's row in the JobRuns tab when the send ends (its summary in the
-// user's language, like every ledger text).
+// without a sidebar (and, in an add-on, the hourly safety net beside it), and the run's row in the
+// JobRuns tab when the send ends (its summary in the user's language, like every ledger text).
 
 import { translateSend } from '../../domain/send/messages';
 import type { SendContext } from './context';
