@@ -9,6 +9,17 @@ function triggersOf(handler: string): GoogleAppsScript.Script.Trigger[] {
   return ScriptApp.getProjectTriggers().filter((trigger) => trigger.getHandlerFunction() === handler);
 }
 
+/** True once the trigger is created; false when the platform refuses it (a kill is not a refusal). */
+function createdOrRefused(create: () => unknown): boolean {
+  try {
+    create();
+    return true;
+  } catch (error) {
+    if (isExecutionOver(error)) throw error;
+    return false;
+  }
+}
+
 export function scriptScheduler(): Scheduler {
   return {
     schedule(handler: string, schedule: Schedule): void {
@@ -23,9 +34,14 @@ export function scriptScheduler(): Scheduler {
     installed(handler: string): number {
       return triggersOf(handler).length;
     },
-    continueAfter(handler: string, delayMs: number): void {
+    continueAfter(handler: string, delayMs: number, keepOneOf?: string): void {
       // One-off triggers stay listed after they fire and count toward the 20 per user: keep one.
-      for (const trigger of triggersOf(handler)) ScriptApp.deleteTrigger(trigger);
+      let kept = false;
+      for (const trigger of ScriptApp.getProjectTriggers()) {
+        const name = trigger.getHandlerFunction();
+        if (name === handler || (name === keepOneOf && kept)) ScriptApp.deleteTrigger(trigger);
+        else if (name === keepOneOf) kept = true;
+      }
       ScriptApp.newTrigger(handler)
         .timeBased()
         .after(Math.max(1, Math.round(delayMs)))
@@ -38,17 +54,15 @@ export function scriptScheduler(): Scheduler {
         .create();
     },
     repeatEvery(handler: string, minutes: 1 | 5 | 10 | 15 | 30): boolean {
-      try {
-        ScriptApp.newTrigger(handler).timeBased().everyMinutes(minutes).create();
-        return true;
-      } catch (error) {
-        if (isExecutionOver(error)) throw error;
-        return false;
-      }
+      return createdOrRefused(() => ScriptApp.newTrigger(handler).timeBased().everyMinutes(minutes).create());
     },
-    removeAll(handler: string): void {
+    repeatHourly(handler: string): boolean {
+      return createdOrRefused(() => ScriptApp.newTrigger(handler).timeBased().everyHours(1).create());
+    },
+    removeAll(...handlers: string[]): void {
       // Each trigger is deleted as soon as its handler is known: an execution cut short keeps what it removed.
-      for (const trigger of ScriptApp.getProjectTriggers()) if (trigger.getHandlerFunction() === handler) ScriptApp.deleteTrigger(trigger);
+      for (const trigger of ScriptApp.getProjectTriggers())
+        if (handlers.includes(trigger.getHandlerFunction())) ScriptApp.deleteTrigger(trigger);
     },
   };
 }

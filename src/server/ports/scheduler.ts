@@ -11,9 +11,10 @@ export interface Scheduler {
   installed(handler: string): number;
   /**
    * A one-off trigger that continues a job soon (e.g. after a quota pause). It replaces every earlier
-   * trigger of `handler`, so give continuations a handler of their own.
+   * trigger of `handler`, so give continuations a handler of their own. With `keepOneOf`, the same
+   * listing keeps one trigger of that handler and removes any other (a duplicate a kill left).
    */
-  continueAfter(handler: string, delayMs: number): void;
+  continueAfter(handler: string, delayMs: number, keepOneOf?: string): void;
   /**
    * A one-off trigger added WITHOUT removing the earlier ones (no listing: the fewest calls, for an
    * execution that may be cut short). A fired one-off stays listed and counts toward the 20 triggers
@@ -25,6 +26,8 @@ export interface Scheduler {
    * refuses it (an add-on may not run one more often than hourly).
    */
   repeatEvery?(handler: string, minutes: 1 | 5 | 10 | 15 | 30): boolean;
-  /** Removes every trigger of `handler`, each as soon as it is found (a cut-short call keeps its progress). */
-  removeAll?(handler: string): void;
+  /** A recurring trigger every hour (allowed in an add-on), added the same way; false when refused. */
+  repeatHourly?(handler: string): boolean;
+  /** Removes every trigger of these handlers, each as soon as it is found (a cut-short call keeps its progress). */
+  removeAll?(...handlers: string[]): void;
 }

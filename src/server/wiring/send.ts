@@ -11,6 +11,8 @@
 //     runSendContinuation    the time-driven trigger that continues a send by itself (one-off after a
 //                            chunk; recurring every 10 min as the safety net while a send runs)
 //                            (after a quota pause, or when no sidebar is open)
+//     runSendSafetyNet       in an add-on (no trigger more often than hourly): the hourly safety net
+//                            while a send runs, removed when it ends (or by itself when it finds none)
 // This file only wires adapters to the job (jobs/send/); it holds no logic of its own.
 
 import { USER_PROPERTY_PREFIX } from '../domain/storage-keys';
@@ -51,8 +53,10 @@ import { extendSendDeps, extrasOf, savedSendSettings } from './send-extras-deps'
 import { sendProgressExtras, withScheduleLabel } from '../jobs/send-extras/status';
 import {
   SEND_CONTINUATION_HANDLER,
+  SEND_SAFETY_NET_HANDLER,
   SENT_PAGE_SIZE,
   cancelSendJob,
+  continueSendFromTrigger,
   continueSendJob,
   pauseSendJob,
   planSendJob,
@@ -380,10 +384,19 @@ export function controlSendFromCard(action: 'start' | 'pause' | 'resume' | 'canc
 }
 
 export const sendTriggers = {
-  /** Time-driven (one-off `after`, or the recurring safety net): continues the send without a sidebar. */
+  /**
+   * Time-driven (one-off `after`, or the recurring safety net): continues the send without a sidebar;
+   * one that finds no send under way removes the send's triggers left by an execution cut short.
+   */
   [SEND_CONTINUATION_HANDLER](_event?: unknown): void {
     const deps = makeDeps();
-    const result = continueSendJob(deps, keptLocale(deps));
+    const result = continueSendFromTrigger(deps, keptLocale(deps));
     console.log(`Send continuation: ${result.busy ? 'another execution holds the lock' : (result.progress?.state ?? 'no send')}`);
+  },
+  /** Time-driven, hourly (an add-on's safety net): the same continuation, under a handler of its own. */
+  [SEND_SAFETY_NET_HANDLER](_event?: unknown): void {
+    const deps = makeDeps();
+    const result = continueSendFromTrigger(deps, keptLocale(deps));
+    console.log(`Send safety net: ${result.busy ? 'another execution holds the lock' : (result.progress?.state ?? 'no send')}`);
   },
 };

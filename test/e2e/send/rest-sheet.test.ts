@@ -3,7 +3,8 @@
 // format is owed in the user's properties before the header is written), a missing tab is created
 // through SpreadsheetApp, a period typed as a date is read as that month, a date in a placeholder column prints as
 // SpreadsheetApp gave it, and a send driven by its continuation trigger alone (sidebar closed
-// after the start) finishes when every execution is cut short from its 15th call.
+// after the start) finishes when every execution is cut short from its 10th call, in an add-on too, and
+// leaves no trigger behind.
 
 import { driveSend } from '../../../emulator/commands/send';
 import { FaultPlan } from '../../../emulator/runtime/execution';
@@ -11,6 +12,14 @@ import type { WorkspaceOptions } from '../../../emulator/workspace';
 import { ensureBuilt, invoiceRows, parsedSent, runFaultCase, sendRows, sentSendIds, setupSend } from './helpers';
 
 const USER_HEADERS = ['key', 'period', 'to', 'cc', 'attachments', 'name', 'amount'];
+
+/** The handlers of the send's time-driven triggers in the store (continuation, an add-on's hourly net). */
+function sendTriggerHandlers(workspace: ReturnType<typeof setupSend>['workspace']): string[] {
+  return workspace.triggers
+    .forUser(workspace.session.userEmail)
+    .map((trigger) => trigger.handlerFunction)
+    .filter((handler) => handler === 'runSendContinuation' || handler === 'runSendSafetyNet');
+}
 
 function sendsTab(workspace: ReturnType<typeof setupSend>['workspace']) {
   return workspace.sheets.get(workspace.containerId as string)!.sheets.find((s) => s.name === 'Sends')!;
@@ -121,32 +130,46 @@ describe('the Sends tab over the Sheets REST API', () => {
     expect(sendRows(workspace).every((line) => line.status === 'sent' && line.attempts === 1)).toBe(true);
   });
 
+  // Outside an add-on the run's safety net is a 10-minute recurring trigger; in an add-on (no trigger
+  // more often than hourly) an hourly one under a handler of its own, with a 7-minute one-off armed
+  // after an execution's first burst: below 15 calls the executions cut short wait for the hour.
   it.each([
-    [10, false],
-    [11, false],
-    [13, false],
-    [21, false],
-    [15, true],
-    [18, true],
+    [10, false, 0.1],
+    [11, false, 0.1],
+    [13, false, 0.1],
+    [21, false, 0.1],
+    [10, true, 0.1],
+    [10, true, 0],
+    [11, true, 0.1],
+    [12, true, 0.1],
+    [13, true, 0],
+    [15, true, 0.1],
+    [21, true, 0.1],
   ])(
-    'driven by its continuation trigger alone after the start, every execution killed at its %i-th call (add-on: %s): every row sent once',
-    (k, addonMode) => {
+    'driven by its continuation trigger alone after the start, every execution killed at its %i-th call (add-on: %s, faults %d): every row sent once, no trigger left',
+    (k, addonMode, rate) => {
       const rows = invoiceRows(14);
       const { workspace, runner } = setupSend(rows, { loseUnflushedSheetWrites: true, addonMode } as WorkspaceOptions);
-      workspace.ctx.faults = new FaultPlan({ seed: k, killEvery: k, rate: 0.1 });
+      workspace.ctx.faults = new FaultPlan({ seed: k, killEvery: k, rate });
       // The sidebar starts the send (again while the start is cut short), then is closed.
       let state: string | undefined;
       for (let i = 0; i < 40 && (!state || state === 'planned'); i++) {
         runner.rpc('startSend', {});
         state = (runner.rpc('getSendProgress').value as { progress?: { state: string } } | undefined)?.progress?.state;
       }
-      for (let minute = 0; minute < 600 && state !== 'done'; minute++) {
+      // At most two days of virtual time, a minute at a time (an add-on's hourly net at 10 calls with
+      // faults needs about 14 hours).
+      for (let minute = 0; minute < 48 * 60 && state !== 'done'; minute++) {
         runner.advanceAndFire(60_000);
         state = (runner.rpc('getSendProgress').value as { progress?: { state: string } } | undefined)?.progress?.state;
       }
-      workspace.ctx.faults = new FaultPlan({});
       expect(workspace.accounting.killedExecutions).toBeGreaterThan(0);
       expect(state).toBe('done');
+      // Two hours on, still cut short: a trigger the ending execution had no calls left to remove
+      // removes the send's triggers when it fires and finds the send done.
+      runner.advanceAndFire(2 * 3_600_000);
+      workspace.ctx.faults = new FaultPlan({});
+      expect(sendTriggerHandlers(workspace)).toEqual([]);
       const ids = sentSendIds(workspace);
       expect(ids).toHaveLength(14);
       expect(new Set(ids).size).toBe(14);

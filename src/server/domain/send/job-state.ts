@@ -37,6 +37,14 @@ export interface SendJobState {
   repeating?: boolean;
   noRepeat?: boolean;
   /**
+   * Where a 10-minute one is refused (add-on): an HOURLY recurring trigger of a handler of its own
+   * continues the run (nothing to arm before an execution's work); `noHourlyNet`: refused too.
+   */
+  hourlyNet?: boolean;
+  noHourlyNet?: boolean;
+  /** false from the save that ends the run until its row is in JobRuns. */
+  runRecorded?: boolean;
+  /**
    * A plan made in pieces: the index (in the tab's data rows) of the next row to examine, null once
    * every row is planned; the counts so far; and whether the send starts as soon as the plan is whole.
    */

@@ -218,15 +218,16 @@ export function withSendLog(deps: SendDeps, log: SendLogStore, locale: () => Loc
   const scheduler: Scheduler = {
     schedule: (handler, schedule) => deps.scheduler.schedule(handler, schedule),
     installed: (handler) => deps.scheduler.installed(handler),
-    continueAfter(handler, delayMs) {
-      deps.scheduler.continueAfter(handler, delayMs);
+    continueAfter(handler, delayMs, keepOneOf) {
+      deps.scheduler.continueAfter(handler, delayMs, keepOneOf);
       if (resultsLogged > 0) chunkEnding = true;
     },
     ...(deps.scheduler.armAfter ? { armAfter: (handler: string, delayMs: number) => deps.scheduler.armAfter!(handler, delayMs) } : {}),
-    ...(deps.scheduler.removeAll ? { removeAll: (handler: string) => deps.scheduler.removeAll!(handler) } : {}),
+    ...(deps.scheduler.removeAll ? { removeAll: (...handlers: string[]) => deps.scheduler.removeAll!(...handlers) } : {}),
     ...(deps.scheduler.repeatEvery
       ? { repeatEvery: (handler: string, minutes: 1 | 5 | 10 | 15 | 30) => deps.scheduler.repeatEvery!(handler, minutes) }
       : {}),
+    ...(deps.scheduler.repeatHourly ? { repeatHourly: (handler: string) => deps.scheduler.repeatHourly!(handler) } : {}),
   };
 
   return overriding(deps, { sheet, state, jobRuns, scheduler });

@@ -8,14 +8,14 @@ import { normaliseFilter, type SendFilter } from '../../domain/send/plan';
 import { cancelProgress, resumeProgress, startProgress, type SendProgress, type SendProgressView } from '../../domain/send/progress';
 import type { SendControl } from '../../ports/send';
 import { chunk, type ContinueResult } from './chunk';
-import { viewOf, type LocaleSource } from './context';
+import { viewOf, type LocaleSource, type SendContext } from './context';
 import type { SendDeps } from './deps';
 import { alreadyRunning, refuseIfActive, withLock } from './lock';
 import { continuePlan, newPlan, planIncomplete, releasePlanned, toPlanResult, type PlanResult, type PlanWork } from './plan';
 import { sendJobMessage, sendStateLabel } from '../../domain/send/job-messages';
 import { isFinalState } from './rows';
 import { isTransientFailure } from './burst';
-import { armForStart, rearmContinuation } from './run-record';
+import { armForStart, rearmContinuation, recordEndedRun, removeSendTriggers } from './run-record';
 import { PLAN_REUSE_MS, SAFETY_CONTINUATION_MS } from './constants';
 import { SendTableModel } from './table';
 
@@ -162,8 +162,11 @@ function reusablePlan(job: SendJobState, filter: SendFilter, now: number): boole
   return same && now - job.createdAt <= PLAN_REUSE_MS;
 }
 
-/** Continues the send in this execution (sidebar and trigger). Never throws for a busy lock. */
-export function continueSendJob(deps: SendDeps, localeSource: LocaleSource): ContinueResult {
+/**
+ * Continues the send in this execution (sidebar and trigger). Never throws for a busy lock. `none`
+ * runs, still under the lock, when there is no send under way (see chunk).
+ */
+export function continueSendJob(deps: SendDeps, localeSource: LocaleSource, none?: (s: SendContext | null) => void): ContinueResult {
   return withLock(
     deps,
     () => {
@@ -179,8 +182,21 @@ export function continueSendJob(deps: SendDeps, localeSource: LocaleSource): Con
         pendingControl: deps.state.readControl()?.action ?? null,
       };
     },
-    () => chunkOrLater(deps, localeSource, () => chunk(deps, localeSource)),
+    () => chunkOrLater(deps, localeSource, () => chunk(deps, localeSource, undefined, none)),
   );
+}
+
+/**
+ * A time-driven continuation (the continuation's one-off or recurring trigger, an add-on's hourly net):
+ * continues the send; one that finds none under way (it ended, was paused or cancelled, and the
+ * execution that should have removed the send's triggers, or written the run's row in JobRuns, was cut
+ * short first) removes them, under the lock, then writes that row, so that no trigger outlives its run.
+ */
+export function continueSendFromTrigger(deps: SendDeps, localeSource: LocaleSource): ContinueResult {
+  return continueSendJob(deps, localeSource, (s) => {
+    removeSendTriggers(deps);
+    if (s && isFinalState(s.progress)) recordEndedRun(s);
+  });
 }
 
 /**

@@ -13,7 +13,14 @@ import type { SendDeps } from './deps';
 import { runLoop, type ChunkOutcome } from './paced-loop';
 import type { SendTableModel } from './table';
 import { isFinalState } from './rows';
-import { armBeforeRead, ensureContinuation, recordRun, scheduleContinuation, stopContinuation } from './run-record';
+import {
+  armBeforeRead,
+  ensureContinuation,
+  recordEndedRun,
+  scheduleContinuation,
+  stopContinuation,
+  withoutContinuation,
+} from './run-record';
 
 export interface ContinueResult {
   progress: SendProgressView | null;
@@ -32,12 +39,16 @@ function finish(s: SendContext, outcome: ChunkOutcome): ContinueResult {
   const { deps } = s;
   const state = s.progress.state;
   if (state === 'done' || state === 'cancelled' || state === 'paused') {
-    // The state says "no trigger" before the trigger goes: a kill in between leaves a trigger that
-    // finds nothing to do, never a stalled send.
-    s.job = { ...s.job, continuationAt: null };
+    // The state says "no trigger" before the triggers go: a kill in between leaves a trigger that
+    // finds nothing to do, never a stalled send (and a resume arms them again).
+    // The run's row in JobRuns follows, then says so in the state: an execution cut short before has
+    // the continuation that finds the send ended write it (continueSendFromTrigger).
+    const had = s.job;
+    s.job = withoutContinuation(s.job);
+    if (state !== 'paused') s.job = { ...s.job, runRecorded: false };
     checkpoint(s);
-    if (state !== 'paused') recordRun(s);
-    stopContinuation(s);
+    if (state !== 'paused') recordEndedRun(s);
+    stopContinuation(deps, had);
   } else {
     scheduleContinuation(s, outcome.waitMs);
     checkpoint(s);
@@ -64,11 +75,22 @@ function planOn(s: SendContext): boolean {
   return true;
 }
 
-/** One chunk (the lock is held). */
-export function chunk(deps: SendDeps, localeSource: LocaleSource, table?: SendTableModel): ContinueResult {
+/**
+ * One chunk (the lock is held). `none` runs when there is no send under way (none stored, ended,
+ * paused): with the run's context when there is one.
+ */
+export function chunk(
+  deps: SendDeps,
+  localeSource: LocaleSource,
+  table?: SendTableModel,
+  none?: (s: SendContext | null) => void,
+): ContinueResult {
   // An active send's safety trigger is armed (and saved) before the tab is read.
   const s = openContext(deps, localeSource, table, (job, progress) => armBeforeRead(deps, job, progress));
-  if (!s) return { progress: null, more: false, waitMs: 0, busy: false, pendingControl: null };
+  if (!s) {
+    none?.(null);
+    return { progress: null, more: false, waitMs: 0, busy: false, pendingControl: null };
+  }
   const idle = (): ContinueResult => ({
     progress: viewOf(deps, s.progress, s.locale),
     more: false,
@@ -76,10 +98,14 @@ export function chunk(deps: SendDeps, localeSource: LocaleSource, table?: SendTa
     busy: false,
     pendingControl: null,
   });
-  if (isFinalState(s.progress)) return idle();
+  if (isFinalState(s.progress)) {
+    none?.(s);
+    return idle();
+  }
   const control = deps.state.readControl();
   if (s.progress.state === 'paused' && !control) {
     s.table.commit(true);
+    none?.(s);
     return idle();
   }
   // The send's start is saved before any intent: a group's intent does not save the state, and a

@@ -62,6 +62,12 @@ export const SAFETY_CONTINUATION_MS = 7 * 60_000;
  * is removed first): well under the 20 triggers per user, which other jobs' triggers share.
  */
 export const ARMED_TRIGGERS_LIMIT = 8;
+/**
+ * The handler of the hourly safety net of a send in an add-on (where a trigger may not recur more
+ * often): a handler of its own, so that a chunk's end, which replaces every trigger of the
+ * continuation handler with its one-off, leaves it in place.
+ */
+export const SEND_SAFETY_NET_HANDLER = 'runSendSafetyNet';
 /** The recurring safety trigger's period (everyMinutes accepts 1, 5, 10, 15 or 30). */
 export const REPEAT_MINUTES = 10;
 /** A group whose intent could not be written: the chunk ends and the job goes on after this. */

@@ -69,7 +69,16 @@
 //   run-record.ts     the continuation trigger and the JobRuns row
 //   constants.ts      timings and sizes
 
-export { cancelSendJob, continueSendJob, pauseSendJob, planSendJob, resumeSendJob, startSendJob, viewSendProgress } from './api';
+export {
+  cancelSendJob,
+  continueSendFromTrigger,
+  continueSendJob,
+  pauseSendJob,
+  planSendJob,
+  resumeSendJob,
+  startSendJob,
+  viewSendProgress,
+} from './api';
 export type { ContinueResult } from './chunk';
 export type { PlanResult } from './plan';
 export type { SendDeps } from './deps';
@@ -82,6 +91,7 @@ export {
   PLAN_ATTACHMENT_BUDGET_MS,
   SEND_CHUNK_BUDGET_MS,
   SEND_CONTINUATION_HANDLER,
+  SEND_SAFETY_NET_HANDLER,
   SENT_PAGE_SIZE,
   VERIFY_MARGIN_MS,
 } from './constants';

@@ -32,6 +32,7 @@ import { applyControl } from './controls';
 import { abandonGroup, groupSize, markGroup, type GroupHolder } from './group';
 import { inDoubtWait, settledRows, settlesAt, verifyInDoubt } from './in-doubt';
 import { timeOf } from './rows';
+import { safetyAfterBurst } from './run-record';
 import type { SendControl } from '../../ports/send';
 
 export interface ChunkOutcome {
@@ -315,6 +316,8 @@ function burstOfGroup(loop: Loop, now: number): Step {
   if (stop) return stopAfterBurst(loop, stop, after);
   // The live gauge: the progress (and the pacer) after every burst, one properties write. The sheet
   // catches up with the next group's write; progress counts follow the sheet on the next start.
+  // Under an add-on's hourly net, the quicker safety trigger follows the first burst (saved with it).
+  safetyAfterBurst(s);
   saveAll(s);
   return 'again';
 }

@@ -1,11 +1,17 @@
 // What outlives an execution besides the sheet and the state: the continuation trigger that goes on
-// without a sidebar, and the run's row in the JobRuns tab when the send ends (its summary in the
-// user's language, like every ledger text).
+// without a sidebar (and, in an add-on, the hourly safety net beside it), and the run's row in the
+// JobRuns tab when the send ends (its summary in the user's language, like every ledger text).
 
 import { translateSend } from '../../domain/send/messages';
 import type { SendContext } from './context';
-import { checkpoint, runUsage } from './context';
-import { ARMED_TRIGGERS_LIMIT, REPEAT_MINUTES, SAFETY_CONTINUATION_MS, SEND_CONTINUATION_HANDLER } from './constants';
+import { checkpoint, runUsage, saveAll } from './context';
+import {
+  ARMED_TRIGGERS_LIMIT,
+  REPEAT_MINUTES,
+  SAFETY_CONTINUATION_MS,
+  SEND_CONTINUATION_HANDLER,
+  SEND_SAFETY_NET_HANDLER,
+} from './constants';
 import type { SendJobState } from '../../domain/send/job-state';
 import type { SendProgress } from '../../domain/send/progress';
 import type { SendDeps } from './deps';
@@ -13,15 +19,25 @@ import type { SendDeps } from './deps';
 /** Sets the one-off trigger that continues the send after `delayMs` (at least a minute), and notes when. */
 export function scheduleContinuation(s: SendContext, delayMs: number): void {
   const delay = Math.max(60_000, delayMs);
-  s.deps.scheduler.continueAfter(SEND_CONTINUATION_HANDLER, delay);
+  // The same listing removes a second hourly net, should a kill between its creation and its save
+  // have left one.
+  s.deps.scheduler.continueAfter(SEND_CONTINUATION_HANDLER, delay, s.job.noRepeat ? SEND_SAFETY_NET_HANDLER : undefined);
   s.job = { ...s.job, continuationAt: s.deps.clock.now() + delay, armedTriggers: 1, repeating: false };
 }
 
-/** Whether the run needs a safety trigger armed now: none set to fire later, and no recurring one. */
-function continuationDue(deps: SendDeps, job: SendJobState): boolean {
-  if (job.repeating) return false;
+/** Whether a one-off safety trigger is due: none set to fire later. */
+function oneOffDue(deps: SendDeps, job: SendJobState): boolean {
   const at = job.continuationAt ?? null;
   return at === null || at <= deps.clock.now();
+}
+
+/**
+ * Whether the run needs a safety trigger armed before its work: none set to fire later, and no
+ * recurring one (every REPEAT_MINUTES, or the add-on's hourly net).
+ */
+function continuationDue(deps: SendDeps, job: SendJobState): boolean {
+  if (job.repeating || job.hourlyNet) return false;
+  return oneOffDue(deps, job);
 }
 
 /**
@@ -66,44 +82,107 @@ export function armForStart(deps: SendDeps, job: SendJobState, progress: SendPro
 }
 
 /**
- * Adds a safety trigger (the handler's triggers all removed first, and that saved, past the limit): a
- * RECURRING one (every REPEAT_MINUTES) where the platform allows it, so that the executions it starts
- * arm nothing before their work (an add-on may not run a trigger more often than hourly: then, noted
- * for the run, a one-off). A chunk's end replaces it with its one-off continuation.
+ * Adds a safety trigger: a RECURRING one (every REPEAT_MINUTES) where the platform allows it, so that
+ * the executions it starts arm nothing before their work (a chunk's end replaces it with its one-off
+ * continuation). An add-on may not run a trigger more often than hourly: refused (noted for the run),
+ * an HOURLY one under a handler of its own, which a chunk's end leaves in place, so that no execution
+ * arms anything before its work either (the quicker one-off comes after an execution's first burst:
+ * safetyAfterBurst), with a one-off this once. Refused too, a one-off, which every execution must then
+ * arm before its work.
  */
 function armAdded(deps: SendDeps, job: SendJobState, save: (job: SendJobState) => void): SendJobState {
   const { scheduler } = deps;
   let next = job;
-  if ((next.armedTriggers ?? 0) >= ARMED_TRIGGERS_LIMIT) {
-    if (scheduler.removeAll) scheduler.removeAll(SEND_CONTINUATION_HANDLER);
-    else scheduler.schedule(SEND_CONTINUATION_HANDLER, { kind: 'off' });
-    next = { ...next, continuationAt: null, armedTriggers: 0, repeating: false };
-    save(next);
-  }
   if (scheduler.repeatEvery && !next.noRepeat) {
+    next = clearedPastLimit(deps, next, save);
     if (scheduler.repeatEvery(SEND_CONTINUATION_HANDLER, REPEAT_MINUTES))
       return { ...next, continuationAt: null, repeating: true, armedTriggers: (next.armedTriggers ?? 0) + 1 };
-    // Refused: said at once, so that an execution cut short before its one-off does not try again.
+    // Refused: said at once, so that an execution cut short before its next trigger does not try again.
     next = { ...next, noRepeat: true };
     save(next);
   }
+  if (scheduler.repeatHourly && next.noRepeat && !next.noHourlyNet && !next.hourlyNet) {
+    // Saved at once either way; the one-off below then keeps a first execution cut short from
+    // waiting for the hour (it is armed before work only this once).
+    next = scheduler.repeatHourly(SEND_SAFETY_NET_HANDLER) ? { ...next, hourlyNet: true } : { ...next, noHourlyNet: true };
+    save(next);
+  }
+  next = clearedPastLimit(deps, next, save);
   const delay = Math.max(60_000, SAFETY_CONTINUATION_MS);
   scheduler.armAfter!(SEND_CONTINUATION_HANDLER, delay);
   return { ...next, continuationAt: deps.clock.now() + delay, armedTriggers: (next.armedTriggers ?? 0) + 1 };
 }
 
-export function stopContinuation(s: SendContext): void {
-  s.deps.scheduler.schedule(SEND_CONTINUATION_HANDLER, { kind: 'off' });
-  s.job = { ...s.job, continuationAt: null, armedTriggers: 0, repeating: false };
+/** Past ARMED_TRIGGERS_LIMIT triggers added, the continuation handler's are all removed first (saved). */
+function clearedPastLimit(deps: SendDeps, job: SendJobState, save: (job: SendJobState) => void): SendJobState {
+  if ((job.armedTriggers ?? 0) < ARMED_TRIGGERS_LIMIT) return job;
+  removeTriggers(deps, SEND_CONTINUATION_HANDLER);
+  const next = { ...job, continuationAt: null, armedTriggers: 0, repeating: false };
+  save(next);
+  return next;
+}
+
+function removeTriggers(deps: SendDeps, ...handlers: string[]): void {
+  const { scheduler } = deps;
+  if (scheduler.removeAll) scheduler.removeAll(...handlers);
+  else for (const handler of handlers) scheduler.schedule(handler, { kind: 'off' });
+}
+
+/**
+ * Under the hourly net, the one-off safety trigger (SAFETY_CONTINUATION_MS) of an execution is armed
+ * after its first burst, not before its work: an execution killed before that is continued by the net
+ * (within the hour), one killed later within minutes, and a short execution's calls all go to sending.
+ * Added first and counted by the caller's save that follows at once (as armAdded's are).
+ */
+export function safetyAfterBurst(s: SendContext): void {
+  const { deps } = s;
+  if (!s.job.hourlyNet || !deps.scheduler.armAfter || !oneOffDue(deps, s.job)) return;
+  const job = clearedPastLimit(deps, s.job, () => {});
+  const delay = Math.max(60_000, SAFETY_CONTINUATION_MS);
+  deps.scheduler.armAfter(SEND_CONTINUATION_HANDLER, delay);
+  s.job = { ...job, continuationAt: deps.clock.now() + delay, armedTriggers: (job.armedTriggers ?? 0) + 1 };
+}
+
+/** The job state of a run that needs no trigger any more (saved before they go: see stopContinuation). */
+export function withoutContinuation(job: SendJobState): SendJobState {
+  return { ...job, continuationAt: null, armedTriggers: 0, repeating: false, hourlyNet: false };
+}
+
+/**
+ * Removes the run's triggers: its continuations and, in an add-on (where `had`, the state before
+ * withoutContinuation, says the 10-minute one was refused), the hourly net, in one listing. A kill
+ * before this leaves a trigger that removes them when it fires and finds nothing to do
+ * (continueSendFromTrigger).
+ */
+export function stopContinuation(deps: SendDeps, had: SendJobState): void {
+  if (had.noRepeat) removeSendTriggers(deps);
+  else deps.scheduler.schedule(SEND_CONTINUATION_HANDLER, { kind: 'off' });
+}
+
+/** Every trigger of the send's two handlers (continuation, hourly net), in one listing. */
+export function removeSendTriggers(deps: SendDeps): void {
+  removeTriggers(deps, SEND_CONTINUATION_HANDLER, SEND_SAFETY_NET_HANDLER);
 }
 
 /**
  * A continuation that found the lock held: continue later in case the holder dies (not when a
- * recurring trigger does that: replacing it would leave the run on a one-off).
+ * 10-minute recurring trigger does that: replacing it would leave the run on a one-off; the hourly
+ * net is another handler's, and a one-off is quicker).
  */
 export function rearmContinuation(deps: SendDeps, delayMs: number, job?: SendJobState | null): void {
   if (job?.repeating) return;
   deps.scheduler.continueAfter(SEND_CONTINUATION_HANDLER, delayMs);
+}
+
+/**
+ * The run's row in JobRuns for a run that ended, unless the state says it is written; then the state
+ * says so (one properties write).
+ */
+export function recordEndedRun(s: SendContext): void {
+  if (s.job.runRecorded !== false) return;
+  recordRun(s);
+  s.job = { ...s.job, runRecorded: true };
+  saveAll(s);
 }
 
 /** The run's row in JobRuns (added, or updated when a killed execution had added it already). */
