@@ -71,13 +71,20 @@ interface FolderIndex {
 
 /**
  * Where the folder ids found are kept between executions (optional): `known` gives the id last found
- * for a setting, `remember` keeps a new one. A kept id is only a shortcut: a name not found in its
- * folder makes the path be walked again (a folder deleted or replaced since), and the new id kept.
+ * for a setting, `remember` keeps a new one (or the same one, walked again: its check's time). A kept
+ * id is only a shortcut: a name not found in its folder makes the path be walked again (a folder
+ * deleted or replaced since), and the id found kept — unless the path was walked to that id less than
+ * FOLDER_CHECK_FRESH_MS ago (`checkedRecently`): a start cut short and done again, or the next
+ * execution, does not walk it again for the same missing name (a walk is one call per path part).
  */
 export interface FolderMemory {
   known(setting: string): string | null;
   remember(setting: string, id: string): void;
+  checkedRecently?(setting: string): boolean;
 }
+
+/** How long a walk of the path that found the kept folder again spares the next walks. */
+export const FOLDER_CHECK_FRESH_MS = 10 * 60_000;
 
 /** The files.list URL of one page of a folder's children matching `extra`. */
 function listingUrl(parentId: string, extra: string, pageToken: string | null, pageSize: number): string {
@@ -165,8 +172,10 @@ export function driveAttachmentSource(memory: FolderMemory | null = null): Attac
     if (folders.has(setting)) return folders.get(setting) ?? null;
     const kept = memory?.known(setting) ?? null;
     const id = kept ?? folderIdOf(setting);
-    if (kept) fromMemory.add(setting);
-    else if (id) memory?.remember(setting, id);
+    // A kept id is checked by a walk when a name is missing from its folder, unless one just did.
+    if (kept) {
+      if (!memory?.checkedRecently?.(setting)) fromMemory.add(setting);
+    } else if (id) memory?.remember(setting, id);
     const index = id ? { id, byName: new Map<string, ResolvedAttachment>(), nextPageToken: null, done: false } : null;
     folders.set(setting, index);
     return index;
@@ -190,9 +199,11 @@ export function driveAttachmentSource(memory: FolderMemory | null = null): Attac
     for (;;) {
       const hit = index.byName.get(name);
       if (!hit && index.done && fromMemory.delete(folderSetting)) {
-        // Not in the kept folder: it may have been replaced since; the path is walked again.
+        // Not in the kept folder: it may have been replaced since; the path is walked again (and the
+        // walk noted, the folder found the same: see FolderMemory).
         const id = folderIdOf(folderSetting);
         if (id && id !== index.id) return findByName(name, replaceFolder(folderSetting, id));
+        if (id) memory?.remember(folderSetting, id);
       }
       if (hit || index.done) return hit ?? null;
       let page: ReturnType<typeof listPage>;

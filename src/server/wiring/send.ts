@@ -24,7 +24,7 @@ import { parseSendSettings, type SendSettings } from '../domain/send/settings';
 import { platformBase64 } from '../adapters/base64';
 import { userLock } from '../adapters/lock';
 import { userPropertiesStore } from '../adapters/properties';
-import { driveAttachmentSource } from '../adapters/send-attachments';
+import { FOLDER_CHECK_FRESH_MS, driveAttachmentSource, type FolderMemory } from '../adapters/send-attachments';
 import { sendSheet } from '../adapters/send-sheet';
 import { restSendSheet, type TextFormatDebt } from '../adapters/send-sheet-rest';
 import { askAhead, dropAhead } from '../adapters/fetch-ahead';
@@ -90,19 +90,26 @@ function senderAddress(state: UserSendStateStore): string {
  * or changed, read from the execution's load): a continuing execution lists the folder without
  * walking its path (one files.list per part).
  */
-function folderMemory(state: UserSendStateStore) {
+function folderMemory(state: UserSendStateStore): FolderMemory {
   const loaded = state.loaded;
+  const kept = (setting: string) => {
+    const raw = loaded()?.[SEND_FOLDER_PROPERTY];
+    const value = raw ? (parsedOr(raw, () => null) as { setting?: unknown; id?: unknown; checkedAt?: unknown } | null) : null;
+    return value && value.setting === setting && typeof value.id === 'string' && value.id ? value : null;
+  };
   return {
     known(setting: string): string | null {
-      const raw = loaded()?.[SEND_FOLDER_PROPERTY];
-      if (!raw) return null;
-      const kept = parsedOr(raw, () => null) as { setting?: unknown; id?: unknown } | null;
-      return kept && kept.setting === setting && typeof kept.id === 'string' && kept.id ? kept.id : null;
+      return (kept(setting)?.id as string | undefined) ?? null;
+    },
+    checkedRecently(setting: string): boolean {
+      const checkedAt = kept(setting)?.checkedAt;
+      return typeof checkedAt === 'number' && Math.abs(Date.now() - checkedAt) < FOLDER_CHECK_FRESH_MS;
     },
     remember(setting: string, id: string): void {
       const all = loaded();
       if (!all) return;
-      const value = JSON.stringify({ setting, id });
+      // Kept with the time of the walk that found it.
+      const value = JSON.stringify({ setting, id, checkedAt: Date.now() });
       state.service().setProperty(SEND_FOLDER_PROPERTY, value);
       all[SEND_FOLDER_PROPERTY] = value;
     },
