@@ -10,8 +10,9 @@
 // - files.list, `GET https://www.googleapis.com/drive/v3/files?q=…`: one page (pageSize, default 100,
 //   at most 1,000; pageToken) of the files a query selects, in creation order, with `fields` such as
 //   "nextPageToken,files(id,name,size,mimeType)". The query grammar emulated is the conjunction
-//   (` and `) of `'<id>' in parents` ('root' = My Drive), `trashed = true|false`, `name = '<name>'` and
-//   `mimeType = | != '<type>'`; anything else is 400 "Invalid Value" (location q). Counted as
+//   (` and `) of `'<id>' in parents` ('root' = My Drive), `trashed = true|false`, `name = '<name>'`,
+//   `mimeType = | != '<type>'` and a parenthesised ` or ` of such terms; anything else is 400 "Invalid
+//   Value" (location q). Counted as
 //   "Drive.REST.files.list", it costs the latency of one DriveApp round trip.
 // - files.create without media, `POST https://www.googleapis.com/drive/v3/files`: a JSON body {name,
 //   mimeType, parents}; with the folder type it makes a folder (any other type: an empty file). Counted
@@ -400,6 +401,12 @@ const invalidQuery = () => new DriveApiError(400, 'Invalid Value', 'invalid', { 
 
 /** One term of the emulated query grammar as a predicate. */
 function parseTerm(term: string, rootId: string): ListTerm {
+  // A parenthesised disjunction of terms: "('a' in parents or 'b' in parents)".
+  const group = /^\((.*)\)$/.exec(term);
+  if (group) {
+    const alternatives = group[1].split(/\s+or\s+/i).map((t) => parseTerm(t.trim(), rootId));
+    return (item) => alternatives.some((alternative) => alternative(item));
+  }
   const unquote = (text: string) => text.replace(/\\'/g, "'").replace(/\\\\/g, '\\');
   let m = /^'((?:[^'\\]|\\.)*)'\s+in\s+parents$/i.exec(term);
   if (m) {

@@ -81,6 +81,9 @@ export interface FolderMemory {
   known(setting: string): string | null;
   remember(setting: string, id: string): void;
   checkedRecently?(setting: string): boolean;
+  /** Whether the send's rows use attachment patterns over this folder (its tree is listed: drive-tree.ts), and to note it once. */
+  treeUsed?(setting: string): boolean;
+  noteTreeUsed?(setting: string): void;
 }
 
 /** How long a walk of the path that found the kept folder again spares the next walks. */

@@ -9,6 +9,7 @@ import { pickLocale, type Locale } from '../domain/i18n';
 import type { DraftTemplate } from '../domain/send/draft-template';
 import type { SendSettings } from '../domain/send/settings';
 import { driveTreeLister } from '../adapters/drive-tree';
+import type { FolderMemory } from '../adapters/send-attachments';
 import { driveFileStore } from '../adapters/drive';
 import { platformCodecs } from '../adapters/codecs';
 import { scriptExtrasTriggers } from '../adapters/extras-triggers';
@@ -52,7 +53,7 @@ function offsetIn(timeZone: string): (epochMs: number) => number {
 }
 
 /** The Send deps with the extras; call `extrasOf` on the result for the extras' own deps. */
-export function extendSendDeps(base: SendDeps): SendDeps {
+export function extendSendDeps(base: SendDeps, options: { folders?: FolderMemory } = {}): SendDeps {
   let locale: Locale | null = null;
   // The locale the user's properties keep, once the state's load has read them (no Session call).
   const kept = () => {
@@ -127,7 +128,7 @@ export function extendSendDeps(base: SendDeps): SendDeps {
       const name = senderNow().name;
       return !settings.senderName && name ? { ...settings, senderName: name } : settings;
     },
-    attachments: withAttachmentPatterns(base.attachments, driveTreeLister()),
+    attachments: withAttachmentPatterns(base.attachments, driveTreeLister(options.folders ?? null)),
     decorateMessage: (input) => {
       const template = draftNow();
       if (draftProblem) throw new PostroomError('INVALID_INPUT', draftProblem.reason);
@@ -144,7 +145,7 @@ export function extendSendDeps(base: SendDeps): SendDeps {
     log,
     store,
     triggers: scriptExtrasTriggers(),
-    listFolder: driveTreeLister(),
+    listFolder: driveTreeLister(options.folders ?? null),
     get timeZone() {
       return tz();
     },

@@ -32,6 +32,7 @@ import { scriptToken } from '../adapters/oauth';
 import { buildUrl } from '../adapters/gmail/rest-client';
 import { restCall } from '../adapters/gmail/rest-gateway';
 import { folderFilesRequest } from '../adapters/send-attachments';
+import { folderTreeRequest } from '../adapters/drive-tree';
 import { LEDGER_SPREADSHEET_ID_PROPERTY } from '../domain/storage-keys';
 import { sheetJobRunLog, userSendStateStore, type UserSendStateStore } from '../adapters/send-store';
 import { openLedgerSpreadsheet, sheetsLedgerStore } from '../adapters/sheets';
@@ -94,8 +95,17 @@ function folderMemory(state: UserSendStateStore): FolderMemory {
   const loaded = state.loaded;
   const kept = (setting: string) => {
     const raw = loaded()?.[SEND_FOLDER_PROPERTY];
-    const value = raw ? (parsedOr(raw, () => null) as { setting?: unknown; id?: unknown; checkedAt?: unknown } | null) : null;
+    const value = raw
+      ? (parsedOr(raw, () => null) as { setting?: unknown; id?: unknown; checkedAt?: unknown; tree?: unknown } | null)
+      : null;
     return value && value.setting === setting && typeof value.id === 'string' && value.id ? value : null;
+  };
+  const write = (value: Record<string, unknown>) => {
+    const all = loaded();
+    if (!all) return;
+    const text = JSON.stringify(value);
+    state.service().setProperty(SEND_FOLDER_PROPERTY, text);
+    all[SEND_FOLDER_PROPERTY] = text;
   };
   return {
     known(setting: string): string | null {
@@ -106,12 +116,16 @@ function folderMemory(state: UserSendStateStore): FolderMemory {
       return typeof checkedAt === 'number' && Math.abs(Date.now() - checkedAt) < FOLDER_CHECK_FRESH_MS;
     },
     remember(setting: string, id: string): void {
-      const all = loaded();
-      if (!all) return;
-      // Kept with the time of the walk that found it.
-      const value = JSON.stringify({ setting, id, checkedAt: Date.now() });
-      state.service().setProperty(SEND_FOLDER_PROPERTY, value);
-      all[SEND_FOLDER_PROPERTY] = value;
+      // Kept with the time of the walk that found it (and whether the send lists its tree, when the same folder).
+      const before = kept(setting);
+      write({ setting, id, checkedAt: Date.now(), ...(before?.id === id && before.tree === true ? { tree: true } : {}) });
+    },
+    treeUsed(setting: string): boolean {
+      return kept(setting)?.tree === true;
+    },
+    noteTreeUsed(setting: string): void {
+      const before = kept(setting);
+      if (before) write({ ...before, tree: true });
     },
   };
 }
@@ -231,38 +245,43 @@ export function makeDeps(options: { budgetMs?: number } = {}): SendDeps {
   const folders = folderMemory(state);
   let jobRuns: JobRunLog | null = null;
   // The send extras (draft template, send-as, attachment patterns, the lasting log): wiring/send-extras-deps.ts.
-  const deps = extendSendDeps({
-    sheet: lazySheet(spreadsheet, state),
-    attachments: driveAttachmentSource(folders),
-    lookahead: {
-      begin(wants) {
-        // Only what a kill loses nothing by: reads, served once to the adapter asking the same URL.
-        const settings = getSettings();
-        if (wants.sentListing && settings.transport === 'rest') askAhead(sentListingRequest());
-        const folderId = folders.known(settings.attachmentsFolder);
-        if (folderId) askAhead(folderFilesRequest(folderId));
+  const deps = extendSendDeps(
+    {
+      sheet: lazySheet(spreadsheet, state),
+      attachments: driveAttachmentSource(folders),
+      lookahead: {
+        begin(wants) {
+          // Only what a kill loses nothing by: reads, served once to the adapter asking the same URL.
+          const settings = getSettings();
+          if (wants.sentListing && settings.transport === 'rest') askAhead(sentListingRequest());
+          const folderId = folders.known(settings.attachmentsFolder);
+          if (folderId) askAhead(folderFilesRequest(folderId));
+          // Rows with attachment patterns list the folder's tree: its first page too (drive-tree.ts).
+          if (folderId && folders.treeUsed?.(settings.attachmentsFolder)) askAhead(folderTreeRequest(folderId));
+        },
+        endSentListing() {
+          dropAhead(sentListingRequest().url);
+        },
       },
-      endSentListing() {
-        dropAhead(sentListingRequest().url);
+      mail: lazyGateway(getSettings),
+      base64: platformBase64(),
+      state,
+      jobRuns: { record: (run) => (jobRuns ??= sheetJobRunLog(sheetsLedgerStore(spreadsheet()))).record(run) },
+      scheduler: scriptScheduler(),
+      lock: userLock(),
+      clock: { now: () => Date.now(), sleep: (ms) => Utilities.sleep(Math.max(0, Math.round(ms))) },
+      settings: getSettings,
+      get sender() {
+        return (sender ??= { address: senderAddress(state) });
       },
+      get user() {
+        return (user ??= Session.getActiveUser().getEmail() || Session.getEffectiveUser().getEmail());
+      },
+      random: Math.random,
+      ...(options.budgetMs === undefined ? {} : { budgetMs: options.budgetMs }),
     },
-    mail: lazyGateway(getSettings),
-    base64: platformBase64(),
-    state,
-    jobRuns: { record: (run) => (jobRuns ??= sheetJobRunLog(sheetsLedgerStore(spreadsheet()))).record(run) },
-    scheduler: scriptScheduler(),
-    lock: userLock(),
-    clock: { now: () => Date.now(), sleep: (ms) => Utilities.sleep(Math.max(0, Math.round(ms))) },
-    settings: getSettings,
-    get sender() {
-      return (sender ??= { address: senderAddress(state) });
-    },
-    get user() {
-      return (user ??= Session.getActiveUser().getEmail() || Session.getEffectiveUser().getEmail());
-    },
-    random: Math.random,
-    ...(options.budgetMs === undefined ? {} : { budgetMs: options.budgetMs }),
-  });
+    { folders },
+  );
   stateStores.set(deps, state);
   return deps;
 }

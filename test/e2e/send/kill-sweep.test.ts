@@ -12,7 +12,7 @@
 import { driveSend } from '../../../emulator/commands/send';
 import { demoSendFiles, demoSendRows } from '../../../emulator/demo/demo-send-list';
 import { FaultPlan } from '../../../emulator/runtime/execution';
-import { ensureBuilt, invoiceRows, runFaultCase, sendRows, setupSend } from './helpers';
+import { ensureBuilt, invoiceRows, pdfFor, runFaultCase, sendRows, setupSend } from './helpers';
 
 const SMALLEST_BUDGET = 10;
 const LARGEST_BUDGET = 61;
@@ -67,4 +67,53 @@ describe('the demo list (a row with two PDFs, a row whose PDF is missing, a bad 
     expect(statuses['C-1011']).toBe('failed');
     expect(Object.values(statuses).filter((status) => status === 'sent')).toHaveLength(10);
   });
+});
+
+describe('attachment patterns killed short: the folder tree listed by the Drive API, its first page with the first read', () => {
+  // FACTURE_{{key}}_{{period}}*.pdf over a folder of 45 files: DriveApp's walk took six calls a file in
+  // every execution, and nothing was ever sent below about 300 calls an execution (a start done again
+  // and again spent the Sheets API's read quota and was refused).
+  beforeAll(ensureBuilt);
+
+  function patternCase(killEvery: number, rate: number, subfolders: boolean) {
+    const rows = invoiceRows(15).map((row) => ({
+      ...row,
+      attachments: subfolders ? '{{period}}/FACTURE_{{key}}*.pdf' : 'FACTURE_{{key}}_{{period}}*.pdf',
+    }));
+    const { workspace, runner } = setupSend(rows, { files: [], loseUnflushedSheetWrites: true } as Parameters<typeof setupSend>[1]);
+    const root = workspace.drive.children(workspace.drive.rootId, 'folder').find((f) => f.name === 'Postroom')!;
+    const folder = workspace.drive.children(root.id, 'folder').find((f) => f.name !== 'logs')!;
+    const month = subfolders ? workspace.drive.createFolder('2026-01', folder.id).id : folder.id;
+    rows.forEach((row) => {
+      const name = subfolders ? `FACTURE_${row.key}.pdf` : `FACTURE_${row.key}_2026-01.pdf`;
+      workspace.drive.createFile(name, new Uint8Array(pdfFor(row.key)), 'application/pdf', month);
+      workspace.drive.createFile(`AUTRE_${row.key}.pdf`, new Uint8Array(pdfFor('x')), 'application/pdf', folder.id);
+      workspace.drive.createFile(`NOTE_${row.key}.txt`, new Uint8Array([65]), 'text/plain', folder.id);
+    });
+    workspace.ctx.faults = new FaultPlan({ seed: 3000 + killEvery, killEvery, rate });
+    const out = driveSend(runner, { maxExecutions: 300 });
+    expect(out.error).toBeNull();
+    expect(workspace.accounting.killedExecutions).toBeGreaterThan(0);
+    const sent = workspace.mailbox.sentMessages();
+    expect(sent.map((m) => m.to).sort()).toEqual(rows.map((row) => row.to).sort());
+    for (const m of sent) expect(Buffer.from(m.raw).toString('latin1')).toMatch(/filename="?FACTURE_CCT\d{4}/);
+    expect(workspace.accounting.total.calls['DriveApp.FileIterator.next'] ?? 0).toBe(0);
+  }
+
+  it.each([
+    [10, 0],
+    [10, 0.1],
+    [13, 0],
+    [21, 0.1],
+  ])('flat folder, kill every %i calls (faults %f): every row sent once with its own PDF', (killEvery, rate) =>
+    patternCase(killEvery, rate, false),
+  );
+
+  // Each level of subfolders is one more request an execution (not asked ahead): 11 calls with one.
+  it.each([
+    [11, 0],
+    [15, 0.1],
+  ])('one level of subfolders, kill every %i calls (faults %f): every row sent once with its own PDF', (killEvery, rate) =>
+    patternCase(killEvery, rate, true),
+  );
 });
