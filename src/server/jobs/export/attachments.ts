@@ -29,7 +29,7 @@ interface Wanted {
 function attachmentsFolder(ctx: ExecutionContext): string {
   const { run, deps } = ctx;
   if (!run.attachmentsFolderId) {
-    run.attachmentsFolderId = deps.files.ensureFolder([...run.options.folder, run.folderName, ATTACHMENTS_FOLDER]);
+    run.attachmentsFolderId = deps.files.folderIn(run.folderId as string, ATTACHMENTS_FOLDER, true) as string;
     save(ctx);
   }
   return run.attachmentsFolderId;

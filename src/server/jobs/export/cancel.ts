@@ -6,7 +6,7 @@ import { finishedProgress, idleProgress, runningProgress, type ExportProgress } 
 import { newContext } from './context';
 import type { ExportDeps } from './deps';
 import { finishExport } from './finish';
-import { loadManifestFiles, resolveIntent } from './checkpoint';
+import { resolveIntent } from './checkpoint';
 import { holdExportLock } from './lock';
 import { loadLast, loadRun, requestCancel } from './state-store';
 
@@ -23,10 +23,8 @@ export function cancelExportRun(deps: ExportDeps): ExportProgress {
     const current = loadRun(deps.store);
     if (!current) return idleProgress(deps.locale);
     const ctx = newContext(deps, current, deps.clock.now());
-    if (current.folderId) {
-      loadManifestFiles(ctx);
-      resolveIntent(ctx);
-    }
+    if (current.mailTransport) deps.useMailTransport?.(current.mailTransport);
+    if (current.folderId && !current.finishing) resolveIntent(ctx);
     return finishedProgress(finishExport(ctx, 'cancelled'), deps.locale);
   } finally {
     handle.release();

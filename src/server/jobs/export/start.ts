@@ -6,7 +6,7 @@
 import { PostroomError } from '../../domain/errors';
 import { gmailQueryFor, newRun, parseExportOptions, runningProgress, translateExport, type ExportProgress } from '../../domain/export';
 import { isMailError } from '../../domain/mail-errors';
-import { EXPORT_CONTINUE_HANDLER, FIRST_CONTINUE_MS, type ExportDeps } from './deps';
+import { EXPORT_CONTINUE_HANDLER, FIRST_CONTINUE_MS, REPEAT_MINUTES, type ExportDeps } from './deps';
 import { holdExportLock, lockedRefusal } from './lock';
 import { EXPORT_KEYS, loadRun, loadSinceMark, saveRun } from './state-store';
 
@@ -47,9 +47,16 @@ export function startExportRun(deps: ExportDeps, rawOptions: unknown): ExportPro
 
     // The folder and the JobRuns row come with the first execution: a start does as little as it can.
     const run = newRun({ runId: deps.newRunId(), options, gmailQuery, skipIds, startedAt: now, folderName: '' });
+    run.mailTransport = deps.mail.kind;
     deps.store.delete(EXPORT_KEYS.control);
     saveRun(deps.store, run);
     deps.scheduler.continueAfter(EXPORT_CONTINUE_HANDLER, FIRST_CONTINUE_MS);
+    // A recurring trigger as well, where the platform allows one: an execution killed at any call is
+    // then carried on without arming a safety trigger of its own (saved once it is in place).
+    if (deps.scheduler.repeatEvery?.(EXPORT_CONTINUE_HANDLER, REPEAT_MINUTES)) {
+      run.repeating = true;
+      saveRun(deps.store, run);
+    }
     return runningProgress(run, deps.locale);
   } finally {
     handle.release();
