@@ -13,7 +13,16 @@ import { toSignedBytes, utf8Encode } from '../domain/encoding';
 import type { FileStore } from '../ports/files';
 import type { ExportFileInfo, ExportFiles } from '../ports/export-files';
 import { driveFileStore, driveFileUrl } from './drive';
-import { createSubfolder, DRIVE_FILES_URL, downloadText, findFilesWithSha256, findSubfolderId, replaceContent } from './drive-lookup';
+import {
+  createSubfolder,
+  DRIVE_FILES_URL,
+  downloadText,
+  findFilesWithSha256,
+  findSubfolderId,
+  readSameNameAnswer,
+  replaceContent,
+  sameNameQueryUrl,
+} from './drive-lookup';
 import { buildMultipartBody, DRIVE_UPLOAD_URL, MULTIPART_MAX_BYTES, readUploadReply } from './drive-upload';
 import { rideWithNextGmailBatch } from './gmail/rest-client';
 import { scriptToken } from './oauth';
@@ -95,6 +104,29 @@ export function driveExportFiles(files: FileStore = driveFileStore()): ExportFil
         if (status === 404) return null;
         return downloadText(id);
       });
+    },
+    askFile(folderId, name) {
+      let outcome: { response: GoogleAppsScript.URL_Fetch.HTTPResponse } | { error: string } | null = null;
+      const takeBack = rideWithNextGmailBatch({
+        build: (token) => ({
+          url: sameNameQueryUrl(folderId, name),
+          method: 'get',
+          headers: { Authorization: `Bearer ${token}` },
+          muteHttpExceptions: true,
+        }),
+        deliver: (delivered) => (outcome = delivered),
+      });
+      return () => {
+        takeBack();
+        const got = outcome as { response: GoogleAppsScript.URL_Fetch.HTTPResponse } | { error: string } | null;
+        const status = got && 'response' in got ? got.response.getResponseCode() : 0;
+        // Not carried, or carried and failed: looked up alone (tried again while the answer may change).
+        const [found] =
+          got && 'response' in got && status >= 200 && status < 300
+            ? readSameNameAnswer(status, got.response.getContentText())
+            : findFilesWithSha256(folderId, name);
+        return found ? fileInfo(found.id, name, found.size) : null;
+      };
     },
     askText(id) {
       let outcome: { response: GoogleAppsScript.URL_Fetch.HTTPResponse } | { error: string } | null = null;

@@ -34,6 +34,8 @@ export interface ExportFiles {
   folderUrl(folderId: string): string;
   /** The first (non-trashed) file called `name` in the folder, or null. */
   findFile(folderId: string, name: string): ExportFileInfo | null;
+  /** As findFile, asked to come with the next request the execution sends (see askText). */
+  askFile(folderId: string, name: string): () => ExportFileInfo | null;
   /** The texts of files by id, in one round trip; null for a file Drive does not have. */
   readTexts(ids: readonly string[]): Array<string | null>;
   /**

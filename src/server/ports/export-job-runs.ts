@@ -5,8 +5,10 @@
 import type { CellValue } from './ledger';
 
 export interface JobRunsSheet {
-  /** The ledger spreadsheet's id and time zone, with the tab `tab` made when it is missing. */
-  prepare(tab: string): { spreadsheetId: string; timeZone: string };
+  /** The ledger spreadsheet's id (the recorded one, else the active one, recorded). */
+  ledgerId(): string;
+  /** The spreadsheet's time zone, with the tab `tab` made when it is missing. */
+  prepare(spreadsheetId: string, tab: string): { timeZone: string };
   /** The tab's values, header first (texts, numbers, booleans; dates as serial numbers). */
   read(spreadsheetId: string, tab: string): CellValue[][];
   /** Writes one row (1-based), cells in the tab's column order (null: left as it is), dates in `timeZone`. */

@@ -35,8 +35,16 @@ export function exportDeps(): ExportDeps {
   const store = userPropertiesStore();
   const userLocale = (): Locale => (locale ??= pickLocale(Session.getActiveUserLocale()));
   // The settings read through this execution's store and locale (as mailTransportSetting reads them, in fewer calls).
-  const settingsTransport = (): MailTransportKind =>
-    resolveMailTransport(store.get<unknown>(MAIL_SETTINGS_KEY), store.get<unknown>(SEND_SETTINGS_KEY), userLocale()).transport;
+  // (The user's language only for a refusal of bad settings: reading it is a call.)
+  const settingsTransport = (): MailTransportKind => {
+    const mail = store.get<unknown>(MAIL_SETTINGS_KEY);
+    const send = store.get<unknown>(SEND_SETTINGS_KEY);
+    try {
+      return resolveMailTransport(mail, send, 'en').transport;
+    } catch {
+      return resolveMailTransport(mail, send, userLocale()).transport;
+    }
+  };
   return {
     mail: lazyMailGateway(() => transport ?? settingsTransport()),
     useMailTransport: (kind) => {

@@ -257,6 +257,13 @@ export function fakeFiles(world: World): ExportFiles {
       world.tick();
       return ids.map((id) => byId(id)?.text ?? null);
     },
+    askFile(folder, name) {
+      // Carried by the next Gmail read: no call of its own.
+      return () => {
+        const f = find(folder, name);
+        return f ? info(f) : null;
+      };
+    },
     askText(id) {
       // Carried by the next Gmail read: no call of its own.
       return () => byId(id)?.text ?? null;

@@ -89,7 +89,7 @@ export interface ExportRun {
   /** The next ids of the snapshot from the cursor (saved with each checkpoint: a read needs no snapshot download). */
   aheadIds?: string[];
   /** The ledger spreadsheet and its time zone, once found for the JobRuns row written in few calls. */
-  jobRunsSheet?: { spreadsheetId: string; timeZone: string } | null;
+  jobRunsSheet?: { spreadsheetId: string; timeZone: string | null } | null;
   /** The end in progress, taken up again step by step after a crash. */
   finishing?: FinishingRun | null;
 }
@@ -99,8 +99,8 @@ export interface FinishingRun {
   state: 'done' | 'cancelled' | 'failed';
   finishedAt: number;
   error: string | null;
-  /** manifest: the last manifest written and the snapshot trashed; row: the JobRuns row written. */
-  done: Array<'manifest' | 'row'>;
+  /** manifest: the last manifest written; snapshot: its file trashed; row: the JobRuns row written. */
+  done: Array<'manifest' | 'snapshot' | 'row'>;
 }
 
 export type ExportState = 'idle' | 'running' | 'done' | 'cancelled' | 'failed';

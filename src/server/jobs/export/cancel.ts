@@ -16,7 +16,7 @@ export function cancelExportRun(deps: ExportDeps): ExportProgress {
     const last = loadLast(deps.store);
     return last ? finishedProgress(last, deps.locale) : idleProgress(deps.locale);
   }
-  requestCancel(deps.store, deps.clock.now());
+  requestCancel(deps.store, deps.clock.now(), run.runId);
   const handle = holdExportLock(deps, run.runId, 0);
   if (!handle) return runningProgress(run, deps.locale, true);
   try {

@@ -8,6 +8,7 @@ import { buildManifest, MANIFEST_NAME, type ExportRun, type ManifestFile } from 
 import { emptyBatch } from '../../domain/export';
 import type { ExportRewrite } from '../../ports/export-files';
 import { emptyPending, save, type ExecutionContext } from './context';
+import { READ_CHUNK } from './deps';
 import { ensureFiles, keepAhead } from './list-snapshot';
 
 const JSON_TYPE = 'application/json';
@@ -120,6 +121,8 @@ export function commitBatch(ctx: ExecutionContext, bytes: number | null, manifes
   run.attachmentsFailed += ctx.pending.attachmentsFailed;
   run.intent = null;
   ctx.pending = emptyPending();
+  // The next chunk's uploads are announced with the checkpoint (no write of their own before them).
+  if (run.options.includeAttachments) run.uploadsUpTo = Math.max(run.uploadsUpTo, run.cursor + READ_CHUNK);
   keepAhead(ctx);
   save(ctx);
 }

@@ -133,7 +133,7 @@ function work(ctx: ExecutionContext): ExportProgress {
   while (ctx.position < (run.total ?? 0)) {
     if (deps.clock.now() - controlCheckedAt >= CONTROL_CHECK_MS) {
       controlCheckedAt = deps.clock.now();
-      if (cancelRequested(deps.store)) {
+      if (cancelRequested(deps.store, run.runId)) {
         stop = 'cancel';
         break;
       }
@@ -144,7 +144,9 @@ function work(ctx: ExecutionContext): ExportProgress {
     }
   }
   writeBatch(ctx);
-  if (stop === 'cancel' || cancelRequested(deps.store)) return finishedProgress(finishExport(ctx, 'cancelled'), deps.locale);
+  // A cancel asked once every message is exported changes nothing: the export is done.
+  if (stop === 'cancel' || (run.cursor < (run.total ?? 0) && cancelRequested(deps.store, run.runId)))
+    return finishedProgress(finishExport(ctx, 'cancelled'), deps.locale);
   if (run.cursor < (run.total ?? 0)) {
     run.transientStreak = 0;
     return leavePending(ctx, CONTINUE_AFTER_MS);
@@ -171,7 +173,11 @@ export function continueExportRun(deps: ExportDeps): ExportProgress | null {
     }
     if (run.mailTransport) deps.useMailTransport?.(run.mailTransport);
     const ctx = newContext(deps, run, deps.clock.now());
+    const wasRepeating = run.repeating === true;
     armSafety(deps, run);
+    // A run already marked working (its execution died) needs no write to say so again: this one's
+    // counts go with its first save, unless a trigger was just armed or attachments need announcing.
+    const mustSave = !run.inFlight || run.options.includeAttachments || run.repeating !== wasRepeating || run.noRepeat === true;
     if (run.inFlight) {
       // The previous execution died: what it uploaded is looked for first, the next file is smaller,
       // and this one goes in small steps.
@@ -183,7 +189,7 @@ export function continueExportRun(deps: ExportDeps): ExportProgress | null {
     if (run.options.includeAttachments) run.uploadsUpTo = Math.max(run.uploadsUpTo, run.cursor + READ_CHUNK);
     run.inFlight = true;
     run.executions += 1;
-    save(ctx);
+    if (mustSave) save(ctx);
     try {
       return work(ctx);
     } catch (error) {

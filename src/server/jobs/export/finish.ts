@@ -1,8 +1,8 @@
 // Step: the end of an export, done, cancelled or failed, in steps each saved as done (an execution
 // cut short takes it up where it stopped, with the outcome decided first): (1) the last manifest.json
-// (state, finished time, every file), the snapshot file trashed and the `since` mark of the query (a
-// complete export only: a cancelled one left older mail out); (2) the JobRuns row; (3) the finished
-// export for getExportProgress, then the run is cleared and no continuation trigger is left.
+// (state, finished time, every file); (2) the snapshot file trashed; (3) the JobRuns row; (4) the
+// `since` mark of the query (a complete export only: a cancelled one left older mail out), the
+// finished export for getExportProgress, then the run is cleared and no continuation trigger is left.
 
 import { finishedSummary, runFacts, type FinishedExport, type FinishingRun } from '../../domain/export';
 import { writeManifest } from './checkpoint';
@@ -24,18 +24,23 @@ export function finishExport(ctx: ExecutionContext, state: FinishedExport['state
   };
   if (!finishing.done.includes('manifest')) {
     if (run.folderId) writeManifest(ctx, finishing.state, finishing.finishedAt);
-    if (run.snapshotId) deps.files.trashById(run.snapshotId);
-    saveMark(ctx, finishing);
     finishing.done.push('manifest');
     save(ctx);
   }
+  if (!finishing.done.includes('snapshot')) {
+    if (run.snapshotId) deps.files.trashById(run.snapshotId);
+    finishing.done.push('snapshot');
+    save(ctx);
+  }
   if (!finishing.done.includes('row')) {
-    const summary = finishedSummary(finished, deps.locale);
+    // The summary is made when the row is written (it reads the user's language).
+    const summary = () => finishedSummary(finished, deps.locale);
     if (ctx.lean) recordJobRunInSteps(ctx, finishing.state, finishing.finishedAt, summary);
-    else recordJobRun(deps, run, finishing.state, finishing.finishedAt, summary);
+    else recordJobRun(deps, run, finishing.state, finishing.finishedAt, summary());
     finishing.done.push('row');
     save(ctx);
   }
+  saveMark(ctx, finishing);
   deps.store.set(EXPORT_KEYS.last, finished);
   // The export is over once its run is gone; what follows only tidies up (a trigger left finds no run and goes).
   deps.store.delete(EXPORT_KEYS.run);

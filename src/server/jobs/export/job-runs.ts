@@ -34,17 +34,21 @@ export function recordJobRun(deps: ExportDeps, run: ExportRun, state: ExportStat
  * completed when it lacks the export's columns, and the row written (found by run id, else after the
  * last). A write the Sheets API refuses (a full grid) goes the ledger's way.
  */
-export function recordJobRunInSteps(ctx: ExecutionContext, state: ExportState, finishedAt: number | null, summary: string): void {
+export function recordJobRunInSteps(ctx: ExecutionContext, state: ExportState, finishedAt: number | null, summary: () => string): void {
   const { deps, run } = ctx;
   const sheet = deps.jobRunsSheet;
-  if (!sheet) return recordJobRun(deps, run, state, finishedAt, summary);
+  if (!sheet) return recordJobRun(deps, run, state, finishedAt, summary());
   const tab = EXPORT_JOB_RUNS_TABLE.name;
-  if (!run.jobRunsSheet) {
-    run.jobRunsSheet = sheet.prepare(tab);
-    save(ctx);
-  }
-  const { spreadsheetId, timeZone } = run.jobRunsSheet;
   try {
+    if (!run.jobRunsSheet) {
+      run.jobRunsSheet = { spreadsheetId: sheet.ledgerId(), timeZone: null };
+      save(ctx);
+    }
+    if (run.jobRunsSheet.timeZone === null) {
+      run.jobRunsSheet.timeZone = sheet.prepare(run.jobRunsSheet.spreadsheetId, tab).timeZone;
+      save(ctx);
+    }
+    const { spreadsheetId, timeZone } = run.jobRunsSheet;
     const values = sheet.read(spreadsheetId, tab);
     const header = (values[0] ?? []).map((cell) => String(cell ?? ''));
     while (header.length && header[header.length - 1] === '') header.pop();
@@ -57,7 +61,7 @@ export function recordJobRunInSteps(ctx: ExecutionContext, state: ExportState, f
     const jobAt = header.indexOf('job');
     const found = values.findIndex((row, i) => i > 0 && String(row[runIdAt] ?? '') === run.runId && String(row[jobAt] ?? '') === 'export');
     const rowNumber = run.jobRunRow ?? (found > 0 ? found + 1 : Math.max(values.length, 1) + 1);
-    const cells = exportJobRunRow(run, state, finishedAt, summary);
+    const cells = exportJobRunRow(run, state, finishedAt, summary());
     sheet.writeRow(
       spreadsheetId,
       tab,
@@ -68,6 +72,6 @@ export function recordJobRunInSteps(ctx: ExecutionContext, state: ExportState, f
     run.jobRunRow = rowNumber;
   } catch (error) {
     if (isExecutionOver(error)) throw error;
-    recordJobRun(deps, run, state, finishedAt, summary);
+    recordJobRun(deps, run, state, finishedAt, summary());
   }
 }

@@ -1,6 +1,6 @@
-// Step: the snapshot. The first execution lists every id the query selects (messages.list, 500 per
-// page, newest first, as Gmail lists them), keeps the newest `max`, drops the ids the previous export
-// of the same query already holds (`since: 'last'`), notes the mailbox's history id, and writes the
+// Step: the snapshot. The first execution notes the mailbox's history id (saved), lists every id the
+// query selects (messages.list, 500 per page, newest first, as Gmail lists them), keeps the newest
+// `max`, drops the ids the previous export of the same query already holds (`since: 'last'`), and writes the
 // ids to a file in the export folder (50,000 ids would not fit in the user properties; a listing cut
 // short and done again replaces it); its id, the total and the first ids are saved in one write. Later
 // executions read the ids they need from the run's ids ahead of the cursor (saved with each
@@ -38,14 +38,18 @@ function listAll(ctx: ExecutionContext): string[] {
 export function ensureSnapshot(ctx: ExecutionContext): void {
   const { deps, run } = ctx;
   if (run.total !== null) return;
-  if (!pace(ctx, UNIT_COST.profile)) throw stillFailing('profile', 'no time left in this execution');
-  const profile = deps.mail.profile();
-  charged(ctx);
-  if (!profile.ok) throw profile.error;
+  // The mailbox's history id first (saved: a step of its own), then the listing and its file.
+  if (run.historyId === null) {
+    if (!pace(ctx, UNIT_COST.profile)) throw stillFailing('profile', 'no time left in this execution');
+    const profile = deps.mail.profile();
+    charged(ctx);
+    if (!profile.ok) throw profile.error;
+    run.historyId = profile.value.historyId;
+    save(ctx);
+  }
   const ids = listAll(ctx);
   const file = deps.files.putText(run.folderId as string, SNAPSHOT_FILE, ids.join('\n'), 'text/plain', null);
   run.snapshotId = file.id;
-  run.historyId = profile.value.historyId;
   run.total = ids.length;
   ctx.ids = ids;
   keepAhead(ctx);
