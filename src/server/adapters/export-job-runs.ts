@@ -5,7 +5,9 @@
 // https://developers.google.com/workspace/sheets/api/reference/rest/v4/spreadsheets.values
 
 import type { JobRunsSheet } from '../ports/export-job-runs';
+import { isExecutionOver } from '../domain/errors';
 import { restLedgerValues } from './ledger-rest';
+import { isRetryableSheetsError } from './sheets-rest';
 import { LEDGER_SPREADSHEET_ID_PROPERTY } from '../domain/storage-keys';
 
 export function exportJobRunsSheet(): JobRunsSheet {
@@ -32,7 +34,13 @@ export function exportJobRunsSheet(): JobRunsSheet {
       );
     },
     writeRow(spreadsheetId, tab, rowNumber, cells, timeZone) {
-      restLedgerValues(() => spreadsheetId).writeRows(tab, rowNumber, [cells], timeZone);
+      try {
+        restLedgerValues(() => spreadsheetId).writeRows(tab, rowNumber, [cells], timeZone);
+        return 'written';
+      } catch (error) {
+        if (isExecutionOver(error) || isRetryableSheetsError(error)) throw error;
+        return 'refused';
+      }
     },
   };
 }

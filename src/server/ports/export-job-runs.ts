@@ -11,6 +11,16 @@ export interface JobRunsSheet {
   prepare(spreadsheetId: string, tab: string): { timeZone: string };
   /** The tab's values, header first (texts, numbers, booleans; dates as serial numbers). */
   read(spreadsheetId: string, tab: string): CellValue[][];
-  /** Writes one row (1-based), cells in the tab's column order (null: left as it is), dates in `timeZone`. */
-  writeRow(spreadsheetId: string, tab: string, rowNumber: number, cells: ReadonlyArray<CellValue | null>, timeZone: string): void;
+  /**
+   * Writes one row (1-based), cells in the tab's column order (null: left as it is), dates in
+   * `timeZone`. 'refused' when the Sheets API will not take it as asked (a row past the grid): written
+   * another way then; throws when it may work later (written in part, perhaps: write it again).
+   */
+  writeRow(
+    spreadsheetId: string,
+    tab: string,
+    rowNumber: number,
+    cells: ReadonlyArray<CellValue | null>,
+    timeZone: string,
+  ): 'written' | 'refused';
 }

@@ -89,7 +89,7 @@ export interface ExportRun {
   /** The next ids of the snapshot from the cursor (saved with each checkpoint: a read needs no snapshot download). */
   aheadIds?: string[];
   /** The ledger spreadsheet and its time zone, once found for the JobRuns row written in few calls. */
-  jobRunsSheet?: { spreadsheetId: string; timeZone: string | null } | null;
+  jobRunsSheet?: { spreadsheetId: string; timeZone: string | null; header?: string[] } | null;
   /** The end in progress, taken up again step by step after a crash. */
   finishing?: FinishingRun | null;
 }
