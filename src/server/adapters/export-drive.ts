@@ -28,6 +28,9 @@ import { rideWithNextGmailBatch } from './gmail/rest-client';
 import { scriptToken } from './oauth';
 
 const DRIVE_UPLOAD_FILES_URL = 'https://www.googleapis.com/upload/drive/v3/files';
+/** A batch file's create tried this many times while Drive refuses it for now (429), pausing between. */
+const CREATE_ATTEMPTS = 3;
+const CREATE_PAUSE_MS = 1000;
 
 type Request = GoogleAppsScript.URL_Fetch.URLFetchRequest;
 
@@ -158,19 +161,36 @@ export function driveExportFiles(files: FileStore = driveFileStore()): ExportFil
         if (alongside) replaceContent(alongside.id, alongside.text, alongside.mimeType);
         return { file, alongsideDone: true };
       }
-      const requests = [multipartCreate(folderId, name, bytes, mimeType)];
-      if (alongside) requests.push(mediaUpdate(alongside.id, alongside.text, alongside.mimeType));
-      let answers: GoogleAppsScript.URL_Fetch.HTTPResponse[];
-      try {
-        answers = UrlFetchApp.fetchAll(requests);
-      } catch (error) {
-        if (isExecutionOver(error)) throw error;
-        throw new Error(`Drive files.create (${name}): ${errorMessage(error)}`);
+      let rewrite = alongside;
+      let last = '';
+      for (let attempt = 1; attempt <= CREATE_ATTEMPTS; attempt++) {
+        if (attempt > 1) Utilities.sleep(CREATE_PAUSE_MS * (attempt - 1));
+        const requests = [multipartCreate(folderId, name, bytes, mimeType)];
+        if (rewrite) requests.push(mediaUpdate(rewrite.id, rewrite.text, rewrite.mimeType));
+        let answers: GoogleAppsScript.URL_Fetch.HTTPResponse[] | null = null;
+        try {
+          answers = UrlFetchApp.fetchAll(requests);
+        } catch (error) {
+          if (isExecutionOver(error)) throw error;
+          last = errorMessage(error);
+        }
+        const outcome = answers ? readUploadReply(answers[0].getResponseCode(), answers[0].getContentText()) : null;
+        if (outcome?.ok) {
+          const rewritten = rewrite && answers ? answers[1].getResponseCode() : 200;
+          return { file: fileInfo(outcome.id, name, bytes.length), alongsideDone: !!alongside && rewritten >= 200 && rewritten < 300 };
+        }
+        if (outcome) last = outcome.error;
+        // In doubt (no answer, a 5xx): stored if Drive has it with these bytes; else it is the caller's
+        // (its intent finds it again later), never sent twice here. Refused for now (429): sent again.
+        if (!outcome || outcome.maybeCreated) {
+          const [found] = findFilesWithSha256(folderId, name);
+          if (found && found.size === bytes.length) return { file: fileInfo(found.id, name, found.size), alongsideDone: false };
+          break;
+        }
+        if (outcome.status !== 429) break;
+        if (rewrite && answers && answers[1].getResponseCode() >= 200 && answers[1].getResponseCode() < 300) rewrite = null;
       }
-      const outcome = readUploadReply(answers[0].getResponseCode(), answers[0].getContentText());
-      if (!outcome.ok) throw new Error(`Drive files.create (${name}): ${outcome.error}`);
-      const rewritten = alongside ? answers[1].getResponseCode() : 200;
-      return { file: fileInfo(outcome.id, name, bytes.length), alongsideDone: rewritten >= 200 && rewritten < 300 };
+      throw new Error(`Drive files.create (${name}): ${last}`);
     },
     upload(items) {
       return files
