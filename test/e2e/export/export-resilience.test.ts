@@ -141,6 +141,14 @@ const FLOOR = 10;
 const FLOOR_WITH_ATTACHMENTS = 12;
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
+/** The export's triggers still there once those left by an end cut short have fired (they find no export and go). */
+function triggersLeftAfterFiring(opened: Opened): unknown[] {
+  opened.workspace.faults.options.killEvery = undefined;
+  for (let round = 0; round < 3 && opened.workspace.nextTriggerAt() !== null; round++)
+    opened.runner.advanceAndFire(Math.max(0, opened.workspace.nextTriggerAt()! - opened.workspace.clock.now()));
+  return opened.workspace.triggers.triggers.filter((t) => t.handlerFunction === 'runExportContinue');
+}
+
 describe('a sweep of kill intervals from the floor', () => {
   it.each(range(FLOOR, 60))(
     'without attachments, every execution killed at its %i-th call: each message in exactly one file',
@@ -148,6 +156,8 @@ describe('a sweep of kill intervals from the floor', () => {
       const opened = prepared({ killEvery });
       const result = runExport(opened, { batchSize: 4 });
       expect(checkOutcome(opened, result, `killEvery ${killEvery}`, 0)).toEqual(opened.ids);
+      expect(triggersLeftAfterFiring(opened)).toEqual([]);
+      expect(checkOutcome(opened, result, `killEvery ${killEvery}, its triggers gone`, 0)).toEqual(opened.ids);
     },
   );
 
@@ -159,6 +169,30 @@ describe('a sweep of kill intervals from the floor', () => {
       expect(checkOutcome(opened, result, `killEvery ${killEvery}`)).toEqual(opened.ids);
     },
   );
+
+  it.each([16, 17, 20, 30])(
+    'in an add-on (no recurring trigger: each execution arms a one-off), killed at its %i-th call: each message once',
+    (killEvery) => {
+      const opened = prepared({ killEvery, addonMode: true });
+      const result = runExport(opened, { batchSize: 4 });
+      expect(checkOutcome(opened, result, `add-on, killEvery ${killEvery}`, 0)).toEqual(opened.ids);
+      expect(triggersLeftAfterFiring(opened)).toEqual([]);
+      expect(checkOutcome(opened, result, `add-on, killEvery ${killEvery}, after`, 0)).toEqual(opened.ids);
+    },
+  );
+
+  it('a trigger left by an end cut short (after the run was cleared) finds no export and removes itself', () => {
+    const opened = prepared();
+    opened.runner.rpc('startExport', { batchSize: 4 });
+    const continuations = () => opened.workspace.triggers.triggers.filter((t) => t.handlerFunction === 'runExportContinue');
+    // The start's one-off and the recurring trigger.
+    expect(continuations().length).toBe(2);
+    // An end cut short right after it cleared the run: its triggers are still there.
+    opened.workspace.properties.user.values.delete('postroom.export.run');
+    const fired = opened.runner.invoke('runExportContinue', [], 'trigger');
+    expect(fired).toMatchObject({ outcome: 'completed', value: null });
+    expect(continuations()).toEqual([]);
+  });
 
   it('below the floor the driver says so instead of looping', () => {
     const opened = prepared({ killEvery: FLOOR - 1 });
