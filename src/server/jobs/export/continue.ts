@@ -1,9 +1,11 @@
-// The export's execution (the one-off trigger runExportContinue, installed by startExport and by each
-// execution that leaves work): lock → the run → its folder → the snapshot (listed once) → a batch in
-// doubt resolved → read chunks into batches and write each full batch, checkpointing after each file,
-// until the snapshot ends, the time budget is spent or a cancel is asked → write what was read →
-// finish, or leave the rest to the next trigger. A transient failure ends the execution early (what
-// was read is written first); Gmail refusing the authorisation or the permission fails the export.
+// The export's execution (the trigger runExportContinue: one-off, installed by startExport and by each
+// execution that leaves work, and recurring, as the safety net of executions the platform kills): lock
+// → the run → its folder → the manifest → the snapshot (listed once) → a batch in doubt resolved → read
+// chunks into batches and write each full batch, checkpointing after each file, until the snapshot
+// ends, the time budget is spent or a cancel is asked → write what was read → finish, or leave the rest
+// to the next trigger. After a crash every step is small and saved as done. A transient failure ends
+// the execution early (what was read is written first); Gmail refusing the authorisation or the
+// permission fails the export.
 
 import { errorMessage, isExecutionOver, PostroomError } from '../../domain/errors';
 import {
