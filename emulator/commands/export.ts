@@ -41,12 +41,29 @@ function runProgressKey(workspace: Workspace): string | null {
   return workspace.properties.user.values.get(EXPORT_RUN_PROPERTY) ?? null;
 }
 
-/** A fingerprint of how far the run got (changes whenever an execution made durable progress). */
+/** What a run's state holds that moves with every execution, progress or not (counters, the pacer's window). */
+const NOT_PROGRESS = [
+  'executions',
+  'crashStreak',
+  'transientStreak',
+  'inFlight',
+  'gmailCalls',
+  'gmailUnits',
+  'recentUnits',
+  'uploadsUpTo',
+  'lastError',
+];
+
+/**
+ * A fingerprint of how far the run got: its saved state but the counters, so every step an execution
+ * saves as done (a folder level, the manifest's id, the history id, a file, a step of the end) counts.
+ */
 function progressMark(workspace: Workspace): string {
   const raw = runProgressKey(workspace);
   if (!raw) return 'none';
-  const run = JSON.parse(raw) as { cursor: number; total: number | null; files: number; folderId: string | null };
-  return `${run.total}/${run.cursor}/${run.files}/${run.folderId}`;
+  const run = JSON.parse(raw) as Record<string, unknown>;
+  for (const key of NOT_PROGRESS) delete run[key];
+  return JSON.stringify(run);
 }
 
 /**

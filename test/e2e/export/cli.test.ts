@@ -77,6 +77,27 @@ it('with --max, --query, --kill-every and --fault-rate it still ends complete', 
 });
 
 it.each([
+  [['--kill-every', '10'], 0],
+  [['--kill-every', '12', '--include-attachments'], 3],
+  [['--kill-every', '10', '--fault-rate', '0.15', '--seed', '7'], 0],
+  [['--kill-every', '12', '--include-attachments', '--fault-rate', '0.15', '--seed', '7'], 3],
+])('at the smallest kill interval that still progresses (%j) it ends complete, each message once', (args, attachments) => {
+  const out = join(dir, `floor-${args.join('')}`);
+  const result = cli('--mailbox', mailbox, '--out', out, '--batch-size', '2', ...args);
+  expect(result.code).toBe(0);
+  const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+  expect(manifest).toMatchObject({ state: 'done', counts: { selected: 6, exported: 6 } });
+  const names = readdirSync(out).filter((name) => /^messages-\d{5}\.json$/.test(name));
+  expect(names.sort()).toEqual(manifest.files.map((f: { name: string }) => f.name).sort());
+  const ids = names.flatMap((name) =>
+    JSON.parse(readFileSync(join(out, name), 'utf8')).map((m: { 'Message-ID': string }) => m['Message-ID']),
+  );
+  expect(ids).toHaveLength(6);
+  expect(new Set(ids).size).toBe(6);
+  expect(existsSync(join(out, 'attachments')) ? readdirSync(join(out, 'attachments')).length : 0).toBe(attachments);
+});
+
+it.each([
   [['--batch-size', '0'], /batchSize (must be|doit être)/],
   [['--batch-size', 'many'], /--batch-size must be a whole number/],
   [['--since', 'hier'], /since (must be|doit valoir)/],

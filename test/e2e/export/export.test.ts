@@ -272,12 +272,12 @@ describe('progress and cancel through the bundle', () => {
     const started = runner.rpc('startExport', { batchSize: 100 });
     expect(started.value).toMatchObject({ state: 'running', total: null, summary: 'Recherche des messages à exporter…' });
     expect(runner.rpc('getExportProgress').value).toMatchObject({ state: 'running', runId: (started.value as { runId: string }).runId });
-    // The continuation fires; a person cancels from the sidebar while it reads (its 110th service call).
+    // The continuation fires; a person cancels from the sidebar while it reads (its 58th service call, after its first file).
     const next = opened.workspace.nextTriggerAt()!;
     opened.workspace.ctx.advance(Math.max(0, next - opened.workspace.clock.now()));
     let cancelled: unknown = null;
     const execution = runner.invoke('runExportContinue', [], 'trigger', {
-      during: [{ atCall: 110, run: () => (cancelled = runner.rpc('cancelExport').value) }],
+      during: [{ atCall: 58, run: () => (cancelled = runner.rpc('cancelExport').value) }],
     });
     expect(cancelled).toMatchObject({ state: 'running', cancelRequested: true });
     expect(execution.outcome).toBe('completed');

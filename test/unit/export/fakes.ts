@@ -236,16 +236,16 @@ export function fakeFiles(world: World): ExportFiles {
     world.files.set(f.id, f);
     return f;
   };
+  const byId = (id: string) => {
+    const f = world.files.get(id);
+    return f && !f.trashed ? f : undefined;
+  };
   return {
-    ensureFolder(path) {
+    folderIn(parent, name, create) {
       world.tick();
-      const key = path.join('/');
-      if (!world.folders.has(key)) world.folders.set(key, key);
-      return key;
-    },
-    findFolder(path) {
-      world.tick();
-      return world.folders.get(path.join('/')) ?? null;
+      const key = parent === 'root' ? name : `${parent}/${name}`;
+      if (!world.folders.has(key) && create) world.folders.set(key, key);
+      return world.folders.get(key) ?? null;
     },
     folderUrl: (id) => `https://drive/folders/${encodeURIComponent(id)}`,
     findFile(folder, name) {
@@ -253,18 +253,36 @@ export function fakeFiles(world: World): ExportFiles {
       const f = find(folder, name);
       return f ? info(f) : null;
     },
-    writeText(folder, name, text) {
+    readTexts(ids) {
       world.tick();
-      const f = find(folder, name);
+      return ids.map((id) => byId(id)?.text ?? null);
+    },
+    askFile(folder, name) {
+      // Carried by the next Gmail read: no call of its own.
+      return () => {
+        const f = find(folder, name);
+        return f ? info(f) : null;
+      };
+    },
+    askText(id) {
+      // Carried by the next Gmail read: no call of its own.
+      return () => byId(id)?.text ?? null;
+    },
+    putText(folder, name, text, _mimeType, knownId) {
+      world.tick();
+      const f = (knownId ? byId(knownId) : undefined) ?? find(folder, name);
       if (f) {
         f.text = text;
         return info(f);
       }
       return info(create(folder, name, text, null));
     },
-    readText(folder, name) {
+    createText(folder, name, text, _mimeType, alongside) {
       world.tick();
-      return find(folder, name)?.text ?? null;
+      const file = info(create(folder, name, text, null));
+      const other = alongside ? byId(alongside.id) : undefined;
+      if (other && alongside) other.text = alongside.text;
+      return { file, alongsideDone: true };
     },
     upload(items) {
       world.tick();
@@ -273,9 +291,10 @@ export function fakeFiles(world: World): ExportFiles {
         return { ok: true as const, file: info(create(item.folderId, item.name, null, item.bytes)) };
       });
     },
-    trash(folder, name) {
+    trashById(id) {
       world.tick();
-      for (const f of world.files.values()) if (f.folder === folder && f.name === name) f.trashed = true;
+      const f = world.files.get(id);
+      if (f) f.trashed = true;
     },
   };
 }
@@ -342,6 +361,11 @@ export function fakeDeps(world: World, overrides: Partial<ExportDeps> = {}): Exp
       continueAfter(handler, delayMs) {
         world.tick();
         world.triggers = [...world.triggers.filter((t) => t.handler !== handler), { handler, at: world.now + delayMs }];
+      },
+      repeatEvery(handler) {
+        world.tick();
+        world.triggers = [...world.triggers, { handler, at: Number.POSITIVE_INFINITY }];
+        return true;
       },
     },
     clock: {

@@ -73,6 +73,34 @@ export interface ExportRun {
   recentUnits: Array<[number, number]>;
   jobRunRow: number | null;
   lastError: string | null;
+  /**
+   * Found or made once and kept, so an execution after a crash reaches each by id (one request)
+   * instead of walking Drive again: the ids of the `folder` path's levels, the manifest and the snapshot.
+   */
+  folderTrail?: string[];
+  manifestId?: string | null;
+  snapshotId?: string | null;
+  /** A recurring runExportContinue trigger is in place (no execution needs to arm a safety one). */
+  repeating?: boolean;
+  /** The platform refused the recurring trigger (an add-on): each execution arms a one-off safety trigger. */
+  noRepeat?: boolean;
+  /** The mail transport the export reads with (chosen at its start; later executions need not read the settings). */
+  mailTransport?: 'rest' | 'advanced';
+  /** The next ids of the snapshot from the cursor (saved with each checkpoint: a read needs no snapshot download). */
+  aheadIds?: string[];
+  /** The ledger spreadsheet and its time zone, once found for the JobRuns row written in few calls. */
+  jobRunsSheet?: { spreadsheetId: string; timeZone: string | null; header?: string[] } | null;
+  /** The end in progress, taken up again step by step after a crash. */
+  finishing?: FinishingRun | null;
+}
+
+/** An export's end under way: its outcome (decided once), and the steps already done. */
+export interface FinishingRun {
+  state: 'done' | 'cancelled' | 'failed';
+  finishedAt: number;
+  error: string | null;
+  /** manifest: the last manifest written; snapshot: its file trashed; row: the JobRuns row written. */
+  done: Array<'manifest' | 'snapshot' | 'row'>;
 }
 
 export type ExportState = 'idle' | 'running' | 'done' | 'cancelled' | 'failed';

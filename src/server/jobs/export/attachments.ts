@@ -8,7 +8,7 @@
 import { attachmentFileName, ATTACHMENTS_FOLDER, UNIT_COST, type ExportedAttachment, type MessageView } from '../../domain/export';
 import { errorMessage, isExecutionOver } from '../../domain/errors';
 import { isMailError } from '../../domain/mail-errors';
-import type { ExportNewFile } from '../../ports/export-files';
+import type { ExportFileInfo, ExportNewFile } from '../../ports/export-files';
 import type { MailMessage } from '../../ports/mail-gateway';
 import { ATTACHMENT_ROUND_BYTES, READ_CHUNK } from './deps';
 import { charged, pace, save, type ExecutionContext } from './context';
@@ -29,7 +29,7 @@ interface Wanted {
 function attachmentsFolder(ctx: ExecutionContext): string {
   const { run, deps } = ctx;
   if (!run.attachmentsFolderId) {
-    run.attachmentsFolderId = deps.files.ensureFolder([...run.options.folder, run.folderName, ATTACHMENTS_FOLDER]);
+    run.attachmentsFolderId = deps.files.folderIn(run.folderId as string, ATTACHMENTS_FOLDER, true) as string;
     save(ctx);
   }
   return run.attachmentsFolderId;
@@ -59,12 +59,13 @@ function upload(
   folderId: string,
   files: Array<{ key: string; file: ExportNewFile }>,
   result: Map<string, Stored>,
+  probes: Map<string, () => ExportFileInfo | null> | null,
 ): void {
   const { deps } = ctx;
   let todo = files;
-  if (ctx.position < ctx.carefulUpTo) {
+  if (probes) {
     todo = files.filter(({ key, file }) => {
-      const found = deps.files.findFile(folderId, file.name);
+      const found = (probes.get(file.name) ?? (() => deps.files.findFile(folderId, file.name)))();
       if (found && found.size === file.bytes.length) result.set(key, { file: file.name });
       return !(found && found.size === file.bytes.length);
     });
@@ -112,6 +113,8 @@ export function storeAttachments(
   for (const round of rounds(wanted, ATTACHMENT_ROUND_BYTES)) {
     const remote = round.filter((w) => w.attachmentId !== null);
     if (remote.length && !pace(ctx, remote.length * UNIT_COST.attachment)) return null;
+    // After a crash, each file is looked for before its upload: the lookups ride the attachments' read.
+    const probes = ctx.position < ctx.carefulUpTo ? new Map(round.map((w) => [w.name, ctx.deps.files.askFile(folderId, w.name)])) : null;
     const fetched = remote.length
       ? ctx.deps.mail.getAttachments(remote.map((w) => ({ messageId: w.messageId, attachmentId: w.attachmentId as string })))
       : [];
@@ -138,7 +141,7 @@ export function storeAttachments(
       }
       files.push({ key: w.key, file: { folderId, name: w.name, bytes, mimeType: w.mimeType } });
     });
-    if (files.length) upload(ctx, folderId, files, result);
+    if (files.length) upload(ctx, folderId, files, result, probes);
   }
   for (const w of wanted) {
     const stored = result.get(w.key);

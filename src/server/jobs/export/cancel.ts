@@ -6,7 +6,7 @@ import { finishedProgress, idleProgress, runningProgress, type ExportProgress } 
 import { newContext } from './context';
 import type { ExportDeps } from './deps';
 import { finishExport } from './finish';
-import { loadManifestFiles, resolveIntent } from './checkpoint';
+import { resolveIntent } from './checkpoint';
 import { holdExportLock } from './lock';
 import { loadLast, loadRun, requestCancel } from './state-store';
 
@@ -16,17 +16,15 @@ export function cancelExportRun(deps: ExportDeps): ExportProgress {
     const last = loadLast(deps.store);
     return last ? finishedProgress(last, deps.locale) : idleProgress(deps.locale);
   }
-  requestCancel(deps.store, deps.clock.now());
+  requestCancel(deps.store, deps.clock.now(), run.runId);
   const handle = holdExportLock(deps, run.runId, 0);
   if (!handle) return runningProgress(run, deps.locale, true);
   try {
     const current = loadRun(deps.store);
     if (!current) return idleProgress(deps.locale);
     const ctx = newContext(deps, current, deps.clock.now());
-    if (current.folderId) {
-      loadManifestFiles(ctx);
-      resolveIntent(ctx);
-    }
+    if (current.mailTransport) deps.useMailTransport?.(current.mailTransport);
+    if (current.folderId && !current.finishing) resolveIntent(ctx);
     return finishedProgress(finishExport(ctx, 'cancelled'), deps.locale);
   } finally {
     handle.release();

@@ -1,42 +1,113 @@
-// Step: the checkpoint after a batch file. The file joins manifest.json (rewritten whole, so the
-// folder always says how far the export got), then the run's cursor, counters and intent are saved in
-// one property write. An intent left by a killed execution is resolved at the next start: the file
-// of that name with the intent's size is the complete batch (taken as written); anything else means
-// the batch is read and written again.
+// Step: the checkpoint after a batch file. The file joins manifest.json (rewritten whole, in the same
+// round trip as the file's creation, so the folder always says how far the export got), then the run's
+// cursor, counters, next ids and intent are saved in one property write. An intent left by a killed
+// execution is resolved at the next start: the file of that name with the intent's size is the
+// complete batch (taken as written); anything else means the batch is read and written again.
 
-import { buildManifest, MANIFEST_NAME, manifestFiles } from '../../domain/export';
+import { buildManifest, MANIFEST_NAME, type ExportRun, type ManifestFile } from '../../domain/export';
 import { emptyBatch } from '../../domain/export';
+import type { ExportRewrite } from '../../ports/export-files';
 import { emptyPending, save, type ExecutionContext } from './context';
+import { READ_CHUNK } from './deps';
+import { ensureFiles, keepAhead } from './list-snapshot';
 
-export function writeManifest(ctx: ExecutionContext, state: 'running' | 'done' | 'cancelled' | 'failed', finishedAt: number | null): void {
+const JSON_TYPE = 'application/json';
+
+function manifestText(
+  ctx: ExecutionContext,
+  state: 'running' | 'done' | 'cancelled' | 'failed',
+  finishedAt: number | null,
+  run: ExportRun = ctx.run,
+  files: readonly ManifestFile[] = ctx.files,
+): string {
+  return JSON.stringify(buildManifest(run, files, state, finishedAt, ctx.deps.maxFileBytes), null, 2) + '\n';
+}
+
+/** The run as the checkpoint of the intent's file (of `bytes`) will leave it: what the manifest written before it says. */
+function runAfterCommit(ctx: ExecutionContext, bytes: number): ExportRun {
+  const { run, pending } = ctx;
+  const intent = run.intent as NonNullable<ExportRun['intent']>;
+  return {
+    ...run,
+    files: intent.index,
+    exported: run.exported + intent.count,
+    bytes: run.bytes + bytes,
+    missing: run.missing + pending.missingIds.length,
+    missingIds: [...run.missingIds, ...pending.missingIds].slice(0, 100),
+    attachmentsSeen: run.attachmentsSeen + pending.attachmentsSeen,
+    attachmentsStored: run.attachmentsStored + pending.attachmentsStored,
+    attachmentsFailed: run.attachmentsFailed + pending.attachmentsFailed,
+  };
+}
+
+export function writeManifest(
+  ctx: ExecutionContext,
+  state: 'running' | 'done' | 'cancelled' | 'failed',
+  finishedAt: number | null,
+  run: ExportRun = ctx.run,
+): void {
+  const { deps } = ctx;
+  ensureFiles(ctx);
+  const text = manifestText(ctx, state, finishedAt, run);
+  const file = deps.files.putText(run.folderId as string, MANIFEST_NAME, text, JSON_TYPE, run.manifestId ?? null);
+  ctx.run.manifestId = file.id;
+}
+
+/** manifest.json made once, right after the folder (its id kept): later writes replace it by id. */
+export function ensureManifest(ctx: ExecutionContext): void {
   const { deps, run } = ctx;
-  const text = JSON.stringify(buildManifest(run, ctx.files, state, finishedAt, deps.maxFileBytes), null, 2) + '\n';
-  deps.files.writeText(run.folderId as string, MANIFEST_NAME, text, 'application/json');
+  if (run.manifestId) return;
+  const folderId = run.folderId as string;
+  // Made by an execution cut off before it saved the id: found by name, never made twice.
+  const found = deps.files.findFile(folderId, MANIFEST_NAME);
+  ctx.files = [];
+  ctx.filesLoaded = !found;
+  run.manifestId = found
+    ? found.id
+    : deps.files.createText(folderId, MANIFEST_NAME, manifestText(ctx, 'running', null), JSON_TYPE, null).file.id;
+  save(ctx);
 }
 
-/** The files manifest.json lists (read once per execution). */
-export function loadManifestFiles(ctx: ExecutionContext): void {
-  ctx.files = manifestFiles(ctx.deps.files.readText(ctx.run.folderId as string, MANIFEST_NAME));
+/** The manifest with the intent's file added (the rewrite that goes with the file's creation). */
+export function manifestWithIntent(ctx: ExecutionContext, bytes: number): ExportRewrite | null {
+  const { run } = ctx;
+  if (!run.manifestId || !run.intent) return null;
+  ensureFiles(ctx);
+  const files = withIntentFile(ctx, bytes);
+  return { id: run.manifestId, text: manifestText(ctx, 'running', null, runAfterCommit(ctx, bytes), files), mimeType: JSON_TYPE };
 }
 
-/** Records the batch in the intent (or, with `bytes` null, only the ids found missing) and moves the cursor. */
-export function commitBatch(ctx: ExecutionContext, bytes: number | null): void {
+/** The manifest's files with the intent's (ctx.files itself changes only once the file is surely there). */
+function withIntentFile(ctx: ExecutionContext, bytes: number): ManifestFile[] {
+  const intent = ctx.run.intent;
+  if (!intent || ctx.files.some((f) => f.name === intent.name)) return ctx.files;
+  return [
+    ...ctx.files,
+    {
+      name: intent.name,
+      messages: intent.count,
+      bytes,
+      first: intent.from,
+      last: intent.to - 1,
+      firstId: intent.firstId,
+      lastId: intent.lastId,
+      splitForSize: intent.splitForSize,
+    },
+  ];
+}
+
+/**
+ * Records the batch in the intent (or, with `bytes` null, only the ids found missing) and moves the
+ * cursor. `manifestDone`: manifest.json already lists the file (written with it).
+ */
+export function commitBatch(ctx: ExecutionContext, bytes: number | null, manifestDone = false): void {
   const { run } = ctx;
   const intent = run.intent;
   if (intent && bytes !== null) {
-    if (!ctx.files.some((f) => f.name === intent.name)) {
-      ctx.files.push({
-        name: intent.name,
-        messages: intent.count,
-        bytes,
-        first: intent.from,
-        last: intent.to - 1,
-        firstId: intent.firstId,
-        lastId: intent.lastId,
-        splitForSize: intent.splitForSize,
-      });
-    }
-    writeManifest(ctx, 'running', null);
+    ensureFiles(ctx);
+    ctx.files = withIntentFile(ctx, bytes);
+    // Before the run changes: a manifest write that fails leaves the intent to resolve, never a file it omits.
+    if (!manifestDone) writeManifest(ctx, 'running', null, runAfterCommit(ctx, bytes));
     run.files = intent.index;
     run.exported += intent.count;
     run.bytes += bytes;
@@ -50,6 +121,9 @@ export function commitBatch(ctx: ExecutionContext, bytes: number | null): void {
   run.attachmentsFailed += ctx.pending.attachmentsFailed;
   run.intent = null;
   ctx.pending = emptyPending();
+  // The next chunk's uploads are announced with the checkpoint (no write of their own before them).
+  if (run.options.includeAttachments) run.uploadsUpTo = Math.max(run.uploadsUpTo, run.cursor + READ_CHUNK);
+  keepAhead(ctx);
   save(ctx);
 }
 
@@ -74,7 +148,7 @@ export function resolveIntent(ctx: ExecutionContext): void {
   } else {
     // Not the file the intent describes (a write cut off before Drive stored it, or an earlier attempt's
     // content): it must not stay behind looking complete. Its messages are read and written again.
-    if (found) deps.files.trash(run.folderId as string, intent.name);
+    if (found) deps.files.trashById(found.id);
     run.intent = null;
     save(ctx);
   }

@@ -12,8 +12,19 @@ export interface ExecutionContext {
   deps: ExportDeps;
   run: ExportRun;
   startedAt: number;
-  /** The selected ids, newest first (loaded from the snapshot file). */
-  ids: string[];
+  /** The selected ids, newest first (loaded from the snapshot file when the run's ids ahead do not cover a read); null before. */
+  ids: string[] | null;
+  /**
+   * The previous execution died: this one goes in small steps, each saved as done (a cancel is looked
+   * at after its first file, the JobRuns row is written at the end).
+   */
+  lean: boolean;
+  /** Snapshot position of the run's first id kept ahead (the cursor when they were saved). */
+  aheadFrom: number;
+  /** manifest.json's files, once read (null before: read with the first write that needs them). */
+  filesLoaded: boolean;
+  /** The manifest's text asked to come with the next Gmail read (see ExportFiles.askText). */
+  manifestAsked: (() => string | null) | null;
   /** Messages read but not yet in a file. */
   batch: PendingBatch;
   /** Next snapshot position to read (past the batch's messages and the ids Gmail no longer has). */
@@ -53,7 +64,11 @@ export function newContext(deps: ExportDeps, run: ExportRun, startedAt: number):
     deps,
     run,
     startedAt,
-    ids: [],
+    ids: null,
+    lean: false,
+    aheadFrom: run.cursor,
+    filesLoaded: false,
+    manifestAsked: null,
     batch: emptyBatch(run.cursor),
     position: run.cursor,
     pending: emptyPending(),

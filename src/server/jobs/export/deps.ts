@@ -6,6 +6,7 @@ import type { Clock } from '../../ports/clock';
 import type { KeyValueStore } from '../../ports/kv';
 import type { LedgerStore } from '../../ports/ledger';
 import type { Lock } from '../../ports/lock';
+import type { JobRunsSheet } from '../../ports/export-job-runs';
 import type { Scheduler } from '../../ports/scheduler';
 import type { ExportFiles } from '../../ports/export-files';
 import type { MailGateway } from '../../ports/mail-gateway';
@@ -13,10 +14,14 @@ import type { Codecs } from '../../ports/codecs';
 
 export interface ExportDeps {
   mail: MailGateway;
+  /** Reads with this transport from now on (the one the run chose at its start), without reading the settings. */
+  useMailTransport?(kind: 'rest' | 'advanced'): void;
   files: ExportFiles;
   /** User properties: the run, its control, the last export, the `since` marks. */
   store: KeyValueStore;
   ledger: LedgerStore;
+  /** The JobRuns row by the Sheets API (after a crash: few calls); without it, the ledger's way. */
+  jobRunsSheet?: JobRunsSheet;
   /** The user lock every Postroom job shares. */
   lock: Lock;
   scheduler: Scheduler;
@@ -56,6 +61,10 @@ export const READ_CHUNK = 50;
 export const LIST_PAGE = 500;
 /** Ids one export may select (the snapshot file then holds ~3.4 MB). */
 export const MAX_SNAPSHOT = 200_000;
+/** A recurring runExportContinue every this many minutes while an export runs (where the platform allows it). */
+export const REPEAT_MINUTES = 10;
+/** Snapshot ids kept in the run after the cursor (a read after a crash needs no snapshot download). */
+export const AHEAD_IDS = 50;
 /** A run with this many executions in a row ending on transient errors fails. */
 export const MAX_TRANSIENT_STREAK = 8;
 /** Attachment bytes fetched (and uploaded) per round. */

@@ -12,7 +12,7 @@ export function viewExportProgress(deps: ExportDeps): ExportProgress {
     if (deps.scheduler.installed(EXPORT_CONTINUE_HANDLER) === 0 && deps.store.get(EXPORT_KEYS.holder) === null) {
       deps.scheduler.continueAfter(EXPORT_CONTINUE_HANDLER, CONTINUE_AFTER_MS);
     }
-    return runningProgress(run, deps.locale, cancelRequested(deps.store));
+    return runningProgress(run, deps.locale, cancelRequested(deps.store, run.runId));
   }
   const last = loadLast(deps.store);
   return last ? finishedProgress(last, deps.locale) : idleProgress(deps.locale);

@@ -21,6 +21,7 @@ import type { MailMessage } from '../../ports/mail-gateway';
 import { storeAttachments } from './attachments';
 import { READ_CHUNK } from './deps';
 import { batchLimit, charged, pace, stillFailing, timeLeft, type ExecutionContext } from './context';
+import { idsAt } from './list-snapshot';
 import { writeBatch } from './write-batch';
 
 const MAX_READ_FAILURES = 8;
@@ -73,8 +74,10 @@ function sortOutcomes(
 export function readNextChunk(ctx: ExecutionContext): ReadOutcome {
   const { deps, run } = ctx;
   const limit = batchLimit(ctx);
-  const ids = ctx.ids.slice(ctx.position, ctx.position + Math.min(ctx.chunkSize, limit));
+  const ids = idsAt(ctx, ctx.position, Math.min(ctx.chunkSize, limit));
   if (!pace(ctx, ids.length * UNIT_COST.get)) return 'time';
+  // The manifest (needed for this batch's checkpoint) comes with the read: one call carries both.
+  if (!ctx.filesLoaded && !ctx.manifestAsked && run.manifestId) ctx.manifestAsked = deps.files.askText(run.manifestId);
   const outcomes = deps.mail.getMessages(ids, 'full');
   charged(ctx);
   const { slots, failure } = sortOutcomes(ids, outcomes);

@@ -6,9 +6,9 @@
 import { PostroomError } from '../../domain/errors';
 import { gmailQueryFor, newRun, parseExportOptions, runningProgress, translateExport, type ExportProgress } from '../../domain/export';
 import { isMailError } from '../../domain/mail-errors';
-import { EXPORT_CONTINUE_HANDLER, FIRST_CONTINUE_MS, type ExportDeps } from './deps';
+import { EXPORT_CONTINUE_HANDLER, FIRST_CONTINUE_MS, LOCK_WAIT_MS, REPEAT_MINUTES, type ExportDeps } from './deps';
 import { holdExportLock, lockedRefusal } from './lock';
-import { EXPORT_KEYS, loadRun, loadSinceMark, saveRun } from './state-store';
+import { loadRun, loadSinceMark, saveRun } from './state-store';
 
 function refuseRunning(deps: ExportDeps, startedAt: number): never {
   throw new PostroomError(
@@ -17,12 +17,25 @@ function refuseRunning(deps: ExportDeps, startedAt: number): never {
   );
 }
 
+/** The options checked without the user's language (reading it is a call); a refusal is made again in it. */
+function parseOptions(deps: ExportDeps, raw: unknown): ReturnType<typeof parseExportOptions> {
+  try {
+    return parseExportOptions(raw, 'en');
+  } catch {
+    return parseExportOptions(raw, deps.locale);
+  }
+}
+
 export function startExportRun(deps: ExportDeps, rawOptions: unknown): ExportProgress {
-  const options = parseExportOptions(rawOptions, deps.locale);
-  const existing = loadRun(deps.store);
-  if (existing) refuseRunning(deps, existing.startedAt);
-  const handle = holdExportLock(deps, null);
-  if (!handle) throw lockedRefusal(deps);
+  const options = parseOptions(deps, rawOptions);
+  // The run is read under the lock (once): an export working holds it, and is named in the refusal.
+  // No holder record: a start that finds the lock taken names the export by its run, else the other job.
+  const handle = holdExportLock(deps, null, LOCK_WAIT_MS, false);
+  if (!handle) {
+    const running = loadRun(deps.store);
+    if (running) refuseRunning(deps, running.startedAt);
+    throw lockedRefusal(deps);
+  }
   try {
     const again = loadRun(deps.store);
     if (again) refuseRunning(deps, again.startedAt);
@@ -47,9 +60,15 @@ export function startExportRun(deps: ExportDeps, rawOptions: unknown): ExportPro
 
     // The folder and the JobRuns row come with the first execution: a start does as little as it can.
     const run = newRun({ runId: deps.newRunId(), options, gmailQuery, skipIds, startedAt: now, folderName: '' });
-    deps.store.delete(EXPORT_KEYS.control);
+    run.mailTransport = deps.mail.kind;
     saveRun(deps.store, run);
     deps.scheduler.continueAfter(EXPORT_CONTINUE_HANDLER, FIRST_CONTINUE_MS);
+    // A recurring trigger as well, where the platform allows one: an execution killed at any call is
+    // then carried on without arming a safety trigger of its own (saved once it is in place).
+    if (deps.scheduler.repeatEvery?.(EXPORT_CONTINUE_HANDLER, REPEAT_MINUTES)) {
+      run.repeating = true;
+      saveRun(deps.store, run);
+    }
     return runningProgress(run, deps.locale);
   } finally {
     handle.release();

@@ -35,12 +35,14 @@ export function saveRun(store: KeyValueStore, run: ExportRun): void {
   store.set(EXPORT_KEYS.run, run);
 }
 
-export function cancelRequested(store: KeyValueStore): boolean {
-  return store.get<{ cancel: boolean }>(EXPORT_KEYS.control)?.cancel === true;
+/** A cancel asked for this run (a request names its run: one left by an earlier export is not this one's). */
+export function cancelRequested(store: KeyValueStore, runId: string): boolean {
+  const control = store.get<{ cancel: boolean; runId?: string }>(EXPORT_KEYS.control);
+  return control?.cancel === true && control.runId === runId;
 }
 
-export function requestCancel(store: KeyValueStore, at: number): void {
-  store.set(EXPORT_KEYS.control, { cancel: true, at });
+export function requestCancel(store: KeyValueStore, at: number, runId: string): void {
+  store.set(EXPORT_KEYS.control, { cancel: true, at, runId });
 }
 
 export function loadLast(store: KeyValueStore): FinishedExport | null {

@@ -1,10 +1,11 @@
 // Step: write the batch being filled as the next messages-NNNNN.json. The intent (file name, snapshot
-// range, byte size) is saved first; then the file is written whole (create, or replace a same-name file
-// a killed execution left); then the checkpoint (checkpoint.ts) records it. A batch in doubt is thus
-// always found again by name and size, and no message is in two files.
+// range, byte size) is saved first; then the file is created whole, with manifest.json rewritten to
+// list it in the same round trip; then the checkpoint (checkpoint.ts) records it. A batch in doubt is
+// thus always found again by name and size (a same-name file of another size is trashed before the
+// batch is read again), and no message is in two files.
 
 import { batchFileName, batchText, emptyBatch } from '../../domain/export';
-import { commitBatch } from './checkpoint';
+import { commitBatch, manifestWithIntent } from './checkpoint';
 import { save, type ExecutionContext } from './context';
 
 /** Writes the current batch (if it holds messages) and checkpoints; a batch of only missing ids just moves the cursor. */
@@ -33,6 +34,7 @@ export function writeBatch(ctx: ExecutionContext): void {
   // The text is all that is needed now: let the items go (memory holds one batch, not two).
   batch.items = [];
   ctx.batch = emptyBatch(ctx.position);
-  const file = deps.files.writeText(run.folderId as string, run.intent.name, text, 'application/json');
-  commitBatch(ctx, file.size);
+  const alongside = manifestWithIntent(ctx, run.intent.bytes);
+  const { file, alongsideDone } = deps.files.createText(run.folderId as string, run.intent.name, text, 'application/json', alongside);
+  commitBatch(ctx, file.size, alongside !== null && alongsideDone);
 }

@@ -1,0 +1,46 @@
+// Adapter: the export's JobRuns row in few calls. The ledger spreadsheet is the one every job uses (the
+// recorded one, else the active one, recorded: as sheets.ts openLedgerSpreadsheet picks it), then
+// opened by id and the tab made when missing, by SpreadsheetApp; the tab's values are read and a row written by the Sheets API
+// (ledger-rest.ts: one request each, texts RAW, dates in the spreadsheet's zone).
+// https://developers.google.com/workspace/sheets/api/reference/rest/v4/spreadsheets.values
+
+import type { JobRunsSheet } from '../ports/export-job-runs';
+import { isExecutionOver } from '../domain/errors';
+import { restLedgerValues } from './ledger-rest';
+import { isRetryableSheetsError } from './sheets-rest';
+import { LEDGER_SPREADSHEET_ID_PROPERTY } from '../domain/storage-keys';
+
+export function exportJobRunsSheet(): JobRunsSheet {
+  return {
+    ledgerId() {
+      // As openLedgerSpreadsheet picks it, with one properties handle and without opening it (fewer calls).
+      const properties = PropertiesService.getUserProperties();
+      const recorded = properties.getProperty(LEDGER_SPREADSHEET_ID_PROPERTY);
+      if (recorded) return recorded;
+      const id = (SpreadsheetApp.getActiveSpreadsheet() ?? SpreadsheetApp.create('Postroom')).getId();
+      properties.setProperty(LEDGER_SPREADSHEET_ID_PROPERTY, id);
+      return id;
+    },
+    prepare(spreadsheetId, tab) {
+      const spreadsheet = SpreadsheetApp.openById(spreadsheetId);
+      if (!spreadsheet.getSheetByName(tab)) spreadsheet.insertSheet(tab);
+      return { timeZone: spreadsheet.getSpreadsheetTimeZone() };
+    },
+    read(spreadsheetId, tab) {
+      return (
+        restLedgerValues(() => spreadsheetId)
+          .read(tab)
+          ?.values() ?? []
+      );
+    },
+    writeRow(spreadsheetId, tab, rowNumber, cells, timeZone) {
+      try {
+        restLedgerValues(() => spreadsheetId).writeRows(tab, rowNumber, [cells], timeZone);
+        return 'written';
+      } catch (error) {
+        if (isExecutionOver(error) || isRetryableSheetsError(error)) throw error;
+        return 'refused';
+      }
+    },
+  };
+}
