@@ -14,6 +14,17 @@ import { scriptToken } from './oauth';
 export const DRIVE_FILES_URL = 'https://www.googleapis.com/drive/v3/files';
 const DRIVE_UPLOAD_FILES_URL = 'https://www.googleapis.com/upload/drive/v3/files';
 
+/** The files.list URL of one page of what query `q` selects, with `fields` only. */
+export function filesListUrl(q: string, pageSize: number, fields: string, pageToken: string | null = null): string {
+  const params = [
+    `q=${encodeURIComponent(q)}`,
+    `pageSize=${pageSize}`,
+    `fields=${encodeURIComponent(fields)}`,
+    ...(pageToken ? [`pageToken=${encodeURIComponent(pageToken)}`] : []),
+  ];
+  return `${DRIVE_FILES_URL}?${params.join('&')}`;
+}
+
 /** A text as a quoted value of a Drive query ('\' and "'" escaped with a backslash). */
 export function driveQueryString(text: string): string {
   return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;

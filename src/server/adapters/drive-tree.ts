@@ -10,7 +10,7 @@
 
 import { PostroomError } from '../domain/errors';
 import type { ListedFile } from '../domain/send/attachment-patterns';
-import { DRIVE_FILES_URL, driveGet, driveQueryString, findSubfolderId } from './drive-lookup';
+import { driveGet, driveQueryString, filesListUrl, findSubfolderId } from './drive-lookup';
 import { takeAhead } from './fetch-ahead';
 import { scriptToken } from './oauth';
 import type { FolderMemory } from './send-attachments';
@@ -37,13 +37,7 @@ interface Child {
 /** The files.list URL of one page of the children of `parentIds`. */
 function childrenUrl(parentIds: readonly string[], pageToken: string | null): string {
   const parents = parentIds.map((id) => `${driveQueryString(id)} in parents`).join(' or ');
-  const params = [
-    `q=${encodeURIComponent(`(${parents}) and trashed = false`)}`,
-    `pageSize=${PAGE_SIZE}`,
-    `fields=${encodeURIComponent(FIELDS)}`,
-    ...(pageToken ? [`pageToken=${encodeURIComponent(pageToken)}`] : []),
-  ];
-  return `${DRIVE_FILES_URL}?${params.join('&')}`;
+  return filesListUrl(`(${parents}) and trashed = false`, PAGE_SIZE, FIELDS, pageToken);
 }
 
 /** The request of the tree's first page (the folder's own children), to ask it ahead with the execution's first fetchAll. */

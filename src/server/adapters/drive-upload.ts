@@ -166,22 +166,25 @@ export function readUploadReply(status: number, text: string): UploadOutcome {
  * Uploads the files in parallel, `UPLOAD_BATCH_FILES` / `UPLOAD_BATCH_BYTES` per fetchAll, and returns
  * one outcome per item, in order. Never retries. Items over MULTIPART_MAX_BYTES are the caller's.
  */
+/** The request of one multipart upload (files.create), for UrlFetchApp. */
+export function multipartUploadRequest(item: UploadItem): GoogleAppsScript.URL_Fetch.URLFetchRequest {
+  const { body, contentType } = buildMultipartBody(item);
+  return {
+    url: DRIVE_UPLOAD_URL,
+    method: 'post',
+    contentType,
+    headers: { Authorization: `Bearer ${scriptToken()}` },
+    // Apps Script takes bytes as Java byte[]: signed values.
+    payload: toSignedBytes(body) as unknown as GoogleAppsScript.URL_Fetch.Payload,
+    muteHttpExceptions: true,
+  };
+}
+
 export function uploadFiles(items: readonly UploadItem[]): UploadOutcome[] {
   const outcomes: UploadOutcome[] = new Array(items.length);
   if (!items.length) return outcomes;
   for (const batch of planBatches(items.map((item) => item.bytes.length))) {
-    const requests = batch.map((index): GoogleAppsScript.URL_Fetch.URLFetchRequest => {
-      const { body, contentType } = buildMultipartBody(items[index]);
-      return {
-        url: DRIVE_UPLOAD_URL,
-        method: 'post',
-        contentType,
-        headers: { Authorization: `Bearer ${scriptToken()}` },
-        // Apps Script takes bytes as Java byte[]: signed values.
-        payload: toSignedBytes(body) as unknown as GoogleAppsScript.URL_Fetch.Payload,
-        muteHttpExceptions: true,
-      };
-    });
+    const requests = batch.map((index) => multipartUploadRequest(items[index]));
     let responses: GoogleAppsScript.URL_Fetch.HTTPResponse[];
     try {
       responses = UrlFetchApp.fetchAll(requests);

@@ -9,7 +9,7 @@
 // https://developers.google.com/apps-script/reference/drive/file#setTrashed(Boolean)
 
 import { errorMessage, isExecutionOver } from '../domain/errors';
-import { toSignedBytes, utf8Encode } from '../domain/encoding';
+import { utf8Encode } from '../domain/encoding';
 import type { FileStore } from '../ports/files';
 import type { ExportFileInfo, ExportFiles } from '../ports/export-files';
 import { driveFileStore, driveFileUrl } from './drive';
@@ -23,7 +23,7 @@ import {
   replaceContent,
   sameNameQueryUrl,
 } from './drive-lookup';
-import { buildMultipartBody, DRIVE_UPLOAD_URL, MULTIPART_MAX_BYTES, readUploadReply } from './drive-upload';
+import { MULTIPART_MAX_BYTES, multipartUploadRequest, readUploadReply } from './drive-upload';
 import { rideWithNextGmailBatch } from './gmail/rest-client';
 import { scriptToken } from './oauth';
 
@@ -50,19 +50,6 @@ function mediaUpdate(id: string, text: string, mimeType: string): Request {
     contentType: mimeType,
     payload: text,
     headers: { Authorization: `Bearer ${scriptToken()}` },
-    muteHttpExceptions: true,
-  };
-}
-
-function multipartCreate(folderId: string, name: string, bytes: Uint8Array, mimeType: string): Request {
-  const { body, contentType } = buildMultipartBody({ folderId, name, bytes, mimeType });
-  return {
-    url: DRIVE_UPLOAD_URL,
-    method: 'post',
-    contentType,
-    headers: { Authorization: `Bearer ${scriptToken()}` },
-    // Apps Script takes bytes as Java byte[]: signed values.
-    payload: toSignedBytes(body) as unknown as GoogleAppsScript.URL_Fetch.Payload,
     muteHttpExceptions: true,
   };
 }
@@ -165,7 +152,7 @@ export function driveExportFiles(files: FileStore = driveFileStore()): ExportFil
       let last = '';
       for (let attempt = 1; attempt <= CREATE_ATTEMPTS; attempt++) {
         if (attempt > 1) Utilities.sleep(CREATE_PAUSE_MS * (attempt - 1));
-        const requests = [multipartCreate(folderId, name, bytes, mimeType)];
+        const requests = [multipartUploadRequest({ folderId, name, bytes, mimeType })];
         if (rewrite) requests.push(mediaUpdate(rewrite.id, rewrite.text, rewrite.mimeType));
         let answers: GoogleAppsScript.URL_Fetch.HTTPResponse[] | null = null;
         try {

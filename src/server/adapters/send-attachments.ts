@@ -25,7 +25,7 @@ import type { AttachmentRef } from '../domain/send/send-list';
 import type { AttachmentSource, LoadOutcome, LoadedFile } from '../ports/send';
 import { errorMessage, isExecutionOver, PostroomError } from '../domain/errors';
 import { scriptToken } from './oauth';
-import { DRIVE_FILES_URL, driveGet, driveQueryString } from './drive-lookup';
+import { DRIVE_FILES_URL, driveGet, driveQueryString, filesListUrl } from './drive-lookup';
 import { fetchJoined, takeAhead } from './fetch-ahead';
 
 const DRIVE_ID = /^[A-Za-z0-9_-]{25,}$/;
@@ -91,14 +91,7 @@ export const FOLDER_CHECK_FRESH_MS = 10 * 60_000;
 
 /** The files.list URL of one page of a folder's children matching `extra`. */
 function listingUrl(parentId: string, extra: string, pageToken: string | null, pageSize: number): string {
-  const q = `${driveQueryString(parentId)} in parents and trashed = false and ${extra}`;
-  const params = [
-    `q=${encodeURIComponent(q)}`,
-    `pageSize=${pageSize}`,
-    `fields=${encodeURIComponent(LIST_FIELDS)}`,
-    ...(pageToken ? [`pageToken=${encodeURIComponent(pageToken)}`] : []),
-  ];
-  return `${DRIVE_FILES_URL}?${params.join('&')}`;
+  return filesListUrl(`${driveQueryString(parentId)} in parents and trashed = false and ${extra}`, pageSize, LIST_FIELDS, pageToken);
 }
 
 /** The request of the first page of the attachments folder's files, as `resolve` asks for it (to ask it ahead). */
