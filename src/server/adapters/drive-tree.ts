@@ -8,12 +8,10 @@
 // `folderTreeRequest`). Files in the folder have their name as path; deeper ones "sub/folder/name".
 // https://developers.google.com/workspace/drive/api/reference/rest/v3/files/list
 
-import { PostroomError } from '../domain/errors';
 import type { ListedFile } from '../domain/send/attachment-patterns';
-import { driveGet, driveQueryString, filesListUrl, findSubfolderId } from './drive-lookup';
-import { takeAhead } from './fetch-ahead';
+import { driveQueryString, filesListUrl, findSubfolderId } from './drive-lookup';
 import { scriptToken } from './oauth';
-import type { FolderMemory } from './send-attachments';
+import { listingPage, type FolderMemory } from './send-attachments';
 
 const DRIVE_ID = /^[A-Za-z0-9_-]{25,}$/;
 const FOLDER_MIME = 'application/vnd.google-apps.folder';
@@ -24,7 +22,6 @@ const MAX_FILES = 20_000;
 const PARENTS_PER_QUERY = 40;
 const PAGE_SIZE = 1000;
 const FIELDS = 'nextPageToken,files(id,name,size,mimeType,parents)';
-const READ_RETRY_PAUSE_MS = 500;
 
 interface Child {
   id: string;
@@ -50,21 +47,10 @@ export function folderTreeRequest(folderId: string): GoogleAppsScript.URL_Fetch.
   };
 }
 
-/** One page of children (asked ahead, or fetched now, a read that may work later tried again). */
+/** One page of children (asked ahead, or fetched now: see listingPage). */
 function childrenPage(parentIds: readonly string[], pageToken: string | null): { files: Child[]; next: string | null } {
-  const url = childrenUrl(parentIds, pageToken);
-  const early = takeAhead(url);
-  const reply =
-    early && early.getResponseCode() === 200
-      ? { status: 200, json: JSON.parse(early.getContentText()) as unknown, text: '' }
-      : driveGet(url, READ_RETRY_PAUSE_MS);
-  if (reply.status !== 200)
-    throw new PostroomError(
-      'TRANSIENT',
-      `Drive: listing the attachments folder failed (HTTP ${reply.status}: ${reply.text.slice(0, 200)})`,
-    );
-  const json = (reply.json ?? {}) as { files?: Child[]; nextPageToken?: string };
-  return { files: json.files ?? [], next: json.nextPageToken ?? null };
+  const page = listingPage<Child>(childrenUrl(parentIds, pageToken));
+  return { files: page.files, next: page.nextPageToken };
 }
 
 /** The folder a setting names (an id, or a path from My Drive): kept by the memory, else found level by level. */

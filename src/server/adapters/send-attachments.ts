@@ -104,6 +104,22 @@ export function folderFilesRequest(folderId: string): GoogleAppsScript.URL_Fetch
   };
 }
 
+/**
+ * One page of a listing of the attachments folder: asked ahead with the execution's first fetchAll, or
+ * fetched now (a read that may work later tried again). Throws TRANSIENT when Drive cannot answer.
+ */
+export function listingPage<T>(url: string): { files: T[]; nextPageToken: string | null } {
+  const early = takeAhead(url);
+  const reply =
+    early && early.getResponseCode() === 200
+      ? { status: 200, json: JSON.parse(early.getContentText()) as unknown, text: '' }
+      : driveGet(url, READ_RETRY_PAUSE_MS);
+  if (reply.status !== 200)
+    throw new PostroomError('TRANSIENT', `Drive: listing the attachments folder failed (${errorText(reply.status, reply.text)})`);
+  const json = (reply.json ?? {}) as { files?: T[]; nextPageToken?: string };
+  return { files: json.files ?? [], nextPageToken: json.nextPageToken ?? null };
+}
+
 export function driveAttachmentSource(memory: FolderMemory | null = null): AttachmentSource {
   const loaded = new Map<string, LoadedFile>();
   const known = new Map<string, ResolvedAttachment>();
@@ -117,17 +133,7 @@ export function driveAttachmentSource(memory: FolderMemory | null = null): Attac
     pageToken: string | null,
     pageSize: number,
   ): { files: Array<Record<string, string>>; nextPageToken: string | null } {
-    const url = listingUrl(parentId, extra, pageToken, pageSize);
-    // The folder's first page may have come with the execution's first fetchAll (asked ahead).
-    const early = takeAhead(url);
-    const reply =
-      early && early.getResponseCode() === 200
-        ? { status: 200, json: JSON.parse(early.getContentText()) as unknown, text: '' }
-        : driveGet(url, READ_RETRY_PAUSE_MS);
-    if (reply.status !== 200)
-      throw new PostroomError('TRANSIENT', `Drive: listing the attachments folder failed (${errorText(reply.status, reply.text)})`);
-    const json = (reply.json ?? {}) as { files?: Array<Record<string, string>>; nextPageToken?: string };
-    return { files: json.files ?? [], nextPageToken: json.nextPageToken ?? null };
+    return listingPage<Record<string, string>>(listingUrl(parentId, extra, pageToken, pageSize));
   }
 
   function factsOfResource(file: Record<string, string>): ResolvedAttachment {
