@@ -46,6 +46,8 @@ class World {
   durable: CellValue[][] = [];
   writes = 0;
   flushes = 0;
+  /** How long a flush of the sheet takes (0: instant). */
+  flushMs = 0;
   /** Sends whose row was not `sending` in the flushed sheet, or sent after its attempt_at. */
   violations: string[] = [];
   /** Per file id: the answer of Drive to its n-th read (default: the bytes). */
@@ -166,6 +168,7 @@ class World {
         },
         flush: () => {
           world.flushes++;
+          world.now += world.flushMs;
           world.durable = world.grid.map((row) => [...row]);
         },
         timeZoneOffsetMinutes: () => 0,
@@ -429,6 +432,19 @@ describe('Gmail answers land on the rows', () => {
     expect(only.more).toBe(false);
     expect(world.rows()[0]).toMatchObject({ status: 'sent' });
     expect(world.sentCount('1')).toBe(1);
+    expect(world.violations).toEqual([]);
+  });
+
+  it('a row in doubt is looked for when it settles, not that long after the results written before the wait', () => {
+    const world = new World(1);
+    // Each sheet write takes 2 s: the results written before the wait must not push the wait's end.
+    world.flushMs = 2_000;
+    const attemptsAt = failFirstAttempt(world);
+    world.runToEnd();
+    expect(world.sentCount('1')).toBe(1);
+    expect(attemptsAt).toHaveLength(2);
+    // Settled ENDED_SETTLE_MS after the answer; then the retry's intent (one write) and its send call.
+    expect(attemptsAt[1] - attemptsAt[0]).toBe(ENDED_SETTLE_MS + world.flushMs + 600);
     expect(world.violations).toEqual([]);
   });
 

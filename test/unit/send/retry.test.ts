@@ -1,6 +1,14 @@
 // Classifying Gmail REST outcomes and computing retry delays.
 
-import { classifyOutcome, decideRetry, parseGoogleError, parseRetryAfter, retryDelay } from '../../../src/server/domain/send/retry';
+import {
+  classifyOutcome,
+  decideRetry,
+  decideSendRetry,
+  parseGoogleError,
+  parseRetryAfter,
+  retryDelay,
+} from '../../../src/server/domain/send/retry';
+import { QuotaError, TransientError } from '../../../src/server/domain/mail-errors';
 import { DEFAULT_SEND_SETTINGS } from '../../../src/server/domain/send/settings';
 
 const NOW = Date.UTC(2025, 0, 15, 9, 0, 0);
@@ -165,5 +173,30 @@ describe('decideRetry', () => {
 
   it('with maxRetries 0 the first transient error fails the row', () => {
     expect(decideRetry(unavailable, 1, { ...settings, maxRetries: 0 }, NOW, options).action).toBe('fail');
+  });
+});
+
+describe('decideSendRetry', () => {
+  const settings = DEFAULT_SEND_SETTINGS; // 5 s × 2^k, equal jitter
+  const options = { random: fixed(0.5) };
+  const rate = (retryAfterMs: number | null) =>
+    new QuotaError({ operation: 'send', status: 429, detail: 'Too many requests', quotaScope: 'rate', retryAfterMs });
+  const unavailable = new TransientError({ operation: 'send', status: 503, detail: 'Backend Error' });
+
+  it('a rate limit with Retry-After waits what Gmail asked (at least the first delay), not a backoff grown by earlier errors', () => {
+    // Fourth attempt: the grown backoff would be 5 s × 2³ = 40 s → 30 s with the jitter.
+    expect(decideSendRetry(rate(1_000), 4, settings, options)).toMatchObject({
+      action: 'retry',
+      delayMs: 3_750,
+      rateLimited: true,
+      maybeExecuted: false,
+      holdMs: 1_000,
+    });
+    expect(decideSendRetry(rate(12_000), 4, settings, options)).toMatchObject({ delayMs: 12_000, holdMs: 12_000 });
+  });
+
+  it('keeps the grown backoff for a rate limit without Retry-After and for an error that may have happened', () => {
+    expect(decideSendRetry(rate(null), 4, settings, options)).toMatchObject({ delayMs: 30_000, holdMs: 30_000 });
+    expect(decideSendRetry(unavailable, 4, settings, options)).toMatchObject({ delayMs: 30_000, maybeExecuted: true });
   });
 });

@@ -145,7 +145,10 @@ export function decideSendRetry(
       maybeExecuted,
     };
   }
-  const delayMs = retryDelay(attemptsMade - 1, settings, options, error.retryAfterMs);
+  // A rate limit that says when to come back (Retry-After) is not the row's failure: the row waits
+  // what Gmail asked (at least the first retry's delay), not a backoff grown by its earlier errors.
+  const retryAfterGiven = error.retryAfterMs !== null && error.retryAfterMs !== undefined;
+  const delayMs = retryDelay(rateLimited && retryAfterGiven ? 0 : attemptsMade - 1, settings, options, error.retryAfterMs);
   // A rate limit holds every send for the wait Gmail asked (Retry-After), else for the row's own delay.
   const holdMs = rateLimited ? (error.retryAfterMs ?? delayMs) : 0;
   return {
@@ -155,6 +158,6 @@ export function decideSendRetry(
     rateLimited,
     maybeExecuted,
     holdMs,
-    retryAfterGiven: error.retryAfterMs !== null && error.retryAfterMs !== undefined,
+    retryAfterGiven,
   };
 }

@@ -155,7 +155,8 @@ function waitForWork(loop: Loop, queued: SendRow[], inDoubt: SendRow[], now: num
   // the progress recounted from the sheet) the next save carries, or the next execution recounts.
   end(loop, { more: true, waitMs: 0 });
   if (s.table.pending) checkpoint(s);
-  sleep(loop, wait);
+  // The wait ends at the instant computed before the checkpoint, not that long after it.
+  sleep(loop, Math.max(1, now + wait - s.deps.clock.now()));
   // Rows a cut-short execution left in doubt (no outcome recorded) have settled: the next execution
   // looks in SENT with its read of the tab, in the same call (SendLookahead), so that even one cut
   // short after a few calls concludes them and sends; this one hands over. (Rows whose call ended
