@@ -19,6 +19,8 @@ export interface ExecutionContext {
    * at after its first file, the JobRuns row is written at the end).
    */
   lean: boolean;
+  /** This execution has armed its one-off safety trigger (under the hourly net: after its first file). */
+  safetyArmed: boolean;
   /** Snapshot position of the run's first id kept ahead (the cursor when they were saved). */
   aheadFrom: number;
   /** manifest.json's files, once read (null before: read with the first write that needs them). */
@@ -66,6 +68,7 @@ export function newContext(deps: ExportDeps, run: ExportRun, startedAt: number):
     startedAt,
     ids: null,
     lean: false,
+    safetyArmed: false,
     aheadFrom: run.cursor,
     filesLoaded: false,
     manifestAsked: null,

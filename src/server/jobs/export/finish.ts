@@ -7,7 +7,7 @@
 import { finishedSummary, runFacts, type FinishedExport, type FinishingRun } from '../../domain/export';
 import { writeManifest } from './checkpoint';
 import { recordUsage, save, type ExecutionContext } from './context';
-import { EXPORT_CONTINUE_HANDLER, type ExportDeps } from './deps';
+import { EXPORT_CONTINUE_HANDLER, EXPORT_SAFETY_NET_HANDLER, type ExportDeps } from './deps';
 import { recordJobRun, recordJobRunInSteps } from './job-runs';
 import { EXPORT_KEYS, loadSinceMark, saveSinceMark } from './state-store';
 
@@ -67,6 +67,9 @@ function saveMark(ctx: ExecutionContext, finishing: FinishingRun): void {
   }
 }
 
+/** Every trigger of the export goes (its continuations and, in an add-on, its hourly net), in one listing. */
 export function stopContinuation(deps: ExportDeps): void {
-  if (deps.scheduler.installed(EXPORT_CONTINUE_HANDLER) > 0) deps.scheduler.schedule(EXPORT_CONTINUE_HANDLER, { kind: 'off' });
+  const { scheduler } = deps;
+  if (scheduler.removeAll) scheduler.removeAll(EXPORT_CONTINUE_HANDLER, EXPORT_SAFETY_NET_HANDLER);
+  else if (scheduler.installed(EXPORT_CONTINUE_HANDLER) > 0) scheduler.schedule(EXPORT_CONTINUE_HANDLER, { kind: 'off' });
 }
