@@ -9,14 +9,7 @@
 // permission fails the export.
 
 import { errorMessage, isExecutionOver, PostroomError } from '../../domain/errors';
-import {
-  exportFolderName,
-  finishedProgress,
-  runningProgress,
-  translateExport,
-  type ExportProgress,
-  type ExportRun,
-} from '../../domain/export';
+import { exportFolderName, finishedProgress, runningProgress, translateExport, type ExportProgress } from '../../domain/export';
 import { isMailError } from '../../domain/mail-errors';
 import { ensureManifest, resolveIntent } from './checkpoint';
 import { isRetryable, newContext, save, timeUp, type ExecutionContext } from './context';
