@@ -131,11 +131,16 @@ export function commitBatch(ctx: ExecutionContext, bytes: number | null, manifes
 
 /**
  * Under the hourly net, an execution's one-off safety trigger (SAFETY_CONTINUE_MS) comes after its
- * first file, not before its work: a short execution's calls all go to the export; one killed before
- * this point is carried on by the net (within the hour), one killed later within minutes. Counted in
- * the checkpoint's save, then added; past ARMED_ONE_OFFS_LIMIT the one-offs are all replaced instead
- * (fired one-offs stay listed on the platform). Returns what to do after the save, or null.
+ * first durable progress (its first file, or the steps before or at the end it saved), not before its
+ * work: a short execution's calls all go to the export; one killed before this point is carried on by
+ * the net (within the hour), one killed later within minutes. Counted in the run (saved by the save
+ * that follows), then added; past ARMED_ONE_OFFS_LIMIT the one-offs are all replaced instead (fired
+ * one-offs stay listed on the platform). Returns what to do after that save, or null.
  */
+export function armSafetyAfterProgress(ctx: ExecutionContext): void {
+  safetyDue(ctx)?.();
+}
+
 function safetyDue(ctx: ExecutionContext): (() => void) | null {
   const { deps, run } = ctx;
   const { scheduler } = deps;

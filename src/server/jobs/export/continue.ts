@@ -11,7 +11,7 @@
 import { errorMessage, isExecutionOver, PostroomError } from '../../domain/errors';
 import { exportFolderName, finishedProgress, runningProgress, translateExport, type ExportProgress } from '../../domain/export';
 import { isMailError } from '../../domain/mail-errors';
-import { ensureManifest, resolveIntent } from './checkpoint';
+import { armSafetyAfterProgress, ensureManifest, resolveIntent } from './checkpoint';
 import { isRetryable, newContext, save, timeUp, type ExecutionContext } from './context';
 import {
   CONTINUE_AFTER_MS,
@@ -133,11 +133,15 @@ function failureMessage(ctx: ExecutionContext, error: unknown): string {
 function work(ctx: ExecutionContext): ExportProgress {
   const { deps, run } = ctx;
   if (run.finishing) return finishedProgress(finishExport(ctx, run.finishing.state, run.finishing.error), deps.locale);
+  // Each step before the first file is progress: under the hourly net, the one-off follows the first saved.
+  ctx.armAfterSave = () => armSafetyAfterProgress(ctx);
   ensureFolder(ctx);
   ensureManifest(ctx);
   openJobRun(ctx);
   ensureSnapshot(ctx);
   resolveIntent(ctx);
+  // Not after the intent's save (the file's calls come next): after the checkpoint (commitBatch).
+  ctx.armAfterSave = null;
   let stop: 'end' | 'time' | 'cancel' = 'end';
   // After a crash the first file comes first: a cancel is looked at after it.
   let controlCheckedAt = ctx.lean ? deps.clock.now() : -Infinity;

@@ -5,7 +5,7 @@
 // finished export for getExportProgress, then the run is cleared and no continuation trigger is left.
 
 import { finishedSummary, runFacts, type FinishedExport, type FinishingRun } from '../../domain/export';
-import { writeManifest } from './checkpoint';
+import { armSafetyAfterProgress, writeManifest } from './checkpoint';
 import { recordUsage, save, type ExecutionContext } from './context';
 import { EXPORT_CONTINUE_HANDLER, EXPORT_SAFETY_NET_HANDLER, type ExportDeps } from './deps';
 import { recordJobRun, recordJobRunInSteps } from './job-runs';
@@ -22,6 +22,8 @@ export function finishExport(ctx: ExecutionContext, state: FinishedExport['state
     finishedAt: finishing.finishedAt,
     error: finishing.error,
   };
+  // Under the hourly net, an end cut short after a saved step goes on within minutes (see armSafetyAfterProgress).
+  ctx.armAfterSave = () => armSafetyAfterProgress(ctx);
   if (!finishing.done.includes('manifest')) {
     if (run.folderId) writeManifest(ctx, finishing.state, finishing.finishedAt);
     finishing.done.push('manifest');
