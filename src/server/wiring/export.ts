@@ -3,6 +3,7 @@
 // spread into `api` and `triggers` by src/server/entrypoints.ts:
 //   api       startExport(options), getExportProgress(), cancelExport()    JSON in, JSON out
 //   triggers  runExportContinue    the one-off trigger each execution installs while work is left
+//             runExportSafetyNet   in an add-on (no trigger more often than hourly): the hourly safety net
 // The REST gateway (the default) reads in parallel (fetchAll, 50 messages a call), which is how the
 // export reaches Gmail's read ceiling; the Advanced service, when chosen, reads one message per call.
 
@@ -89,5 +90,9 @@ export const exportTriggers = {
       `Postroom export: ${progress ? `${progress.state}, ${progress.summary}` : 'nothing to do or another execution holds the lock'}`,
     );
     return progress;
+  },
+  /** The hourly safety net of an add-on export (EXPORT_SAFETY_NET_HANDLER): the same execution. */
+  runExportSafetyNet(_event?: unknown): ExportProgress | null {
+    return exportTriggers.runExportContinue();
   },
 };

@@ -81,6 +81,9 @@ it.each([
   [['--kill-every', '12', '--include-attachments'], 3],
   [['--kill-every', '10', '--fault-rate', '0.15', '--seed', '7'], 0],
   [['--kill-every', '12', '--include-attachments', '--fault-rate', '0.15', '--seed', '7'], 3],
+  [['--kill-every', '10', '--addon'], 0],
+  [['--kill-every', '12', '--include-attachments', '--addon'], 3],
+  [['--kill-every', '10', '--addon', '--fault-rate', '0.15', '--seed', '7'], 0],
 ])('at the smallest kill interval that still progresses (%j) it ends complete, each message once', (args, attachments) => {
   const out = join(dir, `floor-${args.join('')}`);
   const result = cli('--mailbox', mailbox, '--out', out, '--batch-size', '2', ...args);

@@ -146,7 +146,38 @@ function triggersLeftAfterFiring(opened: Opened): unknown[] {
   opened.workspace.faults.options.killEvery = undefined;
   for (let round = 0; round < 3 && opened.workspace.nextTriggerAt() !== null; round++)
     opened.runner.advanceAndFire(Math.max(0, opened.workspace.nextTriggerAt()! - opened.workspace.clock.now()));
-  return opened.workspace.triggers.triggers.filter((t) => t.handlerFunction === 'runExportContinue');
+  return opened.workspace.triggers.triggers.filter((t) => EXPORT_HANDLERS.includes(t.handlerFunction));
+}
+
+const RUN_KEY = 'postroom.export.run';
+const EXPORT_HANDLERS = ['runExportContinue', 'runExportSafetyNet'];
+
+function exportTriggers(opened: Opened): string[] {
+  return opened.workspace.triggers.triggers.map((t) => t.handlerFunction).filter((name) => EXPORT_HANDLERS.includes(name));
+}
+
+/**
+ * startExport (the user's click, not killed), then ONLY the triggers it and the executions armed, every
+ * execution killed at its `killEvery`-th call; an export left with no trigger is an error.
+ */
+function runByTriggersAlone(opened: Opened, input: object, killEvery: number): ReturnType<typeof runExport> {
+  const { workspace, runner } = opened;
+  const started = runner.rpc('startExport', input);
+  const results: ReturnType<typeof runner.invoke>[] = [];
+  workspace.faults.options.killEvery = killEvery;
+  const stop = (error: string | null): ReturnType<typeof runExport> => {
+    workspace.faults.options.killEvery = undefined;
+    const view = error ? null : runner.rpc('getExportProgress');
+    workspace.faults.options.killEvery = killEvery;
+    return { started: started.value, results, progress: view?.value ?? null, refused: null, error } as ReturnType<typeof runExport>;
+  };
+  for (let fired = 0; workspace.properties.user.values.has(RUN_KEY); fired++) {
+    const next = workspace.nextTriggerAt();
+    if (next === null) return stop('no trigger left while the export is under way');
+    if (fired >= 1500) return stop('did not finish within 1500 trigger executions');
+    results.push(...runner.advanceAndFire(Math.max(0, next - workspace.clock.now())));
+  }
+  return stop(null);
 }
 
 describe('a sweep of kill intervals from the floor', () => {
@@ -170,16 +201,59 @@ describe('a sweep of kill intervals from the floor', () => {
     },
   );
 
-  it.each([16, 17, 20, 30])(
-    'in an add-on (no recurring trigger: each execution arms a one-off), killed at its %i-th call: each message once',
+  it.each(range(FLOOR, 30))(
+    'in an add-on (hourly net + one-offs), driven by its triggers alone, every execution killed at its %i-th call: each message once',
     (killEvery) => {
-      const opened = prepared({ killEvery, addonMode: true });
-      const result = runExport(opened, { batchSize: 4 });
+      const opened = prepared({ addonMode: true });
+      const result = runByTriggersAlone(opened, { batchSize: 4 }, killEvery);
       expect(checkOutcome(opened, result, `add-on, killEvery ${killEvery}`, 0)).toEqual(opened.ids);
       expect(triggersLeftAfterFiring(opened)).toEqual([]);
       expect(checkOutcome(opened, result, `add-on, killEvery ${killEvery}, after`, 0)).toEqual(opened.ids);
     },
   );
+
+  it.each([FLOOR_WITH_ATTACHMENTS, 13, 14, 16, 20, 30])(
+    'in an add-on with attachments, driven by its triggers alone, killed at its %i-th call: each message and attachment once',
+    (killEvery) => {
+      const opened = prepared({ addonMode: true });
+      const result = runByTriggersAlone(opened, INPUT, killEvery);
+      expect(checkOutcome(opened, result, `add-on with attachments, killEvery ${killEvery}`)).toEqual(opened.ids);
+      expect(triggersLeftAfterFiring(opened)).toEqual([]);
+    },
+  );
+
+  it.each([1, 2, 3])('in an add-on at the floor with 15 %% transient faults (seed %i), by its triggers alone', (seed) => {
+    const plain = prepared({ addonMode: true, faultRate: 0.15, seed });
+    expect(checkOutcome(plain, runByTriggersAlone(plain, { batchSize: 4 }, FLOOR), `add-on floor, seed ${seed}`, 0)).toEqual(plain.ids);
+    expect(triggersLeftAfterFiring(plain)).toEqual([]);
+    const withFiles = prepared({ addonMode: true, faultRate: 0.15, seed });
+    expect(
+      checkOutcome(withFiles, runByTriggersAlone(withFiles, INPUT, FLOOR_WITH_ATTACHMENTS), `add-on floor with attachments, seed ${seed}`),
+    ).toEqual(withFiles.ids);
+    expect(triggersLeftAfterFiring(withFiles)).toEqual([]);
+  });
+
+  it('in an add-on the start arms the hourly net once; a cancel between executions leaves no export trigger', () => {
+    const opened = prepared({ addonMode: true });
+    const { workspace, runner } = opened;
+    runner.rpc('startExport', { batchSize: 4 });
+    expect(exportTriggers(opened).sort()).toEqual(['runExportContinue', 'runExportSafetyNet']);
+    expect(workspace.triggers.triggers.find((t) => t.handlerFunction === 'runExportSafetyNet')?.schedule).toEqual({ kind: 'hours', n: 1 });
+    // Executions killed at their 20th call until one file is written: the export is under way, its triggers wait.
+    workspace.faults.options.killEvery = 20;
+    const files = () => JSON.parse(workspace.properties.user.values.get(RUN_KEY) as string).files as number;
+    for (let round = 0; round < 20 && files() === 0; round++)
+      runner.advanceAndFire(Math.max(0, workspace.nextTriggerAt()! - workspace.clock.now()));
+    workspace.faults.options.killEvery = undefined;
+    expect(files()).toBeGreaterThan(0);
+    expect(workspace.properties.user.values.has(RUN_KEY)).toBe(true);
+    expect(exportTriggers(opened)).toContain('runExportSafetyNet');
+    const cancelled = runner.rpc('cancelExport').value as { state: string; folderUrl: string };
+    expect(cancelled.state).toBe('cancelled');
+    expect(exportTriggers(opened)).toEqual([]);
+    expect(manifestOf(folderFiles(opened, cancelled.folderUrl))).toMatchObject({ state: 'cancelled' });
+    expect(tab(workspace, 'JobRuns').map((r) => `${r.job}:${r.status}`)).toEqual(['export:cancelled']);
+  });
 
   it('a trigger left by an end cut short (after the run was cleared) finds no export and removes itself', () => {
     const opened = prepared();

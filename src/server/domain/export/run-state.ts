@@ -84,6 +84,12 @@ export interface ExportRun {
   repeating?: boolean;
   /** The platform refused the recurring trigger (an add-on): each execution arms a one-off safety trigger. */
   noRepeat?: boolean;
+  /** In an add-on: the hourly safety net (runExportSafetyNet) is in place; executions arm their one-off after their first file. */
+  hourlyNet?: boolean;
+  /** The platform refused the hourly net too: each execution arms a one-off safety trigger before its work. */
+  noHourlyNet?: boolean;
+  /** One-off runExportContinue triggers added without a listing since the last one that replaced them all. */
+  armedOneOffs?: number;
   /** The mail transport the export reads with (chosen at its start; later executions need not read the settings). */
   mailTransport?: 'rest' | 'advanced';
   /** The next ids of the snapshot from the cursor (saved with each checkpoint: a read needs no snapshot download). */

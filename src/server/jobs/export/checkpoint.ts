@@ -8,7 +8,7 @@ import { buildManifest, MANIFEST_NAME, type ExportRun, type ManifestFile } from 
 import { emptyBatch } from '../../domain/export';
 import type { ExportRewrite } from '../../ports/export-files';
 import { emptyPending, save, type ExecutionContext } from './context';
-import { READ_CHUNK } from './deps';
+import { ARMED_ONE_OFFS_LIMIT, EXPORT_CONTINUE_HANDLER, EXPORT_SAFETY_NET_HANDLER, READ_CHUNK, SAFETY_CONTINUE_MS } from './deps';
 import { ensureFiles, keepAhead } from './list-snapshot';
 
 const JSON_TYPE = 'application/json';
@@ -124,7 +124,33 @@ export function commitBatch(ctx: ExecutionContext, bytes: number | null, manifes
   // The next chunk's uploads are announced with the checkpoint (no write of their own before them).
   if (run.options.includeAttachments) run.uploadsUpTo = Math.max(run.uploadsUpTo, run.cursor + READ_CHUNK);
   keepAhead(ctx);
+  const arm = safetyDue(ctx);
   save(ctx);
+  arm?.();
+}
+
+/**
+ * Under the hourly net, an execution's one-off safety trigger (SAFETY_CONTINUE_MS) comes after its
+ * first durable progress (its first file, or the steps before or at the end it saved), not before its
+ * work: a short execution's calls all go to the export; one killed before this point is carried on by
+ * the net (within the hour), one killed later within minutes. Counted in the run (saved by the save
+ * that follows), then added; past ARMED_ONE_OFFS_LIMIT the one-offs are all replaced instead (fired
+ * one-offs stay listed on the platform). Returns what to do after that save, or null.
+ */
+export function armSafetyAfterProgress(ctx: ExecutionContext): void {
+  safetyDue(ctx)?.();
+}
+
+function safetyDue(ctx: ExecutionContext): (() => void) | null {
+  const { deps, run } = ctx;
+  const { scheduler } = deps;
+  if (!run.hourlyNet || ctx.safetyArmed || !scheduler.armAfter) return null;
+  ctx.safetyArmed = true;
+  const replace = (run.armedOneOffs ?? 0) >= ARMED_ONE_OFFS_LIMIT;
+  run.armedOneOffs = replace ? 1 : (run.armedOneOffs ?? 0) + 1;
+  return replace
+    ? () => scheduler.continueAfter(EXPORT_CONTINUE_HANDLER, SAFETY_CONTINUE_MS, EXPORT_SAFETY_NET_HANDLER)
+    : () => scheduler.armAfter!(EXPORT_CONTINUE_HANDLER, SAFETY_CONTINUE_MS);
 }
 
 /**

@@ -19,6 +19,12 @@ export interface ExecutionContext {
    * at after its first file, the JobRuns row is written at the end).
    */
   lean: boolean;
+  /** This execution has armed its one-off safety trigger (under the hourly net: after its first file). */
+  safetyArmed: boolean;
+  /** The run's saves made by this execution. */
+  saves: number;
+  /** The next save is durable progress after which the one-off safety trigger may come (see armSafetyAfterProgress). */
+  armAfterSave: (() => void) | null;
   /** Snapshot position of the run's first id kept ahead (the cursor when they were saved). */
   aheadFrom: number;
   /** manifest.json's files, once read (null before: read with the first write that needs them). */
@@ -66,6 +72,9 @@ export function newContext(deps: ExportDeps, run: ExportRun, startedAt: number):
     startedAt,
     ids: null,
     lean: false,
+    safetyArmed: false,
+    saves: 0,
+    armAfterSave: null,
     aheadFrom: run.cursor,
     filesLoaded: false,
     manifestAsked: null,
@@ -137,8 +146,12 @@ export function recordUsage(ctx: ExecutionContext): void {
 }
 
 export function save(ctx: ExecutionContext): void {
+  ctx.saves += 1;
   recordUsage(ctx);
   saveRun(ctx.deps.store, ctx.run);
+  const arm = ctx.armAfterSave;
+  ctx.armAfterSave = null;
+  arm?.();
 }
 
 /** Errors worth another try later: Gmail's transient / quota errors, and anything Drive threw. */

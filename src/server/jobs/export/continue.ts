@@ -1,5 +1,6 @@
 // The export's execution (the trigger runExportContinue: one-off, installed by startExport and by each
-// execution that leaves work, and recurring, as the safety net of executions the platform kills): lock
+// execution that leaves work, and recurring, as the safety net of executions the platform kills; in an
+// add-on the hourly runExportSafetyNet is that net and runs the same execution): lock
 // → the run → its folder → the manifest → the snapshot (listed once) → a batch in doubt resolved → read
 // chunks into batches and write each full batch, checkpointing after each file, until the snapshot
 // ends, the time budget is spent or a cancel is asked → write what was read → finish, or leave the rest
@@ -8,21 +9,15 @@
 // permission fails the export.
 
 import { errorMessage, isExecutionOver, PostroomError } from '../../domain/errors';
-import {
-  exportFolderName,
-  finishedProgress,
-  runningProgress,
-  translateExport,
-  type ExportProgress,
-  type ExportRun,
-} from '../../domain/export';
+import { exportFolderName, finishedProgress, runningProgress, translateExport, type ExportProgress } from '../../domain/export';
 import { isMailError } from '../../domain/mail-errors';
-import { ensureManifest, resolveIntent } from './checkpoint';
+import { armSafetyAfterProgress, ensureManifest, resolveIntent } from './checkpoint';
 import { isRetryable, newContext, save, timeUp, type ExecutionContext } from './context';
 import {
   CONTINUE_AFTER_MS,
   CONTROL_CHECK_MS,
   EXPORT_CONTINUE_HANDLER,
+  EXPORT_SAFETY_NET_HANDLER,
   MAX_TRANSIENT_STREAK,
   READ_CHUNK,
   REPEAT_MINUTES,
@@ -84,19 +79,31 @@ function openJobRun(ctx: ExecutionContext): void {
 
 /**
  * No finally runs when the platform kills an execution: a trigger must be there to carry on. A
- * recurring one is put in place once (saved with the execution's first write), else, where the
- * platform refuses it, a one-off safety trigger is armed by every execution.
+ * recurring one is put in place once (saved with the execution's first write); where the platform
+ * refuses it (an add-on), the hourly net (runExportSafetyNet) once, and the execution's one-off comes
+ * after its first file (checkpoint.ts); refused too, a one-off safety trigger armed by every execution.
  */
-function armSafety(deps: ExportDeps, run: ExportRun): void {
-  if (run.repeating) return;
-  if (!run.noRepeat && deps.scheduler.repeatEvery) {
-    if (deps.scheduler.repeatEvery(EXPORT_CONTINUE_HANDLER, REPEAT_MINUTES)) {
+function armSafety(ctx: ExecutionContext): void {
+  const { deps, run } = ctx;
+  const { scheduler } = deps;
+  if (run.repeating || run.hourlyNet) return;
+  if (!run.noRepeat && scheduler.repeatEvery) {
+    if (scheduler.repeatEvery(EXPORT_CONTINUE_HANDLER, REPEAT_MINUTES)) {
       run.repeating = true;
       return;
     }
     run.noRepeat = true;
+    // Saved at once: an execution cut short here does not try the refused trigger again.
+    if (scheduler.repeatHourly) save(ctx);
   }
-  deps.scheduler.continueAfter(EXPORT_CONTINUE_HANDLER, SAFETY_CONTINUE_MS);
+  if (!run.noHourlyNet && scheduler.repeatHourly && scheduler.armAfter) {
+    if (scheduler.repeatHourly(EXPORT_SAFETY_NET_HANDLER)) {
+      run.hourlyNet = true;
+      return;
+    }
+    run.noHourlyNet = true;
+  }
+  scheduler.continueAfter(EXPORT_CONTINUE_HANDLER, SAFETY_CONTINUE_MS);
 }
 
 /** The run saved as not working; the next execution comes from a one-off trigger (and the recurring one, kept). */
@@ -106,8 +113,10 @@ function leavePending(ctx: ExecutionContext, delayMs: number): ExportProgress {
   // Until it is in place again, executions arm their own safety trigger (continueAfter removes it).
   const repeat = run.repeating === true;
   run.repeating = false;
+  // continueAfter replaces every one-off armed so far (and a second hourly net a kill left) with this one.
+  if (run.hourlyNet) run.armedOneOffs = 1;
   save(ctx);
-  deps.scheduler.continueAfter(EXPORT_CONTINUE_HANDLER, delayMs);
+  deps.scheduler.continueAfter(EXPORT_CONTINUE_HANDLER, delayMs, run.hourlyNet ? EXPORT_SAFETY_NET_HANDLER : undefined);
   if (repeat && deps.scheduler.repeatEvery?.(EXPORT_CONTINUE_HANDLER, REPEAT_MINUTES)) {
     run.repeating = true;
     save(ctx);
@@ -124,11 +133,15 @@ function failureMessage(ctx: ExecutionContext, error: unknown): string {
 function work(ctx: ExecutionContext): ExportProgress {
   const { deps, run } = ctx;
   if (run.finishing) return finishedProgress(finishExport(ctx, run.finishing.state, run.finishing.error), deps.locale);
+  // Each step before the first file is progress: under the hourly net, the one-off follows the first saved.
+  ctx.armAfterSave = () => armSafetyAfterProgress(ctx);
   ensureFolder(ctx);
   ensureManifest(ctx);
   openJobRun(ctx);
   ensureSnapshot(ctx);
   resolveIntent(ctx);
+  // Not after the intent's save (the file's calls come next): after the checkpoint (commitBatch).
+  ctx.armAfterSave = null;
   let stop: 'end' | 'time' | 'cancel' = 'end';
   // After a crash the first file comes first: a cancel is looked at after it.
   let controlCheckedAt = ctx.lean ? deps.clock.now() : -Infinity;
@@ -175,11 +188,12 @@ export function continueExportRun(deps: ExportDeps): ExportProgress | null {
     }
     if (run.mailTransport) deps.useMailTransport?.(run.mailTransport);
     const ctx = newContext(deps, run, deps.clock.now());
-    const wasRepeating = run.repeating === true;
-    armSafety(deps, run);
+    const wasArmed = run.repeating === true || run.hourlyNet === true;
+    armSafety(ctx);
     // A run already marked working (its execution died) needs no write to say so again: this one's
     // counts go with its first save, unless a trigger was just armed or attachments need announcing.
-    const mustSave = !run.inFlight || run.options.includeAttachments || run.repeating !== wasRepeating || run.noRepeat === true;
+    const armedNow = run.repeating === true || run.hourlyNet === true;
+    const mustSave = !run.inFlight || run.options.includeAttachments || armedNow !== wasArmed || (run.noRepeat === true && !armedNow);
     if (run.inFlight) {
       // The previous execution died: what it uploaded is looked for first, the next file is smaller,
       // and this one goes in small steps.

@@ -42,6 +42,14 @@ export interface ExportDeps {
 }
 
 export const EXPORT_CONTINUE_HANDLER = 'runExportContinue';
+/**
+ * In an add-on (no trigger more often than hourly): an hourly recurring trigger, the safety net of the
+ * executions the platform kills, under a handler of its own so that a chunk's end (continueAfter, which
+ * replaces every runExportContinue trigger) leaves it in place.
+ */
+export const EXPORT_SAFETY_NET_HANDLER = 'runExportSafetyNet';
+/** One-off safety triggers added (armAfter) before the next one clears them all first (fired ones stay listed). */
+export const ARMED_ONE_OFFS_LIMIT = 8;
 /** An execution takes no new work after 4.5 of its 6 minutes (the rest is for the last file and the checkpoint). */
 export const EXECUTION_BUDGET_MS = 270_000;
 export const LOCK_WAIT_MS = 1000;

@@ -5,9 +5,9 @@
 // finished export for getExportProgress, then the run is cleared and no continuation trigger is left.
 
 import { finishedSummary, runFacts, type FinishedExport, type FinishingRun } from '../../domain/export';
-import { writeManifest } from './checkpoint';
+import { armSafetyAfterProgress, writeManifest } from './checkpoint';
 import { recordUsage, save, type ExecutionContext } from './context';
-import { EXPORT_CONTINUE_HANDLER, type ExportDeps } from './deps';
+import { EXPORT_CONTINUE_HANDLER, EXPORT_SAFETY_NET_HANDLER, type ExportDeps } from './deps';
 import { recordJobRun, recordJobRunInSteps } from './job-runs';
 import { EXPORT_KEYS, loadSinceMark, saveSinceMark } from './state-store';
 
@@ -22,6 +22,8 @@ export function finishExport(ctx: ExecutionContext, state: FinishedExport['state
     finishedAt: finishing.finishedAt,
     error: finishing.error,
   };
+  // Under the hourly net, an end cut short after a saved step goes on within minutes (see armSafetyAfterProgress).
+  ctx.armAfterSave = () => armSafetyAfterProgress(ctx);
   if (!finishing.done.includes('manifest')) {
     if (run.folderId) writeManifest(ctx, finishing.state, finishing.finishedAt);
     finishing.done.push('manifest');
@@ -67,6 +69,9 @@ function saveMark(ctx: ExecutionContext, finishing: FinishingRun): void {
   }
 }
 
+/** Every trigger of the export goes (its continuations and, in an add-on, its hourly net), in one listing. */
 export function stopContinuation(deps: ExportDeps): void {
-  if (deps.scheduler.installed(EXPORT_CONTINUE_HANDLER) > 0) deps.scheduler.schedule(EXPORT_CONTINUE_HANDLER, { kind: 'off' });
+  const { scheduler } = deps;
+  if (scheduler.removeAll) scheduler.removeAll(EXPORT_CONTINUE_HANDLER, EXPORT_SAFETY_NET_HANDLER);
+  else if (scheduler.installed(EXPORT_CONTINUE_HANDLER) > 0) scheduler.schedule(EXPORT_CONTINUE_HANDLER, { kind: 'off' });
 }

@@ -4,4 +4,4 @@ export { startExportRun } from './start';
 export { continueExportRun } from './continue';
 export { cancelExportRun } from './cancel';
 export { viewExportProgress } from './progress';
-export { EXPORT_CONTINUE_HANDLER, type ExportDeps } from './deps';
+export { EXPORT_CONTINUE_HANDLER, EXPORT_SAFETY_NET_HANDLER, type ExportDeps } from './deps';

@@ -6,7 +6,14 @@
 import { PostroomError } from '../../domain/errors';
 import { gmailQueryFor, newRun, parseExportOptions, runningProgress, translateExport, type ExportProgress } from '../../domain/export';
 import { isMailError } from '../../domain/mail-errors';
-import { EXPORT_CONTINUE_HANDLER, FIRST_CONTINUE_MS, LOCK_WAIT_MS, REPEAT_MINUTES, type ExportDeps } from './deps';
+import {
+  EXPORT_CONTINUE_HANDLER,
+  EXPORT_SAFETY_NET_HANDLER,
+  FIRST_CONTINUE_MS,
+  LOCK_WAIT_MS,
+  REPEAT_MINUTES,
+  type ExportDeps,
+} from './deps';
 import { holdExportLock, lockedRefusal } from './lock';
 import { loadRun, loadSinceMark, saveRun } from './state-store';
 
@@ -67,6 +74,12 @@ export function startExportRun(deps: ExportDeps, rawOptions: unknown): ExportPro
     // then carried on without arming a safety trigger of its own (saved once it is in place).
     if (deps.scheduler.repeatEvery?.(EXPORT_CONTINUE_HANDLER, REPEAT_MINUTES)) {
       run.repeating = true;
+      saveRun(deps.store, run);
+    } else if (deps.scheduler.repeatEvery && deps.scheduler.repeatHourly && deps.scheduler.armAfter) {
+      // Refused (an add-on): the hourly net instead, under its own handler (see continue.ts armSafety).
+      run.noRepeat = true;
+      if (deps.scheduler.repeatHourly(EXPORT_SAFETY_NET_HANDLER)) run.hourlyNet = true;
+      else run.noHourlyNet = true;
       saveRun(deps.store, run);
     }
     return runningProgress(run, deps.locale);
