@@ -66,12 +66,16 @@ export function parseTyped(text: string, where: SheetLocale): { value: number | 
     }
   }
 
-  const time = '(?:\\s+(\\d{1,2}):(\\d{2})(?::(\\d{2}))?)?';
+  // Seconds may carry a fraction ("09:30:00.418"): Sheets keeps it (milliseconds), as typed.
+  const time = '(?:\\s+(\\d{1,2}):(\\d{2})(?::(\\d{2})(?:\\.(\\d{1,3}))?)?)?';
   const iso = new RegExp(`^(\\d{4})[-/](\\d{1,2})[-/](\\d{1,2})${time}$`).exec(trimmed);
   const local = new RegExp(`^(\\d{1,2})/(\\d{1,2})/(\\d{4})${time}$`).exec(trimmed);
   let parts: number[] | null = null;
-  if (iso) parts = [Number(iso[1]), Number(iso[2]), Number(iso[3]), Number(iso[4] ?? 0), Number(iso[5] ?? 0), Number(iso[6] ?? 0)];
-  else if (local) {
+  let millis = 0;
+  if (iso) {
+    parts = [Number(iso[1]), Number(iso[2]), Number(iso[3]), Number(iso[4] ?? 0), Number(iso[5] ?? 0), Number(iso[6] ?? 0)];
+    millis = iso[7] ? Number(iso[7].padEnd(3, '0')) : 0;
+  } else if (local) {
     const [first, second] = [Number(local[1]), Number(local[2])];
     const [month, day] = french ? [second, first] : [first, second];
     parts = [Number(local[3]), month, day, Number(local[4] ?? 0), Number(local[5] ?? 0), Number(local[6] ?? 0)];
@@ -79,7 +83,7 @@ export function parseTyped(text: string, where: SheetLocale): { value: number | 
   if (parts) {
     const [year, month, day, hour, minute, second] = parts;
     if (validDate(year, month, day) && hour < 24 && minute < 60 && second < 60) {
-      return { value: { date: zonedTimeToEpoch(where.timeZone, year, month, day, hour, minute, second) } };
+      return { value: { date: zonedTimeToEpoch(where.timeZone, year, month, day, hour, minute, second) + millis } };
     }
     return null;
   }

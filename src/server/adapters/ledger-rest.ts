@@ -52,7 +52,7 @@ export function restLedgerValues(spreadsheetId: () => string | null): LedgerValu
       };
       return pending;
     },
-    writeRows(tab, firstRow, rows, timeZone) {
+    writeRows(tab, firstRow, rows, timeZone, options = {}) {
       const id = spreadsheetId();
       if (!id) throw sheetsRestError('values.batchUpdate', 404, 'no ledger spreadsheet');
       // The whole block's range: Google refuses values beyond the range written.
@@ -69,7 +69,7 @@ export function restLedgerValues(spreadsheetId: () => string | null): LedgerValu
             if (!(cell instanceof Date)) return cell as SheetsCell | null;
             dates.push({
               range: a1SheetRange(tab, `${columnLetters(c + 1)}${firstRow + r}`),
-              values: [[sheetDateTime(cell, (format ??= dateTimeFormat(timeZone)))]],
+              values: [[sheetDateTime(cell, (format ??= dateTimeFormat(timeZone)), options.milliseconds === true)]],
             });
             return null;
           }),
@@ -104,8 +104,14 @@ function dateTimeFormat(timeZone: string): Intl.DateTimeFormat {
   });
 }
 
-/** "2026-01-05 09:30:00": the instant on the formatter's wall clock, as a person would type it. */
-function sheetDateTime(date: Date, format: Intl.DateTimeFormat): string {
+/**
+ * "2026-01-05 09:30:00": the instant on the formatter's wall clock, as a person would type it; with
+ * `milliseconds`, a fraction of the second when there is one ("09:30:00.418", kept by Sheets as
+ * SpreadsheetApp's setValues of a Date keeps it).
+ */
+function sheetDateTime(date: Date, format: Intl.DateTimeFormat, milliseconds = false): string {
   const parts = intlParts(format, date.getTime());
-  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
+  const ms = date.getTime() % 1000;
+  const fraction = milliseconds && ms ? `.${String(ms).padStart(3, '0')}` : '';
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}${fraction}`;
 }

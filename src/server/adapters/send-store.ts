@@ -9,7 +9,8 @@
 //   sheetJobRunLog      one row per run in the JobRuns tab (job = send), shared with collect.
 // https://developers.google.com/apps-script/reference/properties/properties#setProperties(Object)
 
-import { JOB_RUNS_TABLE, jobRunToRow } from '../domain/collect/ledger';
+import { JOB_RUNS_TABLE } from '../domain/collect/ledger';
+import { sendJobRunCells } from '../domain/send/job-run-row';
 import { localizedError } from '../domain/errors';
 import { parseProgress, serializeProgress } from '../domain/send/progress';
 import type { LedgerStore } from '../ports/ledger';
@@ -122,36 +123,7 @@ export function sheetJobRunLog(ledger: LedgerStore): JobRunLog {
   return {
     record(run) {
       const table = ledger.table(JOB_RUNS_TABLE);
-      // A run still open (scheduled, or running since its start) has no end yet.
-      const open = run.status === 'running' || run.status === 'scheduled';
-      const errors = run.failed + (run.bounced ?? 0);
-      const cells = jobRunToRow({
-        runId: run.runId,
-        job: 'send',
-        status: open
-          ? 'running'
-          : run.status === 'cancelled'
-            ? 'partial'
-            : errors === 0
-              ? 'succeeded'
-              : run.sent === 0
-                ? 'failed'
-                : 'partial',
-        startedAtMs: run.startedAt,
-        finishedAtMs: open ? null : run.finishedAt,
-        durationSec: open ? 0 : Math.round((run.finishedAt - run.startedAt) / 1000),
-        emailsScanned: run.total,
-        attachmentsSeen: 0,
-        attachmentsDownloaded: 0,
-        receiptsCreated: 0,
-        duplicatesSkipped: 0,
-        quarantined: 0,
-        errorsCount: errors,
-        gmailApiCalls: run.gmailCalls,
-        logUrl: run.logUrl ?? '',
-        summary: run.summary,
-      });
-      if (run.status === 'cancelled' || run.status === 'scheduled') cells.status = run.status;
+      const cells = sendJobRunCells(run);
       // A run killed after this write and before its state was saved comes back here: update, never duplicate.
       const existing = table.readAll().find((row) => String(row.values.run_id) === run.runId && String(row.values.job) === 'send');
       if (existing) table.update([{ rowNumber: existing.rowNumber, values: cells }]);

@@ -77,5 +77,11 @@ export interface LedgerValues {
    * rows must be inside the grid; a null cell is left as it is. Durable when it returns; throws a PostroomError otherwise
    * (details.mayHaveHappened).
    */
-  writeRows(tab: string, firstRow: number, rows: ReadonlyArray<ReadonlyArray<CellValue | null>>, timeZone: string): void;
+  writeRows(
+    tab: string,
+    firstRow: number,
+    rows: ReadonlyArray<ReadonlyArray<CellValue | null>>,
+    timeZone: string,
+    options?: { milliseconds?: boolean },
+  ): void;
 }

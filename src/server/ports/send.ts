@@ -5,7 +5,7 @@
 import type { AttachmentResolution } from '../domain/send/plan';
 import type { AttachmentRef, SendRow } from '../domain/send/send-list';
 import type { SendProgress } from '../domain/send/progress';
-import type { SendJobState } from '../domain/send/job-state';
+import type { JobRunSteps, SendJobState } from '../domain/send/job-state';
 import type { CellValue } from '../ports/ledger';
 
 /** The `Sends` tab: one read of the whole table, batched block writes. */
@@ -93,6 +93,11 @@ export interface JobRunRecord {
 export interface JobRunLog {
   /** Adds the run's row, or updates it when the run already has one. */
   record(run: JobRunRecord): void;
+  /**
+   * The same row in saved steps of few calls each (an ended run's row, owed until written): `steps`
+   * says how far it got, `save` keeps each step's progress. Absent: `record`.
+   */
+  recordInSteps?(run: JobRunRecord, steps: JobRunSteps, save: (steps: JobRunSteps) => void): void;
 }
 
 export interface SendClock {

@@ -11,7 +11,7 @@ import { pickLocale, type Locale } from '../domain/i18n';
 import type { ExportProgress, ExportRequest } from '../domain/export';
 import { platformCodecs } from '../adapters/codecs';
 import { driveExportFiles } from '../adapters/export-drive';
-import { exportJobRunsSheet } from '../adapters/export-job-runs';
+import { jobRunsSheet } from '../adapters/job-runs-sheet';
 import { userLock } from '../adapters/lock';
 import { userPropertiesStore } from '../adapters/properties';
 import { sheetsLedgerStore } from '../adapters/sheets';
@@ -54,7 +54,7 @@ export function exportDeps(): ExportDeps {
     files: driveExportFiles(),
     store,
     ledger: { table: (spec) => openLedger().table(spec), url: () => openLedger().url(), flush: () => openLedger().flush() },
-    jobRunsSheet: exportJobRunsSheet(),
+    jobRunsSheet: jobRunsSheet(),
     lock: userLock(),
     scheduler: scriptScheduler(),
     clock: { now: () => Date.now(), sleep: (ms) => Utilities.sleep(Math.max(0, Math.round(ms))) },

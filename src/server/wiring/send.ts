@@ -37,6 +37,8 @@ import { LEDGER_SPREADSHEET_ID_PROPERTY } from '../domain/storage-keys';
 import { sheetJobRunLog, userSendStateStore, type UserSendStateStore } from '../adapters/send-store';
 import { openLedgerSpreadsheet, sheetsLedgerStore } from '../adapters/sheets';
 import { scriptScheduler } from '../adapters/triggers';
+import { jobRunsSheet } from '../adapters/job-runs-sheet';
+import type { JobRunsSheet } from '../ports/job-runs-sheet';
 import {
   SEND_FOLDER_PROPERTY,
   SEND_LOCALE_PROPERTY,
@@ -60,6 +62,7 @@ import {
   continueSendFromTrigger,
   continueSendJob,
   pauseSendJob,
+  writeJobRunInSteps,
   planSendJob,
   resumeSendJob,
   startSendJob,
@@ -244,6 +247,12 @@ export function makeDeps(options: { budgetMs?: number } = {}): SendDeps {
   const spreadsheet = lazySpreadsheet(state.loaded);
   const folders = folderMemory(state);
   let jobRuns: JobRunLog | null = null;
+  const ledgerJobRuns = () => (jobRuns ??= sheetJobRunLog(sheetsLedgerStore(spreadsheet())));
+  const sheetOfRuns = jobRunsSheet();
+  const stepSheet: JobRunsSheet = {
+    ...sheetOfRuns,
+    ledgerId: () => state.loaded()?.[LEDGER_SPREADSHEET_ID_PROPERTY] || sheetOfRuns.ledgerId(),
+  };
   // The send extras (draft template, send-as, attachment patterns, the lasting log): wiring/send-extras-deps.ts.
   const deps = extendSendDeps(
     {
@@ -266,7 +275,11 @@ export function makeDeps(options: { budgetMs?: number } = {}): SendDeps {
       mail: lazyGateway(getSettings),
       base64: platformBase64(),
       state,
-      jobRuns: { record: (run) => (jobRuns ??= sheetJobRunLog(sheetsLedgerStore(spreadsheet()))).record(run) },
+      jobRuns: {
+        record: (run) => ledgerJobRuns().record(run),
+        // An ended run's row in saved steps through the Sheets API (the ledger's id from the state's load).
+        recordInSteps: (run, steps, save) => writeJobRunInSteps(stepSheet, run, steps, save, (refused) => ledgerJobRuns().record(refused)),
+      },
       scheduler: scriptScheduler(),
       lock: userLock(),
       clock: { now: () => Date.now(), sleep: (ms) => Utilities.sleep(Math.max(0, Math.round(ms))) },

@@ -103,8 +103,9 @@ describe('a send in an add-on driven by its triggers alone', () => {
     workspace.ctx.faults = new FaultPlan({ seed: 50, killEvery: 50, rate: 0.1 });
     for (let i = 0; i < 10 && stateOf(runner) !== 'running' && stateOf(runner) !== 'done'; i++) runner.rpc('startSend', {});
     expect(byTriggers(setup, 24 * 60)).toBe('done');
+    // The row is owed (written in saved steps, by this execution or the triggers after it): the
+    // send's triggers stay until it is written.
     expect(sendTriggerHandlers(workspace)).not.toEqual([]);
-    expect(tab(workspace, 'JobRuns')).toEqual([]);
     runner.advanceAndFire(2 * 3_600_000);
     workspace.ctx.faults = new FaultPlan({});
     expect(workspace.accounting.killedExecutions).toBeGreaterThan(0);

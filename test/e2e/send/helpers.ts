@@ -138,13 +138,31 @@ export function cleanRunCalls(): number {
 export function runFaultCase(
   faults: FaultOptions,
   rows = invoiceRows(KILL_ROWS),
+  options: { jobRun?: boolean } = {},
 ): { problems: string[]; executions: number; killed: number } {
   const { workspace, runner } = setupSend(rows, { loseUnflushedSheetWrites: true } as WorkspaceOptions);
   workspace.ctx.faults = new FaultPlan(faults);
   const out = driveSend(runner, { maxExecutions: 200 });
+  const problems: string[] = [];
+  if (options.jobRun) {
+    // The triggers the send left (an ended run whose JobRuns row is owed keeps them) fire, still
+    // killed and faulty, until none is left: then the run's one row must be there.
+    runner.runUntilIdle({ maxExecutions: 200 });
+    const left = workspace.triggers
+      .forUser(workspace.session.userEmail)
+      .map((trigger) => trigger.handlerFunction)
+      .filter((handler) => handler === 'runSendContinuation' || handler === 'runSendSafetyNet');
+    if (left.length) problems.push(`triggers left: ${left.join(', ')}`);
+    const runs = tab(workspace, 'JobRuns').filter((row) => row.job === 'send');
+    if (runs.length !== 1) problems.push(`${runs.length} JobRuns row(s) for the send`);
+    const run = runs[0];
+    if (run && (run.status !== 'succeeded' || run.emails_scanned !== rows.length || run.errors_count !== 0))
+      problems.push(`JobRuns row: ${run.status}, ${run.emails_scanned} rows, ${run.errors_count} errors`);
+    if (run && !new RegExp(`^${rows.length} (sent|envoyé\\(s\\)), 0 `).test(String(run.summary)))
+      problems.push(`JobRuns summary: ${run.summary}`);
+  }
   // Once done, no fault may hide anything: a final read-only look without faults.
   workspace.ctx.faults = new FaultPlan({});
-  const problems: string[] = [];
   if (out.error) problems.push(`driver: ${out.error.message}`);
   if (out.final?.progress?.state !== 'done') problems.push(`state ${out.final?.progress?.state}`);
   const sent = workspace.mailbox.sentMessages();

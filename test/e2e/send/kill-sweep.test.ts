@@ -39,6 +39,25 @@ describe('every execution killed at its k-th call, for a sweep of k', () => {
   });
 });
 
+describe('every execution killed short: the run still ends with its one JobRuns row', () => {
+  // The ended run's row is written in saved steps of few calls (the log's link, the ledger's id, the
+  // tab's time zone, the row found or claimed, the row written), each within what an execution killed
+  // at its 10th call has after the lock and the state's load; the triggers stay until it is written.
+  beforeAll(ensureBuilt);
+
+  it.each([10, 11, 12, 15, 20, 30, 44])('kill every %i calls: one JobRuns row, succeeded, every row sent', (k) => {
+    const result = runFaultCase({ seed: k, killEvery: k }, invoiceRows(14), { jobRun: true });
+    expect(result.killed).toBeGreaterThan(0);
+    expect(result.problems).toEqual([]);
+  });
+
+  it.each([10, 20])('kill every %i calls with 10 %% faults: one JobRuns row, succeeded, every row sent', (k) => {
+    const result = runFaultCase({ seed: 1000 + k, killEvery: k, rate: 0.1 }, invoiceRows(14), { jobRun: true });
+    expect(result.killed).toBeGreaterThan(0);
+    expect(result.problems).toEqual([]);
+  });
+});
+
 describe('the demo list (a row with two PDFs, a row whose PDF is missing, a bad address) killed short', () => {
   // A name missing from the kept attachments folder makes the planning walk the folder's path again
   // (it may have been replaced): one call per part. That walk is noted with the folder, so the start's

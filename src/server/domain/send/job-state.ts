@@ -44,11 +44,28 @@ export interface SendJobState {
   noHourlyNet?: boolean;
   /** false from the save that ends the run until its row is in JobRuns. */
   runRecorded?: boolean;
+  /** How far the owed JobRuns row is written in steps (jobs/send/job-run-steps.ts); dropped once written. */
+  jobRunSteps?: JobRunSteps | null;
   /**
    * A plan made in pieces: the index (in the tab's data rows) of the next row to examine, null once
    * every row is planned; the counts so far; and whether the send starts as soon as the plan is whole.
    */
   plan?: { cursor: number | null; counts: PlanCounts; autoStart: boolean; confirmDuplicates?: boolean | number[] } | null;
+}
+
+/**
+ * The steps of the run's JobRuns row done so far, each saved: the log's link, the ledger's id with its
+ * time zone (the tab made), then the tab's header (completed) and the row found or claimed, then written.
+ */
+export interface JobRunSteps {
+  /** The log's link; null: asked once already and cut short (the row goes without it). */
+  logUrl?: string | null;
+  spreadsheetId?: string;
+  timeZone?: string;
+  header?: string[];
+  row?: number;
+  /** The row is written (what follows it, the log's last lines and the bounce watch, is tried once). */
+  written?: boolean;
 }
 
 /** SendPlan['counts'] (kept here so the state does not depend on the planner). */

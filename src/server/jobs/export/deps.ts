@@ -6,7 +6,7 @@ import type { Clock } from '../../ports/clock';
 import type { KeyValueStore } from '../../ports/kv';
 import type { LedgerStore } from '../../ports/ledger';
 import type { Lock } from '../../ports/lock';
-import type { JobRunsSheet } from '../../ports/export-job-runs';
+import type { JobRunsSheet } from '../../ports/job-runs-sheet';
 import type { Scheduler } from '../../ports/scheduler';
 import type { ExportFiles } from '../../ports/export-files';
 import type { MailGateway } from '../../ports/mail-gateway';

@@ -20,6 +20,7 @@ import type { Scheduler } from '../../ports/scheduler';
 /** While sending, the log is written at most this often (and at the end of every chunk). */
 export const LOG_WRITE_INTERVAL_MS = 60_000;
 import type { JobRunLog, JobRunRecord, SendSheet, SendStateStore } from '../../ports/send';
+import type { JobRunSteps } from '../../domain/send/job-state';
 import type { SendLogStore } from '../../ports/send-extras';
 import type { SendDeps } from '../send/deps';
 import { overriding } from './deps';
@@ -212,6 +213,33 @@ export function withSendLog(deps: SendDeps, log: SendLogStore, locale: () => Loc
       deps.jobRuns.record(recorded);
       if (run.status !== 'running' && run.status !== 'scheduled') events.onRunRecorded?.(recorded);
     },
+    // An ended run's row in steps: the log's link first (asked once: a step cut short leaves the row
+    // without it rather than never written), then the row; the log's last lines and the bounce watch
+    // come AFTER the row (tried once, after a save that says the row is written), so they never keep
+    // it from being written.
+    ...(deps.jobRuns.recordInSteps
+      ? {
+          recordInSteps(run: JobRunRecord, steps: JobRunSteps, save: (steps: JobRunSteps) => void) {
+            if (pendingRun?.runId === run.runId) pendingRun = null;
+            if (steps.written) return;
+            let done = steps;
+            const keep = (next: JobRunSteps) => {
+              done = next;
+              save(next);
+            };
+            if (done.logUrl === undefined) {
+              keep({ ...done, logUrl: null });
+              const startedAt = currentRun?.runId === run.runId ? currentRun.startedAt : run.startedAt;
+              keep({ ...done, logUrl: run.logUrl || log.fileUrl(log.dayOf(startedAt)) });
+            }
+            const recorded = { ...run, logUrl: done.logUrl ?? '' };
+            deps.jobRuns.recordInSteps!(recorded, done, keep);
+            keep({ ...done, written: true });
+            flushLog();
+            if (run.status !== 'running' && run.status !== 'scheduled') events.onRunRecorded?.(recorded);
+          },
+        }
+      : {}),
   };
 
   // The chunk sets its continuation trigger just before its last save: the log is written with it.

@@ -15,7 +15,7 @@ import { continuePlan, newPlan, planIncomplete, releasePlanned, toPlanResult, ty
 import { sendJobMessage, sendStateLabel } from '../../domain/send/job-messages';
 import { isFinalState } from './rows';
 import { isTransientFailure } from './burst';
-import { armForStart, rearmContinuation, recordEndedRun, removeSendTriggers } from './run-record';
+import { armForStart, rearmContinuation, recordOwedRun, removeSendTriggers } from './run-record';
 import { PLAN_REUSE_MS, SAFETY_CONTINUATION_MS } from './constants';
 import { SendTableModel } from './table';
 
@@ -190,12 +190,15 @@ export function continueSendJob(deps: SendDeps, localeSource: LocaleSource, none
  * A time-driven continuation (the continuation's one-off or recurring trigger, an add-on's hourly net):
  * continues the send; one that finds none under way (it ended, was paused or cancelled, and the
  * execution that should have removed the send's triggers, or written the run's row in JobRuns, was cut
- * short first) removes them, under the lock, then writes that row, so that no trigger outlives its run.
+ * short first) writes that row (in steps, a recurring trigger kept until then), then removes them,
+ * under the lock, so that no trigger outlives its run.
  */
 export function continueSendFromTrigger(deps: SendDeps, localeSource: LocaleSource): ContinueResult {
   return continueSendJob(deps, localeSource, (s) => {
-    removeSendTriggers(deps);
-    if (s && isFinalState(s.progress)) recordEndedRun(s);
+    // The row first: an execution cut short in one of its steps leaves the triggers, and the next
+    // continues the steps where the state says they got.
+    if (s && isFinalState(s.progress) && s.job.runRecorded === false) recordOwedRun(s);
+    else removeSendTriggers(deps);
   });
 }
 

@@ -17,6 +17,7 @@ import {
   armBeforeRead,
   ensureContinuation,
   recordEndedRun,
+  recordOwedRun,
   scheduleContinuation,
   stopContinuation,
   withoutContinuation,
@@ -38,16 +39,22 @@ export interface ContinueResult {
 function finish(s: SendContext, outcome: ChunkOutcome): ContinueResult {
   const { deps } = s;
   const state = s.progress.state;
-  if (state === 'done' || state === 'cancelled' || state === 'paused') {
+  if (state === 'paused') {
     // The state says "no trigger" before the triggers go: a kill in between leaves a trigger that
     // finds nothing to do, never a stalled send (and a resume arms them again).
-    // The run's row in JobRuns follows, then says so in the state: an execution cut short before has
-    // the continuation that finds the send ended write it (continueSendFromTrigger).
     const had = s.job;
     s.job = withoutContinuation(s.job);
-    if (state !== 'paused') s.job = { ...s.job, runRecorded: false };
     checkpoint(s);
-    if (state !== 'paused') recordEndedRun(s);
+    stopContinuation(deps, had);
+  } else if (state === 'done' || state === 'cancelled') {
+    // The run's row in JobRuns is owed from this save until written (in saved steps); the triggers
+    // stay until then, so an execution cut short in a step has the continuation that finds the send
+    // ended go on with them (continueSendFromTrigger). Written, the state says "no trigger" (same
+    // save), then the triggers go: a kill in between leaves one that finds nothing to do.
+    s.job = { ...s.job, runRecorded: false };
+    checkpoint(s);
+    const had = s.job;
+    recordEndedRun(s, withoutContinuation);
     stopContinuation(deps, had);
   } else {
     scheduleContinuation(s, outcome.waitMs);
@@ -99,7 +106,9 @@ export function chunk(
     pendingControl: null,
   });
   if (isFinalState(s.progress)) {
-    none?.(s);
+    // A run whose JobRuns row is still owed goes on with its steps (the sidebar's call too).
+    if (none) none(s);
+    else recordOwedRun(s);
     return idle();
   }
   const control = deps.state.readControl();

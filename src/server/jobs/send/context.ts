@@ -8,7 +8,7 @@ import { recordFailed, recordSent, viewProgress, type SendProgress, type SendPro
 import { formatSheetTime, type SendRow } from '../../domain/send/send-list';
 import type { SendSettings } from '../../domain/send/settings';
 import type { SendDeps } from './deps';
-import { attachmentNames, recipientsOf } from './rows';
+import { attachmentNames, isFinalState, recipientsOf } from './rows';
 import { SendTableModel } from './table';
 
 export interface SendContext {
@@ -50,8 +50,11 @@ export function openContext(
   // The tab as this execution already read it (a start that just planned), or read now, with the reads
   // the first step will likely want (one call).
   const readAt = deps.clock.now();
-  if (!read) deps.lookahead?.begin({ sentListing: progress.state === 'running' });
-  const table = read ?? new SendTableModel(deps.sheet, locale);
+  // A run that ended has nothing left in the tab: not read (an execution that only owes its JobRuns
+  // row spends its few calls on that).
+  const ended = isFinalState(progress);
+  if (!read && !ended) deps.lookahead?.begin({ sentListing: progress.state === 'running' });
+  const table = read ?? (ended ? SendTableModel.unread(deps.sheet) : new SendTableModel(deps.sheet, locale));
   const usage = deps.mail.usage();
   const s: SendContext = {
     deps,
@@ -64,7 +67,7 @@ export function openContext(
     readAt,
     base: { calls: job.gmailCalls, units: job.gmailUnits, usageCalls: usage.calls, usageUnits: usage.units },
   };
-  reconcile(s);
+  if (!ended) reconcile(s);
   return s;
 }
 

@@ -67,6 +67,7 @@
 //   in-doubt.ts       the exactly-once check of rows in doubt against SENT
 //   controls.ts       pause and cancel as the user asked them
 //   run-record.ts     the continuation trigger and the JobRuns row
+//   job-run-steps.ts  an ended run's JobRuns row in saved steps of few calls (Sheets API)
 //   constants.ts      timings and sizes
 
 export {
@@ -83,6 +84,7 @@ export type { ContinueResult } from './chunk';
 export type { PlanResult } from './plan';
 export type { SendDeps } from './deps';
 export { viewOf } from './context';
+export { writeJobRunInSteps } from './job-run-steps';
 export {
   GROUP_WINDOW_MS,
   IN_DOUBT_SETTLE_MS,

@@ -15,6 +15,7 @@ import {
 import type { SendJobState } from '../../domain/send/job-state';
 import type { SendProgress } from '../../domain/send/progress';
 import type { SendDeps } from './deps';
+import type { JobRunRecord } from '../../ports/send';
 
 /** Sets the one-off trigger that continues the send after `delayMs` (at least a minute), and notes when. */
 export function scheduleContinuation(s: SendContext, delayMs: number): void {
@@ -175,22 +176,61 @@ export function rearmContinuation(deps: SendDeps, delayMs: number, job?: SendJob
 }
 
 /**
- * The run's row in JobRuns for a run that ended, unless the state says it is written; then the state
- * says so (one properties write).
+ * The run's row in JobRuns for a run that ended, unless the state says it is written: in saved steps of
+ * few calls (the state keeps how far they got), so that executions all cut short still write it; then
+ * the state says so (one properties write), with `after` applied to it (the triggers given up).
  */
-export function recordEndedRun(s: SendContext): void {
+export function recordEndedRun(s: SendContext, after: (job: SendJobState) => SendJobState = (job) => job): void {
   if (s.job.runRecorded !== false) return;
-  recordRun(s);
-  s.job = { ...s.job, runRecorded: true };
+  const run = runRecord(s);
+  const { jobRuns } = s.deps;
+  if (jobRuns.recordInSteps)
+    jobRuns.recordInSteps(run, s.job.jobRunSteps ?? {}, (steps) => {
+      s.job = { ...s.job, jobRunSteps: steps };
+      saveAll(s);
+    });
+  else jobRuns.record(run);
+  s.job = after({ ...s.job, runRecorded: true, jobRunSteps: null });
   saveAll(s);
 }
 
+/**
+ * An ended run whose JobRuns row an execution cut short still owes (the one that ended it, or one
+ * after): a recurring trigger kept until it is written, the row's steps, then no trigger left.
+ */
+export function recordOwedRun(s: SendContext): void {
+  if (s.job.runRecorded !== false) return;
+  keepRecurringWhileOwed(s);
+  recordEndedRun(s, withoutContinuation);
+  removeSendTriggers(s.deps);
+}
+
+/**
+ * An ended run whose JobRuns row is still owed keeps a RECURRING trigger until the row is written (the
+ * one-off that started this execution is spent: a kill in one of the row's steps would leave nothing to
+ * go on with them). Armed once and saved; removed with the send's others once the row is written.
+ */
+export function keepRecurringWhileOwed(s: SendContext): void {
+  const { scheduler } = s.deps;
+  if (s.job.runRecorded !== false || s.job.repeating || s.job.hourlyNet) return;
+  if (scheduler.repeatEvery && !s.job.noRepeat) {
+    const armed = scheduler.repeatEvery(SEND_CONTINUATION_HANDLER, REPEAT_MINUTES);
+    s.job = armed ? { ...s.job, repeating: true } : { ...s.job, noRepeat: true };
+    saveAll(s);
+    if (armed) return;
+  }
+  if (scheduler.repeatHourly && !s.job.noHourlyNet) {
+    s.job = scheduler.repeatHourly(SEND_SAFETY_NET_HANDLER) ? { ...s.job, hourlyNet: true } : { ...s.job, noHourlyNet: true };
+    saveAll(s);
+  }
+}
+
 /** The run's row in JobRuns (added, or updated when a killed execution had added it already). */
-export function recordRun(s: SendContext): void {
+function runRecord(s: SendContext): JobRunRecord {
   const p = s.progress;
   const now = s.deps.clock.now();
   const { calls, units } = runUsage(s);
-  s.deps.jobRuns.record({
+  return {
     runId: s.job.runId,
     status: p.state === 'cancelled' ? 'cancelled' : p.failed ? 'done_with_errors' : 'done',
     startedAt: p.startedAt ?? s.job.createdAt,
@@ -208,5 +248,5 @@ export function recordRun(s: SendContext): void {
       units,
       transport: s.deps.mail.kind,
     }),
-  });
+  };
 }

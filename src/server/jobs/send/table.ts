@@ -44,9 +44,14 @@ export class SendTableModel {
   constructor(
     private readonly sheet: SendSheet,
     locale: Locale = 'en',
+    read = true,
   ) {
-    const values = sheet.read();
-    this.rows = parseSendRows(values, { timeZoneOffsetMinutes: (d) => sheet.timeZoneOffsetMinutes(d), locale }).rows;
+    this.rows = read ? parseSendRows(sheet.read(), { timeZoneOffsetMinutes: (d) => sheet.timeZoneOffsetMinutes(d), locale }).rows : [];
+  }
+
+  /** The tab of a run that ended, not read: no row is left to reconcile or write (its JobRuns row may be). */
+  static unread(sheet: SendSheet): SendTableModel {
+    return new SendTableModel(sheet, 'en', false);
   }
 
   ofRun(runId: string): SendRow[] {

@@ -1,16 +1,17 @@
-// Adapter: the export's JobRuns row in few calls. The ledger spreadsheet is the one every job uses (the
-// recorded one, else the active one, recorded: as sheets.ts openLedgerSpreadsheet picks it), then
-// opened by id and the tab made when missing, by SpreadsheetApp; the tab's values are read and a row written by the Sheets API
-// (ledger-rest.ts: one request each, texts RAW, dates in the spreadsheet's zone).
+// Adapter: a job's JobRuns row in few calls (the export's, the send's). The ledger spreadsheet is the
+// one every job uses (the recorded one, else the active one, recorded: as sheets.ts
+// openLedgerSpreadsheet picks it), then opened by id and the tab made when missing, by SpreadsheetApp;
+// the tab's values are read and a row written by the Sheets API (ledger-rest.ts: one request each,
+// texts RAW, dates in the spreadsheet's zone).
 // https://developers.google.com/workspace/sheets/api/reference/rest/v4/spreadsheets.values
 
-import type { JobRunsSheet } from '../ports/export-job-runs';
+import type { JobRunsSheet } from '../ports/job-runs-sheet';
 import { isExecutionOver } from '../domain/errors';
 import { restLedgerValues } from './ledger-rest';
 import { isRetryableSheetsError } from './sheets-rest';
 import { LEDGER_SPREADSHEET_ID_PROPERTY } from '../domain/storage-keys';
 
-export function exportJobRunsSheet(): JobRunsSheet {
+export function jobRunsSheet(): JobRunsSheet {
   return {
     ledgerId() {
       // As openLedgerSpreadsheet picks it, with one properties handle and without opening it (fewer calls).
@@ -33,9 +34,9 @@ export function exportJobRunsSheet(): JobRunsSheet {
           ?.values() ?? []
       );
     },
-    writeRow(spreadsheetId, tab, rowNumber, cells, timeZone) {
+    writeRow(spreadsheetId, tab, rowNumber, cells, timeZone, milliseconds = false) {
       try {
-        restLedgerValues(() => spreadsheetId).writeRows(tab, rowNumber, [cells], timeZone);
+        restLedgerValues(() => spreadsheetId).writeRows(tab, rowNumber, [cells], timeZone, { milliseconds });
         return 'written';
       } catch (error) {
         if (isExecutionOver(error) || isRetryableSheetsError(error)) throw error;

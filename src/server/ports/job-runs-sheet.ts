@@ -1,6 +1,6 @@
-// Port: the export's JobRuns row written in few calls (after a crash, when each execution may be cut
-// short): the ledger spreadsheet found and the tab made once (its id and time zone kept by the job),
-// then the tab read and one row written, each by one Sheets API request.
+// Port: a job's JobRuns row (the export's, the send's) written in few calls (after a crash, when each
+// execution may be cut short): the ledger spreadsheet found and the tab made once (its id and time zone
+// kept by the job), then the tab read and one row written, each by one Sheets API request.
 
 import type { CellValue } from './ledger';
 
@@ -22,5 +22,7 @@ export interface JobRunsSheet {
     rowNumber: number,
     cells: ReadonlyArray<CellValue | null>,
     timeZone: string,
+    /** Dates to the millisecond (as SpreadsheetApp writes them), not to the second. */
+    milliseconds?: boolean,
   ): 'written' | 'refused';
 }
