@@ -2,13 +2,31 @@
 // one every job uses (the recorded one, else the active one, recorded: as sheets.ts
 // openLedgerSpreadsheet picks it), then opened by id and the tab made when missing, by SpreadsheetApp;
 // the tab's values are read and a row written by the Sheets API (ledger-rest.ts: one request each,
-// texts RAW, dates in the spreadsheet's zone).
+// texts RAW, dates in the spreadsheet's zone). A request Sheets may answer later (429, 5xx, no answer)
+// is sent again within the execution, up to ATTEMPTS times (a read changes nothing; a row written again
+// is the same row): without it, one fault on the run's last step made the job's caller come back a
+// minute later only for its ledger row.
 // https://developers.google.com/workspace/sheets/api/reference/rest/v4/spreadsheets.values
 
 import type { JobRunsSheet } from '../ports/job-runs-sheet';
 import { isExecutionOver } from '../domain/errors';
 import { restLedgerValues } from './ledger-rest';
-import { isRetryableSheetsError } from './sheets-rest';
+import { isRetryableSheetsError, sheetsRetryAfterMs } from './sheets-rest';
+
+const ATTEMPTS = 3;
+const RETRY_PAUSE_MS = 500;
+
+/** `request`, sent again (after a pause, or the wait Sheets asked for) while it fails in a way that may pass. */
+function patiently<T>(request: () => T): T {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return request();
+    } catch (error) {
+      if (isExecutionOver(error) || !isRetryableSheetsError(error) || attempt >= ATTEMPTS) throw error;
+      Utilities.sleep(Math.min(10_000, sheetsRetryAfterMs(error) ?? RETRY_PAUSE_MS * attempt));
+    }
+  }
+}
 import { LEDGER_SPREADSHEET_ID_PROPERTY } from '../domain/storage-keys';
 
 export function jobRunsSheet(): JobRunsSheet {
@@ -28,15 +46,16 @@ export function jobRunsSheet(): JobRunsSheet {
       return { timeZone: spreadsheet.getSpreadsheetTimeZone() };
     },
     read(spreadsheetId, tab) {
-      return (
-        restLedgerValues(() => spreadsheetId)
-          .read(tab)
-          ?.values() ?? []
+      return patiently(
+        () =>
+          restLedgerValues(() => spreadsheetId)
+            .read(tab)
+            ?.values() ?? [],
       );
     },
     writeRow(spreadsheetId, tab, rowNumber, cells, timeZone, milliseconds = false) {
       try {
-        restLedgerValues(() => spreadsheetId).writeRows(tab, rowNumber, [cells], timeZone, { milliseconds });
+        patiently(() => restLedgerValues(() => spreadsheetId).writeRows(tab, rowNumber, [cells], timeZone, { milliseconds }));
         return 'written';
       } catch (error) {
         if (isExecutionOver(error) || isRetryableSheetsError(error)) throw error;

@@ -69,3 +69,28 @@ describe("a normal send's row in JobRuns", () => {
     expect(workspace.drive.get(id!)?.name).toMatch(/^send-\d{4}-\d{2}-\d{2}\.jsonl$/);
   });
 });
+
+describe('a fault on the JobRuns row at the end of a send', () => {
+  beforeAll(ensureBuilt);
+
+  it('is retried within the execution that ends the send: no extra execution, one row', () => {
+    const { workspace, runner } = setupSend(invoiceRows(5));
+    // The first two Sheets API requests that touch the JobRuns tab answer 503 (a read or a write).
+    let faulted = 0;
+    workspace.faults.options.requestFault = (request) => {
+      const jobRuns =
+        request.url.includes('sheets.googleapis.com') &&
+        decodeURIComponent(request.url + Buffer.from(request.payload).toString('utf8')).includes('JobRuns');
+      if (!jobRuns || faulted >= 2) return null;
+      faulted += 1;
+      return 'http503';
+    };
+    const out = driveSend(runner, { maxExecutions: 50 });
+    expect(out.error).toBeNull();
+    expect(faulted).toBe(2);
+    expect(out.final).toMatchObject({ more: false, progress: { state: 'done', sent: 5 } });
+    // The execution that sent the last row also wrote the row: the sidebar is not told to come back.
+    expect(out.results.filter((result) => result.fn === 'continueSend' || result.fn === 'startSend')).toHaveLength(1);
+    expect(tab(workspace, 'JobRuns').filter((row) => row.job === 'send')).toEqual([expect.objectContaining({ status: 'succeeded' })]);
+  });
+});
