@@ -60,46 +60,41 @@ export function countQuarantine(metrics: CollectMetrics, reason: QuarantineReaso
   return metrics;
 }
 
-function addRecords<K extends string>(a: Partial<Record<K, number>>, b: Partial<Record<K, number>>): Partial<Record<K, number>> {
+function addRecords<K extends string>(
+  a: Partial<Record<K, number>>,
+  b: Partial<Record<K, number>>,
+  sign: 1 | -1,
+): Partial<Record<K, number>> {
   const out: Partial<Record<K, number>> = { ...a };
-  for (const key of Object.keys(b) as K[]) out[key] = (out[key] ?? 0) + (b[key] ?? 0);
+  for (const key of Object.keys(b) as K[]) out[key] = (out[key] ?? 0) + sign * (b[key] ?? 0);
   return out;
+}
+
+/** `a` plus (sign 1) or minus (sign −1) `b`, field by field. */
+function combineMetrics(a: CollectMetrics, b: CollectMetrics, sign: 1 | -1): CollectMetrics {
+  return {
+    emailsScanned: a.emailsScanned + sign * b.emailsScanned,
+    attachmentsSeen: a.attachmentsSeen + sign * b.attachmentsSeen,
+    attachmentsDownloaded: a.attachmentsDownloaded + sign * b.attachmentsDownloaded,
+    receiptsCreated: a.receiptsCreated + sign * b.receiptsCreated,
+    duplicatesSkipped: a.duplicatesSkipped + sign * b.duplicatesSkipped,
+    quarantined: a.quarantined + sign * b.quarantined,
+    errorsCount: a.errorsCount + sign * b.errorsCount,
+    gmailApiCalls: a.gmailApiCalls + sign * b.gmailApiCalls,
+    durationSec: Math.round((a.durationSec + sign * b.durationSec) * 1000) / 1000,
+    skipped: addRecords(a.skipped, b.skipped, sign),
+    quarantinedByReason: addRecords(a.quarantinedByReason, b.quarantinedByReason, sign),
+  };
 }
 
 /** The sum of two slices of one run (e.g. the checkpointed totals and this execution's). */
 export function mergeMetrics(a: CollectMetrics, b: CollectMetrics): CollectMetrics {
-  return {
-    emailsScanned: a.emailsScanned + b.emailsScanned,
-    attachmentsSeen: a.attachmentsSeen + b.attachmentsSeen,
-    attachmentsDownloaded: a.attachmentsDownloaded + b.attachmentsDownloaded,
-    receiptsCreated: a.receiptsCreated + b.receiptsCreated,
-    duplicatesSkipped: a.duplicatesSkipped + b.duplicatesSkipped,
-    quarantined: a.quarantined + b.quarantined,
-    errorsCount: a.errorsCount + b.errorsCount,
-    gmailApiCalls: a.gmailApiCalls + b.gmailApiCalls,
-    durationSec: Math.round((a.durationSec + b.durationSec) * 1000) / 1000,
-    skipped: addRecords(a.skipped, b.skipped),
-    quarantinedByReason: addRecords(a.quarantinedByReason, b.quarantinedByReason),
-  };
+  return combineMetrics(a, b, 1);
 }
 
 /** What `a` counted beyond `b` (b taken back from a), counts that fall to zero left out. */
 export function subtractMetrics(a: CollectMetrics, b: CollectMetrics): CollectMetrics {
-  const negated = (record: Partial<Record<string, number>>) =>
-    Object.fromEntries(Object.entries(record).map(([key, n]) => [key, -(n ?? 0)]));
-  const out = mergeMetrics(a, {
-    emailsScanned: -b.emailsScanned,
-    attachmentsSeen: -b.attachmentsSeen,
-    attachmentsDownloaded: -b.attachmentsDownloaded,
-    receiptsCreated: -b.receiptsCreated,
-    duplicatesSkipped: -b.duplicatesSkipped,
-    quarantined: -b.quarantined,
-    errorsCount: -b.errorsCount,
-    gmailApiCalls: -b.gmailApiCalls,
-    durationSec: -b.durationSec,
-    skipped: negated(b.skipped),
-    quarantinedByReason: negated(b.quarantinedByReason),
-  });
+  const out = combineMetrics(a, b, -1);
   const nonZero = <R extends Partial<Record<string, number>>>(record: R) =>
     Object.fromEntries(Object.entries(record).filter(([, n]) => n !== 0)) as R;
   return { ...out, skipped: nonZero(out.skipped), quarantinedByReason: nonZero(out.quarantinedByReason) };
