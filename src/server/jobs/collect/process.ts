@@ -33,6 +33,7 @@ import type { MailGateway } from '../../ports/mail-gateway';
 import { fetchAttachments, fetchMessages, type Download } from './mail';
 import { readReceipts } from './receipts';
 import { settleMessage } from './settle';
+import { leaveForNextExecution } from './run-state';
 import { storeFiles } from './store';
 
 /** 'retry': a message's read or store failed for a reason that may pass; the next execution takes it again. */
@@ -136,15 +137,9 @@ function leftForNextExecution(ex: Execution, decision: MessageDecision): boolean
   const storeFailed = decision.uploads.some((upload) => upload.result !== null && !upload.result.ok);
   const reason = storeFailed ? 'upload' : decision.failedForNow;
   if (!reason) return false;
-  const { state } = ex;
-  const before = state.retrying?.messageId === decision.plan.id ? state.retrying.executions : 0;
-  if (before >= MESSAGE_RETRY_EXECUTIONS) return false;
-  state.retrying = { messageId: decision.plan.id, executions: before + 1 };
-  ex.log.warn('message.retried_later', {
-    messageId: decision.plan.id,
-    reason,
-    execution: before + 1,
-  });
+  const execution = leaveForNextExecution(ex.state, decision.plan.id, MESSAGE_RETRY_EXECUTIONS);
+  if (!execution) return false;
+  ex.log.warn('message.retried_later', { messageId: decision.plan.id, reason, execution });
   return true;
 }
 

@@ -94,6 +94,18 @@ export function saveRunState(store: KeyValueStore, state: RunState): void {
   store.set(COLLECT_KEYS.run, state);
 }
 
+/**
+ * Notes that this execution leaves `what` (a message id, or a setup step) to the next one after a
+ * failure that may pass: the number of executions in a row that did so, or 0 once `limit` already have
+ * (then it is an error of the run). Saved with the state's next write.
+ */
+export function leaveForNextExecution(state: RunState, what: string, limit: number): number {
+  const before = state.retrying?.messageId === what ? state.retrying.executions : 0;
+  if (before >= limit) return 0;
+  state.retrying = { messageId: what, executions: before + 1 };
+  return before + 1;
+}
+
 /** Writes several keys at once (one service call where the store can). */
 export function saveMany(store: KeyValueStore, values: Record<string, unknown>): void {
   if (store.setMany) store.setMany(values);

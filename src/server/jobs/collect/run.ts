@@ -16,7 +16,7 @@ import { stopsTheRun } from './mail';
 import { storePlanned } from './planned';
 import { processMessages, type StopReason } from './process';
 import { readReceipts } from './receipts';
-import { loadRunState, saveMany, type LockHolder, type RunState } from './run-state';
+import { leaveForNextExecution, loadRunState, saveMany, type LockHolder, type RunState } from './run-state';
 import { ensureSnapshot } from './snapshot';
 import { ensureRootFolder } from './store';
 import { ensureJobRunRow, startRun } from './start';
@@ -146,15 +146,8 @@ function markInFlight(ex: Execution, resumed: boolean): void {
   });
 }
 
-/** The run's setup steps that failed: left for the next execution up to MESSAGE_RETRY_EXECUTIONS times in a row. */
+/** The run's setup steps, as `state.retrying` names them when they failed and were left for the next execution. */
 const SETUP = '(setup)';
-function setupRetryLeft(ex: Execution): boolean {
-  const { state } = ex;
-  const before = state.retrying?.messageId === SETUP ? state.retrying.executions : 0;
-  if (before >= MESSAGE_RETRY_EXECUTIONS) return false;
-  state.retrying = { messageId: SETUP, executions: before + 1 };
-  return true;
-}
 
 function continueRun(ex: Execution, resumed: boolean): CollectResult {
   const { state } = ex;
@@ -184,7 +177,7 @@ function continueRun(ex: Execution, resumed: boolean): CollectResult {
   } catch (error) {
     // Drive, Gmail or Sheets did not answer a setup step: the run goes on in its next execution (a few
     // times in a row at most, then the error is the execution's as before).
-    if (isExecutionOver(error) || stopsTheRun(error) || !setupRetryLeft(ex)) throw error;
+    if (isExecutionOver(error) || stopsTheRun(error) || !leaveForNextExecution(state, SETUP, MESSAGE_RETRY_EXECUTIONS)) throw error;
     ex.log.warn('run.setup_retried_later', { reason: errorMessage(error) });
     return leavePending(ex, []);
   }
