@@ -11,21 +11,14 @@
 import type { JobRunsSheet } from '../ports/job-runs-sheet';
 import { isExecutionOver } from '../domain/errors';
 import { restLedgerValues } from './ledger-rest';
-import { isRetryableSheetsError, sheetsRetryAfterMs } from './sheets-rest';
+import { isRetryableSheetsError, withSheetsRetries } from './sheets-rest';
 
 const ATTEMPTS = 3;
 const RETRY_PAUSE_MS = 500;
 
 /** `request`, sent again (after a pause, or the wait Sheets asked for) while it fails in a way that may pass. */
 function patiently<T>(request: () => T): T {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return request();
-    } catch (error) {
-      if (isExecutionOver(error) || !isRetryableSheetsError(error) || attempt >= ATTEMPTS) throw error;
-      Utilities.sleep(Math.min(10_000, sheetsRetryAfterMs(error) ?? RETRY_PAUSE_MS * attempt));
-    }
-  }
+  return withSheetsRetries(request, { attempts: ATTEMPTS, pauseMs: RETRY_PAUSE_MS, maxPauseMs: 10_000 });
 }
 import { LEDGER_SPREADSHEET_ID_PROPERTY } from '../domain/storage-keys';
 

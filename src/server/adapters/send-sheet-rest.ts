@@ -24,15 +24,14 @@ import { scriptToken } from './oauth';
 import { columnLetters, contiguousRuns } from './sheets';
 import {
   a1SheetRange,
-  isRetryableSheetsError,
   readValueRange,
   readWriteAnswer,
   sheetsRestError,
-  sheetsRetryAfterMs,
   valuesBatchUpdateRequest,
   valuesGetRequest,
   type SheetsCell,
   type ValuesWrite,
+  withSheetsRetries,
 } from './sheets-rest';
 
 const ALIASES: Record<string, string> = { cct: 'key', periode: 'period' };
@@ -67,16 +66,7 @@ function asSheetsError(operation: string, error: unknown): PostroomError {
 
 /** `run` tried again while its failure may pass (429, 5xx, no answer), pausing between tries. */
 function withRetries<T>(operation: string, run: () => T): T {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return run();
-    } catch (error) {
-      if (isExecutionOver(error)) throw error;
-      const typed = asSheetsError(operation, error);
-      if (!isRetryableSheetsError(typed) || attempt >= ATTEMPTS) throw typed;
-      Utilities.sleep(sheetsRetryAfterMs(typed) ?? RETRY_PAUSE_MS * attempt);
-    }
-  }
+  return withSheetsRetries(run, { attempts: ATTEMPTS, pauseMs: RETRY_PAUSE_MS, typed: (error) => asSheetsError(operation, error) });
 }
 
 export function restSendSheet(options: RestSendSheetOptions): SendSheet {

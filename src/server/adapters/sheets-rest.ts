@@ -17,7 +17,7 @@
 // https://developers.google.com/workspace/sheets/api/reference/rest/v4/spreadsheets.values
 // https://developers.google.com/workspace/sheets/api/limits
 
-import { localizedError, type ErrorCode, type PostroomError } from '../domain/errors';
+import { isExecutionOver, localizedError, type ErrorCode, type PostroomError } from '../domain/errors';
 import { translateSheetsRest, type SheetsRestMessageKey } from '../domain/sheets-rest-messages';
 
 export const SHEETS_API_BASE = 'https://sheets.googleapis.com/v4/spreadsheets/';
@@ -199,6 +199,27 @@ export function isRetryableSheetsError(error: unknown): boolean {
 export function sheetsRetryAfterMs(error: unknown): number | null {
   const value = (error as { details?: { retryAfterMs?: unknown } } | null)?.details?.retryAfterMs;
   return typeof value === 'number' ? value : null;
+}
+
+/**
+ * `run` tried again while its failure may pass (408, 429, 5xx, no answer), up to `attempts` tries, after
+ * the wait Sheets asked for (at most `maxPauseMs`) or `pauseMs` × the try's number. `typed` turns a
+ * failure into the error judged and thrown (e.g. fetchAll's network error into a Sheets one).
+ */
+export function withSheetsRetries<T>(
+  run: () => T,
+  options: { attempts: number; pauseMs: number; maxPauseMs?: number; typed?: (error: unknown) => unknown },
+): T {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return run();
+    } catch (error) {
+      if (isExecutionOver(error)) throw error;
+      const failure = options.typed ? options.typed(error) : error;
+      if (!isRetryableSheetsError(failure) || attempt >= options.attempts) throw failure;
+      Utilities.sleep(Math.min(options.maxPauseMs ?? Infinity, sheetsRetryAfterMs(failure) ?? options.pauseMs * attempt));
+    }
+  }
 }
 
 function json(response: SheetsResponse, operation: string): Record<string, unknown> {
