@@ -6,6 +6,7 @@ import type { AttachmentResolution } from '../domain/send/plan';
 import type { AttachmentRef, SendRow } from '../domain/send/send-list';
 import type { SendProgress } from '../domain/send/progress';
 import type { JobRunSteps, SendJobState } from '../domain/send/job-state';
+import type { SendRunFacts } from '../domain/send/job-run-row';
 import type { CellValue } from '../ports/ledger';
 
 /** The `Sends` tab: one read of the whole table, batched block writes. */
@@ -73,22 +74,8 @@ export interface SendStateStore {
   clearControl(): void;
 }
 
-/** One row per run in the JobRuns tab (job = send). */
-export interface JobRunRecord {
-  runId: string;
-  status: string;
-  startedAt: number;
-  finishedAt: number;
-  total: number;
-  sent: number;
-  failed: number;
-  gmailCalls: number;
-  summary: string;
-  /** The send log file (Postroom/logs/send-YYYY-MM-DD.jsonl), when known. */
-  logUrl?: string;
-  /** Messages that came back as delivery failures (bounces), counted among the errors. */
-  bounced?: number;
-}
+/** One row per run in the JobRuns tab (job = send): what the run says of itself. */
+export type JobRunRecord = SendRunFacts;
 
 export interface JobRunLog {
   /** Adds the run's row, or updates it when the run already has one. */

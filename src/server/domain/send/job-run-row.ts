@@ -5,7 +5,7 @@
 import { jobRunToRow } from '../collect/ledger';
 import type { CellValue } from '../ledger-cells';
 
-/** What a send run says of itself (ports/send.ts JobRunRecord has this shape). */
+/** What a send run says of itself (ports/send.ts JobRunRecord). */
 export interface SendRunFacts {
   runId: string;
   status: string;
@@ -16,7 +16,9 @@ export interface SendRunFacts {
   failed: number;
   gmailCalls: number;
   summary: string;
+  /** The send log file (Postroom/logs/send-YYYY-MM-DD.jsonl), when known. */
   logUrl?: string;
+  /** Messages that came back as delivery failures (bounces), counted among the errors. */
   bounced?: number;
 }
 
